@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# quickstart.sh demo|test: from a fresh Debian 12 clone to a running demo or a green test suite.
+#
+# Both commands install what is missing (Debian packages only), generate the locales the tests use,
+# bootstrap, configure and build out of tree under _build/. They are idempotent: a second run installs
+# nothing and rebuilds only what changed.
+set -euo pipefail
+cd "$(dirname "$0")"
+top=$(pwd)
+
+usage() {
+	echo "Usage: ./quickstart.sh demo|test"
+	echo "  demo  install what is missing, build, and run hsm-onboard on its built-in demo"
+	echo "  test  install what is missing, build, and run the whole test suite"
+}
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+[ -n "${NO_COLOR:-}" ] || [ ! -t 1 ] && say() { printf '==> %s\n' "$*"; }
+
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || { echo "quickstart: run as root, or install sudo" >&2; exit 77; }
+	SUDO=sudo
+fi
+
+# Every package, and why it is here.
+PACKAGES=(
+	build-essential autoconf automake autopoint gettext libtool pkgconf  # the GNU autotools build
+	libncurses-dev        # ncursesw with form, menu and panel: the wizard
+	libcurl4-openssl-dev  # HTTPS downloads, preflight and the TSBaaS check
+	libssl-dev openssl    # OpenSSL 3: AES-256-GCM, scrypt, secure heap; the test CA
+	libqrencode-dev       # QR codes of the SecureSafe link and the ticket
+	libcmocka-dev         # unit tests
+	libjansson-dev        # state.json, JSON output, JWT claims
+	libconfig-dev         # primus.cfg
+	libp11-kit-dev p11-kit  # loading PKCS#11 modules
+	softhsm2              # the real PKCS#11 token of the demo and the tests
+	opensc                # pkcs11-tool, an independent client to check the rotation
+	nginx-light           # HTTPS server on 127.0.0.1 for the network tests
+	tmux                  # drives the wizard in a real terminal in the tests
+	faketime              # moves the clock for the countdown tests
+	locales               # de_DE/fr_FR UTF-8 for the translation tests
+	dialog                # the anchor of the startup benchmark
+	valgrind              # make check-valgrind
+	clang libclang-rt-14-dev  # libFuzzer targets
+	ca-certificates python3 file
+)
+
+install_missing() {
+	local missing=() p
+	for p in "${PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	done
+	if [ ${#missing[@]} -eq 0 ]; then
+		say "All ${#PACKAGES[@]} packages are installed"
+		return
+	fi
+	say "Installing ${#missing[@]} missing packages: ${missing[*]}"
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+}
+
+generate_locales() {
+	local want=(de_DE.UTF-8 fr_FR.UTF-8 en_US.UTF-8) have l missing=()
+	have=$(locale -a 2>/dev/null | tr 'A-Z' 'a-z' | sed 's/utf8/utf-8/')
+	for l in "${want[@]}"; do
+		grep -qx "$(echo "$l" | tr 'A-Z' 'a-z')" <<<"$have" || missing+=("$l")
+	done
+	[ ${#missing[@]} -eq 0 ] && return
+	say "Generating locales: ${missing[*]}"
+	for l in "${missing[@]}"; do
+		$SUDO sed -i "s/^# *\\($l UTF-8\\)/\\1/" /etc/locale.gen
+		grep -q "^$l UTF-8" /etc/locale.gen || echo "$l UTF-8" | $SUDO tee -a /etc/locale.gen >/dev/null
+	done
+	$SUDO locale-gen >/dev/null
+}
+
+# build DIR [configure options...]: out-of-tree build, configured once per set of options.
+build() {
+	local dir=$1
+	shift
+	if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
+		say "Bootstrapping"
+		./bootstrap >/dev/null 2>&1 || ./bootstrap
+	fi
+	mkdir -p "$dir"
+	if [ ! -f "$dir/Makefile" ] || [ "$(cat "$dir/.options" 2>/dev/null)" != "$*" ] || [ configure -nt "$dir/Makefile" ]; then
+		say "Configuring $dir ($*)"
+		(cd "$dir" && "$top/configure" --enable-werror "$@" >configure.out) || { cat "$dir/configure.out"; exit 1; }
+		echo "$*" > "$dir/.options"
+	fi
+	say "Building $dir"
+	make -C "$dir" -j"$(nproc)" >/dev/null
+}
+
+# Adds up the case-level results of every test log: cmocka's [ OK ]/[ FAILED ] and the shell
+# tests' "ok N"/"FAIL:" lines.
+count_results() {
+	local passed=0 failed=0 skipped=0 f n
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		n=$(grep -cE '^\[       OK \]|^ok [0-9]+' "$f" || true); passed=$((passed + n))
+		n=$(grep -cE '^\[  FAILED  \] [^0-9]|^FAIL: ' "$f" || true); failed=$((failed + n))
+		n=$(grep -cE '^SKIP: ' "$f" || true); skipped=$((skipped + n))
+	done
+	echo "$passed $failed $skipped"
+}
+
+run_check() {
+	local dir=$1 label=$2 rc=0
+	say "Running the test suite: $label"
+	make -C "$dir" -j"$(nproc)" check >"$dir/check.out" 2>&1 || rc=$?
+	grep -E '^(PASS|FAIL|XPASS|ERROR|SKIP): ' "$dir/check.out" || true
+	grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$dir/check.out" || true
+	if [ "$rc" -ne 0 ]; then
+		echo "---- $label: failing logs ----"
+		for log in $(grep -lE '^(FAIL|ERROR)' $(find "$dir/tests" -name '*.log' 2>/dev/null) 2>/dev/null); do
+			echo "---- $log"; tail -n 60 "$log"
+		done
+		[ -f "$dir/test-suite.log" ] && tail -n 80 "$dir/test-suite.log"
+	fi
+	return "$rc"
+}
+
+cmd_test() {
+	install_missing
+	generate_locales
+	build _build/release
+	build _build/sanitize --enable-sanitizers --enable-failpoints --enable-debug
+	local rc=0
+	run_check _build/release "release build" || rc=1
+	run_check _build/sanitize "ASan+UBSan build with failpoints" || rc=1
+	read -r p f s < <(count_results $(find _build/release/tests _build/sanitize/tests -name '*.log' 2>/dev/null))
+	echo "tests: $p passed, $f failed, $s skipped"
+	if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
+		say "Some tests failed"
+		exit 1
+	fi
+	say "All tests passed"
+}
+
+cmd_demo() {
+	install_missing
+	generate_locales
+	build _build/release
+	local demo
+	demo=$(mktemp -d /tmp/hsm-onboard-demo.XXXXXX)
+	trap 'rm -rf "$demo"' EXIT
+	say "Generating invented sample credential files in $demo"
+	bash tests/gen-credfiles.sh "$demo" >/dev/null
+	ls -l "$demo"
+	say "hsm-onboard inspect $demo/*.txt"
+	_build/release/hsm-onboard inspect "$demo"/*.txt
+}
+
+case "${1:-}" in
+	demo) cmd_demo ;;
+	test) cmd_test ;;
+	-h|--help) usage ;;
+	*) usage >&2; exit 64 ;;
+esac

@@ -1,0 +1,55 @@
+/* cli.h: the command-line front end's contract.
+ *
+ * main() strips the common options (below) from anywhere in argv, then calls the command's function
+ * with the rest, argv[0] being the command name, ready for getopt_long. Commands print; the core does
+ * not. Every command returns a sysexits.h code. */
+#ifndef HSMO_CLI_H
+#define HSMO_CLI_H
+
+#include <stdio.h>
+
+#include "diag.h"
+
+struct cli_ctx {
+	const char *profile;    /* --profile NAME, or NULL */
+	int passphrase_fd;      /* --passphrase-fd N, or -1: read the passphrase from the terminal */
+	int kdf_ms;             /* --kdf-ms N, or 0: calibrate to the default */
+	int ascii;              /* --ascii, or a locale that is not UTF-8 */
+	int json;               /* --json */
+	int yes;                /* --yes: confirmations are given */
+	const char *cacert;     /* --cacert FILE */
+};
+
+struct cli_command {
+	const char *name;
+	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
+	const char *args;       /* usage after the name, N_()-marked, e.g. "[OPTION]... FILE..." */
+	const char *summary;    /* one line, N_()-marked */
+	const char *options;    /* the command's own options, one per line, N_()-marked; may be "" */
+};
+
+/* The command table, NULL-terminated; main.c owns it. */
+extern const struct cli_command cli_commands[];
+
+/* Prints "hsm-onboard: <message>" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "hsm-onboard: warning: <message>" to stderr. */
+void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints d's message as an error and returns d->code. */
+int cli_report(const struct diag *d);
+/* Prints each warning, then frees them. */
+void cli_report_warnings(struct diag_warnings *w);
+/* "Try 'hsm-onboard COMMAND --help'" for a usage error; returns EX_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the usage line and summary of one command, for its --help. */
+void cli_command_help(FILE *out, const char *command);
+
+/* ---- The commands, one cli_<name>.c each. Keep each area's lines together. ---- */
+/* area: credential files (issue 2) */
+/* area: profiles and vault (issue 3) */
+/* area: countdown and ticket (issue 4) */
+/* area: engines and rotation (issue 5) */
+/* area: network (issue 6) */
+/* area: wizard (issue 7) */
+
+#endif

@@ -1,0 +1,23 @@
+/* cli_commands.c: the command table. The order here is the order of `hsm-onboard --help`. */
+#include "config.h"
+
+#include "cli.h"
+#include "i18n.h"
+
+#include <stddef.h>
+
+const struct cli_command cli_commands[] = {
+	/* area: credential files (issue 2) */
+
+	/* area: profiles and vault (issue 3) */
+
+	/* area: countdown and ticket (issue 4) */
+
+	/* area: engines and rotation (issue 5) */
+
+	/* area: network (issue 6) */
+
+	/* area: wizard (issue 7) */
+
+	{NULL, NULL, NULL, NULL, NULL},
+};
