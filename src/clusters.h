@@ -1,0 +1,37 @@
+/* clusters.h: the CloudHSM cluster table (data/clusters.conf, installed in $(pkgdatadir)), so a changed
+ * host list needs no rebuild. Each cluster has a master host and clone hosts; ports are per API. */
+#ifndef HSMO_CLUSTERS_H
+#define HSMO_CLUSTERS_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "state.h"
+
+#define CLUSTERS_MAX_HOSTS 8
+
+struct cluster {
+	char *name;                          /* "ECO01", "SBX01", ... */
+	char *description;                   /* one line, e.g. "Economy, Switzerland" */
+	char *hosts[CLUSTERS_MAX_HOSTS];     /* hosts[0] is the master */
+	size_t n_hosts;
+};
+
+struct cluster_table {
+	char *source;        /* the file it was read from */
+	char *as_of;         /* date of the Securosys page the facts come from */
+	struct cluster *clusters;
+	size_t n;
+};
+
+/* Loads path, or the installed table when path is NULL. Errors are "FILE:LINE: message". */
+int clusters_load(const char *path, struct cluster_table *t, struct diag *d);
+/* Parses a table held in memory (for the loader and the fuzzer). */
+int clusters_parse(const char *text, size_t len, const char *display_name, struct cluster_table *t,
+                   struct diag *d);
+void clusters_free(struct cluster_table *t);
+const struct cluster *clusters_find(const struct cluster_table *t, const char *name);
+/* The port of an API: JCE 2300, PKCS#11 2310, CNG 2320, REST 443; 0 when unknown. */
+int clusters_api_port(enum state_api api);
+
+#endif
