@@ -10,6 +10,9 @@ const struct cli_command cli_commands[] = {
 	/* area: credential files (issue 2) */
 
 	/* area: profiles and vault (issue 3) */
+	{"secrets", cli_secrets, N_("[--json]"), N_("list the secrets the profile's vault holds (never their values)"), ""},
+	{"forget", cli_forget, N_("[--yes]"), N_("delete a profile, overwriting its vault first"),
+	 N_("  -y, --yes    delete without asking\n")},
 
 	/* area: countdown and ticket (issue 4) */
 
