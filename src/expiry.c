@@ -14,6 +14,7 @@
 #include "i18n.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days inverse, see
@@ -206,4 +207,71 @@ const char *expiry_rule_text(enum state_tier tier)
 		break;
 	}
 	return _("The tier is unknown, so the expiry rule is unknown.");
+}
+
+/* Reads exactly n digits. */
+static int expiry_digits(const char **p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -1;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+int expiry_parse_time(const char *s, time_t *out)
+{
+	int y, mo, d, h, mi, sec = 0;
+	const char *p = s;
+	if (!s || expiry_digits(&p, 4, &y) || *p++ != '-' || expiry_digits(&p, 2, &mo) || *p++ != '-' ||
+	    expiry_digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' '))
+		return EXPIRY_TIME_INVALID;
+	p++;
+	if (expiry_digits(&p, 2, &h) || *p++ != ':' || expiry_digits(&p, 2, &mi))
+		return EXPIRY_TIME_INVALID;
+	if (*p == ':') {
+		p++;
+		if (expiry_digits(&p, 2, &sec))
+			return EXPIRY_TIME_INVALID;
+	}
+	if (expiry_zurich_midnight(y, mo, d) < 0 || h > 23 || mi > 59 || sec > 59)
+		return EXPIRY_TIME_INVALID;
+
+	if (*p == '\0') {
+		/* Local time: mktime decides the offset, and a time the clocks skip comes back changed. */
+		struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+		                .tm_min = mi, .tm_sec = sec, .tm_isdst = -1};
+		time_t t = mktime(&tm);
+		if (t == (time_t)-1 && !(y == 1969 || y == 1970))
+			return EXPIRY_TIME_INVALID;
+		if (tm.tm_hour != h || tm.tm_min != mi || tm.tm_mday != d)
+			return EXPIRY_TIME_NONEXISTENT;
+		*out = t;
+		return 0;
+	}
+	long offset = 0;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p++ == '-' ? -1 : 1, oh, om;
+		if (expiry_digits(&p, 2, &oh))
+			return EXPIRY_TIME_INVALID;
+		if (*p == ':')
+			p++;
+		if (expiry_digits(&p, 2, &om) || oh > 14 || om > 59)
+			return EXPIRY_TIME_INVALID;
+		offset = sign * (oh * 3600L + om * 60L);
+	} else {
+		return EXPIRY_TIME_INVALID;
+	}
+	if (*p != '\0')
+		return EXPIRY_TIME_INVALID;
+	/* From the civil calendar: timegm is neither C11 nor POSIX. */
+	long long midnight = expiry_days_from_civil(y, mo, d) * 86400LL;
+	*out = (time_t)(midnight + h * 3600LL + mi * 60LL + sec - offset);
+	return 0;
 }

@@ -300,6 +300,34 @@ static void test_names_and_rules(void **state)
 	assert_string_equal(expiry_rule_text(TIER_ECO), expiry_rule_text(TIER_PLATINUM));
 }
 
+static void test_parse_time(void **state)
+{
+	(void)state;
+	time_t t;
+	assert_int_equal(expiry_parse_time("2026-11-24T06:26:40Z", &t), 0);
+	assert_int_equal(t, utc(2026, 11, 24, 6, 26, 40));
+	assert_int_equal(expiry_parse_time("2026-11-24T06:26Z", &t), 0);
+	assert_int_equal(t, utc(2026, 11, 24, 6, 26, 0));
+	assert_int_equal(expiry_parse_time("2026-11-24T08:26:40+02:00", &t), 0);
+	assert_int_equal(t, utc(2026, 11, 24, 6, 26, 40));
+	assert_int_equal(expiry_parse_time("2026-11-24T01:26:40-0500", &t), 0);
+	assert_int_equal(t, utc(2026, 11, 24, 6, 26, 40));
+	/* Local (TZ=Europe/Zurich here): CET in November, CEST in July. */
+	assert_int_equal(expiry_parse_time("2026-11-24 07:26", &t), 0);
+	assert_int_equal(t, utc(2026, 11, 24, 6, 26, 0));
+	assert_int_equal(expiry_parse_time("2026-07-01T10:00:05", &t), 0);
+	assert_int_equal(t, utc(2026, 7, 1, 8, 0, 5));
+	/* 02:30 on 29 March 2026 does not exist in Zurich. */
+	assert_int_equal(expiry_parse_time("2026-03-29 02:30", &t), EXPIRY_TIME_NONEXISTENT);
+	const char *bad[] = {"", "yesterday", "2026-11-24", "2026-11-24 7:26", "2026-13-01 00:00",
+	                     "2026-02-29 00:00", "2026-11-24 24:00", "2026-11-24T06:26:40Q",
+	                     "2026-11-24T06:26:40+25:00", "2026-11-24T06:26:40Zjunk", "2026/11/24 06:26"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (expiry_parse_time(bad[i], &t) != EXPIRY_TIME_INVALID)
+			fail_msg("'%s' was accepted", bad[i]);
+	assert_int_equal(expiry_parse_time(NULL, &t), EXPIRY_TIME_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_renewal_resets),
 		cmocka_unit_test(test_format_left),
 		cmocka_unit_test(test_names_and_rules),
+		cmocka_unit_test(test_parse_time),
 	};
 	return cmocka_run_group_tests_name("expiry", tests, setup_zurich, NULL);
 }
