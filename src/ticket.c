@@ -407,10 +407,12 @@ static void ticket_text(struct sbuf *b, struct ticket_rows *rows, const char *no
 	ticket_text_para(b, ticket_statement_who());
 }
 
+/* '_' stays: user names like ACME_ECO_01 must paste and search as they are, and an underscore
+ * inside a word starts no emphasis in CommonMark. */
 static void ticket_md_escape(struct sbuf *b, const char *s)
 {
 	for (; *s; s++) {
-		if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`' || *s == '<')
+		if (*s == '|' || *s == '\\' || *s == '*' || *s == '`' || *s == '<')
 			sb_add(b, "\\", 1);
 		sb_add(b, s, 1);
 	}
