@@ -273,7 +273,7 @@ static void ticket_rows_build(const struct state *st, const struct expiry *ex,
 	if (st->last_error.at > 0 || st->last_error.code || st->last_error.message) {
 		char when[160];
 		ticket_when(st->last_error.at, _("unknown"), when, sizeof when);
-		row_add(rows, _("Last error:"), _("%s: %s (at %s)"), or_unknown(st->last_error.code),
+		row_add(rows, _("Last error:"), _("%s: %s; recorded %s"), or_unknown(st->last_error.code),
 		        or_unknown(st->last_error.message), when);
 	} else {
 		row_add(rows, _("Last error:"), "%s", _("none recorded"));

@@ -208,7 +208,7 @@ static void test_text_fits_80_columns(void **state)
 	/* The wrapped message keeps its words and the continuation is aligned under the value. */
 	assert_has(t, "Averyveryveryveryvery");
 	assert_has(t, "\n                    word√ü word√ü");
-	assert_has(t, " end (at 2026-11-24 06:27 UTC");
+	assert_has_flow(t, " end; recorded 2026-11-24 06:27 UTC");
 	free(t);
 }
 
