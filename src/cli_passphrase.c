@@ -150,7 +150,7 @@ char *cli_passphrase_read(const struct cli_ctx *ctx, const char *profile, int cr
 			atexit(cli_pass_wipe);
 		}
 		if (create && strlen(cli_pass_cached) < VAULT_PASSPHRASE_MIN) {
-			diag_set(d, EX_DATAERR, _("the vault passphrase must have at least %d characters"),
+			diag_set(d, EX_USAGE, _("the vault passphrase must have at least %d characters"),
 			         VAULT_PASSPHRASE_MIN);
 			return NULL;
 		}
@@ -189,7 +189,7 @@ char *cli_passphrase_read(const struct cli_ctx *ctx, const char *profile, int cr
 		}
 		if (strlen(a) < VAULT_PASSPHRASE_MIN) {
 			secmem_free(a);
-			diag_set(d, EX_DATAERR, _("the vault passphrase must have at least %d characters"),
+			diag_set(d, EX_USAGE, _("the vault passphrase must have at least %d characters"),
 			         VAULT_PASSPHRASE_MIN);
 			fprintf(stderr, "%s\n", d->msg);
 			continue;

@@ -19,8 +19,8 @@ int cli_is_terminal(void);
 
 /* The passphrase for profile's vault (create=1: a new vault, asked twice on a terminal, at least
  * VAULT_PASSPHRASE_MIN characters). Returns a secmem string (free with secmem_free), or NULL with d
- * set: EX_USAGE off a terminal without --passphrase-fd, EX_DATAERR when it is too short or the two
- * entries differ, EX_IOERR when the fd cannot be read. */
+ * set: EX_USAGE off a terminal without --passphrase-fd, EX_USAGE when it is too short, EX_DATAERR when the
+ * two entries differ, EX_IOERR when the fd cannot be read. */
 char *cli_passphrase_read(const struct cli_ctx *ctx, const char *profile, int create, struct diag *d);
 /* The same as an import_passphrase_fn; ctx is the struct cli_ctx. */
 char *cli_passphrase_cb(void *ctx, const char *profile, int create, struct diag *d);
