@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,12 +30,18 @@ static int setup(void **state)
 	return mkdtemp(tdir) ? 0 : -1;
 }
 
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[PATH_MAX + 16];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return nftw(tdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static void path_in(char *buf, size_t n, const char *name)
