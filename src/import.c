@@ -289,6 +289,9 @@ static int import_prepare(struct import_group *g, const char *name, const struct
 	/* The vault: the passphrase is asked only now, when everything before it is known to be fine. */
 	char *pass = NULL;
 	if (access(g->prof.vault_path, F_OK) == 0) {
+		/* A loose mode is refused before the passphrase is typed in vain. */
+		if ((rc = vault_check_mode(g->prof.vault_path, d)) != EX_OK)
+			return rc;
 		pass = o->passphrase ? o->passphrase(o->passphrase_ctx, name, 0, d) : NULL;
 		if (!pass)
 			return d->code ? d->code : diag_set(d, EX_USAGE, _("profile %s: no vault passphrase"), name);
