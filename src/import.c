@@ -267,9 +267,11 @@ static int import_prepare(struct import_group *g, const char *name, const struct
 	if (o->tier && g->name_tier && o->tier != g->name_tier)
 		diag_warn(&r->warnings, _("%s names tier %s; using --tier %s"), g->name_tier_file,
 		          state_tier_name(g->name_tier), state_tier_name(o->tier));
-	if (!tier && o->ask_tier)
+	/* Only a setup password's countdown needs the tier; a JWT or a service file alone does not. */
+	int needs_tier = g->f[SLOT_SETUP_PASSWORD].value != NULL;
+	if (!tier && needs_tier && o->ask_tier)
 		tier = o->ask_tier(o->ask_tier_ctx, name);
-	if (!tier)
+	if (!tier && needs_tier)
 		return diag_set(d, EX_USAGE,
 		                _("profile %s: the file names do not tell the tier; give --tier SBX, ECO, ECO-CC or "
 		                  "PLATINUM (nothing was imported)"),
