@@ -177,12 +177,14 @@ static json_t *inspect_pairs(const struct inspect_item *items, int n, int json)
 				                                       "hsm_file", items[j].arg, "pair", same,
 				                                       "service_hsm_user", s->hsm_user, "hsm_hsm_user", h->hsm_user));
 			} else if (same) {
-				printf(_("pairing: %s and %s belong together (HSM User Name %s)\n"), inspect_basename(items[i].arg),
+				printf(_("pairing: %s and %s belong together (HSM User Name %s)"), inspect_basename(items[i].arg),
 				       inspect_basename(items[j].arg), s->hsm_user);
+				putchar('\n');
 			} else {
 				printf(_("pairing: %s and %s do NOT belong together: the service file names HSM user %s, the "
-				         "technical file %s\n"),
+				         "technical file %s"),
 				       inspect_basename(items[i].arg), inspect_basename(items[j].arg), s->hsm_user, h->hsm_user);
+				putchar('\n');
 			}
 			if (!same)
 				cli_warning(_("%s and %s name different HSM users (%s, %s): they are not one pair"), items[i].arg,
