@@ -48,6 +48,7 @@ void cli_command_help(FILE *out, const char *command);
 /* area: credential files (issue 2) */
 int cli_inspect(struct cli_ctx *ctx, int argc, char **argv);
 /* area: profiles and vault (issue 3) */
+int cli_import(struct cli_ctx *ctx, int argc, char **argv);
 int cli_secrets(struct cli_ctx *ctx, int argc, char **argv);
 int cli_forget(struct cli_ctx *ctx, int argc, char **argv);
 /* area: countdown and ticket (issue 4) */

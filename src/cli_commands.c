@@ -18,6 +18,14 @@ const struct cli_command cli_commands[] = {
 	    "Exit status: 0 all files valid, 65 a file is invalid, 66 a file cannot be read.\n")},
 
 	/* area: profiles and vault (issue 3) */
+	{"import", cli_import, N_("[OPTION]... FILE..."),
+	 N_("import credential files into encrypted profiles, all or nothing"),
+	 N_("      --tier T             SBX, ECO, ECO-CC or PLATINUM; needed when the file\n"
+	    "                           names do not tell the tier\n"
+	    "      --service-type S     standard, tsbaas-multi or tsbaas-dedicated\n"
+	    "      --issued DATE        date of issue, YYYY-MM-DD (default: the file name's)\n"
+	    "      --renew              replace a different setup password (renewal ticket)\n"
+	    "      --shred              overwrite and delete the plaintext files afterwards\n")},
 	{"secrets", cli_secrets, N_("[--json]"), N_("list the secrets the profile's vault holds (never their values)"), ""},
 	{"forget", cli_forget, N_("[--yes]"), N_("delete a profile, overwriting its vault first"),
 	 N_("  -y, --yes    delete without asking\n")},
