@@ -31,7 +31,7 @@ static enum state_tier cli_import_ask_tier(void *ctx, const char *profile)
 		return TIER_UNKNOWN;
 	enum state_tier t = TIER_UNKNOWN;
 	for (int attempt = 0; attempt < 3 && !t; attempt++) {
-		fprintf(tty, _("The file names do not tell the tier of profile %s. Tier (SBX, ECO, ECO-CC, PLATINUM): "),
+		fprintf(tty, _("The file names do not tell the tier of profile %s.\nTier (SBX, ECO, ECO-CC, PLATINUM): "),
 		        profile);
 		fflush(tty);
 		char line[64];
