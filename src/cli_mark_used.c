@@ -107,8 +107,8 @@ int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (p.st.first_use > 0 && p.st.first_use <= at) {
 		expiry_format_local(p.st.first_use, when, sizeof when);
-		printf(_("The first use is already recorded at %s; an earlier time only can replace it. "
-		         "Nothing changed.\n"), when);
+		printf(_("The first use is already recorded at %s; only an earlier time can replace it."), when);
+		printf("\n%s\n", _("Nothing changed."));
 		rc = EX_OK;
 		goto out;
 	}
@@ -131,8 +131,8 @@ int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv)
 		expiry_format_left(ex.seconds_left, left, sizeof left);
 		printf(_("The setup password expires %s (%s left).\n"), when, left);
 	} else if (ex.state == EXPIRY_EXPIRED) {
-		printf(_("The setup password EXPIRED %s: a renewal needs a support ticket ('hsm-onboard ticket').\n"),
-		       when);
+		printf(_("The setup password EXPIRED %s."), when);
+		printf("\n%s\n", _("A renewal needs a support ticket: see 'hsm-onboard ticket'."));
 	}
 out:
 	if (p.name)
