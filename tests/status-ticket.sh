@@ -158,6 +158,43 @@ t_grep "$T_OUT" "##############" "ASCII modules (a finder pattern's edge)"
 t_nogrep "$T_OUT" "█" "no half block in ASCII mode"
 t_run 0 "ticket --qr in a non-UTF-8 locale draws ASCII" env LC_ALL=C LANG=C "$HSMO" ticket --qr
 t_grep "$T_OUT" "##############" "ASCII in the C locale"
+# The drawn codes must scan: each is turned back into a bitmap (dark module = black pixel, as a phone
+# sees it on a light background) and decoded by zbarimg, an independent reader.
+if command -v zbarimg >/dev/null 2>&1; then
+	cat > "$T_DIR/qr2pbm.py" <<'EOS'
+import sys
+lines = open(sys.argv[1], encoding='utf-8').read().split('\n')
+i = [n for n, l in enumerate(lines) if l.startswith('QR code of a summary')][0]
+q = [l for l in lines[i + 1:] if l not in ('', '```')]
+rows = []
+for l in q:
+    if sys.argv[2] == 'utf8':
+        rows.append([c in '\u2588\u2580' for c in l])
+        rows.append([c in '\u2588\u2584' for c in l])
+    else:
+        rows.append([l[k:k + 2] == '##' for k in range(0, len(l), 2)])
+w, s = max(len(r) for r in rows), 4
+with open(sys.argv[3], 'w') as f:
+    f.write('P1\n%d %d\n' % (w * s, len(rows) * s))
+    for r in rows:
+        px = ''.join(('1' if x < len(r) and r[x] else '0') * s for x in range(w))
+        for _ in range(s):
+            f.write(px + '\n')
+EOS
+	for mode in utf8 ascii; do
+		opt=; [ "$mode" = ascii ] && opt=--ascii
+		t_run 0 "ticket --qr $opt --format markdown for decoding" at "2026-11-29 08:00:00" "$HSMO" ticket --qr $opt \
+			--format markdown --contract "$CONTRACT"
+		python3 "$T_DIR/qr2pbm.py" "$T_OUT" "$mode" "$T_DIR/qr.pbm"
+		zbarimg --raw -q "$T_DIR/qr.pbm" > "$T_DIR/qr.decoded" 2>/dev/null || t_fail "zbarimg could not read the $mode QR code"
+		for want in "HSM setup password renewal" "HSM user: ACMEHSM01" "Tier: ECO" "State: expired" \
+			"Expiry: 2026-11-28T09:00:00Z" "Last error: CKR_PIN_INCORRECT" "Contract: OFFER-2026-0042"; do
+			t_grep "$T_DIR/qr.decoded" "$want" "$mode QR code decodes to '$want'"
+		done
+	done
+else
+	echo "# zbarimg (zbar-tools) is missing: the QR codes are checked against libqrencode's matrix only (test_qr)"
+fi
 t_run 64 "ticket --qr with json is refused" "$HSMO" ticket --qr --format json
 t_run 64 "ticket --format pdf is refused" "$HSMO" ticket --format pdf
 
