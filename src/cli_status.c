@@ -44,7 +44,8 @@ int cli_countdown_pick_profile(const struct cli_ctx *ctx, const char *command, c
 		cli_error("%s", _("no profile yet: import the credential files first ('hsm-onboard import FILE...')"));
 		rc = EX_NOINPUT;
 	} else {
-		rc = cli_usage_error(command, _("there are %zu profiles: choose one with --profile NAME"), n);
+		rc = cli_usage_error(command, P_("there is %zu profile: choose it with --profile NAME",
+		                                 "there are %zu profiles: choose one with --profile NAME", n), n);
 	}
 	profile_list_free(names, n);
 	return rc;
