@@ -41,6 +41,7 @@ PACKAGES=(
 	bash-completion       # its pkg-config file says where the completion is installed
 	groff-base            # renders the man page in its test
 	faketime              # moves the clock for the countdown tests
+	zbar-tools            # zbarimg decodes the drawn QR codes in the tests: they must scan
 	locales               # de_DE/fr_FR UTF-8 for the translation tests
 	dialog                # the anchor of the startup benchmark
 	valgrind              # make check-valgrind

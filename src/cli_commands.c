@@ -31,6 +31,24 @@ const struct cli_command cli_commands[] = {
 	 N_("  -y, --yes    delete without asking\n")},
 
 	/* area: countdown and ticket (issue 4) */
+	{"status", cli_status, N_("[--json] [--check]"),
+	 N_("show the setup password's countdown for every profile (no passphrase needed)"),
+	 N_("      --json               print the profiles as JSON, times in ISO 8601 UTC\n"
+	    "      --check              one line for Nagios or Icinga; exit 0 OK, 1 WARNING\n"
+	    "                           (under 48 h left), 2 CRITICAL (under 12 h left, or\n"
+	    "                           expired), 3 UNKNOWN\n")},
+	{"mark-used", cli_mark_used, N_("[--at TIME]"),
+	 N_("record that the setup password was already used (SBX, ECO, PLATINUM)"),
+	 N_("      --at TIME            when: ISO 8601 (2026-11-24T09:30:00Z) or local\n"
+	    "                           'YYYY-MM-DD HH:MM'; default now, never in the future\n")},
+	{"ticket", cli_ticket, N_("[--format FORMAT] [--qr] [--output FILE] [--print] [--contract REF] [--contact NAME]"),
+	 N_("make a support-ticket summary for a setup-password renewal (never a secret)"),
+	 N_("      --format FORMAT      text (the default), markdown, or json\n"
+	    "      --qr                 add a QR code of a short summary (ASCII with --ascii)\n"
+	    "      --output FILE        write the ticket to FILE, atomically\n"
+	    "      --print              send the ticket to the printer with lp (CUPS)\n"
+	    "      --contract REF       the contract or offer reference\n"
+	    "      --contact NAME       who support should contact\n")},
 
 	/* area: engines and rotation (issue 5) */
 
