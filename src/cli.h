@@ -50,6 +50,9 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv);
 /* area: profiles and vault (issue 3) */
 /* area: countdown and ticket (issue 4) */
 /* area: engines and rotation (issue 5) */
+int cli_connect(struct cli_ctx *ctx, int argc, char **argv);
+int cli_verify(struct cli_ctx *ctx, int argc, char **argv);
+int cli_config(struct cli_ctx *ctx, int argc, char **argv);
 /* area: network (issue 6) */
 /* area: wizard (issue 7) */
 

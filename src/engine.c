@@ -70,6 +70,17 @@ char *engine_random_secret(size_t len)
 	return out;
 }
 
+int engine_pin_length(unsigned long min, unsigned long max, size_t *len)
+{
+	size_t n = ENGINE_SECRET_MAX;
+	if (max != 0 && max != (unsigned long)-1 && max < n)
+		n = (size_t)max;
+	if (min != (unsigned long)-1 && n < min)
+		return -1;
+	*len = n;
+	return 0;
+}
+
 /* The Securosys connectivity page (see reference/securosys-facts.md): master first, then clones. */
 static const struct {
 	const char *names;   /* clusters sharing the hosts, space separated */

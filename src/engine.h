@@ -87,6 +87,10 @@ void engine_set_code(struct engine_ctx *e, const char *code, int rejected, int l
  * (letters, digits, '-', '_', '.'); secmem string, NULL when RAND fails. */
 char *engine_random_secret(size_t len);
 
+/* The length of a new PIN: ENGINE_SECRET_MAX, or less when the token's max is smaller (0 and
+ * (unsigned long)-1 mean "not given"); -1 when the token's min is above what fits. */
+int engine_pin_length(unsigned long min, unsigned long max, size_t *len);
+
 /* Hosts of a CloudHSM cluster for the Primus configuration, from the built-in table of the Securosys
  * connectivity page (the cluster table module replaces it when it is installed). Returns the number
  * of hosts (0: unknown cluster). */

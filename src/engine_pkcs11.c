@@ -273,11 +273,8 @@ static int pk_new_secret(struct engine_ctx *e, char **out, struct diag *d)
 		return rc;
 	struct pk_priv *p = e->priv;
 	CK_ULONG max = p->info.ulMaxPinLen, min = p->info.ulMinPinLen;
-	size_t len = ENGINE_SECRET_MAX;
-	/* 0 or CK_UNAVAILABLE_INFORMATION mean "no limit given". */
-	if (max != 0 && max != CK_UNAVAILABLE_INFORMATION && max < len)
-		len = (size_t)max;
-	if (min != CK_UNAVAILABLE_INFORMATION && len < min) {
+	size_t len;
+	if (engine_pin_length(min, max, &len) != 0) {
 		engine_set_code(e, "CKR_PIN_LEN_RANGE", 0, 0);
 		return diag_set(d, EX_SOFTWARE, _("the token wants PINs of %lu to %lu characters; cannot make one"),
 		                (unsigned long)min, (unsigned long)max);
