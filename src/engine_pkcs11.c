@@ -390,7 +390,9 @@ static int pk_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	char absdir[PATH_MAX], pin_path[PATH_MAX + 16], uri_path[PATH_MAX + 16], module_abs[PATH_MAX];
 	if (!realpath(dir, absdir))
 		return diag_set_errno(d, EX_CANTCREAT, "%s", dir);
-	if (!realpath(e->module, module_abs))
+	/* An absolute path stays as given (a distribution's symlink survives upgrades); a relative
+	 * one is made absolute, since applications run from elsewhere. */
+	if (e->module[0] == '/' || !realpath(e->module, module_abs))
 		snprintf(module_abs, sizeof module_abs, "%s", e->module);
 	snprintf(pin_path, sizeof pin_path, "%s/pkcs11.pin", absdir);
 	snprintf(uri_path, sizeof uri_path, "%s/pkcs11.uri", absdir);
