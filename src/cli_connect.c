@@ -30,9 +30,16 @@ static int connect_confirm(const char *question)
 	return strcmp(line, "yes") == 0;
 }
 
-/* Saves the engine settings given on the command line, so verify, config and a re-run reuse them. */
-static void connect_remember(struct state *st, const struct cli_engine_opts *o)
+static int connect_differs(const char *a, const char *b)
 {
+	return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
+}
+
+/* Takes the engine settings given on the command line into the state, so verify, config and a re-run
+ * reuse them. Returns 1 when something changed (only then is the state written). */
+static int connect_remember(struct state *st, const struct cli_engine_opts *o)
+{
+	int changed = 0;
 	struct {
 		char **field;
 		const char *value;
@@ -42,15 +49,19 @@ static void connect_remember(struct state *st, const struct cli_engine_opts *o)
 		{&st->engine.ppin, o->ppin},
 	};
 	for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
-		if (set[i].value) {
+		if (set[i].value && connect_differs(*set[i].field, set[i].value)) {
+			changed = 1;
 			free(*set[i].field);
 			*set[i].field = strdup(set[i].value);
 		}
-	if (o->token_label || o->slot >= 0) {
+	if ((o->token_label || o->slot >= 0) &&
+	    (connect_differs(st->engine.token_label, o->token_label) || st->engine.slot != o->slot)) {
+		changed = 1;
 		free(st->engine.token_label);
 		st->engine.token_label = o->token_label ? strdup(o->token_label) : NULL;
 		st->engine.slot = o->slot;
 	}
+	return changed;
 }
 
 int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
@@ -123,8 +134,7 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 
-	connect_remember(st, &o);
-	rc = profile_save_state(&ce.p, &d);
+	rc = connect_remember(st, &o) ? profile_save_state(&ce.p, &d) : EX_OK;
 	if (rc == EX_OK)
 		rc = cli_engine_open_rest(ctx, &ce, &o, &d);
 	if (rc == EX_OK)
