@@ -58,6 +58,9 @@ int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv);
 /* --profile NAME, else the only profile there is; prints the error itself. */
 int cli_countdown_pick_profile(const struct cli_ctx *ctx, const char *command, char **name);
 /* area: engines and rotation (issue 5) */
+int cli_connect(struct cli_ctx *ctx, int argc, char **argv);
+int cli_verify(struct cli_ctx *ctx, int argc, char **argv);
+int cli_config(struct cli_ctx *ctx, int argc, char **argv);
 /* area: network (issue 6) */
 /* area: wizard (issue 7) */
 

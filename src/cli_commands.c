@@ -51,6 +51,24 @@ const struct cli_command cli_commands[] = {
 	    "      --contact NAME       who support should contact\n")},
 
 	/* area: engines and rotation (issue 5) */
+	{"connect", cli_connect, N_("--engine pkcs11|primus [OPTION]..."),
+	 N_("first connection: replace the setup password with a new user secret (point of no return)"),
+	 N_("  --engine pkcs11|primus  the backend (remembered in the profile)\n"
+	    "  --module PATH           pkcs11: the PKCS#11 module, loaded through p11-kit\n"
+	    "  --token-label L         pkcs11: the token label (default: the HSM User Name)\n"
+	    "  --slot N                pkcs11: the slot id instead of the label\n"
+	    "  --ppin PATH             primus: the ppin tool (default: found in PATH)\n"
+	    "  --endpoint HOST         primus: an HSM host (repeat; default: the cluster's hosts)\n"
+	    "  --output DIR            also write the provider configuration into DIR\n"
+	    "Without --yes it asks to type 'yes' on the terminal; off a terminal it needs --yes.\n"
+	    "Re-running it resumes an interrupted connection; on a connected profile it does nothing.\n")},
+	{"verify", cli_verify, N_("[OPTION]..."), N_("log in with the stored user secret and report"),
+	 N_("  The engine options of connect are accepted and override the profile's.\n")},
+	{"config", cli_config, N_("--output DIR [OPTION]..."),
+	 N_("write the provider configuration for applications into DIR"),
+	 N_("  --output DIR   pkcs11: DIR/pkcs11.uri (RFC 7512) and DIR/pkcs11.pin (0600);\n"
+	    "                 primus: DIR/primus.cfg and DIR/.secrets.cfg (0600)\n"
+	    "  The paths are printed, never the secret.\n")},
 
 	/* area: network (issue 6) */
 
