@@ -50,6 +50,10 @@ void cli_command_help(FILE *out, const char *command);
 /* area: countdown and ticket (issue 4) */
 /* area: engines and rotation (issue 5) */
 /* area: network (issue 6) */
+int cli_clusters(struct cli_ctx *ctx, int argc, char **argv);
+int cli_check(struct cli_ctx *ctx, int argc, char **argv);
+int cli_fetch(struct cli_ctx *ctx, int argc, char **argv);
+int cli_watch(struct cli_ctx *ctx, int argc, char **argv);
 /* area: wizard (issue 7) */
 
 #endif
