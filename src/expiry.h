@@ -41,4 +41,12 @@ const char *expiry_rule_text(enum state_tier tier);
 /* 00:00 Europe/Zurich on YYYY-MM-DD, as UTC seconds; -1 when the date is invalid. */
 time_t expiry_zurich_midnight(int year, int month, int day);
 
+/* A time given by the user (mark-used --at): ISO 8601 "YYYY-MM-DDTHH:MM[:SS]" followed by "Z" or an
+ * offset "+HH:MM"/"-HH:MM"/"+HHMM" is absolute; without a zone, and as "YYYY-MM-DD HH:MM[:SS]", it is
+ * local time. Returns 0, or EXPIRY_TIME_INVALID, or EXPIRY_TIME_NONEXISTENT for a local time that a
+ * daylight-saving change skips. */
+#define EXPIRY_TIME_INVALID (-1)
+#define EXPIRY_TIME_NONEXISTENT (-2)
+int expiry_parse_time(const char *s, time_t *out);
+
 #endif

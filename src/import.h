@@ -17,6 +17,9 @@
 typedef char *(*import_passphrase_fn)(void *ctx, const char *profile, int create, struct diag *d);
 /* Asks a yes/no question (renewal of a setup password); returns 1 for yes. */
 typedef int (*import_confirm_fn)(void *ctx, const char *question);
+/* Asks for the tier when neither --tier, the file names nor the profile tell it; returns
+ * TIER_UNKNOWN to refuse. */
+typedef enum state_tier (*import_tier_fn)(void *ctx, const char *profile);
 
 struct import_opts {
 	const char *profile;                 /* --profile, or NULL: each HSM User Name names its profile */
@@ -30,6 +33,8 @@ struct import_opts {
 	void *passphrase_ctx;
 	import_confirm_fn confirm;           /* may be NULL: no confirmation possible (off a terminal) */
 	void *confirm_ctx;
+	import_tier_fn ask_tier;             /* may be NULL: an unknown tier is an error (off a terminal) */
+	void *ask_tier_ctx;
 };
 
 #define IMPORT_MAX_PROFILES 16
