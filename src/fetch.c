@@ -316,8 +316,13 @@ int fetch_url(const char *url, const char *dir, const struct fetch_opts *o, stru
 out:
 	if (c)
 		curl_easy_cleanup(c);
-	if (fd >= 0)
+	if (fd >= 0) {
+		/* A failure before the first byte leaves nothing worth resuming. */
+		struct stat st;
+		if (rc != EX_OK && fstat(fd, &st) == 0 && st.st_size == 0)
+			unlink(part);
 		close(fd);
+	}
 	return rc;
 }
 
