@@ -41,10 +41,11 @@ static int cli_fetch_progress(void *ctx, long long now, long long total)
 		return 1;
 	if (p->tty && now != p->last) {
 		p->last = now;
+		fputc('\r', stderr);
 		if (total > 0)
-			fprintf(stderr, _("\r%s: %lld of %lld bytes"), p->name, now, total);
+			fprintf(stderr, _("%s: %lld of %lld bytes"), p->name, now, total);
 		else
-			fprintf(stderr, _("\r%s: %lld bytes"), p->name, now);
+			fprintf(stderr, _("%s: %lld bytes"), p->name, now);
 		fflush(stderr);
 	}
 	return 0;
