@@ -27,6 +27,7 @@ struct check_run {
 	char *hosts[CHECK_MAX_ENDPOINTS];
 	size_t n;
 	char url[NETCHECK_LABEL_MAX];
+	char cluster_name[64]; /* the table's spelling of --cluster */
 	char *jwt;          /* secmem */
 	time_t jwt_exp;
 };
@@ -185,6 +186,7 @@ static int check_from_cluster(struct check_run *run, const char *name, enum stat
 	if (!c) {
 		rc = cli_usage_error("check", _("unknown cluster '%s' (see 'hsm-onboard clusters')"), name);
 	} else {
+		snprintf(run->cluster_name, sizeof run->cluster_name, "%s", c->name);
 		int port = clusters_table_port(&t, api == API_UNKNOWN ? API_PKCS11 : api);
 		for (size_t i = 0; rc == EX_OK && i < c->n_hosts; i++)
 			rc = check_add(run, c->hosts[i], port, tls);
@@ -340,6 +342,14 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 		check_print_text(&run, res, run.n);
 	fflush(stdout);
 	if (have_profile) {
+		/* A cluster or API named on the command line becomes the profile's choice (it was found in
+		 * the table above), so the next check, the wizard and the provider configuration use it. */
+		if (cluster && run.cluster_name[0] && (!p.st.cluster || strcmp(p.st.cluster, run.cluster_name) != 0)) {
+			free(p.st.cluster);
+			p.st.cluster = strdup(run.cluster_name);
+		}
+		if (api != API_UNKNOWN && n_endpoints == 0)
+			p.st.api = api;
 		netcheck_store(&p.st, res, run.n, at);
 		size_t ok = 0;
 		for (size_t i = 0; i < run.n; i++)

@@ -137,5 +137,29 @@ t_run 77 "wrong vault passphrase" "$HSMO" check --profile TSB01 --passphrase-fd 
 not-the-passphrase
 EOF
 
+# A cluster from the table (a test table of loopback hosts, through HSM_ONBOARD_DATADIR): its master
+# and clone are probed on the API's port, and the choice is stored in the profile.
+mkdir -p "$T_DIR/data"
+cat > "$T_DIR/data/clusters.conf" <<EOF
+as_of = "2025-03-06";
+ports = { pkcs11 = $OPEN; };
+clusters = ( { name = "LOCAL01"; description = "loopback"; master = "127.0.0.1";
+               clones = [ "localhost" ]; rest = "https://127.0.0.1/v1"; } );
+EOF
+t_run 0 "the cluster's hosts" env HSM_ONBOARD_DATADIR="$T_DIR/data" "$HSMO" check --profile TSB01 \
+	--passphrase-fd 3 --cacert "$NET_DIR/ca.pem" --api-endpoint "$URL" --cluster local01 --api pkcs11 3<<EOF
+$PASS
+EOF
+grep -Eq "^127\.0\.0\.1:$OPEN +ok " "$T_OUT" || t_fail "the cluster's master was not probed on its API port"
+grep -Eq "^localhost:$OPEN +ok " "$T_OUT" || t_fail "the cluster's clone was not probed on its API port"
+t_ok "the master and the clone were probed on the PKCS#11 port of the table"
+python3 - "$STATE" <<'EOF' || t_fail "the chosen cluster and API were not stored"
+import json, sys
+st = json.load(open(sys.argv[1]))
+assert st["cluster"] == "LOCAL01" and st["api"] == "pkcs11", (st["cluster"], st["api"])
+assert len(st["checks"]) == 3, st["checks"]
+EOF
+t_ok "the profile stores the chosen cluster and API, and the three results"
+
 t_scan_leaks "$NET_DIR/access.log" "$NET_DIR/error.log"
 t_done
