@@ -115,7 +115,7 @@ int cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		paths[i] = r.path;
 	}
 	if (rc == EX_OK) {
-		struct cli_net_pass pass = {.ctx = ctx};
+		struct cli_net_pass pass = {.ctx = ctx, .stop = &cli_fetch_interrupted};
 		rc = cli_net_import(ctx, &pass, (const char *const *)paths, (size_t)n, 1);
 		cli_net_pass_wipe(&pass);
 		if (rc != EX_OK)

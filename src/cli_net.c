@@ -19,7 +19,7 @@
 
 /* Reads one line from fd into a secmem buffer, byte by byte so nothing past the newline is consumed
  * and no stdio buffer keeps a copy. */
-static char *cli_net_read_line(int fd, struct diag *d)
+static char *cli_net_read_line(int fd, volatile sig_atomic_t *stop, struct diag *d)
 {
 	char *buf = secmem_alloc(CLI_NET_PASS_MAX);
 	if (!buf) {
@@ -30,8 +30,13 @@ static char *cli_net_read_line(int fd, struct diag *d)
 	for (;;) {
 		char c;
 		ssize_t r = read(fd, &c, 1);
-		if (r < 0 && errno == EINTR)
+		if (r < 0 && errno == EINTR && !(stop && *stop))
 			continue;
+		if (r < 0 && errno == EINTR) {
+			diag_set(d, EX_TEMPFAIL, "%s", _("interrupted"));
+			secmem_free(buf);
+			return NULL;
+		}
 		if (r < 0) {
 			diag_set_errno(d, EX_IOERR, "%s", _("cannot read the passphrase"));
 			secmem_free(buf);
@@ -51,7 +56,7 @@ static char *cli_net_read_line(int fd, struct diag *d)
 	return buf;
 }
 
-static char *cli_net_ask_tty(const char *prompt, struct diag *d)
+static char *cli_net_ask_tty(const char *prompt, volatile sig_atomic_t *stop, struct diag *d)
 {
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
@@ -69,7 +74,7 @@ static char *cli_net_ask_tty(const char *prompt, struct diag *d)
 	if (write(fd, prompt, strlen(prompt)) < 0) {
 		/* The prompt is a courtesy; reading still works. */
 	}
-	char *line = cli_net_read_line(fd, d);
+	char *line = cli_net_read_line(fd, stop, d);
 	if (restore)
 		tcsetattr(fd, TCSAFLUSH, &old);
 	if (write(fd, "\n", 1) < 0) {
@@ -86,15 +91,15 @@ char *cli_net_passphrase(void *pass_ctx, const char *profile, int create, struct
 		return secmem_strdup(p->cached);
 	char *pass;
 	if (p->ctx->passphrase_fd >= 0) {
-		pass = cli_net_read_line(p->ctx->passphrase_fd, d);
+		pass = cli_net_read_line(p->ctx->passphrase_fd, p->stop, d);
 	} else {
 		char prompt[256];
 		snprintf(prompt, sizeof prompt,
 		         create ? _("New vault passphrase for profile %s: ") : _("Vault passphrase for profile %s: "),
 		         profile ? profile : "?");
-		pass = cli_net_ask_tty(prompt, d);
+		pass = cli_net_ask_tty(prompt, p->stop, d);
 		if (pass && create) {
-			char *again = cli_net_ask_tty(_("Repeat the passphrase: "), d);
+			char *again = cli_net_ask_tty(_("Repeat the passphrase: "), p->stop, d);
 			if (!again) {
 				secmem_free(pass);
 				return NULL;
@@ -145,9 +150,13 @@ int cli_net_import(struct cli_ctx *ctx, struct cli_net_pass *pass, const char *c
 		import_result_free(&r);
 		return cli_report(&d);
 	}
-	for (size_t i = 0; i < r.n_profiles; i++)
-		printf(r.changed[i] ? _("imported into profile %s\n") : _("profile %s already holds these files\n"),
-		       r.profiles[i]);
+	/* The same messages as `import`. */
+	for (size_t i = 0; i < r.n_profiles; i++) {
+		if (r.changed[i])
+			printf(_("Profile %s: imported.\n"), r.profiles[i]);
+		else
+			printf(_("Profile %s: already up to date, nothing changed.\n"), r.profiles[i]);
+	}
 	fflush(stdout);
 	import_result_free(&r);
 	return EX_OK;

@@ -4,6 +4,7 @@
 #ifndef HSMO_CLI_NET_H
 #define HSMO_CLI_NET_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "cli.h"
@@ -13,6 +14,8 @@
 struct cli_net_pass {
 	struct cli_ctx *ctx;
 	char *cached;  /* secmem */
+	/* Set by the command's SIGINT handler: a passphrase prompt interrupted by Ctrl-C gives up. */
+	volatile sig_atomic_t *stop;
 };
 
 /* An import_passphrase_fn: reads --passphrase-fd (first line) or asks on the terminal without echo

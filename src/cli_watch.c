@@ -81,7 +81,7 @@ int cli_watch(struct cli_ctx *ctx, int argc, char **argv)
 
 	fprintf(stderr, _("watching %s for credential files (Ctrl-C to stop)\n"), dir);
 	fflush(stderr);
-	struct cli_net_pass pass = {.ctx = ctx};
+	struct cli_net_pass pass = {.ctx = ctx, .stop = &cli_watch_interrupted};
 	unsigned kinds = 0;
 	int rc = EX_OK;
 	long deadline = timeout_ms > 0 ? cli_watch_now_ms() + timeout_ms : 0;

@@ -46,7 +46,7 @@ EOF
 
 # ---- a good download: two files (one through an https redirect), imported together ----
 t_run 0 "good download" fetch --cacert "$NET_DIR/ca.pem" "$URL/files/$U1_SERVICE" "$URL/r/$U1_HSM"
-t_grep "$T_OUT" "imported into profile U1" "the downloads were imported"
+t_grep "$T_OUT" "Profile U1: imported." "the downloads were imported"
 [ -f "$XDG_STATE_HOME/hsm-onboard/U1/vault" ] || t_fail "no vault for U1"
 t_ok "the profile has its vault"
 grep -q '"service_user": "svc-U1"' "$XDG_STATE_HOME/hsm-onboard/U1/state.json" || t_fail "state.json lacks svc-U1"

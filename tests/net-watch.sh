@@ -33,7 +33,7 @@ cp "$T_SERVICE_FILE" "$WATCHED/$SERVICE.crdownload"
 cp "$T_SERVICE_FILE" "$WATCHED/$SERVICE.part"
 # Renamed into place: now it counts.
 mv "$WATCHED/$SERVICE.crdownload" "$WATCHED/$SERVICE"
-net_wait_grep "$T_DIR/watch.out" "imported into profile W1" 15 ||
+net_wait_grep "$T_DIR/watch.out" "Profile W1: imported." 15 ||
 	{ cat "$T_DIR/watch.err" >&2; t_fail "the renamed service file was not imported"; }
 t_ok "a .crdownload renamed into place is imported"
 t_nogrep "$T_DIR/watch.err" "found $WATCHED/$SERVICE.part" "a browser's .part is ignored"
@@ -55,7 +55,7 @@ cat "$T_DIR/watch.out" "$T_DIR/watch.err" >> "$T_DIR/all-output"
 [ "$rc" -eq 0 ] || { cat "$T_DIR/watch.err" >&2; t_fail "watch: exit $rc, expected 0"; }
 t_ok "watch stops when the service and hsm files are both imported (exit 0)"
 t_grep "$T_DIR/watch.out" "every expected credential file was imported" "watch says why it stopped"
-[ "$(grep -c "imported into profile W1" "$T_DIR/watch.out")" -eq 2 ] || t_fail "expected two imports"
+[ "$(grep -c "Profile W1: imported." "$T_DIR/watch.out")" -eq 2 ] || t_fail "expected two imports"
 t_ok "each file was imported once"
 grep -q '"hsm_user": "W1"' "$STATE" || t_fail "state.json lacks the HSM user"
 t_ok "the profile holds both files"
