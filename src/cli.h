@@ -62,6 +62,10 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv);
 int cli_verify(struct cli_ctx *ctx, int argc, char **argv);
 int cli_config(struct cli_ctx *ctx, int argc, char **argv);
 /* area: network (issue 6) */
+int cli_clusters(struct cli_ctx *ctx, int argc, char **argv);
+int cli_check(struct cli_ctx *ctx, int argc, char **argv);
+int cli_fetch(struct cli_ctx *ctx, int argc, char **argv);
+int cli_watch(struct cli_ctx *ctx, int argc, char **argv);
 /* area: wizard (issue 7) */
 
 #endif

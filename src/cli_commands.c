@@ -71,6 +71,23 @@ const struct cli_command cli_commands[] = {
 	    "  The paths are printed, never the secret.\n")},
 
 	/* area: network (issue 6) */
+	{"clusters", cli_clusters, N_("[--file FILE]"), N_("List the CloudHSM clusters, their hosts and ports"),
+	 N_("      --file FILE        read this cluster table instead of the installed one\n")},
+	{"check", cli_check, N_("[OPTION]..."),
+	 N_("Check the cluster endpoints (DNS, TCP, TLS) and the TSBaaS JWT"),
+	 N_("      --timeout S        seconds per endpoint; all run at once (default 5)\n"
+	    "      --endpoint HOST:PORT  check this endpoint (repeatable)\n"
+	    "      --cluster NAME     check this cluster's hosts (see 'clusters')\n"
+	    "      --api API          pkcs11 (2310), jce (2300), cng (2320), rest (443)\n"
+	    "      --tls              also make a TLS handshake (always on port 443)\n"
+	    "      --api-endpoint URL TSBaaS: GET URL/v1/versionInfo with the JWT\n"
+	    "Exit status: 0 when every endpoint is ok, 69 otherwise.\n")},
+	{"fetch", cli_fetch, N_("[OPTION]... URL..."), N_("Download credential files over HTTPS and import them"),
+	 N_("      --timeout S        give up a transfer after S seconds (default 120)\n")},
+	{"watch", cli_watch, N_("[OPTION]... [DIR]"),
+	 N_("Import credential files as they appear in the download folder"),
+	 N_("      --timeout S        stop after S seconds (default: never)\n"
+	    "      --shred            overwrite and delete each file after its import\n")},
 
 	/* area: wizard (issue 7) */
 
