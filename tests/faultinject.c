@@ -9,7 +9,7 @@
  *              terminal, pipe or socket, so stdout/stderr keep working and the error can be printed.
  *   FI_AFTER   let this many matching calls succeed first (default 0).
  *   FI_ERRNO   ENOSPC (default), EIO, EROFS, EACCES or EDQUOT.
- *   FI_SHORT   if set, the first failing write writes half its bytes and returns a short count, as a
+ *   FI_SHORT   if set and not empty, the first failing write writes half its bytes and returns a short count, as a
  *              filling disk does; the retry then fails.
  *   FI_LOG     append one line per injected failure ("write ENOSPC /path"), so a test can prove the
  *              fault really happened: a test whose fault never fired proves nothing.
@@ -119,7 +119,8 @@ ssize_t write(int fd, const void *buf, size_t count)
 	char path[PATH_MAX];
 	if (fi_enabled("write") && fi_should_fail("write", fi_fd_path(fd, path, sizeof path))) {
 		int err = fi_errno();
-		if (getenv("FI_SHORT") && !fi_short_done && count > 1) {
+		const char *sh = getenv("FI_SHORT");
+		if (sh && *sh && !fi_short_done && count > 1) {
 			fi_short_done = 1;
 			fi_log("write-short", path, err);
 			return next(fd, buf, count / 2);

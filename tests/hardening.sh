@@ -17,96 +17,41 @@
 # process did, and root's own processes pass some checks for the wrong reason. So when run as root,
 # both the product and the probes run as the unprivileged user nobody (setpriv), in a world directory
 # owned by nobody; root only reads /proc/<pid>/smaps, which needs ptrace read access.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 
 "$HSMO" import --help >/dev/null 2>&1 || t_skip "no 'import' command in this build yet"
 command -v python3 >/dev/null || t_skip "python3 is needed for the ptrace probe"
 
-# ---- An unprivileged world ----
-W=$(mktemp -d "${TMPDIR:-/tmp}/hsmo-hardening-world.XXXXXX")
-hard_cleanup() {
-	rc=$?
-	[ -z "${pid:-}" ] || kill -KILL "$pid" 2>/dev/null || true
-	[ -z "${cpid:-}" ] || kill -KILL "$cpid" 2>/dev/null || true
-	rm -rf "$W"
-	(exit "$rc")
-	t_cleanup
-}
-trap hard_cleanup EXIT
-if [ "$(id -u)" -eq 0 ]; then
-	command -v setpriv >/dev/null || t_skip "running as root without setpriv: cannot drop to an unprivileged user"
-	RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
-	chmod 755 "$W"
-else
-	RUNAS=
-	chmod 700 "$W"
-fi
-mkdir -p "$W/home" "$W/cwd" "$W/files"
+. "$top_srcdir/tests/hardening-lib.sh"
+trap 'rc=$?; [ -z "${pid:-}" ] || kill -KILL "$pid" 2>/dev/null; [ -z "${cpid:-}" ] || kill -KILL "$cpid" 2>/dev/null; h_world_cleanup; (exit $rc); t_cleanup' EXIT
+h_world
+W=$H_W
+mkdir -p "$W/cwd" "$W/files"
 t_make_credfiles "$W/files" acme eco hsmo_hard 20260315 pkcs11
 PASS="hardening passphrase $(t_rand_alnum 8)"
 t_secret "$PASS"
-mkfifo "$W/pass" "$W/ctl"
-if [ -n "$RUNAS" ]; then
-	chown -R nobody:nogroup "$W/home" "$W/cwd" "$W/files" "$W/pass" "$W/ctl"
-fi
-# The binary must be executable by nobody; a build tree inside a private directory is not.
-BIN=$HSMO
-if [ -n "$RUNAS" ] && ! $RUNAS test -x "$HSMO"; then
-	BIN="$W/hsm-onboard"
-	cp "$HSMO" "$BIN"
-	chmod 755 "$BIN"
-fi
-
-# Opening the FIFOs read-write here first means the children's opens do not block and no byte ever
+mkfifo "$W/pass"
+h_world_chown "$W/home" "$W/cwd" "$W/files" "$W/pass"
+# Opening the FIFO read-write here first means the children's opens do not block and no byte ever
 # arrives: the product waits in read(3, ...) for as long as we want.
-exec 7<>"$W/pass" 8<>"$W/ctl"
+exec 7<>"$W/pass"
 
-# runs CMD... in the world, as nobody when root, with core dumps allowed, in $W/cwd. It execs, so
-# call it in a subshell: backgrounded (&), its pid is then the command's own.
-in_world() {
-	# shellcheck disable=SC2086
-	exec $RUNAS env -i PATH=/usr/bin:/bin HOME="$W/home" XDG_STATE_HOME="$W/home/state" LANG=C.UTF-8 LC_ALL=C.UTF-8 \
-		TZ=Europe/Zurich ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
-		LSAN_OPTIONS="${LSAN_OPTIONS:-}" sh -c 'ulimit -c unlimited && cd "$0" && exec "$@"' "$W/cwd" "$@"
-}
+# in_world CMD...: h_in_world with core dumps allowed (ulimit -c unlimited), in $W/cwd.
+in_world() { h_in_world sh -c 'ulimit -c unlimited && cd "$0" && exec "$@"' "$W/cwd" "$@"; }
 
-# wait_blocked PID FD COMM: polls (up to 20 s) until PID runs COMM and sleeps in read(FD)
-# (/proc/PID/syscall starts with 0, read, then the fd in hex). Without root, a non-dumpable process's
-# syscall file is not readable: then the sleeping state (/proc/PID/stat) has to do.
-wait_blocked() {
-	i=0
-	while [ $i -lt 400 ]; do
-		kill -0 "$1" 2>/dev/null || return 1
-		if [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$3" ]; then
-			sc=$(cat "/proc/$1/syscall" 2>/dev/null || echo unreadable)
-			if [ "$sc" = unreadable ]; then
-				[ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" = S ] && return 0
-			else
-				set -- "$1" "$2" "$3" $sc
-				[ "$4" = 0 ] && [ "$(printf '%d' "$5" 2>/dev/null)" = "$2" ] && return 0
-				set -- "$1" "$2" "$3"
-			fi
-		fi
-		i=$((i + 1))
-		# Poll without sleep(1): a bounded wait on a FIFO nobody writes to.
-		timeout 0.05 cat "$W/ctl" >/dev/null 2>&1 || true
-	done
-	return 1
-}
-
-in_world "$BIN" --kdf-ms 20 --passphrase-fd 3 import --tier ECO "$T_SERVICE_FILE" "$T_HSM_FILE" \
-	3<"$W/pass" >"$T_DIR/import.out" 2>"$T_DIR/import.err" &
+(in_world "$H_BIN" --kdf-ms 20 --passphrase-fd 3 import --tier ECO "$T_SERVICE_FILE" "$T_HSM_FILE" \
+	3<"$W/pass" >"$T_DIR/import.out" 2>"$T_DIR/import.err") &
 pid=$!
-wait_blocked "$pid" 3 hsm-onboard || { cat "$T_DIR/import.err" >&2; t_fail "hsm-onboard import never waited for its passphrase"; }
+h_wait_blocked "$pid" 3 hsm-onboard || { cat "$T_DIR/import.err" >&2; t_fail "hsm-onboard import never waited for its passphrase"; }
 t_ok "hsm-onboard import ($pid) parsed the files and waits for the passphrase on fd 3"
 
 # The control: a dumpable process in the same world, blocked the same way.
-in_world cat "$W/pass" >/dev/null 2>&1 &
+(in_world cat "$W/pass" >/dev/null 2>&1) &
 cpid=$!
-wait_blocked "$cpid" 3 cat || t_fail "the control process never blocked"
+h_wait_blocked "$cpid" 3 cat || t_fail "the control process never blocked"
 
 me=$(id -u)
-[ -n "$RUNAS" ] && me=$(id -u nobody)
+[ -n "$H_RUNAS" ] && me=$(id -u nobody)
 
 # 1. Not dumpable.
 [ "$(stat -c %u "/proc/$cpid/status")" = "$me" ] ||
@@ -128,9 +73,9 @@ if libc.ptrace(PTRACE_ATTACH, pid, None, None) == 0:
 else:
     print(os.strerror(ctypes.get_errno()))
 '
-res=$(in_world python3 -c "$probe" "$cpid")
+res=$( (in_world python3 -c "$probe" "$cpid") )
 [ "$res" = attached ] || t_skip "control: ptrace attach to a dumpable process of the same user failed ($res); Yama or a seccomp policy restricts ptrace here, so a refusal would prove nothing"
-res=$(in_world python3 -c "$probe" "$pid")
+res=$( (in_world python3 -c "$probe" "$pid") )
 [ "$res" = "Operation not permitted" ] || t_fail "ptrace attach to hsm-onboard by uid $me: $res"
 t_ok "ptrace attach by the same user (uid $me) refused: $res; the control was attached"
 
