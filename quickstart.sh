@@ -167,9 +167,11 @@ cmd_demo() {
 	install_missing
 	generate_locales
 	build _build/release
-	local demo
-	demo=$(mktemp -d /tmp/hsm-onboard-demo.XXXXXX)
-	trap 'rm -rf "$demo"' EXIT
+	# Global, not local: the EXIT trap runs after cmd_demo has returned, and set -u would abort on an
+	# unbound local there, turning a good demo into exit 1.
+	demo_dir=$(mktemp -d /tmp/hsm-onboard-demo.XXXXXX)
+	trap 'rm -rf "$demo_dir"' EXIT
+	local demo=$demo_dir
 	say "Generating invented sample credential files in $demo"
 	bash tests/gen-credfiles.sh "$demo" >/dev/null
 	ls -l "$demo"
