@@ -231,7 +231,14 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	const char *localedir = LOCALEDIR;
+#ifdef ENABLE_FAILPOINTS
+	/* Test builds only: the German and French tests run the built binary on catalogs compiled from
+	 * po/ into a temp dir, before anything is installed. Release builds read LOCALEDIR only. */
+	if (getenv("HSM_ONBOARD_LOCALEDIR") && getenv("HSM_ONBOARD_LOCALEDIR")[0] == '/')
+		localedir = getenv("HSM_ONBOARD_LOCALEDIR");
+#endif
+	bindtextdomain(PACKAGE, localedir);
 	textdomain(PACKAGE);
 #endif
 	if (sec == SECMEM_NOT_LOCKED)
