@@ -89,7 +89,8 @@ done < "$T_DIR/commands"
 # Cluster names come from the cluster table, through `hsm-onboard clusters`.
 if grep -qx 'clusters' "$T_DIR/commands" && [ -f "$top_srcdir/data/clusters.conf" ]; then
 	export HSM_ONBOARD_DATADIR="$top_srcdir/data"
-	sed -n 's/^[[:space:]]*name[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$top_srcdir/data/clusters.conf" > "$T_DIR/w"
+	sed 's/#.*//' "$top_srcdir/data/clusters.conf" | grep -oE '(^|[{;[:space:]])name[[:space:]]*=[[:space:]]*"[^"]*"' \
+		| sed 's/.*"\([^"]*\)"/\1/' > "$T_DIR/w"
 	[ -s "$T_DIR/w" ] || t_fail "no cluster name found in data/clusters.conf"
 	cluster_cmd=$(while read -r c; do LC_ALL=C "$HSMO" "$c" --help 2>/dev/null | grep -q -- '--cluster' && echo "$c"; done \
 		< "$T_DIR/commands" | head -n 1)
