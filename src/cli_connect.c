@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cli_engine.h"
+#include "cli_passphrase.h"
 #include "expiry.h"
 #include "i18n.h"
 #include "rotation.h"
@@ -110,7 +111,7 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 			cli_warning("%s", _("the countdown says the setup password has expired. The HSM decides: the "
 			                    "attempt may still work, or be refused (then run 'hsm-onboard ticket')."));
 		if (!ctx->yes) {
-			if (!isatty(STDIN_FILENO)) {
+			if (!cli_is_terminal()) {
 				cli_engine_close(&ce);
 				cli_error("%s", _("connect replaces the setup password for good and needs a confirmation: "
 				                  "run it on a terminal, or add --yes"));

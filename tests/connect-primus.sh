@@ -10,7 +10,6 @@
 # crash right after ppin -a; that ppin -u is never used; the mapped error codes; no leaks.
 . "$top_srcdir/tests/lib.sh"
 
-T_IMPORT="$top_builddir/tests/t_import"
 PPIN="$top_srcdir/tests/ppin-standin"
 export PPIN_STANDIN_DIR="$T_DIR/hsm"
 mkdir -p "$PPIN_STANDIN_DIR"
@@ -43,7 +42,7 @@ no_secret_in_calls() {
 
 # ---- Happy path ----
 t_make_credfiles "$T_DIR/creds" acme hsm PRIMUSER 20261120 pkcs11
-"$T_IMPORT" prim SBX 20 "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF
+"$HSMO" --profile prim --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
 $PASS
 EOF
 new_hsm
@@ -81,7 +80,7 @@ t_ok "the secrets file is ppin's own"
 # ---- Resume with ppin -l after a crash right after ppin -a ----
 if "$HSMO" --list-failpoints >/dev/null 2>&1; then
 	t_make_credfiles "$T_DIR/creds2" beta hsm RESUMEUSER 20261120 pkcs11
-	"$T_IMPORT" beta SBX 20 "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF
+	"$HSMO" --profile beta --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
 $PASS
 EOF
 	new_hsm
@@ -101,7 +100,7 @@ fi
 
 # ---- Errors: wrong setup password, expired, network, no ppin ----
 t_make_credfiles "$T_DIR/creds3" gamma hsm ERRUSER 20261120 pkcs11
-"$T_IMPORT" gamma SBX 20 "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF
+"$HSMO" --profile gamma --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
 $PASS
 EOF
 new_hsm

@@ -7,7 +7,6 @@
 [ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
 command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
 command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
-T_IMPORT="$top_builddir/tests/t_import"
 
 export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
 mkdir -p "$T_DIR/tokens"
@@ -24,7 +23,7 @@ state() { cat "$XDG_STATE_HOME/hsm-onboard/$1/state.json"; }
 # ---- Happy path ----
 t_make_credfiles "$T_DIR/creds" acme hsm ACMEUSER 20261120 pkcs11
 softhsm2-util --init-token --free --label ACMEUSER --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
-"$T_IMPORT" acme SBX 20 "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF
+"$HSMO" --profile acme --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
 $PASS
 EOF
 HSMO_C() { "$HSMO" --profile acme --passphrase-fd 3 "$@"; }
@@ -87,7 +86,7 @@ t_make_credfiles "$T_DIR/creds2" beta hsm BETAUSER 20261120 pkcs11
 REAL_PW=$(t_setup_password)
 t_secret "$REAL_PW"
 softhsm2-util --init-token --free --label BETAUSER --so-pin "$SO_PIN" --pin "$REAL_PW" >/dev/null
-"$T_IMPORT" beta ECO 20 "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF
+"$HSMO" --profile beta --passphrase-fd 3 --kdf-ms 20 import --tier ECO "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
 $PASS
 EOF
 t_run 77 "connect with a wrong setup password" "$HSMO" --profile beta --passphrase-fd 3 --yes connect --engine pkcs11 \
@@ -104,7 +103,7 @@ t_ok "nothing was rotated: the real setup password still opens the token"
 
 # ---- Broken module paths and a token that is not there ----
 t_make_credfiles "$T_DIR/creds3" gamma hsm GAMMAUSER 20261120 pkcs11
-"$T_IMPORT" gamma SBX 20 "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF
+"$HSMO" --profile gamma --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
 $PASS
 EOF
 HSMO_G() { "$HSMO" --profile gamma --passphrase-fd 3 --yes "$@"; }
