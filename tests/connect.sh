@@ -100,6 +100,28 @@ t_grep "$T_DIR/st" '"code": "CKR_PIN_INCORRECT"' "state records CKR_PIN_INCORREC
 t_nogrep "$T_DIR/st" '"rotation": "promoted"' "state: not promoted"
 p11 BETAUSER "$REAL_PW" --list-objects >/dev/null 2>&1 || t_fail "the real setup password no longer opens the token"
 t_ok "nothing was rotated: the real setup password still opens the token"
+t_run 77 "connect again with the same wrong setup password" "$HSMO" --profile beta --passphrase-fd 3 --yes connect 3<<EOF
+$PASS
+EOF
+t_nogrep "$T_ERR" "did not open the token either" "the refused new secret is not probed again (no extra wrong attempt)"
+state beta > "$T_DIR/st"
+[ "$(grep -c '"kind": "setup-rejected"' "$T_DIR/st")" -eq 2 ] || t_fail "state does not record both refusals"
+t_ok "state records each refusal"
+# The renewal ticket brings the right setup password; the same PENDING is then sent.
+RENEWED="$T_DIR/creds2/beta_hsm_hsm_BETAUSER_20261125.txt"
+printf 'HSM User Name: BETAUSER\nHSM User Setup Password: %s\nPKCS#11 password : %s\n' "$REAL_PW" "$T_PKCS11_PW" > "$RENEWED"
+chmod 600 "$RENEWED"
+"$HSMO" --profile beta --passphrase-fd 3 --kdf-ms 20 import --tier ECO --renew "$RENEWED" 3<<EOF >>"$T_DIR/all-output" 2>&1
+$PASS
+EOF
+t_run 0 "connect after the renewal" "$HSMO" --profile beta --passphrase-fd 3 --yes connect 3<<EOF
+$PASS
+EOF
+if p11 BETAUSER "$REAL_PW" --list-objects >/dev/null 2>&1; then t_fail "the renewed setup password still opens the token"; fi
+t_ok "after the renewal the setup password was replaced"
+t_run 0 "verify after the renewal" "$HSMO" --profile beta --passphrase-fd 3 verify 3<<EOF
+$PASS
+EOF
 
 # ---- Broken module paths and a token that is not there ----
 t_make_credfiles "$T_DIR/creds3" gamma hsm GAMMAUSER 20261120 pkcs11
