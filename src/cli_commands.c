@@ -51,17 +51,19 @@ const struct cli_command cli_commands[] = {
 	    "      --contact NAME       who support should contact\n")},
 
 	/* area: engines and rotation (issue 5) */
-	{"connect", cli_connect, N_("--engine pkcs11|primus [OPTION]..."),
+	{"connect", cli_connect, N_("--engine ENGINE [OPTION]..."),
 	 N_("first connection: replace the setup password with a new user secret (point of no return)"),
-	 N_("  --engine pkcs11|primus  the backend (remembered in the profile)\n"
-	    "  --module PATH           pkcs11: the PKCS#11 module, loaded through p11-kit\n"
-	    "  --token-label L         pkcs11: the token label (default: the HSM User Name)\n"
-	    "  --slot N                pkcs11: the slot id instead of the label\n"
-	    "  --ppin PATH             primus: the ppin tool (default: found in PATH)\n"
-	    "  --endpoint HOST         primus: an HSM host (repeat; default: the cluster's hosts)\n"
-	    "  --output DIR            also write the provider configuration into DIR\n"
-	    "Without --yes it asks to type 'yes' on the terminal; off a terminal it needs --yes.\n"
-	    "Re-running it resumes an interrupted connection; on a connected profile it does nothing.\n")},
+	 N_("  --engine ENGINE     pkcs11 or primus (remembered in the profile)\n"
+	    "  --module PATH       pkcs11: the PKCS#11 module, loaded through p11-kit\n"
+	    "  --token-label L     pkcs11: the token label (default: the HSM User Name)\n"
+	    "  --slot N            pkcs11: the slot id instead of the label\n"
+	    "  --ppin PATH         primus: the ppin tool (default: found in PATH)\n"
+	    "  --endpoint HOST     primus: an HSM host (repeat it; default: the cluster's)\n"
+	    "  --output DIR        also write the provider configuration into DIR\n"
+	    "Without --yes it asks to type 'yes' on the terminal; off a terminal it needs\n"
+	    "--yes. "
+"Running it again resumes an interrupted connection; on a connected\n"
+	    "profile it does nothing.\n")},
 	{"verify", cli_verify, N_("[OPTION]..."), N_("log in with the stored user secret and report"),
 	 N_("  The engine options of connect are accepted and override the profile's.\n")},
 	{"config", cli_config, N_("--output DIR [OPTION]..."),
