@@ -51,5 +51,7 @@ void cli_command_help(FILE *out, const char *command);
 /* area: engines and rotation (issue 5) */
 /* area: network (issue 6) */
 /* area: wizard (issue 7) */
+int cli_wizard(struct cli_ctx *ctx, int argc, char **argv);
+int cli_demo(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

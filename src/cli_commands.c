@@ -18,6 +18,9 @@ const struct cli_command cli_commands[] = {
 	/* area: network (issue 6) */
 
 	/* area: wizard (issue 7) */
+	{"wizard", cli_wizard, N_("[--download-dir DIR]"), N_("guided onboarding in the terminal (ncurses), resumable"),
+	 N_("      --download-dir DIR   the folder to watch for the downloaded files (default ~/Downloads)\n"
+	    "With --profile NAME it resumes that profile at the step it reached. Needs a terminal.\n")},
 
 	{NULL, NULL, NULL, NULL, NULL},
 };
