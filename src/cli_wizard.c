@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "demo.h"
 #include "i18n.h"
 #include "wizard.h"
 
@@ -54,4 +55,66 @@ int cli_wizard(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc != EX_OK)
 		return rc;
 	return wizard_run(&o, NULL);
+}
+
+int cli_demo(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"keep", no_argument, NULL, 'k'},
+		{NULL, 0, NULL, 0},
+	};
+	int keep = 0, c;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			keep = 1;
+			break;
+		default:
+			return cli_usage_error(argv[0], "%s", _("unknown option"));
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(argv[0], _("unexpected argument '%s'"), argv[optind]);
+	if (ctx->profile)
+		return cli_usage_error(argv[0], "%s", _("the demo uses its own profile; --profile is not for it"));
+	int rc = cli_wizard_need_tty(argv[0]);
+	if (rc != EX_OK)
+		return rc;
+	struct demo dm;
+	struct diag d;
+	diag_clear(&d);
+	rc = demo_create(NULL, NULL, &dm, &d);
+	if (rc != EX_OK) {
+		cli_report(&d);
+		if (dm.dir && !keep)
+			demo_remove(&dm, &d);
+		demo_free(&dm);
+		return rc;
+	}
+	struct wizard_opts o = {
+		.profile = DEMO_PROFILE,
+		.ascii = ctx->ascii,
+		.kdf_ms = ctx->kdf_ms,
+		.download_dir = dm.downloads,
+		.demo = 1,
+	};
+	int finished = 0;
+	rc = wizard_run(&o, &finished);
+	if (finished)
+		printf("%s\n", _("The demo onboarding is complete."));
+	if (keep) {
+		printf(_("The demo files are in %s (kept: --keep). Remove them with: rm -rf %s\n"), dm.dir, dm.dir);
+		printf(_("To look at the demo profile: HOME=%s/home hsm-onboard status --profile %s\n"), dm.dir, DEMO_PROFILE);
+	} else {
+		diag_clear(&d);
+		if (demo_remove(&dm, &d) != EX_OK) {
+			cli_report(&d);
+			if (rc == EX_OK)
+				rc = d.code;
+		} else {
+			printf(_("The demo files were in %s and have been removed (--keep keeps them).\n"), dm.dir);
+		}
+	}
+	demo_free(&dm);
+	return rc;
 }

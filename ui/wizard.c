@@ -625,7 +625,7 @@ int wizard_run(const struct wizard_opts *opts, int *finished_out)
 	if (finished_out)
 		*finished_out = finished;
 #if HAVE_CORE_STATE
-	if (name[0] && !finished)
+	if (name[0] && !finished && !opts->demo)
 		printf(_("Progress saved: profile %s is at step '%s'. Resume with: hsm-onboard wizard --profile %s\n"), name,
 		       state_step_name(step), name);
 #else
