@@ -38,6 +38,8 @@ PACKAGES=(
 	opensc                # pkcs11-tool, an independent client to check the rotation
 	nginx-light           # HTTPS server on 127.0.0.1 for the network tests
 	tmux                  # drives the wizard in a real terminal in the tests
+	bash-completion       # its pkg-config file says where the completion is installed
+	groff-base            # renders the man page in its test
 	faketime              # moves the clock for the countdown tests
 	locales               # de_DE/fr_FR UTF-8 for the translation tests
 	dialog                # the anchor of the startup benchmark
@@ -122,6 +124,27 @@ run_check() {
 	return "$rc"
 }
 
+# The packaging checks (issue 9), on the release build: a DESTDIR install and uninstall with the exact
+# file list; then `make distcheck`, which builds the tarball, builds it out of tree from a read-only
+# source dir in the release configuration (AM_DISTCHECK_CONFIGURE_FLAGS: no sanitizers and no
+# failpoints, the fastest configuration, since the two runs above already cover those), runs the test
+# suite once more, installs, runs installcheck and checks that uninstall leaves nothing; then a check
+# that every file git tracks is in the tarball.
+run_packaging() {
+	local dir=$1 rc=0
+	say "Install round trip: make install/uninstall DESTDIR (tests/install.sh)"
+	bash tests/install.sh "$dir" || return 1
+	say "make distcheck (the tarball, built and tested from a read-only source dir)"
+	make -C "$dir" -j"$(nproc)" distcheck >"$dir/distcheck.out" 2>&1 || rc=$?
+	grep -E '^(FAIL|XPASS|ERROR): |^# (TOTAL|PASS|SKIP|FAIL|ERROR):|^ok [0-9]+ - install|archives ready' "$dir/distcheck.out" || true
+	if [ "$rc" -ne 0 ]; then
+		echo "---- make distcheck failed: last lines of $dir/distcheck.out"
+		tail -n 80 "$dir/distcheck.out"
+		return 1
+	fi
+	bash tests/distfiles.sh "$(ls -t "$dir"/hsm-onboard-*.tar.* | head -n 1)" || return 1
+}
+
 cmd_test() {
 	install_missing
 	generate_locales
@@ -130,6 +153,7 @@ cmd_test() {
 	local rc=0
 	run_check _build/release "release build" || rc=1
 	run_check _build/sanitize "ASan+UBSan build with failpoints" || rc=1
+	run_packaging _build/release || rc=1
 	read -r p f s < <(count_results $(find _build/release/tests _build/sanitize/tests -name '*.log' 2>/dev/null))
 	echo "tests: $p passed, $f failed, $s skipped"
 	if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
@@ -143,9 +167,11 @@ cmd_demo() {
 	install_missing
 	generate_locales
 	build _build/release
-	local demo
-	demo=$(mktemp -d /tmp/hsm-onboard-demo.XXXXXX)
-	trap 'rm -rf "$demo"' EXIT
+	# Global, not local: the EXIT trap runs after cmd_demo has returned, and set -u would abort on an
+	# unbound local there, turning a good demo into exit 1.
+	demo_dir=$(mktemp -d /tmp/hsm-onboard-demo.XXXXXX)
+	trap 'rm -rf "$demo_dir"' EXIT
+	local demo=$demo_dir
 	say "Generating invented sample credential files in $demo"
 	bash tests/gen-credfiles.sh "$demo" >/dev/null
 	ls -l "$demo"

@@ -46,6 +46,7 @@ void cli_command_help(FILE *out, const char *command);
 
 /* ---- The commands, one cli_<name>.c each. Keep each area's lines together. ---- */
 /* area: credential files (issue 2) */
+int cli_inspect(struct cli_ctx *ctx, int argc, char **argv);
 /* area: profiles and vault (issue 3) */
 /* area: countdown and ticket (issue 4) */
 /* area: engines and rotation (issue 5) */

@@ -8,6 +8,14 @@
 
 const struct cli_command cli_commands[] = {
 	/* area: credential files (issue 2) */
+	{"inspect", cli_inspect, N_("FILE..."),
+	 N_("Check credential files; show their fields, secrets only as a length"),
+	 N_("Shows each file's kind, the facts in its name and its non-secret fields;\n"
+	    "each secret only as \"present, N characters\". Given a service file and a\n"
+	    "technical (hsm) file, says whether they belong together (same HSM User Name).\n"
+	    "Nothing is imported or changed.\n"
+	    "      --json    print one JSON document (a common option)\n"
+	    "Exit status: 0 all files valid, 65 a file is invalid, 66 a file cannot be read.\n")},
 
 	/* area: profiles and vault (issue 3) */
 

@@ -90,16 +90,17 @@ void cli_command_help(FILE *out, const char *command)
 static void main_help(void)
 {
 	printf(_("Usage: %s [COMMON OPTION]... COMMAND [OPTION]... [ARG]...\n"), main_progname);
-	fputs(_("Onboard a Securosys CloudHSM partition: import the credential files into an encrypted\n"
-	        "profile, watch the setup password's 7-day countdown, make the first connection and the\n"
-	        "secret rotation, and print a support ticket when the setup password has expired.\n"), stdout);
+	fputs(_("Onboard a Securosys CloudHSM partition: import the credential files into an\n"
+	        "encrypted profile, watch the setup password's 7-day countdown, make the first\n"
+	        "connection and the secret rotation, and print a support ticket when the setup\n"
+	        "password has expired.\n"), stdout);
 	fputs(_("\nCommands:\n"), stdout);
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		printf("  %-10s %s\n", c->name, _(c->summary));
 	fputs(_("\nCommon options, accepted before or after the command:\n"
 	        "      --profile NAME       the profile to use (default: the HSM User Name)\n"
 	        "      --passphrase-fd N    read the vault passphrase from file descriptor N\n"
-	        "      --kdf-ms N           calibrate the vault's scrypt cost to N ms (default 500)\n"
+	        "      --kdf-ms N           scrypt cost of a new vault, in ms (default 500)\n"
 	        "      --cacert FILE        trust this CA certificate for HTTPS\n"
 	        "      --ascii              draw with ASCII characters only\n"
 	        "      --json               print JSON where the command supports it\n"
@@ -110,9 +111,10 @@ static void main_help(void)
 	fputs(_("      --list-failpoints    list the crash points of this test build and exit\n"), stdout);
 #endif
 	printf(_("\nRun '%s COMMAND --help' for the options of one command.\n"), main_progname);
-	fputs(_("\nExit status follows sysexits.h: 0 success, 64 usage error, 65 bad data, 66 file not\n"
-	        "readable, 69 service unavailable, 73 cannot create, 74 I/O error, 75 profile in use,\n"
-	        "77 permission denied or wrong passphrase.\n"), stdout);
+	/* GNU coding standards: every line of --help fits 80 columns, in every language (tests/po-complete.sh). */
+	fputs(_("\nExit status (sysexits.h): 0 success, 64 usage error, 65 bad data, 66 file not\n"
+	        "readable, 69 service unavailable, 73 cannot create, 74 I/O error, 75 profile\n"
+	        "in use, 77 permission denied or wrong passphrase.\n"), stdout);
 	printf(_("\nReport bugs to: %s\n"), PACKAGE_BUGREPORT);
 	printf(_("%s home page: <%s>\n"), PACKAGE_NAME, "https://example.invalid/hsm-onboard");
 }
