@@ -33,7 +33,7 @@ struct scr_import_item {
 	int ok;
 	char kind[32];
 	char user[96];
-	char err[400];
+	char err[DIAG_MSG_MAX];
 };
 
 static struct {
@@ -172,7 +172,7 @@ static void scr_imp_leave(struct wiz *w)
 static void scr_imp_list(struct wiz *w, const struct screen_area *a)
 {
 	int y = a->y + 3;
-	int max = a->rows - 8;
+	int max = a->rows - 9;
 	for (int r = 0; r < max; r++)
 		tui_put(y + r, a->x, a->cols, "", A_NORMAL, 1);
 	if (scr_imp.n == 0) {
@@ -195,6 +195,45 @@ static void scr_imp_list(struct wiz *w, const struct screen_area *a)
 	}
 }
 
+/* The pairing, as import will do it: per HSM user, which kinds are there and whether that is a
+ * complete delivery (service + hsm, or combined, or jwt). */
+static void scr_imp_pairing(struct wiz *w, int y, const struct screen_area *a)
+{
+	char line[512] = "";
+	size_t off = 0;
+	for (size_t i = 0; i < scr_imp.n; i++) {
+		if (!scr_imp.it[i].ok)
+			continue;
+		int seen = 0;
+		for (size_t k = 0; k < i; k++)
+			if (scr_imp.it[k].ok && strcmp(scr_imp.it[k].user, scr_imp.it[i].user) == 0)
+				seen = 1;
+		if (seen)
+			continue;
+		int svc = 0, hsm = 0, comb = 0, jwt = 0;
+		for (size_t k = 0; k < scr_imp.n; k++) {
+			if (!scr_imp.it[k].ok || strcmp(scr_imp.it[k].user, scr_imp.it[i].user) != 0)
+				continue;
+			svc |= strcmp(scr_imp.it[k].kind, "service") == 0;
+			hsm |= strcmp(scr_imp.it[k].kind, "hsm") == 0;
+			comb |= strcmp(scr_imp.it[k].kind, "credentials") == 0;
+			jwt |= strcmp(scr_imp.it[k].kind, "jwt") == 0;
+		}
+		const char *verdict = (svc && hsm) || comb || jwt ? _("complete") : (svc ? _("hsm file missing") : _("service file missing"));
+		off += (size_t)snprintf(line + off, sizeof line - off, "%s%s: %s", off ? "; " : "", scr_imp.it[i].user, verdict);
+		if (off >= sizeof line)
+			break;
+	}
+	if (line[0]) {
+		char full[600];
+		snprintf(full, sizeof full, _("Pairing: %s"), line);
+		tui_put(y, a->x, a->cols, full, A_BOLD, 1);
+	} else {
+		tui_put(y, a->x, a->cols, "", A_NORMAL, 1);
+	}
+	(void)w;
+}
+
 static void scr_imp_draw(struct wiz *w, const struct screen_area *a)
 {
 #if HAVE_CORE_IMPORT
@@ -203,6 +242,7 @@ static void scr_imp_draw(struct wiz *w, const struct screen_area *a)
 	tui_wrap(a->y, a->x, a->cols, 2, line, A_NORMAL);
 	scr_imp_list(w, a);
 	int y = a->y + a->rows - 4;
+	scr_imp_pairing(w, y - 1, a);
 	tui_wrap(y, a->x, a->cols, 2,
 	         _("P: a file's path (Tab completes)  V: paste a file's contents  U: an HTTPS link  "
 	           "Del: drop a file"),
@@ -220,8 +260,10 @@ static int scr_imp_tick(struct wiz *w, const struct screen_area *a)
 {
 	if (scr_imp.imported)
 		return 0;
-	if (scr_imp_scan(0))
+	if (scr_imp_scan(0)) {
 		scr_imp_list(w, a);
+		scr_imp_pairing(w, a->y + a->rows - 5, a);
+	}
 	return 1;
 }
 

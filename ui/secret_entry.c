@@ -19,7 +19,8 @@ static struct se_box se_layout(const struct tui *t, int multiline)
 {
 	struct se_box b;
 	b.w = t->cols < 70 ? t->cols : 70;
-	b.h = multiline ? 9 : 8;
+	(void)multiline;
+	b.h = 10; /* room for a two-line prompt, the field and a note */
 	if (b.h > t->rows)
 		b.h = t->rows;
 	b.y = (t->rows - b.h) / 2;
@@ -65,9 +66,9 @@ static void se_draw(struct tui *t, const struct secret_entry *e, const char *buf
 			        _("Paste, then Ctrl-D to finish  Esc cancel  Ctrl-U clear"), frame, 0);
 		else
 			tui_put(b.y + b.h - 1, b.x + 2, b.w - 4, _("Enter accept  Esc cancel  Ctrl-U clear"), frame, 0);
-		tui_wrap(b.y + 2, b.x + 2, b.w - 4, 1, e->prompt, A_BOLD);
+		tui_wrap(b.y + 2, b.x + 2, b.w - 4, 2, e->prompt, A_BOLD);
 		if (e->note)
-			tui_wrap(b.y + 5, b.x + 2, b.w - 4, b.h - 7, e->note, tui_attr(t, TUI_ERROR));
+			tui_wrap(b.y + 7, b.x + 2, b.w - 4, 1, e->note, tui_attr(t, TUI_ERROR));
 	}
 	/* The field: placeholders only, never the bytes. */
 	int fw = b.w - 4;
@@ -76,7 +77,7 @@ static void se_draw(struct tui *t, const struct secret_entry *e, const char *buf
 		snprintf(line, sizeof line, P_("%zu line received (%zu bytes)", "%zu lines received (%zu bytes)",
 		                               se_lines(buf, len)),
 		         se_lines(buf, len), len);
-		tui_put(b.y + 3, b.x + 2, fw, line, tui_attr(t, TUI_HILITE), 1);
+		tui_put(b.y + 5, b.x + 2, fw, line, tui_attr(t, TUI_HILITE), 1);
 	} else {
 		size_t n = se_chars(buf, len), shown = 0;
 		const char *g = tui_glyph_secret(t);
@@ -87,7 +88,7 @@ static void se_draw(struct tui *t, const struct secret_entry *e, const char *buf
 			shown++;
 		}
 		line[off] = '\0';
-		tui_put(b.y + 3, b.x + 2, fw, line, tui_attr(t, TUI_HILITE), 1);
+		tui_put(b.y + 5, b.x + 2, fw, line, tui_attr(t, TUI_HILITE), 1);
 	}
 	refresh();
 }
