@@ -26,13 +26,15 @@ const struct cli_command cli_commands[] = {
 	/* area: network (issue 6) */
 
 	/* area: wizard (issue 7) */
-	{"wizard", cli_wizard, N_("[--download-dir DIR]"), N_("guided onboarding in the terminal (ncurses), resumable"),
-	 N_("      --download-dir DIR   the folder to watch for the downloaded files (default ~/Downloads)\n"
-	    "With --profile NAME it resumes that profile at the step it reached. Needs a terminal.\n")},
+	{"wizard", cli_wizard, "", N_("guided onboarding in the terminal (ncurses), resumable"),
+	 N_("With --profile NAME it resumes that profile at the step it reached. It\n"
+	    "watches the download folder (XDG_DOWNLOAD_DIR, else ~/Downloads).\n"
+	    "It needs a terminal.\n")},
 	{"demo", cli_demo, N_("[--keep]"), N_("the whole onboarding on a throwaway SoftHSM2 token, in the wizard"),
-	 N_("      --keep               keep the demo directory (token, profile, files) afterwards\n"
-	    "Creates a private temporary directory with a SoftHSM2 token, invented credential files and a\n"
-	    "demo profile, then runs the wizard on them. Nothing outside that directory is touched.\n")},
+	 N_("      --keep               keep the demo directory afterwards\n"
+	    "Creates a private temporary directory with a SoftHSM2 token, invented credential\n"
+	    "files and a demo profile, then runs the wizard on them. Nothing outside that\n"
+	    "directory is touched.\n")},
 
 	{NULL, NULL, NULL, NULL, NULL},
 };

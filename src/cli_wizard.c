@@ -33,20 +33,11 @@ static int cli_wizard_need_tty(const char *cmd)
 int cli_wizard(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"download-dir", required_argument, NULL, 'd'},
 		{NULL, 0, NULL, 0},
 	};
 	struct wizard_opts o = {.profile = ctx->profile, .ascii = ctx->ascii, .kdf_ms = ctx->kdf_ms};
-	int c;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			o.download_dir = optarg;
-			break;
-		default:
-			return cli_usage_error(argv[0], "%s", _("unknown option"));
-		}
-	}
+	if (getopt_long(argc, argv, "", longopts, NULL) != -1)
+		return cli_usage_error(argv[0], "%s", _("unknown option"));
 	if (optind < argc)
 		return cli_usage_error(argv[0], _("unexpected argument '%s'"), argv[optind]);
 	if (ctx->passphrase_fd >= 0)

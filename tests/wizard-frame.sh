@@ -9,7 +9,10 @@ t_run 64 "wizard refuses to start off a terminal" "$HSMO" wizard
 t_grep "$T_ERR" "needs a terminal" "the refusal says why"
 t_grep "$T_ERR" "hsm-onboard import" "the refusal names the CLI commands"
 
-w_start -- wizard
+t_make_credfiles "$HOME/Downloads" ACME_Corp eco ACMEHSM07 20261120 pkcs11
+T_SCAN_EXCLUDE="$HOME/Downloads"
+
+w_start -- wizard --kdf-ms 20
 w_wait "New onboarding"
 t_grep "$W_SCREEN" "F10 save and quit" "footer shows the key hints"
 t_ok "start screen drawn at 80x24"
@@ -37,10 +40,12 @@ w_wait "Quit the wizard?"
 w_key n
 w_wait "Step 2 of 10: Emails"
 t_ok "Ctrl-C asks, and 'n' stays"
-w_key Enter Enter Enter
-w_wait "Step 5 of 10: Review"
-w_key u
-w_wait "Vault passphrase for onboarding"
+w_key Enter Enter
+w_wait "Step 4 of 10: Download and import"
+w_wait "Pairing: ACMEHSM07: complete"
+t_ok "the import screen lists the downloaded files and their pairing"
+w_key Enter
+w_wait "New vault passphrase for onboarding"
 secret="wizard-frame $(t_rand_alnum 16)"
 t_secret "$secret"
 w_type "$secret"
@@ -48,7 +53,16 @@ w_wait "$(printf '●%.0s' $(seq 29))"
 t_nogrep "$W_SCREEN" "$(printf '●%.0s' $(seq 30))" "one placeholder per character, no more"
 t_ok "the passphrase entry shows placeholders (and w_capture found no secret)"
 w_key Enter
-w_gone "Vault passphrase for onboarding"
+w_wait "Type the passphrase again"
+w_type "$secret"
+w_key Enter
+w_wait "Shred the plaintext"
+w_key Enter
+w_wait "Step 5 of 10: Review"
+w_wait "HSM user              ACMEHSM07"
+t_grep "$W_SCREEN" "Setup password        ●●●●●●" "review shows a stored secret as fixed placeholders"
+[ -f "$T_HSM_FILE" ] || t_fail "Enter (No) on the shred question removed the file"
+t_ok "the default answer keeps the plaintext files"
 w_key F10
 st=$(w_exit_status)
 [ "$st" = 0 ] || t_fail "F10 exit status $st"
@@ -65,7 +79,7 @@ grep -qE $'\033\\[[0-9;]*(3[0-7]|4[0-7]|38;5;[0-9]+)m' "$T_DIR/color.txt" || t_f
 t_ok "a colour terminal gets colours"
 w_key Escape
 w_wait "Step 4 of 10"
-kill -TERM "$(w_tmux display-message -p -t w '#{pane_pid}')"
+kill -TERM "$(w_pid)"
 st=$(w_exit_status)
 [ "$st" = 75 ] || t_fail "SIGTERM: exit status $st, expected 75"
 grep -q '"step": "import"' "$state" || { cat "$state" >&2; t_fail "SIGTERM did not save the step"; }

@@ -38,8 +38,17 @@ w_start() {
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
 	[ "${1:-}" = -- ] && shift
 	w_tmux kill-server >/dev/null 2>&1 || true
+	rm -f "$T_DIR/exit"
+	# A small shell waits for the wizard and records its exit status (the pane's shell reaps it, so
+	# the test never depends on when the tmux server reaps its child).
 	w_tmux -u new-session -d -s w -x 80 -y 24 \
+		sh -c '"$@"; echo $? > "$0.tmp" && mv "$0.tmp" "$0"' "$T_DIR/exit" \
 		env TERM=screen-256color "${envs[@]}" "$HSMO" "$@" \; set-option -wg remain-on-exit on
+}
+
+# w_pid: the wizard's process id (the child of the pane's shell).
+w_pid() {
+	ps -o pid= --ppid "$(w_tmux display-message -p -t w '#{pane_pid}')" | tr -d ' '
 }
 
 # w_capture: the screen now, kept as captures/NNN.txt and checked for secrets; prints the file name.
@@ -97,17 +106,14 @@ w_key() {
 # w_type TEXT: typed text, sent literally; not counted as keystrokes.
 w_type() { w_tmux send-keys -t w -l -- "$1"; }
 
-# w_exit_status: waits for the wizard to end and prints its exit status.
+# w_exit_status [SECONDS]: waits for the wizard to end and prints its exit status.
 w_exit_status() {
 	end=$(( $(date +%s) + ${1:-15} ))
-	while :; do
-		dead=$(w_tmux display-message -p -t w '#{pane_dead} #{pane_dead_status}' 2>/dev/null || echo "1 ?")
-		case $dead in
-			1\ *) echo "${dead#1 }"; return 0 ;;
-		esac
+	until [ -f "$T_DIR/exit" ]; do
 		[ "$(date +%s)" -lt "$end" ] || t_fail "the wizard did not exit"
 		w_pause
 	done
+	cat "$T_DIR/exit"
 }
 
 w_resize() { w_tmux resize-window -t w -x "$1" -y "$2"; }

@@ -13,6 +13,9 @@
 #include "secmem.h"
 #include "secret_entry.h"
 #include "vault.h"
+#if HAVE_CORE_WATCH
+#include "watch.h"
+#endif
 #include "wizard.h"
 
 #include <dirent.h>
@@ -153,10 +156,16 @@ static int scr_imp_scan(int force)
 
 static void scr_imp_enter(struct wiz *w)
 {
-	if (w->opts.download_dir)
+	if (w->opts.download_dir) {
 		snprintf(scr_imp.dir, sizeof scr_imp.dir, "%s", w->opts.download_dir);
-	else
-		snprintf(scr_imp.dir, sizeof scr_imp.dir, "%s/Downloads", getenv("HOME") ? getenv("HOME") : ".");
+	} else {
+#if HAVE_CORE_WATCH
+		struct diag d;
+		diag_clear(&d);
+		if (watch_default_dir(scr_imp.dir, sizeof scr_imp.dir, &d) != 0)
+#endif
+			snprintf(scr_imp.dir, sizeof scr_imp.dir, "%s/Downloads", getenv("HOME") ? getenv("HOME") : ".");
+	}
 	scr_imp.sel = 0;
 	scr_imp.imported = 0;
 	scr_imp.dir_mtime = 0;

@@ -429,10 +429,13 @@ void wiz_draw_missing(struct wiz *w, const struct screen_area *a, const char *wh
 	char text[1024];
 	snprintf(text, sizeof text,
 	         _("This build of hsm-onboard does not include %s yet, so this step cannot run here. "
-	           "Nothing was done. The command line does the same step:\n\n    %s\n\n"
-	           "Press Enter to go on once you have done it, or F10 to save and quit."),
-	         what, cli);
-	tui_wrap(a->y + 1, a->x, a->cols, a->rows - 1, text, tui_attr(&w->tui, TUI_WARN));
+	           "Nothing was done. The command line does the same step:"),
+	         what);
+	int y = a->y + 1;
+	y += tui_wrap(y, a->x, a->cols, a->rows - 1, text, tui_attr(&w->tui, TUI_WARN));
+	tui_put(y + 1, a->x + 4, a->cols - 4, cli, A_BOLD, 0);
+	tui_wrap(y + 3, a->x, a->cols, 2, _("Press Enter to go on once you have done it, or F10 to save and quit."),
+	         A_NORMAL);
 }
 
 void wiz_draw_choices(struct wiz *w, int y, int x, int width, const char *const *labels, size_t n,
@@ -625,9 +628,10 @@ int wizard_run(const struct wizard_opts *opts, int *finished_out)
 	if (finished_out)
 		*finished_out = finished;
 #if HAVE_CORE_STATE
-	if (name[0] && !finished && !opts->demo)
-		printf(_("Progress saved: profile %s is at step '%s'. Resume with: hsm-onboard wizard --profile %s\n"), name,
-		       state_step_name(step), name);
+	if (name[0] && !finished && !opts->demo) {
+		printf(_("Progress saved: profile %s is at step '%s'.\n"), name, state_step_name(step));
+		printf(_("Resume with: hsm-onboard wizard --profile %s\n"), name);
+	}
 #else
 	(void)step;
 #endif
