@@ -16,6 +16,9 @@
 #if HAVE_CORE_WATCH
 #include "watch.h"
 #endif
+#if HAVE_CORE_FETCH
+#include "fetch.h"
+#endif
 #include "wizard.h"
 
 #include <dirent.h>
@@ -429,6 +432,50 @@ static int scr_imp_run(struct wiz *w)
 }
 #endif
 
+#if HAVE_CORE_FETCH
+/* The progress bar of a download, drawn on the status line (fetch_url calls it as bytes arrive). */
+static int scr_imp_progress(void *ctx, long long now, long long total)
+{
+	struct wiz *w = ctx;
+	char bar[128];
+	int width = 40, done = total > 0 ? (int)(now * width / total) : 0;
+	if (done > width)
+		done = width;
+	snprintf(bar, sizeof bar, "[%.*s%*s] %lld/%lld", done, "########################################", width - done, "",
+	         now, total);
+	tui_put(w->tui.rows - 2, 1, w->tui.cols - 2, bar, A_BOLD, 1);
+	refresh();
+	timeout(0);
+	int k = getch();
+	return k == 27 || tui_hangup_pending();
+}
+
+/* U: an HTTPS link, fetched with the same rules as `fetch` (https only, capped, verified). */
+static void scr_imp_fetch(struct wiz *w)
+{
+	char *url = wiz_ask_text(w, _("HTTPS link"), _("The direct https:// link to a credential file (Esc cancels):"), NULL);
+	if (!url || !url[0]) {
+		free(url);
+		return;
+	}
+	char dir[1024];
+	struct diag d;
+	diag_clear(&d);
+	struct fetch_result r;
+	memset(&r, 0, sizeof r);
+	struct fetch_opts o = {.progress = scr_imp_progress, .progress_ctx = w};
+	wiz_redraw(w);
+	if (fetch_download_dir(dir, sizeof dir, &d) == 0 && fetch_url(url, dir, &o, &r, &d) == 0 && r.path) {
+		scr_imp_add_path(r.path, 0);
+		wiz_status(w, TUI_OK, _("Downloaded %s."), r.path);
+	} else {
+		wiz_status(w, TUI_ERROR, "%s", d.msg);
+	}
+	fetch_result_free(&r);
+	free(url);
+}
+#endif
+
 static int scr_imp_key(struct wiz *w, int key)
 {
 	if (wiz_choice_key(key, &scr_imp.sel, scr_imp.n))
@@ -475,7 +522,7 @@ static int scr_imp_key(struct wiz *w, int key)
 	}
 	if (key == 'u' || key == 'U') {
 #if HAVE_CORE_FETCH
-		wiz_status(w, TUI_WARN, "%s", _("Use 'hsm-onboard fetch URL' for now; the wizard's download is not wired yet."));
+		scr_imp_fetch(w);
 #else
 		wiz_status(w, TUI_WARN, "%s",
 		           _("HTTPS downloads are not in this build yet: save the file, then add it with P."));

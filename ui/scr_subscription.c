@@ -46,7 +46,7 @@ static struct {
 	size_t tier, service, api, cluster;
 	struct cluster_table ct;
 	int have_ct;
-	char ct_err[256];
+	char ct_err[DIAG_MSG_MAX];
 } scr_sub;
 
 static void scr_sub_enter(struct wiz *w)
