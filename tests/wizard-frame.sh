@@ -82,11 +82,11 @@ w_wait "Step 4 of 10"
 kill -TERM "$(w_pid)"
 st=$(w_exit_status)
 [ "$st" = 75 ] || t_fail "SIGTERM: exit status $st, expected 75"
-grep -q '"step": "import"' "$state" || { cat "$state" >&2; t_fail "SIGTERM did not save the step"; }
-t_ok "SIGTERM saves the step reached (import) and exits 75"
+grep -q '"step": "review"' "$state" || { cat "$state" >&2; t_fail "SIGTERM lost the step reached"; }
+t_ok "SIGTERM saves the progress (the furthest step, review) and exits 75"
 
 w_start NO_COLOR=1 -- wizard --profile onboarding
-w_wait "Step 4 of 10"
+w_wait "Step 5 of 10"
 w_tmux capture-pane -e -p -t w > "$T_DIR/nocolor.txt"
 ! grep -qE $'\033\\[[0-9;]*(3[0-7]|4[0-7]|38;5;[0-9]+)m' "$T_DIR/nocolor.txt" || t_fail "NO_COLOR=1 still sent colours"
 grep -qE $'\033\\[[0-9;]*7m' "$T_DIR/nocolor.txt" || t_fail "NO_COLOR=1: no reverse video for the bars"
@@ -106,7 +106,7 @@ else
 fi
 
 w_start LANG=C LC_ALL=C -- wizard --profile onboarding
-w_wait "Step 4 of 10"
+w_wait "Step 5 of 10"
 t_nogrep "$W_SCREEN" "●" "a non-UTF-8 locale draws ASCII only"
 w_key F10
 w_exit_status >/dev/null

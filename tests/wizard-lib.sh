@@ -14,10 +14,16 @@ mkdir -p "$W_CAP"
 mkfifo "$T_DIR/.tick"
 exec 9<>"$T_DIR/.tick"
 
+# libfaketime, preloaded directly (the faketime wrapper forks, and the tests signal the wizard itself).
+W_FAKELIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 2>/dev/null | head -n 1 || true)
+
 w_tmux() { tmux -S "$W_SOCK" -f /dev/null "$@"; }
 
 w_cleanup() {
 	rc=$?
+	# The wizard first (so it writes nothing while the directory goes away), then the server.
+	p=$(w_pid 2>/dev/null || true)
+	[ -z "$p" ] || kill -KILL $p 2>/dev/null || true
 	w_tmux kill-server >/dev/null 2>&1 || true
 	t_cleanup_rc=$rc
 	if [ "$rc" -ne 0 ] && [ -n "${T_KEEP:-}" ]; then
@@ -43,12 +49,14 @@ w_start() {
 	# the test never depends on when the tmux server reaps its child).
 	w_tmux -u new-session -d -s w -x 80 -y 24 \
 		sh -c '"$@"; echo $? > "$0.tmp" && mv "$0.tmp" "$0"' "$T_DIR/exit" \
-		env TERM=screen-256color "${envs[@]}" "$HSMO" "$@" \; set-option -wg remain-on-exit on
+		env TERM=screen-256color "${envs[@]}" ${W_FAKETIME:+LD_PRELOAD=$W_FAKELIB FAKETIME="$W_FAKETIME"} "$HSMO" "$@" \
+		\; set-option -wg remain-on-exit on
 }
 
 # w_pid: the wizard's process id (the child of the pane's shell).
 w_pid() {
-	ps -o pid= --ppid "$(w_tmux display-message -p -t w '#{pane_pid}')" | tr -d ' '
+	pp=$(w_tmux display-message -p -t w '#{pane_pid}' 2>/dev/null) || return 0
+	ps -o pid= --ppid "$pp" | tr -d ' '
 }
 
 # w_capture: the screen now, kept as captures/NNN.txt and checked for secrets; prints the file name.
@@ -114,6 +122,19 @@ w_exit_status() {
 		w_pause
 	done
 	cat "$T_DIR/exit"
+}
+
+# w_golden NAME: the current screen must equal tests/golden/NAME.txt, once W_MASK (a sed script) has
+# masked what must vary (temp paths). HSMO_GOLDEN_UPDATE=1 rewrites the golden file instead.
+w_golden() {
+	g="$top_srcdir/tests/golden/$1.txt"
+	sed -e "${W_MASK:-}" "$W_SCREEN" > "$T_DIR/golden-$1.txt"
+	if [ -n "${HSMO_GOLDEN_UPDATE:-}" ]; then
+		cp "$T_DIR/golden-$1.txt" "$g"
+		echo "# rewrote $g"
+	fi
+	diff -u "$g" "$T_DIR/golden-$1.txt" >&2 || t_fail "screen $1 differs from tests/golden/$1.txt"
+	t_ok "screen $1 matches tests/golden/$1.txt"
 }
 
 w_resize() { w_tmux resize-window -t w -x "$1" -y "$2"; }

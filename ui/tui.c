@@ -210,6 +210,11 @@ static int tui_escape(void)
 			seq[n++] = (char)c;
 		if (n > 1 && (c == '~' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
 			break;
+		if (n == 1 && c == 27) {
+			/* Esc Esc: two presses of Esc, not a sequence. */
+			ungetch(27);
+			return TUI_KEY_ESC;
+		}
 		if (n == 1 && c != '[' && c != 'O') {
 			/* Alt+key: treat as the key alone. */
 			return c;

@@ -62,18 +62,18 @@ static void wiz_draw_countdown_field(struct wiz *w)
 		switch (e.state) {
 		case EXPIRY_RUNNING:
 			expiry_format_left(e.seconds_left, left, sizeof left);
-			snprintf(right, sizeof right, _("%s %s setup password: %s left"), w->prof.name,
+			snprintf(right, sizeof right, _("%s %s %s left"), w->prof.name,
 			         tui_glyph_sep(&w->tui), left);
 			break;
 		case EXPIRY_EXPIRED:
-			snprintf(right, sizeof right, _("%s %s setup password EXPIRED"), w->prof.name, tui_glyph_sep(&w->tui));
+			snprintf(right, sizeof right, _("%s %s password EXPIRED"), w->prof.name, tui_glyph_sep(&w->tui));
 			break;
 		case EXPIRY_UNUSED:
 			snprintf(right, sizeof right, _("%s %s 7 days start at first use"), w->prof.name,
 			         tui_glyph_sep(&w->tui));
 			break;
 		case EXPIRY_REPLACED:
-			snprintf(right, sizeof right, _("%s %s setup password replaced"), w->prof.name, tui_glyph_sep(&w->tui));
+			snprintf(right, sizeof right, _("%s %s password replaced"), w->prof.name, tui_glyph_sep(&w->tui));
 			break;
 		default:
 			snprintf(right, sizeof right, "%s", w->prof.name);
@@ -483,8 +483,9 @@ static void wiz_switch(struct wiz *w, enum screen_id to)
 		w->ticket_from = w->cur;
 	w->cur = to;
 	w->status[0] = '\0';
-	/* The step reached is what resume reopens; the ticket screen is a side trip, not a step. */
-	if (w->have_prof && to >= SCREEN_SUBSCRIPTION && to <= SCREEN_DONE && w->prof.st.step != (enum state_step)to) {
+	/* The furthest step reached is what resume reopens: going back to look at an earlier screen does
+	 * not undo progress, and the ticket screen is a side trip, not a step. */
+	if (w->have_prof && to >= SCREEN_SUBSCRIPTION && to <= SCREEN_DONE && w->prof.st.step < (enum state_step)to) {
 		w->prof.st.step = (enum state_step)to;
 		wiz_save(w);
 	}
