@@ -7,6 +7,7 @@
 #include "clusters.h"
 #include "core.h"
 #include "i18n.h"
+#include "wiz_engine.h"
 #include "wizard.h"
 #if HAVE_CORE_NETCHECK && HAVE_CORE_CLUSTERS
 #include "netcheck.h"
@@ -45,8 +46,9 @@ static void scr_pre_run(struct wiz *w)
 	const struct state *st = &w->prof.st;
 	if (!st->cluster) {
 		snprintf(scr_pre.note, sizeof scr_pre.note, "%s",
-		         _("No cluster chosen on step 1, so there is no host to check. 'hsm-onboard check --endpoint "
-		           "HOST:PORT' checks the hosts of your Welcome ticket."));
+		         w->opts.demo ? _("Demo: no cluster host to check; the SoftHSM2 token is local.")
+		                      : _("No cluster chosen on step 1, so there is no host to check. 'hsm-onboard check "
+		                          "--endpoint HOST:PORT' checks the hosts of your Welcome ticket."));
 		return;
 	}
 	struct cluster_table ct;
@@ -91,8 +93,43 @@ static void scr_pre_run(struct wiz *w)
 }
 #endif
 
+/* The engine's own preflight (module loads, token present; no login), as `connect` runs first. */
+static struct {
+	int ran, ok;
+	char msg[DIAG_MSG_MAX];
+} scr_pre_engine;
+
+static void scr_pre_engine_run(struct wiz *w)
+{
+	scr_pre_engine.ran = 0;
+#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
+	if (!w->have_prof || !w->prof.st.engine.engine)
+		return;
+	struct engine_ctx e;
+	scr_pre_engine.ran = 1;
+	if (wiz_engine_open(w, &e) != 0) {
+		scr_pre_engine.ok = 0;
+		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg, "%s", w->status);
+		w->status[0] = '\0';
+		return;
+	}
+	struct diag d;
+	diag_clear(&d);
+	scr_pre_engine.ok = e.ops->preflight(&e, &d) == 0;
+	if (scr_pre_engine.ok)
+		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg, _("Engine %s: the module loads and the token is there."),
+		         e.ops->name);
+	else
+		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg, "%s", d.msg);
+	wiz_engine_close(&e);
+#else
+	(void)w;
+#endif
+}
+
 static void scr_preflight_enter(struct wiz *w)
 {
+	scr_pre_engine_run(w);
 #if HAVE_CORE_NETCHECK && HAVE_CORE_CLUSTERS
 	scr_pre_run(w);
 #else
@@ -104,6 +141,9 @@ static void scr_preflight_draw(struct wiz *w, const struct screen_area *a)
 {
 #if HAVE_CORE_NETCHECK && HAVE_CORE_CLUSTERS
 	int y = a->y;
+	if (scr_pre_engine.ran)
+		y += tui_wrap(y, a->x, a->cols, 3, scr_pre_engine.msg,
+		              scr_pre_engine.ok ? tui_attr(&w->tui, TUI_OK) : tui_attr(&w->tui, TUI_ERROR)) + 1;
 	if (scr_pre.note[0]) {
 		y += tui_wrap(y, a->x, a->cols, 4, scr_pre.note, tui_attr(&w->tui, TUI_WARN)) + 1;
 	}
@@ -127,6 +167,9 @@ static void scr_preflight_draw(struct wiz *w, const struct screen_area *a)
 		tui_wrap(a->y + a->rows - 2, a->x, a->cols, 2, _("R checks again. Enter goes on."), tui_attr(&w->tui, TUI_DIM));
 #else
 	char cli[256];
+	if (scr_pre_engine.ran)
+		tui_wrap(a->y + a->rows - 3, a->x, a->cols, 3, scr_pre_engine.msg,
+		         scr_pre_engine.ok ? tui_attr(&w->tui, TUI_OK) : tui_attr(&w->tui, TUI_ERROR));
 	snprintf(cli, sizeof cli, "hsm-onboard check --profile %s", w->have_prof ? w->prof.name : "NAME");
 	wiz_draw_missing(w, a, _("the network preflight"), cli);
 #endif
@@ -136,6 +179,7 @@ static int scr_preflight_key(struct wiz *w, int key)
 {
 #if HAVE_CORE_NETCHECK && HAVE_CORE_CLUSTERS
 	if (key == 'r' || key == 'R') {
+		scr_pre_engine_run(w);
 		scr_pre_run(w);
 		return SCR_REDRAW;
 	}

@@ -123,7 +123,9 @@ static void scr_sub_draw(struct wiz *w, const struct screen_area *a)
 	scr_sub_field(w, y, a, 2, _("API"), _(scr_sub_apis[scr_sub.api].label), _(scr_sub_apis[scr_sub.api].why));
 	y += 3;
 #if HAVE_CORE_CLUSTERS
-	if (scr_sub.have_ct && scr_sub.ct.n > 0) {
+	if (w->opts.demo) {
+		scr_sub_field(w, y, a, 3, _("Cluster"), _("demo"), _("a local SoftHSM2 token stands in for the cluster"));
+	} else if (scr_sub.have_ct && scr_sub.ct.n > 0) {
 		const struct cluster *c = &scr_sub.ct.clusters[scr_sub.cluster];
 		char why[300];
 		snprintf(why, sizeof why, "%s (%s)", c->description ? c->description : "", c->n_hosts ? c->hosts[0] : "");
@@ -201,7 +203,8 @@ static int scr_sub_key(struct wiz *w, int key)
 			st->service_type = scr_sub_services[scr_sub.service].v;
 			st->api = scr_sub_apis[scr_sub.api].v;
 #if HAVE_CORE_CLUSTERS
-			if (scr_sub.have_ct && scr_sub.ct.n > 0) {
+			/* The demo's "cluster" is a local SoftHSM2 token: no cluster host to check. */
+			if (scr_sub.have_ct && scr_sub.ct.n > 0 && !w->opts.demo) {
 				free(st->cluster);
 				st->cluster = strdup(scr_sub.ct.clusters[scr_sub.cluster].name);
 			}

@@ -505,6 +505,11 @@ static int wiz_ms_to_next_second(void)
 	return (int)(1000 - tv.tv_usec / 1000) + 5;
 }
 
+int wizard_can_rotate(void)
+{
+	return HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11;
+}
+
 int wizard_run(const struct wizard_opts *opts, int *finished_out)
 {
 	struct wiz w;

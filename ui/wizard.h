@@ -42,6 +42,9 @@ struct wiz {
 /* finished (may be NULL) is set to 1 when the onboarding reached Done in this run. */
 int wizard_run(const struct wizard_opts *opts, int *finished);
 
+/* 1 when this build has the rotation protocol and the PKCS#11 engine (the demo needs them). */
+int wizard_can_rotate(void);
+
 /* ---- For screens ---- */
 /* Sets the message line (printf-style); attr is enum tui_attr. */
 void wiz_status(struct wiz *w, int attr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
