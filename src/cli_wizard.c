@@ -96,11 +96,11 @@ int cli_demo(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	int finished = 0;
 	rc = wizard_run(&o, &finished);
-	if (finished)
-		printf("%s\n", _("The demo onboarding is complete."));
+	/* The screen is restored by now: say where the demo lived, one short line each. */
+	printf("%s\n", finished ? _("The demo onboarding is complete.") : _("The demo was left before the end."));
 	if (keep) {
-		printf(_("The demo files are in %s (kept: --keep). Remove them with: rm -rf %s\n"), dm.dir, dm.dir);
-		printf(_("To look at the demo profile: HOME=%s/home hsm-onboard status --profile %s\n"), dm.dir, DEMO_PROFILE);
+		printf(_("Demo files kept (--keep) in:\n  %s\n"), dm.dir);
+		printf(_("Remove them with: rm -rf %s\n"), dm.dir);
 	} else {
 		diag_clear(&d);
 		if (demo_remove(&dm, &d) != EX_OK) {
@@ -108,7 +108,7 @@ int cli_demo(struct cli_ctx *ctx, int argc, char **argv)
 			if (rc == EX_OK)
 				rc = d.code;
 		} else {
-			printf(_("The demo files were in %s and have been removed (--keep keeps them).\n"), dm.dir);
+			printf(_("Demo files were in %s; removed (--keep keeps them).\n"), dm.dir);
 		}
 	}
 	demo_free(&dm);

@@ -9,7 +9,6 @@ command -v tmux >/dev/null || t_skip "tmux is not installed"
 W_SOCK="$T_DIR/tmux.sock"
 W_CAP="$T_DIR/captures"
 W_KEYS=0          # keystrokes sent with w_key (typed text with w_type is not counted)
-W_N=0
 mkdir -p "$W_CAP"
 mkfifo "$T_DIR/.tick"
 exec 9<>"$T_DIR/.tick"
@@ -61,8 +60,9 @@ w_pid() {
 
 # w_capture: the screen now, kept as captures/NNN.txt and checked for secrets; prints the file name.
 w_capture() {
-	W_N=$((W_N + 1))
-	f=$(printf '%s/%03d.txt' "$W_CAP" "$W_N")
+	# Numbered by the files already there: w_capture runs in $(...), so a counter would not survive.
+	n=$(find "$W_CAP" -name '*.txt' | wc -l)
+	f=$(printf '%s/%04d.txt' "$W_CAP" $((n + 1)))
 	w_tmux capture-pane -p -t w > "$f" 2>/dev/null || true
 	if [ -s "$T_SECRETS" ] && grep -qF -f "$T_SECRETS" "$f"; then
 		cat "$f" >&2

@@ -71,7 +71,9 @@ static void tui_atexit(void)
 {
 	if (tui_active) {
 		endwin();
-		tui_restore_raw();
+		tui_active = 0;
+		ssize_t ignored = write(STDOUT_FILENO, tui_paste_off, sizeof tui_paste_off - 1);
+		(void)ignored;
 	}
 }
 
@@ -184,8 +186,12 @@ void tui_stop(struct tui *t)
 	(void)t;
 	if (!tui_active)
 		return;
+	/* endwin already left the alternate screen; sending rmcup again would move the cursor back over
+	 * what is printed next. Only bracketed paste is ours to switch off. */
 	endwin();
-	tui_restore_raw();
+	tui_active = 0;
+	ssize_t ignored = write(STDOUT_FILENO, tui_paste_off, sizeof tui_paste_off - 1);
+	(void)ignored;
 	delscreen(tui_screen);
 	tui_screen = NULL;
 }

@@ -85,7 +85,9 @@ static void wiz_draw_countdown_field(struct wiz *w)
 	}
 	int width = tui_width(right);
 	int cols = w->tui.cols;
-	int field = cols - 36; /* the step title keeps its 36 columns */
+	int field = cols - w->hdr_left - 1; /* the step title keeps its columns */
+	if (field < 1)
+		return;
 	if (width > field)
 		width = field;
 	attr_t a = tui_attr(&w->tui, TUI_TITLE);
@@ -118,6 +120,7 @@ static void wiz_draw_header(struct wiz *w)
 	else
 		snprintf(left, sizeof left, " %s", _(s->title));
 	tui_put(0, 0, w->tui.cols, left, a, 1);
+	w->hdr_left = tui_width(left);
 	wiz_draw_countdown_field(w);
 }
 

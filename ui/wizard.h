@@ -32,6 +32,7 @@ struct wiz {
 	enum screen_id ticket_from; /* where Esc on the ticket screen returns */
 	char status[512];         /* one message line above the footer */
 	int status_attr;          /* enum tui_attr */
+	int hdr_left;             /* columns the header's step title takes */
 	int finished;             /* the onboarding reached Done in this run */
 	int pending_goto;         /* set by an enter(): switch to goto_screen at once (auto-resume) */
 	char *session_pass;       /* secmem: the passphrase given at import, to open the new vault once */
