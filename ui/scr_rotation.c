@@ -67,6 +67,8 @@ static void scr_rotation_enter(struct wiz *w)
 	enum state_rotation r = w->have_prof ? w->prof.st.rotation : ROTATION_NONE;
 	if (r == ROTATION_FIRST_USE || r == ROTATION_PENDING || r == ROTATION_PROMOTED) {
 		/* Interrupted: the probe decides what happened; nothing new is tried blindly. */
+		wiz_status(w, TUI_WARN, "%s", _("A first connection was interrupted: resuming it (the probe runs first)."));
+		wiz_redraw(w);
 		scr_rot_run(w);
 		scr_rot.resumed = 1;
 	}
