@@ -80,8 +80,12 @@ void cli_command_help(FILE *out, const char *command)
 	const struct cli_command *c = main_find(command);
 	if (!c)
 		return;
-	fprintf(out, _("Usage: %s [COMMON OPTION]... %s %s\n"), main_progname, c->name, _(c->args));
-	fprintf(out, "%s\n", _(c->summary));
+	/* gettext("") is the catalog's header, never an empty string: a command without arguments or
+	 * without a summary must not go through _(). */
+	fprintf(out, _("Usage: %s [COMMON OPTION]... %s %s\n"), main_progname, c->name,
+	        c->args && c->args[0] ? _(c->args) : "");
+	if (c->summary && c->summary[0])
+		fprintf(out, "%s\n", _(c->summary));
 	if (c->options && c->options[0])
 		fprintf(out, "\n%s", _(c->options));
 	fputs(_("\nThe common options (see 'hsm-onboard --help') are accepted too.\n"), out);
@@ -96,7 +100,7 @@ static void main_help(void)
 	        "password has expired.\n"), stdout);
 	fputs(_("\nCommands:\n"), stdout);
 	for (const struct cli_command *c = cli_commands; c->name; c++)
-		printf("  %-10s %s\n", c->name, _(c->summary));
+		printf("  %-10s %s\n", c->name, c->summary && c->summary[0] ? _(c->summary) : "");
 	fputs(_("\nCommon options, accepted before or after the command:\n"
 	        "      --profile NAME       the profile to use (default: the HSM User Name)\n"
 	        "      --passphrase-fd N    read the vault passphrase from file descriptor N\n"
@@ -231,7 +235,14 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	const char *localedir = LOCALEDIR;
+#ifdef ENABLE_FAILPOINTS
+	/* Test builds only: the German and French tests run the built binary on catalogs compiled from
+	 * po/ into a temp dir, before anything is installed. Release builds read LOCALEDIR only. */
+	if (getenv("HSM_ONBOARD_LOCALEDIR") && getenv("HSM_ONBOARD_LOCALEDIR")[0] == '/')
+		localedir = getenv("HSM_ONBOARD_LOCALEDIR");
+#endif
+	bindtextdomain(PACKAGE, localedir);
 	textdomain(PACKAGE);
 #endif
 	if (sec == SECMEM_NOT_LOCKED)

@@ -71,6 +71,32 @@ while read -r c; do
 	LC_ALL=C "$HSMO" "$c" --help 2>/dev/null | grep -q -- '--engine' && engine_cmd=$c
 done < "$T_DIR/commands"
 
+# The value lists known to the completion: every value must be named in the help of the command that
+# takes the option, so a renamed or dropped value fails here.
+while read -r c; do
+	LC_ALL=C "$HSMO" "$c" --help > "$T_DIR/h" 2>/dev/null
+	for opt in --engine --tier --service-type --format --api; do
+		grep -qE -- "$opt([^a-z-]|\$)" "$T_DIR/h" || continue
+		comp "$c" "$opt" "" > "$T_DIR/values"
+		[ -s "$T_DIR/values" ] || t_fail "'$c $opt' completes no value"
+		while read -r v; do
+			grep -qiw -- "$v" "$T_DIR/h" || t_fail "'$c $opt' completes '$v', which '$c --help' does not name"
+		done < "$T_DIR/values"
+		t_ok "'$c $opt' completes $(tr '\n' ' ' < "$T_DIR/values")(each named in its help)"
+	done
+done < "$T_DIR/commands"
+
+# Cluster names come from the cluster table, through `hsm-onboard clusters`.
+if grep -qx 'clusters' "$T_DIR/commands" && [ -f "$top_srcdir/data/clusters.conf" ]; then
+	export HSM_ONBOARD_DATADIR="$top_srcdir/data"
+	sed 's/#.*//' "$top_srcdir/data/clusters.conf" | grep -oE '(^|[{;[:space:]])name[[:space:]]*=[[:space:]]*"[^"]*"' \
+		| sed 's/.*"\([^"]*\)"/\1/' > "$T_DIR/w"
+	[ -s "$T_DIR/w" ] || t_fail "no cluster name found in data/clusters.conf"
+	cluster_cmd=$(while read -r c; do LC_ALL=C "$HSMO" "$c" --help 2>/dev/null | grep -q -- '--cluster' && echo "$c"; done \
+		< "$T_DIR/commands" | head -n 1)
+	[ -z "$cluster_cmd" ] || expect "--cluster values of '$cluster_cmd' (the cluster table)" "$T_DIR/w" "$cluster_cmd" --cluster ""
+fi
+
 if [ -n "$engine_cmd" ]; then
 	printf '%s\n' pkcs11 primus > "$T_DIR/w"
 	expect "--engine values ($engine_cmd)" "$T_DIR/w" "$engine_cmd" --engine ""
