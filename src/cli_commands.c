@@ -96,6 +96,15 @@ const struct cli_command cli_commands[] = {
 	    "      --service-type TYPE  standard, tsbaas-multi or tsbaas-dedicated\n")},
 
 	/* area: wizard (issue 7) */
+	{"wizard", cli_wizard, "", N_("guided onboarding in the terminal (ncurses), resumable"),
+	 N_("With --profile NAME it resumes that profile at the step it reached. It\n"
+	    "watches the download folder (XDG_DOWNLOAD_DIR, else ~/Downloads).\n"
+	    "It needs a terminal.\n")},
+	{"demo", cli_demo, N_("[--keep]"), N_("the whole onboarding on a throwaway SoftHSM2 token, in the wizard"),
+	 N_("      --keep               keep the demo directory afterwards\n"
+	    "Creates a private temporary directory with a SoftHSM2 token, invented credential\n"
+	    "files and a demo profile, then runs the wizard on them. Nothing outside that\n"
+	    "directory is touched.\n")},
 
 	{NULL, NULL, NULL, NULL, NULL},
 };
