@@ -30,6 +30,7 @@
 START="$T_DIR/.start"
 : > "$START"
 SKIPPED=
+D_FILES="- -"
 skip_part() { SKIPPED="$SKIPPED; $1"; echo "# part skipped: $1"; }
 have() { "$HSMO" "$1" --help >/dev/null 2>&1; }
 export TMPDIR="$T_DIR/tmp"
@@ -106,7 +107,8 @@ else
 	B() { traced --profile LEAKB --passphrase-fd 3 "$@" 3<"$T_DIR/creds/pass_b"; }
 	t_run 0 "B: connect --engine primus (stand-in)" B --yes connect --engine primus --ppin "$PPIN" \
 		--endpoint hsm-a.example.test --endpoint hsm-b.example.test
-	t_run 0 "B: config --output" B config --output "$T_DIR/primuscfg"
+	t_run 0 "B: config --output" B config --output "$T_DIR/primuscfg" --ppin "$PPIN" \
+		--endpoint hsm-a.example.test --endpoint hsm-b.example.test
 	calls=$PPIN_STANDIN_DIR/calls.log
 	[ "$(grep -c '^ARGV:' "$calls")" -ge 2 ] && grep -q '^ENV:' "$calls" ||
 		t_fail "B: the ppin stand-in recorded no calls: the scan of its argv/environ would prove nothing"
@@ -127,43 +129,46 @@ t_run 0 "C: import of a jwt file" traced --kdf-ms 20 --passphrase-fd 3 import "$
 have status && t_run 0 "C: status" traced --profile LEAKC status
 t_run 0 "C: secrets" traced --profile LEAKC --passphrase-fd 3 secrets 3<"$T_DIR/creds/pass_c"
 
-# ---- D. the wizard in tmux ----
+# ---- D. the wizard in tmux: a whole import typed into the wizard ----
+# tests/wizard-lib.sh drives the real wizard in a private tmux server at 80x24; its w_capture checks
+# each screen for secrets too. At the end we take the whole pane history (-S -) as the scrollback.
 SCROLLBACK=
-if ! have wizard || ! command -v tmux >/dev/null; then
-	skip_part "D: wizard scrollback (no wizard command or no tmux)"
+if ! have wizard || ! command -v tmux >/dev/null || [ ! -f "$top_srcdir/tests/wizard-lib.sh" ]; then
+	skip_part "D: wizard scrollback (no wizard command, tmux or tests/wizard-lib.sh)"
 else
-	SOCK="$T_DIR/tmux.sock"
-	tm() { tmux -S "$SOCK" -f /dev/null "$@"; }
-	trap 'rc=$?; tm kill-server >/dev/null 2>&1 || true; (exit $rc); t_cleanup' EXIT
-	tm -u new-session -d -s w -x 80 -y 24 env TERM=screen-256color "$HSMO" --profile LEAKA wizard \; \
-		set-option -g history-limit 50000 \; set-option -wg remain-on-exit on
-	# wait_screen TEXT: polls the screen (up to 20 s) until TEXT shows.
-	wait_screen() {
-		for _ in $(seq 400); do
-			tm capture-pane -p -t w 2>/dev/null | grep -qF -- "$1" && return 0
-			read -r -t 0.05 _ < <(exec cat "$SOCK.tick" 2>/dev/null) || true
-		done
-		return 1
-	}
-	mkfifo "$SOCK.tick"
-	exec 8<>"$SOCK.tick"
-	if wait_screen "assphrase"; then
-		tm send-keys -t w -l "$PASS_A"
-		tm send-keys -t w Enter
-		t_ok "D: the wizard asked for the vault passphrase; typed in"
-	fi
-	# Walk a few screens (each key is harmless: next, back, help), then quit.
-	for k in Tab Enter Right Left F1 Escape; do
-		tm send-keys -t w "$k"
-		read -r -t 0.2 _ <&8 || true
-	done
-	tm send-keys -t w q
-	read -r -t 0.5 _ <&8 || true
+	. "$top_srcdir/tests/wizard-lib.sh"
+	PASS_D="leak e2e passphrase D $(t_rand_alnum 8)"
+	t_secret "$PASS_D"
+	t_make_credfiles "$HOME/Downloads" acme eco LEAKD 20261120 pkcs11
+	D_FILES="$T_SERVICE_FILE $T_HSM_FILE"
+	# Its own state directory, so the wizard opens on its start screen, not on the profiles above.
+	export XDG_STATE_HOME="$HOME/.local/state-wizard"
+	w_start -- wizard --kdf-ms 20
+	w_wait "New onboarding"
+	w_key Enter
+	w_wait "A name for the profile"
+	w_key Enter
+	w_wait "Step 1 of 10: Subscription"
+	w_key Enter Enter Enter
+	w_wait "Pairing: LEAKD: complete"
+	w_key Enter
+	w_wait "New vault passphrase"
+	w_type "$PASS_D"; w_key Enter
+	w_wait "Type the passphrase again"
+	w_type "$PASS_D"; w_key Enter
+	w_wait "Shred the plaintext"
+	w_key Enter
+	w_wait "Step 5 of 10: Review"
+	w_key Enter
+	w_wait "Step 6 of 10: Countdown"
+	t_ok "D: import through the wizard: passphrase typed twice, review and countdown shown"
+	w_key F10
+	w_exit_status >/dev/null || true
 	SCROLLBACK="$T_DIR/wizard-scrollback.txt"
-	tm capture-pane -p -J -S - -E - -t w > "$SCROLLBACK"
-	[ -s "$SCROLLBACK" ] || t_fail "D: the tmux scrollback is empty"
-	t_ok "D: wizard scrollback captured ($(wc -l < "$SCROLLBACK") lines)"
-	tm kill-server >/dev/null 2>&1 || true
+	w_tmux capture-pane -p -J -S - -E - -t w > "$SCROLLBACK" 2>/dev/null || true
+	cat "$W_CAP"/*.txt >> "$SCROLLBACK"
+	[ -s "$SCROLLBACK" ] || t_fail "D: no scrollback captured"
+	t_ok "D: wizard scrollback and $(ls "$W_CAP" | wc -l) screen captures kept for the scan"
 fi
 
 # ---- The scan ----
@@ -177,7 +182,8 @@ pin_file="$T_DIR/appcfg/pkcs11.pin"
 files_list="$T_DIR/.scanned"
 scan_all() { # prints the files holding a secret; the scanned files are listed in $files_list
 	{
-		find "$T_DIR" -type f ! -path "$T_SECRETS" ! -path "$T_DIR/creds/*" ! -path "$pin_file" ! -path "$files_list"
+		find "$T_DIR" -type f ! -path "$T_SECRETS" ! -path "$T_DIR/creds/*" ! -path "$pin_file" ! -path "$files_list" |
+			grep -vxF -e "${D_FILES%% *}" -e "${D_FILES##* }"
 		find /tmp -xdev -maxdepth 4 -type f -newer "$START" ! -path "$T_DIR/*" -size -4M 2>/dev/null || true
 	} > "$files_list"
 	tr '\n' '\0' < "$files_list" | xargs -0 -r grep -lF -f "$T_SECRETS" 2>/dev/null || true
