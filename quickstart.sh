@@ -45,6 +45,7 @@ PACKAGES=(
 	locales               # de_DE/fr_FR UTF-8 for the translation tests
 	dialog                # the anchor of the startup benchmark
 	valgrind              # make check-valgrind
+	strace                # tests/leak-e2e.sh records the argv and environment of every child process
 	clang libclang-rt-14-dev  # libFuzzer targets
 	ca-certificates python3 file
 )
