@@ -48,9 +48,24 @@ void cli_command_help(FILE *out, const char *command);
 /* area: credential files (issue 2) */
 int cli_inspect(struct cli_ctx *ctx, int argc, char **argv);
 /* area: profiles and vault (issue 3) */
+int cli_import(struct cli_ctx *ctx, int argc, char **argv);
+int cli_secrets(struct cli_ctx *ctx, int argc, char **argv);
+int cli_forget(struct cli_ctx *ctx, int argc, char **argv);
 /* area: countdown and ticket (issue 4) */
+int cli_status(struct cli_ctx *ctx, int argc, char **argv);
+int cli_ticket(struct cli_ctx *ctx, int argc, char **argv);
+int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv);
+/* --profile NAME, else the only profile there is; prints the error itself. */
+int cli_countdown_pick_profile(const struct cli_ctx *ctx, const char *command, char **name);
 /* area: engines and rotation (issue 5) */
+int cli_connect(struct cli_ctx *ctx, int argc, char **argv);
+int cli_verify(struct cli_ctx *ctx, int argc, char **argv);
+int cli_config(struct cli_ctx *ctx, int argc, char **argv);
 /* area: network (issue 6) */
+int cli_clusters(struct cli_ctx *ctx, int argc, char **argv);
+int cli_check(struct cli_ctx *ctx, int argc, char **argv);
+int cli_fetch(struct cli_ctx *ctx, int argc, char **argv);
+int cli_watch(struct cli_ctx *ctx, int argc, char **argv);
 /* area: wizard (issue 7) */
 
 #endif

@@ -15,6 +15,7 @@ struct cluster {
 	char *description;                   /* one line, e.g. "Economy, Switzerland" */
 	char *hosts[CLUSTERS_MAX_HOSTS];     /* hosts[0] is the master */
 	size_t n_hosts;
+	char *rest;                          /* REST (TSBaaS) base URL, e.g. "https://rest-api.cloudshsm.com/v1" */
 };
 
 struct cluster_table {
@@ -22,7 +23,12 @@ struct cluster_table {
 	char *as_of;         /* date of the Securosys page the facts come from */
 	struct cluster *clusters;
 	size_t n;
+	int ports[API_REST + 1];  /* per enum state_api, from the file's ports section (0 for API_UNKNOWN) */
 };
+
+/* The installed table: $HSM_ONBOARD_DATADIR/clusters.conf when that variable is set (tests run from
+ * the build tree), else PKGDATADIR/clusters.conf. */
+const char *clusters_default_path(void);
 
 /* Loads path, or the installed table when path is NULL. Errors are "FILE:LINE: message". */
 int clusters_load(const char *path, struct cluster_table *t, struct diag *d);
@@ -33,5 +39,7 @@ void clusters_free(struct cluster_table *t);
 const struct cluster *clusters_find(const struct cluster_table *t, const char *name);
 /* The port of an API: JCE 2300, PKCS#11 2310, CNG 2320, REST 443; 0 when unknown. */
 int clusters_api_port(enum state_api api);
+/* The port of an API in this table (the file's ports section), falling back to clusters_api_port. */
+int clusters_table_port(const struct cluster_table *t, enum state_api api);
 
 #endif

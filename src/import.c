@@ -66,7 +66,11 @@ struct import_group {
 	int new_vault;
 	int secrets_changed;
 	int changed;
-	int renewed;
+	int renewed;       /* the setup password is (or was, before a crash) being replaced */
+	int renewal_new;   /* ... and this run is the one that replaces it in the vault */
+	enum state_tier tier;
+	enum state_service_type stype;
+	time_t issued;
 	char kinds[128];
 };
 
@@ -263,9 +267,11 @@ static int import_prepare(struct import_group *g, const char *name, const struct
 	if (o->tier && g->name_tier && o->tier != g->name_tier)
 		diag_warn(&r->warnings, _("%s names tier %s; using --tier %s"), g->name_tier_file,
 		          state_tier_name(g->name_tier), state_tier_name(o->tier));
-	if (!tier && o->ask_tier)
+	/* Only a setup password's countdown needs the tier; a JWT or a service file alone does not. */
+	int needs_tier = g->f[SLOT_SETUP_PASSWORD].value != NULL;
+	if (!tier && needs_tier && o->ask_tier)
 		tier = o->ask_tier(o->ask_tier_ctx, name);
-	if (!tier)
+	if (!tier && needs_tier)
 		return diag_set(d, EX_USAGE,
 		                _("profile %s: the file names do not tell the tier; give --tier SBX, ECO, ECO-CC or "
 		                  "PLATINUM (nothing was imported)"),
@@ -285,6 +291,9 @@ static int import_prepare(struct import_group *g, const char *name, const struct
 	/* The vault: the passphrase is asked only now, when everything before it is known to be fine. */
 	char *pass = NULL;
 	if (access(g->prof.vault_path, F_OK) == 0) {
+		/* A loose mode is refused before the passphrase is typed in vain. */
+		if ((rc = vault_check_mode(g->prof.vault_path, d)) != EX_OK)
+			return rc;
 		pass = o->passphrase ? o->passphrase(o->passphrase_ctx, name, 0, d) : NULL;
 		if (!pass)
 			return d->code ? d->code : diag_set(d, EX_USAGE, _("profile %s: no vault passphrase"), name);
@@ -323,40 +332,53 @@ static int import_prepare(struct import_group *g, const char *name, const struct
 			                  "renewal). Confirm with --renew; nothing was imported"),
 			                name, g->f[SLOT_SETUP_PASSWORD].file);
 		g->renewed = 1;
+		g->renewal_new = 1;
 	}
 	for (int s = 0; s < SLOT_SECRETS; s++)
 		if (g->f[s].value && (rc = vault_set(g->vault, (enum vault_label)s, g->f[s].value, d)) != EX_OK)
 			return rc;
 
-	/* The state, in memory; written in phase 3. */
+	/* An earlier run confirmed a renewal, wrote its marker and maybe the vault, then died: the
+	 * vault now holds the new setup password, so this run completes the state part. */
+	if (!renewal && st->renewal_pending && g->f[SLOT_SETUP_PASSWORD].value)
+		g->renewed = 1;
+	g->tier = tier;
+	g->stype = stype;
+	g->issued = issued;
 	int meta = !g->prof.has_state || tier != st->tier || stype != st->service_type ||
 	           import_str_differs(st->hsm_user, g->hsm_user) ||
 	           import_str_differs(st->service_user, g->f[SLOT_SERVICE_USER].value) ||
 	           import_str_differs(st->company, g->company) || import_str_differs(st->service, g->service) ||
 	           import_str_differs(st->api_endpoint, g->f[SLOT_API_ENDPOINT].value) ||
 	           (issued && issued != st->issued) || (g->jwt_exp && g->jwt_exp != st->jwt_exp);
-	g->changed = meta || g->secrets_changed || g->new_vault;
-	if (!g->changed)
-		return EX_OK;
+	g->changed = meta || g->secrets_changed || g->new_vault || g->renewed;
+	return EX_OK;
+}
+
+/* The state changes of an import, applied in memory just before state.json is written. */
+static void import_apply_state(struct import_group *g)
+{
+	struct state *st = &g->prof.st;
 	if (!st->created)
 		st->created = time(NULL);
-	st->tier = tier;
-	st->service_type = stype;
+	st->tier = g->tier;
+	st->service_type = g->stype;
 	import_replace(&st->hsm_user, g->hsm_user);
 	import_replace(&st->service_user, g->f[SLOT_SERVICE_USER].value);
 	import_replace(&st->company, g->company);
 	import_replace(&st->service, g->service);
 	import_replace(&st->api_endpoint, g->f[SLOT_API_ENDPOINT].value);
-	if (issued)
-		st->issued = issued;
+	if (g->issued)
+		st->issued = g->issued;
 	if (g->jwt_exp)
 		st->jwt_exp = g->jwt_exp;
-	if (stype == SERVICE_TYPE_TSBAAS_MULTI && !st->api)
+	if (g->stype == SERVICE_TYPE_TSBAAS_MULTI && !st->api)
 		st->api = API_REST;
 	if (g->renewed) {
 		/* A new setup password starts a new 7-day life: its first use is still to come. The user
 		 * secrets (PENDING, CURRENT) are left alone: only the rotation may judge them. */
 		st->first_use = 0;
+		st->renewal_pending = 0;
 		if (st->rotation == ROTATION_FIRST_USE)
 			st->rotation = ROTATION_NONE;
 		if (st->step > STEP_COUNTDOWN && st->rotation == ROTATION_NONE)
@@ -366,20 +388,27 @@ static int import_prepare(struct import_group *g, const char *name, const struct
 	if (st->step < STEP_REVIEW)
 		st->step = STEP_REVIEW;
 	state_add_event(st, "imported", g->kinds);
-	return EX_OK;
 }
 
-/* Phase 3 for one group. */
+/* Phase 3 for one group: vault first, then state. A renewal first marks the state, so a crash after
+ * the vault write cannot leave the new setup password with the old one's first-use date. */
 static int import_commit(struct import_group *g, struct diag *d)
 {
 	/* From here on the directory holds (or may hold) our files: never remove it on a later error. */
 	g->created_dir = 0;
+	int rc;
+	if (g->renewal_new) {
+		g->prof.st.renewal_pending = 1;
+		if ((rc = profile_save_state(&g->prof, d)) != EX_OK)
+			return rc;
+	}
 	if (g->secrets_changed || g->new_vault) {
-		int rc = vault_save(g->vault, d);
+		rc = vault_save(g->vault, d);
 		if (rc != EX_OK)
 			return rc;
 	}
 	FAILPOINT("import.between-vault-and-state");
+	import_apply_state(g);
 	return profile_save_state(&g->prof, d);
 }
 

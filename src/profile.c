@@ -168,6 +168,8 @@ int profile_open(const char *name, int flags, struct profile *p, struct diag *d)
 			return rc;
 		}
 	}
+	if (flags & PROFILE_NO_STATE)
+		return EX_OK;
 	rc = state_load(p->state_path, &p->st, d);
 	if (rc == EX_OK) {
 		p->has_state = 1;

@@ -20,6 +20,9 @@
  *                                          --issued). The date itself is the UTC calendar date of
  *                                          this instant: the ECO-CC rule converts it to Zurich midnight.
  *     "first_use":    time | null          first use of the setup password
+ *     "renewal_pending": boolean           true only while import replaces the setup password (set
+ *                                          before the vault write, cleared with the state write after
+ *                                          it); re-running the import completes it (default false)
  *     "created":      time | null          when the profile was created
  *     "step":         "start" | "subscription" | "emails" | "securecode" | "import" | "review" |
  *                     "countdown" | "preflight" | "rotation" | "provider" | "done"   (default "start")
@@ -264,6 +267,7 @@ static json_t *state_to_json(const struct state *st)
 	json_object_set_new(o, "cluster", state_json_str(st->cluster));
 	json_object_set_new(o, "issued", state_json_time(st->issued));
 	json_object_set_new(o, "first_use", state_json_time(st->first_use));
+	json_object_set_new(o, "renewal_pending", json_boolean(st->renewal_pending));
 	json_object_set_new(o, "created", state_json_time(st->created));
 	json_object_set_new(o, "step", state_json_name(state_step_names, STATE_COUNT(state_step_names), st->step));
 	json_object_set_new(o, "rotation",
@@ -470,6 +474,13 @@ static void state_from_json(struct state_reader *r, json_t *o, struct state *st)
 	state_get_str(r, o, "cluster", "cluster", &st->cluster);
 	state_get_time(r, o, "issued", "issued", &st->issued);
 	state_get_time(r, o, "first_use", "first_use", &st->first_use);
+	json_t *rp = json_object_get(o, "renewal_pending");
+	if (rp && !json_is_null(rp)) {
+		if (json_is_boolean(rp))
+			st->renewal_pending = json_is_true(rp);
+		else
+			state_bad(r, "renewal_pending", _("true, false or null"));
+	}
 	state_get_time(r, o, "created", "created", &st->created);
 	st->step = (enum state_step)state_get_enum(r, o, "step", state_step_names, STATE_COUNT(state_step_names),
 	                                           _("a step name (\"start\" ... \"done\")"));

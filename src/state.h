@@ -86,6 +86,8 @@ struct state {
 	char *cluster;          /* cluster name from the cluster table, e.g. "ECO01" */
 	time_t issued;          /* date of issue (00:00 UTC of the file name's date), 0 unknown */
 	time_t first_use;       /* first use of the setup password, 0 none recorded */
+	int renewal_pending;    /* import is replacing the setup password (written before the vault, cleared
+	                         * after it): a crash in between is completed by re-running the import */
 	time_t created;
 	enum state_step step;
 	enum state_rotation rotation;

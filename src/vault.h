@@ -1,7 +1,9 @@
 /* vault.h: a profile's encrypted secrets (DESIGN.md, "Data" and "Secrets").
  *
- * File layout: a header (magic "HSMOVLT1", format version, scrypt N/r/p, salt, GCM nonce) that is the
- * AAD, then the AES-256-GCM ciphertext of the labelled entries, then the tag. The scrypt cost is
+ * File layout: a header (magic "HSMOVLT1", format version, scrypt N/r/p, salt, GCM nonce, key check,
+ * header checksum) that is the AAD, then the AES-256-GCM ciphertext of the labelled entries, then the
+ * tag (byte offsets in vault.c). The header checksum tells a damaged header (65) and the key check a
+ * wrong passphrase (77) apart from a body that fails the tag (65). The scrypt cost is
  * calibrated once, at creation, to about kdf_ms on this machine, and stored in the header. Every save
  * uses a fresh nonce. The derived key and every entry live in secure-heap buffers. The file must be
  * mode 0600 and owned by the user, or it is refused (as ssh refuses a private key). */

@@ -349,6 +349,7 @@ static void test_renewal(void **state)
 	assert_string_equal(vault_get(v, VAULT_SERVICE_PASSWORD), "svc-secret-1");
 	assert_int_equal(p.st.first_use, 0);
 	assert_int_equal(p.st.rotation, ROTATION_NONE);
+	assert_int_equal(p.st.renewal_pending, 0);
 	assert_int_equal(p.st.step, STEP_COUNTDOWN);
 	assert_int_equal(p.st.issued, 1795651200); /* 2026-11-26 */
 	int renewed = 0;
@@ -392,6 +393,47 @@ static void test_rerun_recreates_state(void **state)
 	cf_free(&f[1]);
 }
 
+/* A renewal that died after its vault write (marker set, vault holds the new password, state still
+ * the old one's) is completed by running the same import again, without asking again. */
+static void test_interrupted_renewal_completes(void **state)
+{
+	(void)state;
+	struct credfile f[2];
+	make_pair(f, "eco", "HANK01", "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE");
+	struct import_opts o;
+	opts_init(&o);
+	struct import_result r = {0};
+	struct diag d;
+	assert_int_equal(import_credfiles(f, 2, &o, &r, &d), EX_OK);
+	import_result_free(&r);
+	struct profile p;
+	struct vault *v;
+	assert_int_equal(profile_open("HANK01", PROFILE_LOCK, &p, &d), EX_OK);
+	assert_int_equal(vault_open(p.vault_path, PASS, &v, &d), EX_OK);
+	assert_int_equal(vault_set(v, VAULT_SETUP_PASSWORD, "NEWPW-BBBBB-CCCCC-DDDDD-EEEEE", &d), EX_OK);
+	assert_int_equal(vault_save(v, &d), EX_OK);
+	vault_close(v);
+	p.st.first_use = 1795200000;
+	p.st.renewal_pending = 1;
+	assert_int_equal(profile_save_state(&p, &d), EX_OK);
+	profile_close(&p);
+
+	struct credfile n;
+	cf_make(&n, CREDFILE_HSM, "ACME_Corp", "eco", "HANK01", "2026-11-26", "HANK01");
+	n.setup_password = secmem_strdup("NEWPW-BBBBB-CCCCC-DDDDD-EEEEE");
+	assert_int_equal(import_credfiles(&n, 1, &o, &r, &d), EX_OK);
+	assert_int_equal(r.changed[0], 1);
+	import_result_free(&r);
+	load("HANK01", &p, NULL);
+	assert_int_equal(p.st.first_use, 0);
+	assert_int_equal(p.st.renewal_pending, 0);
+	assert_string_equal(p.st.events[p.st.n_events - 2].kind, "renewed");
+	profile_close(&p);
+	cf_free(&n);
+	cf_free(&f[0]);
+	cf_free(&f[1]);
+}
+
 static void test_jwt_and_locked(void **state)
 {
 	(void)state;
@@ -402,7 +444,6 @@ static void test_jwt_and_locked(void **state)
 	j.jwt_exp = 1800000000;
 	struct import_opts o;
 	opts_init(&o);
-	o.tier = TIER_SBX;
 	struct import_result r = {0};
 	struct diag d;
 
@@ -425,6 +466,8 @@ static void test_jwt_and_locked(void **state)
 	import_result_free(&r);
 	struct vault *v;
 	load("TSB01", &p, &v);
+	/* No setup password, so no countdown: the tier may stay unknown. */
+	assert_int_equal(p.st.tier, TIER_UNKNOWN);
 	assert_int_equal(p.st.service_type, SERVICE_TYPE_TSBAAS_MULTI);
 	assert_int_equal(p.st.api, API_REST);
 	assert_string_equal(p.st.api_endpoint, "https://acme.cloudshsm.com");
@@ -445,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_tier_needed),
 		cmocka_unit_test(test_renewal),
 		cmocka_unit_test(test_rerun_recreates_state),
+		cmocka_unit_test(test_interrupted_renewal_completes),
 		cmocka_unit_test(test_jwt_and_locked),
 	};
 	return cmocka_run_group_tests_name("import", tests, setup, teardown);

@@ -56,6 +56,7 @@ static void fill(struct state *st)
 	st->cluster = strdup("ECO01");
 	st->issued = 1795737600;    /* 2026-11-27T00:00:00Z */
 	st->first_use = 1795740000;
+	st->renewal_pending = 1;
 	st->created = 1795700001;
 	st->step = STEP_PROVIDER;
 	st->rotation = ROTATION_PROMOTED;
@@ -112,6 +113,7 @@ static void test_roundtrip_every_field(void **state)
 	assert_str(b.cluster, a.cluster);
 	assert_int_equal(b.issued, a.issued);
 	assert_int_equal(b.first_use, a.first_use);
+	assert_int_equal(b.renewal_pending, 1);
 	assert_int_equal(b.created, a.created);
 	assert_int_equal(b.step, a.step);
 	assert_int_equal(b.rotation, a.rotation);
@@ -212,6 +214,7 @@ static void test_malformed(void **state)
 	expect_bad("{\"version\":1,\"issued\":\"2026-11-27T00:00:00+01\"}", "field issued");
 	expect_bad("{\"version\":1,\"first_use\":\"2026-11-27 00:00:00Z\"}", "field first_use");
 	expect_bad("{\"version\":1,\"step\":\"flying\"}", "field step");
+	expect_bad("{\"version\":1,\"renewal_pending\":1}", "field renewal_pending");
 	expect_bad("{\"version\":1,\"rotation\":true}", "field rotation");
 	expect_bad("{\"version\":1,\"engine\":\"pkcs11\"}", "field engine: expected an object");
 	expect_bad("{\"version\":1,\"engine\":{\"slot\":\"1\"}}", "field engine.slot");

@@ -1,0 +1,134 @@
+/* cli_fetch.c: `fetch URL...`: downloads credential files over HTTPS (fetch.h) into the private
+ * download folder, then imports them all together, exactly like `import` (a service file and its hsm
+ * file pair up only when imported together). The plaintext downloads are shredded after a successful
+ * import and kept (mode 0600) after a failed one, since a download link may work only once. */
+#include "config.h"
+
+#include "cli.h"
+#include "cli_net.h"
+#include "fetch.h"
+#include "i18n.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#define FETCH_CLI_MAX_URLS 16
+
+static volatile sig_atomic_t cli_fetch_interrupted;
+
+static void cli_fetch_on_signal(int sig)
+{
+	(void)sig;
+	cli_fetch_interrupted = 1;
+}
+
+struct cli_fetch_progress {
+	const char *name;
+	int tty;
+	long long last;
+};
+
+/* A progress line on a terminal; Ctrl-C cancels and keeps the .part for a resume. */
+static int cli_fetch_progress(void *ctx, long long now, long long total)
+{
+	struct cli_fetch_progress *p = ctx;
+	if (cli_fetch_interrupted)
+		return 1;
+	if (p->tty && now != p->last) {
+		p->last = now;
+		fputc('\r', stderr);
+		if (total > 0)
+			fprintf(stderr, _("%s: %lld of %lld bytes"), p->name, now, total);
+		else
+			fprintf(stderr, _("%s: %lld bytes"), p->name, now);
+		fflush(stderr);
+	}
+	return 0;
+}
+
+int cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_TIMEOUT = 1 };
+	static const struct option opts[] = {{"timeout", required_argument, NULL, OPT_TIMEOUT}, {NULL, 0, NULL, 0}};
+	long timeout_ms = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_TIMEOUT) {
+			char *end;
+			double v = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' || !(v >= 0.1 && v <= 3600.0))
+				return cli_usage_error(argv[0], _("--timeout: '%s' is not a number of seconds from 0.1 to 3600"),
+				                       optarg);
+			timeout_ms = (long)(v * 1000.0 + 0.5);
+		} else {
+			return cli_usage_error(argv[0], "%s", _("unknown option"));
+		}
+	}
+	int n = argc - optind;
+	if (n <= 0)
+		return cli_usage_error(argv[0], "%s", _("no URL given"));
+	if (n > FETCH_CLI_MAX_URLS)
+		return cli_usage_error(argv[0], _("at most %d URLs"), FETCH_CLI_MAX_URLS);
+	if (ctx->cacert && access(ctx->cacert, R_OK) != 0)
+		return cli_usage_error(argv[0], _("--cacert: cannot read '%s'"), ctx->cacert);
+
+	struct diag d;
+	diag_clear(&d);
+	char dir[4096];
+	if (fetch_download_dir(dir, sizeof dir, &d) != EX_OK)
+		return cli_report(&d);
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cli_fetch_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	char *paths[FETCH_CLI_MAX_URLS] = {0};
+	int rc = EX_OK;
+	int tty = isatty(STDERR_FILENO);
+	for (int i = 0; i < n && rc == EX_OK; i++) {
+		char name[256];
+		fetch_file_name(argv[optind + i], name, sizeof name);
+		struct cli_fetch_progress prog = {.name = name, .tty = tty, .last = -1};
+		struct fetch_opts o = {.cacert = ctx->cacert, .timeout_ms = timeout_ms,
+		                       .progress = cli_fetch_progress, .progress_ctx = &prog};
+		struct fetch_result r;
+		rc = fetch_url(argv[optind + i], dir, &o, &r, &d);
+		if (tty && prog.last >= 0)
+			fputc('\n', stderr);
+		if (rc != EX_OK) {
+			cli_report(&d);
+			break;
+		}
+		if (r.restarted)
+			cli_warning(_("%s: the server ignored the resume request; downloaded again from the start"), name);
+		else if (r.resumed_from > 0)
+			fprintf(stderr, _("%s: resumed after %lld bytes\n"), name, r.resumed_from);
+		fprintf(stderr, _("downloaded %s\n"), name);
+		paths[i] = r.path;
+	}
+	if (rc == EX_OK) {
+		struct cli_net_pass pass = {.ctx = ctx, .stop = &cli_fetch_interrupted};
+		rc = cli_net_import(ctx, &pass, (const char *const *)paths, (size_t)n, 1);
+		cli_net_pass_wipe(&pass);
+		if (rc != EX_OK)
+			cli_error(_("the downloaded files are kept in %s (mode 0600) for another try: "
+			            "'hsm-onboard import FILE...' or fetch again"),
+			          dir);
+	} else {
+		/* All or nothing: what did arrive is not imported alone, and stays private for a retry. */
+		for (int i = 0; i < n; i++)
+			if (paths[i])
+				cli_error(_("%s was downloaded but not imported, because another download failed"), paths[i]);
+	}
+	for (int i = 0; i < n; i++)
+		free(paths[i]);
+	return rc;
+}

@@ -1,0 +1,120 @@
+/* engine.c: what every engine shares (engine.h). */
+#include "config.h"
+
+#include "engine.h"
+#include "secmem.h"
+
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void engine_files_free(struct engine_files *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->path[i]);
+		free(f->what[i]);
+	}
+	memset(f, 0, sizeof *f);
+}
+
+const struct engine_ops *engine_find(const char *name)
+{
+	if (!name)
+		return NULL;
+	if (strcmp(name, "pkcs11") == 0)
+		return &engine_pkcs11_ops;
+	if (strcmp(name, "primus") == 0)
+		return &engine_primus_ops;
+	return NULL;
+}
+
+void engine_ctx_init(struct engine_ctx *e, const struct engine_ops *ops)
+{
+	memset(e, 0, sizeof *e);
+	e->ops = ops;
+	e->slot = -1;
+	e->port = 2310;
+}
+
+void engine_set_code(struct engine_ctx *e, const char *code, int rejected, int locked)
+{
+	snprintf(e->err.code, sizeof e->err.code, "%s", code ? code : "");
+	e->err.rejected = rejected;
+	e->err.locked = locked;
+}
+
+char *engine_random_secret(size_t len)
+{
+	/* 65 symbols; bytes >= 195 (3 * 65) are rejected so every symbol is equally likely. */
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.";
+	const size_t n = sizeof alphabet - 1;
+	const unsigned limit = (unsigned)(256 / n * n);
+	char *out = secmem_alloc(len);
+	if (!out)
+		return NULL;
+	size_t have = 0;
+	unsigned char buf[64];
+	while (have < len) {
+		if (RAND_bytes(buf, (int)sizeof buf) != 1) {
+			secmem_free(out);
+			return NULL;
+		}
+		for (size_t i = 0; i < sizeof buf && have < len; i++)
+			if (buf[i] < limit)
+				out[have++] = alphabet[buf[i] % n];
+	}
+	out[len] = '\0';
+	memset(buf, 0, sizeof buf);
+	return out;
+}
+
+int engine_pin_length(unsigned long min, unsigned long max, size_t *len)
+{
+	size_t n = ENGINE_SECRET_MAX;
+	if (max != 0 && max != (unsigned long)-1 && max < n)
+		n = (size_t)max;
+	if (min != (unsigned long)-1 && n < min)
+		return -1;
+	*len = n;
+	return 0;
+}
+
+/* The Securosys connectivity page (see reference/securosys-facts.md): master first, then clones. */
+static const struct {
+	const char *names;   /* clusters sharing the hosts, space separated */
+	const char *hosts[5];
+} engine_clusters[] = {
+	{"ECO01 ECO02 CCM01", {"ch01-api.cloudshsm.com", "ch02-api.cloudshsm.com"}},
+	{"CCMUS01 ECOUS01", {"us01-api.cloudshsm.com", "us02-api.cloudshsm.com"}},
+	{"ECOWR01", {"de01-api.cloudshsm.com", "ch01-api.cloudshsm.com", "us01-api.cloudshsm.com",
+	             "us02-api.cloudshsm.com", "sg01-api.cloudshsm.com"}},
+	{"ECODE01", {"de01-api.cloudshsm.com", "ch01-api.cloudshsm.com"}},
+	{"ECOSG01", {"sg01-api.cloudshsm.com", "ch01-api.cloudshsm.com"}},
+	{"SBX01", {"ch01-api.cloudshsm.com", "ch02-api.cloudshsm.com", "us02-api.cloudshsm.com",
+	           "sg01-api.cloudshsm.com"}},
+};
+
+size_t engine_cluster_hosts(const char *cluster, const char **hosts, size_t max)
+{
+	if (!cluster)
+		return 0;
+	size_t clen = strlen(cluster);
+	for (size_t i = 0; i < sizeof engine_clusters / sizeof engine_clusters[0]; i++) {
+		const char *p = engine_clusters[i].names;
+		while (*p) {
+			size_t w = strcspn(p, " ");
+			if (w == clen && strncasecmp(p, cluster, w) == 0) {
+				size_t n = 0;
+				for (size_t j = 0; j < 5 && engine_clusters[i].hosts[j] && n < max; j++)
+					hosts[n++] = engine_clusters[i].hosts[j];
+				return n;
+			}
+			p += w;
+			while (*p == ' ')
+				p++;
+		}
+	}
+	return 0;
+}

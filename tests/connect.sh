@@ -1,0 +1,137 @@
+#!/bin/sh
+# connect.sh: the first connection and rotation with the pkcs11 engine against a real SoftHSM2 token,
+# checked with our own verify and with OpenSC's pkcs11-tool as an independent client; the wrong
+# setup password; broken module paths; a token that is not there; no secret in any output or file.
+. "$top_srcdir/tests/lib.sh"
+
+[ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
+command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
+command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
+T_IMPORT="$top_builddir/tests/t_import"
+
+export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
+mkdir -p "$T_DIR/tokens"
+printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" > "$SOFTHSM2_CONF"
+SO_PIN=$(t_rand_alnum 12)
+PASS="vault pass $(t_rand_alnum 10)"
+t_secret "$SO_PIN"
+t_secret "$PASS"
+
+# p11 LABEL PIN ARGS...: pkcs11-tool on the token (the PIN in its argv is this test's own, independent check).
+p11() { label=$1 pin=$2; shift 2; pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label "$label" --login --pin "$pin" "$@"; }
+state() { cat "$XDG_STATE_HOME/hsm-onboard/$1/state.json"; }
+
+# ---- Happy path ----
+t_make_credfiles "$T_DIR/creds" acme hsm ACMEUSER 20261120 pkcs11
+softhsm2-util --init-token --free --label ACMEUSER --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
+"$T_IMPORT" acme SBX 20 "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF
+$PASS
+EOF
+HSMO_C() { "$HSMO" --profile acme --passphrase-fd 3 "$@"; }
+
+t_run 64 "connect off a terminal without --yes refuses" HSMO_C connect --engine pkcs11 --module "$SOFTHSM2_MODULE" 3<<EOF
+$PASS
+EOF
+t_grep "$T_ERR" "--yes" "the refusal says how to confirm"
+state acme > "$T_DIR/st"
+t_grep "$T_DIR/st" '"first_use": null' "a refused connect records no first use"
+p11 ACMEUSER "$T_SETUP_PW" --list-objects >/dev/null 2>&1 || t_fail "the setup password no longer opens the token after a refused connect"
+t_ok "a refused connect sends nothing"
+
+t_run 0 "connect --yes" HSMO_C --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE" 3<<EOF
+$PASS
+EOF
+t_grep "$T_OUT" "Connected (engine pkcs11)" "connect reports the rotation"
+t_grep "$T_OUT" "config --output" "connect names the next step"
+state acme > "$T_DIR/st"
+t_grep "$T_DIR/st" '"rotation": "verified"' "state: rotation verified"
+t_grep "$T_DIR/st" '"kind": "first-use"' "state: first-use event"
+t_grep "$T_DIR/st" '"kind": "rotated"' "state: rotated event"
+t_grep "$T_DIR/st" '"engine": "pkcs11"' "state: engine remembered"
+t_nogrep "$T_DIR/st" '"first_use": null' "state: first use recorded"
+if p11 ACMEUSER "$T_SETUP_PW" --list-objects >/dev/null 2>&1; then t_fail "the setup password still opens the token"; fi
+t_ok "pkcs11-tool: the setup password no longer opens the token"
+
+t_run 0 "verify with the stored secret" HSMO_C verify 3<<EOF
+$PASS
+EOF
+t_grep "$T_OUT" "opens the partition" "verify reports success"
+
+CFG="$T_DIR/appconfig"
+t_run 0 "config --output" HSMO_C config --output "$CFG" 3<<EOF
+$PASS
+EOF
+[ -f "$CFG/pkcs11.pin" ] && [ -f "$CFG/pkcs11.uri" ] || t_fail "config did not write pkcs11.pin and pkcs11.uri"
+[ "$(stat -c %a "$CFG/pkcs11.pin")" = 600 ] || t_fail "pkcs11.pin mode is $(stat -c %a "$CFG/pkcs11.pin")"
+t_ok "pin file is mode 0600"
+t_grep "$T_OUT" "$CFG/pkcs11.uri" "config prints the URI path"
+t_grep "$CFG/pkcs11.uri" "pkcs11:token=ACMEUSER;" "URI names the token"
+t_grep "$CFG/pkcs11.uri" "module-path=$SOFTHSM2_MODULE" "URI has module-path"
+t_grep "$CFG/pkcs11.uri" "pin-source=file:$CFG/pkcs11.pin" "URI has pin-source"
+USER_SECRET=$(cat "$CFG/pkcs11.pin")
+[ "${#USER_SECRET}" -eq 64 ] || t_fail "the user secret has ${#USER_SECRET} characters, expected 64"
+t_secret "$USER_SECRET"
+t_nogrep "$T_OUT" "$USER_SECRET" "config does not print the secret"
+p11 ACMEUSER "$USER_SECRET" --list-objects >/dev/null 2>&1 || t_fail "pkcs11-tool cannot log in with the pin-source file"
+t_ok "pkcs11-tool: the pin-source file opens the token"
+state acme > "$T_DIR/st"
+t_grep "$T_DIR/st" '"rotation": "configured"' "state: configured"
+
+t_run 0 "connect on a done profile" HSMO_C connect 3<<EOF
+$PASS
+EOF
+t_grep "$T_OUT" "already connected" "a done profile says so"
+
+# ---- Wrong setup password: nothing rotated, clear error, state says what happened ----
+t_make_credfiles "$T_DIR/creds2" beta hsm BETAUSER 20261120 pkcs11
+REAL_PW=$(t_setup_password)
+t_secret "$REAL_PW"
+softhsm2-util --init-token --free --label BETAUSER --so-pin "$SO_PIN" --pin "$REAL_PW" >/dev/null
+"$T_IMPORT" beta ECO 20 "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF
+$PASS
+EOF
+t_run 77 "connect with a wrong setup password" "$HSMO" --profile beta --passphrase-fd 3 --yes connect --engine pkcs11 \
+	--module "$SOFTHSM2_MODULE" 3<<EOF
+$PASS
+EOF
+t_grep "$T_ERR" "rejected the setup password" "the error says the setup password was rejected"
+t_grep "$T_ERR" "lock" "the error warns about the lock-out"
+state beta > "$T_DIR/st"
+t_grep "$T_DIR/st" '"code": "CKR_PIN_INCORRECT"' "state records CKR_PIN_INCORRECT"
+t_nogrep "$T_DIR/st" '"rotation": "promoted"' "state: not promoted"
+p11 BETAUSER "$REAL_PW" --list-objects >/dev/null 2>&1 || t_fail "the real setup password no longer opens the token"
+t_ok "nothing was rotated: the real setup password still opens the token"
+
+# ---- Broken module paths and a token that is not there ----
+t_make_credfiles "$T_DIR/creds3" gamma hsm GAMMAUSER 20261120 pkcs11
+"$T_IMPORT" gamma SBX 20 "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF
+$PASS
+EOF
+HSMO_G() { "$HSMO" --profile gamma --passphrase-fd 3 --yes "$@"; }
+t_run 69 "missing module" HSMO_G connect --engine pkcs11 --module "$T_DIR/nope/libnothing.so" 3<<EOF
+$PASS
+EOF
+t_grep "$T_ERR" "$T_DIR/nope/libnothing.so" "the error names the module path"
+t_grep "$T_ERR" "--module" "the error says what to check"
+state gamma > "$T_DIR/st"
+t_grep "$T_DIR/st" '"code": "MODULE_LOAD"' "state records MODULE_LOAD"
+t_grep "$T_DIR/st" '"first_use": null' "no first use recorded when the module is missing"
+echo "not a library" > "$T_DIR/broken.so"
+t_run 69 "broken module" HSMO_G connect --engine pkcs11 --module "$T_DIR/broken.so" 3<<EOF
+$PASS
+EOF
+t_grep "$T_ERR" "failed to load" "the error says the module failed to load"
+t_run 69 "token not present" HSMO_G connect --engine pkcs11 --module "$SOFTHSM2_MODULE" 3<<EOF
+$PASS
+EOF
+t_grep "$T_ERR" "no token labelled 'GAMMAUSER'" "the error names the missing token"
+t_grep "$T_ERR" "'ACMEUSER'" "the error lists the tokens present"
+t_run 69 "empty slot" HSMO_G connect --engine pkcs11 --module "$SOFTHSM2_MODULE" --slot 4242 3<<EOF
+$PASS
+EOF
+t_grep "$T_ERR" "slot 4242" "the error names the slot"
+state gamma > "$T_DIR/st"
+t_grep "$T_DIR/st" '"first_use": null' "no first use recorded when the token is missing"
+
+t_scan_leaks
+t_done

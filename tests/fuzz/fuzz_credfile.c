@@ -1,0 +1,92 @@
+/* fuzz_credfile.c: the credential-file parser (credfile_parse_buffer), the product's first contact
+ * with files from outside.
+ *
+ * Input: when a NUL byte occurs in the first 160 bytes, what precedes it is the display name (so the
+ * filename parser is fuzzed too) and the rest is the content; otherwise the whole input is the
+ * content of a service file with a realistic name. Invariants beyond "no crash": the result is EX_OK or
+ * EX_DATAERR with a message; after a success no warning and no message quotes a secret value. */
+#include "config.h"
+
+#include "fuzz.h"
+
+#include <string.h>
+#include <sysexits.h>
+
+#include "credfile.h"
+#include "diag.h"
+#include "secmem.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	secmem_init();
+	return 0;
+}
+
+/* A secret of this length or more must not appear in a message; shorter ones could match by chance
+ * (a one-letter password inside "line"). */
+#define FUZZ_SECRET_MIN 8
+
+static void fuzz_check_secret(const char *secret, const char *text, const char *what)
+{
+	if (secret && strlen(secret) >= FUZZ_SECRET_MIN && text && strstr(text, secret))
+		fuzz_fail("a secret value appears in %s", what);
+}
+
+static void fuzz_check_no_secret(const struct credfile *cf, const char *text, const char *what)
+{
+	fuzz_check_secret(cf->service_password, text, what);
+	fuzz_check_secret(cf->setup_password, text, what);
+	fuzz_check_secret(cf->pkcs11_password, text, what);
+	fuzz_check_secret(cf->jwt, text, what);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char name[161] = "acme_eco_service_jdoe_20260101.txt";
+	const char *buf = (const char *)data;
+	size_t len = size;
+	const uint8_t *nul = memchr(data, 0, size < 160 ? size : 160);
+	if (nul) {
+		size_t n = (size_t)(nul - data);
+		memcpy(name, data, n);
+		name[n] = '\0';
+		buf = (const char *)nul + 1;
+		len = size - n - 1;
+	}
+
+	struct credfile cf;
+	memset(&cf, 0, sizeof cf);
+	struct diag_warnings w;
+	memset(&w, 0, sizeof w);
+	struct diag d;
+	diag_clear(&d);
+	int rc = credfile_parse_buffer(name, buf, len, &cf, &w, &d);
+	fuzz_note(rc, d.msg);
+	if (rc != EX_OK && rc != EX_DATAERR)
+		fuzz_fail("credfile_parse_buffer returned %d, not EX_OK or EX_DATAERR", rc);
+	if (rc != EX_OK && d.msg[0] == '\0')
+		fuzz_fail("credfile_parse_buffer failed with an empty message");
+	if (w.n > DIAG_MAX_WARNINGS)
+		fuzz_fail("%zu warnings, more than DIAG_MAX_WARNINGS", w.n);
+	if (rc == EX_OK) {
+		if (cf.kind == CREDFILE_UNKNOWN)
+			fuzz_fail("a successful parse of unknown kind");
+		(void)credfile_kind_name(cf.kind);
+		(void)credfile_kind_description(cf.kind);
+		for (size_t i = 0; i < w.n; i++)
+			fuzz_check_no_secret(&cf, w.msg[i], "a warning");
+		fuzz_check_no_secret(&cf, d.msg, "the message");
+		if (cf.setup_password)
+			(void)credfile_setup_password_well_formed(cf.setup_password);
+	}
+	credfile_free(&cf);
+	diag_warnings_free(&w);
+
+	struct credfile_name fn;
+	memset(&fn, 0, sizeof fn);
+	(void)credfile_parse_name(name, &fn);
+	credfile_name_free(&fn);
+	return 0;
+}
