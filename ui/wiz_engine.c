@@ -10,7 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *wiz_engine_hosts[ENGINE_MAX_HOSTS];
+#include "clusters.h"
+
+/* The hosts stay valid while the engine is open, so the table lives as long as the wizard. */
+static struct cluster_table wiz_engine_clusters;
+static char wiz_engine_work_dir[4096];
 
 int wiz_engine_open(struct wiz *w, struct engine_ctx *e)
 {
@@ -26,14 +30,20 @@ int wiz_engine_open(struct wiz *w, struct engine_ctx *e)
 	e->token_label = st->engine.token_label;
 	e->slot = st->engine.slot;
 	e->ppin = st->engine.ppin;
-	e->work_dir = w->prof.dir;
+	/* The same primus work directory as the CLI's connect, so either front end resumes the other. */
+	snprintf(wiz_engine_work_dir, sizeof wiz_engine_work_dir, "%s/primus", w->prof.dir);
+	e->work_dir = wiz_engine_work_dir;
 	e->hsm_user = st->hsm_user;
 	e->service_user = st->service_user;
 	e->port = 2310;
 	if (st->cluster) {
-		e->n_hosts = engine_cluster_hosts(st->cluster, wiz_engine_hosts, ENGINE_MAX_HOSTS);
-		for (size_t i = 0; i < e->n_hosts; i++)
-			e->hosts[i] = wiz_engine_hosts[i];
+		struct diag dc;
+		diag_clear(&dc);
+		if (!wiz_engine_clusters.n)
+			clusters_load(NULL, &wiz_engine_clusters, &dc);
+		const struct cluster *c = clusters_find(&wiz_engine_clusters, st->cluster);
+		for (size_t i = 0; c && i < c->n_hosts && i < ENGINE_MAX_HOSTS; i++)
+			e->hosts[e->n_hosts++] = c->hosts[i];
 	}
 	if (w->vault) {
 		e->service_password = vault_get(w->vault, VAULT_SERVICE_PASSWORD);
