@@ -85,13 +85,26 @@ const struct cli_command cli_commands[] = {
 	    "      --api-endpoint URL TSBaaS: GET URL/v1/versionInfo with the JWT\n"
 	    "Exit status: 0 when every endpoint is ok, 69 otherwise.\n")},
 	{"fetch", cli_fetch, N_("[OPTION]... URL..."), N_("Download credential files over HTTPS and import them"),
-	 N_("      --timeout S        give up a transfer after S seconds (default 120)\n")},
+	 N_("      --timeout S        give up a transfer after S seconds (default 120)\n"
+	    "      --tier TIER        SBX, ECO, ECO-CC or PLATINUM, as for 'import'\n"
+	    "      --service-type TYPE  standard, tsbaas-multi or tsbaas-dedicated\n")},
 	{"watch", cli_watch, N_("[OPTION]... [DIR]"),
 	 N_("Import credential files as they appear in the download folder"),
 	 N_("      --timeout S        stop after S seconds (default: never)\n"
-	    "      --shred            overwrite and delete each file after its import\n")},
+	    "      --shred            overwrite and delete each file after its import\n"
+	    "      --tier TIER        SBX, ECO, ECO-CC or PLATINUM, as for 'import'\n"
+	    "      --service-type TYPE  standard, tsbaas-multi or tsbaas-dedicated\n")},
 
 	/* area: wizard (issue 7) */
+	{"wizard", cli_wizard, "", N_("guided onboarding in the terminal (ncurses), resumable"),
+	 N_("With --profile NAME it resumes that profile at the step it reached. It\n"
+	    "watches the download folder (XDG_DOWNLOAD_DIR, else ~/Downloads).\n"
+	    "It needs a terminal.\n")},
+	{"demo", cli_demo, N_("[--keep]"), N_("the whole onboarding on a throwaway SoftHSM2 token, in the wizard"),
+	 N_("      --keep               keep the demo directory afterwards\n"
+	    "Creates a private temporary directory with a SoftHSM2 token, invented credential\n"
+	    "files and a demo profile, then runs the wizard on them. Nothing outside that\n"
+	    "directory is touched.\n")},
 
 	{NULL, NULL, NULL, NULL, NULL},
 };
