@@ -65,5 +65,7 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv);
 int cli_fetch(struct cli_ctx *ctx, int argc, char **argv);
 int cli_watch(struct cli_ctx *ctx, int argc, char **argv);
 /* area: wizard (issue 7) */
+int cli_wizard(struct cli_ctx *ctx, int argc, char **argv);
+int cli_demo(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -84,7 +84,9 @@ for lang in $(sed 's/#.*//' "$po/LINGUAS"); do
 		t_ok "$lang: complete ($stats)"
 		;;
 	esac
-	wide=$(too_wide "$T_DIR/$lang.po")
+	msgattrib --no-fuzzy --no-obsolete -o "$T_DIR/$lang.done.po" "$T_DIR/$lang.po" 2>/dev/null \
+		|| t_fail "msgattrib failed for $lang"
+	wide=$(too_wide "$T_DIR/$lang.done.po")
 	[ -z "$wide" ] || t_fail "$lang: translated help lines over 80 columns: $wide"
 	t_ok "$lang: every translated line of help text fits 80 columns"
 done
