@@ -55,8 +55,6 @@ int cli_forget(struct cli_ctx *ctx, int argc, char **argv);
 int cli_status(struct cli_ctx *ctx, int argc, char **argv);
 int cli_ticket(struct cli_ctx *ctx, int argc, char **argv);
 int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv);
-/* --profile NAME, else the only profile there is; prints the error itself. */
-int cli_countdown_pick_profile(const struct cli_ctx *ctx, const char *command, char **name);
 /* area: engines and rotation (issue 5) */
 int cli_connect(struct cli_ctx *ctx, int argc, char **argv);
 int cli_verify(struct cli_ctx *ctx, int argc, char **argv);
@@ -67,5 +65,7 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv);
 int cli_fetch(struct cli_ctx *ctx, int argc, char **argv);
 int cli_watch(struct cli_ctx *ctx, int argc, char **argv);
 /* area: wizard (issue 7) */
+int cli_wizard(struct cli_ctx *ctx, int argc, char **argv);
+int cli_demo(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

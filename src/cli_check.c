@@ -3,7 +3,7 @@
 #include "config.h"
 
 #include "cli.h"
-#include "cli_net.h"
+#include "cli_passphrase.h"
 #include "clusters.h"
 #include "i18n.h"
 #include "netcheck.h"
@@ -40,24 +40,6 @@ static int check_parse_timeout(const char *s, long *ms)
 		return -1;
 	*ms = (long)(v * 1000.0 + 0.5);
 	return 0;
-}
-
-/* Without --profile, a check of the profile's cluster works when there is exactly one profile. */
-static int check_pick_profile(const char **name, char ***names, size_t *n)
-{
-	struct diag d;
-	diag_clear(&d);
-	if (profile_list(names, n, &d) != EX_OK)
-		return cli_report(&d);
-	if (*n == 1) {
-		*name = (*names)[0];
-		return EX_OK;
-	}
-	if (*n == 0)
-		return cli_usage_error("check", "%s",
-		                       _("no profile and no endpoint: give --endpoint HOST:PORT, --cluster NAME, or import "
-		                         "the credential files first"));
-	return cli_usage_error("check", "%s", _("there are several profiles: choose one with --profile NAME"));
 }
 
 static void check_print_seconds(long long s)
@@ -138,17 +120,10 @@ static int check_print_json(const struct check_run *run, const struct netcheck_r
 /* Reads the JWT from the profile's vault into run->jwt (secmem). */
 static int check_load_jwt(struct cli_ctx *ctx, struct profile *p, struct check_run *run)
 {
-	struct cli_net_pass pass = {.ctx = ctx};
 	struct diag d;
 	diag_clear(&d);
-	char *pp = cli_net_passphrase(&pass, p->name, 0, &d);
-	cli_net_pass_wipe(&pass);
-	if (!pp)
-		return cli_report(&d);
 	struct vault *v = NULL;
-	int rc = vault_open(p->vault_path, pp, &v, &d);
-	secmem_free(pp);
-	if (rc != EX_OK)
+	if (cli_open_vault(ctx, p, &v, &d) != EX_OK)
 		return cli_report(&d);
 	const char *jwt = vault_get(v, VAULT_JWT);
 	if (jwt)
@@ -262,19 +237,17 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 			goto out_nop;
 	}
 
-	/* A profile is used when named, or when nothing else says what to check. */
-	const char *pname = ctx->profile;
-	char **names = NULL;
-	size_t n_names = 0;
+	/* A profile is used when named, or when nothing else says what to check: then the only one. */
+	char *pname = NULL;
 	struct profile p;
 	memset(&p, 0, sizeof p);
 	p.lock_fd = -1;
 	int have_profile = 0;
-	if (!pname && n_endpoints == 0 && !cluster) {
-		if ((rc = check_pick_profile(&pname, &names, &n_names)) != EX_OK)
+	if (ctx->profile || (n_endpoints == 0 && !cluster)) {
+		if (cli_profile_name(ctx, &pname, &d) != EX_OK) {
+			rc = cli_report(&d);
 			goto out;
-	}
-	if (pname) {
+		}
 		if ((rc = profile_open(pname, PROFILE_LOCK, &p, &d)) != EX_OK) {
 			cli_report(&d);
 			goto out;
@@ -365,8 +338,7 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 out:
 	if (have_profile)
 		profile_close(&p);
-	if (names)
-		profile_list_free(names, n_names);
+	free(pname);
 out_nop:
 	secmem_free(run.jwt);
 	for (size_t i = 0; i < CHECK_MAX_ENDPOINTS; i++)

@@ -51,17 +51,19 @@ const struct cli_command cli_commands[] = {
 	    "      --contact NAME       who support should contact\n")},
 
 	/* area: engines and rotation (issue 5) */
-	{"connect", cli_connect, N_("--engine pkcs11|primus [OPTION]..."),
+	{"connect", cli_connect, N_("--engine ENGINE [OPTION]..."),
 	 N_("first connection: replace the setup password with a new user secret (point of no return)"),
-	 N_("  --engine pkcs11|primus  the backend (remembered in the profile)\n"
-	    "  --module PATH           pkcs11: the PKCS#11 module, loaded through p11-kit\n"
-	    "  --token-label L         pkcs11: the token label (default: the HSM User Name)\n"
-	    "  --slot N                pkcs11: the slot id instead of the label\n"
-	    "  --ppin PATH             primus: the ppin tool (default: found in PATH)\n"
-	    "  --endpoint HOST         primus: an HSM host (repeat; default: the cluster's hosts)\n"
-	    "  --output DIR            also write the provider configuration into DIR\n"
-	    "Without --yes it asks to type 'yes' on the terminal; off a terminal it needs --yes.\n"
-	    "Re-running it resumes an interrupted connection; on a connected profile it does nothing.\n")},
+	 N_("  --engine ENGINE     pkcs11 or primus (remembered in the profile)\n"
+	    "  --module PATH       pkcs11: the PKCS#11 module, loaded through p11-kit\n"
+	    "  --token-label L     pkcs11: the token label (default: the HSM User Name)\n"
+	    "  --slot N            pkcs11: the slot id instead of the label\n"
+	    "  --ppin PATH         primus: the ppin tool (default: found in PATH)\n"
+	    "  --endpoint HOST     primus: an HSM host (repeat it; default: the cluster's)\n"
+	    "  --output DIR        also write the provider configuration into DIR\n"
+	    "Without --yes it asks to type 'yes' on the terminal; off a terminal it needs\n"
+	    "--yes. "
+"Running it again resumes an interrupted connection; on a connected\n"
+	    "profile it does nothing.\n")},
 	{"verify", cli_verify, N_("[OPTION]..."), N_("log in with the stored user secret and report"),
 	 N_("  The engine options of connect are accepted and override the profile's.\n")},
 	{"config", cli_config, N_("--output DIR [OPTION]..."),
@@ -83,13 +85,26 @@ const struct cli_command cli_commands[] = {
 	    "      --api-endpoint URL TSBaaS: GET URL/v1/versionInfo with the JWT\n"
 	    "Exit status: 0 when every endpoint is ok, 69 otherwise.\n")},
 	{"fetch", cli_fetch, N_("[OPTION]... URL..."), N_("Download credential files over HTTPS and import them"),
-	 N_("      --timeout S        give up a transfer after S seconds (default 120)\n")},
+	 N_("      --timeout S        give up a transfer after S seconds (default 120)\n"
+	    "      --tier TIER        SBX, ECO, ECO-CC or PLATINUM, as for 'import'\n"
+	    "      --service-type TYPE  standard, tsbaas-multi or tsbaas-dedicated\n")},
 	{"watch", cli_watch, N_("[OPTION]... [DIR]"),
 	 N_("Import credential files as they appear in the download folder"),
 	 N_("      --timeout S        stop after S seconds (default: never)\n"
-	    "      --shred            overwrite and delete each file after its import\n")},
+	    "      --shred            overwrite and delete each file after its import\n"
+	    "      --tier TIER        SBX, ECO, ECO-CC or PLATINUM, as for 'import'\n"
+	    "      --service-type TYPE  standard, tsbaas-multi or tsbaas-dedicated\n")},
 
 	/* area: wizard (issue 7) */
+	{"wizard", cli_wizard, "", N_("guided onboarding in the terminal (ncurses), resumable"),
+	 N_("With --profile NAME it resumes that profile at the step it reached. It\n"
+	    "watches the download folder (XDG_DOWNLOAD_DIR, else ~/Downloads).\n"
+	    "It needs a terminal.\n")},
+	{"demo", cli_demo, N_("[--keep]"), N_("the whole onboarding on a throwaway SoftHSM2 token, in the wizard"),
+	 N_("      --keep               keep the demo directory afterwards\n"
+	    "Creates a private temporary directory with a SoftHSM2 token, invented credential\n"
+	    "files and a demo profile, then runs the wizard on them. Nothing outside that\n"
+	    "directory is touched.\n")},
 
 	{NULL, NULL, NULL, NULL, NULL},
 };

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cli_engine.h"
+#include "cli_passphrase.h"
 #include "expiry.h"
 #include "i18n.h"
 #include "rotation.h"
@@ -80,8 +81,8 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 	struct state *st = &ce.p.st;
 
 	if (st->rotation >= ROTATION_VERIFIED && (!o.output || st->rotation >= ROTATION_CONFIGURED)) {
-		printf(_("Profile %s is already connected: the setup password was replaced by the user secret "
-		         "(engine %s). Nothing to do.\n"),
+		printf(_("Profile %s is already connected: the setup password was replaced by the\n"
+		         "user secret (engine %s). Nothing to do.\n"),
 		       ce.p.name, st->engine.engine ? st->engine.engine : "?");
 		if (st->rotation < ROTATION_CONFIGURED)
 			printf(_("Next: hsm-onboard --profile %s config --output DIR\n"), ce.p.name);
@@ -110,16 +111,17 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 			cli_warning("%s", _("the countdown says the setup password has expired. The HSM decides: the "
 			                    "attempt may still work, or be refused (then run 'hsm-onboard ticket')."));
 		if (!ctx->yes) {
-			if (!isatty(STDIN_FILENO)) {
+			if (!cli_is_terminal()) {
 				cli_engine_close(&ce);
 				cli_error("%s", _("connect replaces the setup password for good and needs a confirmation: "
 				                  "run it on a terminal, or add --yes"));
 				return EX_USAGE;
 			}
-			fputs(_("Point of no return: connect logs in with the setup password and replaces it with a\n"
-			        "new user secret that is stored only in this profile's vault and never shown. After\n"
-			        "that, the setup password no longer works. If the vault is lost, a new setup password\n"
-			        "needs a paid support ticket. An interrupted connect is resumed by running it again.\n"),
+			fputs(_("Point of no return: connect logs in with the setup password and replaces it\n"
+			        "with a new user secret that is stored only in this profile's vault and never\n"
+			        "shown. After that, the setup password no longer works. If the vault is lost, a\n"
+			        "new setup password needs a paid support ticket. An interrupted connect is\n"
+			        "resumed by running it again.\n"),
 			      stderr);
 			if (expired && !connect_confirm(_("The setup password may have expired.")) ) {
 				cli_engine_close(&ce);
@@ -162,13 +164,14 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 	if (r.already_done)
 		printf(_("Profile %s was already connected.\n"), ce.p.name);
 	else if (r.pending_worked)
-		printf(_("Resumed: the HSM had already accepted the new user secret; it is now the one in the "
-		         "vault.\n"));
+		printf(_("Resumed: the HSM had already accepted the new user secret;\n"
+		         "it is now the one in the vault.\n"));
 	else if (r.resumed)
 		printf(_("Resumed the interrupted connection.\n"));
 	if (!r.already_done)
-		printf(_("Connected (engine %s): the setup password was replaced by a new user secret, kept in "
-		         "the vault of profile %s and never shown. Verified with a fresh login.\n"),
+		printf(_("Connected (engine %s): the setup password was replaced by a new user\n"
+		         "secret, kept in the vault of profile %s and never shown.\n"
+		         "Verified with a fresh login.\n"),
 		       ce.e.ops->name, ce.p.name);
 	for (size_t i = 0; i < r.files.n; i++)
 		printf("%s: %s\n", r.files.what[i], r.files.path[i]);

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include "cli_engine.h"
+#include "cli_passphrase.h"
+#include "clusters.h"
 #include "i18n.h"
 #include "secmem.h"
 
@@ -12,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
-#include <termios.h>
 #include <unistd.h>
 
 const struct option cli_engine_longopts[] = {
@@ -84,91 +85,16 @@ int cli_engine_open_profile(struct cli_ctx *ctx, struct cli_engine *ce, struct d
 {
 	memset(ce, 0, sizeof *ce);
 	ce->p.lock_fd = -1;
-	const char *name = ctx->profile;
-	char **names = NULL;
-	size_t n = 0;
-	if (!name) {
-		int rc = profile_list(&names, &n, d);
-		if (rc != EX_OK)
-			return rc;
-		if (n != 1) {
-			profile_list_free(names, n);
-			return diag_set(d, EX_USAGE, "%s",
-			                n == 0 ? _("there is no profile yet: import the credential files first")
-			                       : _("there are several profiles: choose one with --profile NAME"));
-		}
-		name = names[0];
-	}
-	int rc = profile_open(name, PROFILE_LOCK, &ce->p, d);
-	profile_list_free(names, n);
+	int rc = cli_open_profile(ctx, PROFILE_LOCK, &ce->p, d);
 	if (rc != EX_OK)
 		return rc;
 	if (!ce->p.has_state) {
+		rc = diag_set(d, EX_NOINPUT, _("profile %s has no state.json: import the credential files again"),
+		              ce->p.name);
 		profile_close(&ce->p);
-		return diag_set(d, EX_NOINPUT, _("profile %s has no state.json: import the credential files again"),
-		                name);
+		return rc;
 	}
 	return EX_OK;
-}
-
-/* The vault passphrase from --passphrase-fd or the terminal (echo off), into secure memory.
- * TODO(profile helper): switch to the shared cli_passphrase once it is on main. */
-static char *cli_engine_passphrase(struct cli_ctx *ctx, const char *profile, struct diag *d)
-{
-	int fd = ctx->passphrase_fd;
-	int tty = -1;
-	struct termios old;
-	int restore = 0;
-	if (fd < 0) {
-		tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
-		if (tty < 0) {
-			diag_set(d, EX_USAGE, "%s",
-			         _("no terminal to ask for the vault passphrase: use --passphrase-fd N"));
-			return NULL;
-		}
-		fd = tty;
-		char prompt[256];
-		int n = snprintf(prompt, sizeof prompt, _("Vault passphrase for profile %s: "), profile);
-		if (n > 0 && write(tty, prompt, (size_t)n) < 0) {
-			/* the prompt is a courtesy */
-		}
-		if (tcgetattr(tty, &old) == 0) {
-			struct termios t = old;
-			t.c_lflag &= ~(tcflag_t)ECHO;
-			restore = tcsetattr(tty, TCSAFLUSH, &t) == 0;
-		}
-	}
-	char *buf = secmem_alloc(1024);
-	size_t len = 0;
-	while (buf && len < 1024) {
-		char c;
-		ssize_t r = read(fd, &c, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || c == '\n')
-			break;
-		buf[len++] = c;
-	}
-	if (restore) {
-		tcsetattr(tty, TCSAFLUSH, &old);
-		if (write(tty, "\n", 1) < 0) {
-			/* cosmetic */
-		}
-	}
-	if (tty >= 0)
-		close(tty);
-	if (!buf) {
-		diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
-		return NULL;
-	}
-	if (len > 0 && buf[len - 1] == '\r')
-		buf[--len] = '\0';
-	if (len == 0) {
-		secmem_free(buf);
-		diag_set(d, EX_USAGE, "%s", _("no vault passphrase was given"));
-		return NULL;
-	}
-	return buf;
 }
 
 static char *cli_engine_join(const char *dir, const char *name)
@@ -189,11 +115,7 @@ int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struc
 	if (!ops)
 		return diag_set(d, EX_USAGE, "%s",
 		                _("no engine chosen for this profile: give --engine pkcs11 or --engine primus"));
-	char *pass = cli_engine_passphrase(ctx, ce->p.name, d);
-	if (!pass)
-		return d->code;
-	int rc = vault_open(ce->p.vault_path, pass, &ce->v, d);
-	secmem_free(pass);
+	int rc = cli_open_vault(ctx, &ce->p, &ce->v, d);
 	if (rc != EX_OK)
 		return rc;
 
@@ -214,8 +136,16 @@ int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struc
 		for (size_t i = 0; i < o->n_endpoints; i++)
 			e->hosts[i] = o->endpoints[i];
 		e->n_hosts = o->n_endpoints;
-	} else {
-		e->n_hosts = engine_cluster_hosts(st->cluster, e->hosts, ENGINE_MAX_HOSTS);
+	} else if (st->cluster) {
+		/* The installed cluster table; without it (or the cluster in it) the primus engine asks
+		 * for --endpoint, or reuses the primus.cfg of an earlier connect. */
+		struct diag d2;
+		diag_clear(&d2);
+		if (clusters_load(NULL, &ce->clusters, &d2) == EX_OK) {
+			const struct cluster *c = clusters_find(&ce->clusters, st->cluster);
+			for (size_t i = 0; c && i < c->n_hosts && i < ENGINE_MAX_HOSTS; i++)
+				e->hosts[e->n_hosts++] = c->hosts[i];
+		}
 	}
 	e->service_password = vault_get(ce->v, VAULT_SERVICE_PASSWORD);
 	e->pkcs11_password = vault_get(ce->v, VAULT_PKCS11_PASSWORD);
@@ -240,5 +170,6 @@ void cli_engine_close(struct cli_engine *ce)
 	ce->v = NULL;
 	free(ce->work_dir);
 	ce->work_dir = NULL;
+	clusters_free(&ce->clusters);
 	profile_close(&ce->p);
 }

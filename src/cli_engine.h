@@ -6,6 +6,7 @@
 #include <getopt.h>
 
 #include "cli.h"
+#include "clusters.h"
 #include "engine.h"
 #include "profile.h"
 #include "vault.h"
@@ -32,6 +33,7 @@ struct cli_engine {
 	struct vault *v;
 	struct engine_ctx e;
 	char *work_dir;
+	struct cluster_table clusters;
 	int engine_open;
 };
 

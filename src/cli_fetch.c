@@ -53,11 +53,18 @@ static int cli_fetch_progress(void *ctx, long long now, long long total)
 
 int cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_TIMEOUT = 1 };
-	static const struct option opts[] = {{"timeout", required_argument, NULL, OPT_TIMEOUT}, {NULL, 0, NULL, 0}};
+	enum { OPT_TIMEOUT = 1, OPT_TIER, OPT_STYPE };
+	static const struct option opts[] = {
+		{"timeout", required_argument, NULL, OPT_TIMEOUT},
+		{"tier", required_argument, NULL, OPT_TIER},
+		{"service-type", required_argument, NULL, OPT_STYPE},
+		{NULL, 0, NULL, 0},
+	};
+	struct cli_net_import im = {.ctx = ctx, .shred = 1};
 	long timeout_ms = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		int bad = EX_OK;
 		if (c == OPT_TIMEOUT) {
 			char *end;
 			double v = strtod(optarg, &end);
@@ -65,9 +72,15 @@ int cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 				return cli_usage_error(argv[0], _("--timeout: '%s' is not a number of seconds from 0.1 to 3600"),
 				                       optarg);
 			timeout_ms = (long)(v * 1000.0 + 0.5);
+		} else if (c == OPT_TIER) {
+			bad = cli_net_parse_tier(argv[0], optarg, &im);
+		} else if (c == OPT_STYPE) {
+			bad = cli_net_parse_service_type(argv[0], optarg, &im);
 		} else {
 			return cli_usage_error(argv[0], "%s", _("unknown option"));
 		}
+		if (bad != EX_OK)
+			return bad;
 	}
 	int n = argc - optind;
 	if (n <= 0)
@@ -115,9 +128,11 @@ int cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		paths[i] = r.path;
 	}
 	if (rc == EX_OK) {
-		struct cli_net_pass pass = {.ctx = ctx, .stop = &cli_fetch_interrupted};
-		rc = cli_net_import(ctx, &pass, (const char *const *)paths, (size_t)n, 1);
-		cli_net_pass_wipe(&pass);
+		/* Ctrl-C at a passphrase prompt ends the program (the prompt restores the terminal). */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		rc = cli_net_import_paths(&im, (const char *const *)paths, (size_t)n);
+		cli_net_import_done(&im);
 		if (rc != EX_OK)
 			cli_error(_("the downloaded files are kept in %s (mode 0600) for another try: "
 			            "'hsm-onboard import FILE...' or fetch again"),

@@ -31,8 +31,9 @@ static enum state_tier cli_import_ask_tier(void *ctx, const char *profile)
 		return TIER_UNKNOWN;
 	enum state_tier t = TIER_UNKNOWN;
 	for (int attempt = 0; attempt < 3 && !t; attempt++) {
-		fprintf(tty, _("The file names do not tell the tier of profile %s. Tier (SBX, ECO, ECO-CC, PLATINUM): "),
-		        profile);
+		/* Two messages, so neither carries a newline (translations keep one line each). */
+		fprintf(tty, _("The file names do not tell the tier of profile %s."), profile);
+		fprintf(tty, "\n%s", _("Tier (SBX, ECO, ECO-CC, PLATINUM): "));
 		fflush(tty);
 		char line[64];
 		if (!fgets(line, sizeof line, tty))

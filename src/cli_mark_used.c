@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_passphrase.h"
 #include "expiry.h"
 #include "i18n.h"
 #include "profile.h"
@@ -56,14 +57,14 @@ int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv)
 	}
 
 	char *name = NULL;
-	int rc = cli_countdown_pick_profile(ctx, "mark-used", &name);
-	if (rc != EX_OK)
-		return rc;
 	struct profile p;
 	struct diag d;
 	memset(&p, 0, sizeof p);
 	p.lock_fd = -1;
 	diag_clear(&d);
+	int rc = cli_profile_name(ctx, &name, &d);
+	if (rc != EX_OK)
+		return cli_report(&d);
 	rc = profile_open(name, PROFILE_LOCK, &p, &d);
 	if (rc == EX_OK && !p.has_state)
 		rc = diag_set(&d, EX_NOINPUT, _("profile %s has no state.json: import the credential files first"), name);
@@ -125,11 +126,13 @@ int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	expiry_compute(&p.st, now, &ex);
 	expiry_format_local(at, when, sizeof when);
-	printf(_("First use recorded: %s.\n"), when);
+	printf(_("First use recorded: %s."), when);
+	putchar('\n');
 	expiry_format_local(ex.deadline, when, sizeof when);
 	if (ex.state == EXPIRY_RUNNING) {
 		expiry_format_left(ex.seconds_left, left, sizeof left);
-		printf(_("The setup password expires %s (%s left).\n"), when, left);
+		printf(_("The setup password expires %s (%s left)."), when, left);
+		putchar('\n');
 	} else if (ex.state == EXPIRY_EXPIRED) {
 		printf(_("The setup password EXPIRED %s."), when);
 		printf("\n%s\n", _("A renewal needs a support ticket: see 'hsm-onboard ticket'."));

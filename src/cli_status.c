@@ -23,34 +23,6 @@
 /* Nagios plugin exit codes. */
 enum status_nagios { NAGIOS_OK = 0, NAGIOS_WARNING = 1, NAGIOS_CRITICAL = 2, NAGIOS_UNKNOWN = 3 };
 
-int cli_countdown_pick_profile(const struct cli_ctx *ctx, const char *command, char **name)
-{
-	struct diag d;
-	char **names = NULL;
-	size_t n = 0;
-	*name = NULL;
-	if (ctx->profile) {
-		*name = strdup(ctx->profile);
-		return *name ? EX_OK : EX_OSERR;
-	}
-	diag_clear(&d);
-	int rc = profile_list(&names, &n, &d);
-	if (rc != EX_OK)
-		return cli_report(&d);
-	if (n == 1) {
-		*name = strdup(names[0]);
-		rc = *name ? EX_OK : EX_OSERR;
-	} else if (n == 0) {
-		cli_error("%s", _("no profile yet: import the credential files first ('hsm-onboard import FILE...')"));
-		rc = EX_NOINPUT;
-	} else {
-		rc = cli_usage_error(command, P_("there is %zu profile: choose it with --profile NAME",
-		                                 "there are %zu profiles: choose one with --profile NAME", n), n);
-	}
-	profile_list_free(names, n);
-	return rc;
-}
-
 static json_t *status_time(time_t t)
 {
 	struct tm tm;
@@ -240,12 +212,14 @@ int cli_status(struct cli_ctx *ctx, int argc, char **argv)
 		} else if (json) {
 			json_array_append_new(list, status_json_profile(names[i], &p.st, &ex));
 		} else {
-			printf(_("%s: HSM user %s, %s, %s, step %s\n"), names[i],
+			printf(_("%s: HSM user %s, %s, %s, step %s"), names[i],
 			       p.st.hsm_user ? p.st.hsm_user : _("unknown"),
 			       p.st.tier ? state_tier_name(p.st.tier) : _("tier unknown"),
 			       p.st.service_type ? state_service_type_name(p.st.service_type) : _("service type unknown"),
 			       state_step_name(p.st.step));
-			printf(_("  setup password: %s\n"), words);
+			printf("\n  ");
+			printf(_("setup password: %s"), words);
+			putchar('\n');
 		}
 		profile_close(&p);
 	}

@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_passphrase.h"
+#include "clusters.h"
 #include "expiry.h"
 #include "fsutil.h"
 #include "i18n.h"
@@ -190,14 +192,14 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("ticket", "%s", _("--qr applies to the text and markdown formats"));
 
 	char *name = NULL;
-	int rc = cli_countdown_pick_profile(ctx, "ticket", &name);
-	if (rc != EX_OK)
-		return rc;
 	struct profile p;
 	struct diag d;
 	memset(&p, 0, sizeof p);
 	p.lock_fd = -1;
 	diag_clear(&d);
+	int rc = cli_profile_name(ctx, &name, &d);
+	if (rc != EX_OK)
+		return cli_report(&d);
 	rc = profile_open(name, 0, &p, &d);
 	if (rc == EX_OK && !p.has_state)
 		rc = diag_set(&d, EX_NOINPUT, _("profile %s has no state.json: import the credential files first"), name);
@@ -206,6 +208,22 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 		if (p.name)
 			profile_close(&p);
 		return cli_report(&d);
+	}
+
+	/* The hosts come from the installed cluster table; without it the ticket says "unknown". */
+	struct cluster_table table = {0};
+	if (p.st.cluster) {
+		struct diag cd;
+		diag_clear(&cd);
+		if (clusters_load(NULL, &table, &cd) == EX_OK) {
+			const struct cluster *cl = clusters_find(&table, p.st.cluster);
+			if (cl) {
+				o.hosts = (const char *const *)cl->hosts;
+				o.n_hosts = cl->n_hosts;
+			}
+		} else {
+			cli_warning(_("the ticket names no hosts: %s"), cd.msg);
+		}
 	}
 
 	struct expiry ex;
@@ -243,7 +261,8 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 			cli_report(&d);
 			goto out;
 		}
-		fprintf(stderr, _("Ticket written to %s\n"), output);
+		fprintf(stderr, _("Ticket written to %s"), output);
+		fputc('\n', stderr);
 	}
 	if (want_print) {
 		rc = ticket_print(text, text_len);
@@ -259,6 +278,7 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 out:
+	clusters_free(&table);
 	free(doc);
 	free(text);
 	profile_close(&p);

@@ -25,8 +25,8 @@ int cli_verify(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc != EX_OK)
 		return cli_report(&d);
 	if (ce.p.st.rotation < ROTATION_PROMOTED) {
+		cli_error(_("profile %s has no user secret yet: run 'hsm-onboard connect' first"), ce.p.name);
 		cli_engine_close(&ce);
-		cli_error(_("profile %s has no user secret yet: run 'hsm-onboard connect' first"), ctx->profile ? ctx->profile : "");
 		return EX_USAGE;
 	}
 	rc = cli_engine_open_rest(ctx, &ce, &o, &d);

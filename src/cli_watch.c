@@ -35,15 +35,19 @@ static long cli_watch_now_ms(void)
 
 int cli_watch(struct cli_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_TIMEOUT = 1, OPT_SHRED };
+	enum { OPT_TIMEOUT = 1, OPT_SHRED, OPT_TIER, OPT_STYPE };
 	static const struct option opts[] = {
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"shred", no_argument, NULL, OPT_SHRED},
+		{"tier", required_argument, NULL, OPT_TIER},
+		{"service-type", required_argument, NULL, OPT_STYPE},
 		{NULL, 0, NULL, 0},
 	};
+	struct cli_net_import im = {.ctx = ctx};
 	long timeout_ms = -1;
-	int shred = 0, c;
+	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		int bad = EX_OK;
 		if (c == OPT_TIMEOUT) {
 			char *end;
 			double v = strtod(optarg, &end);
@@ -52,10 +56,16 @@ int cli_watch(struct cli_ctx *ctx, int argc, char **argv)
 				                       optarg);
 			timeout_ms = (long)(v * 1000.0 + 0.5);
 		} else if (c == OPT_SHRED) {
-			shred = 1;
+			im.shred = 1;
+		} else if (c == OPT_TIER) {
+			bad = cli_net_parse_tier(argv[0], optarg, &im);
+		} else if (c == OPT_STYPE) {
+			bad = cli_net_parse_service_type(argv[0], optarg, &im);
 		} else {
 			return cli_usage_error(argv[0], "%s", _("unknown option"));
 		}
+		if (bad != EX_OK)
+			return bad;
 	}
 	if (argc - optind > 1)
 		return cli_usage_error(argv[0], _("unexpected argument '%s'"), argv[optind + 1]);
@@ -81,7 +91,6 @@ int cli_watch(struct cli_ctx *ctx, int argc, char **argv)
 
 	fprintf(stderr, _("watching %s for credential files (Ctrl-C to stop)\n"), dir);
 	fflush(stderr);
-	struct cli_net_pass pass = {.ctx = ctx, .stop = &cli_watch_interrupted};
 	unsigned kinds = 0;
 	int rc = EX_OK;
 	long deadline = timeout_ms > 0 ? cli_watch_now_ms() + timeout_ms : 0;
@@ -112,7 +121,7 @@ int cli_watch(struct cli_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, _("found %s\n"), path);
 		const char *one[1] = {path};
 		/* A file that fails to import is reported; the watch goes on, so a new download can fix it. */
-		if (cli_net_import(ctx, &pass, one, 1, shred) == EX_OK) {
+		if (cli_net_import_paths(&im, one, 1) == EX_OK) {
 			struct credfile_name cn;
 			memset(&cn, 0, sizeof cn);
 			if (credfile_parse_name(path, &cn) == 0)
@@ -123,7 +132,7 @@ int cli_watch(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (rc == EX_OK)
 		printf("%s\n", _("every expected credential file was imported"));
-	cli_net_pass_wipe(&pass);
+	cli_net_import_done(&im);
 	watch_close(w);
 	return rc;
 }

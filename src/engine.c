@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 void engine_files_free(struct engine_files *f)
 {
@@ -78,43 +77,5 @@ int engine_pin_length(unsigned long min, unsigned long max, size_t *len)
 	if (min != (unsigned long)-1 && n < min)
 		return -1;
 	*len = n;
-	return 0;
-}
-
-/* The Securosys connectivity page (see reference/securosys-facts.md): master first, then clones. */
-static const struct {
-	const char *names;   /* clusters sharing the hosts, space separated */
-	const char *hosts[5];
-} engine_clusters[] = {
-	{"ECO01 ECO02 CCM01", {"ch01-api.cloudshsm.com", "ch02-api.cloudshsm.com"}},
-	{"CCMUS01 ECOUS01", {"us01-api.cloudshsm.com", "us02-api.cloudshsm.com"}},
-	{"ECOWR01", {"de01-api.cloudshsm.com", "ch01-api.cloudshsm.com", "us01-api.cloudshsm.com",
-	             "us02-api.cloudshsm.com", "sg01-api.cloudshsm.com"}},
-	{"ECODE01", {"de01-api.cloudshsm.com", "ch01-api.cloudshsm.com"}},
-	{"ECOSG01", {"sg01-api.cloudshsm.com", "ch01-api.cloudshsm.com"}},
-	{"SBX01", {"ch01-api.cloudshsm.com", "ch02-api.cloudshsm.com", "us02-api.cloudshsm.com",
-	           "sg01-api.cloudshsm.com"}},
-};
-
-size_t engine_cluster_hosts(const char *cluster, const char **hosts, size_t max)
-{
-	if (!cluster)
-		return 0;
-	size_t clen = strlen(cluster);
-	for (size_t i = 0; i < sizeof engine_clusters / sizeof engine_clusters[0]; i++) {
-		const char *p = engine_clusters[i].names;
-		while (*p) {
-			size_t w = strcspn(p, " ");
-			if (w == clen && strncasecmp(p, cluster, w) == 0) {
-				size_t n = 0;
-				for (size_t j = 0; j < 5 && engine_clusters[i].hosts[j] && n < max; j++)
-					hosts[n++] = engine_clusters[i].hosts[j];
-				return n;
-			}
-			p += w;
-			while (*p == ' ')
-				p++;
-		}
-	}
 	return 0;
 }

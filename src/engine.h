@@ -91,9 +91,4 @@ char *engine_random_secret(size_t len);
  * (unsigned long)-1 mean "not given"); -1 when the token's min is above what fits. */
 int engine_pin_length(unsigned long min, unsigned long max, size_t *len);
 
-/* Hosts of a CloudHSM cluster for the Primus configuration, from the built-in table of the Securosys
- * connectivity page (the cluster table module replaces it when it is installed). Returns the number
- * of hosts (0: unknown cluster). */
-size_t engine_cluster_hosts(const char *cluster, const char **hosts, size_t max);
-
 #endif

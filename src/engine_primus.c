@@ -358,12 +358,6 @@ static int pp_open(struct engine_ctx *e, struct diag *d)
 	engine_set_code(e, "", 0, 0);
 	if (!e->hsm_user)
 		return diag_set(d, EX_DATAERR, "%s", _("the profile has no HSM User Name"));
-	if (e->n_hosts == 0) {
-		engine_set_code(e, "NO_HOSTS", 0, 0);
-		return diag_set(d, EX_CONFIG, "%s",
-		                _("no HSM host is known for this profile's cluster: give --endpoint HOST (from "
-		                  "your Welcome ticket)"));
-	}
 	if (!e->work_dir)
 		return diag_set(d, EX_SOFTWARE, "%s", _("no working directory for the Primus configuration"));
 	struct pp_priv *p = calloc(1, sizeof *p);
@@ -380,8 +374,19 @@ static int pp_open(struct engine_ctx *e, struct diag *d)
 	}
 	snprintf(p->cfg, sizeof p->cfg, "%s/primus.cfg", e->work_dir);
 	snprintf(p->secrets, sizeof p->secrets, "%s/.secrets.cfg", e->work_dir);
-	/* ppin reads primus.cfg for every command, so it is there before the first one. */
-	rc = pp_write_cfg(e, p->cfg, d);
+	/* ppin reads primus.cfg for every command, so it is there before the first one. Without hosts
+	 * given, the one written by an earlier connect is used as it is (the hosts live there). */
+	struct stat sb;
+	if (e->n_hosts == 0 && stat(p->cfg, &sb) == 0)
+		return EX_OK;
+	if (e->n_hosts == 0) {
+		engine_set_code(e, "NO_HOSTS", 0, 0);
+		rc = diag_set(d, EX_CONFIG, "%s",
+		              _("no HSM host is known for this profile's cluster: give --endpoint HOST (from "
+		                "your Welcome ticket)"));
+	} else {
+		rc = pp_write_cfg(e, p->cfg, d);
+	}
 	if (rc != EX_OK) {
 		free(p);
 		e->priv = NULL;
@@ -525,7 +530,7 @@ static int pp_write_config(struct engine_ctx *e, const char *dir, const char *cu
 		/* The permanent secret as ppin stored it (ciphered by ppin): copied, never read for meaning. */
 		char *data = NULL;
 		size_t len = 0;
-		rc = fsutil_read_bounded(p->secrets, 1 << 20, FSUTIL_READ_SECRET, &data, &len, d);
+		rc = fsutil_read_bounded(p->secrets, 16384, FSUTIL_READ_SECRET, &data, &len, d);
 		if (rc != EX_OK)
 			return rc;
 		rc = fsutil_write_atomic(sec, data, len, 0600, "config", d);
@@ -536,7 +541,14 @@ static int pp_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	pp_add_file(out, sec, _("Primus secrets file (mode 0600; SECUROSYS_SECRETS_CONF)"));
 	if (hook)
 		hook();
-	rc = pp_write_cfg(e, cfg, d);
+	/* The primus.cfg ppin used, so the application sees exactly what was tested. */
+	char *text = NULL;
+	size_t len = 0;
+	rc = fsutil_read_bounded(p->cfg, 1 << 20, 0, &text, &len, d);
+	if (rc != EX_OK)
+		return rc;
+	rc = fsutil_write_atomic(cfg, text, len, 0644, "config", d);
+	free(text);
 	if (rc != EX_OK)
 		return rc;
 	pp_add_file(out, cfg, _("Primus configuration (SECUROSYS_PKCS11_CONF)"));

@@ -215,7 +215,7 @@ static int netcheck_setup(struct netcheck_probe *p, const struct netcheck_opts *
 	return EX_OK;
 }
 
-static enum netcheck_category netcheck_classify(struct netcheck_probe *p, CURLcode res)
+static enum netcheck_category netcheck_classify(struct netcheck_probe *p, CURLcode res, long timeout_ms)
 {
 	CURL *c = p->easy;
 	struct netcheck_result *r = p->r;
@@ -233,9 +233,15 @@ static enum netcheck_category netcheck_classify(struct netcheck_probe *p, CURLco
 			return NETCHECK_DNS;
 		return NETCHECK_TIMEOUT;
 	case CURLE_COULDNT_CONNECT: {
+		/* A refusal (RST) or an ICMP unreachable is an answer; a connect that ran into the timeout
+		 * without one means the SYN was dropped. libcurl reports the latter with ETIMEDOUT, or with
+		 * no errno when its own connect timer fired first. */
 		long os = 0;
 		curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os);
-		if (os == ETIMEDOUT)
+		if (os == ECONNREFUSED || os == EHOSTUNREACH || os == ENETUNREACH || os == EACCES || os == EPERM)
+			return NETCHECK_REFUSED;
+		if (os == ETIMEDOUT || strstr(msg, "imed out") || strstr(msg, "Timeout") ||
+		    netcheck_ms(c, CURLINFO_TOTAL_TIME_T) >= timeout_ms * 9 / 10)
 			return NETCHECK_TIMEOUT;
 		return NETCHECK_REFUSED;
 	}
@@ -334,7 +340,7 @@ int netcheck_run(const struct netcheck_endpoint *e, size_t n, const struct netch
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&p);
 			if (!p || p->done)
 				continue;
-			enum netcheck_category cat = netcheck_classify(p, m->data.result);
+			enum netcheck_category cat = netcheck_classify(p, m->data.result, timeout_ms);
 			p->r->category = cat;
 			p->r->latency_ms = netcheck_latency(p, cat);
 			p->done = 1;

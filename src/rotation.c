@@ -85,6 +85,26 @@ int rotation_write_config(struct profile *p, struct vault *v, struct engine_ctx 
 	return rotation_set_state(p, ROTATION_CONFIGURED, "configured", dir, d);
 }
 
+/* The last of the events "change-sent" and "setup-rejected", or NULL. When it is "setup-rejected",
+ * PENDING is known not to open the token: the last change sent was refused at its setup-password
+ * login, so C_SetPIN (or ppin -a) never ran since, and probing PENDING again would only cost one
+ * more wrong attempt against the lock-out counter. */
+static const char *rotation_last_change_event(const struct state *st)
+{
+	for (size_t i = st->n_events; i-- > 0;) {
+		const char *k = st->events[i].kind;
+		if (k && (strcmp(k, "setup-rejected") == 0 || strcmp(k, "change-sent") == 0))
+			return k;
+	}
+	return NULL;
+}
+
+static int rotation_pending_known_bad(const struct state *st)
+{
+	const char *k = rotation_last_change_event(st);
+	return k && strcmp(k, "setup-rejected") == 0;
+}
+
 /* Step 5: verify with CURRENT, then forget PREVIOUS and PENDING. */
 static int rotation_step_verify(struct profile *p, struct vault *v, struct engine_ctx *e, struct diag *d)
 {
@@ -205,8 +225,9 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 		/* 3. The resume probe, then the change. A fresh PENDING was never sent, so probing it would
 		 * only cost a wrong attempt. */
 		const char *pending = vault_get(v, VAULT_PENDING);
-		int promoted = 0;
-		if (!fresh) {
+		int promoted = 0, probed = 0;
+		if (!fresh && !rotation_pending_known_bad(st)) {
+			probed = 1;
 			rc = e->ops->login_probe(e, pending, d);
 			if (rc == EX_OK) {
 				r->pending_worked = 1;
@@ -217,9 +238,20 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 			diag_clear(d);
 		}
 		if (!promoted) {
+			/* Durably noted before the change is sent, so a later run knows whether PENDING may
+			 * have reached the HSM since the last refusal. */
+			const char *last = rotation_last_change_event(st);
+			if (!last || strcmp(last, "change-sent") != 0) {
+				state_add_event(st, "change-sent", e->ops->name);
+				rc = profile_save_state(p, d);
+				if (rc != EX_OK)
+					return rc;
+			}
 			rc = e->ops->first_connect(e, setup, pending, d);
 			if (rc != EX_OK) {
-				if (e->err.rejected && r->resumed && !e->err.locked) {
+				if (e->err.rejected)
+					state_add_event(st, "setup-rejected", e->err.code);
+				if (e->err.rejected && probed && !e->err.locked) {
 					/* Neither PENDING nor the setup password opens the token. */
 					size_t len = strlen(d->msg);
 					snprintf(d->msg + len, sizeof d->msg - len, "; %s",

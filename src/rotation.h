@@ -15,8 +15,13 @@
  * change is retried with the same PENDING (its login is the setup-password probe); if the setup
  * password is refused too, stop, keep every file and point to the support ticket.
  *
+ * A refused setup password is never retried within a run. The events "change-sent" (written before
+ * each change) and "setup-rejected" let a later run skip probing a PENDING that is known not to
+ * work, so a re-run after a refusal costs one login attempt, not two.
+ *
  * Every function saves what it changed before returning, records the last error in the state
- * (state_set_error) and events ("first-use", "rotated", "verified", "configured"). */
+ * (state_set_error) and events ("first-use", "change-sent", "setup-rejected", "rotated", "verified",
+ * "configured"). */
 #ifndef HSMO_ROTATION_H
 #define HSMO_ROTATION_H
 

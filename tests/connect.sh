@@ -7,7 +7,6 @@
 [ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
 command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
 command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
-T_IMPORT="$top_builddir/tests/t_import"
 
 export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
 mkdir -p "$T_DIR/tokens"
@@ -24,7 +23,7 @@ state() { cat "$XDG_STATE_HOME/hsm-onboard/$1/state.json"; }
 # ---- Happy path ----
 t_make_credfiles "$T_DIR/creds" acme hsm ACMEUSER 20261120 pkcs11
 softhsm2-util --init-token --free --label ACMEUSER --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
-"$T_IMPORT" acme SBX 20 "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF
+"$HSMO" --profile acme --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
 $PASS
 EOF
 HSMO_C() { "$HSMO" --profile acme --passphrase-fd 3 "$@"; }
@@ -87,7 +86,7 @@ t_make_credfiles "$T_DIR/creds2" beta hsm BETAUSER 20261120 pkcs11
 REAL_PW=$(t_setup_password)
 t_secret "$REAL_PW"
 softhsm2-util --init-token --free --label BETAUSER --so-pin "$SO_PIN" --pin "$REAL_PW" >/dev/null
-"$T_IMPORT" beta ECO 20 "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF
+"$HSMO" --profile beta --passphrase-fd 3 --kdf-ms 20 import --tier ECO "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
 $PASS
 EOF
 t_run 77 "connect with a wrong setup password" "$HSMO" --profile beta --passphrase-fd 3 --yes connect --engine pkcs11 \
@@ -101,10 +100,32 @@ t_grep "$T_DIR/st" '"code": "CKR_PIN_INCORRECT"' "state records CKR_PIN_INCORREC
 t_nogrep "$T_DIR/st" '"rotation": "promoted"' "state: not promoted"
 p11 BETAUSER "$REAL_PW" --list-objects >/dev/null 2>&1 || t_fail "the real setup password no longer opens the token"
 t_ok "nothing was rotated: the real setup password still opens the token"
+t_run 77 "connect again with the same wrong setup password" "$HSMO" --profile beta --passphrase-fd 3 --yes connect 3<<EOF
+$PASS
+EOF
+t_nogrep "$T_ERR" "did not open the token either" "the refused new secret is not probed again (no extra wrong attempt)"
+state beta > "$T_DIR/st"
+[ "$(grep -c '"kind": "setup-rejected"' "$T_DIR/st")" -eq 2 ] || t_fail "state does not record both refusals"
+t_ok "state records each refusal"
+# The renewal ticket brings the right setup password; the same PENDING is then sent.
+RENEWED="$T_DIR/creds2/beta_hsm_hsm_BETAUSER_20261125.txt"
+printf 'HSM User Name: BETAUSER\nHSM User Setup Password: %s\nPKCS#11 password : %s\n' "$REAL_PW" "$T_PKCS11_PW" > "$RENEWED"
+chmod 600 "$RENEWED"
+"$HSMO" --profile beta --passphrase-fd 3 --kdf-ms 20 import --tier ECO --renew "$RENEWED" 3<<EOF >>"$T_DIR/all-output" 2>&1
+$PASS
+EOF
+t_run 0 "connect after the renewal" "$HSMO" --profile beta --passphrase-fd 3 --yes connect 3<<EOF
+$PASS
+EOF
+if p11 BETAUSER "$REAL_PW" --list-objects >/dev/null 2>&1; then t_fail "the renewed setup password still opens the token"; fi
+t_ok "after the renewal the setup password was replaced"
+t_run 0 "verify after the renewal" "$HSMO" --profile beta --passphrase-fd 3 verify 3<<EOF
+$PASS
+EOF
 
 # ---- Broken module paths and a token that is not there ----
 t_make_credfiles "$T_DIR/creds3" gamma hsm GAMMAUSER 20261120 pkcs11
-"$T_IMPORT" gamma SBX 20 "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF
+"$HSMO" --profile gamma --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
 $PASS
 EOF
 HSMO_G() { "$HSMO" --profile gamma --passphrase-fd 3 --yes "$@"; }

@@ -12,7 +12,6 @@
 command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
 command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
 "$HSMO" --list-failpoints > "$T_DIR/fps" 2>/dev/null || t_skip "not a failpoint build"
-T_IMPORT="$top_builddir/tests/t_import"
 
 export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
 mkdir -p "$T_DIR/tokens"
@@ -62,7 +61,7 @@ new_profile() {
 	t_make_credfiles "$T_DIR/creds$n" "co$n" hsm "$label" 20261120 pkcs11
 	setup=$T_SETUP_PW
 	softhsm2-util --init-token --free --label "$label" --so-pin "$SO_PIN" --pin "$setup" >/dev/null
-	"$T_IMPORT" "$prof" SBX 20 "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF
+	"$HSMO" --profile "$prof" --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
 $PASS
 EOF
 }

@@ -21,6 +21,8 @@ net_require() {
 NET_BG_PIDS=
 net_cleanup() {
 	rc=$?
+	# Under set -e, the (exit "$rc") below would end the trap before t_cleanup removes the test dir.
+	set +e
 	net_stop_nginx
 	for pid in $NET_BG_PIDS; do
 		kill -TERM "$pid" 2>/dev/null || true

@@ -129,7 +129,8 @@ for f in "Company:            ACME_Corp" "Service type:       standard" "Cluster
 	"Last error:         CKR_PIN_INCORRECT: the PIN is incorrect; recorded" \
 	"                    2026-11-28 09:30 UTC (Sat 28 Nov 2026 10:30 CET)" \
 	"Preflight:          2026-11-28 09:20 UTC (Sat 28 Nov 2026 10:20 CET):" \
-	"Generated:          2026-11-29 08:00 UTC" "Hosts:" "Tool:               hsm-onboard" "OS:"; do
+	"Generated:          2026-11-29 08:00 UTC" "Tool:               hsm-onboard" "OS:" \
+	"Hosts:              ch01-api.cloudshsm.com, ch02-api.cloudshsm.com"; do
 	t_grep "$T_DIR/ticket.text" "$f" "text: $f"
 done
 awk 'length($0) > 80 { exit 1 }' "$T_DIR/ticket.text" || t_fail "text ticket has a line over 80 columns"
@@ -148,6 +149,7 @@ json 'j["last_error"] == {"at": "2026-11-28T09:30:00Z", "code": "CKR_PIN_INCORRE
 json 'j["preflight"]["checks"][0] == {"endpoint": "eco01.example.invalid:2310", "category": "ok", "latency_ms": 12}'
 json 'j["contract"] == "OFFER-2026-0042" and j["contact"].startswith("Jane Doe") and j["generated_at"] == "2026-11-29T08:00:00Z"'
 json 'len(j["statements"]) == 2 and j["os"].startswith("Linux")'
+json 'j["hosts"] == ["ch01-api.cloudshsm.com", "ch02-api.cloudshsm.com"]'
 
 # --qr, both drawings.
 t_run 0 "ticket --qr" at "2026-11-29 08:00:00" "$HSMO" ticket --qr

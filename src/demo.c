@@ -1,0 +1,312 @@
+/* demo.c: the demo's throwaway world (demo.h). */
+#include "config.h"
+
+#include "demo.h"
+
+#include "fsutil.h"
+#include "i18n.h"
+#include "profile.h"
+#include "secmem.h"
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <openssl/rand.h>
+#include <p11-kit/p11-kit.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char demo_alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/* n random letters and digits into out (no modulo bias: bytes >= 248 are drawn again). */
+static int demo_random_alnum(char *out, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char b[64];
+		if (RAND_bytes(b, sizeof b) != 1)
+			return -1;
+		for (size_t k = 0; k < sizeof b && i < n; k++)
+			if (b[k] < 248)
+				out[i++] = demo_alnum[b[k] % 62];
+		OPENSSL_cleanse(b, sizeof b);
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+static char *demo_join(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 2;
+	char *s = malloc(n);
+	if (s)
+		snprintf(s, n, "%s/%s", a, b);
+	return s;
+}
+
+/* Writes a file that holds secrets: O_EXCL|O_NOFOLLOW, mode 0600, from a secmem buffer. */
+static int demo_write_secret_file(const char *path, const char *data, struct diag *d)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create"), path);
+	size_t len = strlen(data), off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int rc = diag_set_errno(d, EX_IOERR, _("%s: cannot write"), path);
+			close(fd);
+			return rc;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0)
+		return diag_set_errno(d, EX_IOERR, _("%s: cannot write"), path);
+	return EX_OK;
+}
+
+int demo_write_credfiles(const char *dir, const char *user, char **setup_pw, struct demo *out, struct diag *d)
+{
+	char day[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(day, sizeof day, "%Y%m%d", &tm);
+	char name[256];
+	snprintf(name, sizeof name, "ACME_Corp_eco_service_%s_%s.txt", user, day);
+	out->service_file = demo_join(dir, name);
+	snprintf(name, sizeof name, "ACME_Corp_eco_hsm_%s_%s.txt", user, day);
+	out->hsm_file = demo_join(dir, name);
+	if (!out->service_file || !out->hsm_file)
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+
+	char *svc_pw = secmem_alloc(20), *p11_pw = secmem_alloc(16), *setup = secmem_alloc(29);
+	char *text = secmem_alloc(512);
+	int rc = EX_OK;
+	if (!svc_pw || !p11_pw || !setup || !text) {
+		rc = diag_set(d, EX_OSERR, "%s", _("out of memory"));
+		goto done;
+	}
+	if (demo_random_alnum(svc_pw, 20) != 0 || demo_random_alnum(p11_pw, 16) != 0) {
+		rc = diag_set(d, EX_SOFTWARE, "%s", _("the random generator failed"));
+		goto done;
+	}
+	/* The setup password's documented shape: five groups of five letters and digits. */
+	for (int g = 0; g < 5; g++) {
+		if (demo_random_alnum(setup + g * 6, 5) != 0) {
+			rc = diag_set(d, EX_SOFTWARE, "%s", _("the random generator failed"));
+			goto done;
+		}
+		if (g < 4)
+			setup[g * 6 + 5] = '-';
+	}
+	snprintf(text, 512, "Service User Name: ACME-PROXY-01\nService User Password: %s\nHSM User Name: %s\n", svc_pw,
+	         user);
+	rc = demo_write_secret_file(out->service_file, text, d);
+	if (rc != EX_OK)
+		goto done;
+	snprintf(text, 512, "HSM User Name: %s\nHSM User Setup Password: %s\nPKCS#11 password : %s\n", user, setup,
+	         p11_pw);
+	rc = demo_write_secret_file(out->hsm_file, text, d);
+done:
+	secmem_free(svc_pw);
+	secmem_free(p11_pw);
+	secmem_free(text);
+	if (rc == EX_OK && setup_pw)
+		*setup_pw = setup;
+	else
+		secmem_free(setup);
+	return rc;
+}
+
+/* A fresh SoftHSM2 token whose user PIN is the setup password, through PKCS#11 (no argv). */
+static int demo_init_token(const char *module, char *user_pin, struct diag *d)
+{
+	char *err = NULL;
+	CK_FUNCTION_LIST *f = p11_kit_module_load(module, 0);
+	if (!f)
+		return diag_set(d, EX_UNAVAILABLE, _("%s: cannot load the PKCS#11 module: %s"), module,
+		                p11_kit_message() ? p11_kit_message() : "?");
+	CK_RV rv = p11_kit_module_initialize(f);
+	if (rv != CKR_OK) {
+		p11_kit_module_release(f);
+		return diag_set(d, EX_UNAVAILABLE, _("%s: C_Initialize failed: %s"), module, p11_kit_strerror(rv));
+	}
+	int rc = EX_OK;
+	char *so_pin = secmem_alloc(24);
+	CK_SLOT_ID slots[16];
+	CK_ULONG n = 16;
+	CK_SESSION_HANDLE s = CK_INVALID_HANDLE;
+	if (!so_pin || demo_random_alnum(so_pin, 24) != 0) {
+		rc = diag_set(d, EX_SOFTWARE, "%s", _("the random generator failed"));
+		goto done;
+	}
+	rv = f->C_GetSlotList(CK_FALSE, slots, &n);
+	if (rv != CKR_OK || n == 0) {
+		rc = diag_set(d, EX_UNAVAILABLE, _("SoftHSM2 offers no slot: %s"), p11_kit_strerror(rv));
+		goto done;
+	}
+	/* SoftHSM2 always offers one uninitialised slot; in a fresh token dir it is the first. */
+	CK_UTF8CHAR label[32];
+	memset(label, ' ', sizeof label);
+	memcpy(label, DEMO_TOKEN_LABEL, strlen(DEMO_TOKEN_LABEL));
+	rv = f->C_InitToken(slots[0], (CK_UTF8CHAR_PTR)so_pin, strlen(so_pin), label);
+	if (rv != CKR_OK) {
+		rc = diag_set(d, EX_UNAVAILABLE, _("C_InitToken failed: %s"), p11_kit_strerror(rv));
+		goto done;
+	}
+	/* After C_InitToken SoftHSM2 renumbers its slots: find the token by its label. */
+	n = 16;
+	rv = f->C_GetSlotList(CK_TRUE, slots, &n);
+	CK_SLOT_ID slot = 0;
+	int found = 0;
+	for (CK_ULONG i = 0; rv == CKR_OK && i < n; i++) {
+		CK_TOKEN_INFO ti;
+		if (f->C_GetTokenInfo(slots[i], &ti) == CKR_OK && memcmp(ti.label, label, sizeof label) == 0) {
+			slot = slots[i];
+			found = 1;
+		}
+	}
+	if (!found) {
+		rc = diag_set(d, EX_UNAVAILABLE, "%s", _("the new demo token did not appear"));
+		goto done;
+	}
+	rv = f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s);
+	if (rv == CKR_OK)
+		rv = f->C_Login(s, CKU_SO, (CK_UTF8CHAR_PTR)so_pin, strlen(so_pin));
+	if (rv == CKR_OK)
+		rv = f->C_InitPIN(s, (CK_UTF8CHAR_PTR)user_pin, strlen(user_pin));
+	if (rv != CKR_OK)
+		rc = diag_set(d, EX_UNAVAILABLE, _("setting the demo token's PIN failed: %s"), p11_kit_strerror(rv));
+	if (s != CK_INVALID_HANDLE) {
+		f->C_Logout(s);
+		f->C_CloseSession(s);
+	}
+done:
+	(void)err;
+	secmem_free(so_pin);
+	p11_kit_module_finalize(f);
+	p11_kit_module_release(f);
+	return rc;
+}
+
+static int demo_setenv(const char *name, const char *dir, const char *sub, struct diag *d)
+{
+	char *v = sub ? demo_join(dir, sub) : strdup(dir);
+	if (!v || setenv(name, v, 1) != 0) {
+		free(v);
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	}
+	free(v);
+	return EX_OK;
+}
+
+int demo_create(const char *tmpdir, const char *module, struct demo *out, struct diag *d)
+{
+	memset(out, 0, sizeof *out);
+	if (!module || !module[0])
+		module = SOFTHSM2_MODULE;
+	if (!module[0] || access(module, R_OK) != 0)
+		return diag_set(d, EX_UNAVAILABLE, "%s",
+		                _("the demo needs SoftHSM2 (apt-get install softhsm2), and it was not found"));
+	out->module = strdup(module);
+	if (!tmpdir)
+		tmpdir = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
+	char templ[4096];
+	snprintf(templ, sizeof templ, "%s/hsm-onboard-demo.XXXXXX", tmpdir);
+	if (!mkdtemp(templ))
+		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the demo directory"), templ);
+	out->dir = strdup(templ);
+	out->downloads = demo_join(templ, "Downloads");
+	if (!out->dir || !out->downloads || !out->module)
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	int rc;
+	char *home = demo_join(out->dir, "home"), *tokens = demo_join(out->dir, "tokens");
+	char *conf = demo_join(out->dir, "softhsm2.conf");
+	if (!home || !tokens || !conf) {
+		rc = diag_set(d, EX_OSERR, "%s", _("out of memory"));
+		goto done;
+	}
+	if ((rc = fsutil_mkdir_private(home, d)) != EX_OK || (rc = fsutil_mkdir_private(tokens, d)) != EX_OK ||
+	    (rc = fsutil_mkdir_private(out->downloads, d)) != EX_OK)
+		goto done;
+	char text[8192];
+	snprintf(text, sizeof text,
+	         "# SoftHSM2 configuration of the hsm-onboard demo (a throwaway token)\n"
+	         "directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n",
+	         tokens);
+	if ((rc = fsutil_write_atomic(conf, text, strlen(text), 0600, "config", d)) != EX_OK)
+		goto done;
+	if ((rc = demo_setenv("HOME", out->dir, "home", d)) != EX_OK ||
+	    (rc = demo_setenv("XDG_STATE_HOME", out->dir, "home/.local/state", d)) != EX_OK ||
+	    (rc = demo_setenv("XDG_CONFIG_HOME", out->dir, "home/.config", d)) != EX_OK ||
+	    (rc = demo_setenv("XDG_DATA_HOME", out->dir, "home/.local/share", d)) != EX_OK ||
+	    (rc = demo_setenv("XDG_CACHE_HOME", out->dir, "home/.cache", d)) != EX_OK ||
+	    (rc = demo_setenv("SOFTHSM2_CONF", conf, NULL, d)) != EX_OK)
+		goto done;
+
+	char *setup = NULL;
+	if ((rc = demo_write_credfiles(out->downloads, DEMO_PROFILE, &setup, out, d)) != EX_OK)
+		goto done;
+	rc = demo_init_token(out->module, setup, d);
+	secmem_free(setup);
+	if (rc != EX_OK)
+		goto done;
+
+	/* The demo profile: what a support user would choose on step 1, and the engine of the token. */
+	struct profile p;
+	rc = profile_open(DEMO_PROFILE, PROFILE_CREATE | PROFILE_LOCK, &p, d);
+	if (rc != EX_OK)
+		goto done;
+	p.st.tier = TIER_ECO;
+	p.st.service_type = SERVICE_TYPE_STANDARD;
+	p.st.api = API_PKCS11;
+	p.st.step = STEP_SUBSCRIPTION;
+	p.st.created = time(NULL);
+	p.st.engine.engine = strdup("pkcs11");
+	p.st.engine.module = strdup(out->module);
+	p.st.engine.token_label = strdup(DEMO_TOKEN_LABEL);
+	p.st.engine.slot = -1;
+	state_add_event(&p.st, "demo", "throwaway demo profile on a SoftHSM2 token");
+	rc = profile_save_state(&p, d);
+	profile_close(&p);
+done:
+	free(home);
+	free(tokens);
+	free(conf);
+	return rc;
+}
+
+static int demo_rm_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	return type == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+int demo_remove(struct demo *dm, struct diag *d)
+{
+	if (!dm->dir)
+		return EX_OK;
+	if (nftw(dm->dir, demo_rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		return diag_set_errno(d, EX_IOERR, _("%s: cannot remove the demo files"), dm->dir);
+	return EX_OK;
+}
+
+void demo_free(struct demo *dm)
+{
+	free(dm->dir);
+	free(dm->downloads);
+	free(dm->module);
+	free(dm->service_file);
+	free(dm->hsm_file);
+	memset(dm, 0, sizeof *dm);
+}

@@ -1,0 +1,212 @@
+#!/bin/bash
+# leak-e2e.sh: one end-to-end onboarding, and not one secret value anywhere it must not be.
+#
+# The run (real commands, real parts):
+#   A. pkcs11: import (service + hsm file with a PKCS#11 password) -> connect (SoftHSM2 token) ->
+#      verify -> config --output -> ticket (stdout and --output) -> status --json -> secrets;
+#   B. primus: import -> connect --engine primus against tests/ppin-standin -> config --output;
+#   C. TSBaaS: import of a jwt file -> status -> secrets;
+#   D. the wizard in tmux on the pkcs11 profile (its vault passphrase typed in the wizard).
+# The secrets: the service password, the setup password, the PKCS#11 password, the JWT, the vault
+# passphrases, the SoftHSM2 SO PIN, and the user secret the rotation created. Scanned:
+#   - every file under the test's directory: HOME and all XDG directories, XDG_RUNTIME_DIR, the
+#     product's TMPDIR, the SoftHSM2 token store, the provider configuration, the ticket, the traces;
+#     and every file created under /tmp while the test ran;
+#   - the stdout and stderr of every command;
+#   - the full tmux scrollback of the wizard run;
+#   - the argv and environment of every process the product started: each command runs under
+#     `strace -f -e trace=execve -v -s 4096`, which records the complete argv and envp of every exec in
+#     the product's process tree (what /proc/<pid>/cmdline and environ show at exec); the ppin
+#     stand-in also records its own /proc/self/cmdline and environ.
+# Zero hits. Exempt by design, each checked otherwise: the test's inputs in creds/ (the credential
+# files we were given, the passphrases we type), and the provider's pin-source file pkcs11.pin, which
+# must hold the user secret for applications: it must be mode 0600 and the only file holding it.
+# A part whose command or tool is missing in this build is skipped, and the test then exits 77 after
+# running the rest: it passes only when every part ran.
+. "${top_srcdir:?}/tests/lib.sh"
+. "$top_srcdir/tests/hardening-lib.sh"
+
+"$HSMO" import --help >/dev/null 2>&1 || t_skip "no 'import' command in this build yet"
+START="$T_DIR/.start"
+: > "$START"
+SKIPPED=
+D_FILES="- -"
+skip_part() { SKIPPED="$SKIPPED; $1"; echo "# part skipped: $1"; }
+have() { "$HSMO" "$1" --help >/dev/null 2>&1; }
+export TMPDIR="$T_DIR/tmp"
+mkdir -p "$TMPDIR" "$T_DIR/trace"
+chmod 700 "$TMPDIR"
+
+# traced CMD...: runs hsm-onboard under strace (every exec of its tree, full argv and envp). Under
+# ASan, LeakSanitizer cannot run inside a traced process (it needs ptrace itself), so leak detection
+# is off for these runs only; the same commands run untraced, with it, in the other tests.
+NTRACE=0
+if command -v strace >/dev/null; then
+	traced() {
+		NTRACE=$((NTRACE + 1))
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -f -qq -e trace=execve -v -s 4096 \
+			-o "$T_DIR/trace/$NTRACE.strace" "$HSMO" "$@"
+	}
+else
+	traced() { "$HSMO" "$@"; }
+	skip_part "argv/environ of child processes (strace is not installed)"
+fi
+
+# ---- A. pkcs11 ----
+PASS_A="leak e2e passphrase A $(t_rand_alnum 8)"
+t_secret "$PASS_A"
+mkdir -p "$T_DIR/creds"
+printf '%s\n' "$PASS_A" > "$T_DIR/creds/pass_a"
+t_make_credfiles "$T_DIR/creds/a" acme eco LEAKA 20261120 pkcs11
+SETUP_A=$T_SETUP_PW
+A_S=$T_SERVICE_FILE A_H=$T_HSM_FILE
+t_run 0 "A: import" traced --kdf-ms 20 --passphrase-fd 3 import --tier ECO "$A_S" "$A_H" 3<"$T_DIR/creds/pass_a"
+USER_SECRET=
+if ! have connect || ! have config || [ -z "${SOFTHSM2_MODULE:-}" ] || ! command -v softhsm2-util >/dev/null; then
+	skip_part "A: connect/config (no connect command, or no SoftHSM2)"
+else
+	export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
+	mkdir -p "$T_DIR/tokens"
+	printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" > "$SOFTHSM2_CONF"
+	SO_PIN=$(t_rand_alnum 12)
+	t_secret "$SO_PIN"
+	softhsm2-util --init-token --free --label LEAKA --so-pin "$SO_PIN" --pin "$SETUP_A" >/dev/null
+	A() { traced --profile LEAKA --passphrase-fd 3 "$@" 3<"$T_DIR/creds/pass_a"; }
+	t_run 0 "A: connect (pkcs11, SoftHSM2)" A --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE"
+	t_run 0 "A: verify" A verify
+	t_run 0 "A: config --output" A config --output "$T_DIR/appcfg"
+	USER_SECRET=$(cat "$T_DIR/appcfg/pkcs11.pin")
+	[ -n "$USER_SECRET" ] || t_fail "A: config wrote an empty pin-source file"
+	t_secret "$USER_SECRET"
+	[ "$(stat -c %a "$T_DIR/appcfg/pkcs11.pin")" = 600 ] || t_fail "A: pkcs11.pin is not mode 0600"
+	t_ok "A: the user secret (${#USER_SECRET} characters) is registered for the scan; pkcs11.pin is 0600"
+fi
+if have ticket; then
+	t_run 0 "A: ticket to stdout" traced --profile LEAKA ticket
+	t_run 0 "A: ticket --output" traced --profile LEAKA ticket --format markdown --output "$T_DIR/ticket.md"
+else
+	skip_part "A: ticket (no ticket command)"
+fi
+have status && t_run 0 "A: status --json" traced --profile LEAKA --json status
+t_run 0 "A: secrets" traced --profile LEAKA --passphrase-fd 3 secrets 3<"$T_DIR/creds/pass_a"
+
+# ---- B. primus against the stand-in ----
+PPIN="$top_srcdir/tests/ppin-standin"
+if ! have connect || [ ! -f "$PPIN" ]; then
+	skip_part "B: primus (no connect command or no tests/ppin-standin)"
+else
+	PASS_B="leak e2e passphrase B $(t_rand_alnum 8)"
+	t_secret "$PASS_B"
+	printf '%s\n' "$PASS_B" > "$T_DIR/creds/pass_b"
+	t_make_credfiles "$T_DIR/creds/b" acme eco LEAKB 20261120 pkcs11
+	export PPIN_STANDIN_DIR="$T_DIR/ppin-hsm"
+	mkdir -p "$PPIN_STANDIN_DIR"
+	printf '%s' "$T_SETUP_PW" | sha256sum | cut -d' ' -f1 > "$PPIN_STANDIN_DIR/setup.sha256"
+	printf '%s' "$T_SERVICE_PW" | sha256sum | cut -d' ' -f1 > "$PPIN_STANDIN_DIR/proxy.sha256"
+	t_run 0 "B: import" traced --kdf-ms 20 --passphrase-fd 3 import --tier ECO "$T_SERVICE_FILE" "$T_HSM_FILE" 3<"$T_DIR/creds/pass_b"
+	B() { traced --profile LEAKB --passphrase-fd 3 "$@" 3<"$T_DIR/creds/pass_b"; }
+	t_run 0 "B: connect --engine primus (stand-in)" B --yes connect --engine primus --ppin "$PPIN" \
+		--endpoint hsm-a.example.test --endpoint hsm-b.example.test
+	t_run 0 "B: config --output" B config --output "$T_DIR/primuscfg" --ppin "$PPIN" \
+		--endpoint hsm-a.example.test --endpoint hsm-b.example.test
+	calls=$PPIN_STANDIN_DIR/calls.log
+	[ "$(grep -c '^ARGV:' "$calls")" -ge 2 ] && grep -q '^ENV:' "$calls" ||
+		t_fail "B: the ppin stand-in recorded no calls: the scan of its argv/environ would prove nothing"
+	t_ok "B: the ppin stand-in recorded $(grep -c '^ARGV:' "$calls") calls (its own /proc/self/cmdline and environ)"
+fi
+
+# ---- C. TSBaaS: a jwt file ----
+PASS_C="leak e2e passphrase C $(t_rand_alnum 8)"
+t_secret "$PASS_C"
+printf '%s\n' "$PASS_C" > "$T_DIR/creds/pass_c"
+b64u() { printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '='; }
+JWT="$(b64u '{"alg":"RS256","typ":"JWT"}').$(b64u '{"sub":"LEAKC","iat":1795740720,"exp":1798332720}').$(t_rand_alnum 43)"
+t_secret "$JWT"
+mkdir -p "$T_DIR/creds/c"
+printf 'API-Endpoint: https://tenant.example.test\nJWT-TOKEN: %s\n' "$JWT" > "$T_DIR/creds/c/acme_tsbaas_jwt_LEAKC_20261120.txt"
+chmod 600 "$T_DIR/creds/c/acme_tsbaas_jwt_LEAKC_20261120.txt"
+t_run 0 "C: import of a jwt file" traced --kdf-ms 20 --passphrase-fd 3 import "$T_DIR/creds/c/acme_tsbaas_jwt_LEAKC_20261120.txt" 3<"$T_DIR/creds/pass_c"
+have status && t_run 0 "C: status" traced --profile LEAKC status
+t_run 0 "C: secrets" traced --profile LEAKC --passphrase-fd 3 secrets 3<"$T_DIR/creds/pass_c"
+
+# ---- D. the wizard in tmux: a whole import typed into the wizard ----
+# tests/wizard-lib.sh drives the real wizard in a private tmux server at 80x24; its w_capture checks
+# each screen for secrets too. At the end we take the whole pane history (-S -) as the scrollback.
+SCROLLBACK=
+if ! have wizard || ! command -v tmux >/dev/null || [ ! -f "$top_srcdir/tests/wizard-lib.sh" ]; then
+	skip_part "D: wizard scrollback (no wizard command, tmux or tests/wizard-lib.sh)"
+else
+	. "$top_srcdir/tests/wizard-lib.sh"
+	PASS_D="leak e2e passphrase D $(t_rand_alnum 8)"
+	t_secret "$PASS_D"
+	t_make_credfiles "$HOME/Downloads" acme eco LEAKD 20261120 pkcs11
+	D_FILES="$T_SERVICE_FILE $T_HSM_FILE"
+	# Its own state directory, so the wizard opens on its start screen, not on the profiles above.
+	export XDG_STATE_HOME="$HOME/.local/state-wizard"
+	w_start -- wizard --kdf-ms 20
+	w_wait "New onboarding"
+	w_key Enter
+	w_wait "A name for the profile"
+	w_key Enter
+	w_wait "Step 1 of 10: Subscription"
+	w_key Enter Enter Enter
+	w_wait "Pairing: LEAKD: complete"
+	w_key Enter
+	w_wait "New vault passphrase"
+	w_type "$PASS_D"; w_key Enter
+	w_wait "Type the passphrase again"
+	w_type "$PASS_D"; w_key Enter
+	w_wait "Shred the plaintext"
+	w_key Enter
+	w_wait "Step 5 of 10: Review"
+	w_key Enter
+	w_wait "Step 6 of 10: Countdown"
+	t_ok "D: import through the wizard: passphrase typed twice, review and countdown shown"
+	w_key F10
+	w_exit_status >/dev/null || true
+	SCROLLBACK="$T_DIR/wizard-scrollback.txt"
+	w_tmux capture-pane -p -J -S - -E - -t w > "$SCROLLBACK" 2>/dev/null || true
+	cat "$W_CAP"/*.txt >> "$SCROLLBACK"
+	[ -s "$SCROLLBACK" ] || t_fail "D: no scrollback captured"
+	t_ok "D: wizard scrollback and $(ls "$W_CAP" | wc -l) screen captures kept for the scan"
+fi
+
+# ---- The scan ----
+[ "$NTRACE" -eq 0 ] || {
+	execs=$(cat "$T_DIR"/trace/*.strace | grep -c 'execve(' || true)
+	[ "$execs" -ge "$NTRACE" ] || t_fail "the traces hold $execs execs for $NTRACE commands: strace recorded nothing"
+	t_ok "$NTRACE commands traced: $execs execs with their full argv and envp"
+}
+# Exempt by design: the list of secrets itself, the test's inputs, the pin-source file.
+pin_file="$T_DIR/appcfg/pkcs11.pin"
+files_list="$T_DIR/.scanned"
+scan_all() { # prints the files holding a secret; the scanned files are listed in $files_list
+	{
+		find "$T_DIR" -type f ! -path "$T_SECRETS" ! -path "$T_DIR/creds/*" ! -path "$pin_file" ! -path "$files_list" |
+			grep -vxF -e "${D_FILES%% *}" -e "${D_FILES##* }"
+		find /tmp -xdev -maxdepth 4 -type f -newer "$START" ! -path "$T_DIR/*" -size -4M 2>/dev/null || true
+	} > "$files_list"
+	tr '\n' '\0' < "$files_list" | xargs -0 -r grep -lF -f "$T_SECRETS" 2>/dev/null || true
+}
+# The scan must be able to fail: a planted secret has to be found first.
+mkdir -p "$XDG_CACHE_HOME"
+printf 'planted %s\n' "$SETUP_A" > "$XDG_CACHE_HOME/canary"
+scan_all | grep -qxF "$XDG_CACHE_HOME/canary" || t_fail "the scan did not find a planted secret: it would prove nothing"
+rm -f "$XDG_CACHE_HOME/canary"
+t_ok "the scan finds a secret planted in \$XDG_CACHE_HOME"
+hits=$(scan_all)
+nfiles=$(wc -l < "$files_list")
+[ -z "$hits" ] || { for h in $hits; do echo "--- $h" >&2; grep -nF -f "$T_SECRETS" "$h" | cut -c1-200 >&2; done
+	t_fail "a secret value was found in: $hits"; }
+t_ok "no secret in $nfiles files (XDG dirs, TMPDIR, tokens, configs, ticket, traces, stand-in records, new /tmp files, all stdout/stderr$( [ -n "$SCROLLBACK" ] && echo ', wizard scrollback'))"
+if [ -n "$USER_SECRET" ]; then
+	holders=$(grep -rlF -- "$USER_SECRET" "$T_DIR" 2>/dev/null | grep -vxF "$T_SECRETS" || true)
+	[ "$holders" = "$pin_file" ] || t_fail "the user secret is held by: $holders (expected only $pin_file)"
+	t_ok "the user secret is only in the pin-source file (mode 0600) the provider needs"
+fi
+echo "# $(wc -l < "$T_SECRETS") secret values scanned"
+t_done
+if [ -n "$SKIPPED" ]; then
+	echo "SKIP: leak-e2e: parts not run in this build${SKIPPED}"
+	exit 77
+fi

@@ -1,0 +1,140 @@
+# tests/wizard-lib.sh: drives the real wizard in tmux (sourced after tests/lib.sh).
+#
+# A private tmux server (-S socket in the test's dir, -f /dev/null: no user config), an 80x24 window,
+# UTF-8 (-u), TERM pinned. Keys go in with send-keys; the screen comes back with capture-pane, polled
+# until the expected text shows or a timeout passes (no fixed sleeps). Every capture is kept and
+# checked for secrets: no registered secret value and nothing shaped like a setup password.
+command -v tmux >/dev/null || t_skip "tmux is not installed"
+
+W_SOCK="$T_DIR/tmux.sock"
+W_CAP="$T_DIR/captures"
+W_KEYS=0          # keystrokes sent with w_key (typed text with w_type is not counted)
+mkdir -p "$W_CAP"
+mkfifo "$T_DIR/.tick"
+exec 9<>"$T_DIR/.tick"
+
+# libfaketime, preloaded directly (the faketime wrapper forks, and the tests signal the wizard itself).
+W_FAKELIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 2>/dev/null | head -n 1 || true)
+
+w_tmux() { tmux -S "$W_SOCK" -f /dev/null "$@"; }
+
+w_cleanup() {
+	rc=$?
+	# The wizard first (so it writes nothing while the directory goes away), then the server.
+	p=$(w_pid 2>/dev/null || true)
+	[ -z "$p" ] || kill -KILL $p 2>/dev/null || true
+	w_tmux kill-server >/dev/null 2>&1 || true
+	t_cleanup_rc=$rc
+	if [ "$rc" -ne 0 ] && [ -n "${T_KEEP:-}" ]; then
+		echo "# kept $T_DIR for inspection"
+	else
+		rm -rf "$T_DIR"
+	fi
+	exit "$rc"
+}
+trap w_cleanup EXIT
+
+# w_pause: a short wait between two polls, without sleep(1): a read on an idle fifo that times out.
+w_pause() { read -r -t "${1:-0.05}" -u 9 _ || true; }
+
+# w_start [ENV=VALUE...] -- ARGS...: starts `hsm-onboard ARGS` in a fresh 80x24 window.
+w_start() {
+	envs=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+	[ "${1:-}" = -- ] && shift
+	w_tmux kill-server >/dev/null 2>&1 || true
+	rm -f "$T_DIR/exit"
+	# A small shell waits for the wizard and records its exit status (the pane's shell reaps it, so
+	# the test never depends on when the tmux server reaps its child).
+	w_tmux -u new-session -d -s w -x 80 -y 24 \
+		sh -c '"$@"; echo $? > "$0.tmp" && mv "$0.tmp" "$0"' "$T_DIR/exit" \
+		env TERM=screen-256color "${envs[@]}" ${W_FAKETIME:+LD_PRELOAD=$W_FAKELIB FAKETIME="$W_FAKETIME"} "$HSMO" "$@" \
+		\; set-option -wg remain-on-exit on
+}
+
+# w_pid: the wizard's process id (the child of the pane's shell).
+w_pid() {
+	pp=$(w_tmux display-message -p -t w '#{pane_pid}' 2>/dev/null) || return 0
+	ps -o pid= --ppid "$pp" | tr -d ' '
+}
+
+# w_capture: the screen now, kept as captures/NNN.txt and checked for secrets; prints the file name.
+w_capture() {
+	# Numbered by the files already there: w_capture runs in $(...), so a counter would not survive.
+	n=$(find "$W_CAP" -name '*.txt' | wc -l)
+	f=$(printf '%s/%04d.txt' "$W_CAP" $((n + 1)))
+	w_tmux capture-pane -p -t w > "$f" 2>/dev/null || true
+	if [ -s "$T_SECRETS" ] && grep -qF -f "$T_SECRETS" "$f"; then
+		cat "$f" >&2
+		t_fail "a secret value is on screen (capture $f)"
+	fi
+	if grep -qE '[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){4}' "$f"; then
+		cat "$f" >&2
+		t_fail "a string shaped like a setup password is on screen (capture $f)"
+	fi
+	echo "$f"
+}
+
+# w_wait TEXT [SECONDS]: polls until TEXT (fixed string) is on screen; W_SCREEN is that capture.
+w_wait() {
+	text=$1 limit=${2:-15}
+	end=$(( $(date +%s) + limit ))
+	while :; do
+		W_SCREEN=$(w_capture)
+		grep -qF -- "$text" "$W_SCREEN" && return 0
+		if [ "$(date +%s)" -ge "$end" ]; then
+			echo "--- screen while waiting for '$text':" >&2
+			cat "$W_SCREEN" >&2
+			t_fail "'$text' did not appear within ${limit}s"
+		fi
+		w_pause
+	done
+}
+
+# w_gone TEXT [SECONDS]: polls until TEXT is no longer on screen.
+w_gone() {
+	text=$1 limit=${2:-15}
+	end=$(( $(date +%s) + limit ))
+	while :; do
+		W_SCREEN=$(w_capture)
+		grep -qF -- "$text" "$W_SCREEN" || return 0
+		[ "$(date +%s)" -lt "$end" ] || { cat "$W_SCREEN" >&2; t_fail "'$text' stayed on screen"; }
+		w_pause
+	done
+}
+
+# w_key KEY...: named keys (Enter, Escape, F10, Down, C-c, ...) or single characters; each counts.
+w_key() {
+	for k in "$@"; do
+		w_tmux send-keys -t w "$k"
+		W_KEYS=$((W_KEYS + 1))
+	done
+}
+
+# w_type TEXT: typed text, sent literally; not counted as keystrokes.
+w_type() { w_tmux send-keys -t w -l -- "$1"; }
+
+# w_exit_status [SECONDS]: waits for the wizard to end and prints its exit status.
+w_exit_status() {
+	end=$(( $(date +%s) + ${1:-15} ))
+	until [ -f "$T_DIR/exit" ]; do
+		[ "$(date +%s)" -lt "$end" ] || t_fail "the wizard did not exit"
+		w_pause
+	done
+	cat "$T_DIR/exit"
+}
+
+# w_golden NAME: the current screen must equal tests/golden/NAME.txt, once W_MASK (a sed script) has
+# masked what must vary (temp paths). HSMO_GOLDEN_UPDATE=1 rewrites the golden file instead.
+w_golden() {
+	g="$top_srcdir/tests/golden/$1.txt"
+	sed -e "${W_MASK:-}" "$W_SCREEN" > "$T_DIR/golden-$1.txt"
+	if [ -n "${HSMO_GOLDEN_UPDATE:-}" ]; then
+		cp "$T_DIR/golden-$1.txt" "$g"
+		echo "# rewrote $g"
+	fi
+	diff -u "$g" "$T_DIR/golden-$1.txt" >&2 || t_fail "screen $1 differs from tests/golden/$1.txt"
+	t_ok "screen $1 matches tests/golden/$1.txt"
+}
+
+w_resize() { w_tmux resize-window -t w -x "$1" -y "$2"; }

@@ -1,0 +1,406 @@
+/* tui.c: curses setup and teardown, colours, resize, input and terminal restore (tui.h). */
+#include "config.h"
+
+#include "tui.h"
+
+#include "i18n.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+#include <termios.h>
+#include <unistd.h>
+#include <wchar.h>
+
+/* What a signal handler needs to put the terminal back without calling curses: the cooked termios
+ * saved before initscr and the terminfo strings that leave the alternate screen and show the cursor,
+ * copied into static buffers at start (write(2) and tcsetattr(3) are async-signal-safe). */
+static struct termios tui_saved_termios;
+static int tui_have_termios;
+static char tui_restore_seq[256];
+static size_t tui_restore_len;
+static volatile sig_atomic_t tui_active;
+static SCREEN *tui_screen;
+static volatile sig_atomic_t tui_hangup;
+
+static const char tui_paste_on[] = "\033[?2004h";
+static const char tui_paste_off[] = "\033[?2004l";
+
+static void tui_append_cap(const char *name)
+{
+	char *s = tigetstr(name);
+	if (!s || s == (char *)-1)
+		return;
+	size_t n = strlen(s);
+	if (tui_restore_len + n < sizeof tui_restore_seq) {
+		memcpy(tui_restore_seq + tui_restore_len, s, n);
+		tui_restore_len += n;
+	}
+}
+
+static void tui_restore_raw(void)
+{
+	if (!tui_active)
+		return;
+	tui_active = 0;
+	ssize_t ignored = write(STDOUT_FILENO, tui_restore_seq, tui_restore_len);
+	(void)ignored;
+	if (tui_have_termios)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &tui_saved_termios);
+}
+
+static void tui_on_hangup(int sig)
+{
+	(void)sig;
+	tui_hangup = 1;
+}
+
+/* A crash must not leave the user's terminal in raw mode on the alternate screen: restore it, then
+ * let the signal do what it would have done (core dumps stay off, main.c disables them). */
+static void tui_on_crash(int sig)
+{
+	tui_restore_raw();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void tui_atexit(void)
+{
+	if (tui_active) {
+		endwin();
+		tui_active = 0;
+		ssize_t ignored = write(STDOUT_FILENO, tui_paste_off, sizeof tui_paste_off - 1);
+		(void)ignored;
+	}
+}
+
+static const short tui_pairs[TUI_ATTR_COUNT][2] = {
+	[TUI_NORMAL] = {-1, -1},
+	[TUI_TITLE] = {COLOR_WHITE, COLOR_BLUE},
+	[TUI_HILITE] = {COLOR_BLACK, COLOR_CYAN},
+	[TUI_OK] = {COLOR_GREEN, -1},
+	[TUI_WARN] = {COLOR_YELLOW, -1},
+	[TUI_ERROR] = {COLOR_RED, -1},
+	[TUI_DIM] = {-1, -1},
+};
+
+attr_t tui_attr(const struct tui *t, enum tui_attr a)
+{
+	if (t->color) {
+		switch (a) {
+		case TUI_NORMAL:
+			return A_NORMAL;
+		case TUI_DIM:
+			return A_DIM;
+		case TUI_TITLE:
+		case TUI_HILITE:
+			return COLOR_PAIR(a) | A_BOLD;
+		default:
+			return COLOR_PAIR(a) | A_BOLD;
+		}
+	}
+	/* Monochrome (NO_COLOR or a terminal without colours): the same meaning with attributes. */
+	switch (a) {
+	case TUI_TITLE:
+	case TUI_HILITE:
+		return A_REVERSE;
+	case TUI_OK:
+	case TUI_WARN:
+		return A_BOLD;
+	case TUI_ERROR:
+		return A_BOLD | A_UNDERLINE;
+	default:
+		return A_NORMAL;
+	}
+}
+
+static void tui_measure(struct tui *t)
+{
+	getmaxyx(stdscr, t->rows, t->cols);
+	t->too_small = t->rows < TUI_MIN_ROWS || t->cols < TUI_MIN_COLS;
+}
+
+int tui_start(struct tui *t, int ascii)
+{
+	memset(t, 0, sizeof *t);
+	t->ascii = ascii;
+	if (tcgetattr(STDIN_FILENO, &tui_saved_termios) == 0)
+		tui_have_termios = 1;
+	/* Short Esc delay: Esc is "back", and a human must not wait a second for it. */
+	if (!getenv("ESCDELAY"))
+		set_escdelay(50);
+	tui_screen = newterm(NULL, stdout, stdin);
+	if (!tui_screen)
+		return -1;
+	tui_restore_len = 0;
+	tui_append_cap("sgr0");
+	tui_append_cap("cnorm");
+	tui_append_cap("rmcup");
+	if (tui_restore_len + sizeof tui_paste_off < sizeof tui_restore_seq) {
+		memcpy(tui_restore_seq + tui_restore_len, tui_paste_off, sizeof tui_paste_off - 1);
+		tui_restore_len += sizeof tui_paste_off - 1;
+	}
+	tui_active = 1;
+	atexit(tui_atexit);
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = tui_on_hangup; /* no SA_RESTART: a blocked read returns and the loop sees it */
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = tui_on_crash;
+	sa.sa_flags = SA_RESETHAND;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGABRT, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+	sigaction(SIGILL, &sa, NULL);
+
+	/* raw: Ctrl-C reaches us as a key, so the wizard can ask before quitting. */
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	t->color = getenv("NO_COLOR") == NULL && has_colors();
+	if (t->color) {
+		start_color();
+		use_default_colors();
+		for (int i = 1; i < TUI_ATTR_COUNT; i++)
+			init_pair((short)i, tui_pairs[i][0], tui_pairs[i][1]);
+	}
+	fputs(tui_paste_on, stdout);
+	fflush(stdout);
+	tui_measure(t);
+	return 0;
+}
+
+void tui_stop(struct tui *t)
+{
+	(void)t;
+	if (!tui_active)
+		return;
+	/* endwin already left the alternate screen; sending rmcup again would move the cursor back over
+	 * what is printed next. Only bracketed paste is ours to switch off. */
+	endwin();
+	tui_active = 0;
+	ssize_t ignored = write(STDOUT_FILENO, tui_paste_off, sizeof tui_paste_off - 1);
+	(void)ignored;
+	delscreen(tui_screen);
+	tui_screen = NULL;
+}
+
+int tui_hangup_pending(void)
+{
+	return tui_hangup != 0;
+}
+
+/* After an Esc, what follows at once is an escape sequence the terminal sent, not typing: recognise
+ * the bracketed-paste markers and swallow anything else curses did not know. */
+static int tui_escape(void)
+{
+	char seq[16];
+	size_t n = 0;
+	timeout(0);
+	for (;;) {
+		int c = getch();
+		if (c == ERR)
+			break;
+		if (n < sizeof seq - 1)
+			seq[n++] = (char)c;
+		if (n > 1 && (c == '~' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+			break;
+		if (n == 1 && c == 27) {
+			/* Esc Esc: two presses of Esc, not a sequence. */
+			ungetch(27);
+			return TUI_KEY_ESC;
+		}
+		if (n == 1 && c != '[' && c != 'O') {
+			/* Alt+key: treat as the key alone. */
+			return c;
+		}
+	}
+	seq[n] = '\0';
+	if (n == 0)
+		return TUI_KEY_ESC;
+	if (strcmp(seq, "[200~") == 0)
+		return TUI_KEY_PASTE_START;
+	if (strcmp(seq, "[201~") == 0)
+		return TUI_KEY_PASTE_END;
+	return ERR; /* an unknown sequence: ignored */
+}
+
+int tui_getkey(struct tui *t, int timeout_ms)
+{
+	for (;;) {
+		if (tui_hangup)
+			return TUI_KEY_HANGUP;
+		timeout(timeout_ms);
+		int c = getch();
+		if (tui_hangup)
+			return TUI_KEY_HANGUP;
+		if (c == ERR) {
+			if (errno == EINTR && timeout_ms < 0)
+				continue;
+			return TUI_KEY_TIMEOUT;
+		}
+		if (c == KEY_RESIZE) {
+			tui_measure(t);
+			t->resized = 1;
+			return KEY_RESIZE;
+		}
+		if (c == 27) {
+			c = tui_escape();
+			if (c == ERR)
+				continue;
+		}
+		return c;
+	}
+}
+
+void tui_draw_too_small(struct tui *t)
+{
+	char line[160];
+	erase();
+	snprintf(line, sizeof line, _("Terminal too small: %d x %d."), t->cols, t->rows);
+	int y = t->rows / 2 - 1;
+	if (y < 0)
+		y = 0;
+	tui_wrap(y, 0, t->cols, 2, line, A_BOLD);
+	snprintf(line, sizeof line, _("hsm-onboard needs %d x %d. Enlarge the window: nothing is lost."),
+	         TUI_MIN_COLS, TUI_MIN_ROWS);
+	if (y + 1 < t->rows)
+		tui_wrap(y + 1, 0, t->cols, t->rows - y - 1, line, A_NORMAL);
+	refresh();
+}
+
+const char *tui_glyph_check(const struct tui *t, int done)
+{
+	(void)t;
+	return done ? "[x]" : "[ ]";
+}
+
+const char *tui_glyph_secret(const struct tui *t)
+{
+	return t->ascii ? "*" : "\xe2\x97\x8f";
+}
+
+const char *tui_glyph_bullet(const struct tui *t)
+{
+	return t->ascii ? "-" : "\xe2\x80\xa2";
+}
+
+const char *tui_glyph_sep(const struct tui *t)
+{
+	return t->ascii ? "|" : "\xe2\x94\x82";
+}
+
+int tui_width(const char *s)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	int w = 0;
+	size_t len = strlen(s);
+	while (len > 0) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, len, &st);
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			w++;
+			n = 1;
+			memset(&st, 0, sizeof st);
+		} else if (n == 0) {
+			break;
+		} else {
+			int cw = wcwidth(wc);
+			w += cw > 0 ? cw : 0;
+		}
+		s += n;
+		len -= n;
+	}
+	return w;
+}
+
+void tui_put(int y, int x, int width, const char *s, attr_t attr, int pad)
+{
+	if (width <= 0 || y < 0 || y >= LINES)
+		return;
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	int w = 0;
+	size_t len = strlen(s);
+	const char *p = s;
+	while (len > 0) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, p, len, &st);
+		int cw = 1;
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			n = 1;
+			memset(&st, 0, sizeof st);
+		} else if (n == 0) {
+			break;
+		} else {
+			cw = wcwidth(wc);
+			if (cw < 0)
+				cw = 0;
+		}
+		if (w + cw > width)
+			break;
+		w += cw;
+		p += n;
+		len -= n;
+	}
+	attron(attr);
+	mvaddnstr(y, x, s, (int)(p - s));
+	if (pad)
+		for (; w < width; w++)
+			addch(' ');
+	attroff(attr);
+}
+
+int tui_wrap(int y, int x, int width, int max_rows, const char *s, attr_t attr)
+{
+	int rows = 0;
+	while (*s && rows < max_rows) {
+		if (*s == '\n') {
+			s++;
+			rows++;
+			continue;
+		}
+		/* Longest prefix up to a newline that fits, broken at the last space. */
+		size_t best = 0, i = 0;
+		char buf[1024];
+		while (s[i] && s[i] != '\n' && i < sizeof buf - 1) {
+			/* advance one UTF-8 character */
+			size_t j = i + 1;
+			while (s[j] && ((unsigned char)s[j] & 0xC0) == 0x80)
+				j++;
+			memcpy(buf, s, j);
+			buf[j] = '\0';
+			if (tui_width(buf) > width)
+				break;
+			i = j;
+			if (s[i] == ' ' || s[i] == '\0' || s[i] == '\n')
+				best = i;
+		}
+		if (s[i] && s[i] != '\n' && best > 0)
+			i = best;
+		if (i == 0)
+			break;
+		memcpy(buf, s, i);
+		buf[i] = '\0';
+		tui_put(y + rows, x, width, buf, attr, 0);
+		s += i;
+		while (*s == ' ')
+			s++;
+		if (*s == '\n')
+			s++;
+		rows++;
+	}
+	return rows;
+}

@@ -1,0 +1,648 @@
+/* wizard.c: the frame around every screen (header, footer, help, status line) and the screen loop
+ * (wizard.h). Screens are driven by enum screen_id, which is enum state_step plus the ticket. */
+#include "config.h"
+
+#include "wizard.h"
+
+#include "core.h"
+#include "expiry.h"
+#include "i18n.h"
+#include "secmem.h"
+#include "secret_entry.h"
+#include "vault.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sysexits.h>
+#include <time.h>
+
+static const struct screen_ops *const wiz_screens[SCREEN_COUNT] = {
+	[SCREEN_START] = &scr_start_ops,
+	[SCREEN_SUBSCRIPTION] = &scr_subscription_ops,
+	[SCREEN_EMAILS] = &scr_emails_ops,
+	[SCREEN_SECURECODE] = &scr_securecode_ops,
+	[SCREEN_IMPORT] = &scr_import_ops,
+	[SCREEN_REVIEW] = &scr_review_ops,
+	[SCREEN_COUNTDOWN] = &scr_countdown_ops,
+	[SCREEN_PREFLIGHT] = &scr_preflight_ops,
+	[SCREEN_ROTATION] = &scr_rotation_ops,
+	[SCREEN_PROVIDER] = &scr_provider_ops,
+	[SCREEN_DONE] = &scr_done_ops,
+	[SCREEN_TICKET] = &scr_ticket_ops,
+};
+
+/* Header: row 0; status line: rows-2; footer: rows-1; the screen gets rows 2 .. rows-3. */
+struct screen_area wiz_area(const struct wiz *w)
+{
+	struct screen_area a = {2, 2, w->tui.rows - 5, w->tui.cols - 4};
+	return a;
+}
+
+void wiz_status(struct wiz *w, int attr, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w->status, sizeof w->status, fmt, ap);
+	va_end(ap);
+	w->status_attr = attr;
+}
+
+/* The header's right part: the profile and its countdown. Only this field changes once a second. */
+static void wiz_draw_countdown_field(struct wiz *w)
+{
+	char right[200] = "";
+	if (w->have_prof) {
+#if HAVE_CORE_EXPIRY
+		struct expiry e;
+		char left[64];
+		expiry_compute(&w->prof.st, time(NULL), &e);
+		switch (e.state) {
+		case EXPIRY_RUNNING:
+			expiry_format_left(e.seconds_left, left, sizeof left);
+			snprintf(right, sizeof right, _("%s %s %s left"), w->prof.name,
+			         tui_glyph_sep(&w->tui), left);
+			break;
+		case EXPIRY_EXPIRED:
+			snprintf(right, sizeof right, _("%s %s password EXPIRED"), w->prof.name, tui_glyph_sep(&w->tui));
+			break;
+		case EXPIRY_UNUSED:
+			snprintf(right, sizeof right, _("%s %s 7 days start at first use"), w->prof.name,
+			         tui_glyph_sep(&w->tui));
+			break;
+		case EXPIRY_REPLACED:
+			snprintf(right, sizeof right, _("%s %s password replaced"), w->prof.name, tui_glyph_sep(&w->tui));
+			break;
+		default:
+			snprintf(right, sizeof right, "%s", w->prof.name);
+			break;
+		}
+#else
+		snprintf(right, sizeof right, "%s", w->prof.name);
+#endif
+	}
+	int width = tui_width(right);
+	int cols = w->tui.cols;
+	int field = cols - w->hdr_left - 1; /* the step title keeps its columns */
+	if (field < 1)
+		return;
+	if (width > field)
+		width = field;
+	attr_t a = tui_attr(&w->tui, TUI_TITLE);
+	tui_put(0, cols - field, field - width - 1, "", a, 1);
+	tui_put(0, cols - width - 1, width, right, a, 0);
+	tui_put(0, cols - 1, 1, "", a, 1);
+}
+
+static int wiz_countdown_running(const struct wiz *w)
+{
+#if HAVE_CORE_EXPIRY
+	if (!w->have_prof)
+		return 0;
+	struct expiry e;
+	expiry_compute(&w->prof.st, time(NULL), &e);
+	return e.state == EXPIRY_RUNNING;
+#else
+	(void)w;
+	return 0;
+#endif
+}
+
+static void wiz_draw_header(struct wiz *w)
+{
+	attr_t a = tui_attr(&w->tui, TUI_TITLE);
+	char left[200];
+	const struct screen_ops *s = wiz_screens[w->cur];
+	if (w->cur >= SCREEN_SUBSCRIPTION && w->cur <= SCREEN_DONE)
+		snprintf(left, sizeof left, _(" Step %d of %d: %s"), (int)w->cur, (int)STEP_DONE, _(s->title));
+	else
+		snprintf(left, sizeof left, " %s", _(s->title));
+	tui_put(0, 0, w->tui.cols, left, a, 1);
+	w->hdr_left = tui_width(left);
+	wiz_draw_countdown_field(w);
+}
+
+static void wiz_draw_footer(struct wiz *w)
+{
+	attr_t a = tui_attr(&w->tui, TUI_TITLE);
+	const struct screen_ops *s = wiz_screens[w->cur];
+	char line[400];
+	snprintf(line, sizeof line, _(" Enter next  Esc back  F1 help  F10 save and quit%s%s"), s->hints ? "  " : "",
+	         s->hints ? _(s->hints) : "");
+	tui_put(w->tui.rows - 1, 0, w->tui.cols, line, a, 1);
+	tui_put(w->tui.rows - 2, 0, w->tui.cols, "", A_NORMAL, 1);
+	if (w->status[0])
+		tui_put(w->tui.rows - 2, 1, w->tui.cols - 2, w->status, tui_attr(&w->tui, (enum tui_attr)w->status_attr), 0);
+}
+
+void wiz_redraw(struct wiz *w)
+{
+	if (w->tui.too_small) {
+		tui_draw_too_small(&w->tui);
+		return;
+	}
+	erase();
+	wiz_draw_header(w);
+	struct screen_area a = wiz_area(w);
+	wiz_screens[w->cur]->draw(w, &a);
+	wiz_draw_footer(w);
+	refresh();
+}
+
+static int se_too_short(const char *s)
+{
+	size_t chars = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			chars++;
+	return chars < VAULT_PASSPHRASE_MIN;
+}
+
+static void wiz_repaint_cb(void *ctx)
+{
+	wiz_redraw(ctx);
+}
+
+/* A box in the middle of the screen with a title and wrapped text; returns the box's first free row. */
+static int wiz_box(struct wiz *w, const char *title, const char *text, int h)
+{
+	int bw = w->tui.cols < 72 ? w->tui.cols : 72;
+	if (h > w->tui.rows)
+		h = w->tui.rows;
+	int y = (w->tui.rows - h) / 2, x = (w->tui.cols - bw) / 2;
+	attr_t f = tui_attr(&w->tui, TUI_TITLE);
+	for (int r = 0; r < h; r++)
+		tui_put(y + r, x, bw, "", A_NORMAL, 1);
+	tui_put(y, x, bw, "", f, 1);
+	tui_put(y, x + 2, bw - 4, title, f, 0);
+	tui_put(y + h - 1, x, bw, "", f, 1);
+	int used = tui_wrap(y + 2, x + 2, bw - 4, h - 4, text, A_NORMAL);
+	return y + 2 + used;
+}
+
+static void wiz_help(struct wiz *w)
+{
+	const struct screen_ops *s = wiz_screens[w->cur];
+	char text[2048];
+	snprintf(text, sizeof text, "%s\n\n%s", _(s->help),
+	         _("Enter: next (where it is safe)  Esc: back  F10: save and quit  Ctrl-C: quit (asks first)  "
+	           "Ctrl-L: repaint. Progress is saved at every step; run 'hsm-onboard wizard' to resume."));
+	for (;;) {
+		if (w->tui.too_small)
+			tui_draw_too_small(&w->tui);
+		else {
+			wiz_box(w, _("Help"), text, 18);
+			refresh();
+		}
+		int k = tui_getkey(&w->tui, -1);
+		if (k == KEY_RESIZE) {
+			wiz_redraw(w);
+			continue;
+		}
+		if (k == TUI_KEY_TIMEOUT)
+			continue;
+		break;
+	}
+}
+
+int wiz_confirm(struct wiz *w, const char *question, int def)
+{
+	char text[1024];
+	snprintf(text, sizeof text, "%s\n\n%s", question, def ? _("[Y/n]") : _("[y/N]"));
+	for (;;) {
+		if (w->tui.too_small)
+			tui_draw_too_small(&w->tui);
+		else {
+			wiz_box(w, _("Confirm"), text, 9);
+			refresh();
+		}
+		int k = tui_getkey(&w->tui, -1);
+		if (k == KEY_RESIZE) {
+			wiz_redraw(w);
+			continue;
+		}
+		if (k == TUI_KEY_HANGUP)
+			return 0;
+		if (k == 'y' || k == 'Y')
+			return 1;
+		if (k == 'n' || k == 'N' || k == TUI_KEY_ESC)
+			return 0;
+		if (k == '\r' || k == '\n' || k == KEY_ENTER)
+			return def;
+	}
+}
+
+static char *wiz_ask_text_impl(struct wiz *w, const char *title, const char *prompt, const char *initial, int tab)
+{
+	char buf[1024];
+	size_t n = 0;
+	if (initial) {
+		snprintf(buf, sizeof buf, "%s", initial);
+		n = strlen(buf);
+	} else {
+		buf[0] = '\0';
+	}
+	for (;;) {
+		if (w->tui.too_small)
+			tui_draw_too_small(&w->tui);
+		else {
+			int y = wiz_box(w, title, prompt, 8);
+			int bw = w->tui.cols < 72 ? w->tui.cols : 72, x = (w->tui.cols - bw) / 2 + 2;
+			/* Show the end of a long value. */
+			const char *shown = buf;
+			while (tui_width(shown) > bw - 6)
+				shown++;
+			tui_put(y + 1, x, bw - 4, shown, tui_attr(&w->tui, TUI_HILITE), 1);
+			refresh();
+		}
+		int k = tui_getkey(&w->tui, -1);
+		if (k == KEY_RESIZE) {
+			wiz_redraw(w);
+			continue;
+		}
+		if (k == TUI_KEY_HANGUP || k == TUI_KEY_ESC)
+			return NULL;
+		if (k == '\r' || k == '\n' || k == KEY_ENTER)
+			return strdup(buf);
+		if (k == '\t' && tab && n + 1 < sizeof buf) {
+			buf[n++] = '\t';
+			buf[n] = '\0';
+			return strdup(buf);
+		}
+		if (k == KEY_BACKSPACE || k == 127 || k == 8) {
+			while (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
+				n--;
+			if (n > 0)
+				n--;
+			buf[n] = '\0';
+		} else if (k == TUI_CTRL('u')) {
+			n = 0;
+			buf[0] = '\0';
+		} else if (k >= 0x20 && k <= 0xff && k != 127 && n + 1 < sizeof buf) {
+			buf[n++] = (char)k;
+			buf[n] = '\0';
+		}
+	}
+}
+
+char *wiz_ask_text(struct wiz *w, const char *title, const char *prompt, const char *initial)
+{
+	return wiz_ask_text_impl(w, title, prompt, initial, 0);
+}
+
+char *wiz_ask_path(struct wiz *w, const char *title, const char *prompt, const char *initial)
+{
+	return wiz_ask_text_impl(w, title, prompt, initial, 1);
+}
+
+char *wiz_ask_passphrase(struct wiz *w, const char *profile, int create)
+{
+	char title[256], *first = NULL;
+	const char *note = NULL;
+	snprintf(title, sizeof title, create ? _("New vault passphrase for %s") : _("Vault passphrase for %s"),
+	         profile ? profile : "");
+	for (;;) {
+		struct secret_entry e = {
+			.title = title,
+			.prompt = first ? _("Type the passphrase again:")
+			                : (create ? _("Choose a passphrase (at least 12 characters). It encrypts the "
+			                              "secrets on this machine; it is not sent anywhere.")
+			                          : _("Passphrase:")),
+			.note = note,
+			.repaint = wiz_repaint_cb,
+			.repaint_ctx = w,
+		};
+		char *s = NULL;
+		size_t len = 0;
+		enum secret_entry_result r = secret_entry_run(&w->tui, &e, &s, &len);
+		wiz_redraw(w);
+		if (r != SECRET_ENTRY_OK) {
+			secmem_free(first);
+			return NULL;
+		}
+		if (!create)
+			return s;
+		if (!first) {
+			if (se_too_short(s)) {
+				note = _("Too short: at least 12 characters.");
+				secmem_free(s);
+				continue;
+			}
+			first = s;
+			note = NULL;
+			continue;
+		}
+		if (secmem_equal(first, s)) {
+			secmem_free(first);
+			return s;
+		}
+		secmem_free(s);
+		secmem_free(first);
+		first = NULL;
+		note = _("The two passphrases differ. Start again.");
+	}
+}
+
+int wiz_open_profile(struct wiz *w, const char *name, int create)
+{
+#if HAVE_CORE_PROFILE
+	struct diag d;
+	diag_clear(&d);
+	if (w->have_prof)
+		wiz_close_profile(w);
+	int rc = profile_open(name, PROFILE_LOCK | (create ? PROFILE_CREATE : 0), &w->prof, &d);
+	if (rc != 0) {
+		wiz_status(w, TUI_ERROR, "%s", d.msg);
+		return rc;
+	}
+	w->have_prof = 1;
+	return 0;
+#else
+	(void)create;
+	wiz_status(w, TUI_ERROR, _("Profiles are not in this build yet: use 'hsm-onboard import --profile %s'."), name);
+	return EX_UNAVAILABLE;
+#endif
+}
+
+void wiz_close_profile(struct wiz *w)
+{
+#if HAVE_CORE_VAULT
+	if (w->vault) {
+		vault_close(w->vault);
+		w->vault = NULL;
+	}
+#endif
+#if HAVE_CORE_PROFILE
+	if (w->have_prof)
+		profile_close(&w->prof);
+#endif
+	w->have_prof = 0;
+}
+
+int wiz_save(struct wiz *w)
+{
+#if HAVE_CORE_PROFILE
+	if (!w->have_prof)
+		return 0;
+	struct diag d;
+	diag_clear(&d);
+	if (profile_save_state(&w->prof, &d) != 0) {
+		wiz_status(w, TUI_ERROR, "%s", d.msg);
+		return -1;
+	}
+#else
+	(void)w;
+#endif
+	return 0;
+}
+
+int wiz_unlock(struct wiz *w)
+{
+#if HAVE_CORE_VAULT && HAVE_CORE_PROFILE
+	if (w->vault)
+		return 0;
+	if (!w->have_prof)
+		return -1;
+	for (int tries = 0; tries < 3; tries++) {
+		char *pass = wiz_ask_passphrase(w, w->prof.name, 0);
+		if (!pass)
+			return -1;
+		struct diag d;
+		diag_clear(&d);
+		int rc = vault_open(w->prof.vault_path, pass, &w->vault, &d);
+		secmem_free(pass);
+		if (rc == 0)
+			return 0;
+		wiz_status(w, TUI_ERROR, "%s", d.msg);
+		wiz_redraw(w);
+		if (rc != EX_NOPERM)
+			return -1;
+	}
+	return -1;
+#else
+	wiz_status(w, TUI_ERROR, "%s", _("The vault is not in this build yet."));
+	return -1;
+#endif
+}
+
+void wiz_draw_missing(struct wiz *w, const struct screen_area *a, const char *what, const char *cli)
+{
+	char text[1024];
+	snprintf(text, sizeof text,
+	         _("This build of hsm-onboard does not include %s yet, so this step cannot run here. "
+	           "Nothing was done. The command line does the same step:"),
+	         what);
+	int y = a->y + 1;
+	y += tui_wrap(y, a->x, a->cols, a->rows - 1, text, tui_attr(&w->tui, TUI_WARN));
+	tui_put(y + 1, a->x + 4, a->cols - 4, cli, A_BOLD, 0);
+	tui_wrap(y + 3, a->x, a->cols, 2, _("Press Enter to go on once you have done it, or F10 to save and quit."),
+	         A_NORMAL);
+}
+
+void wiz_draw_choices(struct wiz *w, int y, int x, int width, const char *const *labels, size_t n,
+                      size_t selected)
+{
+	for (size_t i = 0; i < n; i++) {
+		char line[512];
+		snprintf(line, sizeof line, "%s %s", i == selected ? ">" : " ", labels[i]);
+		tui_put(y + (int)i, x, width, line, i == selected ? tui_attr(&w->tui, TUI_HILITE) : A_NORMAL, 1);
+	}
+}
+
+int wiz_choice_key(int key, size_t *selected, size_t n)
+{
+	if (n == 0)
+		return 0;
+	switch (key) {
+	case KEY_UP:
+	case 'k':
+		*selected = *selected > 0 ? *selected - 1 : n - 1;
+		return 1;
+	case KEY_DOWN:
+	case 'j':
+	case '\t':
+		*selected = *selected + 1 < n ? *selected + 1 : 0;
+		return 1;
+	case KEY_HOME:
+		*selected = 0;
+		return 1;
+	case KEY_END:
+		*selected = n - 1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void wiz_switch(struct wiz *w, enum screen_id to)
+{
+	if (to >= SCREEN_COUNT)
+		to = SCREEN_START;
+	if (wiz_screens[w->cur]->leave)
+		wiz_screens[w->cur]->leave(w);
+	if (to == SCREEN_TICKET && w->cur != SCREEN_TICKET)
+		w->ticket_from = w->cur;
+	w->cur = to;
+	w->status[0] = '\0';
+	/* The furthest step reached is what resume reopens: going back to look at an earlier screen does
+	 * not undo progress, and the ticket screen is a side trip, not a step. */
+	if (w->have_prof && to >= SCREEN_SUBSCRIPTION && to <= SCREEN_DONE && w->prof.st.step < (enum state_step)to) {
+		w->prof.st.step = (enum state_step)to;
+		wiz_save(w);
+	}
+	if (wiz_screens[to]->enter)
+		wiz_screens[to]->enter(w);
+	if (w->pending_goto) {
+		w->pending_goto = 0;
+		wiz_switch(w, w->goto_screen);
+	}
+}
+
+/* Milliseconds to the next whole second, so a tick lands just after the second changes. */
+static int wiz_ms_to_next_second(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (int)(1000 - tv.tv_usec / 1000) + 5;
+}
+
+int wizard_can_rotate(void)
+{
+	return HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11;
+}
+
+int wizard_run(const struct wizard_opts *opts, int *finished_out)
+{
+	struct wiz w;
+	memset(&w, 0, sizeof w);
+	w.opts = *opts;
+	w.prof.lock_fd = -1;
+	w.rc = EX_OK;
+	if (tui_start(&w.tui, opts->ascii) != 0) {
+		fprintf(stderr, "%s\n", _("hsm-onboard: cannot start the terminal interface (is TERM set?)"));
+		return EX_UNAVAILABLE;
+	}
+	enum screen_id first = SCREEN_START;
+	if (opts->profile && wiz_open_profile(&w, opts->profile, 0) == 0) {
+		first = (enum screen_id)w.prof.st.step;
+		if (first == SCREEN_START || first > SCREEN_DONE)
+			first = SCREEN_SUBSCRIPTION;
+	}
+	w.cur = first;
+	if (wiz_screens[w.cur]->enter)
+		wiz_screens[w.cur]->enter(&w);
+	if (w.pending_goto) {
+		w.pending_goto = 0;
+		wiz_switch(&w, w.goto_screen);
+	}
+	wiz_redraw(&w);
+	int quit = 0;
+	while (!quit) {
+		int want_tick = 0;
+		struct screen_area a = wiz_area(&w);
+		if (!w.tui.too_small) {
+			want_tick = wiz_countdown_running(&w);
+			if (wiz_screens[w.cur]->tick && wiz_screens[w.cur]->tick(&w, &a))
+				want_tick = 1;
+		}
+		int k = tui_getkey(&w.tui, want_tick ? wiz_ms_to_next_second() : -1);
+		if (k == TUI_KEY_TIMEOUT) {
+			if (w.tui.too_small)
+				continue;
+			/* Only the live fields: no erase, so a second costs a few bytes on the link. */
+			wiz_draw_countdown_field(&w);
+			if (wiz_screens[w.cur]->tick)
+				wiz_screens[w.cur]->tick(&w, &a);
+			refresh();
+			continue;
+		}
+		if (k == TUI_KEY_HANGUP) {
+			wiz_save(&w);
+			w.rc = EX_TEMPFAIL;
+			break;
+		}
+		if (k == KEY_RESIZE || k == TUI_CTRL('l')) {
+			if (k == TUI_CTRL('l'))
+				clearok(curscr, TRUE);
+			wiz_redraw(&w);
+			continue;
+		}
+		if (w.tui.too_small) {
+			if (k == KEY_F(10))
+				quit = 1;
+			continue;
+		}
+		if (k == KEY_F(1) || k == '?') {
+			wiz_help(&w);
+			wiz_redraw(&w);
+			continue;
+		}
+		if (k == KEY_F(10)) {
+			wiz_save(&w);
+			break;
+		}
+		if (k == TUI_CTRL('c')) {
+			if (wiz_confirm(&w, _("Quit the wizard? Your progress is saved; 'hsm-onboard wizard' resumes it."), 0)) {
+				wiz_save(&w);
+				break;
+			}
+			wiz_redraw(&w);
+			continue;
+		}
+		int r = wiz_screens[w.cur]->key(&w, k);
+		if (r == SCR_IGNORED) {
+			if (k == '\r' || k == '\n' || k == KEY_ENTER)
+				r = SCR_NEXT;
+			else if (k == TUI_KEY_ESC || k == KEY_LEFT)
+				r = SCR_BACK;
+		}
+		if (r & SCR_QUIT) {
+			wiz_save(&w);
+			break;
+		}
+		if (r & SCR_GOTO) {
+			wiz_switch(&w, w.goto_screen);
+			r |= SCR_REDRAW;
+		} else if (r & SCR_NEXT) {
+			if (w.cur == SCREEN_DONE || w.cur == SCREEN_TICKET) {
+				wiz_save(&w);
+				break;
+			}
+			wiz_switch(&w, w.cur + 1);
+			r |= SCR_REDRAW;
+		} else if (r & SCR_BACK) {
+			if (w.cur == SCREEN_TICKET)
+				wiz_switch(&w, w.ticket_from);
+			else if (w.cur > SCREEN_START)
+				wiz_switch(&w, w.cur - 1);
+			r |= SCR_REDRAW;
+		}
+		if (r & (SCR_REDRAW | SCR_HANDLED))
+			wiz_redraw(&w);
+	}
+	if (wiz_screens[w.cur]->leave)
+		wiz_screens[w.cur]->leave(&w);
+	char name[80] = "";
+	enum state_step step = STEP_START;
+	if (w.have_prof) {
+		snprintf(name, sizeof name, "%s", w.prof.name);
+		step = w.prof.st.step;
+	}
+	int finished = w.finished;
+	wiz_close_profile(&w);
+	tui_stop(&w.tui);
+	secmem_free(w.session_pass);
+	if (finished_out)
+		*finished_out = finished;
+#if HAVE_CORE_STATE
+	if (name[0] && !finished && !opts->demo) {
+		printf(_("Progress saved: profile %s is at step '%s'.\n"), name, state_step_name(step));
+		printf(_("Resume with: hsm-onboard wizard --profile %s\n"), name);
+	}
+#else
+	(void)step;
+#endif
+	return w.rc;
+}

@@ -1,0 +1,82 @@
+/* wizard.h: the wizard's frame (header, footer, help, the screen loop) and what screens share.
+ *
+ * The CLI's `wizard` and `demo` commands call wizard_run; everything curses stays in ui/. */
+#ifndef HSMO_UI_WIZARD_H
+#define HSMO_UI_WIZARD_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "profile.h"
+#include "screen.h"
+#include "tui.h"
+
+struct vault;
+
+struct wizard_opts {
+	const char *profile;      /* open this profile (resume at its step), or NULL: the start screen */
+	int ascii;
+	int kdf_ms;               /* for a new vault; 0: default */
+	const char *download_dir; /* the folder the import screen watches; NULL: ~/Downloads */
+	int demo;                 /* the demo: the rotation runs against its SoftHSM2 token */
+};
+
+struct wiz {
+	struct tui tui;
+	struct wizard_opts opts;
+	struct profile prof;
+	int have_prof;
+	struct vault *vault;      /* open once the passphrase was given, else NULL */
+	enum screen_id cur;
+	enum screen_id goto_screen;
+	enum screen_id ticket_from; /* where Esc on the ticket screen returns */
+	char status[512];         /* one message line above the footer */
+	int status_attr;          /* enum tui_attr */
+	int hdr_left;             /* columns the header's step title takes */
+	int finished;             /* the onboarding reached Done in this run */
+	int pending_goto;         /* set by an enter(): switch to goto_screen at once (auto-resume) */
+	char *session_pass;       /* secmem: the passphrase given at import, to open the new vault once */
+	int rc;                   /* the exit code wizard_run returns */
+};
+
+/* Runs the wizard on the terminal until the user leaves. Returns a sysexits code. */
+/* finished (may be NULL) is set to 1 when the onboarding reached Done in this run. */
+int wizard_run(const struct wizard_opts *opts, int *finished);
+
+/* 1 when this build has the rotation protocol and the PKCS#11 engine (the demo needs them). */
+int wizard_can_rotate(void);
+
+/* ---- For screens ---- */
+/* Sets the message line (printf-style); attr is enum tui_attr. */
+void wiz_status(struct wiz *w, int attr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Opens (creating when create) and locks the profile as the current one; reports on the status line. */
+int wiz_open_profile(struct wiz *w, const char *name, int create);
+/* Releases the current profile (and the vault): before a core call that opens the profile itself. */
+void wiz_close_profile(struct wiz *w);
+/* Writes the state; failures go to the status line. Returns 0 on success. */
+int wiz_save(struct wiz *w);
+/* Asks for the vault passphrase (twice when create), placeholders only. Returns a secmem string or
+ * NULL when the user pressed Esc. */
+char *wiz_ask_passphrase(struct wiz *w, const char *profile, int create);
+/* Opens the vault of the current profile, asking for the passphrase; 0 when open. */
+int wiz_unlock(struct wiz *w);
+/* A yes/no question in a box; returns 1 for yes. def is the answer for Enter. */
+int wiz_confirm(struct wiz *w, const char *question, int def);
+/* Asks for a line of ordinary (not secret) text in a box; returns a malloc'd string or NULL (Esc). */
+char *wiz_ask_text(struct wiz *w, const char *title, const char *prompt, const char *initial);
+/* The same for a path: Tab returns the text typed so far with a trailing '\t', for completion. */
+char *wiz_ask_path(struct wiz *w, const char *title, const char *prompt, const char *initial);
+/* Full redraw of the frame now (after a long core call, for live progress). */
+void wiz_redraw(struct wiz *w);
+/* The area screens draw in. */
+struct screen_area wiz_area(const struct wiz *w);
+/* Shows "what this step needs: run CMD" for a step whose core is not in this build. */
+void wiz_draw_missing(struct wiz *w, const struct screen_area *a, const char *what, const char *cli);
+
+/* A vertical list of choices with a cursor: draws rows at y, the selected one highlighted. */
+void wiz_draw_choices(struct wiz *w, int y, int x, int width, const char *const *labels, size_t n,
+                      size_t selected);
+/* Up/Down/Home/End on a list; returns 1 when the key moved the cursor. */
+int wiz_choice_key(int key, size_t *selected, size_t n);
+
+#endif
