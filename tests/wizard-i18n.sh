@@ -92,6 +92,10 @@ for run in $runs; do
 		[ "$FIT_STRICT" = yes ] || { echo "# not yet strict: po/$lang.po does not translate the wizard yet"; continue; }
 		t_fail "$lang: the catalog does not translate the start screen"
 	fi
+	# A tmux server of its own per language: a new server on the socket of one that is still
+	# exiting fails with "server exited unexpectedly".
+	w_tmux kill-server >/dev/null 2>&1 || true
+	W_SOCK="$T_DIR/tmux-$lang.sock"
 	w_start LANG="$loc" LC_ALL="$loc" LANGUAGE= -- wizard --kdf-ms 20
 	wait_tr "New onboarding"
 	[ "$lang" = C ] || t_nogrep "$W_SCREEN" "New onboarding" "$lang: the start screen is translated"
