@@ -9,7 +9,7 @@
 const struct cli_command cli_commands[] = {
 	/* area: credential files (issue 2) */
 	{"inspect", cli_inspect, N_("FILE..."),
-	 N_("Check credential files; show their fields, secrets only as a length"),
+	 N_("check credential files; show their fields, secrets only as a length"),
 	 N_("Shows each file's kind, the facts in its name and its non-secret fields;\n"
 	    "each secret only as \"present, N characters\". Given a service file and a\n"
 	    "technical (hsm) file, says whether they belong together (same HSM User Name).\n"
@@ -73,10 +73,10 @@ const struct cli_command cli_commands[] = {
 	    "  The paths are printed, never the secret.\n")},
 
 	/* area: network (issue 6) */
-	{"clusters", cli_clusters, N_("[--file FILE]"), N_("List the CloudHSM clusters, their hosts and ports"),
+	{"clusters", cli_clusters, N_("[--file FILE]"), N_("list the CloudHSM clusters, their hosts and ports"),
 	 N_("      --file FILE        read this cluster table instead of the installed one\n")},
 	{"check", cli_check, N_("[OPTION]..."),
-	 N_("Check the cluster endpoints (DNS, TCP, TLS) and the TSBaaS JWT"),
+	 N_("check the cluster endpoints (DNS, TCP, TLS) and the TSBaaS JWT"),
 	 N_("      --timeout S        seconds per endpoint; all run at once (default 5)\n"
 	    "      --endpoint HOST:PORT  check this endpoint (repeatable)\n"
 	    "      --cluster NAME     check this cluster's hosts (see 'clusters')\n"
@@ -84,12 +84,12 @@ const struct cli_command cli_commands[] = {
 	    "      --tls              also make a TLS handshake (always on port 443)\n"
 	    "      --api-endpoint URL TSBaaS: GET URL/v1/versionInfo with the JWT\n"
 	    "Exit status: 0 when every endpoint is ok, 69 otherwise.\n")},
-	{"fetch", cli_fetch, N_("[OPTION]... URL..."), N_("Download credential files over HTTPS and import them"),
+	{"fetch", cli_fetch, N_("[OPTION]... URL..."), N_("download credential files over HTTPS and import them"),
 	 N_("      --timeout S        give up a transfer after S seconds (default 120)\n"
 	    "      --tier TIER        SBX, ECO, ECO-CC or PLATINUM, as for 'import'\n"
 	    "      --service-type TYPE  standard, tsbaas-multi or tsbaas-dedicated\n")},
 	{"watch", cli_watch, N_("[OPTION]... [DIR]"),
-	 N_("Import credential files as they appear in the download folder"),
+	 N_("import credential files as they appear in the download folder"),
 	 N_("      --timeout S        stop after S seconds (default: never)\n"
 	    "      --shred            overwrite and delete each file after its import\n"
 	    "      --tier TIER        SBX, ECO, ECO-CC or PLATINUM, as for 'import'\n"
