@@ -82,8 +82,10 @@ void cli_command_help(FILE *out, const char *command)
 		return;
 	/* gettext("") is the catalog's header, never an empty string: a command without arguments or
 	 * without a summary must not go through _(). */
-	fprintf(out, _("Usage: %s [COMMON OPTION]... %s %s\n"), main_progname, c->name,
-	        c->args && c->args[0] ? _(c->args) : "");
+	if (c->args && c->args[0])
+		fprintf(out, _("Usage: %s [COMMON OPTION]... %s %s\n"), main_progname, c->name, _(c->args));
+	else
+		fprintf(out, _("Usage: %s [COMMON OPTION]... %s\n"), main_progname, c->name);
 	if (c->summary && c->summary[0])
 		fprintf(out, "%s\n", _(c->summary));
 	if (c->options && c->options[0])

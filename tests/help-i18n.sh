@@ -6,7 +6,8 @@
 # list. `hsm-onboard COMMAND --help` must work for every command listed.
 . "$top_srcdir/tests/lib.sh"
 
-# While the other areas still add commands, an overlong line is reported, not failed; yes once final.
+# While the other areas still add commands, an overlong translated line is reported, not failed; yes
+# once the catalogs are final. English lines over 80 columns are always only reported.
 HELP_STRICT=no
 
 "$HSMO" --list-failpoints >/dev/null 2>&1 || t_skip "HSM_ONBOARD_LOCALEDIR needs a test build (--enable-failpoints)"
@@ -66,9 +67,15 @@ for spec in C:C $langs; do
 	grep -q -- '--help' "$T_ERR" || t_fail "$lang: a usage error does not point to --help"
 done
 
-if [ -n "$too_wide" ]; then
-	[ "$HELP_STRICT" = yes ] || { echo "# not yet strict: help lines over 80 columns:$too_wide"; t_done; exit 0; }
-	t_fail "help lines over 80 columns:$too_wide"
+# English lines are the commands' own (reported); a German or French line that does not fit is a
+# translation to shorten.
+en=$(printf '%s\n' "$too_wide" | grep '^#   C ' || true)
+xx=$(printf '%s\n' "$too_wide" | grep '^#   ' | grep -v '^#   C ' || true)
+[ -z "$en" ] || printf '# English help lines over 80 columns (the commands'"'"' to fix):\n%s\n' "$en"
+if [ -n "$xx" ]; then
+	[ "$HELP_STRICT" = yes ] || { printf '# not yet strict: translated help lines over 80 columns:\n%s\n' "$xx"; t_done; exit 0; }
+	t_fail "translated help lines over 80 columns:
+$xx"
 fi
-t_ok "every help line fits 80 columns in C$(echo "$langs" | sed 's/:[^ ]*//g')"
+t_ok "every translated help line fits 80 columns in$(echo "$langs" | sed 's/:[^ ]*//g')"
 t_done

@@ -42,6 +42,21 @@ while read -r c; do
 done < "$T_DIR/commands"
 [ "$n" -gt 0 ] || echo "# the help lists no command yet: only the common options were checked"
 
+# The other way round: every option the man page documents for a command (the tag after .TP in the
+# command's section) is an option of that command or a common one, so a dropped option does not stay
+# documented.
+while read -r c; do
+	LC_ALL=C "$HSMO" "$c" --help 2>/dev/null | cat - "$T_DIR/help" | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u \
+		> "$T_DIR/opts-$c"
+	awk -v c="$c" '
+		/^\.S[SH] / { w = $2; gsub(/\\-/, "-", w); gsub(/"/, "", w); on = ($1 == ".SS" && w == c); next }
+		on && (prev == ".TP" || prev == ".TQ") { print }
+		{ prev = $0 }' "$MAN" | grep -oE '\\-\\-[a-z][a-z0-9\\-]*' | sed 's/\\-/-/g' | sort -u > "$T_DIR/doc-$c"
+	stale=$(comm -23 "$T_DIR/doc-$c" "$T_DIR/opts-$c" | tr '\n' ' ')
+	[ -z "$stale" ] || t_fail "the man page documents options that '$c --help' does not have: $stale"
+done < "$T_DIR/commands"
+t_ok "every option the man page documents for a command is one of its options"
+
 # Every exit code named in --help's exit-status paragraph is explained in EXIT STATUS.
 codes=$(sed -n '/^Exit status/,/^$/p' "$T_DIR/help" | grep -oE '\b(0|6[4-9]|7[0-8])\b' | sort -u)
 [ -n "$codes" ] || t_fail "--help names no exit status"

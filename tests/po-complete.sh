@@ -41,12 +41,13 @@ t_ok "po/POTFILES.in lists every file with a translatable string ($(wc -l < "$T_
 n_msgs=$(grep -c '^msgid ' "$T_DIR/hsm-onboard.pot")
 t_ok "xgettext extracted $((n_msgs - 1)) messages"
 
-# too_wide PO: prints every message laid out over lines (its msgid has a newline, like the help texts)
-# whose translation has a line wider than 80 columns: --help must fit a terminal in every language.
+# too_wide PO: prints every message laid out over lines (its msgid has a newline inside, like the help
+# texts, or is an option line) whose translation has a line wider than 80 columns: --help must fit a
+# terminal in every language. One-line messages are left alone: the terminal wraps them anyway.
 too_wide() {
 	command -v msgexec >/dev/null || return 0
 	msgexec -i "$1" sh -c 'case $MSGEXEC_MSGID in *"
-"*) w=$(LC_ALL=C.UTF-8 wc -L); [ "$w" -le 80 ] || printf "%s columns: %.60s; " "$w" "$(printf %s "$MSGEXEC_MSGID" | sed "/^\$/d" | head -n 1)" ;; esac'
+"?* | "  "*) w=$(LC_ALL=C.UTF-8 wc -L); [ "$w" -le 80 ] || printf "%s columns: %.60s; " "$w" "$(printf %s "$MSGEXEC_MSGID" | sed "/^\$/d" | head -n 1)" ;; esac'
 }
 sed 's/charset=CHARSET/charset=UTF-8/' "$T_DIR/hsm-onboard.pot" > "$T_DIR/en.pot"
 msgen --no-wrap -o "$T_DIR/en.po" "$T_DIR/en.pot" || t_fail "msgen failed"
