@@ -50,15 +50,22 @@ t_ok "hsm-onboard import ($pid) parsed the files and waits for the passphrase on
 cpid=$!
 h_wait_blocked "$cpid" 3 cat || t_fail "the control process never blocked"
 
+# A probe whose control shows it cannot tell (or that needs root) is skipped alone; the test then
+# exits 77 after the others, so it passes only when every proof ran.
+SKIPPED=
+part_skip() { SKIPPED="$SKIPPED; $1"; echo "# proof skipped: $1"; }
+
 me=$(id -u)
 [ -n "$H_RUNAS" ] && me=$(id -u nobody)
 
 # 1. Not dumpable.
-[ "$(stat -c %u "/proc/$cpid/status")" = "$me" ] ||
-	t_skip "control: /proc of a dumpable process is not owned by its user here; the probe cannot tell"
-[ "$(stat -c %u "/proc/$pid/status")" = 0 ] ||
-	t_fail "/proc/$pid is owned by uid $(stat -c %u "/proc/$pid/status"): the process is dumpable"
-t_ok "not dumpable: /proc/$pid belongs to root, the control's to uid $me"
+if [ "$(stat -c %u "/proc/$cpid/status")" != "$me" ]; then
+	part_skip "not dumpable: /proc of a dumpable process is not owned by its user here; the probe cannot tell"
+else
+	[ "$(stat -c %u "/proc/$pid/status")" = 0 ] ||
+		t_fail "/proc/$pid is owned by uid $(stat -c %u "/proc/$pid/status"): the process is dumpable"
+	t_ok "not dumpable: /proc/$pid belongs to root, the control's to uid $me"
+fi
 
 # 2. ptrace attach by the same user.
 probe='
@@ -74,10 +81,13 @@ else:
     print(os.strerror(ctypes.get_errno()))
 '
 res=$( (in_world python3 -c "$probe" "$cpid") )
-[ "$res" = attached ] || t_skip "control: ptrace attach to a dumpable process of the same user failed ($res); Yama or a seccomp policy restricts ptrace here, so a refusal would prove nothing"
-res=$( (in_world python3 -c "$probe" "$pid") )
-[ "$res" = "Operation not permitted" ] || t_fail "ptrace attach to hsm-onboard by uid $me: $res"
-t_ok "ptrace attach by the same user (uid $me) refused: $res; the control was attached"
+if [ "$res" != attached ]; then
+	part_skip "ptrace: attaching to a dumpable process of the same user failed ($res); Yama or seccomp restricts ptrace here, so a refusal would prove nothing"
+else
+	res=$( (in_world python3 -c "$probe" "$pid") )
+	[ "$res" = "Operation not permitted" ] || t_fail "ptrace attach to hsm-onboard by uid $me: $res"
+	t_ok "ptrace attach by the same user (uid $me) refused: $res; the control was attached"
+fi
 
 # 3. The secure heap in smaps: a 256 KiB mapping with VmFlags lo (mlocked) and dd (MADV_DONTDUMP).
 if [ -r "/proc/$pid/smaps" ] && cat "/proc/$pid/smaps" > "$T_DIR/smaps" 2>/dev/null; then
@@ -91,20 +101,26 @@ if [ -r "/proc/$pid/smaps" ] && cat "/proc/$pid/smaps" > "$T_DIR/smaps" 2>/dev/n
 		  t_fail "no 256 KiB mapping with VmFlags lo and dd in /proc/$pid/smaps"; }
 	t_ok "smaps: the 256 KiB secure heap is locked (lo) and excluded from core dumps (dd)"
 else
-	t_skip "cannot read /proc/$pid/smaps of a non-dumpable process without root"
+	part_skip "smaps: /proc/$pid/smaps of a non-dumpable process is readable by root only"
 fi
 
 # 4. SIGABRT leaves no core. The control first: it must dump, or this kernel writes cores elsewhere.
 pattern=$(cat /proc/sys/kernel/core_pattern)
-case $pattern in
-	\|* | /*) t_skip "core_pattern is '$pattern': cores do not land in the working directory, so their absence proves nothing" ;;
-esac
 kill -ABRT "$cpid"
 wait "$cpid" 2>/dev/null || true
 cpid=
-ls "$W/cwd" | grep -q '^core' || t_skip "control: a dumpable process killed by SIGABRT left no core (core_pattern '$pattern'); the proof needs one"
-rm -f "$W/cwd"/core*
-t_ok "control: cat killed by SIGABRT dumped core in its working directory"
+core_proof=1
+case $pattern in
+	\|* | /*) core_proof=0; part_skip "no core: core_pattern is '$pattern', cores do not land in the working directory" ;;
+esac
+if [ "$core_proof" = 1 ] && ! ls "$W/cwd" | grep -q '^core'; then
+	core_proof=0
+	part_skip "no core: a dumpable process killed by SIGABRT left no core either (core_pattern '$pattern')"
+fi
+if [ "$core_proof" = 1 ]; then
+	rm -f "$W/cwd"/core*
+	t_ok "control: cat killed by SIGABRT dumped core in its working directory"
+fi
 kill -ABRT "$pid"
 set +e
 wait "$pid"
@@ -112,9 +128,15 @@ rc=$?
 set -e
 pid=
 [ "$rc" -eq 134 ] || t_fail "hsm-onboard killed by SIGABRT exited $rc, expected 134"
-[ -z "$(ls "$W/cwd")" ] || t_fail "SIGABRT left files in the working directory: $(ls "$W/cwd")"
-t_ok "hsm-onboard killed by SIGABRT (exit $rc) left no core, with ulimit -c unlimited"
+if [ "$core_proof" = 1 ]; then
+	[ -z "$(ls "$W/cwd")" ] || t_fail "SIGABRT left files in the working directory: $(ls "$W/cwd")"
+	t_ok "hsm-onboard killed by SIGABRT (exit $rc) left no core, with ulimit -c unlimited"
+fi
 
 cat "$T_DIR/import.out" "$T_DIR/import.err" >> "$T_DIR/all-output"
 T_SCAN_EXCLUDE=$W/files t_scan_leaks "$W/home" "$W/cwd"
 t_done
+if [ -n "$SKIPPED" ]; then
+	echo "SKIP: hardening: proofs not possible here${SKIPPED}"
+	exit 77
+fi

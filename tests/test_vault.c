@@ -327,7 +327,12 @@ static void test_calibration(void **state)
 	read_file(p2, &b, &lb);
 	/* Byte 9 is log2 N; r = 8, p = 1. */
 	assert_int_equal(a[9], 10);
-	assert_true(b[9] > a[9]);
+	/* Under valgrind (make check-valgrind sets HSMO_UNDER_VALGRIND) scrypt runs ~50 times slower, so
+	 * 200 ms may honestly calibrate to the minimum too: only the order is checked there. */
+	if (getenv("HSMO_UNDER_VALGRIND"))
+		assert_true(b[9] >= a[9]);
+	else
+		assert_true(b[9] > a[9]);
 	assert_true(b[9] <= 18);
 	assert_int_equal(a[13], 8);
 	assert_int_equal(a[17], 1);

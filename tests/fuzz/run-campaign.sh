@@ -16,6 +16,8 @@ shift 2
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(credfile state vault jwt clusters)
 out_root=${FUZZ_OUT:-$build/fuzz-out}
+# The suite's leak suppressions (leaks inside system libraries, each with its reason) apply here too.
+export LSAN_OPTIONS="suppressions=$here/../lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 rc=0
 for t in "${targets[@]}"; do
