@@ -97,79 +97,33 @@ int cli_engine_open_profile(struct cli_ctx *ctx, struct cli_engine *ce, struct d
 	return EX_OK;
 }
 
-static char *cli_engine_join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *s = malloc(n);
-	if (s)
-		snprintf(s, n, "%s/%s", dir, name);
-	return s;
-}
-
 int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,
                          struct diag *d)
 {
-	struct state *st = &ce->p.st;
-	const char *name = o->engine ? o->engine : st->engine.engine;
-	const struct engine_ops *ops = engine_find(name);
-	if (!ops)
+	struct engine_overrides ov;
+	engine_overrides_init(&ov);
+	ov.engine = o->engine;
+	ov.module = o->module;
+	ov.token_label = o->token_label;
+	ov.slot = o->slot;
+	ov.ppin = o->ppin;
+	ov.endpoints = o->endpoints;
+	ov.n_endpoints = o->n_endpoints;
+	/* Fail on a missing engine before asking for the passphrase. */
+	if (!engine_find(o->engine ? o->engine : ce->p.st.engine.engine))
 		return diag_set(d, EX_USAGE, "%s",
 		                _("no engine chosen for this profile: give --engine pkcs11 or --engine primus"));
 	int rc = cli_open_vault(ctx, &ce->p, &ce->v, d);
 	if (rc != EX_OK)
 		return rc;
-
-	struct engine_ctx *e = &ce->e;
-	engine_ctx_init(e, ops);
-	e->module = o->module ? o->module : st->engine.module;
-	if (o->slot >= 0 || o->token_label) {
-		e->slot = o->slot;
-		e->token_label = o->token_label;
-	} else {
-		e->slot = st->engine.slot;
-		e->token_label = st->engine.token_label;
-	}
-	e->ppin = o->ppin ? o->ppin : st->engine.ppin;
-	e->hsm_user = st->hsm_user;
-	e->service_user = st->service_user;
-	if (o->n_endpoints) {
-		for (size_t i = 0; i < o->n_endpoints; i++)
-			e->hosts[i] = o->endpoints[i];
-		e->n_hosts = o->n_endpoints;
-	} else if (st->cluster) {
-		/* The installed cluster table; without it (or the cluster in it) the primus engine asks
-		 * for --endpoint, or reuses the primus.cfg of an earlier connect. */
-		struct diag d2;
-		diag_clear(&d2);
-		if (clusters_load(NULL, &ce->clusters, &d2) == EX_OK) {
-			const struct cluster *c = clusters_find(&ce->clusters, st->cluster);
-			for (size_t i = 0; c && i < c->n_hosts && i < ENGINE_MAX_HOSTS; i++)
-				e->hosts[e->n_hosts++] = c->hosts[i];
-		}
-	}
-	e->service_password = vault_get(ce->v, VAULT_SERVICE_PASSWORD);
-	e->pkcs11_password = vault_get(ce->v, VAULT_PKCS11_PASSWORD);
-	ce->work_dir = cli_engine_join(ce->p.dir, "primus");
-	e->work_dir = ce->work_dir;
-	if (!ce->work_dir)
-		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
-	rc = ops->open(e, d);
-	if (rc != EX_OK)
-		return rc;
-	ce->engine_open = 1;
-	return EX_OK;
+	return engine_setup_open(&ce->es, &ce->e, &ce->p.st, ce->p.dir, ce->v, &ov, d);
 }
 
 void cli_engine_close(struct cli_engine *ce)
 {
-	if (ce->engine_open)
-		ce->e.ops->close(&ce->e);
-	ce->engine_open = 0;
+	engine_setup_close(&ce->es, &ce->e);
 	if (ce->v)
 		vault_close(ce->v);
 	ce->v = NULL;
-	free(ce->work_dir);
-	ce->work_dir = NULL;
-	clusters_free(&ce->clusters);
 	profile_close(&ce->p);
 }

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "clusters.h"
 #include "engine.h"
+#include "engine_setup.h"
 #include "profile.h"
 #include "vault.h"
 
@@ -32,9 +33,7 @@ struct cli_engine {
 	struct profile p;
 	struct vault *v;
 	struct engine_ctx e;
-	char *work_dir;
-	struct cluster_table clusters;
-	int engine_open;
+	struct engine_setup es;
 };
 
 void cli_engine_opts_init(struct cli_engine_opts *o);

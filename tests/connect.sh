@@ -123,6 +123,20 @@ t_run 0 "verify after the renewal" "$HSMO" --profile beta --passphrase-fd 3 veri
 $PASS
 EOF
 
+# ---- An expired countdown is reported, and the HSM decides ----
+t_make_credfiles "$T_DIR/creds4" delta hsm DELTAUSER 20260101 pkcs11
+softhsm2-util --init-token --free --label DELTAUSER --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
+"$HSMO" --profile delta --passphrase-fd 3 --kdf-ms 20 import --tier ECO-CC --issued 2026-01-01 \
+	"$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
+$PASS
+EOF
+t_run 0 "connect with an expired countdown and --yes" "$HSMO" --profile delta --passphrase-fd 3 --yes connect \
+	--engine pkcs11 --module "$SOFTHSM2_MODULE" 3<<EOF
+$PASS
+EOF
+t_grep "$T_ERR" "countdown says the setup password has expired" "the expired countdown is reported"
+t_grep "$T_OUT" "Connected (engine pkcs11)" "the HSM decided: the exchange went through"
+
 # ---- Broken module paths and a token that is not there ----
 t_make_credfiles "$T_DIR/creds3" gamma hsm GAMMAUSER 20261120 pkcs11
 "$HSMO" --profile gamma --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1

@@ -6,7 +6,8 @@
 . "$top_srcdir/tests/lib.sh"
 
 command -v tmux >/dev/null || t_skip "tmux is not installed"
-SOCK="$T_DIR/tmux.sock"
+RUN_N=0
+SOCK="$T_DIR/tmux.0.sock"
 IN="$T_DIR/in"
 T_SCAN_EXCLUDE=$IN
 PASS="tty passphrase $(t_rand_alnum 10)"
@@ -17,8 +18,11 @@ export TERM=xterm-256color
 trap 'rc=$?; tmx kill-server >/dev/null 2>&1; (exit $rc); t_cleanup' EXIT
 
 # run_in_tmux CMD...: starts CMD in a fresh 80x24 session; the pane stays until a key after it ends.
+# Each run gets its own server and socket: a new session on a server that is still exiting fails.
 run_in_tmux() {
 	tmx kill-server 2>/dev/null || true
+	RUN_N=$((RUN_N + 1))
+	SOCK="$T_DIR/tmux.$RUN_N.sock"
 	{ printf '%q ' "$@"; printf '\necho "EXIT=$?"\nread -r _\n'; } > "$T_DIR/run.sh"
 	tmx -u new-session -d -x 80 -y 24 "bash $(printf '%q' "$T_DIR/run.sh")"
 }

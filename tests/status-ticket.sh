@@ -4,20 +4,30 @@
 # import writes them (written here, so this test does not depend on the import command;
 # status-renew.sh goes through import, a renewal and a leak scan against the vault's real secrets).
 #
-# The clock is moved with faketime (the Debian package, libfaketime via LD_PRELOAD); the product has no
-# clock hook. faketime also works with the sanitizer build: ASan's link-order check is off in
+# The clock is moved with libfaketime (the Debian package faketime, via LD_PRELOAD); the product has no
+# clock hook. libfaketime also works with the sanitizer build: ASan's link-order check is off in
 # ASAN_OPTIONS (verify_asan_link_order=0, set by Makefile.am), so libfaketime may be preloaded first.
 . "$top_srcdir/tests/lib.sh"
 
-command -v faketime >/dev/null 2>&1 || t_skip "faketime is not installed (Debian package faketime)"
+FAKETIME_LIB=
+for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 /usr/lib64/faketime/libfaketime.so.1; do
+	[ -f "$f" ] && { FAKETIME_LIB=$f; break; }
+done
+[ -n "$FAKETIME_LIB" ] || t_skip "libfaketime is not installed (Debian package faketime)"
 command -v python3 >/dev/null 2>&1 || t_skip "python3 is needed to check the JSON"
 
 BIN="$T_DIR/bin" # the stand-in lp
 mkdir -p "$BIN"
 
-# at TIME CMD...: runs CMD with the clock stopped at TIME (UTC). faketime -f takes local time, so
-# GNU date converts (TZ is pinned by lib.sh); a stopped clock makes every "seconds left" exact.
-at() { when=$(date -d "$1 UTC" '+%Y-%m-%d %H:%M:%S'); shift; faketime -f "$when" "$@"; }
+# at TIME CMD...: runs CMD with the clock stopped at TIME (UTC). libfaketime is preloaded directly:
+# the faketime wrapper keeps a POSIX semaphore named after its PID, and under load a stale one of a
+# killed run makes it fail ("sem_open: File exists"). FAKETIME takes local time, so GNU date converts
+# (TZ is pinned by lib.sh); a stopped clock makes every "seconds left" exact.
+at() {
+	when=$(date -d "$1 UTC" '+%Y-%m-%d %H:%M:%S')
+	shift
+	env LD_PRELOAD="$FAKETIME_LIB${LD_PRELOAD:+:$LD_PRELOAD}" FAKETIME="$when" "$@"
+}
 # json EXPR: a Python expression on the JSON in $T_OUT (bound to j) must be true.
 json() {
 	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' \

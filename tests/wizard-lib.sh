@@ -43,6 +43,10 @@ w_start() {
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
 	[ "${1:-}" = -- ] && shift
 	w_tmux kill-server >/dev/null 2>&1 || true
+	# A fresh socket per start: a client racing a server that is still exiting on the old socket gets
+	# "server exited unexpectedly".
+	W_START_N=$(( ${W_START_N:-0} + 1 ))
+	W_SOCK="$T_DIR/tmux.$W_START_N.sock"
 	rm -f "$T_DIR/exit"
 	# A small shell waits for the wizard and records its exit status (the pane's shell reaps it, so
 	# the test never depends on when the tmux server reaps its child).

@@ -43,8 +43,8 @@ static void scr_done_draw(struct wiz *w, const struct screen_area *a)
 	y++;
 	y += tui_wrap(y, a->x, a->cols, 4,
 	              _("The setup password was exchanged for a new user secret, stored only in this profile's "
-	                "encrypted vault. Keep the vault passphrase safe: 'hsm-onboard secrets' shows the secret "
-	                "when an application needs it."),
+	                "encrypted vault. Keep the vault passphrase safe: 'hsm-onboard config' writes the secret "
+	                "to a 0600 PIN file when an application needs it."),
 	              A_NORMAL);
 	y++;
 	tui_wrap(y, a->x, a->cols, 2, _("Press Enter to leave the wizard."), tui_attr(&w->tui, TUI_DIM));

@@ -91,8 +91,7 @@ static void scr_provider_draw(struct wiz *w, const struct screen_area *a)
 	y++;
 	tui_wrap(y, a->x, a->cols, 5,
 	         _("Next: point your application at these files. They hold no secret except where a PIN file is "
-	           "listed (mode 0600); the user secret stays in the vault ('hsm-onboard secrets' shows it when "
-	           "an application needs it). Enter finishes."),
+	           "listed (mode 0600); the user secret itself stays in the encrypted vault. Enter finishes."),
 	         A_NORMAL);
 #else
 	char cli[256];

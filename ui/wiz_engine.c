@@ -10,53 +10,33 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "clusters.h"
+#include "engine_setup.h"
 
-/* The hosts stay valid while the engine is open, so the table lives as long as the wizard. */
-static struct cluster_table wiz_engine_clusters;
-static char wiz_engine_work_dir[4096];
+/* The wizard opens one engine at a time; what the setup owns lives until wiz_engine_close. */
+static struct engine_setup wiz_engine_setup;
 
 int wiz_engine_open(struct wiz *w, struct engine_ctx *e)
 {
 	const struct state *st = &w->prof.st;
-	const char *name = st->engine.engine ? st->engine.engine : "pkcs11";
-	const struct engine_ops *ops = engine_find(name);
-	if (!ops) {
-		wiz_status(w, TUI_ERROR, _("Unknown engine '%s' in the profile: set it with 'hsm-onboard connect --engine'."), name);
+	struct engine_overrides o;
+	engine_overrides_init(&o);
+	/* The wizard's own default: a profile that never chose an engine rotates through PKCS#11. */
+	if (!st->engine.engine)
+		o.engine = "pkcs11";
+	if (!engine_find(o.engine ? o.engine : st->engine.engine)) {
+		wiz_status(w, TUI_ERROR, _("Unknown engine '%s' in the profile: set it with 'hsm-onboard connect --engine'."),
+		           st->engine.engine);
 		return -1;
 	}
-	engine_ctx_init(e, ops);
-	e->module = st->engine.module;
-	e->token_label = st->engine.token_label;
-	e->slot = st->engine.slot;
-	e->ppin = st->engine.ppin;
-	/* The same primus work directory as the CLI's connect, so either front end resumes the other. */
-	snprintf(wiz_engine_work_dir, sizeof wiz_engine_work_dir, "%s/primus", w->prof.dir);
-	e->work_dir = wiz_engine_work_dir;
-	e->hsm_user = st->hsm_user;
-	e->service_user = st->service_user;
-	e->port = 2310;
-	if (st->cluster) {
-		struct diag dc;
-		diag_clear(&dc);
-		if (!wiz_engine_clusters.n)
-			clusters_load(NULL, &wiz_engine_clusters, &dc);
-		const struct cluster *c = clusters_find(&wiz_engine_clusters, st->cluster);
-		for (size_t i = 0; c && i < c->n_hosts && i < ENGINE_MAX_HOSTS; i++)
-			e->hosts[e->n_hosts++] = c->hosts[i];
-	}
-	if (w->vault) {
-		e->service_password = vault_get(w->vault, VAULT_SERVICE_PASSWORD);
-		e->pkcs11_password = vault_get(w->vault, VAULT_PKCS11_PASSWORD);
-	}
-	if (!e->module && ops == &engine_pkcs11_ops) {
+	if (!st->engine.module && (!st->engine.engine || strcmp(st->engine.engine, "pkcs11") == 0)) {
 		wiz_status(w, TUI_ERROR, "%s",
 		           _("No PKCS#11 module in the profile: 'hsm-onboard connect --module PATH' sets it."));
 		return -1;
 	}
 	struct diag d;
 	diag_clear(&d);
-	if (ops->open(e, &d) != 0) {
+	if (engine_setup_open(&wiz_engine_setup, e, st, w->prof.dir, w->vault, &o, &d) != 0) {
+		engine_setup_close(&wiz_engine_setup, e);
 		wiz_status(w, TUI_ERROR, "%s", d.msg);
 		return -1;
 	}
@@ -65,8 +45,7 @@ int wiz_engine_open(struct wiz *w, struct engine_ctx *e)
 
 void wiz_engine_close(struct engine_ctx *e)
 {
-	if (e->ops && e->ops->close)
-		e->ops->close(e);
+	engine_setup_close(&wiz_engine_setup, e);
 }
 
 void wiz_engine_config_dir(const struct wiz *w, char *buf, size_t size)

@@ -1,0 +1,44 @@
+/* engine_setup.h: fills and opens an engine from a profile, the one way both front ends do it.
+ *
+ * A rotation begun by `connect` may be resumed by the wizard and the other way round, so both must
+ * give the engine the same module, token, hosts and primus work directory. Command-line overrides win
+ * over the profile's state; hosts come from --endpoint, else from the installed cluster table. */
+#ifndef HSMO_ENGINE_SETUP_H
+#define HSMO_ENGINE_SETUP_H
+
+#include <stddef.h>
+
+#include "clusters.h"
+#include "diag.h"
+#include "engine.h"
+#include "state.h"
+#include "vault.h"
+
+/* Settings given on the command line; NULL (or -1 for slot, 0 endpoints) keeps the profile's. */
+struct engine_overrides {
+	const char *engine;
+	const char *module;
+	const char *token_label;
+	long slot;
+	const char *ppin;
+	const char *const *endpoints;
+	size_t n_endpoints;
+};
+
+/* What the setup owns while the engine is open (the ctx borrows from it). */
+struct engine_setup {
+	struct cluster_table clusters;
+	char *work_dir;
+	int opened;
+};
+
+void engine_overrides_init(struct engine_overrides *o);
+/* Fills e (engine_ctx_init first) and opens the engine. o may be NULL. v may be NULL when no secret
+ * is needed. EX_USAGE when no engine is chosen; otherwise what the engine's open returns. */
+int engine_setup_open(struct engine_setup *s, struct engine_ctx *e, const struct state *st,
+                      const char *profile_dir, const struct vault *v, const struct engine_overrides *o,
+                      struct diag *d);
+/* Closes the engine if it was opened and frees what the setup owns. Safe on a zeroed setup. */
+void engine_setup_close(struct engine_setup *s, struct engine_ctx *e);
+
+#endif
