@@ -119,8 +119,10 @@ static void main_help(void)
 	printf(_("\nRun '%s COMMAND --help' for the options of one command.\n"), main_progname);
 	/* GNU coding standards: every line of --help fits 80 columns, in every language (tests/po-complete.sh). */
 	fputs(_("\nExit status (sysexits.h): 0 success, 64 usage error, 65 bad data, 66 file not\n"
-	        "readable, 69 service unavailable, 73 cannot create, 74 I/O error, 75 profile\n"
-	        "in use, 77 permission denied or wrong passphrase.\n"), stdout);
+	        "readable, 69 service unavailable, 70 internal error, 71 system error, 73 cannot\n"
+	        "create, 74 I/O error, 75 profile in use or interrupted, 77 permission denied or\n"
+	        "wrong passphrase, 78 configuration error. 'status --check' uses the Nagios codes.\n"),
+	      stdout);
 	printf(_("\nReport bugs to: %s\n"), PACKAGE_BUGREPORT);
 	printf(_("%s home page: <%s>\n"), PACKAGE_NAME, "https://example.invalid/hsm-onboard");
 }

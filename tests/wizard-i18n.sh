@@ -1,11 +1,13 @@
 #!/bin/bash
-# tests/wizard-i18n.sh: the wizard in English, German and French at 80x24. It walks the screens that
-# need no network and no token (start, help, new profile, subscription, emails and the link prompt,
-# SecureCode, download and import with the passphrase entry, review, countdown, support ticket, the
-# "terminal too small" notice at 40x12) and checks every capture with tests/screen-fit.py: in German
-# and French each screen is translated, and no translated text is cut (a label, a key hint, a line of
-# a paragraph, a paragraph that runs out of lines), and nothing runs into the last column. The
-# catalogs are compiled from po/ into a temp dir and read through HSM_ONBOARD_LOCALEDIR (test builds).
+# tests/wizard-i18n.sh: the wizard in English, German and French at 80x24. It walks the wizard's
+# screens (start, help, new profile, subscription, emails and the link prompt, SecureCode, download
+# and import with the passphrase entry, review, countdown, support ticket, the "terminal too small"
+# notice at 40x12), then the demo to its end on SoftHSM2 (preflight, point of no return with the
+# translated "yes", rotation, provider configuration, done), and checks every capture with
+# tests/screen-fit.py: in German and French each screen is translated, and no translated text is cut
+# (a label, a key hint, a line of a paragraph, a paragraph that runs out of lines), and nothing runs
+# into the last column. The catalogs are compiled from po/ into a temp dir and read through
+# HSM_ONBOARD_LOCALEDIR (test builds).
 . "$top_srcdir/tests/lib.sh"
 [ -f "$top_srcdir/tests/wizard-lib.sh" ] || t_skip "the wizard is not in this tree yet"
 . "$top_srcdir/tests/wizard-lib.sh"
@@ -65,7 +67,7 @@ tr_() { TEXTDOMAINDIR="$T_DIR/locale" LANGUAGE= LC_ALL="$loc" gettext -d hsm-onb
 # wait_tr MSGID: waits for the beginning of MSGID's translation (up to the first directive, newline
 # or 12 characters, so that a wrapped paragraph or a cut title is found too).
 wait_tr() {
-	t=$(tr_ "$1" | sed -e 's/%.*//' -e '1!d' | cut -c1-12)
+	t=$(tr_ "$1" | sed -e 's/%.*//' -e '1!d' | cut -c1-12 | sed 's/[[:space:]]*$//')
 	w_wait "$t" "${2:-15}"
 }
 
@@ -159,6 +161,61 @@ for run in $runs; do
 	st=$(w_exit_status)
 	[ "$st" = 0 ] || t_fail "$lang: F10 exit status $st"
 	t_ok "$lang: start, help, subscription, emails, SecureCode, import, review, countdown, ticket, 40x12 walked"
+
+	# The demo, to the end: the preflight, the point of no return, the rotation (real, on SoftHSM2),
+	# the provider configuration and the done screen.
+	if [ -z "${SOFTHSM2_MODULE:-}" ]; then
+		echo "# SoftHSM2 is not installed: the demo screens were not walked"
+		continue
+	fi
+	w_tmux kill-server >/dev/null 2>&1 || true
+	W_SOCK="$T_DIR/tmux-demo-$lang.sock"
+	w_start TMPDIR="$T_DIR" LANG="$loc" LC_ALL="$loc" LANGUAGE= -- demo --kdf-ms 20
+	wait_tr "Subscription"
+	for f in "$T_DIR"/hsm-onboard-demo.*/Downloads/*.txt; do
+		sed -n 's/^\(Service User Password\|HSM User Setup Password\|PKCS#11 password \): //p' "$f" \
+			| while read -r v; do t_secret "$v"; done
+	done
+	w_key Enter
+	wait_tr "Emails"
+	w_key Enter
+	wait_tr "SecureCode"
+	w_key Enter
+	wait_tr "Download and import"
+	w_wait "DEMOHSM01"
+	w_key Enter
+	wait_tr "Choose a passphrase (at least 12 characters). It encrypts the secrets on this machine; it is not sent anywhere."
+	w_type "$passphrase"
+	w_key Enter
+	wait_tr "Type the passphrase again:"
+	w_type "$passphrase"
+	w_key Enter
+	wait_tr "Imported. Shred the plaintext credential files now (overwrite, then delete)? On SSDs and copy-on-write filesystems this is best effort." 30
+	w_key Enter
+	wait_tr "Review"
+	w_key Enter
+	wait_tr "Countdown"
+	w_key Enter
+	wait_tr "Preflight"
+	wait_tr "Engine %s: the module loads and the token is there." 30
+	fit 80
+	w_key Enter
+	wait_tr "Type yes and press Enter to connect: %s_"
+	fit 80
+	w_type "$(tr_ "yes")"
+	w_key Enter
+	wait_tr "The first connection is done." 60
+	fit 80
+	w_key Enter
+	wait_tr "Written in %s:" 30
+	fit 80
+	w_key Enter
+	wait_tr "Onboarding complete"
+	fit 80
+	w_key Enter
+	st=$(w_exit_status 30)
+	[ "$st" = 0 ] || t_fail "$lang: demo exit status $st"
+	t_ok "$lang: the demo walked to the end (preflight, point of no return, rotation, configuration, done)"
 done
 
 if [ -n "$problems" ]; then
