@@ -162,7 +162,7 @@ static int check_from_cluster(struct check_run *run, const char *name, enum stat
 		rc = cli_usage_error("check", _("unknown cluster '%s' (see 'hsm-onboard clusters')"), name);
 	} else {
 		snprintf(run->cluster_name, sizeof run->cluster_name, "%s", c->name);
-		int port = clusters_table_port(&t, api == API_UNKNOWN ? API_PKCS11 : api);
+		int port = clusters_table_port(&t, api);
 		for (size_t i = 0; rc == EX_OK && i < c->n_hosts; i++)
 			rc = check_add(run, c->hosts[i], port, tls);
 	}

@@ -46,6 +46,9 @@ int clusters_api_port(enum state_api api)
 
 int clusters_table_port(const struct cluster_table *t, enum state_api api)
 {
+	/* A profile that never chose an API is onboarding PKCS#11, the API every tier includes. */
+	if (api == API_UNKNOWN)
+		api = API_PKCS11;
 	if (t && api > API_UNKNOWN && api <= API_REST && t->ports[api] > 0)
 		return t->ports[api];
 	return clusters_api_port(api);

@@ -39,7 +39,8 @@ void clusters_free(struct cluster_table *t);
 const struct cluster *clusters_find(const struct cluster_table *t, const char *name);
 /* The port of an API: JCE 2300, PKCS#11 2310, CNG 2320, REST 443; 0 when unknown. */
 int clusters_api_port(enum state_api api);
-/* The port of an API in this table (the file's ports section), falling back to clusters_api_port. */
+/* The port of an API in this table (the file's ports section), falling back to clusters_api_port;
+ * API_UNKNOWN counts as PKCS#11, so every front end checks the same port for an undecided profile. */
 int clusters_table_port(const struct cluster_table *t, enum state_api api);
 
 #endif

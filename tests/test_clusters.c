@@ -68,6 +68,8 @@ static void test_shipped_table(void **state)
 	assert_int_equal(clusters_table_port(&t, API_PKCS11), 2310);
 	assert_int_equal(clusters_table_port(&t, API_CNG), 2320);
 	assert_int_equal(clusters_table_port(&t, API_REST), 443);
+	/* An undecided profile is checked on the PKCS#11 port, by the CLI and the wizard alike. */
+	assert_int_equal(clusters_table_port(&t, API_UNKNOWN), 2310);
 	clusters_free(&t);
 }
 

@@ -59,7 +59,7 @@ static void scr_pre_run(struct wiz *w)
 		return;
 	}
 	const struct cluster *c = clusters_find(&ct, st->cluster);
-	int port = clusters_api_port(st->api);
+	int port = clusters_table_port(&ct, st->api);
 	struct netcheck_endpoint e[CLUSTERS_MAX_HOSTS];
 	if (!c || !port) {
 		snprintf(scr_pre.note, sizeof scr_pre.note, _("Cluster %s or its port is unknown: run 'hsm-onboard check'."),
