@@ -121,7 +121,7 @@ static void main_help(void)
 	fputs(_("\nExit status (sysexits.h): 0 success, 64 usage error, 65 bad data, 66 file not\n"
 	        "readable, 69 service unavailable, 70 internal error, 71 system error, 73 cannot\n"
 	        "create, 74 I/O error, 75 profile in use or interrupted, 77 permission denied or\n"
-	        "wrong passphrase, 78 configuration error. 'status --check' uses the Nagios codes.\n"),
+	        "wrong passphrase, 78 configuration error; 'status --check' uses Nagios codes.\n"),
 	      stdout);
 	printf(_("\nReport bugs to: %s\n"), PACKAGE_BUGREPORT);
 	printf(_("%s home page: <%s>\n"), PACKAGE_NAME, "https://example.invalid/hsm-onboard");

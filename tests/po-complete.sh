@@ -6,9 +6,9 @@
 # strings and the header of every catalog.
 . "$top_srcdir/tests/lib.sh"
 
-# While the other areas still add strings, an incomplete catalog makes this test skip (naming the
-# messages); once the catalogs are complete this becomes yes, and an incomplete catalog fails `make check`.
-PO_STRICT=no
+# yes: an incomplete catalog fails `make check` (no: it only skips, naming the messages; for a time when
+# other work adds strings faster than they are translated).
+PO_STRICT=yes
 
 XGETTEXT=${XGETTEXT:-xgettext} MSGMERGE=${MSGMERGE:-msgmerge} MSGFMT=${MSGFMT:-msgfmt}
 for tool in "$XGETTEXT" "$MSGMERGE" "$MSGFMT"; do
