@@ -4,6 +4,7 @@
 #include "fetch.h"
 #include "fsutil.h"
 #include "i18n.h"
+#include "netlib.h"
 #include "profile.h"
 
 #include <curl/curl.h>
@@ -145,39 +146,39 @@ static int fetch_open_part(const char *part, int *fd_out, struct diag *d)
 static void fetch_setup(CURL *c, const char *url, const struct fetch_opts *o, struct fetch_xfer *x,
                         char *errbuf)
 {
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, FETCH_MAX_REDIRECTS);
-	curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	netlib_setopt_ptr(c, CURLOPT_URL, url);
+	netlib_setopt_ptr(c, CURLOPT_ERRORBUFFER, errbuf);
+	netlib_setopt_long(c, CURLOPT_NOSIGNAL, 1L);
+	netlib_setopt_ptr(c, CURLOPT_PROTOCOLS_STR, "https");
+	netlib_setopt_ptr(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	netlib_setopt_long(c, CURLOPT_FOLLOWLOCATION, 1L);
+	netlib_setopt_long(c, CURLOPT_MAXREDIRS, FETCH_MAX_REDIRECTS);
+	netlib_setopt_long(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	netlib_setopt_long(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	netlib_setopt_long(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (o->cacert)
-		curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+		netlib_setopt_ptr(c, CURLOPT_CAINFO, o->cacert);
+	netlib_setopt_long(c, CURLOPT_CONNECTTIMEOUT_MS,
 	                 o->connect_timeout_ms > 0 ? o->connect_timeout_ms : FETCH_CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->timeout_ms > 0 ? o->timeout_ms : FETCH_TIMEOUT_MS);
+	netlib_setopt_long(c, CURLOPT_TIMEOUT_MS, o->timeout_ms > 0 ? o->timeout_ms : FETCH_TIMEOUT_MS);
 	/* An error page is never written into the .part. */
-	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fetch_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, fetch_xferinfo);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
-	curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->base);
+	netlib_setopt_long(c, CURLOPT_FAILONERROR, 1L);
+	netlib_setopt_off(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max);
+	netlib_setopt_write(c, CURLOPT_WRITEFUNCTION, fetch_write);
+	netlib_setopt_ptr(c, CURLOPT_WRITEDATA, x);
+	netlib_setopt_xferinfo(c, CURLOPT_XFERINFOFUNCTION, fetch_xferinfo);
+	netlib_setopt_ptr(c, CURLOPT_XFERINFODATA, x);
+	netlib_setopt_long(c, CURLOPT_NOPROGRESS, 0L);
+	netlib_setopt_ptr(c, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+	netlib_setopt_off(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->base);
 }
 
 static int fetch_report(CURL *c, CURLcode res, const struct fetch_xfer *x, const char *shown,
                         const char *errbuf, struct diag *d)
 {
-	const char *msg = errbuf[0] ? errbuf : curl_easy_strerror(res);
+	const char *msg = errbuf[0] ? errbuf : netlib_easy_strerror(res);
 	long status = 0;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	netlib_getinfo_long(c, CURLINFO_RESPONSE_CODE, &status);
 	if (x->cancelled)
 		return diag_set(d, EX_TEMPFAIL, _("%s: download interrupted; run fetch again to resume it"), shown);
 	if (x->oversize || res == CURLE_FILESIZE_EXCEEDED)
@@ -191,9 +192,9 @@ static int fetch_report(CURL *c, CURLcode res, const struct fetch_xfer *x, const
 	switch (res) {
 	case CURLE_UNSUPPORTED_PROTOCOL: {
 		long redirects = 0;
-		curl_easy_getinfo(c, CURLINFO_REDIRECT_COUNT, &redirects);
+		netlib_getinfo_long(c, CURLINFO_REDIRECT_COUNT, &redirects);
 		char *next = NULL;
-		curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &next);
+		netlib_getinfo_str(c, CURLINFO_REDIRECT_URL, &next);
 		if (redirects > 0 || next)
 			return diag_set(d, EX_UNAVAILABLE,
 			                _("%s: refused: the server redirected to a URL that is not https://"), shown);
@@ -238,8 +239,9 @@ int fetch_url(const char *url, const char *dir, const struct fetch_opts *o, stru
 	int n2 = snprintf(part, sizeof part, "%s/%s.part", dir, name);
 	if (n1 < 0 || n2 < 0 || (size_t)n2 >= sizeof part)
 		return diag_set(d, EX_CANTCREAT, _("%s: path too long"), dir);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return diag_set(d, EX_SOFTWARE, "%s", _("libcurl could not be initialised"));
+	int lrc = netlib_load(d);
+	if (lrc != EX_OK)
+		return lrc;
 
 	int fd = -1;
 	int rc = fetch_open_part(part, &fd, d);
@@ -267,15 +269,15 @@ int fetch_url(const char *url, const char *dir, const struct fetch_opts *o, stru
 		x.oversize = x.write_error = x.cancelled = 0;
 		char errbuf[CURL_ERROR_SIZE] = "";
 		if (c)
-			curl_easy_cleanup(c);
-		c = curl_easy_init();
+			netlib_easy_cleanup(c);
+		c = netlib_easy_init();
 		if (!c) {
 			rc = diag_set(d, EX_SOFTWARE, "%s", _("libcurl could not be initialised"));
 			goto out;
 		}
 		fetch_setup(c, url, o, &x, errbuf);
-		CURLcode res = curl_easy_perform(c);
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->http_status);
+		CURLcode res = netlib_easy_perform(c);
+		netlib_getinfo_long(c, CURLINFO_RESPONSE_CODE, &r->http_status);
 		/* The server ignored the Range (libcurl refuses a 200 to a resumed request) or the .part no
 		 * longer fits the file (416): restart once from zero. */
 		if (x.base > 0 && attempt == 0 && !x.cancelled &&
@@ -315,7 +317,7 @@ int fetch_url(const char *url, const char *dir, const struct fetch_opts *o, stru
 		rc = diag_set(d, EX_OSERR, "%s", _("out of memory"));
 out:
 	if (c)
-		curl_easy_cleanup(c);
+		netlib_easy_cleanup(c);
 	if (fd >= 0) {
 		/* A failure before the first byte leaves nothing worth resuming. */
 		struct stat st;

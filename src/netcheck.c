@@ -8,6 +8,7 @@
 
 #include "i18n.h"
 #include "netcheck.h"
+#include "netlib.h"
 #include "secmem.h"
 
 #include <curl/curl.h>
@@ -152,7 +153,7 @@ static size_t netcheck_discard(char *ptr, size_t size, size_t nmemb, void *userd
 static long netcheck_ms(CURL *e, CURLINFO info)
 {
 	curl_off_t us = 0;
-	if (curl_easy_getinfo(e, info, &us) != CURLE_OK)
+	if (netlib_getinfo_off(e, info, &us) != CURLE_OK)
 		return 0;
 	return (long)(us / 1000);
 }
@@ -172,25 +173,25 @@ static int netcheck_setup(struct netcheck_probe *p, const struct netcheck_opts *
 		snprintf(r->label, sizeof r->label, "%s:%d", e->host, e->port);
 		snprintf(p->url, sizeof p->url, "%s://%s:%d/", e->tls ? "https" : "http", e->host, e->port);
 	}
-	CURL *c = p->easy = curl_easy_init();
+	CURL *c = p->easy = netlib_easy_init();
 	if (!c)
 		return diag_set(d, EX_SOFTWARE, "%s", _("libcurl could not be initialised"));
-	curl_easy_setopt(c, CURLOPT_URL, p->url);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, p->errbuf);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_PRIVATE, p);
+	netlib_setopt_ptr(c, CURLOPT_URL, p->url);
+	netlib_setopt_ptr(c, CURLOPT_ERRORBUFFER, p->errbuf);
+	netlib_setopt_long(c, CURLOPT_NOSIGNAL, 1L);
+	netlib_setopt_long(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+	netlib_setopt_long(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	netlib_setopt_long(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	netlib_setopt_long(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	netlib_setopt_long(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	netlib_setopt_long(c, CURLOPT_FOLLOWLOCATION, 0L);
+	netlib_setopt_ptr(c, CURLOPT_PRIVATE, p);
 	if (o->cacert)
-		curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
+		netlib_setopt_ptr(c, CURLOPT_CAINFO, o->cacert);
 	if (e->url) {
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, netcheck_discard);
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, p);
+		netlib_setopt_ptr(c, CURLOPT_PROTOCOLS_STR, "https");
+		netlib_setopt_write(c, CURLOPT_WRITEFUNCTION, netcheck_discard);
+		netlib_setopt_ptr(c, CURLOPT_WRITEDATA, p);
 		if (e->bearer) {
 			static const char prefix[] = "Authorization: Bearer ";
 			size_t n = strlen(prefix) + strlen(e->bearer);
@@ -200,17 +201,17 @@ static int netcheck_setup(struct netcheck_probe *p, const struct netcheck_opts *
 			snprintf(p->auth_line, n + 1, "%s%s", prefix, e->bearer);
 			p->auth.data = p->auth_line;
 			p->auth.next = NULL;
-			curl_easy_setopt(c, CURLOPT_HTTPHEADER, &p->auth);
+			netlib_setopt_ptr(c, CURLOPT_HTTPHEADER, &p->auth);
 			/* Never hand the token to a proxy in its CONNECT request. */
-			curl_easy_setopt(c, CURLOPT_HEADEROPT, (long)CURLHEADER_SEPARATE);
+			netlib_setopt_long(c, CURLOPT_HEADEROPT, (long)CURLHEADER_SEPARATE);
 		}
 	} else {
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-		curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
+		netlib_setopt_ptr(c, CURLOPT_PROTOCOLS_STR, "http,https");
+		netlib_setopt_long(c, CURLOPT_CONNECT_ONLY, 1L);
 		/* The HSM protocols (JCE, PKCS#11, CNG) connect directly, never through an HTTP proxy, so a
 		 * proxy must not hide what the provider will see. TLS probes of 443 do honour the proxy. */
 		if (!e->tls)
-			curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+			netlib_setopt_ptr(c, CURLOPT_NOPROXY, "*");
 	}
 	return EX_OK;
 }
@@ -219,7 +220,7 @@ static enum netcheck_category netcheck_classify(struct netcheck_probe *p, CURLco
 {
 	CURL *c = p->easy;
 	struct netcheck_result *r = p->r;
-	const char *msg = p->errbuf[0] ? p->errbuf : curl_easy_strerror(res);
+	const char *msg = p->errbuf[0] ? p->errbuf : netlib_easy_strerror(res);
 	snprintf(r->detail, sizeof r->detail, "%s", msg);
 	switch (res) {
 	case CURLE_OK:
@@ -237,7 +238,7 @@ static enum netcheck_category netcheck_classify(struct netcheck_probe *p, CURLco
 		 * without one means the SYN was dropped. libcurl reports the latter with ETIMEDOUT, or with
 		 * no errno when its own connect timer fired first. */
 		long os = 0;
-		curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os);
+		netlib_getinfo_long(c, CURLINFO_OS_ERRNO, &os);
 		if (os == ECONNREFUSED || os == EHOSTUNREACH || os == ENETUNREACH || os == EACCES || os == EPERM)
 			return NETCHECK_REFUSED;
 		if (os == ETIMEDOUT || strstr(msg, "imed out") || strstr(msg, "Timeout") ||
@@ -268,7 +269,7 @@ static enum netcheck_category netcheck_classify(struct netcheck_probe *p, CURLco
 		return NETCHECK_OK;
 	}
 	long status = 0;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	netlib_getinfo_long(c, CURLINFO_RESPONSE_CODE, &status);
 	r->http_status = status;
 	snprintf(r->detail, sizeof r->detail, "HTTP %ld", status);
 	if (status >= 200 && status < 300)
@@ -305,10 +306,11 @@ int netcheck_run(const struct netcheck_endpoint *e, size_t n, const struct netch
 	long timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : NETCHECK_DEFAULT_TIMEOUT_MS;
 	if (n == 0)
 		return EX_OK;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return diag_set(d, EX_SOFTWARE, "%s", _("libcurl could not be initialised"));
+	int lrc = netlib_load(d);
+	if (lrc != EX_OK)
+		return lrc;
 	struct netcheck_probe *probes = calloc(n, sizeof *probes);
-	CURLM *multi = curl_multi_init();
+	CURLM *multi = netlib_multi_init();
 	int rc = EX_OK;
 	if (!probes || !multi) {
 		rc = diag_set(d, EX_OSERR, "%s", _("out of memory"));
@@ -320,7 +322,7 @@ int netcheck_run(const struct netcheck_endpoint *e, size_t n, const struct netch
 		probes[i].r = &r[i];
 		if ((rc = netcheck_setup(&probes[i], o, timeout_ms, d)) != EX_OK)
 			goto out;
-		curl_multi_add_handle(multi, probes[i].easy);
+		netlib_multi_add_handle(multi, probes[i].easy);
 	}
 
 	/* Each probe has its own libcurl timeouts; the deadline is only a guard against a stuck resolver
@@ -330,14 +332,15 @@ int netcheck_run(const struct netcheck_endpoint *e, size_t n, const struct netch
 	int cancelled = 0;
 	while (remaining > 0) {
 		int running = 0;
-		curl_multi_perform(multi, &running);
+		netlib_multi_perform(multi, &running);
 		CURLMsg *m;
 		int left;
-		while ((m = curl_multi_info_read(multi, &left))) {
+		while ((m = netlib_multi_info_read(multi, &left))) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
-			struct netcheck_probe *p = NULL;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&p);
+			char *priv = NULL;
+			netlib_getinfo_str(m->easy_handle, CURLINFO_PRIVATE, &priv);
+			struct netcheck_probe *p = (void *)priv;
 			if (!p || p->done)
 				continue;
 			enum netcheck_category cat = netcheck_classify(p, m->data.result, timeout_ms);
@@ -354,7 +357,7 @@ int netcheck_run(const struct netcheck_endpoint *e, size_t n, const struct netch
 		}
 		if (netcheck_now_ms() > deadline)
 			break;
-		curl_multi_poll(multi, NULL, 0, 100, NULL);
+		netlib_multi_poll(multi, NULL, 0, 100, NULL);
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (probes[i].done)
@@ -369,15 +372,15 @@ out:
 		for (size_t i = 0; i < n; i++) {
 			if (probes[i].easy) {
 				if (multi)
-					curl_multi_remove_handle(multi, probes[i].easy);
-				curl_easy_cleanup(probes[i].easy);
+					netlib_multi_remove_handle(multi, probes[i].easy);
+				netlib_easy_cleanup(probes[i].easy);
 			}
 			secmem_free(probes[i].auth_line);
 		}
 		free(probes);
 	}
 	if (multi)
-		curl_multi_cleanup(multi);
+		netlib_multi_cleanup(multi);
 	return rc;
 }
 

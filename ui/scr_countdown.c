@@ -34,7 +34,11 @@ static const char *scr_countdown_glyph(char c)
 static void scr_countdown_big(struct wiz *w, int y, int x, const char *text)
 {
 	const char *on = w->tui.ascii ? "#" : "\xe2\x96\x88";
-	attr_t a = tui_attr(&w->tui, TUI_WARN);
+	/* Plain cells: the figures are five rows high and stand out without colour. Any attribute would
+	 * cost every tick its set and its reset (ncurses returns to normal after each update): with bold
+	 * yellow that was ~25 of the ~45 bytes a second costs on the link, over the budget of 5% of a full
+	 * repaint per second (issue 10). */
+	attr_t a = A_NORMAL;
 	for (int row = 0; row < 5; row++) {
 		char line[512];
 		size_t off = 0;

@@ -1,0 +1,29 @@
+#!/bin/sh
+# tests/bench-smoke.sh: bench/run --quick still works against this build (issue 10). It asserts that
+# the harness runs and prints its four ratio lines and the figures without a ratio, never the timings:
+# exit 2 (a goal missed on a busy machine) passes as well as 0.
+. "$top_srcdir/tests/lib.sh"
+
+command -v python3 >/dev/null || t_skip "python3 is not installed"
+command -v dialog >/dev/null || t_skip "dialog (the benchmarks' anchor) is not installed"
+
+rc=0
+HSMO="$HSMO" python3 "$top_srcdir/bench/run" --quick --no-write > "$T_DIR/out" 2> "$T_DIR/err" || rc=$?
+case $rc in
+0 | 2) t_ok "bench/run --quick exits $rc (0: all goals met, 2: a goal missed)" ;;
+*) cat "$T_DIR/out" "$T_DIR/err" >&2; t_fail "bench/run --quick exited $rc" ;;
+esac
+cat "$T_DIR/out"
+num='[0-9][0-9.]*'
+for name in startup tick-bytes rss preflight; do
+	grep -Eq "^$name: .* ratio $num \(goal <= $num\) (met|MISSED)\$" "$T_DIR/out" \
+		|| t_fail "no '$name: ... ratio R (goal <= G)' line"
+	t_ok "$name ratio line"
+done
+[ "$(grep -c ' ratio ' "$T_DIR/out")" -eq 4 ] || t_fail "expected exactly four ratio lines"
+grep -Eq "^vault-unlock: $num ms" "$T_DIR/out" || t_fail "no vault-unlock line"
+grep -Eq "^binary-size: $num bytes" "$T_DIR/out" || t_fail "no binary-size line"
+t_ok "vault-unlock and binary-size lines"
+# --no-write: the report is left alone (the source tree may be read-only, as under distcheck).
+[ ! -s "$T_DIR/err" ] || { cat "$T_DIR/err" >&2; t_fail "bench/run wrote to stderr"; }
+t_done
