@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_net.h"
 #include "cli_passphrase.h"
 #include "clusters.h"
 #include "i18n.h"
@@ -31,16 +32,6 @@ struct check_run {
 	char *jwt;          /* secmem */
 	time_t jwt_exp;
 };
-
-static int check_parse_timeout(const char *s, long *ms)
-{
-	char *end;
-	double v = strtod(s, &end);
-	if (*s == '\0' || *end != '\0' || !(v >= 0.1 && v <= 600.0))
-		return -1;
-	*ms = (long)(v * 1000.0 + 0.5);
-	return 0;
-}
 
 static void check_print_seconds(long long s)
 {
@@ -193,9 +184,9 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_TIMEOUT:
-			if (check_parse_timeout(optarg, &timeout_ms) != 0)
-				return cli_usage_error(argv[0], _("--timeout: '%s' is not a number of seconds from 0.1 to 600"),
-				                       optarg);
+			rc = cli_net_parse_timeout(argv[0], optarg, 600.0, &timeout_ms);
+			if (rc != EX_OK)
+				return rc;
 			break;
 		case OPT_ENDPOINT:
 			if (n_endpoints >= CHECK_MAX_ENDPOINTS)

@@ -66,12 +66,7 @@ int cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		int bad = EX_OK;
 		if (c == OPT_TIMEOUT) {
-			char *end;
-			double v = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || !(v >= 0.1 && v <= 3600.0))
-				return cli_usage_error(argv[0], _("--timeout: '%s' is not a number of seconds from 0.1 to 3600"),
-				                       optarg);
-			timeout_ms = (long)(v * 1000.0 + 0.5);
+			bad = cli_net_parse_timeout(argv[0], optarg, 3600.0, &timeout_ms);
 		} else if (c == OPT_TIER) {
 			bad = cli_net_parse_tier(argv[0], optarg, &im);
 		} else if (c == OPT_STYPE) {

@@ -7,6 +7,7 @@
 #include "secmem.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
@@ -25,6 +26,16 @@ static int cli_net_confirm(void *ctx, const char *question)
 {
 	(void)ctx;
 	return cli_confirm(question);
+}
+
+int cli_net_parse_timeout(const char *cmd, const char *arg, double max_s, long *ms)
+{
+	char *end;
+	double v = strtod(arg, &end);
+	if (*arg == '\0' || *end != '\0' || !(v >= 0.1 && v <= max_s))
+		return cli_usage_error(cmd, _("--timeout: '%s' is not a number of seconds from 0.1 to %.0f"), arg, max_s);
+	*ms = (long)(v * 1000.0 + 0.5);
+	return EX_OK;
 }
 
 int cli_net_parse_tier(const char *cmd, const char *arg, struct cli_net_import *im)

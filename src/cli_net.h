@@ -22,6 +22,9 @@ struct cli_net_import {
 /* Parses the --tier and --service-type values of fetch and watch; EX_OK or a reported EX_USAGE. */
 int cli_net_parse_tier(const char *cmd, const char *arg, struct cli_net_import *im);
 int cli_net_parse_service_type(const char *cmd, const char *arg, struct cli_net_import *im);
+/* Parses a --timeout value of check, fetch or watch: seconds from 0.1 to max_s, into *ms; EX_OK or a
+ * reported EX_USAGE. */
+int cli_net_parse_timeout(const char *cmd, const char *arg, double max_s, long *ms);
 /* Imports paths and prints the result lines like `import`; returns the sysexits code. */
 int cli_net_import_paths(struct cli_net_import *im, const char *const *paths, size_t n);
 /* Wipes the kept passphrase. */
