@@ -68,11 +68,6 @@ int cli_demo(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(argv[0], _("unexpected argument '%s'"), argv[optind]);
 	if (ctx->profile)
 		return cli_usage_error(argv[0], "%s", _("the demo uses its own profile; --profile is not for it"));
-	if (!wizard_can_rotate()) {
-		cli_error("%s", _("this build has no rotation engine yet, so the demo cannot make its real first "
-		                  "connection; 'hsm-onboard wizard' runs the other steps"));
-		return EX_UNAVAILABLE;
-	}
 	int rc = cli_wizard_need_tty(argv[0]);
 	if (rc != EX_OK)
 		return rc;

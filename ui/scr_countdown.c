@@ -2,7 +2,6 @@
  * figures are redrawn in place once a second; the rest of the screen is drawn once. */
 #include "config.h"
 
-#include "core.h"
 #include "expiry.h"
 #include "i18n.h"
 #include "wizard.h"
@@ -57,20 +56,17 @@ static void scr_countdown_big(struct wiz *w, int y, int x, const char *text)
 	}
 }
 
-#if HAVE_CORE_EXPIRY
 static void scr_countdown_figures(long long left, char *buf, size_t size)
 {
 	if (left < 0)
 		left = 0;
 	snprintf(buf, size, "%lldd %02lld:%02lld:%02lld", left / 86400, left % 86400 / 3600, left % 3600 / 60, left % 60);
 }
-#endif
 
 static void scr_countdown_draw(struct wiz *w, const struct screen_area *a)
 {
 	if (!w->have_prof)
 		return;
-#if HAVE_CORE_EXPIRY
 	struct expiry e;
 	char buf[256], when[128];
 	expiry_compute(&w->prof.st, time(NULL), &e);
@@ -123,14 +119,10 @@ static void scr_countdown_draw(struct wiz *w, const struct screen_area *a)
 	if (e.state != EXPIRY_EXPIRED)
 		tui_wrap(y + 1, a->x, a->cols, 2,
 		         _("Enter goes on to the preflight. T prepares a support ticket."), tui_attr(&w->tui, TUI_DIM));
-#else
-	wiz_draw_missing(w, a, _("the expiry rules"), "hsm-onboard status");
-#endif
 }
 
 static int scr_countdown_tick(struct wiz *w, const struct screen_area *a)
 {
-#if HAVE_CORE_EXPIRY
 	if (!w->have_prof)
 		return 0;
 	struct expiry e;
@@ -141,11 +133,6 @@ static int scr_countdown_tick(struct wiz *w, const struct screen_area *a)
 	scr_countdown_figures(e.seconds_left, buf, sizeof buf);
 	scr_countdown_big(w, a->y + 2, a->x + 2, buf);
 	return 1;
-#else
-	(void)w;
-	(void)a;
-	return 0;
-#endif
 }
 
 static int scr_countdown_key(struct wiz *w, int key)
@@ -154,7 +141,6 @@ static int scr_countdown_key(struct wiz *w, int key)
 		w->goto_screen = SCREEN_TICKET;
 		return SCR_GOTO;
 	}
-#if HAVE_CORE_EXPIRY
 	if (w->have_prof && (key == '\r' || key == '\n' || key == KEY_ENTER)) {
 		struct expiry e;
 		expiry_compute(&w->prof.st, time(NULL), &e);
@@ -163,7 +149,6 @@ static int scr_countdown_key(struct wiz *w, int key)
 			return SCR_GOTO;
 		}
 	}
-#endif
 	return SCR_IGNORED;
 }
 

@@ -1,7 +1,6 @@
 /* scr_done.c: step 10, onboarding complete, with a summary of the profile (what `status` shows). */
 #include "config.h"
 
-#include "core.h"
 #include "i18n.h"
 #include "wizard.h"
 
@@ -28,7 +27,6 @@ static void scr_done_draw(struct wiz *w, const struct screen_area *a)
 	if (!w->have_prof)
 		return;
 	const struct state *st = &w->prof.st;
-#if HAVE_CORE_STATE
 	scr_done_row(w, &y, a, _("Profile"), w->prof.name);
 	scr_done_row(w, &y, a, _("HSM user"), st->hsm_user);
 	scr_done_row(w, &y, a, _("Tier"), state_tier_name(st->tier));
@@ -37,9 +35,6 @@ static void scr_done_draw(struct wiz *w, const struct screen_area *a)
 	scr_done_row(w, &y, a, _("Engine"), st->engine.engine);
 	scr_done_row(w, &y, a, _("Rotation"), state_rotation_name(st->rotation));
 	scr_done_row(w, &y, a, _("Configuration in"), st->engine.config_dir);
-#else
-	(void)st;
-#endif
 	y++;
 	y += tui_wrap(y, a->x, a->cols, 4,
 	              _("The setup password was exchanged for a new user secret, stored only in this profile's "

@@ -3,7 +3,6 @@
  * link stays in memory only: it is not a secret, but it leads to the credentials. */
 #include "config.h"
 
-#include "core.h"
 #include "i18n.h"
 #include "qr.h"
 #include "wizard.h"
@@ -39,10 +38,8 @@ static size_t scr_emails_items(const struct wiz *w, const char **items)
 
 static void scr_emails_clear_qr(void)
 {
-#if HAVE_CORE_QR
 	if (scr_emails.have_qr)
 		qr_text_free(&scr_emails.qr);
-#endif
 	scr_emails.have_qr = 0;
 }
 
@@ -85,13 +82,11 @@ static void scr_emails_draw(struct wiz *w, const struct screen_area *a)
 	         _("L: paste the SecureSafe link to show it as a QR code, so the phone that received the SMS "
 	           "can open it. Space ticks an email. Enter goes on."),
 	         tui_attr(&w->tui, TUI_DIM));
-#if HAVE_CORE_QR
 	if (scr_emails.have_qr) {
 		int qx = a->x + a->cols - scr_emails.qr.columns;
 		for (size_t i = 0; i < scr_emails.qr.n_lines && (int)i < a->rows + 2; i++)
 			tui_put(a->y - 1 + (int)i, qx, scr_emails.qr.columns, scr_emails.qr.lines[i], A_NORMAL, 0);
 	}
-#endif
 }
 
 static int scr_emails_key(struct wiz *w, int key)
@@ -115,7 +110,6 @@ static int scr_emails_key(struct wiz *w, int key)
 		if (strncmp(link, "https://", 8) != 0) {
 			snprintf(scr_emails.err, sizeof scr_emails.err, "%s", _("The link should start with https://."));
 		}
-#if HAVE_CORE_QR
 		struct diag d;
 		diag_clear(&d);
 		if (link[0] && qr_render(link, w->tui.ascii, &scr_emails.qr, &d) == 0) {
@@ -129,10 +123,6 @@ static int scr_emails_key(struct wiz *w, int key)
 		} else if (link[0]) {
 			snprintf(scr_emails.err, sizeof scr_emails.err, "%s", d.msg);
 		}
-#else
-		snprintf(scr_emails.err, sizeof scr_emails.err, "%s",
-		         _("QR codes are not in this build yet ('hsm-onboard ticket' shows them once they are)."));
-#endif
 		return SCR_REDRAW;
 	}
 	return SCR_IGNORED;

@@ -5,7 +5,6 @@
  * passphrase is asked twice here, placeholders only). Then it offers to shred the plaintext. */
 #include "config.h"
 
-#include "core.h"
 #include "credfile.h"
 #include "fsutil.h"
 #include "i18n.h"
@@ -13,12 +12,8 @@
 #include "secmem.h"
 #include "secret_entry.h"
 #include "vault.h"
-#if HAVE_CORE_WATCH
 #include "watch.h"
-#endif
-#if HAVE_CORE_FETCH
 #include "fetch.h"
-#endif
 #include "wizard.h"
 
 #include <dirent.h>
@@ -71,7 +66,6 @@ static void scr_imp_clear(int folder_only)
 	scr_imp.n = out;
 }
 
-#if HAVE_CORE_CREDFILE
 /* Validates one item with the same parser as `inspect`; keeps only the verdict, never a secret. */
 static void scr_imp_validate(struct scr_import_item *i)
 {
@@ -96,7 +90,6 @@ static void scr_imp_validate(struct scr_import_item *i)
 	diag_warnings_free(&wr);
 	credfile_free(&cf);
 }
-#endif
 
 static int scr_imp_has(const char *path)
 {
@@ -114,15 +107,12 @@ static void scr_imp_add_path(const char *path, int from_folder)
 	memset(i, 0, sizeof *i);
 	i->path = strdup(path);
 	i->from_folder = from_folder;
-#if HAVE_CORE_CREDFILE
 	scr_imp_validate(i);
-#endif
 }
 
 /* The download folder, listed again when it changed: credential files by their documented names. */
 static int scr_imp_scan(int force)
 {
-#if HAVE_CORE_CREDFILE
 	struct stat sb;
 	if (stat(scr_imp.dir, &sb) != 0)
 		return 0;
@@ -151,10 +141,6 @@ static int scr_imp_scan(int force)
 		free(names[i]);
 	}
 	return 1;
-#else
-	(void)force;
-	return 0;
-#endif
 }
 
 static void scr_imp_enter(struct wiz *w)
@@ -162,11 +148,9 @@ static void scr_imp_enter(struct wiz *w)
 	if (w->opts.download_dir) {
 		snprintf(scr_imp.dir, sizeof scr_imp.dir, "%s", w->opts.download_dir);
 	} else {
-#if HAVE_CORE_WATCH
 		struct diag d;
 		diag_clear(&d);
 		if (watch_default_dir(scr_imp.dir, sizeof scr_imp.dir, &d) != 0)
-#endif
 			snprintf(scr_imp.dir, sizeof scr_imp.dir, "%s/Downloads", getenv("HOME") ? getenv("HOME") : ".");
 	}
 	scr_imp.sel = 0;
@@ -248,7 +232,6 @@ static void scr_imp_pairing(struct wiz *w, int y, const struct screen_area *a)
 
 static void scr_imp_draw(struct wiz *w, const struct screen_area *a)
 {
-#if HAVE_CORE_IMPORT
 	char line[1200];
 	snprintf(line, sizeof line, _("Watching %s for the downloaded files."), scr_imp.dir);
 	tui_wrap(a->y, a->x, a->cols, 2, line, A_NORMAL);
@@ -261,11 +244,6 @@ static void scr_imp_draw(struct wiz *w, const struct screen_area *a)
 	         tui_attr(&w->tui, TUI_DIM));
 	tui_wrap(y + 2, a->x, a->cols, 2,
 	         _("Enter imports every valid file into the encrypted profile (you choose its passphrase)."), A_BOLD);
-#else
-	char cli[512];
-	snprintf(cli, sizeof cli, "hsm-onboard import --profile %s FILE...", w->have_prof ? w->prof.name : "NAME");
-	wiz_draw_missing(w, a, _("the import into an encrypted profile"), cli);
-#endif
 }
 
 static int scr_imp_tick(struct wiz *w, const struct screen_area *a)
@@ -313,7 +291,6 @@ static char *scr_imp_ask_path(struct wiz *w)
 	}
 }
 
-#if HAVE_CORE_IMPORT
 static char *scr_imp_passphrase_cb(void *ctx, const char *profile, int create, struct diag *d)
 {
 	struct wiz *w = ctx;
@@ -430,9 +407,7 @@ static int scr_imp_run(struct wiz *w)
 	}
 	return 0;
 }
-#endif
 
-#if HAVE_CORE_FETCH
 /* The progress bar of a download, drawn on the status line (fetch_url calls it as bytes arrive). */
 static int scr_imp_progress(void *ctx, long long now, long long total)
 {
@@ -474,7 +449,6 @@ static void scr_imp_fetch(struct wiz *w)
 	fetch_result_free(&r);
 	free(url);
 }
-#endif
 
 static int scr_imp_key(struct wiz *w, int key)
 {
@@ -512,33 +486,22 @@ static int scr_imp_key(struct wiz *w, int key)
 			i->path = strdup(name);
 			i->pasted = buf;
 			i->pasted_len = len;
-#if HAVE_CORE_CREDFILE
 			scr_imp_validate(i);
-#endif
 		} else {
 			secmem_free(buf);
 		}
 		return SCR_REDRAW;
 	}
 	if (key == 'u' || key == 'U') {
-#if HAVE_CORE_FETCH
 		scr_imp_fetch(w);
-#else
-		wiz_status(w, TUI_WARN, "%s",
-		           _("HTTPS downloads are not in this build yet: save the file, then add it with P."));
-#endif
 		return SCR_REDRAW;
 	}
 	if (key == '\r' || key == '\n' || key == KEY_ENTER) {
-#if HAVE_CORE_IMPORT
 		if (!w->have_prof)
 			return SCR_REDRAW;
 		if (scr_imp.imported)
 			return SCR_NEXT;
 		return scr_imp_run(w) == 0 ? SCR_NEXT : SCR_REDRAW;
-#else
-		return SCR_NEXT;
-#endif
 	}
 	return SCR_IGNORED;
 }

@@ -5,20 +5,16 @@
 #include "config.h"
 
 #include "clusters.h"
-#include "core.h"
 #include "i18n.h"
 #include "wiz_engine.h"
 #include "wizard.h"
-#if HAVE_CORE_NETCHECK && HAVE_CORE_CLUSTERS
 #include "netcheck.h"
-#endif
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#if HAVE_CORE_NETCHECK && HAVE_CORE_CLUSTERS
 static struct {
 	struct netcheck_result r[CLUSTERS_MAX_HOSTS];
 	int ports[CLUSTERS_MAX_HOSTS];
@@ -91,7 +87,6 @@ static void scr_pre_run(struct wiz *w)
 	netcheck_store(&w->prof.st, scr_pre.r, scr_pre.n, time(NULL));
 	wiz_save(w);
 }
-#endif
 
 /* The engine's own preflight (module loads, token present; no login), as `connect` runs first. */
 static struct {
@@ -102,7 +97,6 @@ static struct {
 static void scr_pre_engine_run(struct wiz *w)
 {
 	scr_pre_engine.ran = 0;
-#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
 	if (!w->have_prof || !w->prof.st.engine.engine)
 		return;
 	struct engine_ctx e;
@@ -122,24 +116,16 @@ static void scr_pre_engine_run(struct wiz *w)
 	else
 		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg, "%s", d.msg);
 	wiz_engine_close(&e);
-#else
-	(void)w;
-#endif
 }
 
 static void scr_preflight_enter(struct wiz *w)
 {
 	scr_pre_engine_run(w);
-#if HAVE_CORE_NETCHECK && HAVE_CORE_CLUSTERS
 	scr_pre_run(w);
-#else
-	(void)w;
-#endif
 }
 
 static void scr_preflight_draw(struct wiz *w, const struct screen_area *a)
 {
-#if HAVE_CORE_NETCHECK && HAVE_CORE_CLUSTERS
 	int y = a->y;
 	if (scr_pre_engine.ran)
 		y += tui_wrap(y, a->x, a->cols, 3, scr_pre_engine.msg,
@@ -165,28 +151,15 @@ static void scr_preflight_draw(struct wiz *w, const struct screen_area *a)
 		         tui_attr(&w->tui, TUI_DIM));
 	else
 		tui_wrap(a->y + a->rows - 2, a->x, a->cols, 2, _("R checks again. Enter goes on."), tui_attr(&w->tui, TUI_DIM));
-#else
-	char cli[256];
-	if (scr_pre_engine.ran)
-		tui_wrap(a->y + a->rows - 3, a->x, a->cols, 3, scr_pre_engine.msg,
-		         scr_pre_engine.ok ? tui_attr(&w->tui, TUI_OK) : tui_attr(&w->tui, TUI_ERROR));
-	snprintf(cli, sizeof cli, "hsm-onboard check --profile %s", w->have_prof ? w->prof.name : "NAME");
-	wiz_draw_missing(w, a, _("the network preflight"), cli);
-#endif
 }
 
 static int scr_preflight_key(struct wiz *w, int key)
 {
-#if HAVE_CORE_NETCHECK && HAVE_CORE_CLUSTERS
 	if (key == 'r' || key == 'R') {
 		scr_pre_engine_run(w);
 		scr_pre_run(w);
 		return SCR_REDRAW;
 	}
-#else
-	(void)w;
-	(void)key;
-#endif
 	return SCR_IGNORED;
 }
 

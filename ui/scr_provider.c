@@ -2,29 +2,23 @@
  * on entering, then where the files went and the next step. */
 #include "config.h"
 
-#include "core.h"
 #include "i18n.h"
 #include "wiz_engine.h"
 #include "wizard.h"
-#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
 #include "rotation.h"
-#endif
 
 #include <stdio.h>
 #include <string.h>
 
-#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
 static struct {
 	struct engine_files files;
 	int failed;
 	char msg[DIAG_MSG_MAX];
 	char dir[1024];
 } scr_prov;
-#endif
 
 static void scr_provider_enter(struct wiz *w)
 {
-#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
 	engine_files_free(&scr_prov.files);
 	memset(&scr_prov, 0, sizeof scr_prov);
 	if (!w->have_prof || w->prof.st.rotation < ROTATION_VERIFIED) {
@@ -52,22 +46,16 @@ static void scr_provider_enter(struct wiz *w)
 		snprintf(scr_prov.msg, sizeof scr_prov.msg, "%s", d.msg);
 	}
 	wiz_engine_close(&e);
-#else
-	(void)w;
-#endif
 }
 
 static void scr_provider_leave(struct wiz *w)
 {
 	(void)w;
-#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
 	engine_files_free(&scr_prov.files);
-#endif
 }
 
 static void scr_provider_draw(struct wiz *w, const struct screen_area *a)
 {
-#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
 	int y = a->y;
 	if (scr_prov.failed) {
 		tui_put(y, a->x, a->cols, _("The provider configuration was not written."), tui_attr(&w->tui, TUI_ERROR), 0);
@@ -93,26 +81,16 @@ static void scr_provider_draw(struct wiz *w, const struct screen_area *a)
 	         _("Next: point your application at these files. They hold no secret except where a PIN file is "
 	           "listed (mode 0600); the user secret itself stays in the encrypted vault. Enter finishes."),
 	         A_NORMAL);
-#else
-	char cli[256];
-	snprintf(cli, sizeof cli, "hsm-onboard config --profile %s", w->have_prof ? w->prof.name : "NAME");
-	wiz_draw_missing(w, a, _("the provider configuration"), cli);
-#endif
 }
 
 static int scr_provider_key(struct wiz *w, int key)
 {
-#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
 	if (scr_prov.failed && (key == 'r' || key == 'R')) {
 		scr_provider_enter(w);
 		return SCR_REDRAW;
 	}
 	if (scr_prov.failed && (key == '\r' || key == '\n' || key == KEY_ENTER))
 		return SCR_HANDLED;
-#else
-	(void)w;
-	(void)key;
-#endif
 	return SCR_IGNORED;
 }
 

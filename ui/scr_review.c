@@ -3,7 +3,6 @@
  * real length. */
 #include "config.h"
 
-#include "core.h"
 #include "i18n.h"
 #include "vault.h"
 #include "wizard.h"
@@ -23,7 +22,6 @@ static void scr_review_draw(struct wiz *w, const struct screen_area *a)
 {
 	if (!w->have_prof)
 		return;
-#if HAVE_CORE_STATE
 	const struct state *st = &w->prof.st;
 	int y = a->y;
 	char buf[128];
@@ -55,19 +53,12 @@ static void scr_review_draw(struct wiz *w, const struct screen_area *a)
 		snprintf(dots + strlen(dots), sizeof dots - strlen(dots), "%s", tui_glyph_secret(&w->tui));
 	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
 		const char *v;
-#if HAVE_CORE_VAULT
 		if (w->vault)
 			v = vault_get(w->vault, labels[i]) ? dots : _("not stored");
 		else
 			v = _("(vault locked: U unlocks it to check)");
-#else
-		v = _("(vault not in this build)");
-#endif
 		scr_review_row(&y, a, _(names[i]), v);
 	}
-#else
-	wiz_draw_missing(w, a, _("profiles"), "hsm-onboard status");
-#endif
 }
 
 static int scr_review_key(struct wiz *w, int key)

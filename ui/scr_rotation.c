@@ -4,13 +4,10 @@
  * itself. A rotation left in flight by a crash is resumed at once on entering (the resume probe). */
 #include "config.h"
 
-#include "core.h"
 #include "i18n.h"
 #include "wiz_engine.h"
 #include "wizard.h"
-#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
 #include "rotation.h"
-#endif
 
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +20,6 @@ static struct {
 	char msg[DIAG_MSG_MAX];
 } scr_rot;
 
-#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
 static void scr_rot_run(struct wiz *w)
 {
 	scr_rot.failed = 0;
@@ -58,12 +54,10 @@ static void scr_rot_run(struct wiz *w)
 	}
 	rotation_report_free(&rep);
 }
-#endif
 
 static void scr_rotation_enter(struct wiz *w)
 {
 	memset(&scr_rot, 0, sizeof scr_rot);
-#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
 	enum state_rotation r = w->have_prof ? w->prof.st.rotation : ROTATION_NONE;
 	if (r == ROTATION_FIRST_USE || r == ROTATION_PENDING || r == ROTATION_PROMOTED) {
 		/* Interrupted: the probe decides what happened; nothing new is tried blindly. */
@@ -72,12 +66,8 @@ static void scr_rotation_enter(struct wiz *w)
 		scr_rot_run(w);
 		scr_rot.resumed = 1;
 	}
-#else
-	(void)w;
-#endif
 }
 
-#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
 static void scr_rotation_steps(struct wiz *w, int y, const struct screen_area *a)
 {
 	static const struct {
@@ -96,11 +86,9 @@ static void scr_rotation_steps(struct wiz *w, int y, const struct screen_area *a
 		tui_put(y + (int)i, a->x, a->cols, line, done ? tui_attr(&w->tui, TUI_OK) : A_NORMAL, 1);
 	}
 }
-#endif
 
 static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 {
-#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
 	int y = a->y;
 	enum state_rotation r = w->have_prof ? w->prof.st.rotation : ROTATION_NONE;
 	if (r >= ROTATION_VERIFIED) {
@@ -146,16 +134,10 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 	char prompt[128];
 	snprintf(prompt, sizeof prompt, _("Type yes and press Enter to connect: %s_"), scr_rot.typed);
 	tui_put(y, a->x, a->cols, prompt, A_BOLD, 1);
-#else
-	char cli[256];
-	snprintf(cli, sizeof cli, "hsm-onboard connect --profile %s", w->have_prof ? w->prof.name : "NAME");
-	wiz_draw_missing(w, a, _("the first connection and rotation"), cli);
-#endif
 }
 
 static int scr_rotation_key(struct wiz *w, int key)
 {
-#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
 	int enter = key == '\r' || key == '\n' || key == KEY_ENTER;
 	if (w->have_prof && w->prof.st.rotation >= ROTATION_VERIFIED)
 		return SCR_IGNORED;
@@ -193,11 +175,6 @@ static int scr_rotation_key(struct wiz *w, int key)
 	if (key == KEY_LEFT)
 		return SCR_HANDLED; /* Left is not "back" while typing */
 	return SCR_IGNORED;
-#else
-	(void)w;
-	(void)key;
-	return SCR_IGNORED;
-#endif
 }
 
 const struct screen_ops scr_rotation_ops = {

@@ -3,7 +3,6 @@
  * one at once. */
 #include "config.h"
 
-#include "core.h"
 #include "expiry.h"
 #include "i18n.h"
 #include "wizard.h"
@@ -25,10 +24,8 @@ static struct {
 static void scr_start_leave(struct wiz *w)
 {
 	(void)w;
-#if HAVE_CORE_PROFILE
 	for (size_t i = 0; i < scr_start.n; i++)
 		profile_close(&scr_start.prof[i]);
-#endif
 	scr_start.n = 0;
 }
 
@@ -38,7 +35,6 @@ static void scr_start_enter(struct wiz *w)
 	/* Back at the start, no profile is current (nor locked). */
 	wiz_close_profile(w);
 	scr_start.sel = 0;
-#if HAVE_CORE_PROFILE
 	char **names = NULL;
 	size_t n = 0;
 	struct diag d;
@@ -78,14 +74,10 @@ static void scr_start_enter(struct wiz *w)
 		return;
 	}
 	scr_start.auto_done = 1;
-#else
-	wiz_status(w, TUI_WARN, "%s", _("Profiles are not in this build yet: use 'hsm-onboard import'."));
-#endif
 }
 
 static void scr_start_countdown(struct wiz *w, const struct profile *p, char *buf, size_t size)
 {
-#if HAVE_CORE_EXPIRY
 	struct expiry e;
 	char left[64];
 	expiry_compute(&p->st, time(NULL), &e);
@@ -107,10 +99,6 @@ static void scr_start_countdown(struct wiz *w, const struct profile *p, char *bu
 		snprintf(buf, size, "%s", _("unknown"));
 		break;
 	}
-#else
-	(void)p;
-	snprintf(buf, size, "-");
-#endif
 	(void)w;
 }
 
@@ -126,11 +114,7 @@ static void scr_start_rows(struct wiz *w, const struct screen_area *a, int only_
 			char line[256];
 			snprintf(line, sizeof line, "%s %-24.24s %2d %-14s", i == scr_start.sel ? ">" : " ", p->name,
 			         (int)p->st.step,
-#if HAVE_CORE_STATE
 			         state_step_name(p->st.step)
-#else
-			         ""
-#endif
 			);
 			tui_put(y, a->x, a->cols, line, at, 1);
 		}
@@ -166,7 +150,6 @@ static int scr_start_tick(struct wiz *w, const struct screen_area *a)
 static char *scr_start_new_name(void)
 {
 	char name[64];
-#if HAVE_CORE_PROFILE
 	for (int i = 1; i < 1000; i++) {
 		snprintf(name, sizeof name, i == 1 ? "onboarding" : "onboarding-%d", i);
 		int used = 0;
@@ -176,9 +159,6 @@ static char *scr_start_new_name(void)
 		if (!used)
 			break;
 	}
-#else
-	snprintf(name, sizeof name, "onboarding");
-#endif
 	return strdup(name);
 }
 
@@ -199,7 +179,6 @@ static int scr_start_key(struct wiz *w, int key)
 		free(def);
 		if (!name)
 			return SCR_REDRAW;
-#if HAVE_CORE_PROFILE
 		if (!profile_name_valid(name)) {
 			wiz_status(w, TUI_ERROR, _("'%s' is not a valid profile name."), name);
 			free(name);
@@ -214,10 +193,6 @@ static int scr_start_key(struct wiz *w, int key)
 		}
 		w->goto_screen = SCREEN_SUBSCRIPTION;
 		return SCR_GOTO;
-#else
-		free(name);
-		return SCR_REDRAW;
-#endif
 	}
 	if (scr_start.sel > scr_start.n || key == 't' || key == 'T') {
 		if (!enter && key != 't' && key != 'T')

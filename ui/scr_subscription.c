@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include "clusters.h"
-#include "core.h"
 #include "expiry.h"
 #include "i18n.h"
 #include "wizard.h"
@@ -67,7 +66,6 @@ static void scr_sub_enter(struct wiz *w)
 			if (scr_sub_apis[i].v == w->prof.st.api)
 				scr_sub.api = i;
 	}
-#if HAVE_CORE_CLUSTERS
 	struct diag d;
 	diag_clear(&d);
 	scr_sub.ct_err[0] = '\0';
@@ -81,19 +79,13 @@ static void scr_sub_enter(struct wiz *w)
 		for (size_t i = 0; i < scr_sub.ct.n; i++)
 			if (strcmp(scr_sub.ct.clusters[i].name, w->prof.st.cluster) == 0)
 				scr_sub.cluster = i;
-#else
-	snprintf(scr_sub.ct_err, sizeof scr_sub.ct_err, "%s",
-	         _("the cluster table is not in this build yet ('hsm-onboard config --cluster NAME' sets it)"));
-#endif
 }
 
 static void scr_sub_leave(struct wiz *w)
 {
 	(void)w;
-#if HAVE_CORE_CLUSTERS
 	if (scr_sub.have_ct)
 		clusters_free(&scr_sub.ct);
-#endif
 	scr_sub.have_ct = 0;
 }
 
@@ -122,7 +114,6 @@ static void scr_sub_draw(struct wiz *w, const struct screen_area *a)
 	y += 3;
 	scr_sub_field(w, y, a, 2, _("API"), _(scr_sub_apis[scr_sub.api].label), _(scr_sub_apis[scr_sub.api].why));
 	y += 3;
-#if HAVE_CORE_CLUSTERS
 	if (w->opts.demo) {
 		scr_sub_field(w, y, a, 3, _("Cluster"), _("demo"), _("a local SoftHSM2 token stands in for the cluster"));
 	} else if (scr_sub.have_ct && scr_sub.ct.n > 0) {
@@ -131,20 +122,12 @@ static void scr_sub_draw(struct wiz *w, const struct screen_area *a)
 		snprintf(why, sizeof why, "%s (%s)", c->description ? c->description : "", c->n_hosts ? c->hosts[0] : "");
 		scr_sub_field(w, y, a, 3, _("Cluster"), c->name, why);
 	} else
-#endif
 	{
 		scr_sub_field(w, y, a, 3, _("Cluster"), "-", scr_sub.ct_err);
 	}
 	y += 3;
 	char rule[512];
-#if HAVE_CORE_EXPIRY
 	snprintf(rule, sizeof rule, _("Setup password: %s"), expiry_rule_text(scr_sub_tiers[scr_sub.tier].v));
-#else
-	snprintf(rule, sizeof rule, "%s",
-	         scr_sub_tiers[scr_sub.tier].v == TIER_ECO_CC
-	             ? _("Setup password: valid 7 days from the date of issue.")
-	             : _("Setup password: valid 7 days from its first use."));
-#endif
 	tui_wrap(y, a->x, a->cols, 2, rule, tui_attr(&w->tui, TUI_WARN));
 }
 
@@ -158,11 +141,7 @@ static size_t scr_sub_count(size_t field)
 	case 2:
 		return SCR_N(scr_sub_apis);
 	default:
-#if HAVE_CORE_CLUSTERS
 		return scr_sub.have_ct ? scr_sub.ct.n : 0;
-#else
-		return 0;
-#endif
 	}
 }
 
@@ -202,13 +181,11 @@ static int scr_sub_key(struct wiz *w, int key)
 			st->tier = scr_sub_tiers[scr_sub.tier].v;
 			st->service_type = scr_sub_services[scr_sub.service].v;
 			st->api = scr_sub_apis[scr_sub.api].v;
-#if HAVE_CORE_CLUSTERS
 			/* The demo's "cluster" is a local SoftHSM2 token: no cluster host to check. */
 			if (scr_sub.have_ct && scr_sub.ct.n > 0 && !w->opts.demo) {
 				free(st->cluster);
 				st->cluster = strdup(scr_sub.ct.clusters[scr_sub.cluster].name);
 			}
-#endif
 			if (wiz_save(w) != 0)
 				return SCR_REDRAW;
 		}

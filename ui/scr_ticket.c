@@ -3,7 +3,6 @@
  * state.json only (ticket.h never opens the vault), so no secret can reach it. */
 #include "config.h"
 
-#include "core.h"
 #include "expiry.h"
 #include "fsutil.h"
 #include "i18n.h"
@@ -24,7 +23,6 @@ static struct {
 	int have_qr;
 } scr_ticket;
 
-#if HAVE_CORE_TICKET
 static int scr_ticket_render(struct wiz *w, enum ticket_format f, char **out, struct diag *d)
 {
 	struct expiry ex;
@@ -32,22 +30,17 @@ static int scr_ticket_render(struct wiz *w, enum ticket_format f, char **out, st
 	struct ticket_options o = {.profile = w->prof.name, .generated = time(NULL)};
 	return ticket_render(&w->prof.st, &ex, &o, f, out, d);
 }
-#endif
 
 static void scr_ticket_enter(struct wiz *w)
 {
 	scr_ticket.top = 0;
 	scr_ticket.show_qr = 0;
-#if HAVE_CORE_TICKET
 	struct diag d;
 	diag_clear(&d);
 	free(scr_ticket.text);
 	scr_ticket.text = NULL;
 	if (w->have_prof && scr_ticket_render(w, TICKET_FORMAT_TEXT, &scr_ticket.text, &d) != 0)
 		wiz_status(w, TUI_ERROR, "%s", d.msg);
-#else
-	(void)w;
-#endif
 }
 
 static void scr_ticket_leave(struct wiz *w)
@@ -62,7 +55,6 @@ static void scr_ticket_leave(struct wiz *w)
 
 static void scr_ticket_draw(struct wiz *w, const struct screen_area *a)
 {
-#if HAVE_CORE_TICKET
 	(void)w;
 	if (scr_ticket.show_qr && scr_ticket.have_qr) {
 		for (size_t i = 0; i < scr_ticket.qr.n_lines && (int)i < a->rows + 2; i++)
@@ -83,16 +75,10 @@ static void scr_ticket_draw(struct wiz *w, const struct screen_area *a)
 		tui_put(a->y + r, a->x, a->cols, line, A_NORMAL, 0);
 		p += n + (e ? 1 : 0);
 	}
-#else
-	char cli[256];
-	snprintf(cli, sizeof cli, "hsm-onboard ticket --profile %s", w->have_prof ? w->prof.name : "NAME");
-	wiz_draw_missing(w, a, _("the support ticket"), cli);
-#endif
 }
 
 static int scr_ticket_key(struct wiz *w, int key)
 {
-#if HAVE_CORE_TICKET
 	if (key == KEY_DOWN || key == 'j' || key == KEY_NPAGE) {
 		scr_ticket.top += key == KEY_NPAGE ? 10 : 1;
 		return SCR_REDRAW;
@@ -150,7 +136,6 @@ static int scr_ticket_key(struct wiz *w, int key)
 		free(path);
 		return SCR_REDRAW;
 	}
-#endif
 	if (key == '\r' || key == '\n' || key == KEY_ENTER)
 		return SCR_BACK;
 	return SCR_IGNORED;

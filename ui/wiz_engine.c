@@ -3,7 +3,6 @@
 
 #include "wiz_engine.h"
 
-#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
 #include "i18n.h"
 #include "vault.h"
 
@@ -55,6 +54,3 @@ void wiz_engine_config_dir(const struct wiz *w, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%s/config", w->prof.dir);
 }
-#else
-typedef int wiz_engine_unused;
-#endif

@@ -3,9 +3,7 @@
 #ifndef HSMO_UI_WIZ_ENGINE_H
 #define HSMO_UI_WIZ_ENGINE_H
 
-#include "core.h"
 
-#if HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11
 #include "engine.h"
 #include "wizard.h"
 
@@ -15,6 +13,5 @@ int wiz_engine_open(struct wiz *w, struct engine_ctx *e);
 void wiz_engine_close(struct engine_ctx *e);
 /* Where the provider configuration goes: the one recorded, else <profile dir>/config. */
 void wiz_engine_config_dir(const struct wiz *w, char *buf, size_t size);
-#endif
 
 #endif

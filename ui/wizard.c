@@ -4,7 +4,6 @@
 
 #include "wizard.h"
 
-#include "core.h"
 #include "expiry.h"
 #include "i18n.h"
 #include "secmem.h"
@@ -55,7 +54,6 @@ static void wiz_draw_countdown_field(struct wiz *w)
 {
 	char right[200] = "";
 	if (w->have_prof) {
-#if HAVE_CORE_EXPIRY
 		struct expiry e;
 		char left[64];
 		expiry_compute(&w->prof.st, time(NULL), &e);
@@ -79,9 +77,6 @@ static void wiz_draw_countdown_field(struct wiz *w)
 			snprintf(right, sizeof right, "%s", w->prof.name);
 			break;
 		}
-#else
-		snprintf(right, sizeof right, "%s", w->prof.name);
-#endif
 	}
 	int width = tui_width(right);
 	int cols = w->tui.cols;
@@ -98,16 +93,11 @@ static void wiz_draw_countdown_field(struct wiz *w)
 
 static int wiz_countdown_running(const struct wiz *w)
 {
-#if HAVE_CORE_EXPIRY
 	if (!w->have_prof)
 		return 0;
 	struct expiry e;
 	expiry_compute(&w->prof.st, time(NULL), &e);
 	return e.state == EXPIRY_RUNNING;
-#else
-	(void)w;
-	return 0;
-#endif
 }
 
 static void wiz_draw_header(struct wiz *w)
@@ -347,7 +337,6 @@ char *wiz_ask_passphrase(struct wiz *w, const char *profile, int create)
 
 int wiz_open_profile(struct wiz *w, const char *name, int create)
 {
-#if HAVE_CORE_PROFILE
 	struct diag d;
 	diag_clear(&d);
 	if (w->have_prof)
@@ -359,31 +348,21 @@ int wiz_open_profile(struct wiz *w, const char *name, int create)
 	}
 	w->have_prof = 1;
 	return 0;
-#else
-	(void)create;
-	wiz_status(w, TUI_ERROR, _("Profiles are not in this build yet: use 'hsm-onboard import --profile %s'."), name);
-	return EX_UNAVAILABLE;
-#endif
 }
 
 void wiz_close_profile(struct wiz *w)
 {
-#if HAVE_CORE_VAULT
 	if (w->vault) {
 		vault_close(w->vault);
 		w->vault = NULL;
 	}
-#endif
-#if HAVE_CORE_PROFILE
 	if (w->have_prof)
 		profile_close(&w->prof);
-#endif
 	w->have_prof = 0;
 }
 
 int wiz_save(struct wiz *w)
 {
-#if HAVE_CORE_PROFILE
 	if (!w->have_prof)
 		return 0;
 	struct diag d;
@@ -392,15 +371,11 @@ int wiz_save(struct wiz *w)
 		wiz_status(w, TUI_ERROR, "%s", d.msg);
 		return -1;
 	}
-#else
-	(void)w;
-#endif
 	return 0;
 }
 
 int wiz_unlock(struct wiz *w)
 {
-#if HAVE_CORE_VAULT && HAVE_CORE_PROFILE
 	if (w->vault)
 		return 0;
 	if (!w->have_prof)
@@ -421,24 +396,6 @@ int wiz_unlock(struct wiz *w)
 			return -1;
 	}
 	return -1;
-#else
-	wiz_status(w, TUI_ERROR, "%s", _("The vault is not in this build yet."));
-	return -1;
-#endif
-}
-
-void wiz_draw_missing(struct wiz *w, const struct screen_area *a, const char *what, const char *cli)
-{
-	char text[1024];
-	snprintf(text, sizeof text,
-	         _("This build of hsm-onboard does not include %s yet, so this step cannot run here. "
-	           "Nothing was done. The command line does the same step:"),
-	         what);
-	int y = a->y + 1;
-	y += tui_wrap(y, a->x, a->cols, a->rows - 1, text, tui_attr(&w->tui, TUI_WARN));
-	tui_put(y + 1, a->x + 4, a->cols - 4, cli, A_BOLD, 0);
-	tui_wrap(y + 3, a->x, a->cols, 2, _("Press Enter to go on once you have done it, or F10 to save and quit."),
-	         A_NORMAL);
 }
 
 void wiz_draw_choices(struct wiz *w, int y, int x, int width, const char *const *labels, size_t n,
@@ -506,11 +463,6 @@ static int wiz_ms_to_next_second(void)
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
 	return (int)(1000 - tv.tv_usec / 1000) + 5;
-}
-
-int wizard_can_rotate(void)
-{
-	return HAVE_CORE_ROTATION && HAVE_CORE_ENGINE_PKCS11;
 }
 
 int wizard_run(const struct wizard_opts *opts, int *finished_out)
@@ -636,13 +588,9 @@ int wizard_run(const struct wizard_opts *opts, int *finished_out)
 	secmem_free(w.session_pass);
 	if (finished_out)
 		*finished_out = finished;
-#if HAVE_CORE_STATE
 	if (name[0] && !finished && !opts->demo) {
 		printf(_("Progress saved: profile %s is at step '%s'.\n"), name, state_step_name(step));
 		printf(_("Resume with: hsm-onboard wizard --profile %s\n"), name);
 	}
-#else
-	(void)step;
-#endif
 	return w.rc;
 }

@@ -43,9 +43,6 @@ struct wiz {
 /* finished (may be NULL) is set to 1 when the onboarding reached Done in this run. */
 int wizard_run(const struct wizard_opts *opts, int *finished);
 
-/* 1 when this build has the rotation protocol and the PKCS#11 engine (the demo needs them). */
-int wizard_can_rotate(void);
-
 /* ---- For screens ---- */
 /* Sets the message line (printf-style); attr is enum tui_attr. */
 void wiz_status(struct wiz *w, int attr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -70,8 +67,6 @@ char *wiz_ask_path(struct wiz *w, const char *title, const char *prompt, const c
 void wiz_redraw(struct wiz *w);
 /* The area screens draw in. */
 struct screen_area wiz_area(const struct wiz *w);
-/* Shows "what this step needs: run CMD" for a step whose core is not in this build. */
-void wiz_draw_missing(struct wiz *w, const struct screen_area *a, const char *what, const char *cli);
 
 /* A vertical list of choices with a cursor: draws rows at y, the selected one highlighted. */
 void wiz_draw_choices(struct wiz *w, int y, int x, int width, const char *const *labels, size_t n,
