@@ -9,6 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+int engine_files_add(struct engine_files *f, const char *path, const char *what)
+{
+	if (f->n >= sizeof f->path / sizeof f->path[0])
+		return -1;
+	f->path[f->n] = strdup(path);
+	f->what[f->n] = strdup(what);
+	f->n++;
+	return 0;
+}
+
 void engine_files_free(struct engine_files *f)
 {
 	for (size_t i = 0; i < f->n; i++) {

@@ -49,6 +49,8 @@ struct engine_files {
 	char *path[4];
 	char *what[4];   /* translated one-word description: "URI", "PIN file", ... */
 };
+/* Records a written file and its translated description; -1 when the list is full. */
+int engine_files_add(struct engine_files *f, const char *path, const char *what);
 void engine_files_free(struct engine_files *f);
 
 struct engine_ops {

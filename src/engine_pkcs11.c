@@ -361,16 +361,6 @@ static void pk_pct(FILE *f, const char *s, int keep_slash)
 	}
 }
 
-static int pk_add_file(struct engine_files *out, const char *path, const char *what)
-{
-	if (out->n >= sizeof out->path / sizeof out->path[0])
-		return -1;
-	out->path[out->n] = strdup(path);
-	out->what[out->n] = strdup(what);
-	out->n++;
-	return 0;
-}
-
 static int pk_write_config(struct engine_ctx *e, const char *dir, const char *current, void (*hook)(void),
                            struct engine_files *out, struct diag *d)
 {
@@ -401,7 +391,7 @@ static int pk_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	rc = fsutil_write_atomic(pin_path, current, strlen(current), 0600, "config", d);
 	if (rc != EX_OK)
 		return rc;
-	pk_add_file(out, pin_path, _("PIN file (mode 0600, holds the user secret)"));
+	engine_files_add(out, pin_path, _("PIN file (mode 0600, holds the user secret)"));
 	if (hook)
 		hook();
 
@@ -436,7 +426,7 @@ static int pk_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	free(uri);
 	if (rc != EX_OK)
 		return rc;
-	pk_add_file(out, uri_path, _("PKCS#11 URI (RFC 7512)"));
+	engine_files_add(out, uri_path, _("PKCS#11 URI (RFC 7512)"));
 	return EX_OK;
 }
 

@@ -494,16 +494,6 @@ static int pp_verify(struct engine_ctx *e, const char *current, struct diag *d)
 	return diag_set(d, EX_NOPERM, _("ppin -t: the login of %s did not succeed"), e->hsm_user);
 }
 
-static int pp_add_file(struct engine_files *out, const char *path, const char *what)
-{
-	if (out->n >= sizeof out->path / sizeof out->path[0])
-		return -1;
-	out->path[out->n] = strdup(path);
-	out->what[out->n] = strdup(what);
-	out->n++;
-	return 0;
-}
-
 static int pp_write_config(struct engine_ctx *e, const char *dir, const char *current, void (*hook)(void),
                            struct engine_files *out, struct diag *d)
 {
@@ -538,7 +528,7 @@ static int pp_write_config(struct engine_ctx *e, const char *dir, const char *cu
 		if (rc != EX_OK)
 			return rc;
 	}
-	pp_add_file(out, sec, _("Primus secrets file (mode 0600; SECUROSYS_SECRETS_CONF)"));
+	engine_files_add(out, sec, _("Primus secrets file (mode 0600; SECUROSYS_SECRETS_CONF)"));
 	if (hook)
 		hook();
 	/* The primus.cfg ppin used, so the application sees exactly what was tested. */
@@ -551,7 +541,7 @@ static int pp_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	free(text);
 	if (rc != EX_OK)
 		return rc;
-	pp_add_file(out, cfg, _("Primus configuration (SECUROSYS_PKCS11_CONF)"));
+	engine_files_add(out, cfg, _("Primus configuration (SECUROSYS_PKCS11_CONF)"));
 	return EX_OK;
 }
 
