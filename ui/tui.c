@@ -6,6 +6,7 @@
 #include "i18n.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,28 +305,46 @@ const char *tui_glyph_sep(const struct tui *t)
 	return t->ascii ? "|" : "\xe2\x94\x82";
 }
 
-int tui_width(const char *s)
+/* The character at s (NUL-terminated): its display width, and in *n its length in bytes. A byte
+ * that does not start a valid character counts as one column, so a stray byte can never make a line
+ * overflow; a character without a width (a control, a combining mark) counts as none. */
+static int tui_char(const char *s, size_t *n)
 {
 	mbstate_t st;
 	memset(&st, 0, sizeof st);
-	int w = 0;
-	size_t len = strlen(s);
-	while (len > 0) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, s, len, &st);
-		if (n == (size_t)-1 || n == (size_t)-2) {
-			w++;
-			n = 1;
-			memset(&st, 0, sizeof st);
-		} else if (n == 0) {
-			break;
-		} else {
-			int cw = wcwidth(wc);
-			w += cw > 0 ? cw : 0;
-		}
-		s += n;
-		len -= n;
+	wchar_t wc;
+	/* UTF-8 is stateless and s ends in a NUL, at which mbrtowc stops: MB_LEN_MAX reads no further. */
+	size_t r = mbrtowc(&wc, s, MB_LEN_MAX, &st);
+	if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
+		*n = 1;
+		return 1;
 	}
+	*n = r;
+	int cw = wcwidth(wc);
+	return cw > 0 ? cw : 0;
+}
+
+/* How many bytes of s fit in width columns; *w_out gets their width. */
+static size_t tui_fit(const char *s, int width, int *w_out)
+{
+	size_t i = 0;
+	int w = 0;
+	while (s[i]) {
+		size_t n;
+		int cw = tui_char(s + i, &n);
+		if (w + cw > width)
+			break;
+		w += cw;
+		i += n;
+	}
+	*w_out = w;
+	return i;
+}
+
+int tui_width(const char *s)
+{
+	int w;
+	tui_fit(s, INT_MAX, &w);
 	return w;
 }
 
@@ -333,33 +352,10 @@ void tui_put(int y, int x, int width, const char *s, attr_t attr, int pad)
 {
 	if (width <= 0 || y < 0 || y >= LINES)
 		return;
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	int w = 0;
-	size_t len = strlen(s);
-	const char *p = s;
-	while (len > 0) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, p, len, &st);
-		int cw = 1;
-		if (n == (size_t)-1 || n == (size_t)-2) {
-			n = 1;
-			memset(&st, 0, sizeof st);
-		} else if (n == 0) {
-			break;
-		} else {
-			cw = wcwidth(wc);
-			if (cw < 0)
-				cw = 0;
-		}
-		if (w + cw > width)
-			break;
-		w += cw;
-		p += n;
-		len -= n;
-	}
+	int w;
+	size_t n = tui_fit(s, width, &w);
 	attron(attr);
-	mvaddnstr(y, x, s, (int)(p - s));
+	mvaddnstr(y, x, s, (int)n);
 	if (pad)
 		for (; w < width; w++)
 			addch(' ');
@@ -375,19 +371,19 @@ int tui_wrap(int y, int x, int width, int max_rows, const char *s, attr_t attr)
 			rows++;
 			continue;
 		}
-		/* Longest prefix up to a newline that fits, broken at the last space. */
-		size_t best = 0, i = 0;
+		/* Longest prefix up to a newline that fits, broken at the last space. One pass: the width
+		 * grows character by character (measuring each prefix anew made a screen of text quadratic,
+		 * a tenth of the wizard's start-up, issue 10). */
 		char buf[1024];
-		while (s[i] && s[i] != '\n' && i < sizeof buf - 1) {
-			/* advance one UTF-8 character */
-			size_t j = i + 1;
-			while (s[j] && ((unsigned char)s[j] & 0xC0) == 0x80)
-				j++;
-			memcpy(buf, s, j);
-			buf[j] = '\0';
-			if (tui_width(buf) > width)
+		size_t best = 0, i = 0;
+		int w = 0;
+		while (s[i] && s[i] != '\n') {
+			size_t n;
+			int cw = tui_char(s + i, &n);
+			if (w + cw > width || i + n > sizeof buf - 1)
 				break;
-			i = j;
+			w += cw;
+			i += n;
 			if (s[i] == ' ' || s[i] == '\0' || s[i] == '\n')
 				best = i;
 		}
