@@ -106,8 +106,10 @@ static int profile_lock(struct profile *p, struct diag *d)
 	if (gmtime_r(&now, &tm))
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	int n = snprintf(buf, sizeof buf, "%ld since %s\n", (long)getpid(), when);
-	/* Who holds the lock is advice for the message only: failing to record it is not an error. */
-	if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, (size_t)n, 0) < 0)
+	/* Who holds the lock is advice for the message only: failing to record it is not an error.
+	 * Write first, then cut to length: truncating to 0 first freed the file's block, and on a
+	 * filesystem mounted with discard that waited for the device on every start (issue 10). */
+	if (pwrite(fd, buf, (size_t)n, 0) == n && ftruncate(fd, n) != 0)
 		n = 0;
 	p->lock_fd = fd;
 	return EX_OK;
