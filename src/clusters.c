@@ -4,10 +4,11 @@
 #include "config.h"
 
 #include "clusters.h"
+
+#include "cfglib.h"
 #include "fsutil.h"
 #include "i18n.h"
 
-#include <libconfig.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,7 +110,7 @@ static char *clusters_dup(const char *s)
 static const char *clusters_string(struct diag *d, const char *file, const config_setting_t *g,
                                    const char *key, int *rc)
 {
-	const config_setting_t *s = config_setting_get_member(g, key);
+	const config_setting_t *s = cfglib_config_setting_get_member(g, key);
 	if (!s) {
 		*rc = clusters_err(d, file, g, _("the cluster has no '%s'"), key);
 		return NULL;
@@ -118,7 +119,7 @@ static const char *clusters_string(struct diag *d, const char *file, const confi
 		*rc = clusters_err(d, file, s, _("'%s' must be a string in double quotes"), key);
 		return NULL;
 	}
-	return config_setting_get_string(s);
+	return cfglib_config_setting_get_string(s);
 }
 
 static int clusters_parse_one(const char *file, const config_setting_t *g, struct cluster *c,
@@ -134,13 +135,13 @@ static int clusters_parse_one(const char *file, const config_setting_t *g, struc
 	if (!rest)
 		return rc;
 	if (!clusters_name_valid(name))
-		return clusters_err(d, file, config_setting_get_member(g, "name"),
+		return clusters_err(d, file, cfglib_config_setting_get_member(g, "name"),
 		                    _("'%s' is not a cluster name (letters, digits, '-' and '_')"), name);
 	if (!clusters_host_valid(master))
-		return clusters_err(d, file, config_setting_get_member(g, "master"),
+		return clusters_err(d, file, cfglib_config_setting_get_member(g, "master"),
 		                    _("'%s' is not a host name"), master);
 	if (strncmp(rest, "https://", 8) != 0 || !rest[8])
-		return clusters_err(d, file, config_setting_get_member(g, "rest"),
+		return clusters_err(d, file, cfglib_config_setting_get_member(g, "rest"),
 		                    _("'%s' is not an https:// URL"), rest);
 	c->name = clusters_dup(name);
 	c->description = clusters_dup(desc);
@@ -148,18 +149,18 @@ static int clusters_parse_one(const char *file, const config_setting_t *g, struc
 	c->hosts[0] = clusters_dup(master);
 	c->n_hosts = 1;
 
-	const config_setting_t *clones = config_setting_get_member(g, "clones");
+	const config_setting_t *clones = cfglib_config_setting_get_member(g, "clones");
 	if (!clones)
 		return EX_OK;
 	int type = config_setting_type(clones);
 	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
 		return clusters_err(d, file, clones, "%s", _("'clones' must be a list of host names: [ \"a\", \"b\" ]"));
-	int n = config_setting_length(clones);
+	int n = cfglib_config_setting_length(clones);
 	for (int i = 0; i < n; i++) {
-		const config_setting_t *h = config_setting_get_elem(clones, (unsigned)i);
+		const config_setting_t *h = cfglib_config_setting_get_elem(clones, (unsigned)i);
 		if (config_setting_type(h) != CONFIG_TYPE_STRING)
 			return clusters_err(d, file, h ? h : clones, "%s", _("a clone must be a host name in double quotes"));
-		const char *host = config_setting_get_string(h);
+		const char *host = cfglib_config_setting_get_string(h);
 		if (!clusters_host_valid(host))
 			return clusters_err(d, file, h, _("'%s' is not a host name"), host);
 		if (c->n_hosts >= CLUSTERS_MAX_HOSTS)
@@ -178,16 +179,16 @@ static int clusters_parse_ports(const char *file, const config_t *cfg, struct cl
 	} keys[] = {{"jce", API_JCE}, {"pkcs11", API_PKCS11}, {"cng", API_CNG}, {"rest", API_REST}};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		t->ports[keys[i].api] = clusters_api_port(keys[i].api);
-	const config_setting_t *ports = config_lookup(cfg, "ports");
+	const config_setting_t *ports = cfglib_config_lookup(cfg, "ports");
 	if (!ports)
 		return EX_OK;
 	if (config_setting_type(ports) != CONFIG_TYPE_GROUP)
 		return clusters_err(d, file, ports, "%s", _("'ports' must be a group: { pkcs11 = 2310; ... }"));
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		const config_setting_t *s = config_setting_get_member(ports, keys[i].key);
+		const config_setting_t *s = cfglib_config_setting_get_member(ports, keys[i].key);
 		if (!s)
 			continue;
-		int v = config_setting_type(s) == CONFIG_TYPE_INT ? config_setting_get_int(s) : -1;
+		int v = config_setting_type(s) == CONFIG_TYPE_INT ? cfglib_config_setting_get_int(s) : -1;
 		if (v < 1 || v > 65535)
 			return clusters_err(d, file, s, _("the port of '%s' must be a number from 1 to 65535"), keys[i].key);
 		t->ports[keys[i].api] = v;
@@ -203,6 +204,9 @@ int clusters_parse(const char *text, size_t len, const char *display_name, struc
 	/* libconfig reads NUL-terminated text: an embedded NUL would silently hide the rest. */
 	if (memchr(text, '\0', len))
 		return diag_set(d, EX_DATAERR, _("%s: the file contains a NUL byte"), file);
+	int lrc = cfglib_load(d);
+	if (lrc != EX_OK)
+		return lrc;
 	char *copy = malloc(len + 1);
 	if (!copy)
 		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
@@ -210,21 +214,21 @@ int clusters_parse(const char *text, size_t len, const char *display_name, struc
 	copy[len] = '\0';
 
 	config_t cfg;
-	config_init(&cfg);
+	cfglib_config_init(&cfg);
 	int rc = EX_OK;
-	if (config_read_string(&cfg, copy) != CONFIG_TRUE) {
+	if (cfglib_config_read_string(&cfg, copy) != CONFIG_TRUE) {
 		rc = diag_set(d, EX_DATAERR, "%s:%d: %s", file, config_error_line(&cfg),
 		              config_error_text(&cfg) ? config_error_text(&cfg) : _("syntax error"));
 		goto out;
 	}
 	const char *as_of = NULL;
-	if (config_lookup_string(&cfg, "as_of", &as_of) != CONFIG_TRUE) {
+	if (cfglib_config_lookup_string(&cfg, "as_of", &as_of) != CONFIG_TRUE) {
 		rc = diag_set(d, EX_DATAERR, _("%s: 'as_of' (the date of the Securosys page, \"YYYY-MM-DD\") is missing"), file);
 		goto out;
 	}
 	if ((rc = clusters_parse_ports(file, &cfg, t, d)) != EX_OK)
 		goto out;
-	const config_setting_t *list = config_lookup(&cfg, "clusters");
+	const config_setting_t *list = cfglib_config_lookup(&cfg, "clusters");
 	if (!list) {
 		rc = diag_set(d, EX_DATAERR, _("%s: 'clusters' is missing"), file);
 		goto out;
@@ -233,7 +237,7 @@ int clusters_parse(const char *text, size_t len, const char *display_name, struc
 		rc = clusters_err(d, file, list, "%s", _("'clusters' must be a list: ( { ... }, { ... } )"));
 		goto out;
 	}
-	int n = config_setting_length(list);
+	int n = cfglib_config_setting_length(list);
 	t->as_of = clusters_dup(as_of);
 	t->source = clusters_dup(file);
 	t->clusters = calloc(n > 0 ? (size_t)n : 1, sizeof *t->clusters);
@@ -242,7 +246,7 @@ int clusters_parse(const char *text, size_t len, const char *display_name, struc
 		goto out;
 	}
 	for (int i = 0; i < n; i++) {
-		const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+		const config_setting_t *g = cfglib_config_setting_get_elem(list, (unsigned)i);
 		struct cluster *c = &t->clusters[t->n];
 		t->n++; /* counted first, so clusters_free releases a half-filled entry */
 		if ((rc = clusters_parse_one(file, g, c, d)) != EX_OK)
@@ -254,7 +258,7 @@ int clusters_parse(const char *text, size_t len, const char *display_name, struc
 			}
 	}
 out:
-	config_destroy(&cfg);
+	cfglib_config_destroy(&cfg);
 	free(copy);
 	if (rc != EX_OK)
 		clusters_free(t);

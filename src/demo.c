@@ -3,8 +3,10 @@
 
 #include "demo.h"
 
+#include "cryptolib.h"
 #include "fsutil.h"
 #include "i18n.h"
+#include "p11lib.h"
 #include "profile.h"
 #include "secmem.h"
 #include "state.h"
@@ -12,8 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <openssl/rand.h>
-#include <p11-kit/p11-kit.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,12 +30,12 @@ static int demo_random_alnum(char *out, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		unsigned char b[64];
-		if (RAND_bytes(b, sizeof b) != 1)
+		if (cryptolib_RAND_bytes(b, sizeof b) != 1)
 			return -1;
 		for (size_t k = 0; k < sizeof b && i < n; k++)
 			if (b[k] < 248)
 				out[i++] = demo_alnum[b[k] % 62];
-		OPENSSL_cleanse(b, sizeof b);
+		cryptolib_OPENSSL_cleanse(b, sizeof b);
 	}
 	out[n] = '\0';
 	return 0;
@@ -130,15 +130,17 @@ done:
 /* A fresh SoftHSM2 token whose user PIN is the setup password, through PKCS#11 (no argv). */
 static int demo_init_token(const char *module, char *user_pin, struct diag *d)
 {
-	char *err = NULL;
-	CK_FUNCTION_LIST *f = p11_kit_module_load(module, 0);
+	int lrc = p11lib_load(d);
+	if (lrc != EX_OK)
+		return lrc;
+	CK_FUNCTION_LIST *f = p11lib_p11_kit_module_load(module, 0);
 	if (!f)
 		return diag_set(d, EX_UNAVAILABLE, _("%s: cannot load the PKCS#11 module: %s"), module,
-		                p11_kit_message() ? p11_kit_message() : "?");
-	CK_RV rv = p11_kit_module_initialize(f);
+		                p11lib_p11_kit_message() ? p11lib_p11_kit_message() : "?");
+	CK_RV rv = p11lib_p11_kit_module_initialize(f);
 	if (rv != CKR_OK) {
-		p11_kit_module_release(f);
-		return diag_set(d, EX_UNAVAILABLE, _("%s: C_Initialize failed: %s"), module, p11_kit_strerror(rv));
+		p11lib_p11_kit_module_release(f);
+		return diag_set(d, EX_UNAVAILABLE, _("%s: C_Initialize failed: %s"), module, p11lib_p11_kit_strerror(rv));
 	}
 	int rc = EX_OK;
 	char *so_pin = secmem_alloc(24);
@@ -151,7 +153,7 @@ static int demo_init_token(const char *module, char *user_pin, struct diag *d)
 	}
 	rv = f->C_GetSlotList(CK_FALSE, slots, &n);
 	if (rv != CKR_OK || n == 0) {
-		rc = diag_set(d, EX_UNAVAILABLE, _("SoftHSM2 offers no slot: %s"), p11_kit_strerror(rv));
+		rc = diag_set(d, EX_UNAVAILABLE, _("SoftHSM2 offers no slot: %s"), p11lib_p11_kit_strerror(rv));
 		goto done;
 	}
 	/* SoftHSM2 always offers one uninitialised slot; in a fresh token dir it is the first. */
@@ -160,7 +162,7 @@ static int demo_init_token(const char *module, char *user_pin, struct diag *d)
 	memcpy(label, DEMO_TOKEN_LABEL, strlen(DEMO_TOKEN_LABEL));
 	rv = f->C_InitToken(slots[0], (CK_UTF8CHAR_PTR)so_pin, strlen(so_pin), label);
 	if (rv != CKR_OK) {
-		rc = diag_set(d, EX_UNAVAILABLE, _("C_InitToken failed: %s"), p11_kit_strerror(rv));
+		rc = diag_set(d, EX_UNAVAILABLE, _("C_InitToken failed: %s"), p11lib_p11_kit_strerror(rv));
 		goto done;
 	}
 	/* After C_InitToken SoftHSM2 renumbers its slots: find the token by its label. */
@@ -185,16 +187,15 @@ static int demo_init_token(const char *module, char *user_pin, struct diag *d)
 	if (rv == CKR_OK)
 		rv = f->C_InitPIN(s, (CK_UTF8CHAR_PTR)user_pin, strlen(user_pin));
 	if (rv != CKR_OK)
-		rc = diag_set(d, EX_UNAVAILABLE, _("setting the demo token's PIN failed: %s"), p11_kit_strerror(rv));
+		rc = diag_set(d, EX_UNAVAILABLE, _("setting the demo token's PIN failed: %s"), p11lib_p11_kit_strerror(rv));
 	if (s != CK_INVALID_HANDLE) {
 		f->C_Logout(s);
 		f->C_CloseSession(s);
 	}
 done:
-	(void)err;
 	secmem_free(so_pin);
-	p11_kit_module_finalize(f);
-	p11_kit_module_release(f);
+	p11lib_p11_kit_module_finalize(f);
+	p11lib_p11_kit_module_release(f);
 	return rc;
 }
 

@@ -2,9 +2,10 @@
 #include "config.h"
 
 #include "engine.h"
+
+#include "cryptolib.h"
 #include "secmem.h"
 
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +67,7 @@ char *engine_random_secret(size_t len)
 	size_t have = 0;
 	unsigned char buf[64];
 	while (have < len) {
-		if (RAND_bytes(buf, (int)sizeof buf) != 1) {
+		if (cryptolib_RAND_bytes(buf, (int)sizeof buf) != 1) {
 			secmem_free(out);
 			return NULL;
 		}

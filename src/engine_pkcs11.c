@@ -8,12 +8,12 @@
 #include "engine.h"
 #include "fsutil.h"
 #include "i18n.h"
+#include "p11lib.h"
 #include "secmem.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <limits.h>
-#include <p11-kit/p11-kit.h>
 #include <p11-kit/pkcs11.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,12 +162,17 @@ static int pk_open(struct engine_ctx *e, struct diag *d)
 		                        "provider package is installed"),
 		                      e->module);
 	}
+	int lrc = p11lib_load(d);
+	if (lrc != EX_OK) {
+		engine_set_code(e, "MODULE_LOAD", 0, 0);
+		return lrc;
+	}
 	struct pk_priv *p = calloc(1, sizeof *p);
 	if (!p)
 		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
-	p->m = p11_kit_module_load(e->module, P11_KIT_MODULE_UNMANAGED | P11_KIT_MODULE_CRITICAL);
+	p->m = p11lib_p11_kit_module_load(e->module, P11_KIT_MODULE_UNMANAGED | P11_KIT_MODULE_CRITICAL);
 	if (!p->m) {
-		const char *why = p11_kit_message();
+		const char *why = p11lib_p11_kit_message();
 		free(p);
 		engine_set_code(e, "MODULE_LOAD", 0, 0);
 		return diag_set(d, EX_UNAVAILABLE,
@@ -175,9 +180,9 @@ static int pk_open(struct engine_ctx *e, struct diag *d)
 		                  "for this system and that its dependencies are installed"),
 		                e->module, why ? why : _("unknown reason"));
 	}
-	CK_RV rv = p11_kit_module_initialize(p->m);
+	CK_RV rv = p11lib_p11_kit_module_initialize(p->m);
 	if (rv != CKR_OK) {
-		p11_kit_module_release(p->m);
+		p11lib_p11_kit_module_release(p->m);
 		free(p);
 		int rc = pk_fail(e, d, "C_Initialize", rv, PK_STORED);
 		char code[48];
@@ -196,8 +201,8 @@ static void pk_close(struct engine_ctx *e)
 	struct pk_priv *p = e->priv;
 	if (!p)
 		return;
-	p11_kit_module_finalize(p->m);
-	p11_kit_module_release(p->m);
+	p11lib_p11_kit_module_finalize(p->m);
+	p11lib_p11_kit_module_release(p->m);
 	free(p);
 	e->priv = NULL;
 }

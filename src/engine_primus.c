@@ -17,6 +17,8 @@
 #include "config.h"
 
 #include "engine.h"
+
+#include "cfglib.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "secmem.h"
@@ -24,7 +26,6 @@
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
-#include <libconfig.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -296,47 +297,50 @@ static int pp_find_ppin(struct engine_ctx *e, char *buf, size_t size, struct dia
 /* primus.cfg as documented, rendered by libconfig into a malloc'd string. */
 static int pp_render_cfg(struct engine_ctx *e, char **text, size_t *len, struct diag *d)
 {
+	int lrc = cfglib_load(d);
+	if (lrc != EX_OK)
+		return lrc;
 	config_t cfg;
-	config_init(&cfg);
+	cfglib_config_init(&cfg);
 	config_setting_t *root = config_root_setting(&cfg);
-	config_setting_t *hsms = config_setting_add(root, "hsms", CONFIG_TYPE_GROUP);
+	config_setting_t *hsms = cfglib_config_setting_add(root, "hsms", CONFIG_TYPE_GROUP);
 	char port[16];
 	snprintf(port, sizeof port, "%d", e->port);
 	for (size_t i = 0; hsms && i < e->n_hosts; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "hsm%zu", i);
-		config_setting_t *h = config_setting_add(hsms, name, CONFIG_TYPE_GROUP);
+		config_setting_t *h = cfglib_config_setting_add(hsms, name, CONFIG_TYPE_GROUP);
 		config_setting_t *s;
 		if (!h)
 			break;
-		if ((s = config_setting_add(h, "host", CONFIG_TYPE_STRING)))
-			config_setting_set_string(s, e->hosts[i]);
-		if ((s = config_setting_add(h, "port", CONFIG_TYPE_STRING)))
-			config_setting_set_string(s, port);
-		if ((s = config_setting_add(h, "priority", CONFIG_TYPE_INT)))
-			config_setting_set_int(s, (int)i);
-		config_setting_t *slots = config_setting_add(h, "slots", CONFIG_TYPE_GROUP);
-		config_setting_t *slot = slots ? config_setting_add(slots, "slot0", CONFIG_TYPE_GROUP) : NULL;
+		if ((s = cfglib_config_setting_add(h, "host", CONFIG_TYPE_STRING)))
+			cfglib_config_setting_set_string(s, e->hosts[i]);
+		if ((s = cfglib_config_setting_add(h, "port", CONFIG_TYPE_STRING)))
+			cfglib_config_setting_set_string(s, port);
+		if ((s = cfglib_config_setting_add(h, "priority", CONFIG_TYPE_INT)))
+			cfglib_config_setting_set_int(s, (int)i);
+		config_setting_t *slots = cfglib_config_setting_add(h, "slots", CONFIG_TYPE_GROUP);
+		config_setting_t *slot = slots ? cfglib_config_setting_add(slots, "slot0", CONFIG_TYPE_GROUP) : NULL;
 		if (!slot)
 			break;
-		if ((s = config_setting_add(slot, "client_id", CONFIG_TYPE_STRING)))
-			config_setting_set_string(s, PACKAGE);
-		if ((s = config_setting_add(slot, "user_name", CONFIG_TYPE_STRING)))
-			config_setting_set_string(s, e->hsm_user);
-		if (e->service_user && (s = config_setting_add(slot, "proxy_user", CONFIG_TYPE_STRING)))
-			config_setting_set_string(s, e->service_user);
-		if ((s = config_setting_add(slot, "id", CONFIG_TYPE_INT)))
-			config_setting_set_int(s, 0);
+		if ((s = cfglib_config_setting_add(slot, "client_id", CONFIG_TYPE_STRING)))
+			cfglib_config_setting_set_string(s, PACKAGE);
+		if ((s = cfglib_config_setting_add(slot, "user_name", CONFIG_TYPE_STRING)))
+			cfglib_config_setting_set_string(s, e->hsm_user);
+		if (e->service_user && (s = cfglib_config_setting_add(slot, "proxy_user", CONFIG_TYPE_STRING)))
+			cfglib_config_setting_set_string(s, e->service_user);
+		if ((s = cfglib_config_setting_add(slot, "id", CONFIG_TYPE_INT)))
+			cfglib_config_setting_set_int(s, 0);
 	}
 	FILE *f = open_memstream(text, len);
 	if (!f) {
-		config_destroy(&cfg);
+		cfglib_config_destroy(&cfg);
 		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
 	}
 	fprintf(f, "// primus.cfg for %s, written by %s; see docs.securosys.com, PKCS#11 provider "
 	           "configuration\n", e->hsm_user, PACKAGE_STRING);
-	config_write(&cfg, f);
-	config_destroy(&cfg);
+	cfglib_config_write(&cfg, f);
+	cfglib_config_destroy(&cfg);
 	if (fclose(f) != 0)
 		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
 	return EX_OK;

@@ -235,7 +235,6 @@ static int main_extract_common(int *argc, char **argv, struct cli_ctx *ctx, cons
 int main(int argc, char **argv)
 {
 	main_harden();
-	enum secmem_init_result sec = secmem_init();
 
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
@@ -249,11 +248,6 @@ int main(int argc, char **argv)
 	bindtextdomain(PACKAGE, localedir);
 	textdomain(PACKAGE);
 #endif
-	if (sec == SECMEM_NOT_LOCKED)
-		cli_warning("%s", _("the secure heap could not be locked in memory; secrets may reach swap"));
-	else if (sec == SECMEM_FAILED)
-		cli_warning("%s", _("the secure heap could not be started; secrets are wiped but not locked"));
-
 	struct cli_ctx ctx = {.passphrase_fd = -1};
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
 		ctx.ascii = 1;
@@ -294,6 +288,18 @@ int main(int argc, char **argv)
 	const struct cli_command *cmd = main_find(argv[cmd_index]);
 	if (!cmd)
 		return cli_usage_error(NULL, _("unknown command '%s'"), argv[cmd_index]);
+	/* DESIGN.md, secret rule 2: the secure heap is up before any command can hold a secret. The
+	 * wizard alone starts it itself, right after its first frame and before it reads a key: that frame
+	 * needs no secret and no OpenSSL, and must not wait for libcrypto to load (issue 10). */
+	if (cmd->run != cli_wizard) {
+		struct diag d;
+		diag_clear(&d);
+		enum secmem_init_result sec = secmem_init(&d);
+		if (sec == SECMEM_NO_LIBRARY)
+			return cli_report(&d);
+		if (secmem_warning(sec))
+			cli_warning("%s", secmem_warning(sec));
+	}
 
 	/* Build the command's argv: its name, then everything but the command word. */
 	char **cargv = calloc((size_t)argc + 1, sizeof *cargv);

@@ -4,14 +4,13 @@
 #include "netlib.h"
 
 #include "i18n.h"
+#include "lazylib.h"
 
-#include <dlfcn.h>
 #include <stddef.h>
 #include <sysexits.h>
 
 /* The libcurl entry points we use, resolved once by netlib_load(). */
 static struct {
-	int loaded;
 	CURLcode (*global_init)(long flags);
 	CURL *(*easy_init)(void);
 	void (*easy_cleanup)(CURL *c);
@@ -28,50 +27,28 @@ static struct {
 	CURLMsg *(*multi_info_read)(CURLM *m, int *left);
 } lib;
 
-/* dlsym returns void *; POSIX (not ISO C) lets it be used as a function pointer: the store through
- * (void **) is the idiom POSIX gives for that, and keeps -Wpedantic quiet. */
-#define NETLIB_SYM(field, name)                                                                    \
-	do {                                                                                           \
-		*(void **)(&lib.field) = dlsym(h, name);                                                   \
-		if (!lib.field)                                                                            \
-			missing = name;                                                                        \
-	} while (0)
+#define NETLIB_SYM(field) {"curl_" #field, (void **)&lib.field}
+static const struct lazylib_sym netlib_syms[] = {
+	NETLIB_SYM(global_init), NETLIB_SYM(easy_init), NETLIB_SYM(easy_cleanup), NETLIB_SYM(easy_perform),
+	NETLIB_SYM(easy_strerror), NETLIB_SYM(easy_setopt), NETLIB_SYM(easy_getinfo), NETLIB_SYM(multi_init),
+	NETLIB_SYM(multi_cleanup), NETLIB_SYM(multi_add_handle), NETLIB_SYM(multi_remove_handle),
+	/* curl_multi_poll is 7.66: an older libcurl than configure required is refused whole. */
+	NETLIB_SYM(multi_perform), NETLIB_SYM(multi_poll), NETLIB_SYM(multi_info_read), {NULL, NULL},
+};
+
+static struct lazylib netlib_lib = {NETLIB_SONAME, "libcurl4", netlib_syms, 0};
+static int netlib_initialised;
 
 int netlib_load(struct diag *d)
 {
-	if (lib.loaded)
+	if (netlib_initialised)
 		return EX_OK;
-	/* The handle is kept for the life of the process: libcurl and OpenSSL keep global state. */
-	void *h = dlopen(NETLIB_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		const char *why = dlerror();
-		return diag_set(d, EX_UNAVAILABLE, _("cannot load %s (install the Debian package libcurl4): %s"),
-		                NETLIB_SONAME, why ? why : "?");
-	}
-	const char *missing = NULL;
-	NETLIB_SYM(global_init, "curl_global_init");
-	NETLIB_SYM(easy_init, "curl_easy_init");
-	NETLIB_SYM(easy_cleanup, "curl_easy_cleanup");
-	NETLIB_SYM(easy_perform, "curl_easy_perform");
-	NETLIB_SYM(easy_strerror, "curl_easy_strerror");
-	NETLIB_SYM(easy_setopt, "curl_easy_setopt");
-	NETLIB_SYM(easy_getinfo, "curl_easy_getinfo");
-	NETLIB_SYM(multi_init, "curl_multi_init");
-	NETLIB_SYM(multi_cleanup, "curl_multi_cleanup");
-	NETLIB_SYM(multi_add_handle, "curl_multi_add_handle");
-	NETLIB_SYM(multi_remove_handle, "curl_multi_remove_handle");
-	NETLIB_SYM(multi_perform, "curl_multi_perform");
-	NETLIB_SYM(multi_poll, "curl_multi_poll");
-	NETLIB_SYM(multi_info_read, "curl_multi_info_read");
-	if (missing) {
-		/* An older libcurl than configure required (curl_multi_poll is 7.66). */
-		dlclose(h);
-		return diag_set(d, EX_UNAVAILABLE, _("cannot load %s (install the Debian package libcurl4): %s"),
-		                NETLIB_SONAME, missing);
-	}
+	int rc = lazylib_load(&netlib_lib, d);
+	if (rc != EX_OK)
+		return rc;
 	if (lib.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return diag_set(d, EX_SOFTWARE, "%s", _("libcurl could not be initialised"));
-	lib.loaded = 1;
+	netlib_initialised = 1;
 	return EX_OK;
 }
 

@@ -4,8 +4,8 @@
  * ~27 shared libraries libcurl pulls in (Kerberos, LDAP, GnuTLS, SSH, nghttp2, brotli, zstd, ...):
  * most of the wizard's start-up time and a third of its RSS, for commands that never touch the
  * network. The network modules (netcheck.c, fetch.c) call libcurl only through this module, which
- * dlopen()s libcurl.so.4 the first time netlib_load() is called. <curl/curl.h> is still used for types
- * and constants.
+ * loads libcurl.so.4 (lazylib.h) the first time netlib_load() is called. <curl/curl.h> is still used
+ * for types and constants.
  *
  * curl_easy_setopt/curl_easy_getinfo are variadic and checked by curl.h's typecheck macros when called
  * directly; through a pointer nothing checks the argument type, so each option kind has its own

@@ -7,10 +7,11 @@
 #include "config.h"
 
 #include "qr.h"
+
 #include "i18n.h"
+#include "qrlib.h"
 
 #include <errno.h>
-#include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -38,8 +39,11 @@ int qr_render(const char *data, int ascii, struct qr_text *out, struct diag *d)
 	memset(out, 0, sizeof *out);
 	if (!data || !*data)
 		return diag_set(d, EX_SOFTWARE, _("QR code: nothing to encode"));
+	int lrc = qrlib_load(d);
+	if (lrc != EX_OK)
+		return lrc;
 	errno = 0;
-	QRcode *c = QRcode_encodeString8bit(data, 0, QR_ECLEVEL_M);
+	QRcode *c = qrlib_QRcode_encodeString8bit(data, 0, QR_ECLEVEL_M);
 	if (!c) {
 		if (errno == ERANGE)
 			return diag_set(d, EX_DATAERR, _("QR code: %zu bytes are too many for one QR code"),
@@ -81,10 +85,10 @@ int qr_render(const char *data, int ascii, struct qr_text *out, struct diag *d)
 		}
 		*p = '\0';
 	}
-	QRcode_free(c);
+	qrlib_QRcode_free(c);
 	return EX_OK;
 nomem:
-	QRcode_free(c);
+	qrlib_QRcode_free(c);
 	qr_text_free(out);
 	return diag_set(d, EX_OSERR, _("QR code: out of memory"));
 }

@@ -3,8 +3,11 @@
 
 #include "secmem.h"
 
-#include <openssl/crypto.h>
+#include "cryptolib.h"
+#include "i18n.h"
+
 #include <string.h>
+#include <sysexits.h>
 
 /* 256 KiB holds the largest credential file (64 KiB, read into one secret buffer) several times over,
  * and stays below the default RLIMIT_MEMLOCK of 8 MiB. */
@@ -17,12 +20,20 @@ struct secmem_header {
 };
 
 static int secmem_state = -1;
+static struct diag secmem_load_error;
 
-enum secmem_init_result secmem_init(void)
+enum secmem_init_result secmem_init(struct diag *why)
 {
-	if (secmem_state >= 0)
+	if (secmem_state >= 0) {
+		if (secmem_state == SECMEM_NO_LIBRARY && why)
+			diag_set(why, EX_UNAVAILABLE, "%s", secmem_load_error.msg);
 		return (enum secmem_init_result)secmem_state;
-	int rc = CRYPTO_secure_malloc_init(SECMEM_HEAP_SIZE, SECMEM_MIN_ALLOC);
+	}
+	if (cryptolib_load(&secmem_load_error) != EX_OK) {
+		secmem_state = SECMEM_NO_LIBRARY;
+		return secmem_init(why);
+	}
+	int rc = cryptolib_CRYPTO_secure_malloc_init(SECMEM_HEAP_SIZE, SECMEM_MIN_ALLOC);
 	if (rc == 1)
 		secmem_state = SECMEM_OK;
 	else if (rc == 2)
@@ -32,11 +43,20 @@ enum secmem_init_result secmem_init(void)
 	return (enum secmem_init_result)secmem_state;
 }
 
+const char *secmem_warning(enum secmem_init_result r)
+{
+	if (r == SECMEM_NOT_LOCKED)
+		return _("the secure heap could not be locked in memory; secrets may reach swap");
+	if (r == SECMEM_FAILED)
+		return _("the secure heap could not be started; secrets are wiped but not locked");
+	return NULL;
+}
+
 char *secmem_alloc(size_t n)
 {
-	if (n > SECMEM_HEAP_SIZE)
+	if (n > SECMEM_HEAP_SIZE || secmem_init(NULL) == SECMEM_NO_LIBRARY)
 		return NULL;
-	struct secmem_header *h = OPENSSL_secure_zalloc(sizeof *h + n + 1);
+	struct secmem_header *h = cryptolib_CRYPTO_secure_zalloc(sizeof *h + n + 1, __FILE__, __LINE__);
 	if (!h)
 		return NULL;
 	h->size = n;
@@ -66,7 +86,7 @@ void secmem_free(char *p)
 	if (!p)
 		return;
 	struct secmem_header *h = (struct secmem_header *)(void *)p - 1;
-	OPENSSL_secure_clear_free(h, sizeof *h + h->size + 1);
+	cryptolib_CRYPTO_secure_clear_free(h, sizeof *h + h->size + 1, __FILE__, __LINE__);
 }
 
 int secmem_equal(const char *a, const char *b)
@@ -74,5 +94,5 @@ int secmem_equal(const char *a, const char *b)
 	size_t la = strlen(a), lb = strlen(b);
 	if (la != lb)
 		return 0;
-	return CRYPTO_memcmp(a, b, la) == 0;
+	return cryptolib_CRYPTO_memcmp(a, b, la) == 0;
 }

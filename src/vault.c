@@ -28,16 +28,14 @@
 #include "config.h"
 
 #include "vault.h"
+
+#include "cryptolib.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "secmem.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-#include <openssl/sha.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,20 +108,20 @@ static int vault_derive(const char *passphrase, const unsigned char *salt, unsig
 	char *out = secmem_alloc(2 * VAULT_KEY_LEN);
 	if (!out)
 		return -1;
-	int ok = EVP_PBE_scrypt(passphrase, strlen(passphrase), salt, VAULT_SALT_LEN, (uint64_t)1 << log2n, r, p,
+	int ok = cryptolib_EVP_PBE_scrypt(passphrase, strlen(passphrase), salt, VAULT_SALT_LEN, (uint64_t)1 << log2n, r, p,
 	                        VAULT_MAXMEM + ((uint64_t)1 << 20), (unsigned char *)out, 2 * VAULT_KEY_LEN);
 	if (ok == 1) {
 		memcpy(key, out, VAULT_KEY_LEN);
 		static const char label[] = "hsm-onboard vault key check";
 		unsigned char md[SHA256_DIGEST_LENGTH];
-		EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-		if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-		    EVP_DigestUpdate(ctx, label, sizeof label - 1) != 1 ||
-		    EVP_DigestUpdate(ctx, out + VAULT_KEY_LEN, VAULT_KEY_LEN) != 1 || EVP_DigestFinal_ex(ctx, md, NULL) != 1)
+		EVP_MD_CTX *ctx = cryptolib_EVP_MD_CTX_new();
+		if (!ctx || cryptolib_EVP_DigestInit_ex(ctx, cryptolib_EVP_sha256(), NULL) != 1 ||
+		    cryptolib_EVP_DigestUpdate(ctx, label, sizeof label - 1) != 1 ||
+		    cryptolib_EVP_DigestUpdate(ctx, out + VAULT_KEY_LEN, VAULT_KEY_LEN) != 1 || cryptolib_EVP_DigestFinal_ex(ctx, md, NULL) != 1)
 			ok = 0;
-		EVP_MD_CTX_free(ctx);
+		cryptolib_EVP_MD_CTX_free(ctx);
 		memcpy(kcv, md, VAULT_KCV_LEN);
-		OPENSSL_cleanse(md, sizeof md);
+		cryptolib_OPENSSL_cleanse(md, sizeof md);
 	}
 	secmem_free(out);
 	return ok == 1 ? 0 : -1;
@@ -146,7 +144,7 @@ static unsigned vault_calibrate(int kdf_ms)
 	double ms = 0;
 	for (;;) {
 		double t0 = vault_now_ms();
-		if (EVP_PBE_scrypt("calibration", 11, salt, sizeof salt, (uint64_t)1 << log2n, VAULT_R, VAULT_P,
+		if (cryptolib_EVP_PBE_scrypt("calibration", 11, salt, sizeof salt, (uint64_t)1 << log2n, VAULT_R, VAULT_P,
 		                   VAULT_MAXMEM, out, sizeof out) != 1)
 			return VAULT_LOG2N_MIN + 4;
 		ms = vault_now_ms() - t0;
@@ -184,7 +182,7 @@ void vault_close(struct vault *v)
 	vault_free_entries(v);
 	secmem_free(v->key);
 	free(v->path);
-	OPENSSL_cleanse(v, sizeof *v);
+	cryptolib_OPENSSL_cleanse(v, sizeof *v);
 	free(v);
 }
 
@@ -202,7 +200,7 @@ int vault_create(const char *path, const char *passphrase, int kdf_ms, struct va
 	v->log2n = vault_calibrate(kdf_ms > 0 ? kdf_ms : VAULT_DEFAULT_KDF_MS);
 	v->r = VAULT_R;
 	v->p = VAULT_P;
-	if (RAND_bytes(v->salt, sizeof v->salt) != 1 ||
+	if (cryptolib_RAND_bytes(v->salt, sizeof v->salt) != 1 ||
 	    vault_derive(passphrase, v->salt, v->log2n, v->r, v->p, v->key, v->kcv) != 0) {
 		vault_close(v);
 		return diag_set(d, EX_SOFTWARE, _("%s: cannot derive the vault key"), path);
@@ -214,7 +212,7 @@ int vault_create(const char *path, const char *passphrase, int kdf_ms, struct va
 static void vault_header_check(const unsigned char *hdr, unsigned char *hcv)
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
-	SHA256(hdr, VAULT_HEADER_LEN - VAULT_HCV_LEN, md);
+	cryptolib_SHA256(hdr, VAULT_HEADER_LEN - VAULT_HCV_LEN, md);
 	memcpy(hcv, md, VAULT_HCV_LEN);
 }
 
@@ -236,7 +234,7 @@ static int vault_parse_header(const unsigned char *data, size_t len, const char 
 		return diag_set(d, EX_DATAERR, _("%s: the vault is truncated (%zu bytes)"), name, len);
 	unsigned char hcv[VAULT_HCV_LEN];
 	vault_header_check(data, hcv);
-	if (CRYPTO_memcmp(hcv, data + VAULT_HEADER_LEN - VAULT_HCV_LEN, VAULT_HCV_LEN) != 0)
+	if (cryptolib_CRYPTO_memcmp(hcv, data + VAULT_HEADER_LEN - VAULT_HCV_LEN, VAULT_HCV_LEN) != 0)
 		return diag_set(d, EX_DATAERR, _("%s: the vault header is corrupted (its checksum does not match)"), name);
 	v->log2n = data[9];
 	v->r = vault_get32(data + 10);
@@ -291,7 +289,7 @@ static int vault_decrypt(const unsigned char *data, size_t len, const char *pass
 		vault_close(v);
 		return diag_set(d, EX_SOFTWARE, _("%s: cannot derive the vault key"), name);
 	}
-	if (CRYPTO_memcmp(kcv, v->kcv, VAULT_KCV_LEN) != 0) {
+	if (cryptolib_CRYPTO_memcmp(kcv, v->kcv, VAULT_KCV_LEN) != 0) {
 		vault_close(v);
 		return diag_set(d, EX_NOPERM, _("%s: wrong passphrase"), name);
 	}
@@ -301,17 +299,17 @@ static int vault_decrypt(const unsigned char *data, size_t len, const char *pass
 		vault_close(v);
 		return diag_set(d, EX_OSERR, _("%s: out of secure memory"), name);
 	}
-	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	EVP_CIPHER_CTX *ctx = cryptolib_EVP_CIPHER_CTX_new();
 	int outl = 0, fin = 0, ok = ctx != NULL;
-	ok = ok && EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) == 1;
-	ok = ok && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, VAULT_NONCE_LEN, NULL) == 1;
-	ok = ok && EVP_DecryptInit_ex(ctx, NULL, NULL, (const unsigned char *)v->key, nonce) == 1;
-	ok = ok && EVP_DecryptUpdate(ctx, NULL, &outl, data, VAULT_HEADER_LEN) == 1;
-	ok = ok && EVP_DecryptUpdate(ctx, (unsigned char *)pt, &outl, data + VAULT_HEADER_LEN, (int)ct_len) == 1;
-	ok = ok && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, VAULT_TAG_LEN,
+	ok = ok && cryptolib_EVP_DecryptInit_ex(ctx, cryptolib_EVP_aes_256_gcm(), NULL, NULL, NULL) == 1;
+	ok = ok && cryptolib_EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, VAULT_NONCE_LEN, NULL) == 1;
+	ok = ok && cryptolib_EVP_DecryptInit_ex(ctx, NULL, NULL, (const unsigned char *)v->key, nonce) == 1;
+	ok = ok && cryptolib_EVP_DecryptUpdate(ctx, NULL, &outl, data, VAULT_HEADER_LEN) == 1;
+	ok = ok && cryptolib_EVP_DecryptUpdate(ctx, (unsigned char *)pt, &outl, data + VAULT_HEADER_LEN, (int)ct_len) == 1;
+	ok = ok && cryptolib_EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, VAULT_TAG_LEN,
 	                               (void *)(uintptr_t)(data + len - VAULT_TAG_LEN)) == 1;
-	ok = ok && EVP_DecryptFinal_ex(ctx, (unsigned char *)pt + outl, &fin) == 1;
-	EVP_CIPHER_CTX_free(ctx);
+	ok = ok && cryptolib_EVP_DecryptFinal_ex(ctx, (unsigned char *)pt + outl, &fin) == 1;
+	cryptolib_EVP_CIPHER_CTX_free(ctx);
 	if (!ok) {
 		secmem_free(pt);
 		vault_close(v);
@@ -414,21 +412,21 @@ int vault_save(struct vault *v, struct diag *d)
 	vault_put32(h + 10, v->r);
 	vault_put32(h + 14, v->p);
 	memcpy(h + 18, v->salt, VAULT_SALT_LEN);
-	int ok = RAND_bytes(h + 34, VAULT_NONCE_LEN) == 1;
+	int ok = cryptolib_RAND_bytes(h + 34, VAULT_NONCE_LEN) == 1;
 	memcpy(h + 46, v->kcv, VAULT_KCV_LEN);
 	vault_header_check(h, h + VAULT_HEADER_LEN - VAULT_HCV_LEN);
 
-	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	EVP_CIPHER_CTX *ctx = cryptolib_EVP_CIPHER_CTX_new();
 	int outl = 0, fin = 0;
 	ok = ok && ctx != NULL;
-	ok = ok && EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) == 1;
-	ok = ok && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, VAULT_NONCE_LEN, NULL) == 1;
-	ok = ok && EVP_EncryptInit_ex(ctx, NULL, NULL, (const unsigned char *)v->key, h + 34) == 1;
-	ok = ok && EVP_EncryptUpdate(ctx, NULL, &outl, h, VAULT_HEADER_LEN) == 1;
-	ok = ok && EVP_EncryptUpdate(ctx, file + VAULT_HEADER_LEN, &outl, (const unsigned char *)pt, (int)pt_len) == 1;
-	ok = ok && EVP_EncryptFinal_ex(ctx, file + VAULT_HEADER_LEN + outl, &fin) == 1;
-	ok = ok && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, VAULT_TAG_LEN, file + VAULT_HEADER_LEN + pt_len) == 1;
-	EVP_CIPHER_CTX_free(ctx);
+	ok = ok && cryptolib_EVP_EncryptInit_ex(ctx, cryptolib_EVP_aes_256_gcm(), NULL, NULL, NULL) == 1;
+	ok = ok && cryptolib_EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, VAULT_NONCE_LEN, NULL) == 1;
+	ok = ok && cryptolib_EVP_EncryptInit_ex(ctx, NULL, NULL, (const unsigned char *)v->key, h + 34) == 1;
+	ok = ok && cryptolib_EVP_EncryptUpdate(ctx, NULL, &outl, h, VAULT_HEADER_LEN) == 1;
+	ok = ok && cryptolib_EVP_EncryptUpdate(ctx, file + VAULT_HEADER_LEN, &outl, (const unsigned char *)pt, (int)pt_len) == 1;
+	ok = ok && cryptolib_EVP_EncryptFinal_ex(ctx, file + VAULT_HEADER_LEN + outl, &fin) == 1;
+	ok = ok && cryptolib_EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, VAULT_TAG_LEN, file + VAULT_HEADER_LEN + pt_len) == 1;
+	cryptolib_EVP_CIPHER_CTX_free(ctx);
 	secmem_free(pt);
 	int rc;
 	if (!ok)
@@ -478,7 +476,7 @@ int vault_destroy_file(const char *path, struct diag *d)
 	off_t left = st.st_size;
 	while (left > 0) {
 		size_t chunk = left > (off_t)sizeof buf ? sizeof buf : (size_t)left;
-		if (RAND_bytes(buf, (int)chunk) != 1) {
+		if (cryptolib_RAND_bytes(buf, (int)chunk) != 1) {
 			close(fd);
 			return diag_set(d, EX_SOFTWARE, _("%s: no random bytes to overwrite the vault"), path);
 		}

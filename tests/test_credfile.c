@@ -823,7 +823,7 @@ static void test_buffer_display_name(void **state)
 
 int main(void)
 {
-	secmem_init();
+	secmem_init(NULL);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_service_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hsm_round_trip_with_pkcs11, setup, teardown),

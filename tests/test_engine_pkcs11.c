@@ -281,7 +281,7 @@ int main(void)
 		printf("SKIP: softhsm2-util not found\n");
 		return 77;
 	}
-	secmem_init();
+	secmem_init(NULL);
 	snprintf(t_dir, sizeof t_dir, "%s/hsmo-test-engine.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(t_dir))
 		return 99;

@@ -204,7 +204,7 @@ static void test_secmem_roundtrip(void **state)
 
 int main(void)
 {
-	secmem_init();
+	secmem_init(NULL);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_write_atomic_creates_with_mode),
 		cmocka_unit_test(test_write_atomic_replaces),

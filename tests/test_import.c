@@ -480,7 +480,7 @@ static void test_jwt_and_locked(void **state)
 
 int main(void)
 {
-	secmem_init();
+	secmem_init(NULL);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pair_imports),
 		cmocka_unit_test(test_mismatched_pair_writes_nothing),

@@ -215,7 +215,7 @@ static void test_claims_of_wrong_type_or_range(void **state)
 
 int main(void)
 {
-	secmem_init();
+	secmem_init(NULL);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exp_and_iat),
 		cmocka_unit_test(test_no_exp_no_iat),

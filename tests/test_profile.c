@@ -204,7 +204,7 @@ static void test_list_and_remove(void **state)
 
 int main(void)
 {
-	secmem_init();
+	secmem_init(NULL);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_base_dir),

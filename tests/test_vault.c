@@ -359,7 +359,7 @@ static void test_destroy(void **state)
 
 int main(void)
 {
-	secmem_init();
+	secmem_init(NULL);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_short_passphrase),

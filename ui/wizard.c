@@ -490,7 +490,19 @@ int wizard_run(const struct wizard_opts *opts, int *finished_out)
 		wiz_switch(&w, w.goto_screen);
 	}
 	wiz_redraw(&w);
-	int quit = 0;
+	/* DESIGN.md, secret rule 2, for the one command main() leaves it to (cli.h, own_secmem): the
+	 * secure heap starts now, after the first frame and before the first key is read, so before any
+	 * secret can exist. The frame did not wait for libcrypto to load (issue 10). */
+	struct diag sec_diag;
+	diag_clear(&sec_diag);
+	enum secmem_init_result sec = secmem_init(&sec_diag);
+	int quit = sec == SECMEM_NO_LIBRARY;
+	if (quit)
+		w.rc = sec_diag.code;
+	else if (secmem_warning(sec)) {
+		wiz_status(&w, TUI_WARN, "%s", secmem_warning(sec));
+		wiz_redraw(&w);
+	}
 	while (!quit) {
 		int want_tick = 0;
 		struct screen_area a = wiz_area(&w);
@@ -586,6 +598,8 @@ int wizard_run(const struct wizard_opts *opts, int *finished_out)
 	wiz_close_profile(&w);
 	tui_stop(&w.tui);
 	secmem_free(w.session_pass);
+	if (sec == SECMEM_NO_LIBRARY)
+		fprintf(stderr, "%s: %s\n", PACKAGE, sec_diag.msg);
 	if (finished_out)
 		*finished_out = finished;
 	if (name[0] && !finished && !opts->demo) {

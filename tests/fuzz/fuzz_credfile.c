@@ -21,7 +21,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	secmem_init();
+	secmem_init(NULL);
 	return 0;
 }
 

@@ -48,7 +48,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	secmem_init();
+	secmem_init(NULL);
 	/* The key and key check the vault derives: scrypt gives K1 (AES key) || K2; the key check is
 	 * SHA-256("hsm-onboard vault key check" || K2), first 16 bytes. Computed once, not per input. */
 	unsigned char out[64];
