@@ -158,10 +158,15 @@ for run in $runs; do
 	fit 40
 	w_resize 80 24
 	w_gone "$(tr_ "Terminal too small: %d x %d." | sed 's/%.*//')"
-	w_key F10
+	# Ctrl-C asks first; the answer is the letter the translated prompt shows ("[j/N]": j).
+	w_key C-c
+	wait_tr "Quit the wizard? Your progress is saved; 'hsm-onboard wizard' resumes it."
+	yes_key=$(tr_ "[y/N]" | cut -c2)
+	t_grep "$W_SCREEN" "$(tr_ "[y/N]")" "$lang: the quit question shows $(tr_ "[y/N]")"
+	w_key "$yes_key"
 	st=$(w_exit_status)
-	[ "$st" = 0 ] || t_fail "$lang: F10 exit status $st"
-	t_ok "$lang: start, help, subscription, emails, SecureCode, import, review, countdown, ticket, 40x12 walked"
+	[ "$st" = 0 ] || t_fail "$lang: '$yes_key' on the quit question: exit status $st"
+	t_ok "$lang: start, help, subscription, emails, SecureCode, import, review, countdown, ticket, 40x12 walked; '$yes_key' answered the quit question"
 
 	# The demo, to the end: the preflight, the point of no return, the rotation (real, on SoftHSM2),
 	# the provider configuration and the done screen.

@@ -213,14 +213,18 @@ int wiz_confirm(struct wiz *w, const char *question, int def)
 			wiz_redraw(w);
 			continue;
 		}
-		if (k == TUI_KEY_HANGUP)
-			return 0;
-		if (k == 'y' || k == 'Y')
-			return 1;
-		if (k == 'n' || k == 'N' || k == TUI_KEY_ESC)
+		if (k == TUI_KEY_HANGUP || k == TUI_KEY_ESC)
 			return 0;
 		if (k == '\r' || k == '\n' || k == KEY_ENTER)
 			return def;
+		/* The locale's yes and no letters, as the CLI's confirmations read them (rpmatch): the
+		 * prompt says "[j/N]" in German and "[o/N]" in French, and y/n work everywhere. */
+		if (k > ' ' && k < 0x7f) {
+			const char answer[2] = {(char)k, '\0'};
+			int m = rpmatch(answer);
+			if (m >= 0)
+				return m;
+		}
 	}
 }
 
