@@ -32,17 +32,17 @@ const struct cli_command cli_commands[] = {
 
 	/* area: countdown and ticket (issue 4) */
 	{"status", cli_status, N_("[--json] [--check]"),
-	 N_("show the setup password's countdown for every profile (no passphrase needed)"),
+	 N_("show each profile's setup-password countdown (no passphrase needed)"),
 	 N_("      --json               print the profiles as JSON, times in ISO 8601 UTC\n"
 	    "      --check              one line for Nagios or Icinga; exit 0 OK, 1 WARNING\n"
 	    "                           (under 48 h left), 2 CRITICAL (under 12 h left, or\n"
 	    "                           expired), 3 UNKNOWN\n")},
 	{"mark-used", cli_mark_used, N_("[--at TIME]"),
-	 N_("record that the setup password was already used (SBX, ECO, PLATINUM)"),
+	 N_("record an earlier use of the setup password (SBX, ECO, PLATINUM)"),
 	 N_("      --at TIME            when: ISO 8601 (2026-11-24T09:30:00Z) or local\n"
 	    "                           'YYYY-MM-DD HH:MM'; default now, never in the future\n")},
-	{"ticket", cli_ticket, N_("[--format FORMAT] [--qr] [--output FILE] [--print] [--contract REF] [--contact NAME]"),
-	 N_("make a support-ticket summary for a setup-password renewal (never a secret)"),
+	{"ticket", cli_ticket, N_("[OPTION]..."),
+	 N_("make a support ticket for a setup-password renewal (no secrets)"),
 	 N_("      --format FORMAT      text (the default), markdown, or json\n"
 	    "      --qr                 add a QR code of a short summary (ASCII with --ascii)\n"
 	    "      --output FILE        write the ticket to FILE, atomically\n"
@@ -52,7 +52,7 @@ const struct cli_command cli_commands[] = {
 
 	/* area: engines and rotation (issue 5) */
 	{"connect", cli_connect, N_("--engine ENGINE [OPTION]..."),
-	 N_("first connection: replace the setup password with a new user secret (point of no return)"),
+	 N_("first connection: replace the setup password (point of no return)"),
 	 N_("  --engine ENGINE     pkcs11 or primus (remembered in the profile)\n"
 	    "  --module PATH       pkcs11: the PKCS#11 module, loaded through p11-kit\n"
 	    "  --token-label L     pkcs11: the token label (default: the HSM User Name)\n"
