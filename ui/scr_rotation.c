@@ -128,7 +128,8 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 		         w->prof.st.engine.engine ? w->prof.st.engine.engine : "pkcs11",
 		         w->prof.st.engine.module ? w->prof.st.engine.module : "-",
 		         w->prof.st.engine.token_label ? w->prof.st.engine.token_label : (w->prof.st.hsm_user ? w->prof.st.hsm_user : "-"));
-		tui_put(y++, a->x, a->cols, line, tui_attr(&w->tui, TUI_DIM), 0);
+		/* Two rows: a module path and a token label together can be longer than one. */
+		y += tui_wrap(y, a->x, a->cols, 2, line, tui_attr(&w->tui, TUI_DIM));
 	}
 	y++;
 	char prompt[128];

@@ -33,7 +33,7 @@ static const struct {
 	enum state_api v;
 	const char *label, *why;
 } scr_sub_apis[] = {
-	{API_PKCS11, N_("PKCS#11"), N_("port 2310; the Primus PKCS#11 provider or any PKCS#11 client")},
+	{API_PKCS11, N_("PKCS#11"), N_("port 2310; Primus PKCS#11 provider or any PKCS#11 client")},
 	{API_JCE, N_("JCE"), N_("port 2300; the Primus Java provider")},
 	{API_CNG, N_("CNG"), N_("port 2320; Windows CNG/KSP")},
 	{API_REST, N_("REST (TSBaaS)"), N_("port 443; HTTPS with a JWT")},
