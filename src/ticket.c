@@ -95,6 +95,15 @@ static void ticket_when(time_t t, const char *none, char *buf, size_t size)
 	snprintf(buf, size, "%s (%s)", utc, local);
 }
 
+/* The date of issue is a date, not a moment: "2026-11-20". It is stored as 00:00 UTC of that day,
+ * which as a time ("01:00 CET") would suggest a clock time the files never gave. */
+static void ticket_date(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	if (t <= 0 || !gmtime_r(&t, &tm) || strftime(buf, size, "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, size, "%s", _("unknown"));
+}
+
 static const char *or_unknown(const char *s)
 {
 	return s && *s ? s : _("unknown");
@@ -260,7 +269,7 @@ static void ticket_rows_build(const struct state *st, const struct expiry *ex,
 	} else {
 		row_add(rows, _("Hosts:"), "%s", _("unknown"));
 	}
-	ticket_when(st->issued, _("unknown"), buf, sizeof buf);
+	ticket_date(st->issued, buf, sizeof buf);
 	row_add(rows, _("Date of issue:"), "%s", buf);
 	ticket_when(st->first_use, _("none recorded"), buf, sizeof buf);
 	row_add(rows, _("First use:"), "%s", buf);

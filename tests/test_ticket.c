@@ -156,7 +156,8 @@ static void test_text_fields(void **state)
 		"Service type:       standard", "HSM user:           ACME_ECO_7781",
 		"Service user:       svc-ACME_ECO_7781", "Cluster:            ECO01",
 		"Hosts:              eco01-master.example.invalid, eco01-clone.example.invalid",
-		"Date of issue:      2026-11-20 00:00 UTC (Fri 20 Nov 2026 01:00 CET)",
+		/* a date, not a moment: nothing between it and the next field */
+		"Date of issue:      2026-11-20\nFirst use:",
 		"First use:          2026-11-24 06:26 UTC (Tue 24 Nov 2026 07:26 CET)",
 		"Expiry:             2026-12-01 06:26 UTC (Tue 01 Dec 2026 07:26 CET)",
 		"State:              expired since 2026-12-01 06:26 UTC",
@@ -262,7 +263,7 @@ static void test_markdown(void **state)
 		"| Service type | standard |", "| HSM user | ACME_ECO_7781 |",
 		"| Service user | svc-ACME_ECO_7781 |", "| Cluster | ECO01 |",
 		"| Hosts | eco01-master.example.invalid, eco01-clone.example.invalid |",
-		"| Date of issue | 2026-11-20 00:00 UTC (Fri 20 Nov 2026 01:00 CET) |",
+		"| Date of issue | 2026-11-20 |",
 		"| First use | 2026-11-24 06:26 UTC (Tue 24 Nov 2026 07:26 CET) |",
 		"| Expiry | 2026-12-01 06:26 UTC (Tue 01 Dec 2026 07:26 CET) |",
 		"| State | expired since 2026-12-01 06:26 UTC (Tue 01 Dec 2026 07:26 CET) |",
