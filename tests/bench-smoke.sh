@@ -21,9 +21,10 @@ for name in startup tick-bytes rss preflight; do
 	t_ok "$name ratio line"
 done
 [ "$(grep -c ' ratio ' "$T_DIR/out")" -eq 4 ] || t_fail "expected exactly four ratio lines"
+grep -Eq "^demo-keystrokes: ([0-9]+ \(goal <= 15|not measured \()" "$T_DIR/out" || t_fail "no demo-keystrokes line"
 grep -Eq "^vault-unlock: $num ms" "$T_DIR/out" || t_fail "no vault-unlock line"
 grep -Eq "^binary-size: $num bytes" "$T_DIR/out" || t_fail "no binary-size line"
-t_ok "vault-unlock and binary-size lines"
+t_ok "demo-keystrokes, vault-unlock and binary-size lines"
 # --no-write: the report is left alone (the source tree may be read-only, as under distcheck).
 [ ! -s "$T_DIR/err" ] || { cat "$T_DIR/err" >&2; t_fail "bench/run wrote to stderr"; }
 t_done
