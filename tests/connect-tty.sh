@@ -1,0 +1,75 @@
+#!/bin/bash
+# connect-tty.sh: connect's point of no return on a real terminal (tmux), without --yes. It explains
+# what will happen and wants a typed "yes": any other answer stops it with nothing sent (exit 75; the
+# setup password still opens the token and no first use is recorded); after "yes" it asks the vault
+# passphrase on the terminal (echo off) and replaces the setup password (checked with pkcs11-tool,
+# an independent client). connect.sh covers the rest of connect with --yes.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/wizard-lib.sh"
+
+[ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
+command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
+command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
+command -v python3 >/dev/null 2>&1 || t_skip "python3 is needed to read state.json"
+
+export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
+mkdir -p "$T_DIR/tokens"
+printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" > "$SOFTHSM2_CONF"
+SO_PIN=$(t_rand_alnum 12)
+PASS="vault pass $(t_rand_alnum 10)"
+t_secret "$SO_PIN"
+t_secret "$PASS"
+t_make_credfiles "$T_DIR/creds" acme hsm TTYUSER 20261120 pkcs11
+softhsm2-util --init-token --free --label TTYUSER --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
+"$HSMO" --profile tty --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
+$PASS
+EOF
+# setup_opens: 0 when the setup password still opens the token (pkcs11-tool; the PIN in its argv is
+# this test's own, independent check).
+setup_opens() {
+	pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label TTYUSER --login --pin "$T_SETUP_PW" --list-objects \
+		>/dev/null 2>&1
+}
+# first_use: the state's first_use, "null" or a time; fails when the field is missing.
+first_use() {
+	python3 -c 'import json, sys; v = json.load(open(sys.argv[1]))["first_use"]; print("null" if v is None else v)' \
+		"$XDG_STATE_HOME/hsm-onboard/tty/state.json"
+}
+
+# connect_until_question: starts connect on the terminal, up to its question.
+connect_until_question() {
+	w_start SOFTHSM2_CONF="$SOFTHSM2_CONF" -- --profile tty connect --engine pkcs11 --module "$SOFTHSM2_MODULE"
+	w_wait "Type 'yes' to go on:" 30
+	t_grep "$W_SCREEN" "Point of no return" "connect explains the point of no return before it asks"
+}
+
+# Anything but "yes" stops it.
+connect_until_question
+w_type "y"
+w_key Enter
+st=$(w_exit_status 30)
+[ "$st" = 75 ] || t_fail "answered 'y': exit $st, expected 75"
+w_wait "stopped; nothing was sent"
+t_ok "'y' is not 'yes': connect stops (exit 75) and says nothing was sent"
+setup_opens || t_fail "the setup password no longer opens the token after a refused connect"
+[ "$(first_use)" = null ] || t_fail "a refused connect recorded a first use: $(first_use)"
+t_ok "after the refusal the setup password still opens the token and no first use is recorded"
+
+# "yes" replaces the setup password.
+connect_until_question
+w_type "yes"
+w_key Enter
+w_wait "Vault passphrase for profile tty:"
+w_type "$PASS"
+w_key Enter
+st=$(w_exit_status 60)
+[ "$st" = 0 ] || { w_capture >/dev/null; cat "$W_SCREEN" >&2; t_fail "answered 'yes': exit $st"; }
+w_wait "Connected (engine pkcs11)"
+t_ok "'yes' on the terminal: connect replaces the setup password (exit 0)"
+! setup_opens || t_fail "the setup password still opens the token after connect"
+fu=$(first_use) || t_fail "state.json has no first_use"
+[ "$fu" != null ] || t_fail "no first use recorded"
+t_ok "pkcs11-tool: the setup password no longer opens the token; the first use is recorded"
+
+t_scan_leaks "$W_CAP"
+t_done
