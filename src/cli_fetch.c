@@ -82,8 +82,6 @@ int cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(argv[0], "%s", _("no URL given"));
 	if (n > FETCH_CLI_MAX_URLS)
 		return cli_usage_error(argv[0], _("at most %d URLs"), FETCH_CLI_MAX_URLS);
-	if (ctx->cacert && access(ctx->cacert, R_OK) != 0)
-		return cli_usage_error(argv[0], _("--cacert: cannot read '%s'"), ctx->cacert);
 
 	struct diag d;
 	diag_clear(&d);

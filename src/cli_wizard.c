@@ -35,7 +35,7 @@ int cli_wizard(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		{NULL, 0, NULL, 0},
 	};
-	struct wizard_opts o = {.profile = ctx->profile, .ascii = ctx->ascii, .kdf_ms = ctx->kdf_ms};
+	struct wizard_opts o = {.profile = ctx->profile, .ascii = ctx->ascii, .kdf_ms = ctx->kdf_ms, .cacert = ctx->cacert};
 	if (getopt_long(argc, argv, "", longopts, NULL) != -1)
 		return cli_usage_error(argv[0], "%s", _("unknown option"));
 	if (optind < argc)
@@ -88,6 +88,7 @@ int cli_demo(struct cli_ctx *ctx, int argc, char **argv)
 		.kdf_ms = ctx->kdf_ms,
 		.download_dir = dm.downloads,
 		.demo = 1,
+		.cacert = ctx->cacert,
 	};
 	int finished = 0;
 	rc = wizard_run(&o, &finished);

@@ -16,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 static const char *main_progname = PACKAGE;
 
@@ -223,6 +224,10 @@ static int main_extract_common(int *argc, char **argv, struct cli_ctx *ctx, cons
 			ctx->yes = 1;
 			break;
 		case OPT_CACERT:
+			/* Checked once here, for every command that makes HTTPS requests (check, fetch, the
+			 * wizard's download and preflight): a typo must not turn into a TLS error later. */
+			if (access(val, R_OK) != 0)
+				return cli_usage_error(cmd, _("--cacert: cannot read '%s'"), val);
 			ctx->cacert = val;
 			break;
 		}

@@ -438,7 +438,7 @@ static void scr_imp_fetch(struct wiz *w)
 	diag_clear(&d);
 	struct fetch_result r;
 	memset(&r, 0, sizeof r);
-	struct fetch_opts o = {.progress = scr_imp_progress, .progress_ctx = w};
+	struct fetch_opts o = {.cacert = w->opts.cacert, .progress = scr_imp_progress, .progress_ctx = w};
 	wiz_redraw(w);
 	if (fetch_download_dir(dir, sizeof dir, &d) == 0 && fetch_url(url, dir, &o, &r, &d) == 0 && r.path) {
 		scr_imp_add_path(r.path, 0);

@@ -74,7 +74,7 @@ static void scr_pre_run(struct wiz *w)
 	         scr_pre.n, st->cluster, port);
 	wiz_status(w, TUI_NORMAL, "%s", msg);
 	wiz_redraw(w);
-	struct netcheck_opts o = {.timeout_ms = 5000, .cancel = scr_pre_cancel};
+	struct netcheck_opts o = {.timeout_ms = 5000, .cacert = w->opts.cacert, .cancel = scr_pre_cancel};
 	int rc = netcheck_run(e, scr_pre.n, &o, scr_pre.r, &d);
 	clusters_free(&ct);
 	w->status[0] = '\0';

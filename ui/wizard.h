@@ -19,6 +19,7 @@ struct wizard_opts {
 	int kdf_ms;               /* for a new vault; 0: default */
 	const char *download_dir; /* the folder the import screen watches; NULL: ~/Downloads */
 	int demo;                 /* the demo: the rotation runs against its SoftHSM2 token */
+	const char *cacert;       /* --cacert: the CA to trust for HTTPS (download, preflight), or NULL */
 };
 
 struct wiz {
