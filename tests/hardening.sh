@@ -1,5 +1,5 @@
 #!/bin/sh
-# hardening.sh: proves doc/DESIGN.md's secret rule 2 on a live hsm-onboard process, from the outside.
+# hardening.sh: proves doc/DESIGN.md, "Secrets", rule 2 on a live hsm-onboard process, from the outside.
 #
 # The process under test is a real `hsm-onboard import` that has parsed the credential files (its
 # secrets are in the secure heap) and holds the profile lock while it waits for the vault passphrase

@@ -137,7 +137,7 @@ static void main_version(void)
 	        "There is NO WARRANTY, to the extent permitted by law.\n"), stdout);
 }
 
-/* Rule 2 of doc/DESIGN.md's secret rules: no core dump and no ptrace by the same user may see a secret. */
+/* doc/DESIGN.md, "Secrets", rule 2: no core dump and no ptrace by the same user may see a secret. */
 static void main_harden(void)
 {
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -293,7 +293,7 @@ int main(int argc, char **argv)
 	const struct cli_command *cmd = main_find(argv[cmd_index]);
 	if (!cmd)
 		return cli_usage_error(NULL, _("unknown command '%s'"), argv[cmd_index]);
-	/* doc/DESIGN.md, secret rule 2: the secure heap is up before any command can hold a secret. The
+	/* doc/DESIGN.md, "Secrets", rule 2: the secure heap is up before any command can hold a secret. The
 	 * wizard alone starts it itself, right after its first frame and before it reads a key: that frame
 	 * needs no secret and no OpenSSL, and must not wait for libcrypto to load. */
 	if (cmd->run != cli_wizard) {

@@ -1,4 +1,4 @@
-/* expiry.h: the setup password's 7-day lifetime (doc/DESIGN.md; issue "countdown and ticket").
+/* expiry.h: the setup password's 7-day lifetime (doc/DESIGN.md, "Purpose").
  *
  *   SBX, ECO, PLATINUM: 7 x 24 h from the first use.
  *   ECO-CC:             7 x 24 h from 00:00 Europe/Zurich on the date of issue (conservative: the

@@ -1,4 +1,4 @@
-/* rotation.h: the lock-out-proof exchange of the setup password (doc/DESIGN.md, "The rotation protocol").
+/* rotation.h: the lock-out-proof exchange of the setup password (doc/DESIGN.md, "Exchange and rotation").
  *
  * This module is the only one that writes the rotation's vault entries (PENDING, CURRENT, PREVIOUS)
  * and state.rotation. It runs above any engine:

@@ -1,4 +1,4 @@
-/* state.h: a profile's state.json (jansson, mode 0600, never a secret).
+/* state.h: a profile's state.json (jansson, mode 0600, never a secret; doc/DESIGN.md, "State format").
  *
  * It records how far the onboarding got, so any interruption resumes at the same step, and what the
  * countdown, the ticket and the engines need to know. status reads it without the vault passphrase.
@@ -52,7 +52,7 @@ enum state_step {
 	STEP_COUNT,
 };
 
-/* Where the rotation protocol (doc/DESIGN.md) stands; written by the rotation module only. */
+/* Where the exchange (doc/DESIGN.md, "Exchange and rotation") stands; written by the rotation module only. */
 enum state_rotation {
 	ROTATION_NONE = 0,       /* nothing sent to the HSM yet */
 	ROTATION_FIRST_USE,      /* first use recorded; the setup password may have been tried */

@@ -1,4 +1,4 @@
-/* vault.h: a profile's encrypted secrets (doc/DESIGN.md, "Data" and "Secrets").
+/* vault.h: a profile's encrypted secrets (doc/DESIGN.md, "Vault format" and "Secrets").
  *
  * File layout: a header (magic "HSMOVLT1", format version, scrypt N/r/p, salt, GCM nonce, key check,
  * header checksum) that is the AAD, then the AES-256-GCM ciphertext of the labelled entries, then the
