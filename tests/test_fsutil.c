@@ -184,9 +184,21 @@ static void test_shred_removes(void **state)
 	path_in(p, sizeof p, "plain.txt");
 	struct diag d;
 	assert_int_equal(fsutil_write_atomic(p, "secret-ish", 10, 0600, "state", &d), EX_OK);
+	/* A second name for the same inode shows what the shredder left in the blocks. */
+	char link_path[PATH_MAX];
+	path_in(link_path, sizeof link_path, "plain.link");
+	assert_int_equal(link(p, link_path), 0);
 	assert_int_equal(fsutil_shred(p, &d), EX_OK);
 	assert_int_not_equal(access(p, F_OK), 0);
-	assert_int_not_equal(fsutil_shred(p, &d), EX_OK);
+	char buf[32] = {0};
+	FILE *f = fopen(link_path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(buf, 1, sizeof buf, f), 10);
+	fclose(f);
+	assert_null(memmem(buf, 10, "secret", 6));
+	unlink(link_path);
+	/* A missing file: nothing to shred, told apart from a failure. */
+	assert_int_equal(fsutil_shred(p, &d), EX_NOINPUT);
 }
 
 static void test_secmem_roundtrip(void **state)

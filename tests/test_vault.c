@@ -344,19 +344,6 @@ static void test_calibration(void **state)
 	vault_close(v);
 }
 
-static void test_destroy(void **state)
-{
-	(void)state;
-	char p[PATH_MAX];
-	vault_path(p, sizeof p, "gone.vault");
-	make_vault(p);
-	struct diag d;
-	assert_int_equal(vault_destroy_file(p, &d), EX_OK);
-	assert_int_equal(access(p, F_OK), -1);
-	/* A missing vault is already destroyed. */
-	assert_int_equal(vault_destroy_file(p, &d), EX_OK);
-}
-
 int main(void)
 {
 	secmem_init(NULL);
@@ -370,7 +357,6 @@ int main(void)
 		cmocka_unit_test(test_mode_checks),
 		cmocka_unit_test(test_fresh_nonce),
 		cmocka_unit_test(test_calibration),
-		cmocka_unit_test(test_destroy),
 	};
 	return cmocka_run_group_tests_name("vault", tests, setup, teardown);
 }

@@ -80,11 +80,11 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_report(&d);
 	struct state *st = &ce.p.st;
 
-	if (st->rotation >= ROTATION_VERIFIED && (!o.output || st->rotation >= ROTATION_CONFIGURED)) {
+	if (rotation_is_done(st) && (!o.output || rotation_is_configured(st))) {
 		printf(_("Profile %s is already connected: the setup password was replaced by the\n"
 		         "user secret (engine %s). Nothing to do.\n"),
 		       ce.p.name, st->engine.engine ? st->engine.engine : "?");
-		if (st->rotation < ROTATION_CONFIGURED)
+		if (!rotation_is_configured(st))
 			printf(_("Next: hsm-onboard --profile %s config --output DIR\n"), ce.p.name);
 		cli_engine_close(&ce);
 		return EX_OK;
@@ -94,7 +94,7 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("connect", "%s", _("choose the engine: --engine pkcs11 or --engine primus"));
 	}
 	if (st->engine.engine && o.engine && strcmp(st->engine.engine, o.engine) != 0 &&
-	    st->rotation >= ROTATION_PENDING) {
+	    rotation_engine_fixed(st)) {
 		cli_engine_close(&ce);
 		return cli_usage_error("connect",
 		                       _("this profile's rotation was started with engine %s; resume it with the same "
@@ -102,7 +102,7 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		                       st->engine.engine);
 	}
 
-	int needs_change = st->rotation < ROTATION_PROMOTED;
+	int needs_change = !rotation_has_secret(st);
 	if (needs_change) {
 		struct expiry ex;
 		expiry_compute(st, time(NULL), &ex);

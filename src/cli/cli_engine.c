@@ -85,16 +85,7 @@ int cli_engine_open_profile(struct cli_ctx *ctx, struct cli_engine *ce, struct d
 {
 	memset(ce, 0, sizeof *ce);
 	ce->p.lock_fd = -1;
-	int rc = cli_open_profile(ctx, PROFILE_LOCK, &ce->p, d);
-	if (rc != EX_OK)
-		return rc;
-	if (!ce->p.has_state) {
-		rc = diag_set(d, EX_NOINPUT, _("profile %s has no state.json: import the credential files again"),
-		              ce->p.name);
-		profile_close(&ce->p);
-		return rc;
-	}
-	return EX_OK;
+	return cli_open_profile(ctx, PROFILE_LOCK | PROFILE_NEED_STATE, &ce->p, d);
 }
 
 int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,

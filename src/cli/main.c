@@ -294,9 +294,9 @@ int main(int argc, char **argv)
 	if (!cmd)
 		return cli_usage_error(NULL, _("unknown command '%s'"), argv[cmd_index]);
 	/* doc/DESIGN.md, "Secrets", rule 2: the secure heap is up before any command can hold a secret. The
-	 * wizard alone starts it itself, right after its first frame and before it reads a key: that frame
-	 * needs no secret and no OpenSSL, and must not wait for libcrypto to load. */
-	if (cmd->run != cli_wizard) {
+	 * commands marked own_secmem (the wizard) start it themselves, right after the first frame and
+	 * before reading a key: that frame needs no secret and no OpenSSL, and must not wait for libcrypto. */
+	if (!cmd->own_secmem) {
 		struct diag d;
 		diag_clear(&d);
 		enum secmem_init_result sec = secmem_init(&d);

@@ -20,6 +20,42 @@ void rotation_report_free(struct rotation_report *r)
 	memset(r, 0, sizeof *r);
 }
 
+void rotation_reset_for_renewal(struct state *st)
+{
+	st->first_use = 0;
+	st->renewal_pending = 0;
+	if (st->rotation == ROTATION_FIRST_USE)
+		st->rotation = ROTATION_NONE;
+	if (st->step > STEP_COUNTDOWN && st->rotation == ROTATION_NONE)
+		st->step = STEP_COUNTDOWN;
+	state_add_event(st, "renewed", _("new setup password imported; first use reset"));
+}
+
+int rotation_has_secret(const struct state *st)
+{
+	return st->rotation >= ROTATION_PROMOTED;
+}
+
+int rotation_is_done(const struct state *st)
+{
+	return st->rotation >= ROTATION_VERIFIED;
+}
+
+int rotation_is_configured(const struct state *st)
+{
+	return st->rotation >= ROTATION_CONFIGURED;
+}
+
+int rotation_in_flight(const struct state *st)
+{
+	return st->rotation >= ROTATION_FIRST_USE && st->rotation < ROTATION_VERIFIED;
+}
+
+int rotation_engine_fixed(const struct state *st)
+{
+	return st->rotation >= ROTATION_PENDING;
+}
+
 /* Records the failure in d in the state, so status, the wizard and the ticket can say what happened.
  * The message never holds a secret (engines never put one there). Returns d->code. */
 static int rotation_fail(struct profile *p, const struct engine_ctx *e, struct diag *d)
@@ -68,7 +104,7 @@ static void rotation_config_hook(void)
 int rotation_write_config(struct profile *p, struct vault *v, struct engine_ctx *e, const char *dir,
                           struct engine_files *files, struct diag *d)
 {
-	if (p->st.rotation < ROTATION_VERIFIED)
+	if (!rotation_is_done(&p->st))
 		return diag_set(d, EX_USAGE, "%s",
 		                _("the user secret is not in place yet: run 'hsm-onboard connect' first"));
 	const char *current = vault_get(v, VAULT_CURRENT);
@@ -282,7 +318,7 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 
 int rotation_verify(struct profile *p, struct vault *v, struct engine_ctx *e, struct diag *d)
 {
-	if (p->st.rotation < ROTATION_PROMOTED)
+	if (!rotation_has_secret(&p->st))
 		return diag_set(d, EX_USAGE, "%s",
 		                _("there is no user secret yet: run 'hsm-onboard connect' first"));
 	if (p->st.rotation == ROTATION_PROMOTED)

@@ -28,6 +28,7 @@
 #include "diag.h"
 #include "engine.h"
 #include "profile.h"
+#include "state.h"
 #include "vault.h"
 
 struct rotation_report {
@@ -40,6 +41,26 @@ struct rotation_report {
 };
 
 void rotation_report_free(struct rotation_report *r);
+
+/* The guards every front end asks before it offers a step, so the CLI and the wizard agree. */
+/* 1 once a user secret replaced the setup password (promoted or later): verify can run. */
+int rotation_has_secret(const struct state *st);
+/* 1 once the user secret is verified: nothing is left to send, the configuration may be written. */
+int rotation_is_done(const struct state *st);
+/* 1 once the provider configuration is written. */
+int rotation_is_configured(const struct state *st);
+/* 1 when a run stopped part way (first use recorded, not yet promoted or verified): resume it, with
+ * the resume probe first, never a fresh attempt. */
+int rotation_in_flight(const struct state *st);
+/* 1 once PENDING may have reached the HSM: the engine must not be changed any more. */
+int rotation_engine_fixed(const struct state *st);
+
+/* A new setup password was imported (a renewal after a support ticket; doc/DESIGN.md, "Renewal"): it
+ * starts a new 7-day life, so its first use is still to come. Clears first_use and renewal_pending,
+ * takes a rotation that only recorded the first use back to none (and the wizard back to the
+ * countdown), and records "renewed". The user secrets (PENDING, CURRENT) are left alone: only
+ * rotation_run may judge them. The caller saves the state. */
+void rotation_reset_for_renewal(struct state *st);
 
 /* Runs (or resumes) the protocol up to VERIFIED, and to CONFIGURED when config_dir is not NULL.
  * p must be locked; the engine must be open. */

@@ -58,8 +58,7 @@ static void scr_rot_run(struct wiz *w)
 static void scr_rotation_enter(struct wiz *w)
 {
 	memset(&scr_rot, 0, sizeof scr_rot);
-	enum state_rotation r = w->have_prof ? w->prof.st.rotation : ROTATION_NONE;
-	if (r == ROTATION_FIRST_USE || r == ROTATION_PENDING || r == ROTATION_PROMOTED) {
+	if (w->have_prof && rotation_in_flight(&w->prof.st)) {
 		/* Interrupted: the probe decides what happened; nothing new is tried blindly. */
 		wiz_status(w, TUI_WARN, "%s", _("A first connection was interrupted: resuming it (the probe runs first)."));
 		wiz_redraw(w);
@@ -90,8 +89,7 @@ static void scr_rotation_steps(struct wiz *w, int y, const struct screen_area *a
 static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 {
 	int y = a->y;
-	enum state_rotation r = w->have_prof ? w->prof.st.rotation : ROTATION_NONE;
-	if (r >= ROTATION_VERIFIED) {
+	if (w->have_prof && rotation_is_done(&w->prof.st)) {
 		tui_put(y, a->x, a->cols,
 		        scr_rot.resumed ? _("Resumed: the interrupted rotation is complete.") : _("The first connection is done."),
 		        tui_attr(&w->tui, TUI_OK), 0);
@@ -140,7 +138,7 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 static int scr_rotation_key(struct wiz *w, int key)
 {
 	int enter = key == '\r' || key == '\n' || key == KEY_ENTER;
-	if (w->have_prof && w->prof.st.rotation >= ROTATION_VERIFIED)
+	if (w->have_prof && rotation_is_done(&w->prof.st))
 		return SCR_IGNORED;
 	if (scr_rot.failed) {
 		if (key == 'r' || key == 'R') {
