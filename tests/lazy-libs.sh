@@ -11,7 +11,7 @@
 #      from the CLI and from the wizard (which shows its first frame, then stops).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/wizard-lib.sh"
-command -v readelf >/dev/null || t_skip "readelf (binutils) is not installed"
+t_need_tool readelf binutils
 
 # 1. What the dynamic linker maps before main().
 readelf -d "$HSMO" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' > "$T_DIR/needed"

@@ -9,7 +9,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,33 +19,11 @@
 
 #include "fsutil.h"
 #include "secmem.h"
-
-static char tdir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tdir, sizeof tdir, "%s/hsmo-fsutil.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(tdir) ? 0 : -1;
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return nftw(tdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
+#include "testutil.h"
 
 static void path_in(char *buf, size_t n, const char *name)
 {
-	snprintf(buf, n, "%s/%s", tdir, name);
+	snprintf(buf, n, "%s/%s", testutil_dir, name);
 }
 
 static void test_write_atomic_creates_with_mode(void **state)
@@ -153,7 +130,7 @@ static void test_read_bounded_refuses_dir_and_missing(void **state)
 	(void)state;
 	char *buf;
 	struct diag d;
-	assert_int_equal(fsutil_read_bounded(tdir, 100, 0, &buf, NULL, &d), EX_NOINPUT);
+	assert_int_equal(fsutil_read_bounded(testutil_dir, 100, 0, &buf, NULL, &d), EX_NOINPUT);
 	assert_non_null(strstr(d.msg, "not a regular file"));
 	char p[PATH_MAX];
 	path_in(p, sizeof p, "missing");
@@ -229,5 +206,5 @@ int main(void)
 		cmocka_unit_test(test_shred_removes),
 		cmocka_unit_test(test_secmem_roundtrip),
 	};
-	return cmocka_run_group_tests_name("fsutil", tests, setup, teardown);
+	return cmocka_run_group_tests_name("fsutil", tests, testutil_setup, testutil_teardown);
 }
