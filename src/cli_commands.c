@@ -60,6 +60,7 @@ const struct cli_command cli_commands[] = {
 	    "  --ppin PATH         primus: the ppin tool (default: found in PATH)\n"
 	    "  --endpoint HOST     primus: an HSM host (repeat it; default: the cluster's)\n"
 	    "  --output DIR        also write the provider configuration into DIR\n"
+	    "  --retry-refused     send a setup password the HSM refused once more\n"
 	    "Without --yes it asks to type 'yes' on the terminal; off a terminal it needs\n"
 	    "--yes. "
 "Running it again resumes an interrupted connection; on a connected\n"

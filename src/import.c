@@ -383,6 +383,10 @@ static void import_apply_state(struct import_group *g)
 			st->rotation = ROTATION_NONE;
 		if (st->step > STEP_COUNTDOWN && st->rotation == ROTATION_NONE)
 			st->step = STEP_COUNTDOWN;
+		/* A refusal was of the old setup password: the new one may be sent (rotation.h). */
+		free(st->setup_refused.engine);
+		free(st->setup_refused.code);
+		memset(&st->setup_refused, 0, sizeof st->setup_refused);
 		state_add_event(st, "renewed", _("new setup password imported; first use reset"));
 	}
 	if (st->step < STEP_REVIEW)

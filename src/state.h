@@ -112,7 +112,7 @@ struct state {
 
 	/* The HSM refused the setup password now in the vault (DESIGN.md, "The exchange protocol"): it is
 	 * never sent again until a renewed one is imported (which clears this) or the user explicitly
-	 * asks for one more attempt. Written by the rotation module only. */
+	 * asks for one more attempt. Written by the rotation module; import clears it on a renewal. */
 	struct {
 		time_t at;          /* 0 when no refusal is recorded */
 		char *engine;       /* the engine that sent it */
