@@ -27,8 +27,10 @@ const struct cli_command cli_commands[] = {
 	    "      --renew              replace a different setup password (renewal ticket)\n"
 	    "      --shred              overwrite and delete the plaintext files afterwards\n")},
 	{"secrets", cli_secrets, N_("[--json]"), N_("list the secrets the profile's vault holds (never their values)"), ""},
-	{"forget", cli_forget, N_("[--yes]"), N_("delete a profile, overwriting its vault first"),
-	 N_("  -y, --yes    delete without asking\n")},
+	{"forget", cli_forget, N_("[OPTION]..."), N_("delete a profile, overwriting its vault first"),
+	 N_("  -y, --yes                  delete without asking\n"
+	    "      --discard-user-secret  delete even a profile whose rotation has started\n"
+	    "                             (its vault may hold the only user secret)\n")},
 
 	/* area: countdown and ticket (issue 4) */
 	{"status", cli_status, N_("[--json] [--check]"),
