@@ -27,8 +27,10 @@ const struct cli_command cli_commands[] = {
 	    "      --renew              replace a different setup password (renewal ticket)\n"
 	    "      --shred              overwrite and delete the plaintext files afterwards\n"), 0},
 	{"secrets", cli_secrets, N_("[--json]"), N_("list the secrets the profile's vault holds (never their values)"), "", 0},
-	{"forget", cli_forget, N_("[--yes]"), N_("delete a profile, overwriting its vault first"),
-	 N_("  -y, --yes    delete without asking\n"), 0},
+	{"forget", cli_forget, N_("[OPTION]..."), N_("delete a profile, overwriting its vault first"),
+	 N_("  -y, --yes                  delete without asking\n"
+	    "      --discard-user-secret  delete even a profile whose rotation has started\n"
+	    "                             (its vault may hold the only user secret)\n"), 0},
 
 	/* Countdown and ticket */
 	{"status", cli_status, N_("[--json] [--check]"),
@@ -60,6 +62,7 @@ const struct cli_command cli_commands[] = {
 	    "  --ppin PATH         primus: the ppin tool (default: found in PATH)\n"
 	    "  --endpoint HOST     primus: an HSM host (repeat it; default: the cluster's)\n"
 	    "  --output DIR        also write the provider configuration into DIR\n"
+	    "  --retry-refused     send a setup password the HSM refused once more\n"
 	    "Without --yes it asks to type 'yes' on the terminal; off a terminal it needs\n"
 	    "--yes. "
 "Running it again resumes an interrupted connection; on a connected\n"

@@ -103,6 +103,31 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 	}
 
 	int needs_change = !rotation_has_secret(st);
+	/* A setup password the HSM refused is never sent again unless asked for and confirmed: every
+	 * wrong attempt uses up the partition's lock-out counter (rotation.h). */
+	int retry = needs_change && rotation_setup_refused(st);
+	if (retry && !o.retry_refused) {
+		rotation_check_refused(st, &d);
+		cli_engine_close(&ce);
+		return cli_report(&d);
+	}
+	if (retry && !ctx->yes) {
+		if (!cli_is_terminal()) {
+			cli_engine_close(&ce);
+			cli_error("%s", _("--retry-refused sends a setup password that the HSM refused: confirm it with "
+			                  "--yes, or run it on a terminal"));
+			return EX_USAGE;
+		}
+		rotation_check_refused(st, &d);
+		cli_warning("%s", d.msg);
+		diag_clear(&d);
+		if (!connect_confirm(_("Send the refused setup password once more? Another refusal uses up one more "
+		                       "attempt of the lock-out counter."))) {
+			cli_engine_close(&ce);
+			cli_error("%s", _("stopped; nothing was sent"));
+			return EX_TEMPFAIL;
+		}
+	}
 	if (needs_change) {
 		struct expiry ex;
 		expiry_compute(st, time(NULL), &ex);
@@ -153,6 +178,11 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_report(&d);
 	}
 
+	/* Cleared only now, after the preflight: a transient error before it must not use up the retry. */
+	if (retry && (rc = rotation_retry_refused(&ce.p, &d)) != EX_OK) {
+		cli_engine_close(&ce);
+		return cli_report(&d);
+	}
 	struct rotation_report r;
 	memset(&r, 0, sizeof r);
 	rc = rotation_run(&ce.p, ce.v, &ce.e, o.output, &r, &d);

@@ -24,6 +24,7 @@ const struct option cli_engine_longopts[] = {
 	{"ppin", required_argument, NULL, CLI_ENGINE_OPT_PPIN},
 	{"endpoint", required_argument, NULL, CLI_ENGINE_OPT_ENDPOINT},
 	{"output", required_argument, NULL, CLI_ENGINE_OPT_OUTPUT},
+	{"retry-refused", no_argument, NULL, CLI_ENGINE_OPT_RETRY_REFUSED},
 	{NULL, 0, NULL, 0},
 };
 
@@ -67,6 +68,12 @@ int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_engine_o
 			break;
 		case CLI_ENGINE_OPT_OUTPUT:
 			o->output = optarg;
+			break;
+		case CLI_ENGINE_OPT_RETRY_REFUSED:
+			/* Only connect sends the setup password. */
+			if (strcmp(cmd, "connect") != 0)
+				return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
+			o->retry_refused = 1;
 			break;
 		case ':':
 			return cli_usage_error(cmd, _("option '%s' needs a value"), argv[optind - 1]);

@@ -28,6 +28,10 @@ void rotation_reset_for_renewal(struct state *st)
 		st->rotation = ROTATION_NONE;
 	if (st->step > STEP_COUNTDOWN && st->rotation == ROTATION_NONE)
 		st->step = STEP_COUNTDOWN;
+	/* A refusal was of the old setup password: the new one may be sent (doc/DESIGN.md, "The exchange"). */
+	free(st->setup_refused.engine);
+	free(st->setup_refused.code);
+	memset(&st->setup_refused, 0, sizeof st->setup_refused);
 	state_add_event(st, "renewed", _("new setup password imported; first use reset"));
 }
 
@@ -141,6 +145,68 @@ static int rotation_pending_known_bad(const struct state *st)
 	return k && strcmp(k, "setup-rejected") == 0;
 }
 
+int rotation_secret_at_stake(const struct state *st)
+{
+	if (st->rotation >= ROTATION_PENDING)
+		return 1;
+	/* The vault is written before the state: an exchange that was sent or done shows in the events
+	 * even if a crash left st->rotation one step behind. */
+	for (size_t i = 0; i < st->n_events; i++) {
+		const char *k = st->events[i].kind;
+		if (k && (strcmp(k, "change-sent") == 0 || strcmp(k, "rotated") == 0))
+			return 1;
+	}
+	return 0;
+}
+
+int rotation_setup_refused(const struct state *st)
+{
+	return st->setup_refused.at != 0 || st->setup_refused.code != NULL;
+}
+
+int rotation_check_refused(const struct state *st, struct diag *d)
+{
+	if (!rotation_setup_refused(st))
+		return EX_OK;
+	char when[40] = "?";
+	struct tm tm;
+	if (st->setup_refused.at && gmtime_r(&st->setup_refused.at, &tm))
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+	return diag_set(d, EX_NOPERM,
+	                _("the HSM refused this profile's setup password on %s (%s, engine %s). It is not sent "
+	                  "again: every wrong attempt uses up the partition's lock-out counter. Next: import the "
+	                  "renewed hsm credential file ('hsm-onboard import --renew FILE'), which clears this; or "
+	                  "run 'hsm-onboard ticket' for the support ticket that asks for one. If the refusal was "
+	                  "a mistake, 'hsm-onboard connect --retry-refused' sends it once more"),
+	                when, st->setup_refused.code ? st->setup_refused.code : "?",
+	                st->setup_refused.engine ? st->setup_refused.engine : "?");
+}
+
+static void rotation_clear_refusal(struct state *st)
+{
+	free(st->setup_refused.engine);
+	free(st->setup_refused.code);
+	memset(&st->setup_refused, 0, sizeof st->setup_refused);
+}
+
+int rotation_retry_refused(struct profile *p, struct diag *d)
+{
+	if (!rotation_setup_refused(&p->st))
+		return EX_OK;
+	state_add_event(&p->st, "retry-refused", p->st.setup_refused.code);
+	rotation_clear_refusal(&p->st);
+	return profile_save_state(p, d);
+}
+
+static void rotation_record_refusal(struct state *st, const struct engine_ctx *e)
+{
+	rotation_clear_refusal(st);
+	st->setup_refused.at = time(NULL);
+	st->setup_refused.engine = strdup(e->ops->name);
+	st->setup_refused.code = strdup(e->err.code[0] ? e->err.code : "REFUSED");
+	state_add_event(st, "setup-rejected", e->err.code);
+}
+
 /* Step 5: verify with CURRENT, then forget PREVIOUS and PENDING. */
 static int rotation_step_verify(struct profile *p, struct vault *v, struct engine_ctx *e, struct diag *d)
 {
@@ -217,6 +283,9 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 		if (!setup)
 			return diag_set(d, EX_DATAERR, "%s",
 			                _("the profile holds no setup password: import the hsm credential file first"));
+		/* A refused setup password is never sent again, and nothing else is tried either. */
+		if ((rc = rotation_check_refused(st, d)) != EX_OK)
+			return rc;
 		if (st->rotation > ROTATION_FIRST_USE || vault_get(v, VAULT_PENDING))
 			r->resumed = 1;
 
@@ -285,8 +354,16 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 			}
 			rc = e->ops->first_connect(e, setup, pending, d);
 			if (rc != EX_OK) {
-				if (e->err.rejected)
-					state_add_event(st, "setup-rejected", e->err.code);
+				/* The one place where an engine's refusal becomes durable: whatever the engine, a
+				 * rejected first_connect means the HSM refused the setup password. */
+				if (e->err.rejected) {
+					rotation_record_refusal(st, e);
+					size_t len = strlen(d->msg);
+					snprintf(d->msg + len, sizeof d->msg - len, "; %s",
+					         _("the refusal is recorded and this setup password will not be sent again. "
+					           "Next: import the renewed hsm credential file ('hsm-onboard import --renew "
+					           "FILE'), or run 'hsm-onboard ticket' for the support ticket that asks for one"));
+				}
 				if (e->err.rejected && probed && !e->err.locked) {
 					/* Neither PENDING nor the setup password opens the token. */
 					size_t len = strlen(d->msg);

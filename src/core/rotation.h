@@ -67,6 +67,24 @@ void rotation_reset_for_renewal(struct state *st);
 int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const char *config_dir,
                  struct rotation_report *r, struct diag *d);
 
+/* 1 when the profile's rotation has started (DESIGN.md, "The exchange protocol"): a PENDING or CURRENT
+ * user secret may exist, or an engine's exchange may have happened, so the vault may hold the only
+ * copy of the secret that opens the partition. Every engine runs under rotation_run, so its progress
+ * is in st->rotation and the "change-sent"/"rotated" events: this one predicate covers them all.
+ * forget and the wizard refuse to delete such a profile without an explicit discard. */
+int rotation_secret_at_stake(const struct state *st);
+
+/* A setup password that the HSM refused (the engine's err.rejected after first_connect: wrong,
+ * expired or locked) is recorded in st->setup_refused, with the engine, the code and the time, and is
+ * never sent again: every wrong attempt uses up the partition's lock-out counter. Importing a renewed
+ * setup password clears it; so does rotation_retry_refused(), for one explicit, confirmed attempt.
+ * Transient errors (network, busy token) are not refusals. */
+int rotation_setup_refused(const struct state *st);
+/* EX_OK when nothing was refused; else EX_NOPERM with d saying what happened and what comes next. */
+int rotation_check_refused(const struct state *st, struct diag *d);
+/* Clears the refusal for one more attempt the user asked for and confirmed; saved in the state. */
+int rotation_retry_refused(struct profile *p, struct diag *d);
+
 /* Logs in with CURRENT; records a failure in the state. */
 int rotation_verify(struct profile *p, struct vault *v, struct engine_ctx *e, struct diag *d);
 
