@@ -8,7 +8,6 @@
 
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,29 +19,7 @@
 
 #include "fsutil.h"
 #include "state.h"
-
-static char tdir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tdir, sizeof tdir, "%s/hsmo-state.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(tdir) ? 0 : -1;
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return nftw(tdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
+#include "testutil.h"
 
 static void fill(struct state *st)
 {
@@ -96,7 +73,7 @@ static void test_roundtrip_every_field(void **state)
 	diag_clear(&d);
 	fill(&a);
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/state.json", tdir);
+	snprintf(path, sizeof path, "%s/state.json", testutil_dir);
 	assert_int_equal(state_save(path, &a, &d), EX_OK);
 	struct stat sb;
 	assert_int_equal(stat(path, &sb), 0);
@@ -161,7 +138,7 @@ static void test_defaults_are_null(void **state)
 	struct diag d;
 	state_init(&a);
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/empty.json", tdir);
+	snprintf(path, sizeof path, "%s/empty.json", testutil_dir);
 	assert_int_equal(state_save(path, &a, &d), EX_OK);
 	char *text;
 	size_t len;
@@ -239,7 +216,7 @@ static void test_truncated_everywhere(void **state)
 	struct diag d;
 	fill(&a);
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/full.json", tdir);
+	snprintf(path, sizeof path, "%s/full.json", testutil_dir);
 	assert_int_equal(state_save(path, &a, &d), EX_OK);
 	state_free(&a);
 	char *text;
@@ -269,10 +246,10 @@ static void test_load_missing_and_huge(void **state)
 	struct state st;
 	struct diag d;
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/none.json", tdir);
+	snprintf(path, sizeof path, "%s/none.json", testutil_dir);
 	assert_int_equal(state_load(path, &st, &d), EX_NOINPUT);
 	state_free(&st);
-	snprintf(path, sizeof path, "%s/huge.json", tdir);
+	snprintf(path, sizeof path, "%s/huge.json", testutil_dir);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	/* Over the 16 MiB read limit (the event log's cap keeps a real file far below it). */
@@ -417,5 +394,5 @@ int main(void)
 		cmocka_unit_test(test_oversized_old_file_loads_and_compacts),
 		cmocka_unit_test(test_names),
 	};
-	return cmocka_run_group_tests_name("state", tests, setup, teardown);
+	return cmocka_run_group_tests_name("state", tests, testutil_setup, testutil_teardown);
 }
