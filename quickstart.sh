@@ -47,6 +47,7 @@ PACKAGES=(
 	valgrind              # make check-valgrind
 	strace                # tests/leak-e2e.sh records the argv and environment of every child process
 	clang libclang-rt-14-dev  # libFuzzer targets
+	clang-format          # tests/format.sh: the files of tests/format-files match .clang-format
 	ca-certificates python3 file
 )
 

@@ -8,12 +8,7 @@
 t_need_softhsm
 t_need_pkcs11_tool
 t_need_failpoints
-# SoftHSM2 is here, so the demo has what it needs: any refusal but "no terminal" is a failure.
-set +e
-"$HSMO" demo </dev/null >/dev/null 2>"$T_DIR/probe"
-probe=$?
-set -e
-[ "$probe" -eq 64 ] || t_fail "demo off a terminal: exit $probe, expected 64: $(cat "$T_DIR/probe")"
+w_demo_probe
 
 pass="crash walk $(t_rand_alnum 12)"
 t_secret "$pass"

@@ -17,6 +17,16 @@ exec 9<>"$T_DIR/.tick"
 t_find_faketime
 W_FAKELIB=$T_FAKETIME_LIB
 
+# w_demo_probe: after t_need_softhsm, the demo has what it needs, so off a terminal it must refuse with
+# 64 (no terminal) and nothing else: a 69 here is a broken demo, never a reason to skip.
+w_demo_probe() {
+	set +e
+	"$HSMO" demo </dev/null >/dev/null 2>"$T_DIR/probe"
+	probe=$?
+	set -e
+	[ "$probe" -eq 64 ] || t_fail "demo off a terminal: exit $probe, expected 64: $(cat "$T_DIR/probe")"
+}
+
 w_tmux() { tmux -S "$W_SOCK" -f /dev/null "$@"; }
 
 w_cleanup() {
