@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_json.h"
 #include "cli_passphrase.h"
 #include "i18n.h"
 
@@ -42,7 +43,10 @@ int cli_forget(struct cli_ctx *ctx, int argc, char **argv)
 		         _("Delete profile %s (%s) and overwrite its vault? The secrets in it cannot be recovered."),
 		         p.name, p.dir);
 		if (!cli_confirm(question)) {
-			printf(_("Profile %s kept.\n"), p.name);
+			if (ctx->json)
+				cli_json_print(json_pack("{s:s,s:b}", "profile", p.name, "deleted", 0));
+			else
+				printf(_("Profile %s kept.\n"), p.name);
 			profile_close(&p);
 			return EX_OK;
 		}
@@ -52,7 +56,10 @@ int cli_forget(struct cli_ctx *ctx, int argc, char **argv)
 		profile_close(&p);
 		return cli_report(&d);
 	}
-	printf(_("Profile %s deleted; its vault was overwritten first.\n"), p.name);
+	if (ctx->json)
+		rc = cli_json_print(json_pack("{s:s,s:b}", "profile", p.name, "deleted", 1));
+	else
+		printf(_("Profile %s deleted; its vault was overwritten first.\n"), p.name);
 	profile_close(&p);
 	return EX_OK;
 }

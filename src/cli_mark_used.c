@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_json.h"
 #include "cli_passphrase.h"
 #include "expiry.h"
 #include "i18n.h"
@@ -23,6 +24,13 @@ static void mark_used_iso(time_t t, char *buf, size_t size)
 	struct tm tm;
 	if (!gmtime_r(&t, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(buf, size, "%lld", (long long)t);
+}
+
+/* {"profile", "changed", "setup_password"}: the countdown in the shape of status --json. */
+static int mark_used_json(const char *name, int changed, const struct state *st, const struct expiry *ex)
+{
+	return cli_json_print(json_pack("{s:s,s:b,s:o}", "profile", name, "changed", changed, "setup_password",
+	                                cli_json_setup_password(st, ex)));
 }
 
 int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv)
@@ -107,6 +115,10 @@ int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (p.st.first_use > 0 && p.st.first_use <= at) {
+		if (ctx->json) {
+			rc = mark_used_json(name, 0, &p.st, &ex);
+			goto out;
+		}
 		expiry_format_local(p.st.first_use, when, sizeof when);
 		printf(_("The first use is already recorded at %s; only an earlier time can replace it."), when);
 		printf("\n%s\n", _("Nothing changed."));
@@ -125,6 +137,10 @@ int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	expiry_compute(&p.st, now, &ex);
+	if (ctx->json) {
+		rc = mark_used_json(name, 1, &p.st, &ex);
+		goto out;
+	}
 	expiry_format_local(at, when, sizeof when);
 	printf(_("First use recorded: %s."), when);
 	putchar('\n');

@@ -6,11 +6,13 @@
 #include "i18n.h"
 #include "secmem.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -145,6 +147,28 @@ static void main_harden(void)
 	setrlimit(RLIMIT_CORE, &rl);
 }
 
+/* coreutils' close_stdout, run at exit: output that did not reach its file (a full disk, a closed
+ * descriptor) is an I/O error (74), never a success with a truncated document. A descriptor closed
+ * before anything was written to it is not an error. */
+static void main_close_stdout(void)
+{
+	int pending = __fpending(stdout) != 0;
+	int prev_fail = ferror(stdout) != 0;
+	errno = 0;
+	int close_fail = fclose(stdout) != 0;
+	if (prev_fail || (close_fail && (pending || errno != EBADF))) {
+		int e = close_fail ? errno : 0;
+		if (e)
+			cli_error(_("write error: %s"), strerror(e));
+		else
+			cli_error("%s", _("write error"));
+		_exit(EX_IOERR);
+	}
+	/* stderr is flushed, not closed: the sanitizers report leaks on it after this. */
+	if (fflush(stderr) != 0 && errno != EBADF)
+		_exit(EX_IOERR);
+}
+
 static int main_parse_int(const char *s, int min, int max, int *out)
 {
 	char *end;
@@ -240,6 +264,7 @@ static int main_extract_common(int *argc, char **argv, struct cli_ctx *ctx, cons
 int main(int argc, char **argv)
 {
 	main_harden();
+	atexit(main_close_stdout);
 
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
