@@ -112,7 +112,7 @@ static void main_help(void)
 	        "      --kdf-ms N           scrypt cost of a new vault, in ms (default 500)\n"
 	        "      --cacert FILE        trust this CA certificate for HTTPS\n"
 	        "      --ascii              draw with ASCII characters only\n"
-	        "      --json               print JSON where the command supports it\n"
+	        "      --json               print the result as one JSON document\n"
 	        "      --yes                answer yes to confirmations\n"
 	        "  -h, --help               display this help and exit\n"
 	        "  -V, --version            output version information and exit\n"), stdout);
