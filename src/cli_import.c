@@ -84,6 +84,8 @@ int cli_import(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("import", "%s", _("no credential file given"));
+	if (cli_stdin_once("import", argv + optind, argc - optind) != EX_OK)
+		return EX_USAGE;
 
 	o.profile = ctx->profile;
 	o.kdf_ms = ctx->kdf_ms;

@@ -177,6 +177,8 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 	int n = argc - optind;
 	if (n <= 0)
 		return cli_usage_error(argv[0], "%s", _("no file given"));
+	if (cli_stdin_once(argv[0], argv + optind, n) != EX_OK)
+		return EX_USAGE;
 
 	struct inspect_item *items = calloc((size_t)n, sizeof *items);
 	if (!items) {

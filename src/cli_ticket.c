@@ -187,6 +187,10 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("ticket", _("unexpected argument '%s'"), argv[optind]);
+	/* --output - is standard output, as for every tool that writes files. */
+	int to_stdout = output && strcmp(output, "-") == 0;
+	if (to_stdout)
+		output = NULL;
 	/* --json asks for the json format; another explicit format is a contradiction, not a choice. */
 	if (ctx->json && format_given && format != TICKET_FORMAT_JSON)
 		return cli_usage_error("ticket", "%s", _("--json conflicts with --format text or markdown"));
@@ -274,7 +278,7 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 			goto out;
 		fprintf(stderr, "%s\n", _("Ticket sent to lp"));
 	}
-	if (!output && !want_print) {
+	if ((!output && !want_print) || to_stdout) {
 		fwrite(text, 1, text_len, stdout);
 		if (fflush(stdout) != 0) {
 			cli_error(_("writing the ticket: %s"), strerror(errno));
