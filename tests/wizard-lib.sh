@@ -1,4 +1,5 @@
 # tests/wizard-lib.sh: drives the real wizard in tmux (sourced after tests/lib.sh).
+# shellcheck shell=bash
 #
 # A private tmux server (-S socket in the test's dir, -f /dev/null: no user config), an 80x24 window,
 # UTF-8 (-u), TERM pinned. Keys go in with send-keys; the screen comes back with capture-pane, polled
@@ -14,6 +15,7 @@ mkfifo "$T_DIR/.tick"
 exec 9<>"$T_DIR/.tick"
 
 # libfaketime, preloaded directly (the faketime wrapper forks, and the tests signal the wizard itself).
+# shellcheck disable=SC2012 # the first of two fixed paths that exists
 W_FAKELIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 2>/dev/null | head -n 1 || true)
 
 w_tmux() { tmux -S "$W_SOCK" -f /dev/null "$@"; }
@@ -22,9 +24,9 @@ w_cleanup() {
 	rc=$?
 	# The wizard first (so it writes nothing while the directory goes away), then the server.
 	p=$(w_pid 2>/dev/null || true)
+	# shellcheck disable=SC2086 # $p is a list of process ids
 	[ -z "$p" ] || kill -KILL $p 2>/dev/null || true
 	w_tmux kill-server >/dev/null 2>&1 || true
-	t_cleanup_rc=$rc
 	if [ "$rc" -ne 0 ] && [ -n "${T_KEEP:-}" ]; then
 		echo "# kept $T_DIR for inspection"
 	else
