@@ -8,7 +8,6 @@
 
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,29 +18,7 @@
 
 #include "fsutil.h"
 #include "state.h"
-
-static char tdir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tdir, sizeof tdir, "%s/hsmo-state.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(tdir) ? 0 : -1;
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return nftw(tdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
+#include "testutil.h"
 
 static void fill(struct state *st)
 {
@@ -95,7 +72,7 @@ static void test_roundtrip_every_field(void **state)
 	diag_clear(&d);
 	fill(&a);
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/state.json", tdir);
+	snprintf(path, sizeof path, "%s/state.json", testutil_dir);
 	assert_int_equal(state_save(path, &a, &d), EX_OK);
 	struct stat sb;
 	assert_int_equal(stat(path, &sb), 0);
@@ -160,7 +137,7 @@ static void test_defaults_are_null(void **state)
 	struct diag d;
 	state_init(&a);
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/empty.json", tdir);
+	snprintf(path, sizeof path, "%s/empty.json", testutil_dir);
 	assert_int_equal(state_save(path, &a, &d), EX_OK);
 	char *text;
 	size_t len;
@@ -238,7 +215,7 @@ static void test_truncated_everywhere(void **state)
 	struct diag d;
 	fill(&a);
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/full.json", tdir);
+	snprintf(path, sizeof path, "%s/full.json", testutil_dir);
 	assert_int_equal(state_save(path, &a, &d), EX_OK);
 	state_free(&a);
 	char *text;
@@ -268,10 +245,10 @@ static void test_load_missing_and_huge(void **state)
 	struct state st;
 	struct diag d;
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/none.json", tdir);
+	snprintf(path, sizeof path, "%s/none.json", testutil_dir);
 	assert_int_equal(state_load(path, &st, &d), EX_NOINPUT);
 	state_free(&st);
-	snprintf(path, sizeof path, "%s/huge.json", tdir);
+	snprintf(path, sizeof path, "%s/huge.json", testutil_dir);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	for (int i = 0; i < 2 * 1024 * 1024 / 8; i++)
@@ -317,5 +294,5 @@ int main(void)
 		cmocka_unit_test(test_load_missing_and_huge),
 		cmocka_unit_test(test_names),
 	};
-	return cmocka_run_group_tests_name("state", tests, setup, teardown);
+	return cmocka_run_group_tests_name("state", tests, testutil_setup, testutil_teardown);
 }
