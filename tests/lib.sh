@@ -1,4 +1,5 @@
 # tests/lib.sh: sourced by every shell integration test (run by `make check`).
+# shellcheck shell=sh
 #
 # It gives each test a private, pinned world (HOME, XDG_*, LANG, TZ, a temp dir removed on exit),
 # assertion helpers that name what failed, invented credential files, and the leak scan that every

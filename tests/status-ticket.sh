@@ -139,7 +139,7 @@ json 'j["hsm_user"] == "ACMEHSM01" and j["tier"] == "ECO" and j["company"] == "A
 json 'j["service_user"] == "svc-ACMEHSM01" and j["service_type"] == "standard" and j["cluster"] == "ECO01"'
 json 'j["setup_password"]["state"] == "expired" and j["setup_password"]["expires_at"] == "2026-11-28T09:00:00Z"'
 json 'j["setup_password"]["first_use"] == "2026-11-21T09:00:00Z" and j["setup_password"]["issued"] == "2026-11-20T00:00:00Z"'
-json 'j["setup_password"]["since"] == "2026-11-28T09:00:00Z" and j["setup_password"]["expires_at_local"] == "Sat 28 Nov 2026 10:00 CET"'
+json 'j["setup_password"]["since"] == "2026-11-28T09:00:00Z" and j["setup_password"]["expires_at_local"] == "2026-11-28T10:00:00+01:00"'
 json 'j["last_error"] == {"at": "2026-11-28T09:30:00Z", "code": "CKR_PIN_INCORRECT", "message": "the PIN is incorrect"}'
 json 'j["preflight"]["checks"][0] == {"endpoint": "eco01.example.invalid:2310", "category": "ok", "latency_ms": 12}'
 json 'j["contract"] == "OFFER-2026-0042" and j["contact"].startswith("Jane Doe") and j["generated_at"] == "2026-11-29T08:00:00Z"'

@@ -1,4 +1,5 @@
 # tests/wizard-lib.sh: drives the real wizard in tmux (sourced after tests/lib.sh).
+# shellcheck shell=bash
 #
 # A private tmux server (-S socket in the test's dir, -f /dev/null: no user config), an 80x24 window,
 # UTF-8 (-u), TERM pinned. Keys go in with send-keys; the screen comes back with capture-pane, polled
@@ -33,9 +34,9 @@ w_cleanup() {
 	rc=$?
 	# The wizard first (so it writes nothing while the directory goes away), then the server.
 	p=$(w_pid 2>/dev/null || true)
+	# shellcheck disable=SC2086 # $p is a list of process ids
 	[ -z "$p" ] || kill -KILL $p 2>/dev/null || true
 	w_tmux kill-server >/dev/null 2>&1 || true
-	t_cleanup_rc=$rc
 	if [ "$rc" -ne 0 ] && [ -n "${T_KEEP:-}" ]; then
 		echo "# kept $T_DIR for inspection"
 	else
