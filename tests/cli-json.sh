@@ -169,7 +169,7 @@ j_check "watch" .=dir,complete,profiles profiles[]=name,changed
 
 # ---- forget last: it deletes ----
 t_run 0 "forget --json" HJ --profile FETCHED forget --yes
-j_check "forget" .=profile,deleted
+j_check "forget" .=profile,deleted,downloads_removed
 
 # ---- nothing to say in JSON: a usage error, as status --json --check ----
 t_run 64 "wizard --json" "$HSMO" --json wizard

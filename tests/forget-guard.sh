@@ -81,7 +81,7 @@ t_ok "on a terminal, the typed profile name deletes it"
 t_make_credfiles "$T_DIR/creds3" gamma hsm GAMMAUSER 20261120 pkcs11
 t_run 0 "import gamma" H --profile gamma import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE"
 # Downloads of gamma's HSM user that were never imported (a failed fetch keeps them) go with it.
-mkdir -p -m 700 "$S/.downloads"
+mkdir -p "$S/.downloads" && chmod 700 "$S/.downloads"
 cp "$T_HSM_FILE" "$S/.downloads/acme_hsm_hsm_GAMMAUSER_20261120.txt"
 cp "$T_SERVICE_FILE" "$S/.downloads/acme_hsm_service_GAMMAUSER_20261120.txt.part"
 echo "not gamma's" > "$S/.downloads/acme_hsm_hsm_OTHERUSER_20261120.txt"

@@ -51,7 +51,7 @@ PY
 t_ok "the milestone 'imported' is kept, and at most 200 routine checks"
 
 # Many more checks stay bounded.
-for i in $(seq 1 30); do
+for _ in $(seq 1 30); do
 	"$HSMO" --profile ACMEHSM01 check --timeout 2 --endpoint 127.0.0.1:1 >/dev/null 2>&1 || true
 done
 size2=$(stat -c %s "$S")

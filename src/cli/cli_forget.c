@@ -94,13 +94,14 @@ int cli_forget(struct cli_ctx *ctx, int argc, char **argv)
 	enum forget_stake stake = forget_stake(&p, why, sizeof why, &hsm_user);
 	if (stake != FORGET_SAFE && !discard) {
 		if (stake == FORGET_ROTATED)
-			cli_error(_("profile %s was not deleted: its rotation has started (%s), so its vault may hold the "
-			            "only copy of the user secret that opens the partition. The setup password no longer "
-			            "works, and a new one needs a paid support ticket. Keep the secret first: finish with "
-			            "'hsm-onboard --profile %s connect' if it was interrupted, then 'hsm-onboard --profile "
-			            "%s config --output DIR' writes it into the provider configuration. To delete the "
-			            "profile anyway: 'hsm-onboard --profile %s forget --discard-user-secret'"),
-			          p.name, why, p.name, p.name, p.name);
+			cli_error(
+			    _("profile %s was not deleted: its rotation has started (%s), so its vault may hold the "
+			      "only copy of the user secret that opens the partition. The setup password no longer "
+			      "works, and a new one needs a paid support ticket. Keep the secret first: finish with "
+			      "'hsm-onboard --profile %s connect' if it was interrupted, then 'hsm-onboard --profile "
+			      "%s config --output DIR' writes it into the provider configuration. To delete the "
+			      "profile anyway: 'hsm-onboard --profile %s forget --discard-user-secret'"),
+			    p.name, why, p.name, p.name, p.name);
 		else
 			cli_error(_("profile %s was not deleted: its state cannot be read (%s), so it is unknown whether "
 			            "its vault holds the only copy of a user secret. To delete the profile anyway: "
@@ -141,7 +142,8 @@ int cli_forget(struct cli_ctx *ctx, int argc, char **argv)
 		         p.name, p.dir);
 		if (!cli_confirm(question)) {
 			if (ctx->json)
-				cli_json_print(json_pack("{s:s,s:b}", "profile", p.name, "deleted", 0));
+				cli_json_print(
+				    json_pack("{s:s,s:b,s:i}", "profile", p.name, "deleted", 0, "downloads_removed", 0));
 			else
 				printf(_("Profile %s kept.\n"), p.name);
 			profile_close(&p);
