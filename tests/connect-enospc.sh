@@ -7,9 +7,8 @@
 # thing. Every time, a rerun once the disk is healthy finishes, and the stored secret opens the token.
 . "$top_srcdir/tests/lib.sh"
 
-[ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
-command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
-command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
+t_need_softhsm
+t_need_pkcs11_tool
 FI_SO=$top_builddir/tests/faultinject.so
 [ -f "$FI_SO" ] || t_fail "$FI_SO is not built (it is in check_DATA)"
 export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"

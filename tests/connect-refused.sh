@@ -6,14 +6,13 @@
 # (import --renew) clears the refusal; a transient error (no token) is not a refusal.
 . "$top_srcdir/tests/lib.sh"
 
-[ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
-command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
-command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
+t_need_softhsm
+t_need_pkcs11_tool
 SPY=
 for f in /usr/lib/*/pkcs11/pkcs11-spy.so /usr/lib/pkcs11/pkcs11-spy.so /usr/lib64/pkcs11/pkcs11-spy.so; do
 	[ -f "$f" ] && { SPY=$f; break; }
 done
-[ -n "$SPY" ] || t_skip "pkcs11-spy.so (OpenSC) not found"
+[ -n "$SPY" ] || t_skip_missing opensc "pkcs11-spy.so (OpenSC) not found"
 
 export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
 mkdir -p "$T_DIR/tokens"

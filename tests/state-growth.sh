@@ -5,7 +5,7 @@
 # it bounded. Judged with python3's json module.
 . "$top_srcdir/tests/lib.sh"
 
-command -v python3 >/dev/null 2>&1 || t_skip "python3 not found"
+t_need_python3
 IN="$T_DIR/in"
 T_SCAN_EXCLUDE=$IN
 PASS="state growth test $(t_rand_alnum 10)"
