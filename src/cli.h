@@ -58,6 +58,7 @@ int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv);
 /* area: engines and rotation (issue 5) */
 int cli_connect(struct cli_ctx *ctx, int argc, char **argv);
 int cli_verify(struct cli_ctx *ctx, int argc, char **argv);
+int cli_restore(struct cli_ctx *ctx, int argc, char **argv);
 int cli_config(struct cli_ctx *ctx, int argc, char **argv);
 /* area: network (issue 6) */
 int cli_clusters(struct cli_ctx *ctx, int argc, char **argv);

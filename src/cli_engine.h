@@ -21,10 +21,12 @@ struct cli_engine_opts {
 	const char *endpoints[ENGINE_MAX_HOSTS];
 	size_t n_endpoints;
 	const char *output;
+	const char *group;   /* --group: provider files shared with this group (0640) */
 };
 
 enum { CLI_ENGINE_OPT_ENGINE = 2000, CLI_ENGINE_OPT_MODULE, CLI_ENGINE_OPT_TOKEN, CLI_ENGINE_OPT_SLOT,
-       CLI_ENGINE_OPT_PPIN, CLI_ENGINE_OPT_ENDPOINT, CLI_ENGINE_OPT_OUTPUT, CLI_ENGINE_OPT_HELP };
+       CLI_ENGINE_OPT_PPIN, CLI_ENGINE_OPT_ENDPOINT, CLI_ENGINE_OPT_OUTPUT, CLI_ENGINE_OPT_HELP,
+       CLI_ENGINE_OPT_GROUP };
 
 /* The long options every engine command accepts, NULL-terminated. */
 extern const struct option cli_engine_longopts[];
@@ -45,5 +47,8 @@ int cli_engine_open_profile(struct cli_ctx *ctx, struct cli_engine *ce, struct d
 int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,
                          struct diag *d);
 void cli_engine_close(struct cli_engine *ce);
+/* Shows an engine's documented step ("Step 2 of 3: ppin -a -e USER") on stderr: an engine progress
+ * callback (engine.h). */
+void cli_engine_progress(void *arg, int step, int total, const char *what);
 
 #endif

@@ -36,8 +36,13 @@ int cli_verify(struct cli_ctx *ctx, int argc, char **argv)
 		cli_engine_close(&ce);
 		return cli_report(&d);
 	}
-	printf(_("verify: the stored user secret of profile %s opens the partition (engine %s).\n"), ce.p.name,
-	       ce.e.ops->name);
+	if (ce.e.ops == &engine_primus_ops)
+		printf(_("verify: ppin -t passed, and the PKCS#11 password of profile %s opens the token\n"
+		         "through the provider's library (%s).\n"),
+		       ce.p.name, ce.e.token[0] ? ce.e.token : "-");
+	else
+		printf(_("verify: the stored user secret of profile %s opens the partition (engine %s).\n"), ce.p.name,
+		       ce.e.ops->name);
 	cli_engine_close(&ce);
 	return EX_OK;
 }

@@ -4,7 +4,7 @@
 # The run (real commands, real parts):
 #   A. pkcs11: import (service + hsm file with a PKCS#11 password) -> connect (SoftHSM2 token) ->
 #      verify -> config --output -> ticket (stdout and --output) -> status --json -> secrets;
-#   B. primus: import -> connect --engine primus against tests/ppin-standin -> config --output;
+#   B. primus: import -> connect --engine primus against hsm-onboard-ppin-sim -> config, restore;
 #   C. TSBaaS: import of a jwt file -> status -> secrets;
 #   D. the wizard in tmux on the pkcs11 profile (its vault passphrase typed in the wizard).
 # The secrets: the service password, the setup password, the PKCS#11 password, the JWT, the vault
@@ -90,29 +90,30 @@ fi
 have status && t_run 0 "A: status --json" traced --profile LEAKA --json status
 t_run 0 "A: secrets" traced --profile LEAKA --passphrase-fd 3 secrets 3<"$T_DIR/creds/pass_a"
 
-# ---- B. primus against the stand-in ----
-PPIN="$top_srcdir/tests/ppin-standin"
-if ! have connect || [ ! -f "$PPIN" ]; then
-	skip_part "B: primus (no connect command or no tests/ppin-standin)"
+# ---- B. primus against the ppin simulator over SoftHSM2 ----
+PPIN="$top_builddir/hsm-onboard-ppin-sim"
+if ! have connect || [ ! -x "$PPIN" ] || [ -z "${SOFTHSM2_CONF:-}" ]; then
+	skip_part "B: primus (no connect command, no hsm-onboard-ppin-sim or no SoftHSM2)"
 else
 	PASS_B="leak e2e passphrase B $(t_rand_alnum 8)"
 	t_secret "$PASS_B"
 	printf '%s\n' "$PASS_B" > "$T_DIR/creds/pass_b"
 	t_make_credfiles "$T_DIR/creds/b" acme eco LEAKB 20261120 pkcs11
-	export PPIN_STANDIN_DIR="$T_DIR/ppin-hsm"
-	mkdir -p "$PPIN_STANDIN_DIR"
-	printf '%s' "$T_SETUP_PW" | sha256sum | cut -d' ' -f1 > "$PPIN_STANDIN_DIR/setup.sha256"
-	printf '%s' "$T_SERVICE_PW" | sha256sum | cut -d' ' -f1 > "$PPIN_STANDIN_DIR/proxy.sha256"
+	softhsm2-util --init-token --free --label LEAKB --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
+	export HSM_ONBOARD_PPIN_SIM_DIR="$T_DIR/ppin-hsm" HSM_ONBOARD_PPIN_SIM_MODULE="$SOFTHSM2_MODULE"
+	mkdir -p "$HSM_ONBOARD_PPIN_SIM_DIR"
+	printf '%s' "$T_SERVICE_PW" | sha256sum | cut -d' ' -f1 > "$HSM_ONBOARD_PPIN_SIM_DIR/proxy.sha256"
 	t_run 0 "B: import" traced --kdf-ms 20 --passphrase-fd 3 import --tier ECO "$T_SERVICE_FILE" "$T_HSM_FILE" 3<"$T_DIR/creds/pass_b"
 	B() { traced --profile LEAKB --passphrase-fd 3 "$@" 3<"$T_DIR/creds/pass_b"; }
-	t_run 0 "B: connect --engine primus (stand-in)" B --yes connect --engine primus --ppin "$PPIN" \
-		--endpoint hsm-a.example.test --endpoint hsm-b.example.test
+	t_run 0 "B: connect --engine primus (simulator)" B --yes connect --engine primus --ppin "$PPIN" \
+		--module "$SOFTHSM2_MODULE" --endpoint hsm-a.example.test --endpoint hsm-b.example.test
 	t_run 0 "B: config --output" B config --output "$T_DIR/primuscfg" --ppin "$PPIN" \
 		--endpoint hsm-a.example.test --endpoint hsm-b.example.test
-	calls=$PPIN_STANDIN_DIR/calls.log
+	t_run 0 "B: restore --output" B restore --output "$T_DIR/primusrestored"
+	calls=$HSM_ONBOARD_PPIN_SIM_DIR/calls.log
 	[ "$(grep -c '^ARGV:' "$calls")" -ge 2 ] && grep -q '^ENV:' "$calls" ||
-		t_fail "B: the ppin stand-in recorded no calls: the scan of its argv/environ would prove nothing"
-	t_ok "B: the ppin stand-in recorded $(grep -c '^ARGV:' "$calls") calls (its own /proc/self/cmdline and environ)"
+		t_fail "B: the ppin simulator recorded no calls: the scan of its argv/environ would prove nothing"
+	t_ok "B: the ppin simulator recorded $(grep -c '^ARGV:' "$calls") calls (its own /proc/self/cmdline and environ)"
 fi
 
 # ---- C. TSBaaS: a jwt file ----

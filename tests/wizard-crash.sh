@@ -2,7 +2,7 @@
 # wizard-crash.sh: the failpoint build kills the demo in the middle of the rotation (after the new
 # secret is saved, and after the HSM accepted the change); `hsm-onboard wizard` started again on the
 # same profile resumes at the first-connection step, runs the resume probe and completes, and the
-# token opens with the stored secret, never again with the setup password.
+# token opens with the PKCS#11 password, never again with the setup password.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/wizard-lib.sh"
 [ -n "${SOFTHSM2_MODULE:-}" ] || t_skip "SoftHSM2 is not installed"
@@ -17,7 +17,7 @@ command -v pkcs11-tool >/dev/null || t_skip "pkcs11-tool is not installed (opens
 pass="crash walk $(t_rand_alnum 12)"
 t_secret "$pass"
 
-for fp in rotate.after-pending-saved rotate.after-change; do
+for fp in rotate.after-pending-saved rotate.after-change rotate.after-files-kept; do
 	world="$T_DIR/$fp"
 	mkdir -p "$world"
 	w_start TMPDIR="$world" HSM_ONBOARD_FAILPOINT="$fp" -- demo --kdf-ms 20
@@ -60,12 +60,12 @@ for fp in rotate.after-pending-saved rotate.after-change; do
 	export SOFTHSM2_CONF="$demo/softhsm2.conf"
 	! pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label hsm-onboard-demo --login --pin "$setup" -O \
 		>/dev/null 2>&1 || t_fail "$fp: the setup password still opens the token"
-	pinfile="$demo/home/.local/state/hsm-onboard/DEMOHSM01/config/pkcs11.pin"
-	[ -f "$pinfile" ] || pinfile=$(ls "$demo"/home/.local/state/hsm-onboard/DEMOHSM01/config/* | xargs grep -L 'pkcs11:' | head -n 1)
-	secret=$(cat "$pinfile")
+	# The demo's primus engine: applications log in with the PKCS#11 password of the hsm file.
+	secret=$(sed -n 's/^PKCS#11 password : //p' "$demo"/Downloads/*_hsm_*.txt)
 	t_secret "$secret"
+	[ -f "$demo/home/.local/state/hsm-onboard/DEMOHSM01/config/.secrets.cfg" ] || t_fail "$fp: no .secrets.cfg written"
 	pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label hsm-onboard-demo --login --pin "$secret" -O \
-		>/dev/null 2>&1 || t_fail "$fp: the stored user secret does not open the token"
+		>/dev/null 2>&1 || t_fail "$fp: the PKCS#11 password does not open the token"
 	unset SOFTHSM2_CONF
 	t_ok "$fp: the token opens with the stored secret, not with the setup password"
 	cp "$demo/home/.local/state/hsm-onboard/DEMOHSM01/state.json" "$T_DIR/state-$fp.json"
