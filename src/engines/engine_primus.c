@@ -1,0 +1,579 @@
+/* engine_primus.c: the Securosys Primus PKCS#11 provider, driven through its ppin tool (engine.h).
+ *
+ * The engine for Securosys PKCS#11 and CNG customers (doc/securosys-facts.md, sections "Primus
+ * provider files", "ppin" and "The PKCS#11 PIN"):
+ *   - primus.cfg in the documented layout (primus_cfg.h), one hsmN per master and clone host, written
+ *     and read back before ppin sees it;
+ *   - ppin -c CFG -s SECRETS selects the files; the documented flow is -p -e SERVICE_USER (the proxy
+ *     password), -a -e HSM_USER (the setup password, then the PKCS#11 password; ppin keeps the
+ *     permanent secret, ciphered, in .secrets.cfg), then -t; -l lists "Configured|MISSING" and drives
+ *     the resume; a failed -u deletes the secret, so this engine never calls -u;
+ *   - verify logs in as an application does: libprimusP11 through p11-kit, C_Login(CKU_USER) with the
+ *     PKCS#11 password; the setup password is never a PIN.
+ * Secrets reach ppin only on its stdin (a socket, so a child that exits early cannot SIGPIPE us),
+ * never in argv or the environment. The child runs in its own session without a controlling
+ * terminal, so a getpass-style prompt reads stdin instead of /dev/tty.
+ *
+ * The tests and the demo drive this engine against hsm-onboard-ppin-sim (src/engines/ppin_sim.c),
+ * which implements the documented behaviour over a SoftHSM2 token, not against the vendor binary. */
+#include "config.h"
+
+#include "engine.h"
+
+#include "hsmcodes.h"
+#include "primus_cfg.h"
+#include "fsutil.h"
+#include "i18n.h"
+#include "secmem.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define PP_OUTPUT_MAX 65536
+#define PP_TIMEOUT_MS 120000
+
+struct pp_priv {
+	char ppin[PATH_MAX];
+	char cfg[PATH_MAX + 16];
+	char secrets[PATH_MAX + 16];
+};
+
+/* Every code in ppin's output goes through the one table (hsmcodes.h); the most telling one decides
+ * the message and the next step, the others are named too. */
+static int pp_codes_fail(struct engine_ctx *e, const unsigned long *codes, size_t n, const char *what,
+                         struct diag *d)
+{
+	const struct hsmcodes_entry *h = hsmcodes_pick(codes, n);
+	char code[16], also[96] = "";
+	unsigned long main_code = codes[0];
+	for (size_t i = 0; i < n; i++)
+		if (hsmcodes_lookup(codes[i]) == h && (h->code == 0 || h->code == codes[i])) {
+			main_code = codes[i];
+			break;
+		}
+	hsmcodes_format(main_code, code, sizeof code);
+	for (size_t i = 0, used = 0; i < n; i++) {
+		if (codes[i] == main_code || used >= sizeof also - 12)
+			continue;
+		char c[16];
+		hsmcodes_format(codes[i], c, sizeof c);
+		used += (size_t)snprintf(also + used, sizeof also - used, "%s%s", used ? ", " : "", c);
+	}
+	int rejected = h->cls == HSMCODES_SETUP_REFUSED || h->cls == HSMCODES_SETUP_EXPIRED ||
+	               h->cls == HSMCODES_PIN_REFUSED;
+	engine_set_code(e, code, rejected, h->cls == HSMCODES_SETUP_EXPIRED);
+	if (also[0])
+		return diag_set(d, h->exit_code, _("ppin %s: %s (%s; also reported: %s). %s"), what, _(h->what), code,
+		                also, _(h->next));
+	return diag_set(d, h->exit_code, _("ppin %s: %s (%s). %s"), what, _(h->what), code, _(h->next));
+}
+
+static long pp_ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Runs ppin with args (after -c CFG -s SECRETS), feeding input (may be NULL) on stdin. The output
+ * (stdout and stderr) lands in *out (malloc'd). Returns EX_OK when it ran; *status is its exit. */
+static int pp_run(struct engine_ctx *e, const char *const *args, const char *input, char **out, int *status,
+                  struct diag *d)
+{
+	struct pp_priv *p = e->priv;
+	const char *argv[16];
+	size_t n = 0;
+	argv[n++] = p->ppin;
+	argv[n++] = "-c";
+	argv[n++] = p->cfg;
+	argv[n++] = "-s";
+	argv[n++] = p->secrets;
+	for (size_t i = 0; args[i] && n < 15; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+
+	int in[2], outp[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) != 0)
+		return diag_set_errno(d, EX_OSERR, "%s", _("cannot create a socket for ppin"));
+	if (pipe2(outp, O_CLOEXEC) != 0) {
+		close(in[0]);
+		close(in[1]);
+		return diag_set_errno(d, EX_OSERR, "%s", _("cannot create a pipe for ppin"));
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(in[0]);
+		close(in[1]);
+		close(outp[0]);
+		close(outp[1]);
+		return diag_set_errno(d, EX_OSERR, "%s", _("cannot start ppin"));
+	}
+	if (pid == 0) {
+		setsid();
+		dup2(in[1], 0);
+		dup2(outp[1], 1);
+		dup2(outp[1], 2);
+		signal(SIGPIPE, SIG_DFL);
+		execve(argv[0], (char *const *)(uintptr_t)argv, environ);
+		_exit(127);
+	}
+	close(in[1]);
+	close(outp[1]);
+	if (input) {
+		size_t len = strlen(input), off = 0;
+		while (off < len) {
+			ssize_t w = send(in[0], input + off, len - off, MSG_NOSIGNAL);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;   /* ppin stopped reading; its output says why */
+			off += (size_t)w;
+		}
+	}
+	shutdown(in[0], SHUT_WR);
+
+	char *buf = malloc(PP_OUTPUT_MAX + 1);
+	size_t used = 0;
+	int timed_out = 0;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		long left = PP_TIMEOUT_MS - pp_ms_since(&t0);
+		if (left <= 0) {
+			timed_out = 1;
+			break;
+		}
+		struct pollfd pfd = {outp[0], POLLIN, 0};
+		int pr = poll(&pfd, 1, (int)left);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0) {
+			timed_out = pr == 0;
+			break;
+		}
+		char tmp[4096];
+		ssize_t r = read(outp[0], tmp, sizeof tmp);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		size_t take = (size_t)r;
+		if (buf && used + take > PP_OUTPUT_MAX)
+			take = PP_OUTPUT_MAX - used;
+		if (buf)
+			memcpy(buf + used, tmp, take);
+		used += take;
+	}
+	close(outp[0]);
+	close(in[0]);
+	if (timed_out)
+		kill(pid, SIGKILL);
+	int ws = 0;
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	if (!buf)
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	buf[used] = '\0';
+	if (timed_out) {
+		free(buf);
+		engine_set_code(e, "PPIN_TIMEOUT", 0, 0);
+		return diag_set(d, EX_UNAVAILABLE, _("ppin %s did not finish within %d s"), args[0], PP_TIMEOUT_MS / 1000);
+	}
+	*out = buf;
+	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + (WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
+	if (*status == 127 && used == 0) {
+		free(buf);
+		*out = NULL;
+		engine_set_code(e, "PPIN_NOT_FOUND", 0, 0);
+		return diag_set(d, EX_UNAVAILABLE, _("%s could not be run"), p->ppin);
+	}
+	return EX_OK;
+}
+
+/* Runs one ppin command that must succeed. On a failure the output's codes are kept in *codes (when
+ * not NULL) for a caller that handles one of them itself. */
+static int pp_do_codes(struct engine_ctx *e, const char *const *args, const char *input, const char *what,
+                       char **out, unsigned long *codes, size_t *n_codes, struct diag *d)
+{
+	char *o = NULL;
+	int status = 0;
+	int rc = pp_run(e, args, input, &o, &status, d);
+	if (rc != EX_OK)
+		return rc;
+	unsigned long found[8];
+	size_t n = hsmcodes_scan(o, found, sizeof found / sizeof found[0]);
+	if (status != 0 || n > 0) {
+		if (n > 0)
+			rc = pp_codes_fail(e, found, n, what, d);
+		else {
+			engine_set_code(e, "PPIN_FAILED", 0, 0);
+			rc = diag_set(d, EX_UNAVAILABLE, _("ppin %s failed with exit status %d"), what, status);
+		}
+		if (codes && n_codes) {
+			memcpy(codes, found, n * sizeof found[0]);
+			*n_codes = n;
+		}
+		free(o);
+		return rc;
+	}
+	if (out)
+		*out = o;
+	else
+		free(o);
+	return EX_OK;
+}
+
+static int pp_do(struct engine_ctx *e, const char *const *args, const char *input, const char *what, char **out,
+                 struct diag *d)
+{
+	return pp_do_codes(e, args, input, what, out, NULL, NULL, d);
+}
+
+static void pp_progress(struct engine_ctx *e, int step, const char *a, const char *b, const char *c)
+{
+	if (!e->progress)
+		return;
+	char what[300];
+	snprintf(what, sizeof what, "ppin %s%s%s%s%s", a, b ? " " : "", b ? b : "", c ? " " : "", c ? c : "");
+	e->progress(e->progress_arg, step, 3, what);
+}
+
+static int pp_find_ppin(struct engine_ctx *e, char *buf, size_t size, struct diag *d)
+{
+	if (e->ppin && e->ppin[0]) {
+		if (access(e->ppin, X_OK) != 0) {
+			engine_set_code(e, "PPIN_NOT_FOUND", 0, 0);
+			return diag_set_errno(d, EX_UNAVAILABLE, _("%s: ppin cannot be run; check the --ppin path"),
+			                      e->ppin);
+		}
+		if (!realpath(e->ppin, buf))
+			snprintf(buf, size, "%s", e->ppin);
+		return EX_OK;
+	}
+	/* The provider installs it here (doc/securosys-facts.md, section "Primus provider files"). */
+	if (access(ENGINE_PRIMUS_PPIN, X_OK) == 0) {
+		snprintf(buf, size, "%s", ENGINE_PRIMUS_PPIN);
+		return EX_OK;
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t w = strcspn(path, ":");
+		if (w > 0 && w < size - 6) {
+			snprintf(buf, size, "%.*s/ppin", (int)w, path);
+			if (access(buf, X_OK) == 0)
+				return EX_OK;
+		}
+		path += w;
+		if (*path == ':')
+			path++;
+	}
+	engine_set_code(e, "PPIN_NOT_FOUND", 0, 0);
+	return diag_set(d, EX_UNAVAILABLE, "%s",
+	                _("ppin was found neither in /usr/local/primus/bin nor in PATH: install the Primus PKCS#11 "
+	                  "provider or give --ppin PATH"));
+}
+
+/* primus.cfg as documented, written, then read back the way the provider reads it. */
+static int pp_write_cfg(struct engine_ctx *e, const char *path, struct diag *d)
+{
+	struct primus_cfg_in in = {
+		.hosts = e->hosts,
+		.n_hosts = e->n_hosts,
+		.port = e->port,
+		.client_id = PACKAGE_NAME,
+		.user_name = e->hsm_user,
+		.proxy_user = e->service_user,
+	};
+	char *text = NULL;
+	size_t len = 0;
+	int rc = primus_cfg_render(&in, &text, &len, d);
+	if (rc == EX_OK)
+		rc = fsutil_write_atomic(path, text, len, 0600, "config", d);
+	free(text);
+	if (rc != EX_OK)
+		return rc;
+	struct primus_cfg back;
+	rc = primus_cfg_load(path, &back, d);
+	if (rc == EX_OK && (back.n_hsms != e->n_hosts || !primus_cfg_has_user(&back, e->hsm_user)))
+		rc = diag_set(d, EX_SOFTWARE, _("%s: the file read back differs from what was written"), path);
+	primus_cfg_free(&back);
+	return rc;
+}
+
+static int pp_open(struct engine_ctx *e, struct diag *d)
+{
+	engine_set_code(e, "", 0, 0);
+	if (!e->hsm_user)
+		return diag_set(d, EX_DATAERR, "%s", _("the profile has no HSM User Name"));
+	if (!e->work_dir)
+		return diag_set(d, EX_SOFTWARE, "%s", _("no working directory for the Primus configuration"));
+	struct pp_priv *p = calloc(1, sizeof *p);
+	if (!p)
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	e->priv = p;
+	int rc = pp_find_ppin(e, p->ppin, sizeof p->ppin, d);
+	if (rc == EX_OK)
+		rc = fsutil_mkdir_private(e->work_dir, d);
+	if (rc != EX_OK) {
+		free(p);
+		e->priv = NULL;
+		return rc;
+	}
+	snprintf(p->cfg, sizeof p->cfg, "%s/primus.cfg", e->work_dir);
+	snprintf(p->secrets, sizeof p->secrets, "%s/.secrets.cfg", e->work_dir);
+	/* ppin reads primus.cfg for every command, so it is there before the first one. Without hosts
+	 * given, the one written by an earlier connect is used as it is (the hosts live there). */
+	struct stat sb;
+	if (e->n_hosts == 0 && stat(p->cfg, &sb) == 0)
+		return EX_OK;
+	if (e->n_hosts == 0) {
+		engine_set_code(e, "NO_HOSTS", 0, 0);
+		rc = diag_set(d, EX_CONFIG, "%s",
+		              _("no HSM host is known for this profile's cluster: give --endpoint HOST (from "
+		                "your Welcome ticket)"));
+	} else {
+		rc = pp_write_cfg(e, p->cfg, d);
+	}
+	if (rc != EX_OK) {
+		free(p);
+		e->priv = NULL;
+	}
+	return rc;
+}
+
+static void pp_close(struct engine_ctx *e)
+{
+	free(e->priv);
+	e->priv = NULL;
+}
+
+static int pp_preflight(struct engine_ctx *e, struct diag *d)
+{
+	engine_set_code(e, "", 0, 0);
+	static const char *const args[] = {"-v", NULL};
+	return pp_do(e, args, NULL, "-v", NULL, d);
+}
+
+static int pp_new_secret(struct engine_ctx *e, char **out, struct diag *d)
+{
+	if (!e->pkcs11_password) {
+		engine_set_code(e, "PKCS11_PASSWORD_MISSING", 0, 0);
+		return diag_set(d, EX_DATAERR, "%s",
+		                _("the profile holds no PKCS#11 password: the Primus provider needs the "
+		                  "'PKCS#11 password' line of the hsm credential file; import that file first"));
+	}
+	*out = secmem_strdup(e->pkcs11_password);
+	return *out ? EX_OK : diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
+}
+
+/* ppin -l: is the permanent secret of the HSM user configured? It uses no secret, so it costs no
+ * login attempt. */
+static int pp_login_probe(struct engine_ctx *e, const char *secret, struct diag *d)
+{
+	(void)secret;
+	engine_set_code(e, "", 0, 0);
+	static const char *const args[] = {"-l", NULL};
+	char *o = NULL;
+	int rc = pp_do(e, args, NULL, "-l", &o, d);
+	if (rc != EX_OK)
+		return rc;
+	char want[300];
+	snprintf(want, sizeof want, "user '%s'", e->hsm_user);
+	int configured = 0;
+	for (char *line = strtok(o, "\n"); line; line = strtok(NULL, "\n"))
+		if (strstr(line, "slot-id") && strstr(line, want) && strstr(line, "Configured"))
+			configured = 1;
+	free(o);
+	if (configured)
+		return EX_OK;
+	engine_set_code(e, "PPIN_SECRET_MISSING", 1, 0);
+	return diag_set(d, EX_NOPERM, _("ppin -l: no permanent secret is configured for %s"), e->hsm_user);
+}
+
+static int pp_first_connect(struct engine_ctx *e, const char *setup, const char *pending, struct diag *d)
+{
+	engine_set_code(e, "", 0, 0);
+	int rc;
+	/* 1. ppin -p -e SERVICE_USER: the proxy password, before the permanent secret (CloudHSM). */
+	if (e->service_user) {
+		if (!e->service_password) {
+			engine_set_code(e, "PROXY_PASSWORD_MISSING", 0, 0);
+			return diag_set(d, EX_DATAERR, "%s",
+			                _("the profile holds no Service User Password: import the service credential "
+			                  "file first"));
+		}
+		pp_progress(e, 1, "-p -e", e->service_user, NULL);
+		const char *args[] = {"-p", "-e", e->service_user, NULL};
+		char *in = secmem_alloc(strlen(e->service_password) + 1);
+		if (!in)
+			return diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
+		snprintf(in, strlen(e->service_password) + 2, "%s\n", e->service_password);
+		rc = pp_do(e, args, in, "-p", NULL, d);
+		secmem_free(in);
+		if (rc != EX_OK)
+			return rc;
+	}
+	/* 2. ppin -a -e HSM_USER: the setup password, then the PKCS#11 password, in the documented order
+	 * of its prompts. Never -u: a failed update deletes the secret (permanent_secret_management), so a
+	 * retry after a failed exchange is -a again. */
+	pp_progress(e, 2, "-a -e", e->hsm_user, NULL);
+	const char *args[] = {"-a", "-e", e->hsm_user, NULL};
+	size_t n = strlen(setup) + strlen(pending) + 2;
+	char *in = secmem_alloc(n);
+	if (!in)
+		return diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
+	snprintf(in, n + 1, "%s\n%s\n", setup, pending);
+	unsigned long codes[8];
+	size_t n_codes = 0;
+	rc = pp_do_codes(e, args, in, "-a", NULL, codes, &n_codes, d);
+	secmem_free(in);
+	if (rc != EX_OK && n_codes == 1 && codes[0] == 0x80005002UL) {
+		/* "HSM/User configuration already exists": the secret of an earlier -a is in .secrets.cfg.
+		 * ppin -l (no secret used) says whether it is Configured; then the exchange is done. */
+		struct diag d2;
+		diag_clear(&d2);
+		if (e->ops->login_probe(e, NULL, &d2) == EX_OK) {
+			diag_clear(d);
+			engine_set_code(e, "", 0, 0);
+			return EX_OK;
+		}
+	}
+	return rc;
+}
+
+/* 3. ppin -t, then a login as an application makes it: the provider's library through p11-kit,
+ * C_Login(CKU_USER) with the PKCS#11 password (pkcs/Tutorials/troubleshooting;
+ * doc/securosys-facts.md, section "The PKCS#11 PIN"). */
+static int pp_verify(struct engine_ctx *e, const char *current, struct diag *d)
+{
+	engine_set_code(e, "", 0, 0);
+	struct pp_priv *p = e->priv;
+	pp_progress(e, 3, "-t", NULL, NULL);
+	const char *args[] = {"-t", "--user", e->hsm_user, NULL};
+	char *o = NULL;
+	int rc = pp_do(e, args, NULL, "-t", &o, d);
+	if (rc != EX_OK)
+		return rc;
+	char want[300];
+	snprintf(want, sizeof want, "user=%s: OK", e->hsm_user);
+	int ok = strstr(o, want) != NULL;
+	free(o);
+	if (!ok) {
+		engine_set_code(e, "PPIN_TEST_FAILED", 1, 0);
+		return diag_set(d, EX_NOPERM, _("ppin -t: the login of %s did not succeed"), e->hsm_user);
+	}
+	/* The provider finds its files through these (provider 1.8.4+); they are paths, not secrets. */
+	if (setenv("SECUROSYS_PKCS11_CONF", p->cfg, 1) != 0 || setenv("SECUROSYS_SECRETS_CONF", p->secrets, 1) != 0)
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	struct engine_ctx pk;
+	engine_ctx_init(&pk, &engine_pkcs11_ops);
+	pk.module = e->module && e->module[0] ? e->module : ENGINE_PRIMUS_MODULE;
+	pk.token_label = e->token_label;
+	pk.slot = e->slot;
+	pk.hsm_user = e->hsm_user;
+	rc = pk.ops->open(&pk, d);
+	if (rc == EX_OK) {
+		rc = pk.ops->verify(&pk, current, d);
+		pk.ops->close(&pk);
+	}
+	e->err = pk.err;
+	memcpy(e->token, pk.token, sizeof e->token);
+	return rc;
+}
+
+static int pp_write_config(struct engine_ctx *e, const char *dir, const char *current, void (*hook)(void),
+                           struct engine_files *out, struct diag *d)
+{
+	(void)current;
+	engine_set_code(e, "", 0, 0);
+	struct pp_priv *p = e->priv;
+	struct stat sb;
+	int rc;
+	if (stat(dir, &sb) != 0) {
+		rc = fsutil_mkdir_private(dir, d);
+		if (rc != EX_OK)
+			return rc;
+	} else if (!S_ISDIR(sb.st_mode)) {
+		return diag_set(d, EX_CANTCREAT, _("%s: not a directory"), dir);
+	}
+	char absdir[PATH_MAX], workabs[PATH_MAX], cfg[PATH_MAX + 16], sec[PATH_MAX + 16];
+	if (!realpath(dir, absdir))
+		return diag_set_errno(d, EX_CANTCREAT, "%s", dir);
+	if (!realpath(e->work_dir, workabs))
+		snprintf(workabs, sizeof workabs, "%s", e->work_dir);
+	snprintf(cfg, sizeof cfg, "%s/primus.cfg", absdir);
+	snprintf(sec, sizeof sec, "%s/.secrets.cfg", absdir);
+	if (strcmp(absdir, workabs) != 0) {
+		/* The permanent secret as ppin stored it (ciphered by ppin): copied, never read for meaning. */
+		char *data = NULL;
+		size_t len = 0;
+		rc = fsutil_read_bounded(p->secrets, 16384, FSUTIL_READ_SECRET, &data, &len, d);
+		if (rc != EX_OK)
+			return rc;
+		rc = engine_write_file(sec, data, len, e->group, d);
+		secmem_free(data);
+		if (rc != EX_OK)
+			return rc;
+	}
+	engine_files_add(out, sec,
+	                 e->group ? _("Primus secrets file (mode 0640, shared with the group; SECUROSYS_SECRETS_CONF)")
+	                          : _("Primus secrets file (mode 0600; SECUROSYS_SECRETS_CONF)"));
+	if (hook)
+		hook();
+	/* The primus.cfg ppin used, so the application sees exactly what was tested. */
+	char *text = NULL;
+	size_t len = 0;
+	rc = fsutil_read_bounded(p->cfg, 1 << 20, 0, &text, &len, d);
+	if (rc != EX_OK)
+		return rc;
+	rc = engine_write_file(cfg, text, len, e->group, d);
+	free(text);
+	if (rc != EX_OK)
+		return rc;
+	engine_files_add(out, cfg, _("Primus configuration (SECUROSYS_PKCS11_CONF)"));
+	return EX_OK;
+}
+
+static int pp_keep_files(struct engine_ctx *e, struct engine_kept *out, struct diag *d)
+{
+	struct pp_priv *p = e->priv;
+	memset(out, 0, sizeof *out);
+	/* The secrets file holds a few ciphered secrets; 16 KiB is far above what ppin writes and within
+	 * the secure heap. */
+	int rc = fsutil_read_bounded(p->secrets, 16384, FSUTIL_READ_SECRET, &out->secrets, &out->secrets_len, d);
+	if (rc == EX_OK)
+		rc = fsutil_read_bounded(p->cfg, 1 << 20, 0, &out->cfg, &out->cfg_len, d);
+	if (rc != EX_OK)
+		engine_kept_free(out);
+	return rc;
+}
+
+const struct engine_ops engine_primus_ops = {
+	.name = "primus",
+	.open = pp_open,
+	.close = pp_close,
+	.preflight = pp_preflight,
+	.new_secret = pp_new_secret,
+	.login_probe = pp_login_probe,
+	.first_connect = pp_first_connect,
+	.verify = pp_verify,
+	.write_config = pp_write_config,
+	.keep_files = pp_keep_files,
+};
