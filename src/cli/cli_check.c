@@ -153,8 +153,12 @@ static int check_from_cluster(struct check_run *run, const char *name, enum stat
 	} else {
 		snprintf(run->cluster_name, sizeof run->cluster_name, "%s", c->name);
 		int port = clusters_table_port(&t, api);
-		for (size_t i = 0; rc == EX_OK && i < c->n_hosts; i++)
-			rc = check_add(run, c->hosts[i], port, tls);
+		char rest[256];
+		if (api == API_REST && clusters_rest_host(c, rest, sizeof rest) == 0)
+			rc = check_add(run, rest, port, 1);
+		else
+			for (size_t i = 0; rc == EX_OK && i < c->n_hosts; i++)
+				rc = check_add(run, c->hosts[i], port, tls);
 	}
 	clusters_free(&t);
 	return rc;

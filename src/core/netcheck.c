@@ -59,10 +59,20 @@ void netcheck_hint(enum netcheck_category c, int port, char *buf, size_t size)
 		snprintf(buf, size, "%s", _("the connection was refused: a wrong host or port?"));
 		break;
 	case NETCHECK_TIMEOUT:
-		snprintf(buf, size,
-		         _("the traffic is dropped: is your source IP whitelisted for this partition, and does "
-		           "your firewall allow outbound port %d?"),
-		         port);
+		/* The IP allow-list guards the native APIs only, not TSB and REST; it is set through the
+		 * Service Order Form or by support (doc/securosys-facts.md, section "Connectivity and
+		 * network checks"). */
+		if (port == 2300 || port == 2310 || port == 2320)
+			snprintf(buf, size,
+			         _("the traffic is dropped: check status.cloudshsm.com for outages; is this machine's "
+			           "public IP on the partition's IP allow-list (set through the Service Order Form or "
+			           "by support), and does your firewall allow outbound port %d?"),
+			         port);
+		else
+			snprintf(buf, size,
+			         _("the traffic is dropped: check status.cloudshsm.com for outages, and that your "
+			           "firewall allows outbound port %d"),
+			         port);
 		break;
 	case NETCHECK_TLS:
 		snprintf(buf, size, "%s",

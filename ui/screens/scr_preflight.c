@@ -63,10 +63,18 @@ static void scr_pre_run(struct wiz *w)
 		clusters_free(&ct);
 		return;
 	}
-	for (size_t i = 0; i < c->n_hosts && i < CLUSTERS_MAX_HOSTS; i++) {
-		e[i] = (struct netcheck_endpoint){.host = c->hosts[i], .port = port, .tls = port == 443};
-		scr_pre.ports[i] = port;
-		scr_pre.n++;
+	static char rest[256];
+	if (st->api == API_REST && clusters_rest_host(c, rest, sizeof rest) == 0) {
+		/* REST lives on rest-api (sbx-rest-api for SBX01), not on the cluster's hosts. */
+		e[0] = (struct netcheck_endpoint){.host = rest, .port = port, .tls = 1};
+		scr_pre.ports[0] = port;
+		scr_pre.n = 1;
+	} else {
+		for (size_t i = 0; i < c->n_hosts && i < CLUSTERS_MAX_HOSTS; i++) {
+			e[i] = (struct netcheck_endpoint){.host = c->hosts[i], .port = port, .tls = port == 443};
+			scr_pre.ports[i] = port;
+			scr_pre.n++;
+		}
 	}
 	char msg[256];
 	snprintf(msg, sizeof msg, P_("Checking %zu host of %s on port %d... (Esc cancels)",
