@@ -191,17 +191,26 @@ t_grep "$T_ERR" "lock" "the error warns about the lock-out"
 t_grep "$XDG_STATE_HOME/hsm-onboard/ERRUSER/state.json" '"code": "0x80005017"' "state records 0x80005017"
 [ "$(cat "$HSM_ONBOARD_PPIN_SIM_DIR/failures")" -eq 1 ] || t_fail "the setup password was tried more than once"
 t_ok "the setup password was tried exactly once"
+t_nogrep "$calls" "UPDATE CALLED" "no ppin -u after a failure"
+# The refusal is recorded: a re-run sends nothing and says what comes next.
+t_run 77 "connect again after the refusal" run_connect ERRUSER
+t_grep "$T_ERR" "not sent again" "the re-run says the refused setup password is not sent again"
+t_grep "$T_ERR" "0x80005017, engine primus" "the re-run names the code and the engine"
+[ "$(cat "$HSM_ONBOARD_PPIN_SIM_DIR/failures")" -eq 1 ] || t_fail "the re-run sent the refused setup password"
+t_ok "the re-run did not run ppin -a"
 
+# Each case below is an explicit, confirmed retry (--retry-refused --yes).
 rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/failures"
 touch "$HSM_ONBOARD_PPIN_SIM_DIR/expired"
-t_run 77 "expired setup password" run_connect ERRUSER
+t_run 77 "expired setup password" run_connect ERRUSER --retry-refused
 t_grep "$T_ERR" "0x80005018" "the error names 0x80005018"
 t_grep "$T_ERR" "hsm-onboard ticket" "the error points to the ticket"
 t_grep "$T_ERR" "support.securosys.com" "the error names the support portal"
 
 rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/expired"
 touch "$HSM_ONBOARD_PPIN_SIM_DIR/network-down"
-t_run 69 "network unreachable" run_connect ERRUSER
+t_run 69 "network unreachable" run_connect ERRUSER --retry-refused
+t_grep "$XDG_STATE_HOME/hsm-onboard/ERRUSER/state.json" '"setup_refused": null' "a network error is not recorded as a refusal"
 t_grep "$T_ERR" "0x80005015" "the error names 0x80005015"
 t_grep "$T_ERR" "status.cloudshsm.com" "the error points to the status page"
 t_grep "$T_ERR" "IP allow-list (set through the Service Order Form or by support)" "the error says how the allow-list is set"
