@@ -1,141 +1,223 @@
 #!/bin/sh
-# connect-primus.sh: the primus engine against tests/ppin-standin.
+# connect-primus.sh: the whole primus flow against hsm-onboard-ppin-sim over a SoftHSM2 token.
 #
-# NOTE: the real ppin is Securosys' proprietary tool and cannot run here. This test verifies the
-# engine against the documented behaviour of ppin (command line, prompts, -l listing, error codes),
-# as implemented by the stand-in, not against the vendor binary.
+# NOTE: the real ppin and libprimusP11 are Securosys' proprietary tools and cannot run here. The
+# simulator implements the documented ppin (command line, prompts, -l listing, error codes; it reads
+# primus.cfg with libconfig and refuses any layout but the documented one) over a SoftHSM2 token whose
+# user PIN is the setup password until ppin -a makes it the PKCS#11 password, as on a partition.
 #
-# Checks: the primus.cfg content; that no secret appears in ppin's argv or environment (the stand-in
-# records its /proc/self/cmdline and environ on every call); the resume through ppin -l after a
-# crash right after ppin -a; that ppin -u is never used; the mapped error codes; no leaks.
+# Checks: primus is the default engine; ppin -p, -a, -t run as steps; the simulator got the proxy
+# password, then the setup password, then the PKCS#11 password on its stdin, never in argv or the
+# environment; primus.cfg is in the documented layout (and another layout is refused); .secrets.cfg
+# and primus.cfg are in the vault and `restore` writes them back (0600, or 0640 with --group);
+# `verify` logs in with the PKCS#11 password (seen by OpenSC's pkcs11-spy); pkcs11-tool opens the
+# token with the PKCS#11 password, not with the setup password; resume through ppin -l after crashes
+# right after ppin -a and right after the files were kept; ppin -u is never used; the error codes'
+# next steps; no leaks.
 . "$top_srcdir/tests/lib.sh"
 
-PPIN="$top_srcdir/tests/ppin-standin"
-export PPIN_STANDIN_DIR="$T_DIR/hsm"
-mkdir -p "$PPIN_STANDIN_DIR"
+[ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
+command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
+command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
+SPY=
+for f in /usr/lib/*/pkcs11-spy.so /usr/lib/pkcs11-spy.so /usr/lib/*/pkcs11/pkcs11-spy.so; do
+	[ -f "$f" ] && { SPY=$f; break; }
+done
+[ -n "$SPY" ] || t_skip "OpenSC's pkcs11-spy.so not found"
+
+SIM="$top_builddir/hsm-onboard-ppin-sim"
+[ -x "$SIM" ] || t_fail "$SIM was not built"
+export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
+mkdir -p "$T_DIR/tokens"
+printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" > "$SOFTHSM2_CONF"
+export HSM_ONBOARD_PPIN_SIM_DIR="$T_DIR/hsm" HSM_ONBOARD_PPIN_SIM_MODULE="$SOFTHSM2_MODULE"
+export PKCS11SPY="$SOFTHSM2_MODULE" PKCS11SPY_OUTPUT="$T_DIR/spy.log"
+mkdir -p "$HSM_ONBOARD_PPIN_SIM_DIR"
+SO_PIN=$(t_rand_alnum 12)
 PASS="vault pass $(t_rand_alnum 10)"
+t_secret "$SO_PIN"
 t_secret "$PASS"
 sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
-calls="$PPIN_STANDIN_DIR/calls.log"
+hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+calls="$HSM_ONBOARD_PPIN_SIM_DIR/calls.log"
+p11_ok() { pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label "$1" -l -p "$2" -O >/dev/null 2>&1; }
 
-# new_hsm: a fresh stand-in HSM accepting the current T_SETUP_PW and T_SERVICE_PW.
-new_hsm() {
-	rm -f "$PPIN_STANDIN_DIR"/*
-	sha "$T_SETUP_PW" > "$PPIN_STANDIN_DIR/setup.sha256"
-	sha "$T_SERVICE_PW" > "$PPIN_STANDIN_DIR/proxy.sha256"
+# new_partition USER [pkcs11]: credential files for USER, imported into profile USER, and a fresh
+# token labelled USER whose user PIN is the setup password; the simulator accepts the proxy password.
+new_partition() {
+	t_make_credfiles "$T_DIR/creds-$1" acme hsm "$1" 20261120 pkcs11
+	"$HSMO" --profile "$1" --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
+$PASS
+EOF
+	softhsm2-util --init-token --free --label "$1" --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
+	rm -f "$HSM_ONBOARD_PPIN_SIM_DIR"/*
+	sha "$T_SERVICE_PW" > "$HSM_ONBOARD_PPIN_SIM_DIR/proxy.sha256"
 }
 run_connect() {
 	prof=$1
 	shift
-	"$HSMO" --profile "$prof" --passphrase-fd 3 --yes connect --engine primus --ppin "$PPIN" \
+	"$HSMO" --profile "$prof" --passphrase-fd 3 --yes connect --ppin "$SIM" --module "$SPY" \
 		--endpoint hsm-a.example.test --endpoint hsm-b.example.test "$@" 3<<EOF
 $PASS
 EOF
 }
 no_secret_in_calls() {
-	[ -s "$calls" ] || t_fail "$1: the stand-in recorded nothing"
-	grep -q "^ARGV:.*ppin-standin" "$calls" || t_fail "$1: the stand-in did not record its argv"
-	grep -q "^ENV:.*HOME=" "$calls" || t_fail "$1: the stand-in did not record its environment"
+	[ -s "$calls" ] || t_fail "$1: the simulator recorded nothing"
+	grep -q "^ARGV:.*hsm-onboard-ppin-sim" "$calls" || t_fail "$1: the simulator did not record its argv"
+	grep -q "^ENV:.*HOME=" "$calls" || t_fail "$1: the simulator did not record its environment"
 	if grep -qF -f "$T_SECRETS" "$calls"; then t_fail "$1: a secret was in ppin's argv or environment"; fi
 	t_ok "$1: no secret in ppin's argv or environment ($(grep -c '^ARGV:' "$calls") calls recorded)"
 }
 
-# ---- Happy path ----
-t_make_credfiles "$T_DIR/creds" acme hsm PRIMUSER 20261120 pkcs11
-"$HSMO" --profile prim --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
-$PASS
-EOF
-new_hsm
-t_run 0 "connect --engine primus" run_connect prim
+# ---- The whole flow, with the default engine ----
+new_partition PRIMUSER
+t_run 0 "connect (default engine)" run_connect PRIMUSER
+STATE="$XDG_STATE_HOME/hsm-onboard/PRIMUSER/state.json"
+t_grep "$STATE" '"engine": "primus"' "primus is the default engine of a Securosys profile"
 t_grep "$T_OUT" "Connected (engine primus)" "connect reports the exchange"
-WORK="$XDG_STATE_HOME/hsm-onboard/prim/primus"
-t_grep "$WORK/primus.cfg" 'user_name = "PRIMUSER";' "primus.cfg: user_name"
-t_grep "$WORK/primus.cfg" 'proxy_user = "svc-PRIMUSER";' "primus.cfg: proxy_user"
-t_grep "$WORK/primus.cfg" 'port = "2310";' "primus.cfg: port 2310"
-t_grep "$WORK/primus.cfg" 'host = "hsm-a.example.test";' "primus.cfg: master host"
-t_grep "$WORK/primus.cfg" 'host = "hsm-b.example.test";' "primus.cfg: clone host"
-t_grep "$WORK/primus.cfg" 'hsm1 :' "primus.cfg: one hsm entry per host"
-grep -q -- "-p -e svc-PRIMUSER" "$calls" || t_fail "ppin -p was not run for the service user"
-grep -q -- "-a -e PRIMUSER" "$calls" || t_fail "ppin -a was not run for the HSM user"
-grep -q -- "-t --user PRIMUSER" "$calls" || t_fail "ppin -t was not run"
-t_ok "ppin -p, -a and -t were run in that order of need"
+t_grep "$T_ERR" "Step 1 of 3: ppin -p -e svc-PRIMUSER" "step 1 shown: ppin -p -e SERVICE_USER"
+t_grep "$T_ERR" "Step 2 of 3: ppin -a -e PRIMUSER" "step 2 shown: ppin -a -e HSM_USER"
+t_grep "$T_ERR" "Step 3 of 3: ppin -t" "step 3 shown: ppin -t"
+grep '^STDIN:' "$calls" > "$T_DIR/stdin-order"
+printf 'STDIN: proxy-password sha256=%s\nSTDIN: setup-password sha256=%s\nSTDIN: pkcs11-password sha256=%s\n' \
+	"$(sha "$T_SERVICE_PW")" "$(sha "$T_SETUP_PW")" "$(sha "$T_PKCS11_PW")" > "$T_DIR/stdin-want"
+cmp -s "$T_DIR/stdin-order" "$T_DIR/stdin-want" || { diff "$T_DIR/stdin-want" "$T_DIR/stdin-order" >&2; t_fail "ppin's stdin order"; }
+t_ok "ppin got the proxy password, then the setup password, then the PKCS#11 password, on its stdin"
 t_nogrep "$calls" "UPDATE CALLED" "ppin -u was never used"
-no_secret_in_calls "happy path"
-grep -q '"rotation": "verified"' "$XDG_STATE_HOME/hsm-onboard/prim/state.json" || t_fail "state is not verified"
-t_ok "state: rotation verified"
+no_secret_in_calls "flow"
+t_grep "$STATE" '"rotation": "verified"' "state: rotation verified"
+t_grep "$STATE" '"kind": "files-kept"' "state: the provider files were kept"
 
-t_run 0 "verify (ppin -t)" "$HSMO" --profile prim --passphrase-fd 3 verify 3<<EOF
+# primus.cfg: the documented layout, every host its own hsmN; the simulator reads it with libconfig.
+WORK="$XDG_STATE_HOME/hsm-onboard/PRIMUSER/primus"
+sed -e 's/PRIMUSER/USER/g' "$WORK/primus.cfg" > "$T_DIR/cfg-norm"
+cmp -s "$T_DIR/cfg-norm" "$top_srcdir/tests/golden/primus.cfg" ||
+	{ diff "$top_srcdir/tests/golden/primus.cfg" "$T_DIR/cfg-norm" >&2; t_fail "primus.cfg differs from tests/golden/primus.cfg"; }
+t_ok "primus.cfg equals the golden file (version, primus group, hsm0 and hsm1, port as a string)"
+"$SIM" -c "$WORK/primus.cfg" -s "$WORK/.secrets.cfg" -l > "$T_DIR/list" 2>&1 || t_fail "the simulator refused our primus.cfg"
+[ "$(grep -c "user 'PRIMUSER' permanent secret: Configured" "$T_DIR/list")" -eq 2 ] || t_fail "ppin -l: not Configured on both hosts"
+t_ok "ppin -l reads our primus.cfg: PRIMUSER Configured on both hosts"
+cat > "$T_DIR/old.cfg" <<'EOF'
+hsms : { hsm0 : { host = "hsm-a.example.test"; port = "2310"; slots : { slot0 : { client_id = "x"; user_name = "PRIMUSER"; id = 0; }; }; }; };
+EOF
+set +e; "$SIM" -c "$T_DIR/old.cfg" -s "$WORK/.secrets.cfg" -l > "$T_DIR/list" 2>&1; rc=$?; set -e
+[ "$rc" -ne 0 ] && grep -q 0x80005005 "$T_DIR/list" || t_fail "the simulator accepted hsms outside the primus group"
+sed -e 's/port = "2310"/port = 2310/' "$WORK/primus.cfg" > "$T_DIR/intport.cfg"
+set +e; "$SIM" -c "$T_DIR/intport.cfg" -s "$WORK/.secrets.cfg" -l > "$T_DIR/list" 2>&1; rc=$?; set -e
+[ "$rc" -ne 0 ] && grep -q "'port'" "$T_DIR/list" || t_fail "the simulator accepted an integer port"
+t_ok "the simulator refuses other layouts (top-level hsms; an integer port) with 0x80005005"
+
+# verify logged in through the module with the PKCS#11 password, never with the setup password.
+# login_pins: the hex of every PIN given to C_Login in the spy's log, one run of digits.
+login_pins() { grep -A8 'C_Login' "$T_DIR/spy.log" | grep -E '^    [0-9a-fA-F]{8}  ' | cut -c15-61 | tr -d ' \n' | tr A-F a-f; }
+login_pins > "$T_DIR/pins"
+[ -s "$T_DIR/pins" ] || t_fail "pkcs11-spy saw no C_Login"
+grep -q "$(hex "$T_PKCS11_PW")" "$T_DIR/pins" || t_fail "no C_Login with the PKCS#11 password"
+if grep -q "$(hex "$T_SETUP_PW")" "$T_DIR/pins"; then t_fail "the setup password was given to C_Login"; fi
+grep -A6 'C_Login' "$T_DIR/spy.log" | grep -q 'CKR_OK' || t_fail "the C_Login did not return CKR_OK"
+t_ok "connect's verify: C_Login(CKU_USER, PKCS#11 password) through the module returned CKR_OK (pkcs11-spy)"
+: > "$T_DIR/spy.log"
+t_run 0 "verify" "$HSMO" --profile PRIMUSER --passphrase-fd 3 verify 3<<EOF
 $PASS
 EOF
-t_run 0 "config --output" "$HSMO" --profile prim --passphrase-fd 3 config --output "$T_DIR/pcfg" 3<<EOF
+t_grep "$T_OUT" "PRIMUSER, serial" "verify names the token it opened"
+login_pins | grep -q "$(hex "$T_PKCS11_PW")" ||
+	t_fail "verify did not log in with the PKCS#11 password"
+t_ok "verify: C_Login with the PKCS#11 password (pkcs11-spy)"
+p11_ok PRIMUSER "$T_PKCS11_PW" || t_fail "pkcs11-tool -l -p <PKCS#11 password> -O does not open the token"
+if p11_ok PRIMUSER "$T_SETUP_PW"; then t_fail "the setup password still opens the token"; fi
+t_ok "pkcs11-tool opens the token with the PKCS#11 password, not with the setup password"
+
+# The vault holds .secrets.cfg and primus.cfg; restore writes them back.
+t_run 0 "secrets" "$HSMO" --profile PRIMUSER --passphrase-fd 3 secrets 3<<EOF
 $PASS
 EOF
-[ -f "$T_DIR/pcfg/primus.cfg" ] && [ -f "$T_DIR/pcfg/.secrets.cfg" ] || t_fail "config did not write primus.cfg and .secrets.cfg"
-[ "$(stat -c %a "$T_DIR/pcfg/.secrets.cfg")" = 600 ] || t_fail ".secrets.cfg is not mode 0600"
-t_ok "config wrote primus.cfg and .secrets.cfg (0600)"
+t_grep "$T_OUT" "primus-secrets-cfg" "the vault lists primus-secrets-cfg"
+t_run 0 "restore" "$HSMO" --profile PRIMUSER --passphrase-fd 3 restore --output "$T_DIR/restored" 3<<EOF
+$PASS
+EOF
+cmp -s "$T_DIR/restored/.secrets.cfg" "$WORK/.secrets.cfg" || t_fail "restore: .secrets.cfg differs from ppin's"
+cmp -s "$T_DIR/restored/primus.cfg" "$WORK/primus.cfg" || t_fail "restore: primus.cfg differs"
+[ "$(stat -c %a "$T_DIR/restored/.secrets.cfg")" = 600 ] && [ "$(stat -c %a "$T_DIR/restored/primus.cfg")" = 600 ] ||
+	t_fail "restore: the files are not owner-only"
+t_ok "restore wrote ppin's .secrets.cfg and primus.cfg back, mode 0600"
+GROUP=$(id -gn)
+t_run 0 "restore --group" "$HSMO" --profile PRIMUSER --passphrase-fd 3 restore --output "$T_DIR/shared" --group "$GROUP" 3<<EOF
+$PASS
+EOF
+[ "$(stat -c '%a %G' "$T_DIR/shared/.secrets.cfg")" = "640 $GROUP" ] || t_fail "restore --group: $(stat -c '%a %G' "$T_DIR/shared/.secrets.cfg")"
+t_ok "restore --group: mode 0640, group $GROUP"
+t_run 67 "restore --group unknown" "$HSMO" --profile PRIMUSER --passphrase-fd 3 restore --output "$T_DIR/x" --group no-such-group-here 3<<EOF
+$PASS
+EOF
+t_run 0 "config --output --group" "$HSMO" --profile PRIMUSER --passphrase-fd 3 config --output "$T_DIR/pcfg" --group "$GROUP" 3<<EOF
+$PASS
+EOF
+[ "$(stat -c '%a %G' "$T_DIR/pcfg/primus.cfg")" = "640 $GROUP" ] || t_fail "config --group: primus.cfg is $(stat -c '%a %G' "$T_DIR/pcfg/primus.cfg")"
 t_grep "$T_OUT" "SECUROSYS_PKCS11_CONF=$T_DIR/pcfg/primus.cfg" "config says how to point the provider at the files"
-cmp -s "$T_DIR/pcfg/.secrets.cfg" "$WORK/.secrets.cfg" || t_fail "the copied secrets file differs"
-t_ok "the secrets file is ppin's own"
 
-# ---- Resume with ppin -l after a crash right after ppin -a ----
+# ---- Resume with ppin -l after a crash right after ppin -a, and right after the files were kept ----
 if "$HSMO" --list-failpoints >/dev/null 2>&1; then
-	t_make_credfiles "$T_DIR/creds2" beta hsm RESUMEUSER 20261120 pkcs11
-	"$HSMO" --profile beta --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
+	for fp in rotate.after-change rotate.after-files-kept; do
+		user=$(echo "R$fp" | tr -dc 'A-Za-z' | tr a-z A-Z | cut -c1-20)
+		new_partition "$user"
+		set +e
+		HSM_ONBOARD_FAILPOINT=$fp run_connect "$user" >>"$T_DIR/all-output" 2>&1
+		rc=$?
+		set -e
+		[ "$rc" -eq 137 ] || t_fail "$fp: connect was not killed (exit $rc)"
+		t_run 0 "$fp: re-run" run_connect "$user"
+		[ "$(grep -c -- "-a -e $user" "$calls")" -eq 1 ] || t_fail "$fp: ppin -a ran again on resume"
+		grep -q -- " -l" "$calls" || t_fail "$fp: the resume did not ask ppin -l"
+		t_run 0 "$fp: restore" "$HSMO" --profile "$user" --passphrase-fd 3 restore --output "$T_DIR/r-$user" 3<<EOF
 $PASS
 EOF
-	new_hsm
-	set +e
-	HSM_ONBOARD_FAILPOINT=rotate.after-change run_connect beta >>"$T_DIR/all-output" 2>&1
-	rc=$?
-	set -e
-	[ "$rc" -eq 137 ] || t_fail "connect was not killed after ppin -a (exit $rc)"
-	t_run 0 "re-run after the crash" run_connect beta
-	t_grep "$T_OUT" "Resumed: the HSM had already accepted" "the resume found the exchange done"
-	[ "$(grep -c -- '-a -e RESUMEUSER' "$calls")" -eq 1 ] || t_fail "ppin -a ran again on resume"
-	grep -q -- " -l" "$calls" || t_fail "the resume did not ask ppin -l"
-	t_ok "resume: ppin -l said Configured, ppin -a was not repeated"
-	t_nogrep "$calls" "UPDATE CALLED" "resume: ppin -u was never used"
-	no_secret_in_calls "resume"
+		cmp -s "$T_DIR/r-$user/.secrets.cfg" "$XDG_STATE_HOME/hsm-onboard/$user/primus/.secrets.cfg" ||
+			t_fail "$fp: the vault's .secrets.cfg differs"
+		p11_ok "$user" "$T_PKCS11_PW" || t_fail "$fp: the PKCS#11 password does not open the token"
+		t_ok "$fp: resumed through ppin -l (no second -a); .secrets.cfg in the vault; the token opens"
+		t_nogrep "$calls" "UPDATE CALLED" "$fp: ppin -u was never used"
+	done
 fi
 
 # ---- Errors: wrong setup password, expired, network, no ppin ----
-t_make_credfiles "$T_DIR/creds3" gamma hsm ERRUSER 20261120 pkcs11
-"$HSMO" --profile gamma --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
-$PASS
-EOF
-new_hsm
-sha "not-the-setup-password" > "$PPIN_STANDIN_DIR/setup.sha256"
-t_run 77 "wrong setup password" run_connect gamma
+new_partition ERRUSER
+softhsm2-util --delete-token --token ERRUSER >/dev/null
+softhsm2-util --init-token --free --label ERRUSER --so-pin "$SO_PIN" --pin "not-the-setup-password" >/dev/null
+t_run 77 "wrong setup password" run_connect ERRUSER
 t_grep "$T_ERR" "0x80005017" "the error names the code"
-t_grep "$T_ERR" "rejected the setup password" "the error says what happened"
+t_grep "$T_ERR" "refused the setup password" "the error says what happened"
 t_grep "$T_ERR" "lock" "the error warns about the lock-out"
-t_grep "$XDG_STATE_HOME/hsm-onboard/gamma/state.json" '"code": "0x80005017"' "state records 0x80005017"
-[ "$(cat "$PPIN_STANDIN_DIR/failures")" -eq 1 ] || t_fail "the setup password was tried more than once"
+t_grep "$XDG_STATE_HOME/hsm-onboard/ERRUSER/state.json" '"code": "0x80005017"' "state records 0x80005017"
+[ "$(cat "$HSM_ONBOARD_PPIN_SIM_DIR/failures")" -eq 1 ] || t_fail "the setup password was tried more than once"
 t_ok "the setup password was tried exactly once"
 t_nogrep "$calls" "UPDATE CALLED" "no ppin -u after a failure"
 # The refusal is recorded: a re-run sends nothing and says what comes next.
-t_run 77 "connect again after the refusal" run_connect gamma
+t_run 77 "connect again after the refusal" run_connect ERRUSER
 t_grep "$T_ERR" "not sent again" "the re-run says the refused setup password is not sent again"
 t_grep "$T_ERR" "0x80005017, engine primus" "the re-run names the code and the engine"
-[ "$(cat "$PPIN_STANDIN_DIR/failures")" -eq 1 ] || t_fail "the re-run sent the refused setup password"
+[ "$(cat "$HSM_ONBOARD_PPIN_SIM_DIR/failures")" -eq 1 ] || t_fail "the re-run sent the refused setup password"
 t_ok "the re-run did not run ppin -a"
 
 # Each case below is an explicit, confirmed retry (--retry-refused --yes).
-new_hsm
-touch "$PPIN_STANDIN_DIR/expired"
-t_run 77 "expired setup password" run_connect gamma --retry-refused
+rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/failures"
+touch "$HSM_ONBOARD_PPIN_SIM_DIR/expired"
+t_run 77 "expired setup password" run_connect ERRUSER --retry-refused
 t_grep "$T_ERR" "0x80005018" "the error names 0x80005018"
 t_grep "$T_ERR" "hsm-onboard ticket" "the error points to the ticket"
+t_grep "$T_ERR" "support.securosys.com" "the error names the support portal"
 
-new_hsm
-touch "$PPIN_STANDIN_DIR/network-down"
-t_run 69 "network unreachable" run_connect gamma --retry-refused
-t_grep "$XDG_STATE_HOME/hsm-onboard/gamma/state.json" '"setup_refused": null' "a network error is not recorded as a refusal"
+rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/expired"
+touch "$HSM_ONBOARD_PPIN_SIM_DIR/network-down"
+t_run 69 "network unreachable" run_connect ERRUSER --retry-refused
+t_grep "$XDG_STATE_HOME/hsm-onboard/ERRUSER/state.json" '"setup_refused": null' "a network error is not recorded as a refusal"
 t_grep "$T_ERR" "0x80005015" "the error names 0x80005015"
-t_grep "$T_ERR" "whitelist" "the error says what to check"
+t_grep "$T_ERR" "status.cloudshsm.com" "the error points to the status page"
+t_grep "$T_ERR" "IP allow-list (set through the Service Order Form or by support)" "the error says how the allow-list is set"
+rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/network-down"
 no_secret_in_calls "errors"
 
-t_run 69 "ppin missing" "$HSMO" --profile gamma --passphrase-fd 3 --yes connect --engine primus \
+t_run 69 "ppin missing" "$HSMO" --profile ERRUSER --passphrase-fd 3 --yes connect --engine primus \
 	--ppin "$T_DIR/no/ppin" --endpoint hsm-a.example.test 3<<EOF
 $PASS
 EOF

@@ -1,6 +1,6 @@
 #!/bin/sh
-# tests/install.sh: `make install` puts exactly the binary, the data files, the man page, the catalogs
-# and the bash completion in place, each of them works, and `make uninstall` removes all of them.
+# tests/install.sh: `make install` puts exactly the binary, the demo's ppin simulator, the data files,
+# the man page, the catalogs and the bash completion in place, each of them works, and `make uninstall` removes all of them.
 #
 #   tests/install.sh BUILDDIR   a DESTDIR round trip on a configured build directory (quickstart.sh test):
 #                               install into a temp dir, compare the file list with the expected one,
@@ -20,7 +20,7 @@ fail() { echo "FAIL: install: $*" >&2; exit 1; }
 
 # check_installed: every expected file is where it belongs and works. Uses DESTDIR and the dirs.
 check_installed() {
-	: "${bindir:?}" "${man1dir:?}" "${localedir:?}" "${pkgdatadir:?}" "${srcdir:?}"
+	: "${bindir:?}" "${libexecdir:?}" "${man1dir:?}" "${localedir:?}" "${pkgdatadir:?}" "${srcdir:?}"
 	d=${DESTDIR:-}
 	bin="$d$bindir/hsm-onboard"
 	[ -x "$bin" ] || fail "$bin is missing or not executable"
@@ -29,6 +29,12 @@ check_installed() {
 	"hsm-onboard "[0-9]*) ok "$bin runs: $v" ;;
 	*) fail "$bin --version says '$v'" ;;
 	esac
+
+	# The demo's ppin simulator (src/engines/ppin_sim.c) lives in libexecdir, where the demo looks for it.
+	sim="$d$libexecdir/hsm-onboard-ppin-sim"
+	[ -x "$sim" ] || fail "$sim is missing or not executable"
+	"$sim" -v 2>/dev/null | grep -q 'simulated by hsm-onboard-ppin-sim' || fail "$sim -v does not answer"
+	ok "demo ppin simulator $sim"
 
 	man="$d$man1dir/hsm-onboard.1"
 	[ -f "$man" ] || fail "$man is missing"
@@ -95,6 +101,7 @@ make -C "$build" install DESTDIR="$dest" > "$build/install.out" 2>&1 \
 # The exact list: nothing missing, nothing more.
 {
 	echo "$dest$bindir/hsm-onboard"
+	echo "$dest$libexecdir/hsm-onboard-ppin-sim"
 	echo "$dest$man1dir/hsm-onboard.1"
 	for f in $dist_pkgdata_DATA; do echo "$dest$pkgdatadir/${f##*/}"; done
 	# shellcheck disable=SC2013 # a list of words, one a line

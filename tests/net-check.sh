@@ -32,8 +32,9 @@ t_grep "$T_OUT" "does not resolve" "dns comes with its hint"
 
 t_run 69 "full accept queue" "$HSMO" check --timeout 1 --endpoint "127.0.0.1:$FULL1"
 grep -Eq "^127\.0\.0\.1:$FULL1 +timeout " "$T_OUT" || t_fail "full queue: not reported timeout"
-t_grep "$T_OUT" "source IP whitelisted" "timeout comes with the whitelist hint"
-t_grep "$T_OUT" "outbound port $FULL1?" "the timeout hint names the port"
+t_grep "$T_OUT" "status.cloudshsm.com" "timeout comes with the status-page hint"
+t_grep "$T_OUT" "outbound port $FULL1" "the timeout hint names the port"
+t_nogrep "$T_OUT" "allow-list" "no allow-list hint off the native ports (2300, 2310, 2320)"
 
 # Five endpoints that all time out finish in about one timeout, not five. This is a hang guard
 # (< 3 x timeout, where one at a time would take 5 x), not a performance assertion: bench/run measures

@@ -73,6 +73,35 @@ static void test_shipped_table(void **state)
 	clusters_free(&t);
 }
 
+/* REST is probed on rest-api.cloudshsm.com (sbx-rest-api for SBX01), never on the chNN-api hosts. */
+static void test_rest_host(void **state)
+{
+	(void)state;
+	struct cluster_table t;
+	struct diag d;
+	diag_clear(&d);
+	assert_int_equal(clusters_load(shipped(), &t, &d), EX_OK);
+	char host[256];
+	assert_int_equal(clusters_rest_host(clusters_find(&t, "SBX01"), host, sizeof host), 0);
+	assert_string_equal(host, "sbx-rest-api.cloudshsm.com");
+	assert_int_equal(clusters_rest_host(clusters_find(&t, "ECO01"), host, sizeof host), 0);
+	assert_string_equal(host, "rest-api.cloudshsm.com");
+	assert_int_equal(clusters_rest_host(NULL, host, sizeof host), -1);
+	clusters_free(&t);
+}
+
+static void test_tier_warning(void **state)
+{
+	(void)state;
+	assert_null(clusters_tier_warning(TIER_SBX, "SBX01"));
+	assert_non_null(clusters_tier_warning(TIER_SBX, "ECO01"));
+	assert_null(clusters_tier_warning(TIER_ECO_CC, "CCM01"));
+	assert_null(clusters_tier_warning(TIER_ECO_CC, "ccmus01"));
+	assert_non_null(clusters_tier_warning(TIER_ECO_CC, "ECO01"));
+	assert_null(clusters_tier_warning(TIER_ECO, "ECO01"));
+	assert_null(clusters_tier_warning(TIER_SBX, NULL));
+}
+
 static void test_default_path_override(void **state)
 {
 	(void)state;
@@ -152,6 +181,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shipped_table),
+		cmocka_unit_test(test_rest_host),
+		cmocka_unit_test(test_tier_warning),
 		cmocka_unit_test(test_default_path_override),
 		cmocka_unit_test(test_errors_name_file_and_line),
 		cmocka_unit_test(test_missing_file),

@@ -79,8 +79,13 @@ static void test_names_and_hints(void **state)
 	}
 	char hint[512];
 	netcheck_hint(NETCHECK_TIMEOUT, 2310, hint, sizeof hint);
-	assert_non_null(strstr(hint, "whitelisted"));
+	assert_non_null(strstr(hint, "IP allow-list (set through the Service Order Form or by support)"));
+	assert_non_null(strstr(hint, "status.cloudshsm.com"));
 	assert_non_null(strstr(hint, "port 2310"));
+	/* TSB and REST are not behind the allow-list. */
+	netcheck_hint(NETCHECK_TIMEOUT, 443, hint, sizeof hint);
+	assert_null(strstr(hint, "allow-list"));
+	assert_non_null(strstr(hint, "port 443"));
 }
 
 /* A listener on 127.0.0.1; backlog 0 and filled makes further SYNs drop (connects time out). */

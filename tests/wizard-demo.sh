@@ -1,14 +1,19 @@
 #!/bin/bash
 # wizard-demo.sh: the whole demo in a real terminal, from the subscription to "Onboarding complete",
-# with the rotation real against SoftHSM2. Counts the keystrokes (at most 15 besides typing the
-# passphrase twice and "yes"), checks every screen for secrets, compares the golden done screen, and
-# proves with pkcs11-tool that the setup password no longer opens the token and the written PIN file
-# does.
+# with the primus engine driving hsm-onboard-ppin-sim over a SoftHSM2 token. Counts the keystrokes (at
+# most 15 besides typing the passphrase twice and "yes"), checks every screen for secrets, checks that
+# ppin -p, -a and -t are shown as steps, compares the golden done screen (it names the files to keep),
+# and proves with pkcs11-tool that, as on the troubleshooting page, `-l -p <PKCS#11 password> -O` opens
+# the token afterwards and the setup password does not.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/wizard-lib.sh"
-t_need_softhsm
-t_need_pkcs11_tool
-w_demo_probe
+[ -n "${SOFTHSM2_MODULE:-}" ] || t_skip "SoftHSM2 is not installed"
+set +e
+"$HSMO" demo </dev/null >/dev/null 2>"$T_DIR/probe"
+probe=$?
+set -e
+[ "$probe" -ne 69 ] || t_skip "$(cat "$T_DIR/probe")"
+[ "$probe" -eq 64 ] || t_fail "demo off a terminal: exit $probe, expected 64"
 t_ok "demo refuses to start off a terminal"
 
 W_FAKETIME="@2026-11-24 15:30:00"   # a running clock: the vault's scrypt calibration measures time
@@ -17,7 +22,7 @@ t_secret "$pass"
 
 w_start TMPDIR="$T_DIR" -- demo --keep --kdf-ms 20
 w_wait "Step 1 of 10: Subscription"
-demo=$(find "$T_DIR" -maxdepth 1 -name "hsm-onboard-demo.*" | head -n 1)
+demo=$(ls -d "$T_DIR"/hsm-onboard-demo.* | head -n 1)
 [ -d "$demo" ] || t_fail "no demo directory under $T_DIR"
 [ "$(stat -c %a "$demo")" = 700 ] || t_fail "the demo directory is not 0700"
 t_ok "the demo world is a private 0700 directory"
@@ -47,19 +52,21 @@ w_wait "Step 6 of 10: Countdown"
 w_wait "The 7 days start at the first connection"
 w_key Enter
 w_wait "Step 7 of 10: Preflight"
-w_wait "the token is there"
+w_wait "Engine primus: ppin answers"
 w_key Enter
 w_wait "Type yes and press Enter"
 w_type yes; w_key Enter
 w_wait "The first connection is done." 60
-t_grep "$W_SCREEN" "[x] Login with the new secret verified" "the rotation's steps are all checked"
+t_grep "$W_SCREEN" "[x] ppin -p (proxy password), ppin -a (setup, then PKCS#11 password)" "ppin -p and -a shown as done steps"
+t_grep "$W_SCREEN" "[x] .secrets.cfg and primus.cfg kept in the vault" "the kept files shown as a done step"
+t_grep "$W_SCREEN" "[x] ppin -t, and login with the PKCS#11 password verified" "ppin -t shown as a done step"
 w_key Enter
 w_wait "Step 9 of 10: Provider configuration"
 w_wait "Written in"
 w_key Enter
 w_wait "Onboarding complete"
 W_MASK='s|\(Configuration in *\).*|\1<demo dir>|'
-w_golden 'done'
+w_golden done
 [ "$W_KEYS" -le 15 ] || t_fail "the demo took $W_KEYS keystrokes besides the typed text (at most 15)"
 t_ok "demo completed in $W_KEYS keystrokes besides the passphrase (twice) and 'yes'"
 w_key Enter
@@ -73,13 +80,15 @@ if command -v pkcs11-tool >/dev/null; then
 	! pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label hsm-onboard-demo --login --pin "$setup" -O \
 		>/dev/null 2>&1 || t_fail "the setup password still opens the token"
 	t_ok "the setup password no longer opens the token"
-	pinfile=$(find "$demo"/home/.local/state/hsm-onboard/DEMOHSM01/config -type f -exec grep -L 'pkcs11:' {} + | head -n 1)
-	[ -n "$pinfile" ] && [ "$(stat -c %a "$pinfile")" = 600 ] || t_fail "no 0600 PIN file in the config"
-	secret=$(cat "$pinfile")
-	t_secret "$secret"
-	pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label hsm-onboard-demo --login --pin "$secret" -O \
-		>/dev/null 2>&1 || t_fail "the new user secret does not open the token"
-	t_ok "the user secret written by the demo opens the token"
+	cfgdir="$demo/home/.local/state/hsm-onboard/DEMOHSM01/config"
+	[ "$(stat -c %a "$cfgdir/.secrets.cfg")" = 600 ] && [ -f "$cfgdir/primus.cfg" ] ||
+		t_fail "the provider configuration has no 0600 .secrets.cfg and primus.cfg"
+	t_ok "the provider configuration holds .secrets.cfg (0600) and primus.cfg"
+	p11=$(sed -n 's/^PKCS#11 password : //p' "$demo"/Downloads/*_hsm_*.txt)
+	[ -n "$p11" ] || t_fail "the demo hsm file has no PKCS#11 password"
+	pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label hsm-onboard-demo -l -p "$p11" -O \
+		>/dev/null 2>&1 || t_fail "pkcs11-tool -l -p <PKCS#11 password> -O does not open the demo token"
+	t_ok "pkcs11-tool -l -p <PKCS#11 password> -O opens the demo token, as on the troubleshooting page"
 fi
 grep -q '"rotation": "configured"' "$demo/home/.local/state/hsm-onboard/DEMOHSM01/state.json" \
 	|| t_fail "the demo profile is not configured"

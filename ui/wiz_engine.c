@@ -19,15 +19,16 @@ int wiz_engine_open(struct wiz *w, struct engine_ctx *e)
 	const struct state *st = &w->prof.st;
 	struct engine_overrides o;
 	engine_overrides_init(&o);
-	/* The wizard's own default: a profile that never chose an engine rotates through PKCS#11. */
+	/* A profile that never chose an engine gets the core's default: primus for a Securosys PKCS#11 or
+	 * CNG partition (engine_default_name; DESIGN.md, "Architecture"). */
 	if (!st->engine.engine)
-		o.engine = "pkcs11";
+		o.engine = engine_default_name((int)st->service_type, (int)st->api);
 	if (!engine_find(o.engine ? o.engine : st->engine.engine)) {
 		wiz_status(w, TUI_ERROR, _("Unknown engine '%s' in the profile: set it with 'hsm-onboard connect --engine'."),
 		           st->engine.engine);
 		return -1;
 	}
-	if (!st->engine.module && (!st->engine.engine || strcmp(st->engine.engine, "pkcs11") == 0)) {
+	if (!st->engine.module && st->engine.engine && strcmp(st->engine.engine, "pkcs11") == 0) {
 		wiz_status(w, TUI_ERROR, "%s",
 		           _("No PKCS#11 module in the profile: 'hsm-onboard connect --module PATH' sets it."));
 		return -1;

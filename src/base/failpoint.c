@@ -23,6 +23,7 @@ static const char *const failpoint_table[] = {
 	"rotate.after-first-use",
 	"rotate.after-pending-saved",
 	"rotate.after-change",
+	"rotate.after-files-kept",
 	"rotate.after-promote",
 	"rotate.during-config",
 #undef FP_ATOMIC

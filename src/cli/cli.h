@@ -64,6 +64,7 @@ int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv);
 /* Engines and rotation */
 int cli_connect(struct cli_ctx *ctx, int argc, char **argv);
 int cli_verify(struct cli_ctx *ctx, int argc, char **argv);
+int cli_restore(struct cli_ctx *ctx, int argc, char **argv);
 int cli_config(struct cli_ctx *ctx, int argc, char **argv);
 /* Network */
 int cli_clusters(struct cli_ctx *ctx, int argc, char **argv);

@@ -53,27 +53,43 @@ const struct cli_command cli_commands[] = {
 	    "      --contact NAME       who support should contact\n"), 0},
 
 	/* Engines and rotation */
-	{"connect", cli_connect, N_("--engine ENGINE [OPTION]..."),
-	 N_("first connection: replace the setup password (point of no return)"),
-	 N_("  --engine ENGINE     pkcs11 or primus (remembered in the profile)\n"
-	    "  --module PATH       pkcs11: the PKCS#11 module, loaded through p11-kit\n"
-	    "  --token-label L     pkcs11: the token label (default: the HSM User Name)\n"
-	    "  --slot N            pkcs11: the slot id instead of the label\n"
-	    "  --ppin PATH         primus: the ppin tool (default: found in PATH)\n"
+	{"connect", cli_connect, N_("[--engine ENGINE] [OPTION]..."),
+	 N_("first connection: exchange the setup password (point of no return)"),
+	 N_("  --engine ENGINE     primus (the default for Securosys PKCS#11 and CNG) or\n"
+	    "                      pkcs11 (a generic token); remembered in the profile\n"
+	    "  --module PATH       the PKCS#11 module, loaded through p11-kit (primus:\n"
+	    "                      default /usr/local/primus/lib/libprimusP11.so)\n"
+	    "  --token-label L     the token label (default: the HSM User Name)\n"
+	    "  --slot N            the slot id instead of the label\n"
+	    "  --ppin PATH         primus: the ppin tool (default:\n"
+	    "                      /usr/local/primus/bin/ppin, then PATH)\n"
 	    "  --endpoint HOST     primus: an HSM host (repeat it; default: the cluster's)\n"
 	    "  --output DIR        also write the provider configuration into DIR\n"
+	    "  --group GROUP       share the provider files with GROUP (e.g. primus),\n"
+	    "                      mode 0640; default owner-only (0600)\n"
 	    "  --retry-refused     send a setup password the HSM refused once more\n"
+	    "primus runs ppin -p, ppin -a (setup password, then PKCS#11 password, on its\n"
+	    "stdin), ppin -t, and keeps .secrets.cfg and primus.cfg in the vault.\n"
 	    "Without --yes it asks to type 'yes' on the terminal; off a terminal it needs\n"
 	    "--yes. "
 "Running it again resumes an interrupted connection; on a connected\n"
 	    "profile it does nothing.\n"), 0},
-	{"verify", cli_verify, N_("[OPTION]..."), N_("log in with the stored user secret and report"),
-	 N_("  The engine options of connect are accepted and override the profile's.\n"), 0},
+	{"verify", cli_verify, N_("[OPTION]..."), N_("log in as an application does and report"),
+	 N_("  The engine options of connect are accepted and override the profile's.\n"
+	    "  primus: ppin -t, then C_Login with the PKCS#11 password through the\n"
+	    "  provider's library; pkcs11: C_Login with the stored user secret.\n"), 0},
 	{"config", cli_config, N_("--output DIR [OPTION]..."),
 	 N_("write the provider configuration for applications into DIR"),
 	 N_("  --output DIR   pkcs11: DIR/pkcs11.uri (RFC 7512) and DIR/pkcs11.pin (0600);\n"
 	    "                 primus: DIR/primus.cfg and DIR/.secrets.cfg (0600)\n"
+	    "  --group GROUP  primus: share them with GROUP (e.g. primus), mode 0640\n"
 	    "  The paths are printed, never the secret.\n"), 0},
+	{"restore", cli_restore, N_("--output DIR [--group GROUP]"),
+	 N_("write the vault's copy of .secrets.cfg and primus.cfg into DIR"),
+	 N_("  --output DIR   where to write them (created 0700 if missing)\n"
+	    "  --group GROUP  share them with GROUP (e.g. primus), mode 0640;\n"
+	    "                 default owner-only (0600)\n"
+	    "  .secrets.cfg holds the permanent secret ppin fetched: keep it safe.\n"), 0},
 
 	/* Network */
 	{"clusters", cli_clusters, N_("[--file FILE]"), N_("list the CloudHSM clusters, their hosts and ports"),

@@ -95,8 +95,12 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		return EX_OK;
 	}
 	if (!o.engine && !st->engine.engine) {
-		cli_engine_close(&ce);
-		return cli_usage_error("connect", "%s", _("choose the engine: --engine pkcs11 or --engine primus"));
+		/* primus for a Securosys PKCS#11 or CNG partition (DESIGN.md, "Architecture"). */
+		o.engine = engine_default_name((int)st->service_type, (int)st->api);
+		if (!o.engine) {
+			cli_engine_close(&ce);
+			return cli_usage_error("connect", "%s", _("choose the engine: --engine pkcs11 or --engine primus"));
+		}
 	}
 	if (st->engine.engine && o.engine && strcmp(st->engine.engine, o.engine) != 0 &&
 	    rotation_engine_fixed(st)) {
@@ -147,11 +151,12 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 				                  "run it on a terminal, or add --yes"));
 				return EX_USAGE;
 			}
-			fputs(_("Point of no return: connect logs in with the setup password and replaces it\n"
-			        "with a new user secret that is stored only in this profile's vault and never\n"
-			        "shown. After that, the setup password no longer works. If the vault is lost, a\n"
-			        "new setup password needs a paid support ticket. An interrupted connect is\n"
-			        "resumed by running it again.\n"),
+			fputs(_("Point of no return: connect sends the setup password to the HSM once, to\n"
+			        "exchange it (primus: ppin -p, ppin -a, ppin -t; the provider keeps the\n"
+			        "permanent secret in .secrets.cfg, which is copied into this profile's vault).\n"
+			        "After that the setup password is disposed of. If the files and the vault are\n"
+			        "lost, a new setup password needs a paid support ticket. An interrupted connect\n"
+			        "is resumed by running it again.\n"),
 			      stderr);
 			if (expired && !connect_confirm(_("The setup password may have expired.")) ) {
 				cli_engine_close(&ce);
@@ -211,7 +216,13 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		         "it is now the one in the vault.\n"));
 	else if (r.resumed)
 		printf(_("Resumed the interrupted connection.\n"));
-	if (!r.already_done)
+	if (!r.already_done && ce.e.ops == &engine_primus_ops)
+		printf(_("Connected (engine primus): ppin exchanged the setup password for the permanent\n"
+		         "secret; .secrets.cfg and primus.cfg are kept in the vault of profile %s\n"
+		         "('hsm-onboard restore --output DIR' writes them back). Applications log in\n"
+		         "with the PKCS#11 password; verified with such a login (%s).\n"),
+		       ce.p.name, ce.e.token[0] ? ce.e.token : "-");
+	else if (!r.already_done)
 		printf(_("Connected (engine %s): the setup password was replaced by a new user\n"
 		         "secret, kept in the vault of profile %s and never shown.\n"
 		         "Verified with a fresh login.\n"),

@@ -25,6 +25,7 @@ const struct option cli_engine_longopts[] = {
 	{"ppin", required_argument, NULL, CLI_ENGINE_OPT_PPIN},
 	{"endpoint", required_argument, NULL, CLI_ENGINE_OPT_ENDPOINT},
 	{"output", required_argument, NULL, CLI_ENGINE_OPT_OUTPUT},
+	{"group", required_argument, NULL, CLI_ENGINE_OPT_GROUP},
 	{"retry-refused", no_argument, NULL, CLI_ENGINE_OPT_RETRY_REFUSED},
 	{NULL, 0, NULL, 0},
 };
@@ -70,6 +71,9 @@ int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_engine_o
 		case CLI_ENGINE_OPT_OUTPUT:
 			o->output = optarg;
 			break;
+		case CLI_ENGINE_OPT_GROUP:
+			o->group = optarg;
+			break;
 		case CLI_ENGINE_OPT_RETRY_REFUSED:
 			/* Only connect sends the setup password. */
 			if (strcmp(cmd, "connect") != 0)
@@ -109,13 +113,26 @@ int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struc
 	ov.endpoints = o->endpoints;
 	ov.n_endpoints = o->n_endpoints;
 	/* Fail on a missing engine before asking for the passphrase. */
-	if (!engine_find(o->engine ? o->engine : ce->p.st.engine.engine))
+	if (!engine_find(o->engine ? o->engine
+	                           : ce->p.st.engine.engine ? ce->p.st.engine.engine
+	                                                    : engine_default_name((int)ce->p.st.service_type,
+	                                                                          (int)ce->p.st.api)))
 		return diag_set(d, EX_USAGE, "%s",
 		                _("no engine chosen for this profile: give --engine pkcs11 or --engine primus"));
 	int rc = cli_open_vault(ctx, &ce->p, &ce->v, d);
 	if (rc != EX_OK)
 		return rc;
-	return engine_setup_open(&ce->es, &ce->e, &ce->p.st, ce->p.dir, ce->v, &ov, d);
+	rc = engine_setup_open(&ce->es, &ce->e, &ce->p.st, ce->p.dir, ce->v, &ov, d);
+	ce->e.group = o->group;
+	ce->e.progress = cli_engine_progress;
+	return rc;
+}
+
+void cli_engine_progress(void *arg, int step, int total, const char *what)
+{
+	(void)arg;
+	fprintf(stderr, _("Step %d of %d: %s\n"), step, total, what);
+	fflush(stderr);
 }
 
 void cli_engine_close(struct cli_engine *ce)

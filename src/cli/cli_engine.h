@@ -22,11 +22,13 @@ struct cli_engine_opts {
 	const char *endpoints[ENGINE_MAX_HOSTS];
 	size_t n_endpoints;
 	const char *output;
+	const char *group;   /* --group: provider files shared with this group (0640) */
 	int retry_refused;      /* connect --retry-refused */
 };
 
 enum { CLI_ENGINE_OPT_ENGINE = 2000, CLI_ENGINE_OPT_MODULE, CLI_ENGINE_OPT_TOKEN, CLI_ENGINE_OPT_SLOT,
        CLI_ENGINE_OPT_PPIN, CLI_ENGINE_OPT_ENDPOINT, CLI_ENGINE_OPT_OUTPUT, CLI_ENGINE_OPT_HELP,
+       CLI_ENGINE_OPT_GROUP,
        CLI_ENGINE_OPT_RETRY_REFUSED };
 
 /* The long options every engine command accepts, NULL-terminated. */
@@ -48,6 +50,9 @@ int cli_engine_open_profile(struct cli_ctx *ctx, struct cli_engine *ce, struct d
 int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,
                          struct diag *d);
 void cli_engine_close(struct cli_engine *ce);
+/* Shows an engine's documented step ("Step 2 of 3: ppin -a -e USER") on stderr: an engine progress
+ * callback (engine.h). */
+void cli_engine_progress(void *arg, int step, int total, const char *what);
 /* The --json document of connect, verify and config: {"profile", "engine", "connected",
  * "config_written", "files": [{"path", "description"}]}, plus extra's keys (taken) when given. */
 int cli_engine_print_json(const struct cli_engine *ce, const char *engine, const struct engine_files *files,

@@ -8,6 +8,7 @@
 #include "cfglib.h"
 #include "fsutil.h"
 #include "i18n.h"
+#include "state.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -305,5 +306,29 @@ const struct cluster *clusters_find(const struct cluster_table *t, const char *n
 	for (size_t i = 0; i < t->n; i++)
 		if (strcasecmp(t->clusters[i].name, name) == 0)
 			return &t->clusters[i];
+	return NULL;
+}
+
+int clusters_rest_host(const struct cluster *c, char *buf, size_t size)
+{
+	if (!c || !c->rest || strncmp(c->rest, "https://", 8) != 0)
+		return -1;
+	const char *h = c->rest + 8;
+	size_t n = strcspn(h, "/:?#");
+	if (n == 0 || n >= size)
+		return -1;
+	memcpy(buf, h, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+const char *clusters_tier_warning(int tier, const char *cluster)
+{
+	if (!cluster || !cluster[0])
+		return NULL;
+	if (tier == TIER_SBX && strcasecmp(cluster, "SBX01") != 0)
+		return _("Sandbox partitions run on the SBX01 cluster: check the cluster in your Welcome ticket");
+	if (tier == TIER_ECO_CC && strcasecmp(cluster, "CCM01") != 0 && strcasecmp(cluster, "CCMUS01") != 0)
+		return _("ECO-CC partitions run on CCM01 or CCMUS01: check the cluster in your Welcome ticket");
 	return NULL;
 }

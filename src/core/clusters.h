@@ -18,6 +18,16 @@ struct cluster {
 	char *rest;                          /* REST (TSBaaS) base URL, e.g. "https://rest-api.cloudshsm.com/v1" */
 };
 
+/* The host of c's REST base URL ("rest-api.cloudshsm.com"; "sbx-rest-api.cloudshsm.com" for SBX01)
+ * into buf: REST is probed there, not on the cluster's chNN-api hosts (doc/securosys-facts.md,
+ * section "Connectivity and network checks"). 0, or -1 when there is none. */
+int clusters_rest_host(const struct cluster *c, char *buf, size_t size);
+
+/* A translated warning when a tier does not run on cluster (Sandbox on SBX01; ECO-CC on CCM01 or
+ * CCMUS01; doc/securosys-facts.md, section "Order channels and tiers"), or NULL when it fits or either
+ * is unknown. tier is an enum state_tier. */
+const char *clusters_tier_warning(int tier, const char *cluster);
+
 struct cluster_table {
 	char *source;        /* the file it was read from */
 	char *as_of;         /* date of the Securosys page the facts come from */

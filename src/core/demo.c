@@ -7,6 +7,7 @@
 #include "fsutil.h"
 #include "i18n.h"
 #include "p11lib.h"
+#include "primus_cfg.h"
 #include "profile.h"
 #include "secmem.h"
 #include "state.h"
@@ -108,8 +109,8 @@ int demo_write_credfiles(const char *dir, const char *user, char **setup_pw, str
 		if (g < 4)
 			setup[g * 6 + 5] = '-';
 	}
-	snprintf(text, 512, "Service User Name: ACME-PROXY-01\nService User Password: %s\nHSM User Name: %s\n", svc_pw,
-	         user);
+	snprintf(text, 512, "Service User Name: " DEMO_PROXY_USER "\nService User Password: %s\nHSM User Name: %s\n",
+	         svc_pw, user);
 	rc = demo_write_secret_file(out->service_file, text, d);
 	if (rc != EX_OK)
 		goto done;
@@ -199,6 +200,45 @@ done:
 	return rc;
 }
 
+/* The ppin simulator the demo drives in place of Securosys' ppin: installed in libexecdir
+ * (HSM_ONBOARD_LIBEXECDIR overrides it for an uninstalled build). malloc'd. */
+static char *demo_ppin_sim(void)
+{
+	const char *dir = getenv("HSM_ONBOARD_LIBEXECDIR");
+	return demo_join(dir && dir[0] ? dir : LIBEXECDIR, "hsm-onboard-ppin-sim");
+}
+
+/* The demo's primus.cfg, in the documented layout, for the engine to reuse (it needs no cluster
+ * table then): the hosts of the ECO01 cluster, as a real profile would get them. The simulator never
+ * connects to them. */
+static int demo_write_primus_cfg(const struct profile *p, struct diag *d)
+{
+	static const char *const hosts[] = {"ch01-api.cloudshsm.com", "ch02-api.cloudshsm.com"};
+	struct primus_cfg_in in = {
+		.hosts = hosts,
+		.n_hosts = 2,
+		.port = 2310,
+		.client_id = PACKAGE_NAME,
+		.user_name = DEMO_PROFILE,
+		.proxy_user = DEMO_PROXY_USER,
+	};
+	char *work = demo_join(p->dir, "primus");
+	char *path = work ? demo_join(work, "primus.cfg") : NULL;
+	char *text = NULL;
+	size_t len = 0;
+	int rc = path ? EX_OK : diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	if (rc == EX_OK)
+		rc = fsutil_mkdir_private(work, d);
+	if (rc == EX_OK)
+		rc = primus_cfg_render(&in, &text, &len, d);
+	if (rc == EX_OK)
+		rc = fsutil_write_atomic(path, text, len, 0600, "config", d);
+	free(text);
+	free(path);
+	free(work);
+	return rc;
+}
+
 static int demo_setenv(const char *name, const char *dir, const char *sub, struct diag *d)
 {
 	char *v = sub ? demo_join(dir, sub) : strdup(dir);
@@ -219,6 +259,12 @@ int demo_create(const char *tmpdir, const char *module, struct demo *out, struct
 		return diag_set(d, EX_UNAVAILABLE, "%s",
 		                _("the demo needs SoftHSM2 (apt-get install softhsm2), and it was not found"));
 	out->module = strdup(module);
+	char *sim = demo_ppin_sim();
+	if (!sim || access(sim, X_OK) != 0) {
+		int rc = diag_set(d, EX_UNAVAILABLE, _("the demo's ppin simulator %s is not installed"), sim ? sim : "?");
+		free(sim);
+		return rc;
+	}
 	if (!tmpdir)
 		tmpdir = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
 	char templ[4096];
@@ -251,7 +297,8 @@ int demo_create(const char *tmpdir, const char *module, struct demo *out, struct
 	    (rc = demo_setenv("XDG_CONFIG_HOME", out->dir, "home/.config", d)) != EX_OK ||
 	    (rc = demo_setenv("XDG_DATA_HOME", out->dir, "home/.local/share", d)) != EX_OK ||
 	    (rc = demo_setenv("XDG_CACHE_HOME", out->dir, "home/.cache", d)) != EX_OK ||
-	    (rc = demo_setenv("SOFTHSM2_CONF", conf, NULL, d)) != EX_OK)
+	    (rc = demo_setenv("SOFTHSM2_CONF", conf, NULL, d)) != EX_OK ||
+	    (rc = demo_setenv("HSM_ONBOARD_PPIN_SIM_MODULE", out->module, NULL, d)) != EX_OK)
 		goto done;
 
 	char *setup = NULL;
@@ -272,14 +319,21 @@ int demo_create(const char *tmpdir, const char *module, struct demo *out, struct
 	p.st.api = API_PKCS11;
 	p.st.step = STEP_SUBSCRIPTION;
 	p.st.created = time(NULL);
-	p.st.engine.engine = strdup("pkcs11");
+	/* The engine of a Securosys PKCS#11 customer, driving the ppin simulator over the demo token; verify
+	 * logs in to that token with the PKCS#11 password, as an application does with libprimusP11. */
+	p.st.engine.engine = strdup("primus");
+	p.st.engine.ppin = sim;
+	sim = NULL;
 	p.st.engine.module = strdup(out->module);
 	p.st.engine.token_label = strdup(DEMO_TOKEN_LABEL);
 	p.st.engine.slot = -1;
-	state_add_event(&p.st, "demo", "throwaway demo profile on a SoftHSM2 token");
-	rc = profile_save_state(&p, d);
+	state_add_event(&p.st, "demo", "throwaway demo profile on a SoftHSM2 token, ppin simulated");
+	rc = demo_write_primus_cfg(&p, d);
+	if (rc == EX_OK)
+		rc = profile_save_state(&p, d);
 	profile_close(&p);
 done:
+	free(sim);
 	free(home);
 	free(tokens);
 	free(conf);

@@ -5,6 +5,9 @@
  * Downloads folder with invented credential files named and shaped like Securosys's. The token is
  * initialised through PKCS#11 itself (C_InitToken, C_InitPIN, loaded with p11-kit), so no PIN ever
  * appears in a child's argv; its user PIN is the freshly generated setup password of the hsm file. The
+ * profile uses the primus engine with hsm-onboard-ppin-sim (libexecdir) in place of ppin, so the user
+ * walks the real steps (ppin -p, -a, -t) and files (primus.cfg, .secrets.cfg); the simulator's -a makes
+ * the PKCS#11 password the token's user PIN, as applications then use it on a partition. The
  * process environment is pointed at the world (HOME, XDG_*, SOFTHSM2_CONF) so every later core call
  * and the wizard use it. Nothing here prints. */
 #ifndef HSMO_DEMO_H
@@ -14,6 +17,7 @@
 
 #define DEMO_PROFILE "DEMOHSM01"
 #define DEMO_TOKEN_LABEL "hsm-onboard-demo"
+#define DEMO_PROXY_USER "ACME-PROXY-01"
 
 struct demo {
 	char *dir;           /* the world, e.g. /tmp/hsm-onboard-demo.XXXXXX */

@@ -59,10 +59,20 @@ void netcheck_hint(enum netcheck_category c, int port, char *buf, size_t size)
 		snprintf(buf, size, "%s", _("the connection was refused: a wrong host or port?"));
 		break;
 	case NETCHECK_TIMEOUT:
-		snprintf(buf, size,
-		         _("the traffic is dropped: is your source IP whitelisted for this partition, and does "
-		           "your firewall allow outbound port %d?"),
-		         port);
+		/* The IP allow-list guards the native APIs only, not TSB and REST; it is set through the
+		 * Service Order Form or by support (doc/securosys-facts.md, section "Connectivity and
+		 * network checks"). */
+		if (port == 2300 || port == 2310 || port == 2320)
+			snprintf(buf, size,
+			         _("the traffic is dropped: check status.cloudshsm.com for outages; is this machine's "
+			           "public IP on the partition's IP allow-list (set through the Service Order Form or "
+			           "by support), and does your firewall allow outbound port %d?"),
+			         port);
+		else
+			snprintf(buf, size,
+			         _("the traffic is dropped: check status.cloudshsm.com for outages, and that your "
+			           "firewall allows outbound port %d"),
+			         port);
 		break;
 	case NETCHECK_TLS:
 		snprintf(buf, size, "%s",
@@ -419,7 +429,21 @@ int netcheck_cluster_endpoints(const char *name, enum state_api api, int tls, st
 	} else {
 		snprintf(c->name, sizeof c->name, "%s", cl->name);
 		c->port = clusters_table_port(&t, api);
-		for (size_t i = 0; i < cl->n_hosts && i < CLUSTERS_MAX_HOSTS; i++) {
+		char rest[256];
+		int rest_done = 0;
+		/* REST lives on rest-api (sbx-rest-api for SBX01), not on the cluster's chNN-api hosts
+		 * (doc/securosys-facts.md, section "Connectivity and network checks"). */
+		if (api == API_REST && clusters_rest_host(cl, rest, sizeof rest) == 0) {
+			c->hosts[0] = strdup(rest);
+			if (!c->hosts[0])
+				rc = diag_set(d, EX_OSERR, "%s", _("out of memory"));
+			else {
+				c->e[0] = (struct netcheck_endpoint){.host = c->hosts[0], .port = c->port, .tls = 1};
+				c->n = 1;
+			}
+			rest_done = 1;
+		}
+		for (size_t i = 0; !rest_done && rc == EX_OK && i < cl->n_hosts && i < CLUSTERS_MAX_HOSTS; i++) {
 			c->hosts[i] = strdup(cl->hosts[i]);
 			if (!c->hosts[i]) {
 				rc = diag_set(d, EX_OSERR, "%s", _("out of memory"));

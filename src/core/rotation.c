@@ -251,6 +251,37 @@ static int rotation_step_verify(struct profile *p, struct vault *v, struct engin
 	return rc == EX_OK ? rc : rotation_note_kept(d);
 }
 
+/* Step 3b: the provider's files the exchange left (primus: .secrets.cfg, now the partition's only
+ * key, and primus.cfg) go into the vault, durably, before anything else (DESIGN.md, "The exchange
+ * protocol"). Done after a fresh exchange and on a resume that finds the exchange done; a vault that
+ * already holds them keeps its copy. */
+static int rotation_keep_files(struct profile *p, struct vault *v, struct engine_ctx *e, int fresh, struct diag *d)
+{
+	if (!e->ops->keep_files || (!fresh && vault_get(v, VAULT_PRIMUS_SECRETS_CFG)))
+		return EX_OK;
+	struct engine_kept k;
+	int rc = e->ops->keep_files(e, &k, d);
+	if (rc != EX_OK)
+		return rotation_fail(p, e, d);
+	char *sec = engine_b64_encode(k.secrets, k.secrets_len), *cfg = engine_b64_encode(k.cfg, k.cfg_len);
+	engine_kept_free(&k);
+	if (!sec || !cfg)
+		rc = diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
+	if (rc == EX_OK)
+		rc = vault_set(v, VAULT_PRIMUS_SECRETS_CFG, sec, d);
+	if (rc == EX_OK)
+		rc = vault_set(v, VAULT_PRIMUS_CFG, cfg, d);
+	secmem_free(sec);
+	secmem_free(cfg);
+	if (rc == EX_OK)
+		rc = vault_save(v, d);
+	if (rc != EX_OK)
+		return rc;
+	FAILPOINT("rotate.after-files-kept");
+	state_add_event(&p->st, "files-kept", "primus-secrets-cfg primus-cfg");
+	return profile_save_state(p, d);
+}
+
 /* Step 4: the HSM has the new secret; keep it as CURRENT before anything else. */
 static int rotation_step_promote(struct profile *p, struct vault *v, struct diag *d)
 {
@@ -390,6 +421,9 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 			}
 			FAILPOINT("rotate.after-change");
 		}
+		rc = rotation_keep_files(p, v, e, !r->pending_worked, d);
+		if (rc != EX_OK)
+			return rc;
 
 		/* 4. Promote. */
 		rc = rotation_step_promote(p, v, d);

@@ -7,7 +7,8 @@
  *   2. PENDING generated in the secure heap and saved durably; once saved it is never regenerated
  *      (rotate.after-pending-saved, between the vault and the state write);
  *   3. the change sent through the engine (rotate.after-change, after it returned, before anything
- *      is written);
+ *      is written); then the files the engine says are now the partition's key (primus:
+ *      .secrets.cfg and primus.cfg) copied into the vault (rotate.after-files-kept), on resume too;
  *   4. CURRENT = PENDING, PREVIOUS = setup password, durably (rotate.after-promote);
  *   5. verify with CURRENT, wipe PREVIOUS and PENDING; then the provider configuration
  *      (rotate.during-config between its files, and the config.* atomic-write failpoints).

@@ -251,6 +251,8 @@ static void ticket_rows_build(const struct state *st, const struct expiry *ex,
 	const char *hsm = or_unknown(st->hsm_user);
 
 	row_add(rows, _("Request:"), _("Renewal of the HSM setup password for HSM user %s"), hsm);
+	/* Where and by whom (doc/securosys-facts.md, section "Setup password"). */
+	row_add(rows, _("Portal:"), "%s", _("support.securosys.com (registered support users; a renewal incurs costs)"));
 	row_add(rows, _("Company:"), "%s", or_unknown(st->company));
 	row_add(rows, _("Service:"), "%s", or_unknown(st->service));
 	row_add(rows, _("Tier:"), "%s", or_unknown(ticket_tier(st)));
@@ -308,7 +310,9 @@ static void ticket_rows_build(const struct state *st, const struct expiry *ex,
 		row_add(rows, _("Preflight:"), "%s", _("none recorded"));
 	}
 
-	row_add(rows, _("Contract/offer:"), "%s", o->contract ? o->contract : _("not given"));
+	row_add(rows, _("Contract/offer:"), "%s",
+	        o->contract ? o->contract
+	                    : _("not given: support needs the service-contract reference (--contract REF)"));
 	row_add(rows, _("Contact:"), "%s", o->contact ? o->contact : _("not given"));
 	ticket_when(o->generated, _("unknown"), buf, sizeof buf);
 	row_add(rows, _("Generated:"), "%s", buf);

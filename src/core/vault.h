@@ -25,6 +25,10 @@ enum vault_label {
 	VAULT_PENDING,    /* the new user secret, saved before it is sent */
 	VAULT_CURRENT,    /* the user secret the HSM accepted */
 	VAULT_PREVIOUS,   /* the setup password, kept until CURRENT is verified */
+	/* The Primus provider's files right after ppin -a, base64: .secrets.cfg is then the partition's
+	 * only key (doc/securosys-facts.md, section "Primus provider files"). */
+	VAULT_PRIMUS_SECRETS_CFG,
+	VAULT_PRIMUS_CFG,
 	VAULT_LABEL_COUNT,
 };
 
@@ -49,7 +53,8 @@ const char *vault_get(const struct vault *v, enum vault_label label);
 /* Stores a copy of value (NULL clears the label). Takes effect on disk at the next vault_save. */
 int vault_set(struct vault *v, enum vault_label label, const char *value, struct diag *d);
 
-/* "service-password", "setup-password", "pkcs11-password", "jwt", "pending", "current", "previous". */
+/* "service-password", "setup-password", "pkcs11-password", "jwt", "pending", "current", "previous",
+ * "primus-secrets-cfg", "primus-cfg". */
 const char *vault_label_name(enum vault_label label);
 /* 0600 and owned by the user: EX_OK, else EX_NOPERM with the chmod/chown to run. */
 int vault_check_mode(const char *path, struct diag *d);

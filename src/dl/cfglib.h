@@ -34,7 +34,9 @@ int cfglib_load(struct diag *d);
 	F(const char *, config_setting_get_string, (const config_setting_t *setting), (setting)) \
 	F(int, config_setting_length, (const config_setting_t *setting), (setting)) \
 	F(int, config_setting_set_int, (config_setting_t *setting, int value), (setting, value)) \
-	F(int, config_setting_set_string, (config_setting_t *setting, const char *value), (setting, value))
+	F(int, config_setting_set_string, (config_setting_t *setting, const char *value), (setting, value)) \
+	F(int, config_setting_set_bool, (config_setting_t *setting, int value), (setting, value)) \
+	F(int, config_setting_get_bool, (const config_setting_t *setting), (setting))
 
 #define LAZYLIB_PREFIX cfglib
 CFGLIB_FUNCS(LAZYLIB_DECLARE_F, LAZYLIB_DECLARE_V)

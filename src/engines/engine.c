@@ -6,9 +6,18 @@
 #include "cryptolib.h"
 #include "secmem.h"
 
+#include "fsutil.h"
+#include "i18n.h"
+#include "state.h"
+
+#include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
 
 int engine_files_add(struct engine_files *f, const char *path, const char *what)
 {
@@ -89,4 +98,104 @@ int engine_pin_length(unsigned long min, unsigned long max, size_t *len)
 		return -1;
 	*len = n;
 	return 0;
+}
+
+void engine_kept_free(struct engine_kept *k)
+{
+	secmem_free(k->secrets);
+	free(k->cfg);
+	memset(k, 0, sizeof *k);
+}
+
+int engine_write_file(const char *path, const void *data, size_t len, const char *group, struct diag *d)
+{
+	gid_t gid = 0;
+	if (group) {
+		struct group *g = getgrnam(group);
+		if (!g)
+			return diag_set(d, EX_NOUSER, _("--group: there is no group '%s' on this machine"), group);
+		gid = g->gr_gid;
+	}
+	int rc = fsutil_write_atomic(path, data, len, 0600, "config", d);
+	if (rc != EX_OK || !group)
+		return rc;
+	/* Given to the group only after it is complete and owner-only, so it is never readable by more
+	 * than the owner and the group. */
+	if (chown(path, (uid_t)-1, gid) != 0 || chmod(path, 0640) != 0)
+		return diag_set_errno(d, EX_NOPERM,
+		                      _("%s: cannot give the file to group '%s' (the user must be a member of it)"),
+		                      path, group);
+	return EX_OK;
+}
+
+static const char engine_b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+char *engine_b64_encode(const void *data, size_t len)
+{
+	const unsigned char *in = data;
+	char *out = secmem_alloc((len + 2) / 3 * 4 + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned long v = (unsigned long)in[i] << 16;
+		if (i + 1 < len)
+			v |= (unsigned long)in[i + 1] << 8;
+		if (i + 2 < len)
+			v |= in[i + 2];
+		out[o++] = engine_b64[v >> 18 & 63];
+		out[o++] = engine_b64[v >> 12 & 63];
+		out[o++] = i + 1 < len ? engine_b64[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < len ? engine_b64[v & 63] : '=';
+	}
+	out[o] = '\0';
+	return out;
+}
+
+int engine_b64_decode(const char *text, char **out, size_t *len)
+{
+	size_t n = strlen(text);
+	if (n % 4 != 0)
+		return -1;
+	char *buf = secmem_alloc(n / 4 * 3 + 1);
+	if (!buf)
+		return -1;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i += 4) {
+		unsigned long v = 0;
+		int pad = 0;
+		for (int k = 0; k < 4; k++) {
+			const char c = text[i + k];
+			const char *p = c ? strchr(engine_b64, c) : NULL;
+			if (c == '=' && i + 4 == n && k >= 2) {
+				pad++;
+				v <<= 6;
+				continue;
+			}
+			if (!p || pad) {
+				secmem_free(buf);
+				return -1;
+			}
+			v = v << 6 | (unsigned long)(p - engine_b64);
+		}
+		buf[o++] = (char)(v >> 16 & 255);
+		if (pad < 2)
+			buf[o++] = (char)(v >> 8 & 255);
+		if (pad < 1)
+			buf[o++] = (char)(v & 255);
+	}
+	buf[o] = '\0';
+	*out = buf;
+	*len = o;
+	return 0;
+}
+
+const char *engine_default_name(int service_type, int api)
+{
+	/* The Primus provider is what a Securosys PKCS#11 or CNG customer installs; the generic pkcs11
+	 * engine logs in with the setup password, which no Securosys partition accepts as a PIN
+	 * (doc/securosys-facts.md, section "Primus provider files"). */
+	if (service_type != SERVICE_TYPE_TSBAAS_MULTI && (api == API_PKCS11 || api == API_CNG || api == API_UNKNOWN))
+		return "primus";
+	return NULL;
 }

@@ -14,6 +14,10 @@
 #include "diag.h"
 
 #define ENGINE_MAX_HOSTS 8
+/* Where the Primus PKCS#11 provider installs its tool and library (doc/securosys-facts.md, section
+ * "Primus provider files"). */
+#define ENGINE_PRIMUS_PPIN "/usr/local/primus/bin/ppin"
+#define ENGINE_PRIMUS_MODULE "/usr/local/primus/lib/libprimusP11.so"
 #define ENGINE_SECRET_MAX 64
 
 /* What the last failed call learnt; cleared by every call. */
@@ -26,7 +30,8 @@ struct engine_error {
 struct engine_ctx {
 	const struct engine_ops *ops;
 	/* Settings (state.engine and the profile); strings are borrowed, never freed by the engine. */
-	const char *module;        /* pkcs11: the module path */
+	const char *module;        /* pkcs11: the module path; primus: the provider's library for verify
+	                            * (NULL: ENGINE_PRIMUS_MODULE) */
 	const char *token_label;   /* pkcs11: the token label; NULL: the HSM User Name */
 	long slot;                 /* pkcs11: a slot id, or -1 to choose by label */
 	const char *ppin;          /* primus: the ppin path; NULL: search PATH */
@@ -39,6 +44,14 @@ struct engine_ctx {
 	/* Secrets the engine may need besides the ones passed to each call (secmem, borrowed). */
 	const char *service_password;  /* primus: the proxy password for ppin -p */
 	const char *pkcs11_password;   /* primus: the PKCS#11 password given to ppin -a */
+	/* primus and config: a group that shares the provider files (mode 0640, that group), as the docs'
+	 * `primus` group; NULL: owner only (0600). */
+	const char *group;
+	/* Called before each documented step (primus: "ppin -p -e USER", ...), so a front end can show
+	 * it; step counts from 1. May be NULL. */
+	void (*progress)(void *arg, int step, int total, const char *what);
+	void *progress_arg;
+	char token[96];            /* verify: the token that opened ("LABEL, serial S"), for the report */
 	struct engine_error err;
 	void *priv;                /* the engine's own data, between open and close */
 };
@@ -52,6 +65,15 @@ struct engine_files {
 /* Records a written file and its translated description; -1 when the list is full. */
 int engine_files_add(struct engine_files *f, const char *path, const char *what);
 void engine_files_free(struct engine_files *f);
+
+/* What keep_files returns: the provider's secrets file and configuration, as they are on disk. */
+struct engine_kept {
+	char *secrets;   /* secmem; may hold any byte */
+	size_t secrets_len;
+	char *cfg;       /* malloc: primus.cfg holds no secret */
+	size_t cfg_len;
+};
+void engine_kept_free(struct engine_kept *k);
 
 struct engine_ops {
 	const char *name;
@@ -74,6 +96,10 @@ struct engine_ops {
 	 * "config"). Calls hook between files, so the rotation can place its failpoint there. */
 	int (*write_config)(struct engine_ctx *e, const char *dir, const char *current, void (*hook)(void),
 	                    struct engine_files *out, struct diag *d);
+	/* Optional: the files the exchange left that are now the only key to the partition (primus:
+	 * .secrets.cfg and primus.cfg), read right after first_connect or a successful resume probe, for
+	 * the rotation to keep in the vault. Secmem buffers the caller frees. */
+	int (*keep_files)(struct engine_ctx *e, struct engine_kept *out, struct diag *d);
 };
 
 extern const struct engine_ops engine_pkcs11_ops;
@@ -92,5 +118,19 @@ char *engine_random_secret(size_t len);
 /* The length of a new PIN: ENGINE_SECRET_MAX, or less when the token's max is smaller (0 and
  * (unsigned long)-1 mean "not given"); -1 when the token's min is above what fits. */
 int engine_pin_length(unsigned long min, unsigned long max, size_t *len);
+
+/* Writes a provider file atomically (failpoint prefix "config"): mode 0600, or 0640 and owned by group
+ * when group is not NULL (the docs' `primus` group: every user of the provider joins it). EX_NOUSER
+ * for an unknown group, EX_NOPERM when the file cannot be given to it. */
+int engine_write_file(const char *path, const void *data, size_t len, const char *group, struct diag *d);
+
+/* RFC 4648 base64 of len bytes, as a secmem string (the vault keeps strings). NULL: out of memory. */
+char *engine_b64_encode(const void *data, size_t len);
+/* The bytes of a base64 string into a secmem buffer (NUL-terminated too); -1 when it is not base64. */
+int engine_b64_decode(const char *text, char **out, size_t *len);
+
+/* The engine a profile uses when none was chosen (DESIGN.md, "Architecture"): "primus" for a
+ * Securosys PKCS#11 or CNG partition (the api given, or not yet known), NULL otherwise. */
+const char *engine_default_name(int service_type, int api);
 
 #endif

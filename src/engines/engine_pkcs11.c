@@ -2,11 +2,16 @@
  *
  * The token is found by label (default: the HSM User Name) or slot id. The first connection is
  * C_Login(CKU_USER, setup) then C_SetPIN(setup, new) in the same session, so the setup password is
- * tried once per connect. A rejected PIN is never retried here: the token counts wrong attempts. */
+ * tried once per connect. A rejected PIN is never retried here: the token counts wrong attempts.
+ * This fits a generic token whose user PIN is the setup password (SoftHSM2, other vendors), never a
+ * Securosys partition: there the setup password is no PIN at all (doc/securosys-facts.md, section
+ * "The PKCS#11 PIN"); the primus engine fits those. The primus engine also borrows open/verify/close
+ * from here for its application-style login with the PKCS#11 password. */
 #include "config.h"
 
 #include "engine.h"
 #include "fsutil.h"
+#include "hsmcodes.h"
 #include "i18n.h"
 #include "p11lib.h"
 #include "secmem.h"
@@ -94,14 +99,18 @@ static int pk_fail(struct engine_ctx *e, struct diag *d, const char *call, CK_RV
 		                  "automatically: repeated wrong attempts can lock the account"),
 		                name);
 	case CKR_PIN_EXPIRED:
-	case CKR_PIN_LOCKED:
 		engine_set_code(e, name, 1, 1);
 		return diag_set(d, EX_NOPERM,
-		                rv == CKR_PIN_EXPIRED
-		                        ? _("the token says the PIN has expired (%s): a new setup password is needed. "
-		                            "Run 'hsm-onboard ticket' and open a support ticket with it")
-		                        : _("the token says the account is locked (%s): a new setup password is "
-		                            "needed. Run 'hsm-onboard ticket' and open a support ticket with it"),
+		                _("the token says the PIN has expired (%s): a new setup password is needed. "
+		                  "Run 'hsm-onboard ticket' and open a support ticket with it"),
+		                name);
+	case CKR_PIN_LOCKED:
+		/* A locked login clears after a defined time (permanent_secret_management;
+		 * doc/securosys-facts.md, section "Error codes"): waiting helps, a renewal does not. */
+		engine_set_code(e, name, 1, 1);
+		return diag_set(d, EX_TEMPFAIL,
+		                _("the token says the login is locked after too many wrong attempts (%s). It clears "
+		                  "after a while: wait, then run the command once more. Nothing was changed"),
 		                name);
 	case CKR_TOKEN_NOT_PRESENT:
 	case CKR_DEVICE_REMOVED:
@@ -132,6 +141,17 @@ static int pk_fail(struct engine_ctx *e, struct diag *d, const char *call, CK_RV
 		                  "user; contact support"),
 		                call, name);
 	default:
+		if (rv & CKR_VENDOR_DEFINED) {
+			/* A vendor code (libprimusP11 returns Securosys codes here): the same table as ppin's. */
+			const struct hsmcodes_entry *h = hsmcodes_lookup((unsigned long)rv);
+			if (h) {
+				hsmcodes_format((unsigned long)rv, name, sizeof name);
+				int rejected = h->cls == HSMCODES_SETUP_REFUSED || h->cls == HSMCODES_SETUP_EXPIRED ||
+				               h->cls == HSMCODES_PIN_REFUSED;
+				engine_set_code(e, name, rejected, h->cls == HSMCODES_SETUP_EXPIRED);
+				return diag_set(d, h->exit_code, _("%s: %s (%s). %s"), call, _(h->what), name, _(h->next));
+			}
+		}
 		engine_set_code(e, name, 0, 0);
 		return diag_set(d, EX_UNAVAILABLE, _("the PKCS#11 call %s failed (%s)"), call, name);
 	}
@@ -310,6 +330,10 @@ static int pk_login(struct engine_ctx *e, const char *secret, enum pk_role role,
 	if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) {
 		p->m->C_Logout(s);
 		rc = EX_OK;
+		char serial[17];
+		pk_trim(p->info.serialNumber, sizeof p->info.serialNumber, serial);
+		snprintf(e->token, sizeof e->token, "%s, serial %s, slot %lu", p->label, serial,
+		         (unsigned long)p->slot);
 	} else {
 		rc = pk_fail(e, d, "C_Login", rv, role);
 	}

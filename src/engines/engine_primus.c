@@ -1,24 +1,27 @@
 /* engine_primus.c: the Securosys Primus PKCS#11 provider, driven through its ppin tool (engine.h).
  *
- * Facts from docs.securosys.com (pkcs/Installation/pkcs11_provider_configuration, ppin_tool,
- * permanent_secret_management, Tutorials/troubleshooting):
- *   - primus.cfg is libconfig: hsms { hsm0 { host, port = "2310", slots { slot0 { client_id,
- *     user_name, proxy_user, id } } } }, one hsmN per host of the cluster (master first);
- *   - ppin -c CFG -s SECRETS selects the files; -p -e SERVICE_USER asks for the proxy password,
- *     -a -e HSM_USER for the setup password then the PKCS#11 password and stores the permanent secret
- *     in .secrets.cfg; -l lists "permanent secret: Configured|MISSING"; -t [--user U] logs in;
- *   - a failed -u deletes the existing secret, so this engine never calls -u.
+ * The engine for Securosys PKCS#11 and CNG customers (doc/securosys-facts.md, sections "Primus
+ * provider files", "ppin" and "The PKCS#11 PIN"):
+ *   - primus.cfg in the documented layout (primus_cfg.h), one hsmN per master and clone host, written
+ *     and read back before ppin sees it;
+ *   - ppin -c CFG -s SECRETS selects the files; the documented flow is -p -e SERVICE_USER (the proxy
+ *     password), -a -e HSM_USER (the setup password, then the PKCS#11 password; ppin keeps the
+ *     permanent secret, ciphered, in .secrets.cfg), then -t; -l lists "Configured|MISSING" and drives
+ *     the resume; a failed -u deletes the secret, so this engine never calls -u;
+ *   - verify logs in as an application does: libprimusP11 through p11-kit, C_Login(CKU_USER) with the
+ *     PKCS#11 password; the setup password is never a PIN.
  * Secrets reach ppin only on its stdin (a socket, so a child that exits early cannot SIGPIPE us),
  * never in argv or the environment. The child runs in its own session without a controlling
  * terminal, so a getpass-style prompt reads stdin instead of /dev/tty.
  *
- * This engine is verified against the documented behaviour (tests/ppin-standin), not the vendor
- * binary, which is not available to the test suite. */
+ * The tests and the demo drive this engine against hsm-onboard-ppin-sim (src/engines/ppin_sim.c),
+ * which implements the documented behaviour over a SoftHSM2 token, not against the vendor binary. */
 #include "config.h"
 
 #include "engine.h"
 
-#include "cfglib.h"
+#include "hsmcodes.h"
+#include "primus_cfg.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "secmem.h"
@@ -50,67 +53,34 @@ struct pp_priv {
 	char secrets[PATH_MAX + 16];
 };
 
-/* The documented error codes, with what to do next. */
-static int pp_code_fail(struct engine_ctx *e, const char *code, const char *what, struct diag *d)
+/* Every code in ppin's output goes through the one table (hsmcodes.h); the most telling one decides
+ * the message and the next step, the others are named too. */
+static int pp_codes_fail(struct engine_ctx *e, const unsigned long *codes, size_t n, const char *what,
+                         struct diag *d)
 {
-	struct pp_priv *p = e->priv;
-	if (strcmp(code, "0x80005017") == 0) {
-		engine_set_code(e, code, 1, 0);
-		return diag_set(d, EX_NOPERM,
-		                _("ppin %s: the HSM rejected the setup password (%s). It is not retried "
-		                  "automatically: too many wrong attempts lock the login for a while. Check that "
-		                  "the profile holds the setup password of the latest hsm file; if it is refused "
-		                  "again, run 'hsm-onboard ticket'"),
-		                what, code);
-	}
-	if (strcmp(code, "0x80005018") == 0) {
-		engine_set_code(e, code, 1, 1);
-		return diag_set(d, EX_NOPERM,
-		                _("ppin %s: the setup password has expired (%s). A new one costs a support "
-		                  "ticket: run 'hsm-onboard ticket' and open it at support.securosys.com"),
-		                what, code);
-	}
-	engine_set_code(e, code, 0, 0);
-	if (strcmp(code, "0x80005015") == 0 || strcmp(code, "0x8000003B") == 0)
-		return diag_set(d, EX_UNAVAILABLE,
-		                strcmp(code, "0x80005015") == 0
-		                        ? _("ppin %s: the HSM network is unreachable (%s). Check DNS, the firewall "
-		                            "for port 2310 and that your source IP is on the partition's "
-		                            "whitelist (see status.cloudshsm.com); then run connect again")
-		                        : _("ppin %s: the connection timed out (%s). Check the firewall for port "
-		                            "2310 and the source-IP whitelist; then run connect again"),
-		                what, code);
-	if (strcmp(code, "0x80005007") == 0)
-		return diag_set(d, EX_CANTCREAT,
-		                _("ppin %s: no write access to the secrets file %s (%s). Fix its permissions "
-		                  "and run connect again"),
-		                what, p->secrets, code);
-	if (strcmp(code, "0x80005003") == 0 || strcmp(code, "0x80005004") == 0)
-		return diag_set(d, EX_CONFIG,
-		                _("ppin %s: the %s file was not found (%s): %s"), what,
-		                strcmp(code, "0x80005003") == 0 ? "primus.cfg" : ".secrets.cfg", code,
-		                strcmp(code, "0x80005003") == 0 ? p->cfg : p->secrets);
-	return diag_set(d, EX_UNAVAILABLE, _("ppin %s failed with error %s; see the Primus troubleshooting page"),
-	                what, code);
-}
-
-/* The first "0x8000XXXX" in the output, if any. */
-static int pp_find_code(const char *out, char *code, size_t size)
-{
-	for (const char *s = strstr(out, "0x8000"); s; s = strstr(s + 1, "0x8000")) {
-		size_t n = 2;
-		while (n < 10 && ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'A' && s[n] <= 'F') ||
-		                  (s[n] >= 'a' && s[n] <= 'f')))
-			n++;
-		if (n == 10) {
-			snprintf(code, size, "0x%.8s", s + 2);
-			for (char *c = code + 2; *c; c++)
-				if (*c >= 'a' && *c <= 'f')
-					*c = (char)(*c - 'a' + 'A');
-			return 1;
+	const struct hsmcodes_entry *h = hsmcodes_pick(codes, n);
+	char code[16], also[96] = "";
+	unsigned long main_code = codes[0];
+	for (size_t i = 0; i < n; i++)
+		if (hsmcodes_lookup(codes[i]) == h && (h->code == 0 || h->code == codes[i])) {
+			main_code = codes[i];
+			break;
 		}
+	hsmcodes_format(main_code, code, sizeof code);
+	for (size_t i = 0, used = 0; i < n; i++) {
+		if (codes[i] == main_code || used >= sizeof also - 12)
+			continue;
+		char c[16];
+		hsmcodes_format(codes[i], c, sizeof c);
+		used += (size_t)snprintf(also + used, sizeof also - used, "%s%s", used ? ", " : "", c);
 	}
-	return 0;
+	int rejected = h->cls == HSMCODES_SETUP_REFUSED || h->cls == HSMCODES_SETUP_EXPIRED ||
+	               h->cls == HSMCODES_PIN_REFUSED;
+	engine_set_code(e, code, rejected, h->cls == HSMCODES_SETUP_EXPIRED);
+	if (also[0])
+		return diag_set(d, h->exit_code, _("ppin %s: %s (%s; also reported: %s). %s"), what, _(h->what), code,
+		                also, _(h->next));
+	return diag_set(d, h->exit_code, _("ppin %s: %s (%s). %s"), what, _(h->what), code, _(h->next));
 }
 
 static long pp_ms_since(const struct timespec *t0)
@@ -235,22 +205,28 @@ static int pp_run(struct engine_ctx *e, const char *const *args, const char *inp
 	return EX_OK;
 }
 
-/* Runs one ppin command that must succeed. */
-static int pp_do(struct engine_ctx *e, const char *const *args, const char *input, const char *what, char **out,
-                 struct diag *d)
+/* Runs one ppin command that must succeed. On a failure the output's codes are kept in *codes (when
+ * not NULL) for a caller that handles one of them itself. */
+static int pp_do_codes(struct engine_ctx *e, const char *const *args, const char *input, const char *what,
+                       char **out, unsigned long *codes, size_t *n_codes, struct diag *d)
 {
 	char *o = NULL;
 	int status = 0;
 	int rc = pp_run(e, args, input, &o, &status, d);
 	if (rc != EX_OK)
 		return rc;
-	char code[16];
-	if (status != 0 || pp_find_code(o, code, sizeof code)) {
-		if (pp_find_code(o, code, sizeof code))
-			rc = pp_code_fail(e, code, what, d);
+	unsigned long found[8];
+	size_t n = hsmcodes_scan(o, found, sizeof found / sizeof found[0]);
+	if (status != 0 || n > 0) {
+		if (n > 0)
+			rc = pp_codes_fail(e, found, n, what, d);
 		else {
 			engine_set_code(e, "PPIN_FAILED", 0, 0);
 			rc = diag_set(d, EX_UNAVAILABLE, _("ppin %s failed with exit status %d"), what, status);
+		}
+		if (codes && n_codes) {
+			memcpy(codes, found, n * sizeof found[0]);
+			*n_codes = n;
 		}
 		free(o);
 		return rc;
@@ -260,6 +236,21 @@ static int pp_do(struct engine_ctx *e, const char *const *args, const char *inpu
 	else
 		free(o);
 	return EX_OK;
+}
+
+static int pp_do(struct engine_ctx *e, const char *const *args, const char *input, const char *what, char **out,
+                 struct diag *d)
+{
+	return pp_do_codes(e, args, input, what, out, NULL, NULL, d);
+}
+
+static void pp_progress(struct engine_ctx *e, int step, const char *a, const char *b, const char *c)
+{
+	if (!e->progress)
+		return;
+	char what[300];
+	snprintf(what, sizeof what, "ppin %s%s%s%s%s", a, b ? " " : "", b ? b : "", c ? " " : "", c ? c : "");
+	e->progress(e->progress_arg, step, 3, what);
 }
 
 static int pp_find_ppin(struct engine_ctx *e, char *buf, size_t size, struct diag *d)
@@ -272,6 +263,11 @@ static int pp_find_ppin(struct engine_ctx *e, char *buf, size_t size, struct dia
 		}
 		if (!realpath(e->ppin, buf))
 			snprintf(buf, size, "%s", e->ppin);
+		return EX_OK;
+	}
+	/* The provider installs it here (doc/securosys-facts.md, section "Primus provider files"). */
+	if (access(ENGINE_PRIMUS_PPIN, X_OK) == 0) {
+		snprintf(buf, size, "%s", ENGINE_PRIMUS_PPIN);
 		return EX_OK;
 	}
 	const char *path = getenv("PATH");
@@ -290,70 +286,34 @@ static int pp_find_ppin(struct engine_ctx *e, char *buf, size_t size, struct dia
 	}
 	engine_set_code(e, "PPIN_NOT_FOUND", 0, 0);
 	return diag_set(d, EX_UNAVAILABLE, "%s",
-	                _("ppin was not found in PATH: install the Primus PKCS#11 provider (it ships ppin in "
-	                  "/usr/local/primus/bin) or give --ppin PATH"));
+	                _("ppin was found neither in /usr/local/primus/bin nor in PATH: install the Primus PKCS#11 "
+	                  "provider or give --ppin PATH"));
 }
 
-/* primus.cfg as documented, rendered by libconfig into a malloc'd string. */
-static int pp_render_cfg(struct engine_ctx *e, char **text, size_t *len, struct diag *d)
-{
-	int lrc = cfglib_load(d);
-	if (lrc != EX_OK)
-		return lrc;
-	config_t cfg;
-	cfglib_config_init(&cfg);
-	config_setting_t *root = config_root_setting(&cfg);
-	config_setting_t *hsms = cfglib_config_setting_add(root, "hsms", CONFIG_TYPE_GROUP);
-	char port[16];
-	snprintf(port, sizeof port, "%d", e->port);
-	for (size_t i = 0; hsms && i < e->n_hosts; i++) {
-		char name[32];
-		snprintf(name, sizeof name, "hsm%zu", i);
-		config_setting_t *h = cfglib_config_setting_add(hsms, name, CONFIG_TYPE_GROUP);
-		config_setting_t *s;
-		if (!h)
-			break;
-		if ((s = cfglib_config_setting_add(h, "host", CONFIG_TYPE_STRING)))
-			cfglib_config_setting_set_string(s, e->hosts[i]);
-		if ((s = cfglib_config_setting_add(h, "port", CONFIG_TYPE_STRING)))
-			cfglib_config_setting_set_string(s, port);
-		if ((s = cfglib_config_setting_add(h, "priority", CONFIG_TYPE_INT)))
-			cfglib_config_setting_set_int(s, (int)i);
-		config_setting_t *slots = cfglib_config_setting_add(h, "slots", CONFIG_TYPE_GROUP);
-		config_setting_t *slot = slots ? cfglib_config_setting_add(slots, "slot0", CONFIG_TYPE_GROUP) : NULL;
-		if (!slot)
-			break;
-		if ((s = cfglib_config_setting_add(slot, "client_id", CONFIG_TYPE_STRING)))
-			cfglib_config_setting_set_string(s, PACKAGE);
-		if ((s = cfglib_config_setting_add(slot, "user_name", CONFIG_TYPE_STRING)))
-			cfglib_config_setting_set_string(s, e->hsm_user);
-		if (e->service_user && (s = cfglib_config_setting_add(slot, "proxy_user", CONFIG_TYPE_STRING)))
-			cfglib_config_setting_set_string(s, e->service_user);
-		if ((s = cfglib_config_setting_add(slot, "id", CONFIG_TYPE_INT)))
-			cfglib_config_setting_set_int(s, 0);
-	}
-	FILE *f = open_memstream(text, len);
-	if (!f) {
-		cfglib_config_destroy(&cfg);
-		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
-	}
-	fprintf(f, "// primus.cfg for %s, written by %s; see docs.securosys.com, PKCS#11 provider "
-	           "configuration\n", e->hsm_user, PACKAGE_STRING);
-	cfglib_config_write(&cfg, f);
-	cfglib_config_destroy(&cfg);
-	if (fclose(f) != 0)
-		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
-	return EX_OK;
-}
-
+/* primus.cfg as documented, written, then read back the way the provider reads it. */
 static int pp_write_cfg(struct engine_ctx *e, const char *path, struct diag *d)
 {
+	struct primus_cfg_in in = {
+		.hosts = e->hosts,
+		.n_hosts = e->n_hosts,
+		.port = e->port,
+		.client_id = PACKAGE_NAME,
+		.user_name = e->hsm_user,
+		.proxy_user = e->service_user,
+	};
 	char *text = NULL;
 	size_t len = 0;
-	int rc = pp_render_cfg(e, &text, &len, d);
+	int rc = primus_cfg_render(&in, &text, &len, d);
 	if (rc == EX_OK)
-		rc = fsutil_write_atomic(path, text, len, 0644, "config", d);
+		rc = fsutil_write_atomic(path, text, len, 0600, "config", d);
 	free(text);
+	if (rc != EX_OK)
+		return rc;
+	struct primus_cfg back;
+	rc = primus_cfg_load(path, &back, d);
+	if (rc == EX_OK && (back.n_hsms != e->n_hosts || !primus_cfg_has_user(&back, e->hsm_user)))
+		rc = diag_set(d, EX_SOFTWARE, _("%s: the file read back differs from what was written"), path);
+	primus_cfg_free(&back);
 	return rc;
 }
 
@@ -451,6 +411,7 @@ static int pp_first_connect(struct engine_ctx *e, const char *setup, const char 
 {
 	engine_set_code(e, "", 0, 0);
 	int rc;
+	/* 1. ppin -p -e SERVICE_USER: the proxy password, before the permanent secret (CloudHSM). */
 	if (e->service_user) {
 		if (!e->service_password) {
 			engine_set_code(e, "PROXY_PASSWORD_MISSING", 0, 0);
@@ -458,6 +419,7 @@ static int pp_first_connect(struct engine_ctx *e, const char *setup, const char 
 			                _("the profile holds no Service User Password: import the service credential "
 			                  "file first"));
 		}
+		pp_progress(e, 1, "-p -e", e->service_user, NULL);
 		const char *args[] = {"-p", "-e", e->service_user, NULL};
 		char *in = secmem_alloc(strlen(e->service_password) + 1);
 		if (!in)
@@ -468,21 +430,42 @@ static int pp_first_connect(struct engine_ctx *e, const char *setup, const char 
 		if (rc != EX_OK)
 			return rc;
 	}
+	/* 2. ppin -a -e HSM_USER: the setup password, then the PKCS#11 password, in the documented order
+	 * of its prompts. Never -u: a failed update deletes the secret (permanent_secret_management), so a
+	 * retry after a failed exchange is -a again. */
+	pp_progress(e, 2, "-a -e", e->hsm_user, NULL);
 	const char *args[] = {"-a", "-e", e->hsm_user, NULL};
 	size_t n = strlen(setup) + strlen(pending) + 2;
 	char *in = secmem_alloc(n);
 	if (!in)
 		return diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
 	snprintf(in, n + 1, "%s\n%s\n", setup, pending);
-	rc = pp_do(e, args, in, "-a", NULL, d);
+	unsigned long codes[8];
+	size_t n_codes = 0;
+	rc = pp_do_codes(e, args, in, "-a", NULL, codes, &n_codes, d);
 	secmem_free(in);
+	if (rc != EX_OK && n_codes == 1 && codes[0] == 0x80005002UL) {
+		/* "HSM/User configuration already exists": the secret of an earlier -a is in .secrets.cfg.
+		 * ppin -l (no secret used) says whether it is Configured; then the exchange is done. */
+		struct diag d2;
+		diag_clear(&d2);
+		if (e->ops->login_probe(e, NULL, &d2) == EX_OK) {
+			diag_clear(d);
+			engine_set_code(e, "", 0, 0);
+			return EX_OK;
+		}
+	}
 	return rc;
 }
 
+/* 3. ppin -t, then a login as an application makes it: the provider's library through p11-kit,
+ * C_Login(CKU_USER) with the PKCS#11 password (pkcs/Tutorials/troubleshooting;
+ * doc/securosys-facts.md, section "The PKCS#11 PIN"). */
 static int pp_verify(struct engine_ctx *e, const char *current, struct diag *d)
 {
-	(void)current;
 	engine_set_code(e, "", 0, 0);
+	struct pp_priv *p = e->priv;
+	pp_progress(e, 3, "-t", NULL, NULL);
 	const char *args[] = {"-t", "--user", e->hsm_user, NULL};
 	char *o = NULL;
 	int rc = pp_do(e, args, NULL, "-t", &o, d);
@@ -492,10 +475,27 @@ static int pp_verify(struct engine_ctx *e, const char *current, struct diag *d)
 	snprintf(want, sizeof want, "user=%s: OK", e->hsm_user);
 	int ok = strstr(o, want) != NULL;
 	free(o);
-	if (ok)
-		return EX_OK;
-	engine_set_code(e, "PPIN_TEST_FAILED", 1, 0);
-	return diag_set(d, EX_NOPERM, _("ppin -t: the login of %s did not succeed"), e->hsm_user);
+	if (!ok) {
+		engine_set_code(e, "PPIN_TEST_FAILED", 1, 0);
+		return diag_set(d, EX_NOPERM, _("ppin -t: the login of %s did not succeed"), e->hsm_user);
+	}
+	/* The provider finds its files through these (provider 1.8.4+); they are paths, not secrets. */
+	if (setenv("SECUROSYS_PKCS11_CONF", p->cfg, 1) != 0 || setenv("SECUROSYS_SECRETS_CONF", p->secrets, 1) != 0)
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	struct engine_ctx pk;
+	engine_ctx_init(&pk, &engine_pkcs11_ops);
+	pk.module = e->module && e->module[0] ? e->module : ENGINE_PRIMUS_MODULE;
+	pk.token_label = e->token_label;
+	pk.slot = e->slot;
+	pk.hsm_user = e->hsm_user;
+	rc = pk.ops->open(&pk, d);
+	if (rc == EX_OK) {
+		rc = pk.ops->verify(&pk, current, d);
+		pk.ops->close(&pk);
+	}
+	e->err = pk.err;
+	memcpy(e->token, pk.token, sizeof e->token);
+	return rc;
 }
 
 static int pp_write_config(struct engine_ctx *e, const char *dir, const char *current, void (*hook)(void),
@@ -527,12 +527,14 @@ static int pp_write_config(struct engine_ctx *e, const char *dir, const char *cu
 		rc = fsutil_read_bounded(p->secrets, 16384, FSUTIL_READ_SECRET, &data, &len, d);
 		if (rc != EX_OK)
 			return rc;
-		rc = fsutil_write_atomic(sec, data, len, 0600, "config", d);
+		rc = engine_write_file(sec, data, len, e->group, d);
 		secmem_free(data);
 		if (rc != EX_OK)
 			return rc;
 	}
-	engine_files_add(out, sec, _("Primus secrets file (mode 0600; SECUROSYS_SECRETS_CONF)"));
+	engine_files_add(out, sec,
+	                 e->group ? _("Primus secrets file (mode 0640, shared with the group; SECUROSYS_SECRETS_CONF)")
+	                          : _("Primus secrets file (mode 0600; SECUROSYS_SECRETS_CONF)"));
 	if (hook)
 		hook();
 	/* The primus.cfg ppin used, so the application sees exactly what was tested. */
@@ -541,12 +543,26 @@ static int pp_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	rc = fsutil_read_bounded(p->cfg, 1 << 20, 0, &text, &len, d);
 	if (rc != EX_OK)
 		return rc;
-	rc = fsutil_write_atomic(cfg, text, len, 0644, "config", d);
+	rc = engine_write_file(cfg, text, len, e->group, d);
 	free(text);
 	if (rc != EX_OK)
 		return rc;
 	engine_files_add(out, cfg, _("Primus configuration (SECUROSYS_PKCS11_CONF)"));
 	return EX_OK;
+}
+
+static int pp_keep_files(struct engine_ctx *e, struct engine_kept *out, struct diag *d)
+{
+	struct pp_priv *p = e->priv;
+	memset(out, 0, sizeof *out);
+	/* The secrets file holds a few ciphered secrets; 16 KiB is far above what ppin writes and within
+	 * the secure heap. */
+	int rc = fsutil_read_bounded(p->secrets, 16384, FSUTIL_READ_SECRET, &out->secrets, &out->secrets_len, d);
+	if (rc == EX_OK)
+		rc = fsutil_read_bounded(p->cfg, 1 << 20, 0, &out->cfg, &out->cfg_len, d);
+	if (rc != EX_OK)
+		engine_kept_free(out);
+	return rc;
 }
 
 const struct engine_ops engine_primus_ops = {
@@ -559,4 +575,5 @@ const struct engine_ops engine_primus_ops = {
 	.first_connect = pp_first_connect,
 	.verify = pp_verify,
 	.write_config = pp_write_config,
+	.keep_files = pp_keep_files,
 };

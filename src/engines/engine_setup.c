@@ -26,6 +26,8 @@ int engine_setup_open(struct engine_setup *s, struct engine_ctx *e, const struct
 	}
 	memset(s, 0, sizeof *s);
 	const char *name = o->engine ? o->engine : st->engine.engine;
+	if (!name)
+		name = engine_default_name((int)st->service_type, (int)st->api);
 	const struct engine_ops *ops = engine_find(name);
 	if (!ops)
 		return diag_set(d, EX_USAGE, "%s",

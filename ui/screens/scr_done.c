@@ -5,6 +5,7 @@
 #include "wiz.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static void scr_done_enter(struct wiz *w)
 {
@@ -36,11 +37,18 @@ static void scr_done_draw(struct wiz *w, const struct screen_area *a)
 	scr_done_row(w, &y, a, _("Rotation"), state_rotation_name(st->rotation));
 	scr_done_row(w, &y, a, _("Configuration in"), st->engine.config_dir);
 	y++;
-	y += tui_wrap(y, a->x, a->cols, 4,
-	              _("The setup password was exchanged for a new user secret, stored only in this profile's "
-	                "encrypted vault. Keep the vault passphrase safe: 'hsm-onboard config' writes the secret "
-	                "to a 0600 PIN file when an application needs it."),
-	              A_NORMAL);
+	if (st->engine.engine && strcmp(st->engine.engine, "primus") == 0)
+		y += tui_wrap(y, a->x, a->cols, 5,
+		              _("Keep these files: .secrets.cfg (the permanent secret) and primus.cfg in the folder "
+		                "above, and the vault with its passphrase, which holds copies ('hsm-onboard restore "
+		                "--output DIR'). Applications log in with the PKCS#11 password."),
+		              A_NORMAL);
+	else
+		y += tui_wrap(y, a->x, a->cols, 4,
+		              _("The setup password was exchanged for a new user secret, stored only in this profile's "
+		                "encrypted vault. Keep the vault passphrase safe: 'hsm-onboard config' writes the secret "
+		                "to a 0600 PIN file when an application needs it."),
+		              A_NORMAL);
 	y++;
 	tui_wrap(y, a->x, a->cols, 2, _("Press Enter to leave the wizard."), tui_attr(&w->tui, TUI_DIM));
 }

@@ -21,6 +21,14 @@ static struct {
 	char msg[DIAG_MSG_MAX];
 } scr_rot;
 
+static int scr_rot_is_primus(const struct wiz *w)
+{
+	const char *e = w->have_prof ? w->prof.st.engine.engine : NULL;
+	if (!e && w->have_prof)
+		e = engine_default_name((int)w->prof.st.service_type, (int)w->prof.st.api);
+	return e && strcmp(e, "primus") == 0;
+}
+
 static void scr_rot_run(struct wiz *w)
 {
 	scr_rot.failed = 0;
@@ -36,7 +44,9 @@ static void scr_rot_run(struct wiz *w)
 		snprintf(scr_rot.msg, sizeof scr_rot.msg, "%s", w->status);
 		return;
 	}
-	wiz_status(w, TUI_NORMAL, "%s", _("Connecting: first use, new secret, change, verify..."));
+	wiz_status(w, TUI_NORMAL, "%s",
+	           scr_rot_is_primus(w) ? _("Connecting: ppin -p, ppin -a, ppin -t...")
+	                                : _("Connecting: first use, new secret, change, verify..."));
 	wiz_redraw(w);
 	struct rotation_report rep;
 	memset(&rep, 0, sizeof rep);
@@ -78,18 +88,28 @@ static void scr_rotation_enter(struct wiz *w)
 	}
 }
 
+struct scr_rot_step {
+	enum state_rotation at;
+	const char *what;
+};
+
 static void scr_rotation_steps(struct wiz *w, int y, const struct screen_area *a)
 {
-	static const struct {
-		enum state_rotation at;
-		const char *what;
-	} steps[] = {
+	static const struct scr_rot_step generic[] = {
 		{ROTATION_FIRST_USE, N_("First use recorded (the 7 days start)")},
 		{ROTATION_PENDING, N_("New user secret generated and saved in the vault")},
 		{ROTATION_PROMOTED, N_("Setup password replaced on the HSM")},
 		{ROTATION_VERIFIED, N_("Login with the new secret verified")},
 	};
-	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+	/* The documented ppin flow (doc/securosys-facts.md, section "ppin"). */
+	static const struct scr_rot_step primus[] = {
+		{ROTATION_FIRST_USE, N_("First use recorded (the 7 days start)")},
+		{ROTATION_PROMOTED, N_("ppin -p (proxy password), ppin -a (setup, then PKCS#11 password)")},
+		{ROTATION_PROMOTED, N_(".secrets.cfg and primus.cfg kept in the vault")},
+		{ROTATION_VERIFIED, N_("ppin -t, and login with the PKCS#11 password verified")},
+	};
+	const struct scr_rot_step *steps = scr_rot_is_primus(w) ? primus : generic;
+	for (size_t i = 0; i < 4; i++) {
 		char line[256];
 		int done = w->have_prof && w->prof.st.rotation >= steps[i].at;
 		snprintf(line, sizeof line, "%s %s", tui_glyph_check(&w->tui, done), _(steps[i].what));
@@ -106,8 +126,11 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 		        tui_attr(&w->tui, TUI_OK), 0);
 		scr_rotation_steps(w, y + 2, a);
 		tui_wrap(y + 7, a->x, a->cols, 3,
-		         _("The setup password is gone; the new user secret is only in the encrypted vault. Enter "
-		           "goes on to the provider configuration."),
+		         scr_rot_is_primus(w)
+		                 ? _("The setup password is disposed of; .secrets.cfg (the permanent secret) is kept in "
+		                     "the encrypted vault. Enter goes on to the provider configuration.")
+		                 : _("The setup password is gone; the new user secret is only in the encrypted vault. "
+		                     "Enter goes on to the provider configuration."),
 		         A_NORMAL);
 		return;
 	}
@@ -134,17 +157,28 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 		         tui_attr(&w->tui, TUI_WARN));
 		return;
 	}
-	y += tui_wrap(y, a->x, a->cols, 6,
-	              _("This is the point of no return. hsm-onboard will record the first use (for SBX, ECO and "
-	                "Platinum the 7 days start now), generate a new random user secret and save it in the "
-	                "vault, log in with the setup password and replace it with the new secret, then log in "
-	                "again to verify. Afterwards the setup password no longer works."),
-	              A_NORMAL);
+	if (scr_rot_is_primus(w))
+		y += tui_wrap(y, a->x, a->cols, 6,
+		              _("This is the point of no return. hsm-onboard records the first use (for SBX, ECO and "
+		                "Platinum the 7 days start now), then runs ppin -p (proxy password), ppin -a (setup "
+		                "password, then PKCS#11 password) and ppin -t. ppin keeps the permanent secret in "
+		                ".secrets.cfg, which is copied into the vault at once. The setup password is then "
+		                "disposed of."),
+		              A_NORMAL);
+	else
+		y += tui_wrap(y, a->x, a->cols, 6,
+		              _("This is the point of no return. hsm-onboard will record the first use (for SBX, ECO "
+		                "and Platinum the 7 days start now), generate a new random user secret and save it in "
+		                "the vault, log in with the setup password and set the new secret as the token's PIN. "
+		                "Generic engine: this fits SoftHSM2 and other tokens, not a Securosys partition."),
+		              A_NORMAL);
 	y++;
 	if (w->have_prof) {
 		char line[512];
-		snprintf(line, sizeof line, _("Engine: %s   Module: %s   Token: %s"),
-		         w->prof.st.engine.engine ? w->prof.st.engine.engine : "pkcs11",
+		const char *eng = w->prof.st.engine.engine;
+		if (!eng)
+			eng = engine_default_name((int)w->prof.st.service_type, (int)w->prof.st.api);
+		snprintf(line, sizeof line, _("Engine: %s   Module: %s   Token: %s"), eng ? eng : "-",
 		         w->prof.st.engine.module ? w->prof.st.engine.module : "-",
 		         w->prof.st.engine.token_label ? w->prof.st.engine.token_label : (w->prof.st.hsm_user ? w->prof.st.hsm_user : "-"));
 		/* Two rows: a module path and a token label together can be longer than one. */

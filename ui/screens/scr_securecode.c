@@ -22,12 +22,17 @@ static struct {
 static void scr_securecode_draw(struct wiz *w, const struct screen_area *a)
 {
 	int y = a->y;
+	/* Only what the docs say (doc/securosys-facts.md, sections "Onboarding steps" and "Order
+	 * channels and tiers"); no invented message text. */
 	y += tui_wrap(y, a->x, a->cols, 4,
-	              _("For each SecureSafe email, Securosys sends an SMS with a SecureCode (a one-time code) to "
-	                "the mobile number on the order. It looks like:"),
+	              _("For each SecureSafe email, Securosys sends a SecureCode (a one-time code) to the mobile "
+	                "number of the privileged support user."),
 	              A_NORMAL);
 	y++;
-	tui_put(y++, a->x + 4, a->cols - 4, _("\"Your SecureCode for SecureSafe is: 123456\""), A_BOLD, 0);
+	y += tui_wrap(y, a->x, a->cols, 3,
+	              _("Online orders have no SecureSafe email: download the credentials file in the Cloud "
+	                "Console (MyServices, Download) with the 6-character PIN emailed at subscription."),
+	              tui_attr(&w->tui, TUI_DIM));
 	y++;
 	y += tui_wrap(y, a->x, a->cols, 3,
 	              _("Open the SecureSafe link from the email, type the SecureCode there, and download the "

@@ -27,7 +27,10 @@ static const struct {
 } scr_sub_services[] = {
 	{SERVICE_TYPE_STANDARD, N_("HSM (standard)"), N_("a service user file and an HSM user file")},
 	{SERVICE_TYPE_TSBAAS_MULTI, N_("TSBaaS, multi-tenant"), N_("a JWT file for the REST API")},
-	{SERVICE_TYPE_TSBAAS_DEDICATED, N_("HSM with dedicated TSBaaS"), N_("HSM files plus a JWT file")},
+	/* Dedicated TSBaaS authenticates by mutual TLS, not by a JWT (doc/securosys-facts.md, section
+	 * "Order channels and tiers"). */
+	{SERVICE_TYPE_TSBAAS_DEDICATED, N_("HSM with dedicated TSBaaS"),
+	 N_("HSM files; the REST API by mutual TLS (client certificate and key)")},
 };
 static const struct {
 	enum state_api v;
@@ -127,7 +130,14 @@ static void scr_sub_draw(struct wiz *w, const struct screen_area *a)
 	}
 	y += 3;
 	char rule[512];
-	snprintf(rule, sizeof rule, _("Setup password: %s"), expiry_rule_text(scr_sub_tiers[scr_sub.tier].v));
+	const char *mismatch =
+	        !w->opts.demo && scr_sub.have_ct && scr_sub.ct.n > 0
+	                ? clusters_tier_warning((int)scr_sub_tiers[scr_sub.tier].v, scr_sub.ct.clusters[scr_sub.cluster].name)
+	                : NULL;
+	if (mismatch)
+		snprintf(rule, sizeof rule, "%s", mismatch);
+	else
+		snprintf(rule, sizeof rule, _("Setup password: %s"), expiry_rule_text(scr_sub_tiers[scr_sub.tier].v));
 	tui_wrap(y, a->x, a->cols, 2, rule, tui_attr(&w->tui, TUI_WARN));
 }
 
