@@ -161,7 +161,7 @@ static json_t *inspect_item_json(const struct inspect_item *it)
 
 /* Every valid service file against every valid technical file: the HSM User Name must be the same,
  * or the gateway lets the session through to a partition the setup password does not open. */
-static json_t *inspect_pairs(const struct inspect_item *items, int n, int json)
+static json_t *inspect_pairs(const struct inspect_item *items, int n, int json, int *mismatches)
 {
 	json_t *pairs = json ? json_array() : NULL;
 	for (int i = 0; i < n; i++) {
@@ -186,6 +186,8 @@ static json_t *inspect_pairs(const struct inspect_item *items, int n, int json)
 				       inspect_basename(items[i].arg), inspect_basename(items[j].arg), s->hsm_user, h->hsm_user);
 				putchar('\n');
 			}
+			if (!same)
+				(*mismatches)++;
 			if (!same)
 				cli_warning(_("%s and %s name different HSM users (%s, %s): they are not one pair"), items[i].arg,
 				            items[j].arg, s->hsm_user, h->hsm_user);
@@ -215,7 +217,8 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 		struct inspect_item *it = &items[i];
 		it->arg = argv[optind + i];
 		diag_clear(&it->d);
-		it->rc = credfile_parse_file(it->arg, &it->cf, &it->w, &it->d);
+		it->rc = credfile_parse_file_flags(it->arg, ctx->accept_setup_format ? CREDFILE_ACCEPT_SETUP_FORMAT : 0,
+		                                   &it->cf, &it->w, &it->d);
 		for (size_t k = 0; k < it->w.n; k++)
 			cli_warning("%s", it->w.msg[k]);
 		if (it->rc == EX_DATAERR)
@@ -227,13 +230,14 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 	}
 
 	time_t now = time(NULL);
+	int mismatches = 0;
 	if (ctx->json) {
 		json_t *doc = json_object();
 		json_t *files = json_array();
 		for (int i = 0; i < n; i++)
 			json_array_append_new(files, inspect_item_json(&items[i]));
 		json_object_set_new(doc, "files", files);
-		json_object_set_new(doc, "pairs", inspect_pairs(items, n, 1));
+		json_object_set_new(doc, "pairs", inspect_pairs(items, n, 1, &mismatches));
 		json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		putchar('\n');
 		json_decref(doc);
@@ -248,7 +252,7 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		if (shown)
 			putchar('\n');
-		inspect_pairs(items, n, 0);
+		inspect_pairs(items, n, 0, &mismatches);
 		if (invalid + unreadable)
 			printf(P_("%d of %d file is not valid (see the messages above)\n",
 			          "%d of %d files are not valid (see the messages above)\n", n),
@@ -262,5 +266,7 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 	free(items);
 	if (unreadable)
 		return EX_NOINPUT;
-	return invalid ? EX_DATAERR : EX_OK;
+	/* A service file and a technical file of different HSM users are bad data as a set, exactly as
+	 * import refuses them: a script that checks the files first must see it in the exit code. */
+	return invalid || mismatches ? EX_DATAERR : EX_OK;
 }

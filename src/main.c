@@ -107,7 +107,11 @@ static void main_help(void)
 	fputs(_("\nCommon options, accepted before or after the command:\n"
 	        "      --profile NAME       the profile to use (default: the HSM User Name)\n"
 	        "      --passphrase-fd N    read the vault passphrase from file descriptor N\n"
-	        "      --kdf-ms N           scrypt cost of a new vault, in ms (default 500)\n"
+	        "      --kdf-ms N           scrypt cost of a new vault, in ms (default 500),\n"
+	        "                           never below the floor N=2^15, r=8 (OWASP)\n"
+	        "      --accept-setup-format\n"
+	        "                           accept a setup password that is not five groups of\n"
+	        "                           five letters and digits (if Securosys changes it)\n"
 	        "      --cacert FILE        trust this CA certificate for HTTPS\n"
 	        "      --ascii              draw with ASCII characters only\n"
 	        "      --json               print JSON where the command supports it\n"
@@ -155,7 +159,7 @@ static int main_parse_int(const char *s, int min, int max, int *out)
 	return 0;
 }
 
-enum { OPT_PROFILE = 1000, OPT_PASSFD, OPT_KDFMS, OPT_ASCII, OPT_JSON, OPT_YES, OPT_CACERT };
+enum { OPT_PROFILE = 1000, OPT_PASSFD, OPT_KDFMS, OPT_ASCII, OPT_JSON, OPT_YES, OPT_CACERT, OPT_ACCEPT_SETUP };
 
 /* Takes the common options out of argv wherever they stand (before "--"), so that each command's
  * getopt_long only sees its own. Returns EX_OK or EX_USAGE (already reported). */
@@ -169,7 +173,7 @@ static int main_extract_common(int *argc, char **argv, struct cli_ctx *ctx, cons
 		{"--profile", OPT_PROFILE, 1},   {"--passphrase-fd", OPT_PASSFD, 1},
 		{"--kdf-ms", OPT_KDFMS, 1},      {"--ascii", OPT_ASCII, 0},
 		{"--json", OPT_JSON, 0},         {"--yes", OPT_YES, 0},
-		{"--cacert", OPT_CACERT, 1},
+		{"--cacert", OPT_CACERT, 1},     {"--accept-setup-format", OPT_ACCEPT_SETUP, 0},
 	};
 	int out = 1;
 	for (int i = 1; i < *argc; i++) {
@@ -222,6 +226,9 @@ static int main_extract_common(int *argc, char **argv, struct cli_ctx *ctx, cons
 			break;
 		case OPT_YES:
 			ctx->yes = 1;
+			break;
+		case OPT_ACCEPT_SETUP:
+			ctx->accept_setup_format = 1;
 			break;
 		case OPT_CACERT:
 			/* Checked once here, for every command that makes HTTPS requests (check, fetch, the
