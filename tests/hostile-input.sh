@@ -38,6 +38,51 @@ t_grep "$T_ERR" "accepted because of --accept-setup-format" "the override is sai
 [ -f "$state_dir/CUT01/vault" ] || t_fail "the accepted import wrote no vault"
 t_ok "the accepted import wrote the vault"
 
+# ---- weak vault passphrases: refused on the fd as on the terminal, nothing created ----
+t_make_credfiles "$IN/weak" ACME_Corp eco WEAK01 20261120
+weak() { # weak NAME PASSPHRASE WORDS: the passphrase on fd 3 is refused with WORDS
+	printf '%s\n' "$2" > "$T_DIR/weakpass"
+	t_run 64 "$1" "$HSMO" --kdf-ms 20 --passphrase-fd 3 import "$T_SERVICE_FILE" "$T_HSM_FILE" 3<"$T_DIR/weakpass"
+	t_grep "$T_ERR" "$3" "$1: the reason is given"
+	[ ! -e "$state_dir/WEAK01/vault" ] || t_fail "$1: a vault was created"
+}
+weak "spaces only" "                " "the vault passphrase is only white space"
+weak "tabs and spaces" "$(printf ' \t  \t      \t ')" "the vault passphrase is only white space"
+weak "11 characters padded with spaces" "      abcdefghijk      " "at least 12 characters, not counting white space at either end"
+weak "11 characters" "abcdefghijk" "at least 12 characters"
+printf '\n' > "$T_DIR/weakpass"
+t_run 64 "an empty line" "$HSMO" --kdf-ms 20 --passphrase-fd 3 import "$T_SERVICE_FILE" "$T_HSM_FILE" 3<"$T_DIR/weakpass"
+[ ! -e "$state_dir/WEAK01/vault" ] || t_fail "an empty passphrase created a vault"
+t_ok "an empty passphrase created nothing"
+
+# ---- the KDF floor: --kdf-ms 1 still gets N=2^15, r=8, and says so ----
+# The suite runs with HSM_ONBOARD_TEST_KDF_LOG2N (honoured by test builds only): without it, the
+# calibration and its floor are what a user gets.
+t_make_credfiles "$IN/floor" ACME_Corp eco FLOOR01 20261120
+t_run 0 "import with --kdf-ms 1" env -u HSM_ONBOARD_TEST_KDF_LOG2N "$HSMO" --kdf-ms 1 --passphrase-fd 3 \
+	import "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<<"$PASS"
+# The vault header: byte 9 is log2 N, bytes 10..13 are r (big-endian).
+log2n=$(od -An -tu1 -j9 -N1 "$state_dir/FLOOR01/vault" | tr -d ' ')
+r=$(od -An -tu1 -j13 -N1 "$state_dir/FLOOR01/vault" | tr -d ' ')
+[ "$log2n" -ge 15 ] && [ "$r" -ge 8 ] || t_fail "--kdf-ms 1 sealed the vault with N=2^$log2n r=$r, below the floor"
+t_ok "the vault's cost is at least N=2^15, r=8 (N=2^$log2n)"
+t_grep "$T_ERR" "profile FLOOR01: the scrypt cost calibrated for 1 ms is below the floor; the vault uses the floor instead, N=2^15, r=8" "the floor is said"
+t_run 0 "the floored vault opens" "$HSMO" --profile FLOOR01 --passphrase-fd 3 secrets 3<<<"$PASS"
+t_run 0 "--help names the floor" "$HSMO" --help
+t_grep "$T_OUT" "never below the floor N=2^15, r=8 (OWASP)" "the floor in --help"
+# The test-only cost: honoured by a test build, ignored by a release build.
+t_make_credfiles "$IN/fast" ACME_Corp eco FAST01 20261120
+t_run 0 "import with HSM_ONBOARD_TEST_KDF_LOG2N=11" env HSM_ONBOARD_TEST_KDF_LOG2N=11 "$HSMO" --kdf-ms 1 \
+	--passphrase-fd 3 import "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<<"$PASS"
+log2n=$(od -An -tu1 -j9 -N1 "$state_dir/FAST01/vault" | tr -d ' ')
+if "$HSMO" --list-failpoints >/dev/null 2>&1; then
+	[ "$log2n" = 11 ] || t_fail "a test build ignored HSM_ONBOARD_TEST_KDF_LOG2N (N=2^$log2n)"
+	t_ok "a test build honours the test cost"
+else
+	[ "$log2n" -ge 15 ] || t_fail "a release build honoured HSM_ONBOARD_TEST_KDF_LOG2N (N=2^$log2n)"
+	t_ok "a release build ignores the test cost"
+fi
+
 # ---- a secret wrapped by a mail client: no part of it is quoted back ----
 mkdir -p "$IN/wrap"
 WRAP="$IN/wrap/ACME_Corp_eco_service_WRAP01_20261120.txt"
