@@ -89,7 +89,9 @@ static int profile_lock(struct profile *p, struct diag *d)
 		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
 	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		int rc = diag_set_errno(d, EX_CANTCREAT, _("%s: cannot open the lock file"), path);
+		int rc = errno == ELOOP && fsutil_refuse_symlink(path, d) != EX_OK
+		                 ? d->code
+		                 : diag_set_errno(d, EX_CANTCREAT, _("%s: cannot open the lock file"), path);
 		free(path);
 		return rc;
 	}
@@ -150,6 +152,10 @@ int profile_open(const char *name, int flags, struct profile *p, struct diag *d)
 			profile_close(p);
 			return rc;
 		}
+	} else if (S_ISLNK(st.st_mode)) {
+		rc = fsutil_refuse_symlink(p->dir, d);
+		profile_close(p);
+		return rc;
 	} else if (!S_ISDIR(st.st_mode)) {
 		rc = diag_set(d, EX_CANTCREAT, _("%s: not a directory"), p->dir);
 		profile_close(p);

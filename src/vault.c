@@ -424,7 +424,9 @@ int vault_open_buffer(const unsigned char *data, size_t len, const char *passphr
 int vault_check_mode(const char *path, struct diag *d)
 {
 	struct stat st;
-	if (stat(path, &st) != 0) {
+	if (fsutil_refuse_symlink(path, d) != EX_OK)
+		return d ? d->code : EX_NOPERM;
+	if (lstat(path, &st) != 0) {
 		if (errno == ENOENT)
 			return diag_set_errno(d, EX_NOINPUT, _("%s: no vault"), path);
 		return diag_set_errno(d, EX_NOINPUT, _("%s: cannot stat the vault"), path);
@@ -452,7 +454,7 @@ int vault_open(const char *path, const char *passphrase, struct vault **out, str
 		return rc;
 	char *buf;
 	size_t len;
-	rc = fsutil_read_bounded(path, VAULT_MAX_FILE, 0, &buf, &len, d);
+	rc = fsutil_read_bounded(path, VAULT_MAX_FILE, FSUTIL_READ_NOFOLLOW, &buf, &len, d);
 	if (rc == EX_DATAERR)
 		return diag_set(d, EX_DATAERR, _("%s: too large for a vault; the file is corrupted"), path);
 	if (rc != EX_OK)
@@ -542,6 +544,14 @@ int vault_set(struct vault *v, enum vault_label label, const char *value, struct
 
 int vault_destroy_file(const char *path, struct diag *d)
 {
+	/* A link where the vault should be: remove the link, never overwrite what it points to (which
+	 * may be anybody's file). */
+	struct stat lst;
+	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		if (unlink(path) != 0)
+			return diag_set_errno(d, EX_IOERR, _("%s: unlink failed"), path);
+		return fsutil_sync_parent(path, d);
+	}
 	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)

@@ -83,6 +83,63 @@ else
 	t_ok "a release build ignores the test cost"
 fi
 
+# ---- ticket --output: an existing file is kept without --force; no fixed temp name ----
+mkdir -p "$T_DIR/tickets"
+echo "an earlier ticket" > "$T_DIR/tickets/ticket.txt"
+t_run 73 "ticket --output onto an existing file" "$HSMO" --profile LOOSE01 ticket --output "$T_DIR/tickets/ticket.txt"
+t_grep "$T_ERR" "$T_DIR/tickets/ticket.txt exists; it is not overwritten without --force" "the refusal names the file and --force"
+[ "$(cat "$T_DIR/tickets/ticket.txt")" = "an earlier ticket" ] || t_fail "the existing ticket was overwritten"
+t_ok "the existing file is unchanged"
+# A planted FILE.tmp (the name a fixed temp scheme would use) is neither followed nor in the way.
+ln -s "$T_DIR/tickets/victim" "$T_DIR/tickets/new.txt.tmp"
+t_run 0 "ticket --output beside a planted .tmp link" "$HSMO" --profile LOOSE01 ticket --output "$T_DIR/tickets/new.txt"
+t_grep "$T_DIR/tickets/new.txt" "LOOSE01" "the ticket was written"
+[ ! -e "$T_DIR/tickets/victim" ] || t_fail "the ticket was written through the planted link"
+t_ok "nothing was written through the planted link"
+t_run 0 "ticket --output --force replaces" "$HSMO" --profile LOOSE01 ticket --force --output "$T_DIR/tickets/ticket.txt"
+t_grep "$T_DIR/tickets/ticket.txt" "LOOSE01" "--force replaced the file"
+[ "$(ls -A "$T_DIR/tickets" | sort | tr '\n' ' ')" = "new.txt new.txt.tmp ticket.txt " ] || t_fail "temp files left: $(ls -A "$T_DIR/tickets")"
+t_ok "no temp file left"
+ln -s "$T_DIR/tickets/victim2" "$T_DIR/tickets/link.txt"
+t_run 77 "ticket --output onto a symbolic link" "$HSMO" --profile LOOSE01 ticket --force --output "$T_DIR/tickets/link.txt"
+t_grep "$T_ERR" "$T_DIR/tickets/link.txt is a symbolic link: refused" "the link is named"
+[ ! -e "$T_DIR/tickets/victim2" ] || t_fail "the ticket was written through a link"
+t_ok "nothing written through the link"
+
+# ---- symbolic links in a profile: refused with the path, never followed, forget drops the link ----
+P="$state_dir/LOOSE01"
+sum_of() { sha256sum "$1" | cut -d' ' -f1; }
+cp -p "$P/vault" "$T_DIR/elsewhere-vault"
+before=$(sum_of "$T_DIR/elsewhere-vault")
+rm "$P/vault" && ln -s "$T_DIR/elsewhere-vault" "$P/vault"
+t_run 77 "secrets through a vault link" hsmo --profile LOOSE01 secrets
+t_grep "$T_ERR" "$P/vault is a symbolic link: refused" "the vault link is named"
+t_run 77 "import into a profile whose vault is a link" hsmo import "$IN/ACME_Corp_eco_service_LOOSE01_20261120.txt" "$IN/ACME_Corp_eco_hsm_LOOSE01_20261120.txt"
+[ -L "$P/vault" ] && [ "$(sum_of "$T_DIR/elsewhere-vault")" = "$before" ] || t_fail "the vault link or its target changed"
+t_ok "the link and its target are unchanged"
+cp -p "$P/state.json" "$T_DIR/elsewhere-state.json"
+sbefore=$(sum_of "$T_DIR/elsewhere-state.json")
+rm "$P/state.json" && ln -s "$T_DIR/elsewhere-state.json" "$P/state.json"
+t_run 77 "status through a state.json link" "$HSMO" --profile LOOSE01 status
+t_grep "$T_ERR" "$P/state.json is a symbolic link: refused" "the state link is named"
+t_run 77 "mark-used through a state.json link" "$HSMO" --profile LOOSE01 mark-used
+[ "$(sum_of "$T_DIR/elsewhere-state.json")" = "$sbefore" ] || t_fail "state.json's target was written"
+t_ok "state.json's target is unchanged"
+t_run 0 "forget with a vault link" "$HSMO" --profile LOOSE01 forget --yes
+[ ! -e "$P" ] && [ ! -L "$P" ] || t_fail "the profile is still there"
+[ "$(sum_of "$T_DIR/elsewhere-vault")" = "$before" ] || t_fail "forget overwrote the vault link's target"
+[ "$(sum_of "$T_DIR/elsewhere-state.json")" = "$sbefore" ] || t_fail "forget touched state.json's target"
+t_ok "forget removed the links, never their targets"
+# The lock file as a link: refused, the target untouched.
+t_make_credfiles "$IN/lock" ACME_Corp eco LOCK01 20261120
+t_run 0 "import LOCK01" hsmo import "$T_SERVICE_FILE" "$T_HSM_FILE"
+echo "someone else's file" > "$T_DIR/elsewhere-lock"
+rm -f "$state_dir/LOCK01/lock" && ln -s "$T_DIR/elsewhere-lock" "$state_dir/LOCK01/lock"
+t_run 77 "a lock file that is a link" hsmo --profile LOCK01 secrets
+t_grep "$T_ERR" "$state_dir/LOCK01/lock is a symbolic link: refused" "the lock link is named"
+[ "$(cat "$T_DIR/elsewhere-lock")" = "someone else's file" ] || t_fail "the lock's target was written"
+t_ok "the lock's target is unchanged"
+
 # ---- a secret wrapped by a mail client: no part of it is quoted back ----
 mkdir -p "$IN/wrap"
 WRAP="$IN/wrap/ACME_Corp_eco_service_WRAP01_20261120.txt"
