@@ -140,6 +140,49 @@ t_grep "$T_ERR" "$state_dir/LOCK01/lock is a symbolic link: refused" "the lock l
 [ "$(cat "$T_DIR/elsewhere-lock")" = "someone else's file" ] || t_fail "the lock's target was written"
 t_ok "the lock's target is unchanged"
 
+# ---- file names with control characters: quoted, never sent raw to the terminal ----
+ESC=$(printf '\033')
+mkdir -p "$IN/esc"
+t_make_credfiles "$IN/esc" "${ESC}]0;pwned${ESC}[31mACME" eco ESC01 20261120
+EVIL_SVC=$T_SERVICE_FILE EVIL_HSM=$T_HSM_FILE
+NL_FILE="$IN/esc/line
+break_eco_hsm_ESC01_20261120.txt"
+cp "$EVIL_HSM" "$NL_FILE"
+BAD_UTF8="$IN/esc/$(printf 'caf\351')_eco_hsm_ESC01_20261120.txt"
+cp "$EVIL_HSM" "$BAD_UTF8"
+chmod 644 "$EVIL_SVC"
+no_raw() { # no_raw FILE NAME: FILE holds no ESC and no other C0 control but newline and tab
+	if LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$1"; then
+		od -c "$1" | head -20 >&2
+		t_fail "$2: a raw control character reached the terminal"
+	fi
+	t_ok "$2: no raw control character"
+}
+t_run 0 "inspect of files whose names hold ESC, a newline and Latin-1" "$HSMO" inspect "$EVIL_SVC" "$EVIL_HSM" "$NL_FILE" "$BAD_UTF8"
+no_raw "$T_OUT" "inspect's stdout"
+no_raw "$T_ERR" "inspect's warnings"
+t_grep "$T_OUT" '"'"$IN"'/esc/\033]0;pwned\033[31mACME_eco_service_ESC01_20261120.txt"' "ESC shown as \\033, in quotes"
+t_grep "$T_OUT" 'company "\033]0;pwned\033[31mACME"' "the name's facts are quoted too"
+t_grep "$T_OUT" '/esc/line\nbreak_eco_hsm_ESC01_20261120.txt"' "a newline shown as \\n"
+t_grep "$T_OUT" '/esc/caf\xE9_eco_hsm_ESC01_20261120.txt"' "a byte that is not UTF-8 shown as \\xNN"
+t_grep "$T_ERR" '\033]0;pwned\033[31mACME_eco_service_ESC01_20261120.txt: other users can read this file' "the warning quotes the name"
+t_run 0 "inspect --json of the same files" "$HSMO" --json inspect "$EVIL_SVC" "$EVIL_HSM" "$NL_FILE" "$BAD_UTF8"
+no_raw "$T_OUT" "inspect's JSON"
+python3 - "$T_OUT" "$EVIL_SVC" <<'EOPY' || t_fail "the JSON does not parse, or lost the names"
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+paths = [f["path"] for f in d["files"]]
+assert paths[0] == sys.argv[2], paths[0]          # JSON escapes ESC as \u001b and gives it back whole
+assert "\n" in paths[2], paths[2]
+assert paths[3].endswith('caf\\xE9_eco_hsm_ESC01_20261120.txt"'), paths[3]  # not UTF-8: quoted
+EOPY
+t_ok "JSON: names escaped as JSON requires, a name that is not UTF-8 quoted"
+printf 'HSM User Name: ESC01\nHSM User Setup Password: abcde\n' > "$EVIL_HSM"
+t_run 65 "import of a bad file with ESC in its name" hsmo import "$EVIL_SVC" "$EVIL_HSM"
+no_raw "$T_ERR" "import's error"
+t_grep "$T_ERR" '\033]0;pwned\033[31mACME_eco_hsm_ESC01_20261120.txt:2: the HSM User Setup Password is not in the documented format' "import's error quotes the name"
+chmod 600 "$EVIL_SVC"
+
 # ---- a secret wrapped by a mail client: no part of it is quoted back ----
 mkdir -p "$IN/wrap"
 WRAP="$IN/wrap/ACME_Corp_eco_service_WRAP01_20261120.txt"

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "credfile.h"
 #include "i18n.h"
+#include "quote.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -50,7 +51,7 @@ static void inspect_print_secret(const char *label, const char *secret)
 static void inspect_print_plain(const char *label, const char *value)
 {
 	if (value)
-		printf("  %-24s %s\n", label, value);
+		printf("  %-24s %s\n", label, quote_c(value));
 }
 
 static void inspect_print_jwt_time(const char *label, time_t t, int is_exp, time_t now)
@@ -79,11 +80,11 @@ static void inspect_print_jwt_time(const char *label, time_t t, int is_exp, time
 static void inspect_print_text(const struct inspect_item *it, time_t now)
 {
 	const struct credfile *cf = &it->cf;
-	printf("%s\n", it->arg);
+	printf("%s\n", quote_c(it->arg));
 	printf("  %-24s %s: %s\n", _("kind:"), credfile_kind_name(cf->kind), credfile_kind_description(cf->kind));
 	if (cf->name.date)
-		printf("  %-24s %s %s, %s %s, %s %s, %s %s\n", _("file name:"), _("company"), cf->name.company,
-		       _("service"), cf->name.service, _("user"), cf->name.user, _("date"), cf->name.date);
+		printf("  %-24s %s %s, %s %s, %s %s, %s %s\n", _("file name:"), _("company"), quote_c(cf->name.company),
+		       _("service"), quote_c(cf->name.service), _("user"), quote_c(cf->name.user), _("date"), quote_c(cf->name.date));
 	else
 		printf("  %-24s %s\n", _("file name:"),
 		       _("not in the usual <company>_<svc>_<kind>_<user>_<date>.txt shape"));
@@ -107,9 +108,17 @@ static json_t *inspect_secret_json(const char *secret)
 	return json_pack("{s:b,s:I}", "present", 1, "length", (json_int_t)credfile_utf8_chars(secret));
 }
 
+/* jansson escapes what JSON requires, but refuses a string that is not UTF-8 (a file name may be
+ * anything): that one is shown quoted, as on the terminal. */
+static json_t *inspect_str(const char *s)
+{
+	json_t *j = json_string(s);
+	return j ? j : json_string(quote_c(s));
+}
+
 static json_t *inspect_str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return s ? inspect_str(s) : json_null();
 }
 
 static json_t *inspect_time_json(time_t t)
@@ -126,23 +135,24 @@ static json_t *inspect_time_json(time_t t)
 static json_t *inspect_item_json(const struct inspect_item *it)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "path", json_string(it->arg));
+	json_object_set_new(o, "path", inspect_str(it->arg));
 	json_object_set_new(o, "valid", json_boolean(it->rc == EX_OK));
 	json_t *warnings = json_array();
 	for (size_t i = 0; i < it->w.n; i++)
-		json_array_append_new(warnings, json_string(it->w.msg[i]));
+		json_array_append_new(warnings, inspect_str(it->w.msg[i]));
 	json_object_set_new(o, "warnings", warnings);
 	if (it->rc != EX_OK) {
-		json_object_set_new(o, "error", json_string(it->d.msg));
+		json_object_set_new(o, "error", inspect_str(it->d.msg));
 		json_object_set_new(o, "exit_code", json_integer(it->rc));
 		return o;
 	}
 	const struct credfile *cf = &it->cf;
 	json_object_set_new(o, "kind", json_string(credfile_kind_name(cf->kind)));
 	json_object_set_new(o, "name",
-	                    cf->name.date ? json_pack("{s:s,s:s,s:s,s:s,s:s}", "kind", credfile_kind_name(cf->name.kind),
-	                                              "company", cf->name.company, "service", cf->name.service, "user",
-	                                              cf->name.user, "date", cf->name.date)
+	                    cf->name.date ? json_pack("{s:s,s:o,s:o,s:o,s:o}", "kind", credfile_kind_name(cf->name.kind),
+	                                              "company", inspect_str(cf->name.company), "service",
+	                                              inspect_str(cf->name.service), "user", inspect_str(cf->name.user),
+	                                              "date", inspect_str(cf->name.date))
 	                                  : json_null());
 	json_object_set_new(o, "service_user", inspect_str_or_null(cf->service_user));
 	json_object_set_new(o, "hsm_user", inspect_str_or_null(cf->hsm_user));
@@ -173,24 +183,28 @@ static json_t *inspect_pairs(const struct inspect_item *items, int n, int json, 
 			const struct credfile *s = &items[i].cf, *h = &items[j].cf;
 			int same = strcmp(s->hsm_user, h->hsm_user) == 0;
 			if (json) {
-				json_array_append_new(pairs, json_pack("{s:s,s:s,s:b,s:s,s:s}", "service_file", items[i].arg,
-				                                       "hsm_file", items[j].arg, "pair", same,
-				                                       "service_hsm_user", s->hsm_user, "hsm_hsm_user", h->hsm_user));
+				json_array_append_new(pairs, json_pack("{s:o,s:o,s:b,s:o,s:o}", "service_file",
+				                                       inspect_str(items[i].arg), "hsm_file", inspect_str(items[j].arg),
+				                                       "pair", same, "service_hsm_user", inspect_str(s->hsm_user),
+				                                       "hsm_hsm_user", inspect_str(h->hsm_user)));
 			} else if (same) {
-				printf(_("pairing: %s and %s belong together (HSM User Name %s)"), inspect_basename(items[i].arg),
-				       inspect_basename(items[j].arg), s->hsm_user);
+				printf(_("pairing: %s and %s belong together (HSM User Name %s)"),
+				       quote_c(inspect_basename(items[i].arg)), quote_c(inspect_basename(items[j].arg)),
+				       quote_c(s->hsm_user));
 				putchar('\n');
 			} else {
 				printf(_("pairing: %s and %s do NOT belong together: the service file names HSM user %s, the "
 				         "technical file %s"),
-				       inspect_basename(items[i].arg), inspect_basename(items[j].arg), s->hsm_user, h->hsm_user);
+				       quote_c(inspect_basename(items[i].arg)), quote_c(inspect_basename(items[j].arg)),
+				       quote_c(s->hsm_user), quote_c(h->hsm_user));
 				putchar('\n');
 			}
 			if (!same)
 				(*mismatches)++;
 			if (!same)
-				cli_warning(_("%s and %s name different HSM users (%s, %s): they are not one pair"), items[i].arg,
-				            items[j].arg, s->hsm_user, h->hsm_user);
+				cli_warning(_("%s and %s name different HSM users (%s, %s): they are not one pair"),
+				            quote_c(items[i].arg), quote_c(items[j].arg), quote_c(s->hsm_user),
+				            quote_c(h->hsm_user));
 		}
 	}
 	return pairs;

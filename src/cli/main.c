@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "quote.h"
 #include "failpoint.h"
 #include "i18n.h"
 #include "secmem.h"
@@ -20,24 +21,33 @@
 
 static const char *main_progname = PACKAGE;
 
+/* Every message may carry a file name or a value from outside: it reaches the terminal only through
+ * quote_text, so a control character in it is shown escaped, never sent raw (base/quote.h). */
+static void main_vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+	char *msg = NULL;
+	fprintf(stderr, "%s: %s", main_progname, prefix);
+	if (vasprintf(&msg, fmt, ap) >= 0) {
+		fputs(quote_text(msg), stderr);
+		free(msg);
+	}
+	fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", main_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	main_vmessage("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void cli_warning(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: %s", main_progname, _("warning: "));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	main_vmessage(_("warning: "), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int cli_report(const struct diag *d)
@@ -56,11 +66,9 @@ void cli_report_warnings(struct diag_warnings *w)
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", main_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	main_vmessage("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (command)
 		fprintf(stderr, _("Try '%s %s --help' for more information.\n"), main_progname, command);
 	else
