@@ -7,9 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at p (RFC 3629: no overlong form, no surrogate, at most
- * U+10FFFF), 0 when the byte at p does not start one. *cp receives the code point. */
-static size_t quote_utf8(const unsigned char *p, unsigned long *cp)
+size_t quote_utf8_seq(const unsigned char *p, size_t n, unsigned long *cp)
 {
 	unsigned char c = p[0];
 	size_t need;
@@ -30,6 +28,8 @@ static size_t quote_utf8(const unsigned char *p, unsigned long *cp)
 	} else {
 		return 0;
 	}
+	if (n < need)
+		return 0;
 	for (size_t i = 1; i < need; i++) {
 		if ((p[i] & 0xc0U) != 0x80U)
 			return 0;
@@ -39,6 +39,12 @@ static size_t quote_utf8(const unsigned char *p, unsigned long *cp)
 		return 0;
 	*cp = v;
 	return need;
+}
+
+/* On a NUL-terminated string: a NUL inside a sequence fails the continuation test first. */
+static size_t quote_utf8(const unsigned char *p, unsigned long *cp)
+{
+	return quote_utf8_seq(p, 4, cp);
 }
 
 static int quote_is_control(unsigned long cp)

@@ -25,4 +25,9 @@ const char *quote_text(const char *s);
 /* 1 when s needs quote_c (a control character, DEL, a C1 control or a byte that is not UTF-8). */
 int quote_needed(const char *s);
 
+/* Length of the valid UTF-8 sequence at p (at most n bytes; RFC 3629: no overlong form, no
+ * surrogate, at most U+10FFFF), 0 when p does not start one. *cp receives the code point. */
+#include <stddef.h>
+size_t quote_utf8_seq(const unsigned char *p, size_t n, unsigned long *cp);
+
 #endif

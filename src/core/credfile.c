@@ -14,6 +14,7 @@
 #include "fsutil.h"
 #include "i18n.h"
 #include "jwt.h"
+#include "quote.h"
 #include "secmem.h"
 
 #include <stdio.h>
@@ -143,44 +144,6 @@ static int cf_lookup(const char *k, size_t n)
 
 /* ---- encoding ---- */
 
-/* Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no surrogates, <= U+10FFFF), or 0.
- * *cp receives the code point. */
-static size_t cf_utf8_seq(const unsigned char *p, size_t n, unsigned long *cp)
-{
-	unsigned char c = p[0];
-	size_t need;
-	unsigned long v;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 2;
-		v = c & 0x1fU;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 3;
-		v = c & 0x0fU;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 4;
-		v = c & 0x07U;
-	} else {
-		return 0;
-	}
-	if (n < need)
-		return 0;
-	for (size_t i = 1; i < need; i++) {
-		if ((p[i] & 0xc0U) != 0x80U)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3fU);
-	}
-	if (need == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff)))
-		return 0;
-	if (need == 4 && (v < 0x10000 || v > 0x10ffff))
-		return 0;
-	*cp = v;
-	return need;
-}
-
 /* The whole file must be UTF-8 text before we look at a single key: a binary or truncated download
  * then gets an encoding error instead of a confusing syntax one. Control characters are refused
  * too, because inspect prints the non-secret values and an escape sequence in a "user name" would
@@ -203,7 +166,7 @@ static int cf_check_text(const char *name, const char *buf, size_t len, struct d
 			continue;
 		}
 		unsigned long cp = 0;
-		size_t n = cf_utf8_seq(p + i, len - i, &cp);
+		size_t n = quote_utf8_seq(p + i, len - i, &cp);
 		if (n == 0)
 			return diag_set(d, EX_DATAERR, _("%s:%zu: invalid UTF-8 (byte 0x%02x)"), name, line, c);
 		if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp <= 0x9f))
