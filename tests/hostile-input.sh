@@ -165,7 +165,7 @@ t_grep "$T_OUT" '"'"$IN"'/esc/\033]0;pwned\033[31mACME_eco_service_ESC01_2026112
 t_grep "$T_OUT" 'company "\033]0;pwned\033[31mACME"' "the name's facts are quoted too"
 t_grep "$T_OUT" '/esc/line\nbreak_eco_hsm_ESC01_20261120.txt"' "a newline shown as \\n"
 t_grep "$T_OUT" '/esc/caf\xE9_eco_hsm_ESC01_20261120.txt"' "a byte that is not UTF-8 shown as \\xNN"
-t_grep "$T_ERR" '\033]0;pwned\033[31mACME_eco_service_ESC01_20261120.txt: other users can read this file' "the warning quotes the name"
+t_grep "$T_ERR" '\033]0;pwned\033[31mACME_eco_service_ESC01_20261120.txt": other users can read this file' "the warning quotes the name"
 t_run 0 "inspect --json of the same files" "$HSMO" --json inspect "$EVIL_SVC" "$EVIL_HSM" "$NL_FILE" "$BAD_UTF8"
 no_raw "$T_OUT" "inspect's JSON"
 python3 - "$T_OUT" "$EVIL_SVC" <<'EOPY' || t_fail "the JSON does not parse, or lost the names"
@@ -180,7 +180,7 @@ t_ok "JSON: names escaped as JSON requires, a name that is not UTF-8 quoted"
 printf 'HSM User Name: ESC01\nHSM User Setup Password: abcde\n' > "$EVIL_HSM"
 t_run 65 "import of a bad file with ESC in its name" hsmo import "$EVIL_SVC" "$EVIL_HSM"
 no_raw "$T_ERR" "import's error"
-t_grep "$T_ERR" '\033]0;pwned\033[31mACME_eco_hsm_ESC01_20261120.txt:2: the HSM User Setup Password is not in the documented format' "import's error quotes the name"
+t_grep "$T_ERR" '\033]0;pwned\033[31mACME_eco_hsm_ESC01_20261120.txt":2: the HSM User Setup Password is not in the documented format' "import's error quotes the name"
 chmod 600 "$EVIL_SVC"
 
 # ---- a secret wrapped by a mail client: no part of it is quoted back ----

@@ -660,7 +660,14 @@ int credfile_parse_buffer_flags(const char *display_name, const char *buf, size_
 	if (!out->path)
 		return diag_set(d, EX_OSERR, _("%s: out of memory"), name);
 	(void)credfile_parse_name(name, &out->name);
-	int rc = cf_parse(name, buf ? buf : "", buf ? len : 0, flags, out, w, d);
+	/* Every message names the file: quoted, so a newline or ESC in the name shows as \n or \033. */
+	char *shown = strdup(quote_c(name));
+	if (!shown) {
+		credfile_free(out);
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	}
+	int rc = cf_parse(shown, buf ? buf : "", buf ? len : 0, flags, out, w, d);
+	free(shown);
 	if (rc != EX_OK)
 		credfile_free(out);
 	return rc;
@@ -689,7 +696,7 @@ int credfile_parse_file_flags(const char *path, int flags, struct credfile *out,
 		diag_warn(w,
 		          _("%s: other users can read this file (mode %04o), and it holds secrets: import it with "
 		            "--shred to delete it afterwards, or run chmod 600 on it"),
-		          path, (unsigned)(st.st_mode & 07777));
+		          quote_c(path), (unsigned)(st.st_mode & 07777));
 	rc = credfile_parse_buffer_flags(path, buf, len, flags, out, w, d);
 	secmem_free(buf);
 	return rc;
