@@ -25,7 +25,7 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 	rc = cli_engine_open_profile(ctx, &ce, &d);
 	if (rc != EX_OK)
 		return cli_report(&d);
-	if (ce.p.st.rotation < ROTATION_VERIFIED) {
+	if (!rotation_is_done(&ce.p.st)) {
 		cli_engine_close(&ce);
 		cli_error("%s", _("the user secret is not in place yet: run 'hsm-onboard connect' first"));
 		return EX_USAGE;

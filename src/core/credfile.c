@@ -688,7 +688,7 @@ int credfile_parse_file_flags(const char *path, int flags, struct credfile *out,
 	int rc = fsutil_read_bounded(path, CREDFILE_MAX_SIZE, FSUTIL_READ_SECRET, &buf, &len, d);
 	if (rc != EX_OK)
 		return rc;
-	/* doc/DESIGN.md secret rule 5. Browsers save with the umask (usually 022), so this fires often: that
+	/* doc/DESIGN.md, "Secrets", rule 5. Browsers save with the umask (usually 022), so this fires often: that
 	 * is the point, the file should not outlive the import. This is the only place that says it, so
 	 * every front end says it once, with one remedy. */
 	struct stat st;

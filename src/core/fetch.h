@@ -1,9 +1,9 @@
 /* fetch.h: HTTPS downloads of credential files.
  *
- * doc/DESIGN.md's network rules, enforced here once for the CLI's fetch and the wizard: https:// only,
- * redirects included, at most 5 redirects, TLS 1.2 or later, peer and host verification always on
- * (a private CA only through --cacert), a size cap enforced while the body arrives, connect and
- * transfer timeouts. A download goes to NAME.part in a private directory (0700, files 0600) and is
+ * doc/DESIGN.md, "Secrets", rules 6 and 7, enforced here once for the CLI's fetch and the wizard:
+ * https:// only, redirects included, at most 5 redirects, TLS 1.2 or later, peer and host verification
+ * always on (a private CA only through --cacert), a size cap enforced while the body arrives, connect
+ * and transfer timeouts. A download goes to NAME.part in a private directory (0700, files 0600) and is
  * renamed to NAME only when complete, so an interrupted transfer can never be imported; the .part is
  * resumed with a Range request next time. The caller imports the finished file (import_paths). */
 #ifndef HSMO_FETCH_H

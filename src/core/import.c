@@ -18,6 +18,7 @@
 #include "failpoint.h"
 #include "i18n.h"
 #include "profile.h"
+#include "rotation.h"
 #include "secmem.h"
 #include "vault.h"
 
@@ -380,17 +381,8 @@ static void import_apply_state(struct import_group *g)
 		st->jwt_exp = g->jwt_exp;
 	if (g->stype == SERVICE_TYPE_TSBAAS_MULTI && !st->api)
 		st->api = API_REST;
-	if (g->renewed) {
-		/* A new setup password starts a new 7-day life: its first use is still to come. The user
-		 * secrets (PENDING, CURRENT) are left alone: only the rotation may judge them. */
-		st->first_use = 0;
-		st->renewal_pending = 0;
-		if (st->rotation == ROTATION_FIRST_USE)
-			st->rotation = ROTATION_NONE;
-		if (st->step > STEP_COUNTDOWN && st->rotation == ROTATION_NONE)
-			st->step = STEP_COUNTDOWN;
-		state_add_event(st, "renewed", _("new setup password imported; first use reset"));
-	}
+	if (g->renewed)
+		rotation_reset_for_renewal(st);
 	if (st->step < STEP_REVIEW)
 		st->step = STEP_REVIEW;
 	state_add_event(st, "imported", g->kinds);

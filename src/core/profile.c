@@ -184,6 +184,12 @@ int profile_open(const char *name, int flags, struct profile *p, struct diag *d)
 	} else if (rc == EX_NOINPUT && access(p->state_path, F_OK) != 0 && errno == ENOENT) {
 		state_init(&p->st);
 		diag_clear(d);
+		if (flags & PROFILE_NEED_STATE) {
+			rc = diag_set(d, EX_NOINPUT, _("profile %s has no state.json: import the credential files first"),
+			              name);
+			profile_close(p);
+			return rc;
+		}
 	} else {
 		profile_close(p);
 		return rc;
@@ -277,21 +283,35 @@ void profile_list_free(char **names, size_t n)
 	free(names);
 }
 
+/* A link where a vault should be is removed, never followed: what it points to may be anybody's
+ * file, and overwriting it would destroy that, not our secret. */
+static int profile_shred(const char *path, struct diag *d)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (unlink(path) != 0)
+			return diag_set_errno(d, EX_IOERR, _("%s: unlink failed"), path);
+		return fsutil_sync_parent(path, d);
+	}
+	return fsutil_shred(path, d);
+}
+
 int profile_remove(struct profile *p, struct diag *d)
 {
 	if (p->lock_fd < 0)
 		return diag_set(d, EX_SOFTWARE, _("profile %s: removal needs the lock"), p->name);
 	/* The secrets go first: if anything below fails, no readable vault is left behind. */
-	int rc = vault_destroy_file(p->vault_path, d);
-	if (rc != EX_OK)
+	int rc = profile_shred(p->vault_path, d);
+	if (rc != EX_OK && rc != EX_NOINPUT)
 		return rc;
 	char *tmp = profile_join(p->dir, "vault.tmp");
 	if (tmp) {
-		rc = vault_destroy_file(tmp, d);
+		rc = profile_shred(tmp, d);
 		free(tmp);
-		if (rc != EX_OK)
+		if (rc != EX_OK && rc != EX_NOINPUT)
 			return rc;
 	}
+	diag_clear(d);
 	DIR *dir = opendir(p->dir);
 	if (!dir)
 		return diag_set_errno(d, EX_IOERR, _("%s: cannot list the profile"), p->dir);

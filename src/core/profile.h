@@ -25,6 +25,8 @@ enum profile_open_flags {
 	PROFILE_CREATE = 1,   /* create the directory if missing */
 	PROFILE_LOCK = 2,     /* take the lock (EX_TEMPFAIL, 75, "profile X is in use by PID N since T") */
 	PROFILE_NO_STATE = 4, /* do not read state.json (forget must work on a damaged profile) */
+	PROFILE_NEED_STATE = 8, /* no state.json is an error (EX_NOINPUT, "import the credential files
+	                         * first"), for every command that works on an imported profile */
 };
 
 /* The directory that holds every profile: $XDG_STATE_HOME/hsm-onboard, else ~/.local/state/hsm-onboard. */
