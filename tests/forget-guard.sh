@@ -64,46 +64,29 @@ t_run 0 "connect resumes" H --profile beta --yes connect
 t_run 77 "forget --yes refuses the resumed profile" "$HSMO" --profile beta forget --yes
 
 # ---- on a terminal, --yes is not enough: the profile name is typed ----
-# on_tty ANSWER ARGS...: runs hsm-onboard ARGS on a new pseudo-terminal, types ANSWER after the
-# question, and prints the exit status.
-on_tty() {
-	python3 - "$@" <<'PY'
-import os, sys, time
-answer, args = sys.argv[1], sys.argv[2:]
-pid, fd = os.forkpty()
-if pid == 0:
-    os.execv(os.environ["HSMO"], [os.environ["HSMO"]] + args)
-out, deadline = b"", time.time() + 60
-while b"Type the profile name" not in out and time.time() < deadline:
-    try:
-        out += os.read(fd, 4096)
-    except OSError:
-        break
-if b"Type the profile name" in out:
-    os.write(fd, answer.encode() + b"\n")
-while True:
-    try:
-        if not os.read(fd, 4096):
-            break
-    except OSError:
-        break
-_, status = os.waitpid(pid, 0)
-print(os.waitstatus_to_exitcode(status))
-PY
-}
-rc=$(on_tty wrong --profile beta forget --discard-user-secret --yes)
+rc=$(t_on_tty "Type the profile name" wrong "$HSMO" --profile beta forget --discard-user-secret --yes)
 [ "$rc" -eq 0 ] && [ -f "$XDG_STATE_HOME/hsm-onboard/beta/vault" ] || t_fail "a wrong typed name deleted the profile (exit $rc)"
 t_ok "on a terminal, --yes with a wrong typed name keeps the profile"
-rc=$(on_tty beta --profile beta forget --discard-user-secret --yes)
+rc=$(t_on_tty "Type the profile name" beta "$HSMO" --profile beta forget --discard-user-secret --yes)
 [ "$rc" -eq 0 ] && [ ! -e "$XDG_STATE_HOME/hsm-onboard/beta" ] || t_fail "the typed profile name did not delete the profile (exit $rc)"
 t_ok "on a terminal, the typed profile name deletes it"
 
 # ---- a profile that was only imported is forgotten as before ----
 t_make_credfiles "$T_DIR/creds3" gamma hsm GAMMAUSER 20261120 pkcs11
 t_run 0 "import gamma" H --profile gamma import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE"
+# Downloads of gamma's HSM user that were never imported (a failed fetch keeps them) go with it.
+mkdir -p -m 700 "$S/.downloads"
+cp "$T_HSM_FILE" "$S/.downloads/acme_hsm_hsm_GAMMAUSER_20261120.txt"
+cp "$T_SERVICE_FILE" "$S/.downloads/acme_hsm_service_GAMMAUSER_20261120.txt.part"
+echo "not gamma's" > "$S/.downloads/acme_hsm_hsm_OTHERUSER_20261120.txt"
 t_run 0 "forget --yes on a profile never connected" "$HSMO" --profile gamma forget --yes
 [ ! -e "$S/gamma" ] || t_fail "forget left the profile"
 t_ok "a profile without a rotation is deleted by --yes"
+[ ! -e "$S/.downloads/acme_hsm_hsm_GAMMAUSER_20261120.txt" ] && [ ! -e "$S/.downloads/acme_hsm_service_GAMMAUSER_20261120.txt.part" ] \
+	|| { ls -la "$S/.downloads" >&2; t_fail "forget left the profile's downloads"; }
+[ -f "$S/.downloads/acme_hsm_hsm_OTHERUSER_20261120.txt" ] || t_fail "forget removed another user's download"
+t_grep "$T_OUT" "overwritten and deleted: 2" "forget says it removed the two downloads"
+t_ok "forget shredded the profile's downloads and .part files, and nothing else"
 
 t_scan_leaks
 t_done

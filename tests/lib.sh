@@ -162,3 +162,33 @@ t_scan_leaks() {
 	[ -z "$hits" ] || t_fail "leak scan: a secret value was found in: $hits"
 	t_ok "leak scan: no secret in files, stdout or stderr ($(wc -l < "$T_SECRETS") secrets)"
 }
+
+# t_on_tty PROMPT ANSWER PROGRAM ARGS...: runs PROGRAM on a new pseudo-terminal (its controlling
+# terminal, so /dev/tty works), waits up to 60 s for PROMPT in its output, then types ANSWER and Enter
+# ("^C" types Ctrl-C instead), and prints its exit status, or "signal" when a signal ended it.
+# Needs python3 (the caller skips without it).
+t_on_tty() {
+	python3 - "$@" <<'PY'
+import os, sys, time
+prompt, answer, argv = sys.argv[1].encode(), sys.argv[2], sys.argv[3:]
+pid, fd = os.forkpty()
+if pid == 0:
+    os.execv(argv[0], argv)
+out, deadline = b"", time.time() + 60
+while prompt not in out and time.time() < deadline:
+    try:
+        out += os.read(fd, 4096)
+    except OSError:
+        break
+time.sleep(0.2)
+os.write(fd, b"\x03" if answer == "^C" else answer.encode() + b"\n")
+while True:
+    try:
+        if not os.read(fd, 4096):
+            break
+    except OSError:
+        break
+_, status = os.waitpid(pid, 0)
+print("signal" if os.WIFSIGNALED(status) else os.waitstatus_to_exitcode(status))
+PY
+}

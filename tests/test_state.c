@@ -298,7 +298,7 @@ static void test_event_log_is_capped(void **state)
 	}
 	state_add_event(&st, "renewed", "new setup password imported; first use reset");
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/capped.json", tdir);
+	snprintf(path, sizeof path, "%s/capped.json", testutil_dir);
 	assert_int_equal(state_save(path, &st, &d), EX_OK);
 	assert_true(file_size(path) > 0);
 	assert_true(file_size(path) < 256 * 1024);
@@ -328,7 +328,7 @@ static void test_oversized_old_file_loads_and_compacts(void **state)
 {
 	(void)state;
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/old.json", tdir);
+	snprintf(path, sizeof path, "%s/old.json", testutil_dir);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("{\"version\": 1, \"hsm_user\": \"ACMEHSM01\", \"rotation\": \"verified\", \"events\": [\n"

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "cli_passphrase.h"
+#include "fetch.h"
 #include "i18n.h"
 #include "rotation.h"
 
@@ -22,7 +23,7 @@ enum forget_stake { FORGET_SAFE, FORGET_ROTATED, FORGET_UNKNOWN };
 
 /* Reads the state on its own: forget opens the profile without it, so that a damaged one can be
  * deleted too. A state that cannot be read, next to a vault, may hide a rotated secret. */
-static enum forget_stake forget_stake(const struct profile *p, char *why, size_t size)
+static enum forget_stake forget_stake(const struct profile *p, char *why, size_t size, char **hsm_user)
 {
 	struct state st;
 	struct diag d;
@@ -30,6 +31,7 @@ static enum forget_stake forget_stake(const struct profile *p, char *why, size_t
 	int rc = state_load(p->state_path, &st, &d);
 	enum forget_stake s = FORGET_SAFE;
 	if (rc == EX_OK) {
+		*hsm_user = st.hsm_user ? strdup(st.hsm_user) : NULL;
 		if (rotation_secret_at_stake(&st)) {
 			s = FORGET_ROTATED;
 			snprintf(why, size, "%s", state_rotation_name(st.rotation));
@@ -87,7 +89,8 @@ int cli_forget(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc != EX_OK)
 		return cli_report(&d);
 	char why[DIAG_MSG_MAX] = "";
-	enum forget_stake stake = forget_stake(&p, why, sizeof why);
+	char *hsm_user = NULL;
+	enum forget_stake stake = forget_stake(&p, why, sizeof why, &hsm_user);
 	if (stake != FORGET_SAFE && !discard) {
 		if (stake == FORGET_ROTATED)
 			cli_error(_("profile %s was not deleted: its rotation has started (%s), so its vault may hold the "
@@ -103,6 +106,7 @@ int cli_forget(struct cli_ctx *ctx, int argc, char **argv)
 			            "'hsm-onboard --profile %s forget --discard-user-secret'"),
 			          p.name, why, p.name);
 		profile_close(&p);
+		free(hsm_user);
 		return EX_NOPERM;
 	}
 	if (stake != FORGET_SAFE) {
@@ -114,17 +118,20 @@ int cli_forget(struct cli_ctx *ctx, int argc, char **argv)
 				                       "--yes"),
 				                     p.name);
 				profile_close(&p);
+				free(hsm_user);
 				return rc;
 			}
 		} else if (!forget_typed_name(p.name)) {
 			printf(_("Profile %s kept.\n"), p.name);
 			profile_close(&p);
+			free(hsm_user);
 			return EX_OK;
 		}
 	} else if (!yes) {
 		if (!cli_is_terminal()) {
 			rc = cli_usage_error("forget", _("deleting profile %s needs a confirmation: give --yes"), p.name);
 			profile_close(&p);
+			free(hsm_user);
 			return rc;
 		}
 		char question[512];
@@ -134,15 +141,27 @@ int cli_forget(struct cli_ctx *ctx, int argc, char **argv)
 		if (!cli_confirm(question)) {
 			printf(_("Profile %s kept.\n"), p.name);
 			profile_close(&p);
+			free(hsm_user);
 			return EX_OK;
 		}
 	}
 	rc = profile_remove(&p, &d);
 	if (rc != EX_OK) {
 		profile_close(&p);
+		free(hsm_user);
 		return cli_report(&d);
 	}
 	printf(_("Profile %s deleted; its vault was overwritten first.\n"), p.name);
+	/* Downloads of this HSM user that were never imported (a failed import keeps them for a retry)
+	 * are plaintext secrets: they go with the profile. */
+	size_t removed = 0;
+	if (hsm_user && profile_name_valid(hsm_user)) {
+		if (fetch_forget_downloads(hsm_user, &removed, &d) != EX_OK)
+			cli_warning("%s", d.msg);
+		if (removed)
+			printf(_("Downloaded credential files of this profile, overwritten and deleted: %zu\n"), removed);
+	}
 	profile_close(&p);
+	free(hsm_user);
 	return EX_OK;
 }

@@ -48,5 +48,9 @@ void fetch_file_name(const char *url, char *buf, size_t size);
 int fetch_url(const char *url, const char *dir, const struct fetch_opts *o, struct fetch_result *r,
               struct diag *d);
 void fetch_result_free(struct fetch_result *r);
+/* Shreds (overwrite, then unlink) every download of hsm_user left in the download directory: the
+ * credential files name their HSM user ("<company>_<svc>_<kind>_<user>_<date>.txt", and their .part).
+ * For forget, so that a deleted profile leaves no plaintext behind. *removed counts the files. */
+int fetch_forget_downloads(const char *hsm_user, size_t *removed, struct diag *d);
 
 #endif

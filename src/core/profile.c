@@ -224,6 +224,18 @@ void profile_close(struct profile *p)
 	p->lock_fd = -1;
 }
 
+int profile_half_made(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	static const char *const files[] = {"state.json", "vault", "vault.tmp", "state.json.tmp"};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, files[i]) >= sizeof path || lstat(path, &st) == 0 ||
+		    errno != ENOENT)
+			return 0;
+	return 1;
+}
+
 static int profile_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -251,7 +263,7 @@ int profile_list(char ***names, size_t *n, struct diag *d)
 		char path[PATH_MAX];
 		struct stat st;
 		if ((size_t)snprintf(path, sizeof path, "%s/%s", base, e->d_name) >= sizeof path || lstat(path, &st) != 0 ||
-		    !S_ISDIR(st.st_mode))
+		    !S_ISDIR(st.st_mode) || profile_half_made(path))
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;

@@ -207,6 +207,18 @@ static void rotation_record_refusal(struct state *st, const struct engine_ctx *e
 	state_add_event(st, "setup-rejected", e->err.code);
 }
 
+/* After the change, a local write error (a full disk, EIO) loses nothing: PENDING was saved in the
+ * vault before it was sent, and every step from here on is idempotent. Says so, instead of only
+ * "write failed", so that nobody deletes the profile in a panic. Returns d->code. */
+static int rotation_note_kept(struct diag *d)
+{
+	size_t len = strlen(d->msg);
+	snprintf(d->msg + len, sizeof d->msg - len, "; %s",
+	         _("the HSM already holds the new user secret, and the vault keeps it (it was saved before it "
+	           "was sent): nothing is lost. Free some disk space, then run 'hsm-onboard connect' to finish"));
+	return d->code;
+}
+
 /* Step 5: verify with CURRENT, then forget PREVIOUS and PENDING. */
 static int rotation_step_verify(struct profile *p, struct vault *v, struct engine_ctx *e, struct diag *d)
 {
@@ -227,13 +239,16 @@ static int rotation_step_verify(struct profile *p, struct vault *v, struct engin
 		vault_set(v, VAULT_PREVIOUS, NULL, d);
 		vault_set(v, VAULT_PENDING, NULL, d);
 		rc = vault_save(v, d);
-		if (rc != EX_OK)
+		if (rc != EX_OK) {
+			rotation_note_kept(d);
 			return rotation_fail(p, e, d);
+		}
 	}
 	rotation_clear_error(&p->st);
 	if (p->st.step < STEP_PROVIDER)
 		p->st.step = STEP_PROVIDER;
-	return rotation_set_state(p, ROTATION_VERIFIED, "verified", e->ops->name, d);
+	rc = rotation_set_state(p, ROTATION_VERIFIED, "verified", e->ops->name, d);
+	return rc == EX_OK ? rc : rotation_note_kept(d);
 }
 
 /* Step 4: the HSM has the new secret; keep it as CURRENT before anything else. */
@@ -266,7 +281,7 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 		r->resumed = 1;
 		rc = rotation_set_state(p, ROTATION_PROMOTED, "rotated", _("promotion completed on resume"), d);
 		if (rc != EX_OK)
-			return rc;
+			return rotation_note_kept(d);
 	}
 	if (st->rotation >= ROTATION_VERIFIED) {
 		r->already_done = 1;
@@ -379,7 +394,7 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 		/* 4. Promote. */
 		rc = rotation_step_promote(p, v, d);
 		if (rc != EX_OK)
-			return rc;
+			return rotation_note_kept(d);
 	}
 
 	/* 5. Verify, then the configuration. */
