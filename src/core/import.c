@@ -455,7 +455,7 @@ static void import_roll_back(struct import_group *g)
 		if (rename(prev, paths[i]) != 0 && errno == ENOENT) {
 			/* There was no such file before: what this import wrote goes. */
 			if (i == 0)
-				vault_destroy_file(paths[i], &ignored);
+				fsutil_shred(paths[i], &ignored);
 			else
 				unlink(paths[i]);
 		}
