@@ -488,6 +488,14 @@ static int scr_imp_key(struct wiz *w, int key)
 			char name[64];
 			snprintf(name, sizeof name, _("pasted-%d"), ++scr_imp.n_pasted);
 			i->path = strdup(name);
+			/* The entry buffer is the largest a file may be (64 KiB, which the secure heap's buddy
+			 * allocator rounds to 128 KiB): keep a copy of the right size, or the second paste finds
+			 * the 256 KiB heap full and fails with "out of memory". */
+			char *fit = secmem_strndup(buf, len);
+			if (fit) {
+				secmem_free(buf);
+				buf = fit;
+			}
 			i->pasted = buf;
 			i->pasted_len = len;
 			scr_imp_validate(i);
