@@ -175,7 +175,7 @@ t_scan_leaks
 t_make_credfiles "$IN/shred" ACME_Corp sbx SHRED01 20261120
 chmod 644 "$T_SERVICE_FILE"
 t_run 0 "import --shred" hsmo import --shred "$T_SERVICE_FILE" "$T_HSM_FILE"
-t_grep "$T_ERR" "can be read by other users" "warns about a readable credential file"
+t_grep "$T_ERR" "other users can read this file" "warns about a readable credential file"
 t_grep "$T_ERR" "best effort" "says shredding is best effort"
 [ ! -e "$T_SERVICE_FILE" ] && [ ! -e "$T_HSM_FILE" ] || t_fail "--shred left a plaintext file"
 t_ok "--shred removed the plaintext files"

@@ -44,9 +44,12 @@ t_grep "$T_OUT" "pairing: ACME_Corp_eco_service_ACMEHSM01_20261120.txt and ACME_
 [ ! -s "$T_ERR" ] || { cat "$T_ERR" >&2; t_fail "valid 0600 files must not produce any message"; }
 t_ok "no warning for valid private files"
 
-t_run 0 "service and foreign technical file" "$HSMO" inspect "$SVC" "$OTHER"
+# A mismatched pair is bad data as a set, as import says: scripts see it in the exit code.
+t_run 65 "service and foreign technical file" "$HSMO" inspect "$SVC" "$OTHER"
 t_grep "$T_OUT" "do NOT belong together: the service file names HSM user ACMEHSM01, the technical file OTHERHSM02" "non-pair verdict"
 t_grep "$T_ERR" "name different HSM users (ACMEHSM01, OTHERHSM02)" "non-pair warning on stderr"
+t_run 65 "a mismatched pair in JSON exits 65 too" "$HSMO" --json inspect "$SVC" "$OTHER"
+t_grep "$T_OUT" '"pair": false' "JSON says which pair"
 
 t_run 0 "JSON output" "$HSMO" --json inspect "$SVC" "$HSM"
 t_grep "$T_OUT" '"kind": "service"' "JSON kind"
@@ -72,9 +75,13 @@ t_run 0 "world-readable file: warning, still valid" "$HSMO" inspect "$SVC"
 t_grep "$T_ERR" "hsm-onboard: warning: $SVC: other users can read this file (mode 0644)" "mode warning"
 chmod 600 "$SVC"
 
-t_run 0 "warnings are not errors" "$HSMO" inspect "$F/warn-setup-password.txt"
+# A setup password of 4 groups (cut when copied) is refused: sent to the HSM it would use up the
+# partition's lock-out counter. --accept-setup-format makes it a warning, for a new format.
+t_run 65 "truncated setup password is an error" "$HSMO" inspect "$F/warn-setup-password.txt"
+t_grep "$T_ERR" "hsm-onboard: $F/warn-setup-password.txt:2: the HSM User Setup Password is not in the documented format, five groups of five letters and digits joined by '-' (29 characters: xxxxx-xxxxx-xxxxx-xxxxx-xxxxx); this one has 23 characters in 4 groups. Was it cut when copied?" "setup password format error"
+t_run 0 "--accept-setup-format: warnings are not errors" "$HSMO" --accept-setup-format inspect "$F/warn-setup-password.txt"
 t_grep "$T_ERR" "hsm-onboard: warning: $F/warn-setup-password.txt:3: unknown key 'Region' ignored" "unknown key warning"
-t_grep "$T_ERR" "hsm-onboard: warning: $F/warn-setup-password.txt:2: the HSM User Setup Password does not look like five groups" "setup password shape warning"
+t_grep "$T_ERR" "hsm-onboard: warning: $F/warn-setup-password.txt:2: the HSM User Setup Password is not in the documented format (23 characters in 4 groups); accepted because of --accept-setup-format" "setup password shape warning"
 
 cp "$SVC" "$F/ACME_Corp_eco_hsm_ACMEHSM01_20261121.txt"
 t_run 0 "name disagrees with content" "$HSMO" inspect "$F/ACME_Corp_eco_hsm_ACMEHSM01_20261121.txt"

@@ -206,7 +206,7 @@ t_ok "--output holds the same ticket as stdout"
 t_ok "--output left no temp file"
 if "$HSMO" --list-failpoints 2>/dev/null | grep -qx ticket.before-rename; then
 	set +e
-	HSM_ONBOARD_FAILPOINT=ticket.before-rename "$HSMO" ticket --format json --output "$HOME/out/ticket.txt" \
+	HSM_ONBOARD_FAILPOINT=ticket.before-rename "$HSMO" ticket --format json --force --output "$HOME/out/ticket.txt" \
 		>/dev/null 2>&1
 	set -e
 	cmp -s "$HOME/out/ticket.txt" "$T_DIR/ticket.text" || t_fail "a crash before the rename damaged the old ticket"

@@ -498,16 +498,63 @@ static void test_warn_unknown_key_not_shown_when_secret_like(void **state)
 	(void)state;
 	assert_int_equal(parse("f.txt", HSM_TEXT "xY9q7Lz:rest\n"), EX_OK);
 	assert_int_equal(w.n, 1);
-	assert_string_equal(w.msg[0], "f.txt:3: unknown key ignored (not shown: it may be part of a secret)");
+	assert_string_equal(w.msg[0], "f.txt:3: unrecognised line ignored (not shown: it may be part of a secret)");
 	assert_no_leak("xY9q7Lz");
 }
 
-static void test_warn_setup_password_malformed(void **state)
+/* The line after a secret may be the rest of its value, wrapped by a mail client: "Xq7 Zr9" has a
+ * space, so it passed for a key and was quoted. Next to a secret, only a key's name beyond doubt is
+ * quoted; the same words elsewhere still are. */
+static void test_wrapped_secret_line_not_quoted(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("f.txt", "HSM User Name: U\nHSM User Setup Password: FDgKb-zxsPR-ud6EN-GK6Jz\n"), EX_OK);
+	assert_int_equal(parse("f.txt", "Service User Name: S\nService User Password: Qm4r-wT8z\nXq7 Zr9: kP2v\n"
+	                                 "HSM User Name: U\nHSM User Setup Password: FDgKb-zxsPR-ud6EN-GK6Jz-adrvB\n"
+	                                 "FDgKb: xx\n"),
+	                 EX_OK);
+	assert_int_equal(w.n, 2);
+	assert_string_equal(w.msg[0], "f.txt:3: unrecognised line ignored (not shown: it may be part of a secret)");
+	assert_string_equal(w.msg[1], "f.txt:6: unrecognised line ignored (not shown: it may be part of a secret)");
+	assert_no_leak("Xq7");
+	assert_no_leak("FDgKb");
+	credfile_free(&cf);
+	diag_warnings_free(&w);
+	/* Two unreadable lines in a row after a secret: neither is shown. */
+	assert_int_equal(parse("f.txt", "HSM User Name: U\nHSM User Setup Password: FDgKb-zxsPR-ud6EN-GK6Jz-adrvB\n"
+	                                 "Region: CH\nZone Name: b\n"),
+	                 EX_OK);
+	assert_int_equal(w.n, 2);
+	assert_string_equal(w.msg[0], "f.txt:3: unknown key 'Region' ignored");
+	assert_string_equal(w.msg[1], "f.txt:4: unknown key 'Zone Name' ignored");
+	credfile_free(&cf);
+	diag_warnings_free(&w);
+	assert_int_equal(parse("f.txt", "HSM User Name: U\nHSM User Setup Password: FDgKb-zxsPR-ud6EN-GK6Jz-adrvB\n"
+	                                 "ab7Q: x\nRegion: CH\n"),
+	                 EX_OK);
+	assert_int_equal(w.n, 2);
+	assert_string_equal(w.msg[1], "f.txt:4: unknown key 'Region' ignored");
+	assert_no_leak("ab7Q");
+}
+
+/* A setup password cut when copied would be sent and refused, and each refusal counts towards the
+ * partition's lock-out: it is an error, unless the caller accepts another format. */
+static void test_setup_password_malformed_refused(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("f.txt", "HSM User Name: U\nHSM User Setup Password: FDgKb-zxsPR\n"), EX_DATAERR);
+	assert_non_null(strstr(d.msg, "f.txt:2: the HSM User Setup Password is not in the documented format"));
+	assert_non_null(strstr(d.msg, "11 characters in 2 groups"));
+	assert_non_null(strstr(d.msg, "cut when copied?"));
+	assert_non_null(strstr(d.msg, "--accept-setup-format"));
+	assert_no_leak("FDgKb");
+	assert_null(cf.setup_password);
+	static const char text[] = "HSM User Name: U\nHSM User Setup Password: FDgKb-zxsPR-ud6EN-GK6Jz\n";
+	assert_int_equal(credfile_parse_buffer_flags("f.txt", text, sizeof text - 1, CREDFILE_ACCEPT_SETUP_FORMAT, &cf,
+	                                             &w, &d),
+	                 EX_OK);
 	assert_int_equal(w.n, 1);
-	assert_non_null(strstr(w.msg[0], "f.txt:2: the HSM User Setup Password does not look like"));
+	assert_non_null(strstr(w.msg[0], "f.txt:2: the HSM User Setup Password is not in the documented format"));
+	assert_non_null(strstr(w.msg[0], "--accept-setup-format"));
 	assert_no_leak("FDgKb-zxsPR");
 	assert_string_equal(cf.setup_password, "FDgKb-zxsPR-ud6EN-GK6Jz");
 }
@@ -850,7 +897,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_error_no_known_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warn_unknown_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warn_unknown_key_not_shown_when_secret_like, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_warn_setup_password_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_setup_password_malformed_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrapped_secret_line_not_quoted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_setup_password_shape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warn_name_disagrees_with_content, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warn_api_endpoint_not_https, setup, teardown),

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "quote.h"
 #include "secmem.h"
 #include "testutil.h"
 
@@ -191,6 +192,33 @@ static void test_secmem_roundtrip(void **state)
 	secmem_free(NULL);
 }
 
+/* The base layer's one quoting function: names that need nothing are left alone; ESC, newline,
+ * other controls, C1 controls and bytes that are not UTF-8 come out escaped (ls --quoting-style=c). */
+static void test_quote_c(void **state)
+{
+	(void)state;
+	assert_string_equal(quote_c("plain name_2026.txt"), "plain name_2026.txt");
+	assert_string_equal(quote_c("Gr\xc3\xbc\xc3\x9f \xe2\x82\xac"), "Gr\xc3\xbc\xc3\x9f \xe2\x82\xac");
+	assert_string_equal(quote_c("a\x1b[31mb"), "\"a\\033[31mb\"");
+	assert_string_equal(quote_c("line\nbreak\ttab\r"), "\"line\\nbreak\\ttab\\r\"");
+	assert_string_equal(quote_c("caf\xe9 \"q\" \\"), "\"caf\\xE9 \\\"q\\\" \\\\\"");
+	assert_string_equal(quote_c("\x7f\x01"), "\"\\177\\001\"");
+	/* U+009B, the one-byte CSI of some terminals, is valid UTF-8 and still a control. */
+	assert_string_equal(quote_c("x\xc2\x9b" "2J"), "\"x\\xC2\\x9B2J\"");
+	/* Overlong and truncated sequences are not UTF-8. */
+	assert_string_equal(quote_c("\xc0\xaf"), "\"\\xC0\\xAF\"");
+	assert_string_equal(quote_c("ab\xe2\x82"), "\"ab\\xE2\\x82\"");
+	assert_string_equal(quote_c(NULL), "(null)");
+	/* Messages keep their lines and get no quotes. */
+	assert_string_equal(quote_text("f.txt:2: bad\nnext \x1b]0;t\x07"), "f.txt:2: bad\nnext \\033]0;t\\007");
+	/* Several results stand in one printf. */
+	const char *a = quote_c("\x1b" "1"), *b = quote_c("\x1b" "2");
+	assert_string_equal(a, "\"\\0331\"");
+	assert_string_equal(b, "\"\\0332\"");
+	assert_false(quote_needed("ok"));
+	assert_true(quote_needed("\xff"));
+}
+
 int main(void)
 {
 	secmem_init(NULL);
@@ -205,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_mkdir_private),
 		cmocka_unit_test(test_shred_removes),
 		cmocka_unit_test(test_secmem_roundtrip),
+		cmocka_unit_test(test_quote_c),
 	};
 	return cmocka_run_group_tests_name("fsutil", tests, testutil_setup, testutil_teardown);
 }

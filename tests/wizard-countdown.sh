@@ -25,6 +25,13 @@ w_key Enter Enter Enter
 w_wait "Pairing: ACMEHSM07: complete"
 w_key Enter
 w_wait "New vault passphrase"
+# The core's passphrase rule holds in the wizard too: white space alone is refused, with the reason.
+w_type "              "; w_key Enter
+w_wait "only white space"
+t_ok "a passphrase of spaces only is refused in the wizard"
+w_type "   elevenchars   "; w_key Enter
+w_wait "must have at least 12 characters"
+t_ok "11 characters padded with spaces are refused in the wizard"
 w_type "$pass"; w_key Enter
 w_wait "Type the passphrase again"
 w_type "$pass"; w_key Enter

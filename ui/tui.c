@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tui.h"
+#include "quote.h"
 
 #include "i18n.h"
 
@@ -352,6 +353,9 @@ void tui_put(int y, int x, int width, const char *s, attr_t attr, int pad)
 {
 	if (width <= 0 || y < 0 || y >= LINES)
 		return;
+	/* Every text the wizard draws may hold a file name, a value or a link from outside: control
+	 * characters in it are shown escaped, the same way as on the command line (base/quote.h). */
+	s = quote_text(s);
 	int w;
 	size_t n = tui_fit(s, width, &w);
 	attron(attr);
@@ -365,6 +369,7 @@ void tui_put(int y, int x, int width, const char *s, attr_t attr, int pad)
 int tui_wrap(int y, int x, int width, int max_rows, const char *s, attr_t attr)
 {
 	int rows = 0;
+	s = quote_text(s);
 	while (*s && rows < max_rows) {
 		if (*s == '\n') {
 			s++;

@@ -141,14 +141,6 @@ void wiz_redraw(struct wiz *w)
 	refresh();
 }
 
-static int se_too_short(const char *s)
-{
-	size_t chars = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			chars++;
-	return chars < VAULT_PASSPHRASE_MIN;
-}
 
 static void wiz_repaint_cb(void *ctx)
 {
@@ -319,8 +311,13 @@ char *wiz_ask_passphrase(struct wiz *w, const char *profile, int create)
 		if (!create)
 			return s;
 		if (!first) {
-			if (se_too_short(s)) {
-				note = _("Too short: at least 12 characters.");
+			/* The core's rule, the same as the CLI's: empty, white space only or too short. */
+			struct diag pd;
+			diag_clear(&pd);
+			if (vault_passphrase_check(s, &pd) != EX_OK) {
+				static char pass_note[DIAG_MSG_MAX];
+				snprintf(pass_note, sizeof pass_note, "%s", pd.msg);
+				note = pass_note;
 				secmem_free(s);
 				continue;
 			}

@@ -59,9 +59,25 @@ int fsutil_sync_parent(const char *path, struct diag *d)
 	return EX_OK;
 }
 
+int fsutil_refuse_symlink(const char *path, struct diag *d)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return diag_set(d, EX_NOPERM,
+		                _("%s is a symbolic link: refused, because hsm-onboard never reads or writes its "
+		                  "files through a link; remove the link (rm '%s') and try again"),
+		                path, path);
+	return EX_OK;
+}
+
 int fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
                         const char *fp_prefix, struct diag *d)
 {
+	/* rename() would replace the link itself, so this is about intent: a link where our file should
+	 * be was put there by someone, and either silently dropping it or following it is wrong. */
+	int rc0 = fsutil_refuse_symlink(path, d);
+	if (rc0 != EX_OK)
+		return rc0;
 	char tmp[PATH_MAX];
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
 		return diag_set(d, EX_CANTCREAT, _("%s: path too long"), path);
@@ -143,15 +159,74 @@ int fsutil_read_fd_bounded(int fd, const char *name, size_t max, int flags, char
 	return EX_OK;
 }
 
+int fsutil_write_new(const char *path, const void *data, size_t len, mode_t mode, int replace,
+                     const char *fp_prefix, struct diag *d)
+{
+	int rc = fsutil_refuse_symlink(path, d);
+	if (rc != EX_OK)
+		return rc;
+	struct stat st;
+	if (!replace && lstat(path, &st) == 0)
+		return diag_set(d, EX_CANTCREAT, _("%s exists; it is not overwritten without --force"), path);
+	char tmp[PATH_MAX];
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= sizeof tmp)
+		return diag_set(d, EX_CANTCREAT, _("%s: path too long"), path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the temporary file"), tmp);
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 || fchmod(fd, mode) != 0 || fsutil_write_all(fd, data, len) != 0) {
+		diag_set_errno(d, EX_IOERR, _("%s: write failed"), tmp);
+		close(fd);
+		goto fail;
+	}
+	if (fsync(fd) != 0) {
+		diag_set_errno(d, EX_IOERR, _("%s: fsync failed"), tmp);
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		diag_set_errno(d, EX_IOERR, _("%s: close failed"), tmp);
+		goto fail;
+	}
+	FAILPOINT2(fp_prefix, "before-rename");
+	if (replace) {
+		if (rename(tmp, path) != 0) {
+			diag_set_errno(d, EX_CANTCREAT, _("%s: rename failed"), path);
+			goto fail;
+		}
+	} else {
+		/* link() fails if path appeared since the check above: no window in which it is clobbered. */
+		if (link(tmp, path) != 0) {
+			if (errno == EEXIST)
+				diag_set(d, EX_CANTCREAT, _("%s exists; it is not overwritten without --force"), path);
+			else
+				diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create"), path);
+			goto fail;
+		}
+		unlink(tmp);
+	}
+	FAILPOINT2(fp_prefix, "after-rename");
+	FAILPOINT2(fp_prefix, "before-dirsync");
+	rc = fsutil_sync_parent(path, d);
+	FAILPOINT2(fp_prefix, "after-dirsync");
+	return rc;
+fail:
+	unlink(tmp);
+	return d ? d->code : EX_IOERR;
+}
+
 int fsutil_read_bounded(const char *path, size_t max, int flags, char **out, size_t *out_len,
                         struct diag *d)
 {
 	*out = NULL;
 	if (out_len)
 		*out_len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | ((flags & FSUTIL_READ_NOFOLLOW) ? O_NOFOLLOW : 0));
+	if (fd < 0) {
+		if (errno == ELOOP && (flags & FSUTIL_READ_NOFOLLOW))
+			return fsutil_refuse_symlink(path, d) != EX_OK ? d->code : diag_set_errno(d, EX_NOPERM, _("%s: cannot open"), path);
 		return diag_set_errno(d, EX_NOINPUT, _("%s: cannot open"), path);
+	}
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
 		int rc = diag_set_errno(d, EX_IOERR, _("%s: cannot stat"), path);

@@ -12,13 +12,22 @@
 
 #include "diag.h"
 
-/* fp_prefix names the failpoints of this write ("vault" -> "vault.before-rename", ...); it must be
+/* A path that is a symbolic link is refused (EX_NOPERM, naming it): nothing is ever written through
+ * one, nor is the link silently replaced. fp_prefix names the failpoints of this write ("vault" -> "vault.before-rename", ...); it must be
  * one of the prefixes in failpoint.c. */
 int fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
                         const char *fp_prefix, struct diag *d);
 
+/* The same steps for a file the user names (ticket --output), in any directory: the temp file gets a
+ * random name beside path (mkstemp: O_EXCL, so nobody can plant it in advance), and without replace
+ * an existing path is never overwritten: link(2) publishes the file only where nothing is, and an
+ * existing path is EX_CANTCREAT ("... exists; give --force"). With replace, rename over it. */
+int fsutil_write_new(const char *path, const void *data, size_t len, mode_t mode, int replace,
+                     const char *fp_prefix, struct diag *d);
+
 enum fsutil_read_flags {
-	FSUTIL_READ_SECRET = 1, /* the buffer comes from secmem_alloc: free it with secmem_free */
+	FSUTIL_READ_SECRET = 1,   /* the buffer comes from secmem_alloc: free it with secmem_free */
+	FSUTIL_READ_NOFOLLOW = 2, /* a profile file: a symbolic link is refused (EX_NOPERM), never followed */
 };
 /* Reads a regular file of at most max bytes into a NUL-terminated buffer. Refuses what is not a
  * regular file (EX_NOINPUT), a file over max (EX_DATAERR), and reports read errors (EX_IOERR);
@@ -29,6 +38,10 @@ int fsutil_read_bounded(const char *path, size_t max, int flags, char **out, siz
  * descriptor is left open. */
 int fsutil_read_fd_bounded(int fd, const char *name, size_t max, int flags, char **out, size_t *out_len,
                            struct diag *d);
+
+/* EX_NOPERM with "PATH is a symbolic link ..." when path is one (lstat), else EX_OK: for the profile
+ * files (doc/DESIGN.md, "Data"), which are never read or written through a link. */
+int fsutil_refuse_symlink(const char *path, struct diag *d);
 
 /* mkdir -p; every directory it creates gets mode 0700, and the last one is chmod-ed to 0700. */
 int fsutil_mkdir_private(const char *path, struct diag *d);

@@ -18,6 +18,7 @@ struct cli_ctx {
 	int json;               /* --json */
 	int yes;                /* --yes: confirmations are given */
 	const char *cacert;     /* --cacert FILE */
+	int accept_setup_format;/* --accept-setup-format: a setup password of another shape is a warning */
 };
 
 struct cli_command {

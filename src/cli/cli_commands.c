@@ -47,7 +47,9 @@ const struct cli_command cli_commands[] = {
 	 N_("make a support ticket for a setup-password renewal (no secrets)"),
 	 N_("      --format FORMAT      text (the default), markdown, or json\n"
 	    "      --qr                 add a QR code of a short summary (ASCII with --ascii)\n"
-	    "      --output FILE        write the ticket to FILE, atomically\n"
+	    "      --output FILE        write the ticket to FILE, atomically; an existing\n"
+	    "                           FILE is kept unless --force is given\n"
+	    "      --force              let --output replace an existing FILE\n"
 	    "      --print              send the ticket to the printer with lp (CUPS)\n"
 	    "      --contract REF       the contract or offer reference\n"
 	    "      --contact NAME       who support should contact\n"), 0},

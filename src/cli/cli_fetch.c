@@ -9,6 +9,7 @@
 #include "cli_net.h"
 #include "fetch.h"
 #include "i18n.h"
+#include "quote.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -44,9 +45,9 @@ static int cli_fetch_progress(void *ctx, long long now, long long total)
 		p->last = now;
 		fputc('\r', stderr);
 		if (total > 0)
-			fprintf(stderr, _("%s: %lld of %lld bytes"), p->name, now, total);
+			fprintf(stderr, _("%s: %lld of %lld bytes"), quote_c(p->name), now, total);
 		else
-			fprintf(stderr, _("%s: %lld bytes"), p->name, now);
+			fprintf(stderr, _("%s: %lld bytes"), quote_c(p->name), now);
 		fflush(stderr);
 	}
 	return 0;
@@ -117,8 +118,8 @@ int cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		if (r.restarted)
 			cli_warning(_("%s: the server ignored the resume request; downloaded again from the start"), name);
 		else if (r.resumed_from > 0)
-			fprintf(stderr, _("%s: resumed after %lld bytes\n"), name, r.resumed_from);
-		fprintf(stderr, _("downloaded %s\n"), name);
+			fprintf(stderr, _("%s: resumed after %lld bytes\n"), quote_c(name), r.resumed_from);
+		fprintf(stderr, _("downloaded %s\n"), quote_c(name));
 		paths[i] = r.path;
 	}
 	if (rc == EX_OK) {

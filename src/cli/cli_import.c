@@ -90,6 +90,7 @@ int cli_import(struct cli_ctx *ctx, int argc, char **argv)
 
 	o.profile = ctx->profile;
 	o.kdf_ms = ctx->kdf_ms;
+	o.accept_setup_format = ctx->accept_setup_format;
 	o.renew = o.renew || ctx->yes;
 	o.passphrase = cli_passphrase_cb;
 	o.passphrase_ctx = ctx;

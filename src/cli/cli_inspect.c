@@ -9,6 +9,7 @@
 #include "cli_json.h"
 #include "credfile.h"
 #include "i18n.h"
+#include "quote.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -51,7 +52,7 @@ static void inspect_print_secret(const char *label, const char *secret)
 static void inspect_print_plain(const char *label, const char *value)
 {
 	if (value)
-		printf("  %-24s %s\n", label, value);
+		printf("  %-24s %s\n", label, quote_c(value));
 }
 
 static void inspect_print_jwt_time(const char *label, time_t t, int is_exp, time_t now)
@@ -80,11 +81,11 @@ static void inspect_print_jwt_time(const char *label, time_t t, int is_exp, time
 static void inspect_print_text(const struct inspect_item *it, time_t now)
 {
 	const struct credfile *cf = &it->cf;
-	printf("%s\n", it->arg);
+	printf("%s\n", quote_c(it->arg));
 	printf("  %-24s %s: %s\n", _("kind:"), credfile_kind_name(cf->kind), credfile_kind_description(cf->kind));
 	if (cf->name.date)
-		printf("  %-24s %s %s, %s %s, %s %s, %s %s\n", _("file name:"), _("company"), cf->name.company,
-		       _("service"), cf->name.service, _("user"), cf->name.user, _("date"), cf->name.date);
+		printf("  %-24s %s %s, %s %s, %s %s, %s %s\n", _("file name:"), _("company"), quote_c(cf->name.company),
+		       _("service"), quote_c(cf->name.service), _("user"), quote_c(cf->name.user), _("date"), quote_c(cf->name.date));
 	else
 		printf("  %-24s %s\n", _("file name:"),
 		       _("not in the usual <company>_<svc>_<kind>_<user>_<date>.txt shape"));
@@ -107,34 +108,49 @@ static json_t *inspect_secret_json(const char *secret)
 	                 secret ? json_integer((json_int_t)credfile_utf8_chars(secret)) : json_null());
 }
 
+/* jansson escapes what JSON requires, but refuses a string that is not UTF-8 (a file name may be
+ * anything): that one is shown quoted, as on the terminal. */
+static json_t *inspect_str(const char *s)
+{
+	json_t *j = json_string(s);
+	return j ? j : json_string(quote_c(s));
+}
+
+static json_t *inspect_str_or_null(const char *s)
+{
+	return s ? inspect_str(s) : json_null();
+}
+}
+
 /* One schema for valid and invalid files: every key is present, null when it does not apply. */
 static json_t *inspect_item_json(const struct inspect_item *it)
 {
 	json_t *warnings = json_array();
 	for (size_t i = 0; i < it->w.n; i++)
-		json_array_append_new(warnings, json_string(it->w.msg[i]));
+		json_array_append_new(warnings, inspect_str(it->w.msg[i]));
 	int ok = it->rc == EX_OK;
 	const struct credfile *cf = &it->cf;
 	json_t *name = json_null(), *secrets = json_null(), *jwt = json_null();
 	if (ok && cf->name.date)
-		name = json_pack("{s:s,s:s,s:s,s:s,s:s}", "kind", credfile_kind_name(cf->name.kind), "company",
-		                 cf->name.company, "service", cf->name.service, "user", cf->name.user, "date", cf->name.date);
+		name = json_pack("{s:s,s:o,s:o,s:o,s:o}", "kind", credfile_kind_name(cf->name.kind), "company",
+		                 inspect_str(cf->name.company), "service", inspect_str(cf->name.service), "user",
+		                 inspect_str(cf->name.user), "date", inspect_str(cf->name.date));
 	if (ok)
 		secrets = json_pack("{s:o,s:o,s:o,s:o}", "service_password", inspect_secret_json(cf->service_password),
 		                    "setup_password", inspect_secret_json(cf->setup_password), "pkcs11_password",
 		                    inspect_secret_json(cf->pkcs11_password), "jwt", inspect_secret_json(cf->jwt));
 	if (ok && cf->jwt)
 		jwt = json_pack("{s:o,s:o}", "iat", cli_json_time(cf->jwt_iat), "exp", cli_json_time(cf->jwt_exp));
-	return json_pack("{s:s,s:b,s:o,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "path", it->arg, "valid", ok, "error",
-	                 ok ? json_null() : json_string(it->d.msg), "exit_code", it->rc, "warnings", warnings, "kind",
+	return json_pack("{s:o,s:b,s:o,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "path", inspect_str(it->arg), "valid", ok, "error",
+	                 ok ? json_null() : inspect_str(it->d.msg), "exit_code", it->rc, "warnings", warnings, "kind",
 	                 ok ? json_string(credfile_kind_name(cf->kind)) : json_null(), "name", name, "service_user",
-	                 cli_json_str(ok ? cf->service_user : NULL), "hsm_user", cli_json_str(ok ? cf->hsm_user : NULL),
-	                 "api_endpoint", cli_json_str(ok ? cf->api_endpoint : NULL), "secrets", secrets, "jwt", jwt);
+	                 inspect_str_or_null(ok ? cf->service_user : NULL), "hsm_user", inspect_str_or_null(ok ? cf->hsm_user : NULL),
+	                 "api_endpoint", inspect_str_or_null(ok ? cf->api_endpoint : NULL), "secrets", secrets, "jwt", jwt);
 }
 
 /* Every valid service file against every valid technical file: the HSM User Name must be the same,
  * or the gateway lets the session through to a partition the setup password does not open. */
-static json_t *inspect_pairs(const struct inspect_item *items, int n, int json)
+static json_t *inspect_pairs(const struct inspect_item *items, int n, int json, int *mismatches)
 {
 	json_t *pairs = json ? json_array() : NULL;
 	for (int i = 0; i < n; i++) {
@@ -146,22 +162,28 @@ static json_t *inspect_pairs(const struct inspect_item *items, int n, int json)
 			const struct credfile *s = &items[i].cf, *h = &items[j].cf;
 			int same = strcmp(s->hsm_user, h->hsm_user) == 0;
 			if (json) {
-				json_array_append_new(pairs, json_pack("{s:s,s:s,s:b,s:s,s:s}", "service_file", items[i].arg,
-				                                       "hsm_file", items[j].arg, "pair", same,
-				                                       "service_hsm_user", s->hsm_user, "hsm_hsm_user", h->hsm_user));
+				json_array_append_new(pairs, json_pack("{s:o,s:o,s:b,s:o,s:o}", "service_file",
+				                                       inspect_str(items[i].arg), "hsm_file", inspect_str(items[j].arg),
+				                                       "pair", same, "service_hsm_user", inspect_str(s->hsm_user),
+				                                       "hsm_hsm_user", inspect_str(h->hsm_user)));
 			} else if (same) {
-				printf(_("pairing: %s and %s belong together (HSM User Name %s)"), inspect_basename(items[i].arg),
-				       inspect_basename(items[j].arg), s->hsm_user);
+				printf(_("pairing: %s and %s belong together (HSM User Name %s)"),
+				       quote_c(inspect_basename(items[i].arg)), quote_c(inspect_basename(items[j].arg)),
+				       quote_c(s->hsm_user));
 				putchar('\n');
 			} else {
 				printf(_("pairing: %s and %s do NOT belong together: the service file names HSM user %s, the "
 				         "technical file %s"),
-				       inspect_basename(items[i].arg), inspect_basename(items[j].arg), s->hsm_user, h->hsm_user);
+				       quote_c(inspect_basename(items[i].arg)), quote_c(inspect_basename(items[j].arg)),
+				       quote_c(s->hsm_user), quote_c(h->hsm_user));
 				putchar('\n');
 			}
 			if (!same)
-				cli_warning(_("%s and %s name different HSM users (%s, %s): they are not one pair"), items[i].arg,
-				            items[j].arg, s->hsm_user, h->hsm_user);
+				(*mismatches)++;
+			if (!same)
+				cli_warning(_("%s and %s name different HSM users (%s, %s): they are not one pair"),
+				            quote_c(items[i].arg), quote_c(items[j].arg), quote_c(s->hsm_user),
+				            quote_c(h->hsm_user));
 		}
 	}
 	return pairs;
@@ -190,7 +212,8 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 		struct inspect_item *it = &items[i];
 		it->arg = argv[optind + i];
 		diag_clear(&it->d);
-		it->rc = credfile_parse_file(it->arg, &it->cf, &it->w, &it->d);
+		it->rc = credfile_parse_file_flags(it->arg, ctx->accept_setup_format ? CREDFILE_ACCEPT_SETUP_FORMAT : 0,
+		                                   &it->cf, &it->w, &it->d);
 		for (size_t k = 0; k < it->w.n; k++)
 			cli_warning("%s", it->w.msg[k]);
 		if (it->rc == EX_DATAERR)
@@ -202,11 +225,12 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 	}
 
 	time_t now = time(NULL);
+	int mismatches = 0;
 	if (ctx->json) {
 		json_t *files = json_array();
 		for (int i = 0; i < n; i++)
 			json_array_append_new(files, inspect_item_json(&items[i]));
-		cli_json_print(json_pack("{s:o,s:o}", "files", files, "pairs", inspect_pairs(items, n, 1)));
+		cli_json_print(json_pack("{s:o,s:o}", "files", files, "pairs", inspect_pairs(items, n, 1, &mismatches)));
 	} else {
 		int shown = 0;
 		for (int i = 0; i < n; i++) {
@@ -218,7 +242,7 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		if (shown)
 			putchar('\n');
-		inspect_pairs(items, n, 0);
+		inspect_pairs(items, n, 0, &mismatches);
 		/* The summary goes where the messages it refers to went. */
 		if (invalid + unreadable)
 			fprintf(stderr, P_("%d of %d file is not valid (see the messages above)\n",
@@ -233,5 +257,7 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 	free(items);
 	if (unreadable)
 		return EX_NOINPUT;
-	return invalid ? EX_DATAERR : EX_OK;
+	/* A service file and a technical file of different HSM users are bad data as a set, exactly as
+	 * import refuses them: a script that checks the files first must see it in the exit code. */
+	return invalid || mismatches ? EX_DATAERR : EX_OK;
 }

@@ -62,6 +62,7 @@ int cli_net_import_paths(struct cli_net_import *im, const char *const *paths, si
 	o.tier = im->tier;
 	o.service_type = im->service_type;
 	o.kdf_ms = im->ctx->kdf_ms;
+	o.accept_setup_format = im->ctx->accept_setup_format;
 	o.shred = im->shred;
 	o.renew = im->ctx->yes;
 	o.passphrase = cli_net_passphrase;

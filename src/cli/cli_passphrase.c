@@ -149,11 +149,8 @@ char *cli_passphrase_read(const struct cli_ctx *ctx, const char *profile, int cr
 			cli_pass_cached = line;
 			atexit(cli_pass_wipe);
 		}
-		if (create && strlen(cli_pass_cached) < VAULT_PASSPHRASE_MIN) {
-			diag_set(d, EX_USAGE, _("the vault passphrase must have at least %d characters"),
-			         VAULT_PASSPHRASE_MIN);
+		if (create && vault_passphrase_check(cli_pass_cached, d) != EX_OK)
 			return NULL;
-		}
 		char *copy = secmem_strdup(cli_pass_cached);
 		if (!copy)
 			diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
@@ -187,10 +184,8 @@ char *cli_passphrase_read(const struct cli_ctx *ctx, const char *profile, int cr
 			pass = a;
 			break;
 		}
-		if (strlen(a) < VAULT_PASSPHRASE_MIN) {
+		if (vault_passphrase_check(a, d) != EX_OK) {
 			secmem_free(a);
-			diag_set(d, EX_USAGE, _("the vault passphrase must have at least %d characters"),
-			         VAULT_PASSPHRASE_MIN);
 			fprintf(stderr, "%s\n", d->msg);
 			continue;
 		}

@@ -162,10 +162,11 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 		{"print", no_argument, NULL, 'p'},
 		{"contract", required_argument, NULL, 'r'},
 		{"contact", required_argument, NULL, 'n'},
+		{"force", no_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 	};
 	enum ticket_format format = TICKET_FORMAT_TEXT;
-	int want_qr = 0, want_print = 0, ascii = ctx->ascii, format_given = 0, c;
+	int want_qr = 0, want_print = 0, force = 0, ascii = ctx->ascii, format_given = 0, c;
 	const char *output = NULL;
 	struct ticket_options o;
 	memset(&o, 0, sizeof o);
@@ -182,6 +183,7 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 		case 'p': want_print = 1; break;
 		case 'r': o.contract = optarg; break;
 		case 'n': o.contact = optarg; break;
+		case 'F': force = 1; break;
 		default: return cli_usage_error("ticket", "%s", _("unknown option"));
 		}
 	}
@@ -262,7 +264,9 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 	}
 
 	if (output) {
-		rc = fsutil_write_atomic(output, text, text_len, 0644, "ticket", &d);
+		/* The user names this file, maybe in a shared directory: a random temp name, and an existing
+		 * file (perhaps an earlier ticket to compare with) is kept unless --force says otherwise. */
+		rc = fsutil_write_new(output, text, text_len, 0644, force, "ticket", &d);
 		if (rc != EX_OK) {
 			cli_report(&d);
 			goto out;

@@ -8,6 +8,7 @@
 #include "cli_net.h"
 #include "credfile.h"
 #include "i18n.h"
+#include "quote.h"
 #include "watch.h"
 
 #include <getopt.h>
@@ -85,7 +86,7 @@ int cli_watch(struct cli_ctx *ctx, int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	fprintf(stderr, _("watching %s for credential files (Ctrl-C to stop)\n"), dir);
+	fprintf(stderr, _("watching %s for credential files (Ctrl-C to stop)\n"), quote_c(dir));
 	fflush(stderr);
 	unsigned kinds = 0;
 	int rc = EX_OK;
@@ -114,7 +115,7 @@ int cli_watch(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		if (!path)
 			continue;
-		fprintf(stderr, _("found %s\n"), path);
+		fprintf(stderr, _("found %s\n"), quote_c(path));
 		const char *one[1] = {path};
 		/* A file that fails to import is reported; the watch goes on, so a new download can fix it. */
 		if (cli_net_import_paths(&im, one, 1) == EX_OK) {

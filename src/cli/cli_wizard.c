@@ -36,7 +36,8 @@ int cli_wizard(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		{NULL, 0, NULL, 0},
 	};
-	struct wizard_opts o = {.profile = ctx->profile, .ascii = ctx->ascii, .kdf_ms = ctx->kdf_ms, .cacert = ctx->cacert};
+	struct wizard_opts o = {.profile = ctx->profile, .ascii = ctx->ascii, .kdf_ms = ctx->kdf_ms, .cacert = ctx->cacert,
+	                      .accept_setup_format = ctx->accept_setup_format};
 	if (getopt_long(argc, argv, "", longopts, NULL) != -1)
 		return cli_usage_error(argv[0], "%s", _("unknown option"));
 	if (optind < argc)
@@ -91,6 +92,7 @@ int cli_demo(struct cli_ctx *ctx, int argc, char **argv)
 		.profile = DEMO_PROFILE,
 		.ascii = ctx->ascii,
 		.kdf_ms = ctx->kdf_ms,
+		.accept_setup_format = ctx->accept_setup_format,
 		.download_dir = dm.downloads,
 		.demo = 1,
 		.cacert = ctx->cacert,

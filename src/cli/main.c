@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "quote.h"
 #include "failpoint.h"
 #include "i18n.h"
 #include "secmem.h"
@@ -24,24 +25,33 @@
 
 static const char *main_progname = PACKAGE;
 
+/* Every message may carry a file name or a value from outside: it reaches the terminal only through
+ * quote_text, so a control character in it is shown escaped, never sent raw (base/quote.h). */
+static void main_vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+	char *msg = NULL;
+	fprintf(stderr, "%s: %s", main_progname, prefix);
+	if (vasprintf(&msg, fmt, ap) >= 0) {
+		fputs(quote_text(msg), stderr);
+		free(msg);
+	}
+	fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", main_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	main_vmessage("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void cli_warning(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: %s", main_progname, _("warning: "));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	main_vmessage(_("warning: "), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int cli_report(const struct diag *d)
@@ -60,11 +70,9 @@ void cli_report_warnings(struct diag_warnings *w)
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", main_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	main_vmessage("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (command)
 		fprintf(stderr, _("Try '%s %s --help' for more information.\n"), main_progname, command);
 	else
@@ -120,7 +128,11 @@ static void main_help(void)
 	fputs(_("\nCommon options, accepted before or after the command:\n"
 	        "      --profile NAME       the profile to use (default: the HSM User Name)\n"
 	        "      --passphrase-fd N    read the vault passphrase from file descriptor N\n"
-	        "      --kdf-ms N           scrypt cost of a new vault, in ms (default 500)\n"
+	        "      --kdf-ms N           scrypt cost of a new vault, in ms (default 500),\n"
+	        "                           never below the floor N=2^15, r=8 (OWASP)\n"
+	        "      --accept-setup-format\n"
+	        "                           accept a setup password that is not five groups of\n"
+	        "                           five letters and digits (if Securosys changes it)\n"
 	        "      --cacert FILE        trust this CA certificate for HTTPS\n"
 	        "      --ascii              draw with ASCII characters only\n"
 	        "      --json               print the result as one JSON document\n"
@@ -238,7 +250,7 @@ static int main_parse_int(const char *s, int min, int max, int *out)
 	return 0;
 }
 
-enum { OPT_PROFILE = 1000, OPT_PASSFD, OPT_KDFMS, OPT_ASCII, OPT_JSON, OPT_YES, OPT_CACERT };
+enum { OPT_PROFILE = 1000, OPT_PASSFD, OPT_KDFMS, OPT_ASCII, OPT_JSON, OPT_YES, OPT_CACERT, OPT_ACCEPT_SETUP };
 
 static const struct main_common {
 	const char *name;
@@ -248,7 +260,7 @@ static const struct main_common {
 	{"--profile", OPT_PROFILE, 1},   {"--passphrase-fd", OPT_PASSFD, 1},
 	{"--kdf-ms", OPT_KDFMS, 1},      {"--ascii", OPT_ASCII, 0},
 	{"--json", OPT_JSON, 0},         {"--yes", OPT_YES, 0},
-	{"--cacert", OPT_CACERT, 1},
+	{"--cacert", OPT_CACERT, 1},     {"--accept-setup-format", OPT_ACCEPT_SETUP, 0},
 };
 #define MAIN_N_COMMON (sizeof main_common / sizeof main_common[0])
 
@@ -333,6 +345,9 @@ static int main_extract_common(int *argc, char **argv, struct cli_ctx *ctx, cons
 			break;
 		case OPT_YES:
 			ctx->yes = 1;
+			break;
+		case OPT_ACCEPT_SETUP:
+			ctx->accept_setup_format = 1;
 			break;
 		case OPT_CACERT:
 			/* Checked once here, for every command that makes HTTPS requests (check, fetch, the

@@ -14,6 +14,7 @@
 #include "fsutil.h"
 #include "i18n.h"
 #include "jwt.h"
+#include "quote.h"
 #include "secmem.h"
 
 #include <stdio.h>
@@ -144,44 +145,6 @@ static int cf_lookup(const char *k, size_t n)
 
 /* ---- encoding ---- */
 
-/* Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no surrogates, <= U+10FFFF), or 0.
- * *cp receives the code point. */
-static size_t cf_utf8_seq(const unsigned char *p, size_t n, unsigned long *cp)
-{
-	unsigned char c = p[0];
-	size_t need;
-	unsigned long v;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 2;
-		v = c & 0x1fU;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 3;
-		v = c & 0x0fU;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 4;
-		v = c & 0x07U;
-	} else {
-		return 0;
-	}
-	if (n < need)
-		return 0;
-	for (size_t i = 1; i < need; i++) {
-		if ((p[i] & 0xc0U) != 0x80U)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3fU);
-	}
-	if (need == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff)))
-		return 0;
-	if (need == 4 && (v < 0x10000 || v > 0x10ffff))
-		return 0;
-	*cp = v;
-	return need;
-}
-
 /* The whole file must be UTF-8 text before we look at a single key: a binary or truncated download
  * then gets an encoding error instead of a confusing syntax one. Control characters are refused
  * too, because inspect prints the non-secret values and an escape sequence in a "user name" would
@@ -204,7 +167,7 @@ static int cf_check_text(const char *name, const char *buf, size_t len, struct d
 			continue;
 		}
 		unsigned long cp = 0;
-		size_t n = cf_utf8_seq(p + i, len - i, &cp);
+		size_t n = quote_utf8_seq(p + i, len - i, &cp);
 		if (n == 0)
 			return diag_set(d, EX_DATAERR, _("%s:%zu: invalid UTF-8 (byte 0x%02x)"), name, line, c);
 		if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp <= 0x9f))
@@ -474,6 +437,43 @@ static int cf_key_showable(const char *k, size_t n)
 	return space || !digit;
 }
 
+/* The stricter test for a line next to a secret, which may be the wrapped rest of its value: only
+ * words that read like a key's ("Region", "Customer ID", "cluster name") are quoted, never a mix of
+ * cases or digits such as "Xq7 Zr9" or "FDgKb". At most 4 words of at most 16 letters. */
+static int cf_key_name_like(const char *k, size_t n)
+{
+	if (n == 0 || n > 40)
+		return 0;
+	size_t words = 0;
+	for (size_t i = 0; i < n;) {
+		if (k[i] == ' ') {
+			i++;
+			continue;
+		}
+		size_t j = i, upper = 0, lower = 0;
+		while (j < n && k[j] != ' ') {
+			unsigned char c = (unsigned char)k[j];
+			if (c >= 'A' && c <= 'Z')
+				upper++;
+			else if (c >= 'a' && c <= 'z')
+				lower++;
+			else
+				return 0;
+			/* An upper-case letter after a lower-case one: "FDgKb", not a key. */
+			if (c >= 'A' && c <= 'Z' && lower)
+				return 0;
+			j++;
+		}
+		size_t len = j - i;
+		/* "Region", "name", "ID", "URL"; but not "GKJZQ", a password group in capitals. */
+		if (len > 16 || (lower == 0 && upper > 4) || (lower && upper > 1))
+			return 0;
+		words++;
+		i = j;
+	}
+	return words >= 1 && words <= 4;
+}
+
 /* Lines of the documented layout that are prose, not keys: "- Details for Native-API ..." headings,
  * the "- Select the 'Authorize' button ..." notes and the example curl command of the TSBaaS file. */
 static int cf_is_note(const char *s, const char *e)
@@ -492,7 +492,7 @@ static void cf_trim(const char **s, const char **e)
 		(*e)--;
 }
 
-static int cf_parse(const char *name, const char *buf, size_t len, struct credfile *out,
+static int cf_parse(const char *name, const char *buf, size_t len, int flags, struct credfile *out,
                     struct diag_warnings *w, struct diag *d)
 {
 	const char *p = buf, *end = buf + len;
@@ -506,6 +506,10 @@ static int cf_parse(const char *name, const char *buf, size_t len, struct credfi
 	struct credfile_slot slot[CF_NFIELDS];
 	memset(slot, 0, sizeof slot);
 	int online = 0;
+	/* 1 while the lines just read may still belong to a secret's value: the line after a secret
+	 * key's line, and any unrecognised line that follows it (a mail client may wrap a long value over
+	 * several lines). Nothing from such a line is ever quoted in a message. */
+	int near_secret = 0;
 	size_t key_lines = 0, lineno = 0;
 	while (p < end) {
 		lineno++;
@@ -529,14 +533,19 @@ static int cf_parse(const char *name, const char *buf, size_t len, struct credfi
 		key_lines++;
 		int k = cf_lookup(ks, (size_t)(ke - ks));
 		if (k < 0) {
-			if (cf_key_showable(ks, (size_t)(ke - ks)))
+			/* A key is quoted when it looks like one; next to a secret only when it looks like a
+			 * key's name beyond doubt. Anything else is not shown at all. */
+			size_t kn = (size_t)(ke - ks);
+			if (near_secret ? cf_key_name_like(ks, kn) : cf_key_showable(ks, kn))
 				diag_warn(w, _("%s:%zu: unknown key '%.*s' ignored"), name, lineno, (int)(ke - ks), ks);
 			else
-				diag_warn(w, _("%s:%zu: unknown key ignored (not shown: it may be part of a secret)"), name,
-				          lineno);
+				diag_warn(w, _("%s:%zu: unrecognised line ignored (not shown: it may be part of a secret)"),
+				          name, lineno);
+			/* A line we cannot read after a secret may be the rest of its value: so may the next. */
 			continue;
 		}
 		enum credfile_field f = credfile_keys[k].field;
+		near_secret = f != CF_IGNORED && credfile_field_secret[f];
 		if (f == CF_IGNORED)
 			continue;
 		if (credfile_keys[k].flags & CF_KEY_ONLINE)
@@ -606,11 +615,27 @@ static int cf_parse(const char *name, const char *buf, size_t len, struct credfi
 			return diag_set(d, EX_OSERR, _("%s: out of memory"), name);
 	}
 
-	if (out->setup_password && !credfile_setup_password_well_formed(out->setup_password))
+	/* A setup password cut when copied (or wrapped by a mail client) would be sent to the HSM and
+	 * refused, and every refusal uses up the partition's lock-out counter (doc/securosys-facts.md, ppin):
+	 * so a value that is not the documented shape is refused here, before anything is stored. The
+	 * override exists for the day Securosys changes the format. */
+	if (out->setup_password && !credfile_setup_password_well_formed(out->setup_password)) {
+		size_t chars = credfile_utf8_chars(out->setup_password), groups = 1;
+		for (const char *c = out->setup_password; *c; c++)
+			groups += *c == '-';
+		if (!(flags & CREDFILE_ACCEPT_SETUP_FORMAT))
+			return diag_set(d, EX_DATAERR,
+			                _("%s:%zu: the HSM User Setup Password is not in the documented format, five groups "
+			                  "of five letters and digits joined by '-' (29 characters: xxxxx-xxxxx-xxxxx-xxxxx-xxxxx); "
+			                  "this one has %zu characters in %zu groups. Was it "
+			                  "cut when copied? Copy it again from the original file, or give "
+			                  "--accept-setup-format if Securosys changed the format"),
+			                name, slot[CF_SETUP_PASSWORD].line, chars, groups);
 		diag_warn(w,
-		          _("%s:%zu: the HSM User Setup Password does not look like five groups of five letters and "
-		            "digits joined by '-'; check that it was copied completely"),
-		          name, slot[CF_SETUP_PASSWORD].line);
+		          _("%s:%zu: the HSM User Setup Password is not in the documented format (%zu characters in %zu "
+		            "groups); accepted because of --accept-setup-format"),
+		          name, slot[CF_SETUP_PASSWORD].line, chars, groups);
+	}
 	if (out->api_endpoint &&
 	    (strlen(out->api_endpoint) <= 8 || !cf_ci_equal(out->api_endpoint, "https://", 8)))
 		diag_warn(w, _("%s:%zu: the API-Endpoint is not an https:// URL; it will be refused"), name,
@@ -627,8 +652,8 @@ static int cf_parse(const char *name, const char *buf, size_t len, struct credfi
 	return EX_OK;
 }
 
-int credfile_parse_buffer(const char *display_name, const char *buf, size_t len, struct credfile *out,
-                          struct diag_warnings *w, struct diag *d)
+int credfile_parse_buffer_flags(const char *display_name, const char *buf, size_t len, int flags,
+                                struct credfile *out, struct diag_warnings *w, struct diag *d)
 {
 	memset(out, 0, sizeof *out);
 	const char *name = display_name ? display_name : _("(pasted text)");
@@ -636,13 +661,27 @@ int credfile_parse_buffer(const char *display_name, const char *buf, size_t len,
 	if (!out->path)
 		return diag_set(d, EX_OSERR, _("%s: out of memory"), name);
 	(void)credfile_parse_name(name, &out->name);
-	int rc = cf_parse(name, buf ? buf : "", buf ? len : 0, out, w, d);
+	/* Every message names the file: quoted, so a newline or ESC in the name shows as \n or \033. */
+	char *shown = strdup(quote_c(name));
+	if (!shown) {
+		credfile_free(out);
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	}
+	int rc = cf_parse(shown, buf ? buf : "", buf ? len : 0, flags, out, w, d);
+	free(shown);
 	if (rc != EX_OK)
 		credfile_free(out);
 	return rc;
 }
 
-int credfile_parse_file(const char *path, struct credfile *out, struct diag_warnings *w, struct diag *d)
+int credfile_parse_buffer(const char *display_name, const char *buf, size_t len, struct credfile *out,
+                          struct diag_warnings *w, struct diag *d)
+{
+	return credfile_parse_buffer_flags(display_name, buf, len, 0, out, w, d);
+}
+
+int credfile_parse_file_flags(const char *path, int flags, struct credfile *out, struct diag_warnings *w,
+                              struct diag *d)
 {
 	memset(out, 0, sizeof *out);
 	char *buf = NULL;
@@ -661,14 +700,22 @@ int credfile_parse_file(const char *path, struct credfile *out, struct diag_warn
 	if (rc != EX_OK)
 		return rc;
 	/* doc/DESIGN.md, "Secrets", rule 5. Browsers save with the umask (usually 022), so this fires often: that
-	 * is the point, the file should not outlive the import. */
+	 * is the point, the file should not outlive the import. This is the only place that says it, so
+	 * every front end says it once, with one remedy. */
 	struct stat st;
 	if (stat(path, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
-		diag_warn(w, _("%s: other users can read this file (mode %04o); delete it after the import, or chmod 600 it"),
-		          path, (unsigned)(st.st_mode & 07777));
-	rc = credfile_parse_buffer(path, buf, len, out, w, d);
+		diag_warn(w,
+		          _("%s: other users can read this file (mode %04o), and it holds secrets: import it with "
+		            "--shred to delete it afterwards, or run chmod 600 on it"),
+		          quote_c(path), (unsigned)(st.st_mode & 07777));
+	rc = credfile_parse_buffer_flags(path, buf, len, flags, out, w, d);
 	secmem_free(buf);
 	return rc;
+}
+
+int credfile_parse_file(const char *path, struct credfile *out, struct diag_warnings *w, struct diag *d)
+{
+	return credfile_parse_file_flags(path, 0, out, w, d);
 }
 
 void credfile_free(struct credfile *cf)

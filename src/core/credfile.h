@@ -59,13 +59,26 @@ struct credfile {
 
 /* Reads (bounded, CREDFILE_MAX_SIZE) and parses one file. Returns EX_OK, EX_DATAERR for an invalid
  * file, or EX_NOINPUT/EX_IOERR when it cannot be read; d->msg is "FILE:LINE: message" or
- * "FILE: message". Warnings (unknown key, odd setup password, name/content mismatch) go to w. */
+ * "FILE: message". Warnings (unknown key, name/content mismatch) go to w; a setup password not in the
+ * documented shape is an error (see credfile_parse_file_flags). */
 int credfile_parse_file(const char *path, struct credfile *out, struct diag_warnings *w, struct diag *d);
 
 /* Parses contents already in memory (pasted in the wizard, or downloaded). display_name is used in
  * messages and for the filename facts. The buffer is not modified. */
 int credfile_parse_buffer(const char *display_name, const char *buf, size_t len, struct credfile *out,
                           struct diag_warnings *w, struct diag *d);
+
+enum credfile_parse_flags {
+	/* A setup password that is not five groups of five letters and digits is a warning, not an
+	 * error (--accept-setup-format: for a format Securosys may change). */
+	CREDFILE_ACCEPT_SETUP_FORMAT = 1,
+};
+/* The same, with enum credfile_parse_flags. Without CREDFILE_ACCEPT_SETUP_FORMAT, a setup password
+ * not in the documented shape is EX_DATAERR ("FILE:LINE: ... cut when copied?"). */
+int credfile_parse_file_flags(const char *path, int flags, struct credfile *out, struct diag_warnings *w,
+                              struct diag *d);
+int credfile_parse_buffer_flags(const char *display_name, const char *buf, size_t len, int flags,
+                                struct credfile *out, struct diag_warnings *w, struct diag *d);
 
 /* Frees every field and wipes the secrets. The struct can be reused. */
 void credfile_free(struct credfile *cf);

@@ -311,6 +311,12 @@ static int import_prepare(struct import_group *g, const char *name, const struct
 			return d->code ? d->code : diag_set(d, EX_USAGE, _("profile %s: no vault passphrase"), name);
 		rc = vault_create(g->prof.vault_path, pass, o->kdf_ms, &g->vault, d);
 		g->new_vault = rc == EX_OK;
+		if (rc == EX_OK && vault_kdf_floor_hit(g->vault))
+			diag_warn(&r->warnings,
+			          _("profile %s: the scrypt cost calibrated for %d ms is below the floor; the vault uses "
+			            "the floor instead, N=2^%d, r=%d"),
+			          name, o->kdf_ms > 0 ? o->kdf_ms : VAULT_DEFAULT_KDF_MS, VAULT_KDF_FLOOR_LOG2N,
+			          VAULT_KDF_FLOOR_R);
 	}
 	secmem_free(pass);
 	if (rc != EX_OK)

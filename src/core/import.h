@@ -29,6 +29,7 @@ struct import_opts {
 	int renew;                           /* --renew: replacing the setup password is confirmed */
 	int shred;                           /* --shred: overwrite and unlink the plaintext afterwards */
 	int kdf_ms;                          /* for a new vault; 0: default */
+	int accept_setup_format;             /* --accept-setup-format (CREDFILE_ACCEPT_SETUP_FORMAT) */
 	import_passphrase_fn passphrase;
 	void *passphrase_ctx;
 	import_confirm_fn confirm;           /* may be NULL: no confirmation possible (off a terminal) */

@@ -9,7 +9,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sysexits.h>
 
 int import_paths(const char *const *paths, size_t n, const struct import_opts *o, struct import_result *r,
@@ -24,16 +23,11 @@ int import_paths(const char *const *paths, size_t n, const struct import_opts *o
 	int rc = EX_OK;
 	size_t parsed = 0;
 	for (size_t i = 0; i < n; i++) {
-		rc = credfile_parse_file(paths[i], &files[i], &r->warnings, d);
+		rc = credfile_parse_file_flags(paths[i], o->accept_setup_format ? CREDFILE_ACCEPT_SETUP_FORMAT : 0,
+		                               &files[i], &r->warnings, d);
 		parsed = i + 1;
 		if (rc != EX_OK)
 			break;
-		struct stat st;
-		if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
-			diag_warn(&r->warnings,
-			          _("%s can be read by other users (mode %04o): it holds secrets; delete it after the "
-			            "import (--shred) or run chmod 600"),
-			          paths[i], (unsigned)(st.st_mode & 07777));
 	}
 	if (rc == EX_OK)
 		rc = import_credfiles(files, n, o, r, d);

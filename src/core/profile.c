@@ -89,7 +89,9 @@ static int profile_lock(struct profile *p, struct diag *d)
 		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
 	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		int rc = diag_set_errno(d, EX_CANTCREAT, _("%s: cannot open the lock file"), path);
+		int rc = errno == ELOOP && fsutil_refuse_symlink(path, d) != EX_OK
+		                 ? d->code
+		                 : diag_set_errno(d, EX_CANTCREAT, _("%s: cannot open the lock file"), path);
 		free(path);
 		return rc;
 	}
@@ -150,6 +152,10 @@ int profile_open(const char *name, int flags, struct profile *p, struct diag *d)
 			profile_close(p);
 			return rc;
 		}
+	} else if (S_ISLNK(st.st_mode)) {
+		rc = fsutil_refuse_symlink(p->dir, d);
+		profile_close(p);
+		return rc;
 	} else if (!S_ISDIR(st.st_mode)) {
 		rc = diag_set(d, EX_CANTCREAT, _("%s: not a directory"), p->dir);
 		profile_close(p);
@@ -289,17 +295,30 @@ void profile_list_free(char **names, size_t n)
 	free(names);
 }
 
+/* A link where a vault should be is removed, never followed: what it points to may be anybody's
+ * file, and overwriting it would destroy that, not our secret. */
+static int profile_shred(const char *path, struct diag *d)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (unlink(path) != 0)
+			return diag_set_errno(d, EX_IOERR, _("%s: unlink failed"), path);
+		return fsutil_sync_parent(path, d);
+	}
+	return fsutil_shred(path, d);
+}
+
 int profile_remove(struct profile *p, struct diag *d)
 {
 	if (p->lock_fd < 0)
 		return diag_set(d, EX_SOFTWARE, _("profile %s: removal needs the lock"), p->name);
 	/* The secrets go first: if anything below fails, no readable vault is left behind. */
-	int rc = fsutil_shred(p->vault_path, d);
+	int rc = profile_shred(p->vault_path, d);
 	if (rc != EX_OK && rc != EX_NOINPUT)
 		return rc;
 	char *tmp = profile_join(p->dir, "vault.tmp");
 	if (tmp) {
-		rc = fsutil_shred(tmp, d);
+		rc = profile_shred(tmp, d);
 		free(tmp);
 		if (rc != EX_OK && rc != EX_NOINPUT)
 			return rc;

@@ -713,7 +713,7 @@ int state_load(const char *path, struct state *st, struct diag *d)
 	state_init(st);
 	char *buf;
 	size_t len;
-	int rc = fsutil_read_bounded(path, STATE_MAX_SIZE, 0, &buf, &len, d);
+	int rc = fsutil_read_bounded(path, STATE_MAX_SIZE, FSUTIL_READ_NOFOLLOW, &buf, &len, d);
 	if (rc != EX_OK)
 		return rc;
 	rc = state_parse(buf, len, path, st, d);

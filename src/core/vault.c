@@ -58,10 +58,12 @@
 #define VAULT_MAX_PLAINTEXT (64 * 1024)
 #define VAULT_MAX_FILE (VAULT_HEADER_LEN + VAULT_MAX_PLAINTEXT + VAULT_TAG_LEN)
 
-/* scrypt cost: r=8, p=1, N calibrated as a power of two. Creation stays within 2^10..2^18 (256 MiB at
+/* scrypt cost: r=8, p=1, N calibrated as a power of two. Creation stays within the floor (vault.h,
+ * 2^15) and 2^18 (256 MiB at
  * r=8, enough for ~0.5 s on current machines); opening accepts up to 1 GiB so a vault made on a faster
  * machine still opens, but no more, so a damaged header cannot make us allocate without bound. */
 #define VAULT_R 8
+_Static_assert(VAULT_R >= VAULT_KDF_FLOOR_R, "r below the floor of vault.h");
 #define VAULT_P 1
 #define VAULT_LOG2N_MIN 10
 #define VAULT_LOG2N_CREATE_MAX 18
@@ -72,6 +74,7 @@
 struct vault {
 	char *path;
 	unsigned log2n;
+	int floor_hit; /* vault_create: the calibration asked for less than the floor */
 	uint32_t r, p;
 	unsigned char salt[VAULT_SALT_LEN];
 	unsigned char kcv[VAULT_KCV_LEN];
@@ -187,18 +190,98 @@ void vault_close(struct vault *v)
 	free(v);
 }
 
+/* White space a careless paste adds or a user types alone: ASCII blanks and U+00A0. */
+static size_t vault_space_at(const unsigned char *s)
+{
+	if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\v' || *s == '\f')
+		return 1;
+	if (s[0] == 0xc2 && s[1] == 0xa0)
+		return 2;
+	return 0;
+}
+
+int vault_passphrase_check(const char *passphrase, struct diag *d)
+{
+	if (!passphrase || !passphrase[0])
+		return diag_set(d, EX_USAGE, _("the vault passphrase is empty: choose one of at least %d characters"),
+		                VAULT_PASSPHRASE_MIN);
+	const unsigned char *s = (const unsigned char *)passphrase;
+	const unsigned char *end = s + strlen(passphrase);
+	size_t n;
+	while (s < end && (n = vault_space_at(s)) > 0)
+		s += n;
+	if (s == end)
+		return diag_set(d, EX_USAGE,
+		                _("the vault passphrase is only white space: choose one of at least %d characters"),
+		                VAULT_PASSPHRASE_MIN);
+	/* Trailing white space: the last non-space character ends the count. */
+	const unsigned char *last = s;
+	for (const unsigned char *p = s; p < end;) {
+		n = vault_space_at(p);
+		if (n) {
+			p += n;
+			continue;
+		}
+		p++;
+		while (p < end && (*p & 0xc0U) == 0x80U)
+			p++;
+		last = p;
+	}
+	size_t chars = 0;
+	for (const unsigned char *p = s; p < last; p++)
+		if ((*p & 0xc0U) != 0x80U)
+			chars++;
+	if (chars < VAULT_PASSPHRASE_MIN)
+		return diag_set(d, EX_USAGE,
+		                _("the vault passphrase must have at least %d characters, not counting white space at "
+		                  "either end"),
+		                VAULT_PASSPHRASE_MIN);
+	return EX_OK;
+}
+
+int vault_kdf_floor_hit(const struct vault *v)
+{
+	return v ? v->floor_hit : 0;
+}
+
+unsigned vault_kdf_log2n(const struct vault *v)
+{
+	return v ? v->log2n : 0;
+}
+
+/* The cost of a new vault: the calibration, raised to the floor. A test build may set it directly. */
+static unsigned vault_create_log2n(int kdf_ms, int *floor_hit)
+{
+	*floor_hit = 0;
+#ifdef ENABLE_FAILPOINTS
+	const char *env = getenv("HSM_ONBOARD_TEST_KDF_LOG2N");
+	if (env && env[0]) {
+		char *e;
+		long v = strtol(env, &e, 10);
+		if (*e == '\0' && v >= VAULT_LOG2N_MIN && v <= VAULT_LOG2N_OPEN_MAX)
+			return (unsigned)v;
+	}
+#endif
+	unsigned log2n = vault_calibrate(kdf_ms > 0 ? kdf_ms : VAULT_DEFAULT_KDF_MS);
+	if (log2n < VAULT_KDF_FLOOR_LOG2N) {
+		*floor_hit = 1;
+		log2n = VAULT_KDF_FLOOR_LOG2N;
+	}
+	return log2n;
+}
+
 int vault_create(const char *path, const char *passphrase, int kdf_ms, struct vault **out, struct diag *d)
 {
 	*out = NULL;
-	if (!passphrase || strlen(passphrase) < VAULT_PASSPHRASE_MIN)
-		return diag_set(d, EX_USAGE, _("the vault passphrase must have at least %d characters"),
-		                VAULT_PASSPHRASE_MIN);
+	int rc = vault_passphrase_check(passphrase, d);
+	if (rc != EX_OK)
+		return rc;
 	struct vault *v = calloc(1, sizeof *v);
 	if (!v || !(v->path = strdup(path ? path : "vault")) || !(v->key = secmem_alloc(VAULT_KEY_LEN))) {
 		vault_close(v);
 		return diag_set(d, EX_OSERR, _("out of memory"));
 	}
-	v->log2n = vault_calibrate(kdf_ms > 0 ? kdf_ms : VAULT_DEFAULT_KDF_MS);
+	v->log2n = vault_create_log2n(kdf_ms, &v->floor_hit);
 	v->r = VAULT_R;
 	v->p = VAULT_P;
 	if (cryptolib_RAND_bytes(v->salt, sizeof v->salt) != 1 ||
@@ -342,7 +425,9 @@ int vault_open_buffer(const unsigned char *data, size_t len, const char *passphr
 int vault_check_mode(const char *path, struct diag *d)
 {
 	struct stat st;
-	if (stat(path, &st) != 0) {
+	if (fsutil_refuse_symlink(path, d) != EX_OK)
+		return d ? d->code : EX_NOPERM;
+	if (lstat(path, &st) != 0) {
 		if (errno == ENOENT)
 			return diag_set_errno(d, EX_NOINPUT, _("%s: no vault"), path);
 		return diag_set_errno(d, EX_NOINPUT, _("%s: cannot stat the vault"), path);
@@ -370,7 +455,7 @@ int vault_open(const char *path, const char *passphrase, struct vault **out, str
 		return rc;
 	char *buf;
 	size_t len;
-	rc = fsutil_read_bounded(path, VAULT_MAX_FILE, 0, &buf, &len, d);
+	rc = fsutil_read_bounded(path, VAULT_MAX_FILE, FSUTIL_READ_NOFOLLOW, &buf, &len, d);
 	if (rc == EX_DATAERR)
 		return diag_set(d, EX_DATAERR, _("%s: too large for a vault; the file is corrupted"), path);
 	if (rc != EX_OK)

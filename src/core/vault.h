@@ -16,6 +16,10 @@
 
 #define VAULT_PASSPHRASE_MIN 12
 #define VAULT_DEFAULT_KDF_MS 500
+/* The floor under the scrypt cost of a new vault, whatever kdf_ms says: N=2^15, r=8, p=1, the OWASP
+ * Password Storage minimum for scrypt. A faster machine calibrates above it; a slow one gets it. */
+#define VAULT_KDF_FLOOR_LOG2N 15
+#define VAULT_KDF_FLOOR_R 8
 
 enum vault_label {
 	VAULT_SERVICE_PASSWORD = 0,
@@ -34,9 +38,21 @@ enum vault_label {
 
 struct vault;
 
-/* A new, empty vault for path, with its scrypt cost calibrated to kdf_ms (0: the default). Nothing
- * is written until vault_save. The passphrase must have VAULT_PASSPHRASE_MIN characters (EX_USAGE). */
+/* Whether passphrase may protect a new vault: EX_OK, or EX_USAGE with the reason when it is empty,
+ * only white space, or shorter than VAULT_PASSPHRASE_MIN characters once the white space at either
+ * end is left out. Every front end asks this before it takes a new passphrase, and vault_create
+ * refuses what it refuses. */
+int vault_passphrase_check(const char *passphrase, struct diag *d);
+
+/* A new, empty vault for path, with its scrypt cost calibrated to kdf_ms (0: the default) and never
+ * below the floor (VAULT_KDF_FLOOR_LOG2N). Nothing is written until vault_save. The passphrase must
+ * pass vault_passphrase_check (EX_USAGE). In a test build (--enable-failpoints) only, the environment
+ * variable HSM_ONBOARD_TEST_KDF_LOG2N=10..20 sets log2 N directly, so the crash loops stay fast. */
 int vault_create(const char *path, const char *passphrase, int kdf_ms, struct vault **out, struct diag *d);
+/* 1 when the calibration for kdf_ms fell below the floor and the floor was used instead. */
+int vault_kdf_floor_hit(const struct vault *v);
+/* log2 of the scrypt N of v (for messages and tests). */
+unsigned vault_kdf_log2n(const struct vault *v);
 /* Opens and decrypts path. EX_NOPERM (77) for a wrong mode or owner (with how to fix it) and for a
  * wrong passphrase; EX_DATAERR (65) for a truncated, corrupted or tampered file or an unknown format
  * version; EX_NOINPUT when it does not exist. */

@@ -14,6 +14,7 @@
 #include <sysexits.h>
 
 #include "credfile.h"
+#include "quote.h"
 #include "diag.h"
 #include "secmem.h"
 
@@ -67,6 +68,15 @@ static void fuzz_check_no_secret(const struct credfile *cf, const char *text, co
 	fuzz_check_secret(cf->jwt, text, what);
 }
 
+/* A control character other than the newline and tab that quote_text keeps in a message. */
+static int fuzz_has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+			return 1;
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char name[161] = "acme_eco_service_jdoe_20260101.txt";
@@ -110,6 +120,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (cf.setup_password)
 			(void)credfile_setup_password_well_formed(cf.setup_password);
 	}
+	credfile_free(&cf);
+	diag_warnings_free(&w);
+
+	/* The same input with the setup-password format accepted: the same invariants. */
+	diag_clear(&d);
+	rc = credfile_parse_buffer_flags(name, buf, len, CREDFILE_ACCEPT_SETUP_FORMAT, &cf, &w, &d);
+	if (rc != EX_OK && rc != EX_DATAERR)
+		fuzz_fail("credfile_parse_buffer_flags returned %d, not EX_OK or EX_DATAERR", rc);
+	if (rc == EX_OK)
+		for (size_t i = 0; i < w.n; i++)
+			fuzz_check_no_secret(&cf, w.msg[i], "a warning (--accept-setup-format)");
+	/* Whatever the name and the messages hold, what the front ends print of them is free of control
+	 * characters: quoting is idempotent and leaves nothing to quote. */
+	if (quote_needed(quote_c(name)) || fuzz_has_control(quote_text(d.msg)))
+		fuzz_fail("quote_c/quote_text left a control character or a byte that is not UTF-8");
+	for (size_t i = 0; i < w.n; i++)
+		if (fuzz_has_control(quote_text(w.msg[i])))
+			fuzz_fail("quote_text left a control character in a warning");
 	credfile_free(&cf);
 	diag_warnings_free(&w);
 

@@ -8,6 +8,7 @@ struct wizard_opts {
 	const char *profile;      /* open this profile (resume at its step), or NULL: the start screen */
 	int ascii;
 	int kdf_ms;               /* for a new vault; 0: default */
+	int accept_setup_format;  /* --accept-setup-format */
 	const char *download_dir; /* the folder the import screen watches; NULL: ~/Downloads */
 	int demo;                 /* the demo: the rotation runs against its SoftHSM2 token */
 	const char *cacert;       /* --cacert: the CA to trust for HTTPS (download, preflight), or NULL */

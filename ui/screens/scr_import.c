@@ -45,6 +45,7 @@ static struct {
 	int imported;
 	time_t dir_mtime;
 	int n_pasted;
+	int parse_flags; /* enum credfile_parse_flags, from --accept-setup-format */
 } scr_imp;
 
 static void scr_imp_free_item(struct scr_import_item *i)
@@ -75,8 +76,8 @@ static void scr_imp_validate(struct scr_import_item *i)
 	memset(&cf, 0, sizeof cf);
 	memset(&wr, 0, sizeof wr);
 	diag_clear(&d);
-	int rc = i->pasted ? credfile_parse_buffer(i->path, i->pasted, i->pasted_len, &cf, &wr, &d)
-	                   : credfile_parse_file(i->path, &cf, &wr, &d);
+	int rc = i->pasted ? credfile_parse_buffer_flags(i->path, i->pasted, i->pasted_len, scr_imp.parse_flags, &cf, &wr, &d)
+	                   : credfile_parse_file_flags(i->path, scr_imp.parse_flags, &cf, &wr, &d);
 	i->ok = rc == 0;
 	if (rc == 0) {
 		snprintf(i->kind, sizeof i->kind, "%s", credfile_kind_name(cf.kind));
@@ -153,6 +154,7 @@ static void scr_imp_enter(struct wiz *w)
 		if (watch_default_dir(scr_imp.dir, sizeof scr_imp.dir, &d) != 0)
 			snprintf(scr_imp.dir, sizeof scr_imp.dir, "%s/Downloads", getenv("HOME") ? getenv("HOME") : ".");
 	}
+	scr_imp.parse_flags = w->opts.accept_setup_format ? CREDFILE_ACCEPT_SETUP_FORMAT : 0;
 	scr_imp.sel = 0;
 	scr_imp.imported = 0;
 	scr_imp.dir_mtime = 0;
@@ -324,8 +326,9 @@ static int scr_imp_run(struct wiz *w)
 		struct diag_warnings wr;
 		memset(&wr, 0, sizeof wr);
 		memset(&files[nf], 0, sizeof files[nf]);
-		rc = it->pasted ? credfile_parse_buffer(it->path, it->pasted, it->pasted_len, &files[nf], &wr, &d)
-		                : credfile_parse_file(it->path, &files[nf], &wr, &d);
+		rc = it->pasted ? credfile_parse_buffer_flags(it->path, it->pasted, it->pasted_len, scr_imp.parse_flags,
+		                                              &files[nf], &wr, &d)
+		                : credfile_parse_file_flags(it->path, scr_imp.parse_flags, &files[nf], &wr, &d);
 		diag_warnings_free(&wr);
 		if (rc != 0)
 			break;
@@ -343,6 +346,7 @@ static int scr_imp_run(struct wiz *w)
 			.tier = w->prof.st.tier,
 			.service_type = w->prof.st.service_type,
 			.kdf_ms = w->opts.kdf_ms,
+			.accept_setup_format = w->opts.accept_setup_format,
 			.passphrase = scr_imp_passphrase_cb,
 			.passphrase_ctx = w,
 			.confirm = scr_imp_confirm_cb,
@@ -484,6 +488,14 @@ static int scr_imp_key(struct wiz *w, int key)
 			char name[64];
 			snprintf(name, sizeof name, _("pasted-%d"), ++scr_imp.n_pasted);
 			i->path = strdup(name);
+			/* The entry buffer is the largest a file may be (64 KiB, which the secure heap's buddy
+			 * allocator rounds to 128 KiB): keep a copy of the right size, or the second paste finds
+			 * the 256 KiB heap full and fails with "out of memory". */
+			char *fit = secmem_strndup(buf, len);
+			if (fit) {
+				secmem_free(buf);
+				buf = fit;
+			}
 			i->pasted = buf;
 			i->pasted_len = len;
 			scr_imp_validate(i);
