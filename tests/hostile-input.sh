@@ -19,7 +19,8 @@ n=$(grep -c "mode 0644" "$T_ERR" || true)
 [ "$n" = 1 ] || { cat "$T_ERR" >&2; t_fail "the loose mode was reported $n times, expected once"; }
 t_ok "the loose mode is reported once"
 t_grep "$T_ERR" "$T_SERVICE_FILE: other users can read this file (mode 0644), and it holds secrets: import it with --shred to delete it afterwards, or run chmod 600 on it" "one remedy: --shred or chmod 600"
-n=$(grep -c "warning:" "$T_ERR" || true)
+# (A release build ignores the suite's test KDF cost, so it also warns that --kdf-ms 20 hit the floor.)
+n=$(grep "warning:" "$T_ERR" | grep -vc "below the floor" || true)
 [ "$n" = 1 ] || { cat "$T_ERR" >&2; t_fail "$n warnings for one loose file"; }
 t_ok "no second warning in other words"
 
