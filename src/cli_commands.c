@@ -66,11 +66,12 @@ const struct cli_command cli_commands[] = {
 	    "profile it does nothing.\n")},
 	{"verify", cli_verify, N_("[OPTION]..."), N_("log in with the stored user secret and report"),
 	 N_("  The engine options of connect are accepted and override the profile's.\n")},
-	{"config", cli_config, N_("--output DIR [OPTION]..."),
+	{"config", cli_config, N_("[--output DIR] [OPTION]..."),
 	 N_("write the provider configuration for applications into DIR"),
 	 N_("  --output DIR   pkcs11: DIR/pkcs11.uri (RFC 7512) and DIR/pkcs11.pin (0600);\n"
 	    "                 primus: DIR/primus.cfg and DIR/.secrets.cfg (0600)\n"
-	    "  The paths are printed, never the secret.\n")},
+	    "  Default DIR: the folder written last, else ~/.config/hsm-onboard/PROFILE\n"
+	    "  ($XDG_CONFIG_HOME). The paths are printed, never the secret.\n")},
 
 	/* area: network (issue 6) */
 	{"clusters", cli_clusters, N_("[--file FILE]"), N_("list the CloudHSM clusters, their hosts and ports"),

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -535,7 +536,10 @@ void tui_path_fit(const char *path, int width, char *out, size_t size)
 		out[0] = '\0';
 		return;
 	}
-	const char *home = getenv("HOME");
+	/* "~" is the user's home from the password database: the demo points $HOME into its throwaway
+	 * folder, and a "~" there would name a place the user's shell does not know. */
+	const struct passwd *pw = getpwuid(getuid());
+	const char *home = pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : getenv("HOME");
 	size_t hl = home ? strlen(home) : 0;
 	while (hl > 1 && home[hl - 1] == '/')
 		hl--;

@@ -95,7 +95,8 @@ int tui_width(const char *s);
 /* The byte offset in s from which its rest is at most width columns wide (whole characters). */
 size_t tui_suffix_at(const char *s, int width);
 /* path made to fit width columns into out: $HOME becomes "~", and a path still too long loses its
- * middle, keeping its start and its file name ("/tmp/hsm…/config/pkcs11.pin"). */
+ * middle, keeping its start and its file name ("/tmp/hsm…/config/pkcs11.pin"). The home is the
+ * password database's (the demo moves $HOME). */
 void tui_path_fit(const char *path, int width, char *out, size_t size);
 /* tui_path_fit, then written at (y, x) of stdscr. */
 void tui_put_path(int y, int x, int width, const char *path, attr_t attr);

@@ -10,6 +10,7 @@
 #include "secret_entry.h"
 #include "vault.h"
 
+#include <glob.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -292,9 +293,58 @@ char *wiz_ask_text(struct wiz *w, const char *title, const char *prompt, const c
 	return wiz_ask_text_impl(w, title, prompt, initial, 0);
 }
 
+/* Tab completion: the longest common prefix of the glob matches (folders end in '/'). */
+static char *wiz_complete(char *typed)
+{
+	char pat[1100];
+	snprintf(pat, sizeof pat, "%s*", typed);
+	glob_t g;
+	memset(&g, 0, sizeof g);
+	char *res = typed;
+	if (glob(pat, GLOB_MARK | GLOB_TILDE, NULL, &g) == 0 && g.gl_pathc > 0) {
+		size_t common = strlen(g.gl_pathv[0]);
+		for (size_t i = 1; i < g.gl_pathc; i++) {
+			size_t k = 0;
+			while (k < common && g.gl_pathv[i][k] == g.gl_pathv[0][k])
+				k++;
+			common = k;
+		}
+		char *c = strndup(g.gl_pathv[0], common);
+		if (c) {
+			free(typed);
+			res = c;
+		}
+	}
+	globfree(&g);
+	return res;
+}
+
 char *wiz_ask_path(struct wiz *w, const char *title, const char *prompt, const char *initial)
 {
-	return wiz_ask_text_impl(w, title, prompt, initial, 1);
+	char *cur = initial ? strdup(initial) : NULL;
+	for (;;) {
+		char *p = wiz_ask_text_impl(w, title, prompt, cur, 1);
+		free(cur);
+		if (!p)
+			return NULL;
+		size_t len = strlen(p);
+		if (len == 0 || p[len - 1] != '\t') {
+			/* "~/" as a shell reads it: the path goes to open(2), which does not. */
+			const char *home = getenv("HOME");
+			if (p[0] == '~' && (p[1] == '/' || p[1] == '\0') && home) {
+				size_t n = strlen(home) + len + 1;
+				char *x = malloc(n);
+				if (x) {
+					snprintf(x, n, "%s%s", home, p + 1);
+					free(p);
+					p = x;
+				}
+			}
+			return p;
+		}
+		p[len - 1] = '\0';
+		cur = wiz_complete(p);
+	}
 }
 
 char *wiz_ask_passphrase(struct wiz *w, const char *profile, int create)
