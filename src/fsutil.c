@@ -126,15 +126,30 @@ int fsutil_read_bounded(const char *path, size_t max, int flags, char **out, siz
 		close(fd);
 		return diag_set(d, EX_NOINPUT, _("%s: not a regular file"), path);
 	}
-	/* Read at most max+1 bytes whatever st_size says: the file may grow while we read. */
-	char *buf = (flags & FSUTIL_READ_SECRET) ? secmem_alloc(max + 1) : calloc(1, max + 2);
+	/* Read at most max+1 bytes whatever st_size says: the file may grow while we read. An ordinary
+	 * buffer starts at the file's size and grows: a bound of a megabyte allocated for every small
+	 * state.json made the start screen of a thousand profiles pay a thousand mmap/munmap pairs. */
+	int secret = (flags & FSUTIL_READ_SECRET) != 0;
+	size_t cap = secret ? max + 1 : ((size_t)st.st_size < max ? (size_t)st.st_size : max) + 2;
+	char *buf = secret ? secmem_alloc(cap) : calloc(1, cap);
 	if (!buf) {
 		close(fd);
 		return diag_set(d, EX_OSERR, _("%s: out of memory"), path);
 	}
 	size_t len = 0;
 	for (;;) {
-		ssize_t n = read(fd, buf + len, max + 1 - len);
+		if (!secret && len + 1 >= cap && cap < max + 2) {
+			size_t ncap = cap * 2 < max + 2 ? cap * 2 : max + 2;
+			char *nb = realloc(buf, ncap);
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return diag_set(d, EX_OSERR, _("%s: out of memory"), path);
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		ssize_t n = read(fd, buf + len, (secret ? max + 1 : cap - 1) - len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

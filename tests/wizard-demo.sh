@@ -19,7 +19,7 @@ W_FAKETIME="@2026-11-24 15:30:00"   # a running clock: the vault's scrypt calibr
 pass="demo walk $(t_rand_alnum 12)"
 t_secret "$pass"
 
-w_start TMPDIR="$T_DIR" -- demo --keep --kdf-ms 20
+w_start TMPDIR="$T_DIR" -- demo --keep --kdf-ms "$W_KDF_MS"
 w_wait "Step 1 of 10: Subscription"
 demo=$(ls -d "$T_DIR"/hsm-onboard-demo.* | head -n 1)
 [ -d "$demo" ] || t_fail "no demo directory under $T_DIR"

@@ -12,7 +12,7 @@ t_grep "$T_ERR" "hsm-onboard import" "the refusal names the CLI commands"
 t_make_credfiles "$HOME/Downloads" ACME_Corp eco ACMEHSM07 20261120 pkcs11
 T_SCAN_EXCLUDE="$HOME/Downloads"
 
-w_start -- wizard --kdf-ms 20
+w_start -- wizard --kdf-ms "$W_KDF_MS"
 w_wait "New onboarding"
 t_grep "$W_SCREEN" "F10 save and quit" "footer shows the key hints"
 t_ok "start screen drawn at 80x24"

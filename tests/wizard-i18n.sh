@@ -98,7 +98,7 @@ for run in $runs; do
 	# exiting fails with "server exited unexpectedly".
 	w_tmux kill-server >/dev/null 2>&1 || true
 	W_SOCK="$T_DIR/tmux-$lang.sock"
-	w_start LANG="$loc" LC_ALL="$loc" LANGUAGE= -- wizard --kdf-ms 20
+	w_start LANG="$loc" LC_ALL="$loc" LANGUAGE= -- wizard --kdf-ms "$W_KDF_MS"
 	wait_tr "New onboarding"
 	[ "$lang" = C ] || t_nogrep "$W_SCREEN" "New onboarding" "$lang: the start screen is translated"
 	fit 80
@@ -175,7 +175,7 @@ for run in $runs; do
 	fi
 	w_tmux kill-server >/dev/null 2>&1 || true
 	W_SOCK="$T_DIR/tmux-demo-$lang.sock"
-	w_start TMPDIR="$T_DIR" LANG="$loc" LC_ALL="$loc" LANGUAGE= -- demo --kdf-ms 20
+	w_start TMPDIR="$T_DIR" LANG="$loc" LC_ALL="$loc" LANGUAGE= -- demo --kdf-ms "$W_KDF_MS"
 	wait_tr "Subscription"
 	for f in "$T_DIR"/hsm-onboard-demo.*/Downloads/*.txt; do
 		sed -n 's/^\(Service User Password\|HSM User Setup Password\|PKCS#11 password \): //p' "$f" \
