@@ -60,7 +60,7 @@ static void scr_done_draw(struct wiz *w, const struct screen_area *a)
 		         _("The setup password was exchanged for a new user secret, stored only in this profile's "
 		           "encrypted vault. Keep the vault passphrase safe: 'hsm-onboard config' writes the secret "
 		           "to a 0600 PIN file when an application needs it."));
-	y += tui_wrap(y, a->x, a->cols, 4, text, A_NORMAL);
+	y += tui_wrap(y, a->x, a->cols, 5, text, A_NORMAL);
 	y++;
 	tui_wrap(y, a->x, a->cols, 2, _("Press Enter to leave the wizard."), tui_attr(&w->tui, TUI_DIM));
 }
