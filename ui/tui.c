@@ -180,7 +180,7 @@ int tui_start(struct tui *t, int ascii)
 	keypad(stdscr, TRUE);
 	curs_set(0);
 	/* The cursor is never shown: leave it wherever the last update put it, so a countdown tick does not
-	 * pay a cursor move back to stdscr's cursor on every refresh (bytes on a slow link, issue 10). */
+	 * pay a cursor move back to stdscr's cursor on every refresh (bytes on a slow link). */
 	leaveok(stdscr, TRUE);
 	t->color = getenv("NO_COLOR") == NULL && has_colors();
 	if (t->color) {

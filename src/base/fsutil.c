@@ -1,0 +1,233 @@
+/* fsutil.c: atomic durable writes, bounded reads, private directories, shredding. */
+#include "config.h"
+
+#include "fsutil.h"
+#include "failpoint.h"
+#include "i18n.h"
+#include "secmem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+static int fsutil_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void fsutil_dirname(const char *path, char *dir, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash) {
+		snprintf(dir, size, ".");
+	} else if (slash == path) {
+		snprintf(dir, size, "/");
+	} else {
+		snprintf(dir, size, "%.*s", (int)(slash - path), path);
+	}
+}
+
+int fsutil_sync_parent(const char *path, struct diag *d)
+{
+	char dir[PATH_MAX];
+	fsutil_dirname(path, dir, sizeof dir);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot open the directory"), dir);
+	int rc = fsync(dfd);
+	close(dfd);
+	if (rc != 0)
+		return diag_set_errno(d, EX_IOERR, _("%s: fsync of the directory failed"), dir);
+	return EX_OK;
+}
+
+int fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+                        const char *fp_prefix, struct diag *d)
+{
+	char tmp[PATH_MAX];
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+		return diag_set(d, EX_CANTCREAT, _("%s: path too long"), path);
+
+	/* A temp file left by a crash is ours to remove: it was never renamed, so it holds nothing
+	 * that the real file does not. O_EXCL below still refuses a file that appears meanwhile. */
+	struct stat st;
+	if (lstat(tmp, &st) == 0 && S_ISREG(st.st_mode))
+		unlink(tmp);
+
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the temporary file"), tmp);
+	/* The umask may have narrowed the mode; it must be exactly what was asked. */
+	if (fchmod(fd, mode) != 0 || fsutil_write_all(fd, data, len) != 0) {
+		diag_set_errno(d, EX_IOERR, _("%s: write failed"), tmp);
+		goto fail;
+	}
+	if (fsync(fd) != 0) {
+		diag_set_errno(d, EX_IOERR, _("%s: fsync failed"), tmp);
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		diag_set_errno(d, EX_IOERR, _("%s: close failed"), tmp);
+		goto fail;
+	}
+	fd = -1;
+	FAILPOINT2(fp_prefix, "before-rename");
+	if (rename(tmp, path) != 0) {
+		diag_set_errno(d, EX_CANTCREAT, _("%s: rename failed"), path);
+		goto fail;
+	}
+	FAILPOINT2(fp_prefix, "after-rename");
+	FAILPOINT2(fp_prefix, "before-dirsync");
+	int rc = fsutil_sync_parent(path, d);
+	FAILPOINT2(fp_prefix, "after-dirsync");
+	return rc;
+
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return d ? d->code : EX_IOERR;
+}
+
+int fsutil_read_bounded(const char *path, size_t max, int flags, char **out, size_t *out_len,
+                        struct diag *d)
+{
+	*out = NULL;
+	if (out_len)
+		*out_len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return diag_set_errno(d, EX_NOINPUT, _("%s: cannot open"), path);
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int rc = diag_set_errno(d, EX_IOERR, _("%s: cannot stat"), path);
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return diag_set(d, EX_NOINPUT, _("%s: not a regular file"), path);
+	}
+	/* Read at most max+1 bytes whatever st_size says: the file may grow while we read. An ordinary
+	 * buffer starts at the file's size and grows: a bound of a megabyte allocated for every small
+	 * state.json made the start screen of a thousand profiles pay a thousand mmap/munmap pairs. */
+	int secret = (flags & FSUTIL_READ_SECRET) != 0;
+	size_t cap = secret ? max + 1 : ((size_t)st.st_size < max ? (size_t)st.st_size : max) + 2;
+	char *buf = secret ? secmem_alloc(cap) : calloc(1, cap);
+	if (!buf) {
+		close(fd);
+		return diag_set(d, EX_OSERR, _("%s: out of memory"), path);
+	}
+	size_t len = 0;
+	for (;;) {
+		if (!secret && len + 1 >= cap && cap < max + 2) {
+			size_t ncap = cap * 2 < max + 2 ? cap * 2 : max + 2;
+			char *nb = realloc(buf, ncap);
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return diag_set(d, EX_OSERR, _("%s: out of memory"), path);
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		ssize_t n = read(fd, buf + len, (secret ? max + 1 : cap - 1) - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int rc = diag_set_errno(d, EX_IOERR, _("%s: read error"), path);
+			close(fd);
+			(flags & FSUTIL_READ_SECRET) ? secmem_free(buf) : free(buf);
+			return rc;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			close(fd);
+			(flags & FSUTIL_READ_SECRET) ? secmem_free(buf) : free(buf);
+			return diag_set(d, EX_DATAERR, _("%s: file is larger than %zu bytes"), path, max);
+		}
+	}
+	close(fd);
+	buf[len] = '\0';
+	*out = buf;
+	if (out_len)
+		*out_len = len;
+	return EX_OK;
+}
+
+int fsutil_mkdir_private(const char *path, struct diag *d)
+{
+	char buf[PATH_MAX];
+	if ((size_t)snprintf(buf, sizeof buf, "%s", path) >= sizeof buf)
+		return diag_set(d, EX_CANTCREAT, _("%s: path too long"), path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+			return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the directory"), buf);
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the directory"), buf);
+	struct stat st;
+	if (lstat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
+		return diag_set(d, EX_CANTCREAT, _("%s: not a directory"), buf);
+	if ((st.st_mode & 07777) != 0700 && chmod(buf, 0700) != 0)
+		return diag_set_errno(d, EX_NOPERM, _("%s: cannot set mode 0700"), buf);
+	return EX_OK;
+}
+
+int fsutil_shred(const char *path, struct diag *d)
+{
+	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return diag_set_errno(d, errno == ENOENT ? EX_NOINPUT : EX_IOERR, _("%s: cannot open for shredding"),
+		                      path);
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return diag_set(d, EX_IOERR, _("%s: not a regular file"), path);
+	}
+	unsigned char buf[4096];
+	off_t left = st.st_size;
+	while (left > 0) {
+		size_t chunk = left > (off_t)sizeof buf ? sizeof buf : (size_t)left;
+		if (getrandom(buf, chunk, 0) != (ssize_t)chunk || fsutil_write_all(fd, buf, chunk) != 0) {
+			int rc = diag_set_errno(d, EX_IOERR, _("%s: overwrite failed"), path);
+			close(fd);
+			return rc;
+		}
+		left -= (off_t)chunk;
+	}
+	if (fsync(fd) != 0) {
+		int rc = diag_set_errno(d, EX_IOERR, _("%s: fsync failed"), path);
+		close(fd);
+		return rc;
+	}
+	close(fd);
+	if (unlink(path) != 0)
+		return diag_set_errno(d, EX_IOERR, _("%s: unlink failed"), path);
+	return fsutil_sync_parent(path, d);
+}

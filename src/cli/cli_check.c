@@ -1,0 +1,319 @@
+/* cli_check.c: `check`: the cluster preflight and the TSBaaS JWT check (netcheck.h), printed as a
+ * table or JSON, and recorded in the profile for the support ticket. */
+#include "config.h"
+
+#include "cli.h"
+#include "cli_net.h"
+#include "cli_passphrase.h"
+#include "i18n.h"
+#include "netcheck.h"
+#include "profile.h"
+#include "secmem.h"
+#include "vault.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#define CHECK_MAX_ENDPOINTS 64
+
+struct check_run {
+	struct netcheck_endpoint e[CHECK_MAX_ENDPOINTS + 1];
+	char *hosts[CHECK_MAX_ENDPOINTS];
+	size_t n;
+	char url[NETCHECK_LABEL_MAX];
+	char cluster_name[64]; /* the table's spelling of --cluster */
+	char *jwt;          /* secmem */
+	time_t jwt_exp;
+};
+
+static void check_print_seconds(long long s)
+{
+	long long a = s < 0 ? -s : s;
+	if (a >= 86400)
+		printf(P_("%lld day", "%lld days", (unsigned long)(a / 86400)), a / 86400);
+	else if (a >= 3600)
+		printf(P_("%lld hour", "%lld hours", (unsigned long)(a / 3600)), a / 3600);
+	else
+		printf(P_("%lld minute", "%lld minutes", (unsigned long)(a / 60)), a / 60);
+}
+
+static void check_print_text(const struct check_run *run, const struct netcheck_result *r, size_t n)
+{
+	printf("%-44s %-8s %9s\n", _("ENDPOINT"), _("RESULT"), _("LATENCY"));
+	for (size_t i = 0; i < n; i++) {
+		char hint[512];
+		int port = run->e[i].url ? 443 : run->e[i].port;
+		netcheck_hint(r[i].category, port, hint, sizeof hint);
+		printf("%-44s %-8s %6ld ms\n", r[i].label, netcheck_category_name(r[i].category), r[i].latency_ms);
+		if (r[i].category != NETCHECK_OK) {
+			if (r[i].detail[0])
+				printf("    %s\n", r[i].detail);
+			printf("    %s\n", hint);
+		}
+	}
+	if (run->jwt_exp) {
+		long long left = (long long)(run->jwt_exp - time(NULL));
+		char date[64];
+		struct tm tm;
+		strftime(date, sizeof date, "%Y-%m-%d %H:%M %Z", localtime_r(&run->jwt_exp, &tm));
+		if (left > 0) {
+			printf(_("JWT expires %s (in "), date);
+			check_print_seconds(left);
+			puts(")");
+		} else {
+			printf(_("JWT expired %s ("), date);
+			check_print_seconds(left);
+			puts(_(" ago): ask Securosys support for a new one"));
+		}
+	}
+}
+
+static int check_print_json(const struct check_run *run, const struct netcheck_result *r, size_t n, time_t at)
+{
+	json_t *root = json_object();
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		char hint[512];
+		int port = run->e[i].url ? 443 : run->e[i].port;
+		netcheck_hint(r[i].category, port, hint, sizeof hint);
+		json_t *o = json_object();
+		json_object_set_new(o, "endpoint", json_string(r[i].label));
+		json_object_set_new(o, "category", json_string(netcheck_category_name(r[i].category)));
+		json_object_set_new(o, "latency_ms", json_integer(r[i].latency_ms));
+		if (r[i].http_status)
+			json_object_set_new(o, "http_status", json_integer(r[i].http_status));
+		if (r[i].detail[0])
+			json_object_set_new(o, "detail", json_string(r[i].detail));
+		if (hint[0])
+			json_object_set_new(o, "hint", json_string(hint));
+		json_array_append_new(list, o);
+	}
+	json_object_set_new(root, "checked_at", json_integer((json_int_t)at));
+	json_object_set_new(root, "ok", json_boolean(netcheck_all_ok(r, n)));
+	json_object_set_new(root, "results", list);
+	if (run->jwt_exp) {
+		json_object_set_new(root, "jwt_exp", json_integer((json_int_t)run->jwt_exp));
+		json_object_set_new(root, "jwt_seconds_left", json_integer((json_int_t)(run->jwt_exp - time(NULL))));
+	}
+	int rc = json_dumpf(root, stdout, JSON_INDENT(2)) == 0 ? EX_OK : EX_IOERR;
+	putchar('\n');
+	json_decref(root);
+	return rc;
+}
+
+/* Reads the JWT from the profile's vault into run->jwt (secmem). */
+static int check_load_jwt(struct cli_ctx *ctx, struct profile *p, struct check_run *run)
+{
+	struct diag d;
+	diag_clear(&d);
+	struct vault *v = NULL;
+	if (cli_open_vault(ctx, p, &v, &d) != EX_OK)
+		return cli_report(&d);
+	const char *jwt = vault_get(v, VAULT_JWT);
+	if (jwt)
+		run->jwt = secmem_strdup(jwt);
+	vault_close(v);
+	if (!run->jwt) {
+		cli_error(_("profile %s holds no JWT: import its _jwt_ credential file first"), p->name);
+		return EX_DATAERR;
+	}
+	return EX_OK;
+}
+
+static int check_add(struct check_run *run, const char *host, int port, int tls)
+{
+	if (run->n >= CHECK_MAX_ENDPOINTS)
+		return cli_usage_error("check", _("at most %d endpoints"), CHECK_MAX_ENDPOINTS);
+	char *h = strdup(host);
+	if (!h)
+		return EX_OSERR;
+	run->hosts[run->n] = h;
+	run->e[run->n] = (struct netcheck_endpoint){.host = h, .port = port, .tls = tls || port == 443};
+	run->n++;
+	return EX_OK;
+}
+
+static int check_from_cluster(struct check_run *run, const char *name, enum state_api api, int tls)
+{
+	struct netcheck_cluster c;
+	struct diag d;
+	diag_clear(&d);
+	int rc = netcheck_cluster_endpoints(name, api, tls, &c, &d);
+	if (rc == EX_USAGE)
+		rc = cli_usage_error("check", "%s", d.msg);
+	else if (rc != EX_OK)
+		rc = cli_report(&d);
+	snprintf(run->cluster_name, sizeof run->cluster_name, "%s", c.name);
+	for (size_t i = 0; rc == EX_OK && i < c.n; i++)
+		rc = check_add(run, c.e[i].host, c.e[i].port, c.e[i].tls);
+	netcheck_cluster_free(&c);
+	return rc;
+}
+
+int cli_check(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum { OPT_TIMEOUT = 1, OPT_ENDPOINT, OPT_API_ENDPOINT, OPT_TLS, OPT_CLUSTER, OPT_API };
+	static const struct option opts[] = {
+		{"timeout", required_argument, NULL, OPT_TIMEOUT},
+		{"endpoint", required_argument, NULL, OPT_ENDPOINT},
+		{"api-endpoint", required_argument, NULL, OPT_API_ENDPOINT},
+		{"tls", no_argument, NULL, OPT_TLS},
+		{"cluster", required_argument, NULL, OPT_CLUSTER},
+		{"api", required_argument, NULL, OPT_API},
+		{NULL, 0, NULL, 0},
+	};
+	struct check_run run;
+	memset(&run, 0, sizeof run);
+	long timeout_ms = 5000;
+	const char *api_endpoint = NULL, *cluster = NULL;
+	enum state_api api = API_UNKNOWN;
+	int tls = 0, c, rc = EX_OK;
+	const char *endpoints[CHECK_MAX_ENDPOINTS];
+	size_t n_endpoints = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_TIMEOUT:
+			rc = cli_net_parse_timeout(argv[0], optarg, 600.0, &timeout_ms);
+			if (rc != EX_OK)
+				return rc;
+			break;
+		case OPT_ENDPOINT:
+			if (n_endpoints >= CHECK_MAX_ENDPOINTS)
+				return cli_usage_error(argv[0], _("at most %d endpoints"), CHECK_MAX_ENDPOINTS);
+			endpoints[n_endpoints++] = optarg;
+			break;
+		case OPT_API_ENDPOINT:
+			api_endpoint = optarg;
+			break;
+		case OPT_TLS:
+			tls = 1;
+			break;
+		case OPT_CLUSTER:
+			cluster = optarg;
+			break;
+		case OPT_API:
+			if (state_api_parse(optarg, &api) != 0 || api == API_UNKNOWN)
+				return cli_usage_error(argv[0], _("--api: '%s' is not pkcs11, jce, cng or rest"), optarg);
+			break;
+		default:
+			return cli_usage_error(argv[0], "%s", _("unknown option"));
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(argv[0], _("unexpected argument '%s'"), argv[optind]);
+
+	struct diag d;
+	diag_clear(&d);
+	for (size_t i = 0; i < n_endpoints; i++) {
+		char *host;
+		int port;
+		if (netcheck_parse_endpoint(endpoints[i], &host, &port, &d) != EX_OK)
+			return cli_usage_error(argv[0], "--endpoint: %s", d.msg);
+		rc = check_add(&run, host, port, tls);
+		free(host);
+		if (rc != EX_OK)
+			goto out_nop;
+	}
+
+	/* A profile is used when named, or when nothing else says what to check: then the only one. */
+	char *pname = NULL;
+	struct profile p;
+	memset(&p, 0, sizeof p);
+	p.lock_fd = -1;
+	int have_profile = 0;
+	if (ctx->profile || (n_endpoints == 0 && !cluster)) {
+		if (cli_profile_name(ctx, &pname, &d) != EX_OK) {
+			rc = cli_report(&d);
+			goto out;
+		}
+		if ((rc = profile_open(pname, PROFILE_LOCK | PROFILE_NEED_STATE, &p, &d)) != EX_OK) {
+			cli_report(&d);
+			goto out;
+		}
+		have_profile = 1;
+	}
+	if (api_endpoint && !have_profile) {
+		rc = cli_usage_error(argv[0], "%s", _("--api-endpoint needs a profile holding the JWT (--profile NAME)"));
+		goto out;
+	}
+
+	/* The cluster's hosts, unless endpoints were given. */
+	int tsbaas = have_profile && (p.st.service_type == SERVICE_TYPE_TSBAAS_MULTI || p.st.api_endpoint);
+	if (n_endpoints == 0) {
+		const char *cl = cluster ? cluster : (have_profile ? p.st.cluster : NULL);
+		enum state_api a = api != API_UNKNOWN ? api : (have_profile ? p.st.api : API_UNKNOWN);
+		if (cl) {
+			if ((rc = check_from_cluster(&run, cl, a, tls)) != EX_OK)
+				goto out;
+		} else if (!tsbaas && !api_endpoint) {
+			rc = cli_usage_error(argv[0], "%s",
+			                     _("no cluster is known for this profile: give --cluster NAME (see 'hsm-onboard "
+			                       "clusters') or --endpoint HOST:PORT"));
+			goto out;
+		}
+	}
+
+	/* TSBaaS: GET versionInfo with the JWT. */
+	if (api_endpoint || tsbaas) {
+		const char *base = api_endpoint ? api_endpoint : p.st.api_endpoint;
+		if (!base) {
+			rc = cli_usage_error(argv[0], "%s", _("the profile has no API endpoint: give --api-endpoint URL"));
+			goto out;
+		}
+		if (netcheck_version_url(base, run.url, sizeof run.url, &d) != EX_OK) {
+			rc = cli_usage_error(argv[0], "%s", d.msg);
+			goto out;
+		}
+		if ((rc = check_load_jwt(ctx, &p, &run)) != EX_OK)
+			goto out;
+		run.jwt_exp = p.st.jwt_exp;
+		run.e[run.n++] = (struct netcheck_endpoint){.url = run.url, .bearer = run.jwt};
+	}
+
+	struct netcheck_result *res = calloc(run.n ? run.n : 1, sizeof *res);
+	if (!res) {
+		rc = EX_OSERR;
+		goto out;
+	}
+	struct netcheck_opts o = {.timeout_ms = timeout_ms, .cacert = ctx->cacert};
+	if ((rc = netcheck_run(run.e, run.n, &o, res, &d)) != EX_OK) {
+		cli_report(&d);
+		free(res);
+		goto out;
+	}
+	time_t at = time(NULL);
+	if (ctx->json)
+		check_print_json(&run, res, run.n, at);
+	else
+		check_print_text(&run, res, run.n);
+	fflush(stdout);
+	if (have_profile) {
+		/* A cluster or API named on the command line becomes the profile's choice (it was found in
+		 * the table above), so the next check, the wizard and the provider configuration use it. */
+		if (cluster && run.cluster_name[0] && (!p.st.cluster || strcmp(p.st.cluster, run.cluster_name) != 0)) {
+			free(p.st.cluster);
+			p.st.cluster = strdup(run.cluster_name);
+		}
+		if (api != API_UNKNOWN && n_endpoints == 0)
+			p.st.api = api;
+		netcheck_store(&p.st, res, run.n, at);
+		if (profile_save_state(&p, &d) != EX_OK)
+			cli_warning("%s", d.msg);
+	}
+	rc = netcheck_all_ok(res, run.n) ? EX_OK : EX_UNAVAILABLE;
+	free(res);
+out:
+	if (have_profile)
+		profile_close(&p);
+	free(pname);
+out_nop:
+	secmem_free(run.jwt);
+	for (size_t i = 0; i < CHECK_MAX_ENDPOINTS; i++)
+		free(run.hosts[i]);
+	return rc;
+}

@@ -1,0 +1,127 @@
+/* cli_engine.c: shared by connect, verify and config (cli_engine.h). */
+#include "config.h"
+
+#include "cli_engine.h"
+#include "cli_passphrase.h"
+#include "clusters.h"
+#include "i18n.h"
+#include "secmem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+const struct option cli_engine_longopts[] = {
+	{"engine", required_argument, NULL, CLI_ENGINE_OPT_ENGINE},
+	{"module", required_argument, NULL, CLI_ENGINE_OPT_MODULE},
+	{"token-label", required_argument, NULL, CLI_ENGINE_OPT_TOKEN},
+	{"slot", required_argument, NULL, CLI_ENGINE_OPT_SLOT},
+	{"ppin", required_argument, NULL, CLI_ENGINE_OPT_PPIN},
+	{"endpoint", required_argument, NULL, CLI_ENGINE_OPT_ENDPOINT},
+	{"output", required_argument, NULL, CLI_ENGINE_OPT_OUTPUT},
+	{"retry-refused", no_argument, NULL, CLI_ENGINE_OPT_RETRY_REFUSED},
+	{NULL, 0, NULL, 0},
+};
+
+void cli_engine_opts_init(struct cli_engine_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->slot = -1;
+}
+
+int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_engine_opts *o)
+{
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", cli_engine_longopts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case CLI_ENGINE_OPT_ENGINE:
+			if (!engine_find(optarg))
+				return cli_usage_error(cmd, _("--engine: '%s' is not an engine (use pkcs11 or primus)"), optarg);
+			o->engine = optarg;
+			break;
+		case CLI_ENGINE_OPT_MODULE:
+			o->module = optarg;
+			break;
+		case CLI_ENGINE_OPT_TOKEN:
+			o->token_label = optarg;
+			break;
+		case CLI_ENGINE_OPT_SLOT:
+			errno = 0;
+			o->slot = strtol(optarg, &end, 10);
+			if (errno || *optarg == '\0' || *end != '\0' || o->slot < 0)
+				return cli_usage_error(cmd, _("--slot: '%s' is not a slot number"), optarg);
+			break;
+		case CLI_ENGINE_OPT_PPIN:
+			o->ppin = optarg;
+			break;
+		case CLI_ENGINE_OPT_ENDPOINT:
+			if (o->n_endpoints >= ENGINE_MAX_HOSTS)
+				return cli_usage_error(cmd, _("--endpoint: at most %d hosts"), ENGINE_MAX_HOSTS);
+			o->endpoints[o->n_endpoints++] = optarg;
+			break;
+		case CLI_ENGINE_OPT_OUTPUT:
+			o->output = optarg;
+			break;
+		case CLI_ENGINE_OPT_RETRY_REFUSED:
+			/* Only connect sends the setup password. */
+			if (strcmp(cmd, "connect") != 0)
+				return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
+			o->retry_refused = 1;
+			break;
+		case ':':
+			return cli_usage_error(cmd, _("option '%s' needs a value"), argv[optind - 1]);
+		default:
+			return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cmd, _("unexpected argument '%s'"), argv[optind]);
+	if (o->token_label && o->slot >= 0)
+		return cli_usage_error(cmd, "%s", _("--token-label and --slot exclude each other"));
+	return EX_OK;
+}
+
+int cli_engine_open_profile(struct cli_ctx *ctx, struct cli_engine *ce, struct diag *d)
+{
+	memset(ce, 0, sizeof *ce);
+	ce->p.lock_fd = -1;
+	return cli_open_profile(ctx, PROFILE_LOCK | PROFILE_NEED_STATE, &ce->p, d);
+}
+
+int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,
+                         struct diag *d)
+{
+	struct engine_overrides ov;
+	engine_overrides_init(&ov);
+	ov.engine = o->engine;
+	ov.module = o->module;
+	ov.token_label = o->token_label;
+	ov.slot = o->slot;
+	ov.ppin = o->ppin;
+	ov.endpoints = o->endpoints;
+	ov.n_endpoints = o->n_endpoints;
+	/* Fail on a missing engine before asking for the passphrase. */
+	if (!engine_find(o->engine ? o->engine : ce->p.st.engine.engine))
+		return diag_set(d, EX_USAGE, "%s",
+		                _("no engine chosen for this profile: give --engine pkcs11 or --engine primus"));
+	int rc = cli_open_vault(ctx, &ce->p, &ce->v, d);
+	if (rc != EX_OK)
+		return rc;
+	return engine_setup_open(&ce->es, &ce->e, &ce->p.st, ce->p.dir, ce->v, &ov, d);
+}
+
+void cli_engine_close(struct cli_engine *ce)
+{
+	engine_setup_close(&ce->es, &ce->e);
+	if (ce->v)
+		vault_close(ce->v);
+	ce->v = NULL;
+	profile_close(&ce->p);
+}

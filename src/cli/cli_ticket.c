@@ -1,0 +1,285 @@
+/* cli_ticket.c: `ticket`, the support-ticket summary, to stdout, a file (--output) or lp (--print).
+ *
+ * Only state.json is read: no passphrase is asked, and the vault is never opened, so the ticket cannot
+ * carry a secret. */
+#include "config.h"
+
+#include "cli.h"
+#include "cli_passphrase.h"
+#include "clusters.h"
+#include "expiry.h"
+#include "fsutil.h"
+#include "i18n.h"
+#include "profile.h"
+#include "qr.h"
+#include "ticket.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The first executable "lp" in PATH, like execvp would find it; 0 when there is none. */
+static int ticket_find_lp(char *buf, size_t size)
+{
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		return 0;
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		/* An empty PATH element means the current directory, as in the shell. */
+		int len = n ? snprintf(buf, size, "%.*s/lp", (int)n, path) : snprintf(buf, size, "./lp");
+		struct stat sb;
+		if (len > 0 && (size_t)len < size && stat(buf, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    access(buf, X_OK) == 0)
+			return 1;
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	return 0;
+}
+
+/* Sends text to lp on its stdin (fork/exec, no shell). */
+static int ticket_print(const char *text, size_t len)
+{
+	char lp[PATH_MAX];
+	if (!ticket_find_lp(lp, sizeof lp)) {
+		cli_error("%s", _("--print: 'lp' (the CUPS client) was not found in PATH; install the CUPS client "
+		                  "(Debian: cups-client), or write the ticket with --output FILE and print that"));
+		return EX_UNAVAILABLE;
+	}
+	int fds[2];
+	if (pipe(fds) != 0) {
+		cli_error(_("--print: pipe: %s"), strerror(errno));
+		return EX_OSERR;
+	}
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0) {
+		cli_error(_("--print: fork: %s"), strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return EX_OSERR;
+	}
+	if (pid == 0) {
+		close(fds[1]);
+		if (dup2(fds[0], STDIN_FILENO) < 0)
+			_exit(127);
+		close(fds[0]);
+		char a0[] = "lp", a1[] = "-t", a2[] = "hsm-onboard support ticket";
+		char *const args[] = {a0, a1, a2, NULL};
+		execv(lp, args);
+		_exit(127);
+	}
+	close(fds[0]);
+	/* lp may exit before reading everything: a broken pipe is then an error to report, not a signal. */
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old);
+	int write_err = 0;
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(fds[1], text + off, len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			write_err = errno;
+			break;
+		}
+		off += (size_t)w;
+	}
+	close(fds[1]);
+	sigaction(SIGPIPE, &old, NULL);
+	int status;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			cli_error(_("--print: waiting for %s: %s"), lp, strerror(errno));
+			return EX_OSERR;
+		}
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		cli_error(_("--print: %s could not be run"), lp);
+		return EX_UNAVAILABLE;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (WIFEXITED(status))
+			cli_error(_("--print: %s failed with exit status %d; the ticket was not printed"), lp,
+			          WEXITSTATUS(status));
+		else
+			cli_error(_("--print: %s was killed by signal %d; the ticket was not printed"), lp,
+			          WTERMSIG(status));
+		return EX_UNAVAILABLE;
+	}
+	if (write_err) {
+		cli_error(_("--print: writing to %s: %s"), lp, strerror(write_err));
+		return EX_IOERR;
+	}
+	return EX_OK;
+}
+
+/* Appends the QR code of the compact summary. On a terminal, half blocks get black-on-white colours so
+ * a phone scans them whatever the terminal's own colours; files and printers get plain characters. */
+static int ticket_add_qr(FILE *f, const struct state *st, const struct expiry *ex,
+                         const struct ticket_options *o, enum ticket_format format, int ascii, int tty)
+{
+	struct diag d;
+	char *summary = NULL;
+	struct qr_text q;
+	diag_clear(&d);
+	if (ticket_qr_summary(st, ex, o, &summary, &d) != EX_OK)
+		return cli_report(&d);
+	int rc = qr_render(summary, ascii, &q, &d);
+	free(summary);
+	if (rc != EX_OK)
+		return cli_report(&d);
+	int colour = tty && !ascii && !getenv("NO_COLOR");
+	fprintf(f, "\n%s\n", _("QR code of a summary (HSM user, tier, state, expiry, contract):"));
+	if (format == TICKET_FORMAT_MARKDOWN)
+		fputs("\n```\n", f);
+	for (size_t i = 0; i < q.n_lines; i++)
+		fprintf(f, "%s%s%s\n", colour ? "\033[30;107m" : "", q.lines[i], colour ? "\033[0m" : "");
+	if (format == TICKET_FORMAT_MARKDOWN)
+		fputs("```\n", f);
+	qr_text_free(&q);
+	return EX_OK;
+}
+
+int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"qr", no_argument, NULL, 'q'},
+		{"ascii", no_argument, NULL, 'a'},
+		{"output", required_argument, NULL, 'o'},
+		{"print", no_argument, NULL, 'p'},
+		{"contract", required_argument, NULL, 'r'},
+		{"contact", required_argument, NULL, 'n'},
+		{NULL, 0, NULL, 0},
+	};
+	enum ticket_format format = TICKET_FORMAT_TEXT;
+	int want_qr = 0, want_print = 0, ascii = ctx->ascii, c;
+	const char *output = NULL;
+	struct ticket_options o;
+	memset(&o, 0, sizeof o);
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (ticket_format_parse(optarg, &format) != 0)
+				return cli_usage_error("ticket", _("--format: '%s' is not text, markdown or json"), optarg);
+			break;
+		case 'q': want_qr = 1; break;
+		case 'a': ascii = 1; break;
+		case 'o': output = optarg; break;
+		case 'p': want_print = 1; break;
+		case 'r': o.contract = optarg; break;
+		case 'n': o.contact = optarg; break;
+		default: return cli_usage_error("ticket", "%s", _("unknown option"));
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("ticket", _("unexpected argument '%s'"), argv[optind]);
+	if (ctx->json)
+		format = TICKET_FORMAT_JSON;
+	if (want_qr && format == TICKET_FORMAT_JSON)
+		return cli_usage_error("ticket", "%s", _("--qr applies to the text and markdown formats"));
+
+	char *name = NULL;
+	struct profile p;
+	struct diag d;
+	memset(&p, 0, sizeof p);
+	p.lock_fd = -1;
+	diag_clear(&d);
+	int rc = cli_profile_name(ctx, &name, &d);
+	if (rc != EX_OK)
+		return cli_report(&d);
+	rc = profile_open(name, PROFILE_NEED_STATE, &p, &d);
+	if (rc != EX_OK) {
+		free(name);
+		if (p.name)
+			profile_close(&p);
+		return cli_report(&d);
+	}
+
+	/* The hosts come from the installed cluster table; without it the ticket says "unknown". */
+	struct cluster_table table = {0};
+	if (p.st.cluster) {
+		struct diag cd;
+		diag_clear(&cd);
+		if (clusters_load(NULL, &table, &cd) == EX_OK) {
+			const struct cluster *cl = clusters_find(&table, p.st.cluster);
+			if (cl) {
+				o.hosts = (const char *const *)cl->hosts;
+				o.n_hosts = cl->n_hosts;
+			}
+		} else {
+			cli_warning(_("the ticket names no hosts: %s"), cd.msg);
+		}
+	}
+
+	struct expiry ex;
+	o.profile = name;
+	o.generated = time(NULL);
+	expiry_compute(&p.st, o.generated, &ex);
+
+	char *doc = NULL, *text = NULL;
+	size_t text_len = 0;
+	rc = ticket_render(&p.st, &ex, &o, format, &doc, &d);
+	if (rc != EX_OK) {
+		cli_report(&d);
+		goto out;
+	}
+	/* Draw colours only for a ticket that goes to the terminal and nowhere else. */
+	int tty = !output && !want_print && isatty(STDOUT_FILENO);
+	FILE *f = open_memstream(&text, &text_len);
+	if (!f) {
+		rc = EX_OSERR;
+		goto out;
+	}
+	fputs(doc, f);
+	if (want_qr && (rc = ticket_add_qr(f, &p.st, &ex, &o, format, ascii, tty)) != EX_OK) {
+		fclose(f);
+		goto out;
+	}
+	if (fclose(f) != 0) {
+		rc = EX_OSERR;
+		goto out;
+	}
+
+	if (output) {
+		rc = fsutil_write_atomic(output, text, text_len, 0644, "ticket", &d);
+		if (rc != EX_OK) {
+			cli_report(&d);
+			goto out;
+		}
+		fprintf(stderr, _("Ticket written to %s"), output);
+		fputc('\n', stderr);
+	}
+	if (want_print) {
+		rc = ticket_print(text, text_len);
+		if (rc != EX_OK)
+			goto out;
+		fprintf(stderr, "%s\n", _("Ticket sent to lp"));
+	}
+	if (!output && !want_print) {
+		fwrite(text, 1, text_len, stdout);
+		if (fflush(stdout) != 0) {
+			cli_error(_("writing the ticket: %s"), strerror(errno));
+			rc = EX_IOERR;
+		}
+	}
+out:
+	clusters_free(&table);
+	free(doc);
+	free(text);
+	profile_close(&p);
+	free(name);
+	return rc;
+}

@@ -1,0 +1,427 @@
+/* rotation.c: the rotation protocol's state machine (rotation.h). */
+#include "config.h"
+
+#include "rotation.h"
+#include "failpoint.h"
+#include "i18n.h"
+#include "secmem.h"
+#include "state.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+void rotation_report_free(struct rotation_report *r)
+{
+	engine_files_free(&r->files);
+	diag_warnings_free(&r->warnings);
+	memset(r, 0, sizeof *r);
+}
+
+void rotation_reset_for_renewal(struct state *st)
+{
+	st->first_use = 0;
+	st->renewal_pending = 0;
+	if (st->rotation == ROTATION_FIRST_USE)
+		st->rotation = ROTATION_NONE;
+	if (st->step > STEP_COUNTDOWN && st->rotation == ROTATION_NONE)
+		st->step = STEP_COUNTDOWN;
+	/* A refusal was of the old setup password: the new one may be sent (doc/DESIGN.md, "The exchange"). */
+	free(st->setup_refused.engine);
+	free(st->setup_refused.code);
+	memset(&st->setup_refused, 0, sizeof st->setup_refused);
+	state_add_event(st, "renewed", _("new setup password imported; first use reset"));
+}
+
+int rotation_has_secret(const struct state *st)
+{
+	return st->rotation >= ROTATION_PROMOTED;
+}
+
+int rotation_is_done(const struct state *st)
+{
+	return st->rotation >= ROTATION_VERIFIED;
+}
+
+int rotation_is_configured(const struct state *st)
+{
+	return st->rotation >= ROTATION_CONFIGURED;
+}
+
+int rotation_in_flight(const struct state *st)
+{
+	return st->rotation >= ROTATION_FIRST_USE && st->rotation < ROTATION_VERIFIED;
+}
+
+int rotation_engine_fixed(const struct state *st)
+{
+	return st->rotation >= ROTATION_PENDING;
+}
+
+/* Records the failure in d in the state, so status, the wizard and the ticket can say what happened.
+ * The message never holds a secret (engines never put one there). Returns d->code. */
+static int rotation_fail(struct profile *p, const struct engine_ctx *e, struct diag *d)
+{
+	int code = d->code;
+	state_set_error(&p->st, e && e->err.code[0] ? e->err.code : "ERROR", d->msg);
+	struct diag d2;
+	diag_clear(&d2);
+	/* The original error matters more than a failed save of it; the save error is only appended. */
+	if (profile_save_state(p, &d2) != EX_OK) {
+		size_t len = strlen(d->msg);
+		snprintf(d->msg + len, sizeof d->msg - len, "; %s", d2.msg);
+	}
+	d->code = code;
+	return code;
+}
+
+static void rotation_clear_error(struct state *st)
+{
+	free(st->last_error.code);
+	free(st->last_error.message);
+	st->last_error.code = NULL;
+	st->last_error.message = NULL;
+	st->last_error.at = 0;
+}
+
+static int rotation_set_state(struct profile *p, enum state_rotation r, const char *event, const char *detail,
+                              struct diag *d)
+{
+	p->st.rotation = r;
+	if (event)
+		state_add_event(&p->st, event, detail);
+	return profile_save_state(p, d);
+}
+
+#ifdef ENABLE_FAILPOINTS
+static void rotation_config_hook(void)
+{
+	FAILPOINT("rotate.during-config");
+}
+#define ROTATION_CONFIG_HOOK rotation_config_hook
+#else
+#define ROTATION_CONFIG_HOOK NULL
+#endif
+
+int rotation_write_config(struct profile *p, struct vault *v, struct engine_ctx *e, const char *dir,
+                          struct engine_files *files, struct diag *d)
+{
+	if (!rotation_is_done(&p->st))
+		return diag_set(d, EX_USAGE, "%s",
+		                _("the user secret is not in place yet: run 'hsm-onboard connect' first"));
+	const char *current = vault_get(v, VAULT_CURRENT);
+	if (!current)
+		return diag_set(d, EX_DATAERR, "%s",
+		                _("the vault holds no user secret although the state says the rotation was done; "
+		                  "the vault may be from an older backup"));
+	int rc = e->ops->write_config(e, dir, current, ROTATION_CONFIG_HOOK, files, d);
+	if (rc != EX_OK)
+		return rotation_fail(p, e, d);
+	free(p->st.engine.config_dir);
+	p->st.engine.config_dir = strdup(dir);
+	p->st.step = STEP_DONE;
+	return rotation_set_state(p, ROTATION_CONFIGURED, "configured", dir, d);
+}
+
+/* The last of the events "change-sent" and "setup-rejected", or NULL. When it is "setup-rejected",
+ * PENDING is known not to open the token: the last change sent was refused at its setup-password
+ * login, so C_SetPIN (or ppin -a) never ran since, and probing PENDING again would only cost one
+ * more wrong attempt against the lock-out counter. */
+static const char *rotation_last_change_event(const struct state *st)
+{
+	for (size_t i = st->n_events; i-- > 0;) {
+		const char *k = st->events[i].kind;
+		if (k && (strcmp(k, "setup-rejected") == 0 || strcmp(k, "change-sent") == 0))
+			return k;
+	}
+	return NULL;
+}
+
+static int rotation_pending_known_bad(const struct state *st)
+{
+	const char *k = rotation_last_change_event(st);
+	return k && strcmp(k, "setup-rejected") == 0;
+}
+
+int rotation_secret_at_stake(const struct state *st)
+{
+	if (st->rotation >= ROTATION_PENDING)
+		return 1;
+	/* The vault is written before the state: an exchange that was sent or done shows in the events
+	 * even if a crash left st->rotation one step behind. */
+	for (size_t i = 0; i < st->n_events; i++) {
+		const char *k = st->events[i].kind;
+		if (k && (strcmp(k, "change-sent") == 0 || strcmp(k, "rotated") == 0))
+			return 1;
+	}
+	return 0;
+}
+
+int rotation_setup_refused(const struct state *st)
+{
+	return st->setup_refused.at != 0 || st->setup_refused.code != NULL;
+}
+
+int rotation_check_refused(const struct state *st, struct diag *d)
+{
+	if (!rotation_setup_refused(st))
+		return EX_OK;
+	char when[40] = "?";
+	struct tm tm;
+	if (st->setup_refused.at && gmtime_r(&st->setup_refused.at, &tm))
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+	return diag_set(d, EX_NOPERM,
+	                _("the HSM refused this profile's setup password on %s (%s, engine %s). It is not sent "
+	                  "again: every wrong attempt uses up the partition's lock-out counter. Next: import the "
+	                  "renewed hsm credential file ('hsm-onboard import --renew FILE'), which clears this; or "
+	                  "run 'hsm-onboard ticket' for the support ticket that asks for one. If the refusal was "
+	                  "a mistake, 'hsm-onboard connect --retry-refused' sends it once more"),
+	                when, st->setup_refused.code ? st->setup_refused.code : "?",
+	                st->setup_refused.engine ? st->setup_refused.engine : "?");
+}
+
+static void rotation_clear_refusal(struct state *st)
+{
+	free(st->setup_refused.engine);
+	free(st->setup_refused.code);
+	memset(&st->setup_refused, 0, sizeof st->setup_refused);
+}
+
+int rotation_retry_refused(struct profile *p, struct diag *d)
+{
+	if (!rotation_setup_refused(&p->st))
+		return EX_OK;
+	state_add_event(&p->st, "retry-refused", p->st.setup_refused.code);
+	rotation_clear_refusal(&p->st);
+	return profile_save_state(p, d);
+}
+
+static void rotation_record_refusal(struct state *st, const struct engine_ctx *e)
+{
+	rotation_clear_refusal(st);
+	st->setup_refused.at = time(NULL);
+	st->setup_refused.engine = strdup(e->ops->name);
+	st->setup_refused.code = strdup(e->err.code[0] ? e->err.code : "REFUSED");
+	state_add_event(st, "setup-rejected", e->err.code);
+}
+
+/* After the change, a local write error (a full disk, EIO) loses nothing: PENDING was saved in the
+ * vault before it was sent, and every step from here on is idempotent. Says so, instead of only
+ * "write failed", so that nobody deletes the profile in a panic. Returns d->code. */
+static int rotation_note_kept(struct diag *d)
+{
+	size_t len = strlen(d->msg);
+	snprintf(d->msg + len, sizeof d->msg - len, "; %s",
+	         _("the HSM already holds the new user secret, and the vault keeps it (it was saved before it "
+	           "was sent): nothing is lost. Free some disk space, then run 'hsm-onboard connect' to finish"));
+	return d->code;
+}
+
+/* Step 5: verify with CURRENT, then forget PREVIOUS and PENDING. */
+static int rotation_step_verify(struct profile *p, struct vault *v, struct engine_ctx *e, struct diag *d)
+{
+	const char *current = vault_get(v, VAULT_CURRENT);
+	if (!current)
+		return diag_set(d, EX_DATAERR, "%s", _("the vault holds no user secret to verify"));
+	int rc = e->ops->verify(e, current, d);
+	if (rc != EX_OK) {
+		if (e->err.rejected) {
+			/* Keep PREVIOUS: it is the only other secret that might still open the token. */
+			size_t len = strlen(d->msg);
+			snprintf(d->msg + len, sizeof d->msg - len, "; %s",
+			         _("every file is kept; run 'hsm-onboard ticket' for a support ticket if it persists"));
+		}
+		return rotation_fail(p, e, d);
+	}
+	if (vault_get(v, VAULT_PREVIOUS) || vault_get(v, VAULT_PENDING)) {
+		vault_set(v, VAULT_PREVIOUS, NULL, d);
+		vault_set(v, VAULT_PENDING, NULL, d);
+		rc = vault_save(v, d);
+		if (rc != EX_OK) {
+			rotation_note_kept(d);
+			return rotation_fail(p, e, d);
+		}
+	}
+	rotation_clear_error(&p->st);
+	if (p->st.step < STEP_PROVIDER)
+		p->st.step = STEP_PROVIDER;
+	rc = rotation_set_state(p, ROTATION_VERIFIED, "verified", e->ops->name, d);
+	return rc == EX_OK ? rc : rotation_note_kept(d);
+}
+
+/* Step 4: the HSM has the new secret; keep it as CURRENT before anything else. */
+static int rotation_step_promote(struct profile *p, struct vault *v, struct diag *d)
+{
+	const char *pending = vault_get(v, VAULT_PENDING);
+	const char *setup = vault_get(v, VAULT_SETUP_PASSWORD);
+	int rc = vault_set(v, VAULT_CURRENT, pending, d);
+	if (rc == EX_OK && setup)
+		rc = vault_set(v, VAULT_PREVIOUS, setup, d);
+	if (rc == EX_OK)
+		rc = vault_save(v, d);
+	if (rc != EX_OK)
+		return rc;
+	FAILPOINT("rotate.after-promote");
+	return rotation_set_state(p, ROTATION_PROMOTED, "rotated", _("the setup password was replaced by the user secret"),
+	                          d);
+}
+
+int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const char *config_dir,
+                 struct rotation_report *r, struct diag *d)
+{
+	struct state *st = &p->st;
+	int rc;
+
+	/* The vault is written before the state at every step, so it may be one step ahead after a
+	 * crash: a CURRENT in the vault means the HSM accepted it. */
+	if (st->rotation < ROTATION_PROMOTED && vault_get(v, VAULT_CURRENT) && vault_get(v, VAULT_PENDING) &&
+	    secmem_equal(vault_get(v, VAULT_CURRENT), vault_get(v, VAULT_PENDING))) {
+		r->resumed = 1;
+		rc = rotation_set_state(p, ROTATION_PROMOTED, "rotated", _("promotion completed on resume"), d);
+		if (rc != EX_OK)
+			return rotation_note_kept(d);
+	}
+	if (st->rotation >= ROTATION_VERIFIED) {
+		r->already_done = 1;
+		if (config_dir && st->rotation < ROTATION_CONFIGURED) {
+			rc = rotation_write_config(p, v, e, config_dir, &r->files, d);
+			r->config_written = rc == EX_OK;
+			return rc;
+		}
+		return EX_OK;
+	}
+
+	if (st->rotation < ROTATION_PROMOTED) {
+		const char *setup = vault_get(v, VAULT_SETUP_PASSWORD);
+		if (!setup)
+			return diag_set(d, EX_DATAERR, "%s",
+			                _("the profile holds no setup password: import the hsm credential file first"));
+		/* A refused setup password is never sent again, and nothing else is tried either. */
+		if ((rc = rotation_check_refused(st, d)) != EX_OK)
+			return rc;
+		if (st->rotation > ROTATION_FIRST_USE || vault_get(v, VAULT_PENDING))
+			r->resumed = 1;
+
+		/* 1. First use, before any login with the setup password: it starts the 7-day clock. */
+		if (st->rotation < ROTATION_FIRST_USE || st->first_use == 0) {
+			if (st->first_use == 0) {
+				st->first_use = time(NULL);
+				state_add_event(st, "first-use", e->ops->name);
+			}
+			if (st->step < STEP_ROTATION)
+				st->step = STEP_ROTATION;
+			if (st->rotation < ROTATION_FIRST_USE)
+				st->rotation = ROTATION_FIRST_USE;
+			rc = profile_save_state(p, d);
+			if (rc != EX_OK)
+				return rc;
+			FAILPOINT("rotate.after-first-use");
+		}
+
+		/* 2. PENDING, saved before it is sent, and never regenerated once saved. */
+		int fresh = 0;
+		if (!vault_get(v, VAULT_PENDING)) {
+			char *pending = NULL;
+			rc = e->ops->new_secret(e, &pending, d);
+			if (rc != EX_OK)
+				return rotation_fail(p, e, d);
+			rc = vault_set(v, VAULT_PENDING, pending, d);
+			secmem_free(pending);
+			if (rc == EX_OK)
+				rc = vault_save(v, d);
+			if (rc != EX_OK)
+				return rc;
+			fresh = 1;
+		}
+		FAILPOINT("rotate.after-pending-saved");
+		if (st->rotation < ROTATION_PENDING) {
+			rc = rotation_set_state(p, ROTATION_PENDING, NULL, NULL, d);
+			if (rc != EX_OK)
+				return rc;
+		}
+
+		/* 3. The resume probe, then the change. A fresh PENDING was never sent, so probing it would
+		 * only cost a wrong attempt. */
+		const char *pending = vault_get(v, VAULT_PENDING);
+		int promoted = 0, probed = 0;
+		if (!fresh && !rotation_pending_known_bad(st)) {
+			probed = 1;
+			rc = e->ops->login_probe(e, pending, d);
+			if (rc == EX_OK) {
+				r->pending_worked = 1;
+				promoted = 1;
+			} else if (!e->err.rejected) {
+				return rotation_fail(p, e, d);
+			}
+			diag_clear(d);
+		}
+		if (!promoted) {
+			/* Durably noted before the change is sent, so a later run knows whether PENDING may
+			 * have reached the HSM since the last refusal. */
+			const char *last = rotation_last_change_event(st);
+			if (!last || strcmp(last, "change-sent") != 0) {
+				state_add_event(st, "change-sent", e->ops->name);
+				rc = profile_save_state(p, d);
+				if (rc != EX_OK)
+					return rc;
+			}
+			rc = e->ops->first_connect(e, setup, pending, d);
+			if (rc != EX_OK) {
+				/* The one place where an engine's refusal becomes durable: whatever the engine, a
+				 * rejected first_connect means the HSM refused the setup password. */
+				if (e->err.rejected) {
+					rotation_record_refusal(st, e);
+					size_t len = strlen(d->msg);
+					snprintf(d->msg + len, sizeof d->msg - len, "; %s",
+					         _("the refusal is recorded and this setup password will not be sent again. "
+					           "Next: import the renewed hsm credential file ('hsm-onboard import --renew "
+					           "FILE'), or run 'hsm-onboard ticket' for the support ticket that asks for one"));
+				}
+				if (e->err.rejected && probed && !e->err.locked) {
+					/* Neither PENDING nor the setup password opens the token. */
+					size_t len = strlen(d->msg);
+					snprintf(d->msg + len, sizeof d->msg - len, "; %s",
+					         _("the stored new secret did not open the token either. Every file is "
+					           "kept. Run 'hsm-onboard ticket' and open a support ticket"));
+				}
+				return rotation_fail(p, e, d);
+			}
+			FAILPOINT("rotate.after-change");
+		}
+
+		/* 4. Promote. */
+		rc = rotation_step_promote(p, v, d);
+		if (rc != EX_OK)
+			return rotation_note_kept(d);
+	}
+
+	/* 5. Verify, then the configuration. */
+	rc = rotation_step_verify(p, v, e, d);
+	if (rc != EX_OK)
+		return rc;
+	if (config_dir) {
+		rc = rotation_write_config(p, v, e, config_dir, &r->files, d);
+		r->config_written = rc == EX_OK;
+	}
+	return rc;
+}
+
+int rotation_verify(struct profile *p, struct vault *v, struct engine_ctx *e, struct diag *d)
+{
+	if (!rotation_has_secret(&p->st))
+		return diag_set(d, EX_USAGE, "%s",
+		                _("there is no user secret yet: run 'hsm-onboard connect' first"));
+	if (p->st.rotation == ROTATION_PROMOTED)
+		return rotation_step_verify(p, v, e, d);
+	const char *current = vault_get(v, VAULT_CURRENT);
+	if (!current)
+		return diag_set(d, EX_DATAERR, "%s", _("the vault holds no user secret to verify"));
+	int rc = e->ops->verify(e, current, d);
+	if (rc != EX_OK)
+		return rotation_fail(p, e, d);
+	state_add_event(&p->st, "verified", e->ops->name);
+	rotation_clear_error(&p->st);
+	return profile_save_state(p, d);
+}
