@@ -52,6 +52,19 @@ $PASS
 EOF
 t_grep "$T_OUT" "opens the partition" "verify reports success"
 
+# Without --output: the profile's configuration folder under XDG_CONFIG_HOME, never the state.
+t_run 0 "config without --output" HSMO_C config 3<<EOF
+$PASS
+EOF
+DEF="$XDG_CONFIG_HOME/hsm-onboard/acme"
+[ -f "$DEF/pkcs11.pin" ] && [ -f "$DEF/pkcs11.uri" ] || t_fail "config without --output did not write into $DEF"
+[ "$(stat -c %a "$DEF/pkcs11.pin")" = 600 ] || t_fail "$DEF/pkcs11.pin mode is $(stat -c %a "$DEF/pkcs11.pin")"
+[ -z "$(find "$XDG_STATE_HOME" -name 'pkcs11.*')" ] || t_fail "config wrote provider files into the state directory"
+t_grep "$T_OUT" "$DEF/pkcs11.pin" "config prints the default folder's PIN file"
+t_ok "config defaults to XDG_CONFIG_HOME/hsm-onboard/PROFILE, outside the state directory"
+# The PIN file is a copy of the secret on purpose (0600, named so): out of the leak scan's way.
+rm -rf "$DEF"
+
 CFG="$T_DIR/appconfig"
 t_run 0 "config --output" HSMO_C config --output "$CFG" 3<<EOF
 $PASS
@@ -69,6 +82,10 @@ t_secret "$USER_SECRET"
 t_nogrep "$T_OUT" "$USER_SECRET" "config does not print the secret"
 p11 ACMEUSER "$USER_SECRET" --list-objects >/dev/null 2>&1 || t_fail "pkcs11-tool cannot log in with the pin-source file"
 t_ok "pkcs11-tool: the pin-source file opens the token"
+t_run 0 "config again without --output" HSMO_C config 3<<EOF
+$PASS
+EOF
+t_grep "$T_OUT" "$CFG/pkcs11.uri" "without --output, config writes into the folder written last"
 state acme > "$T_DIR/st"
 t_grep "$T_DIR/st" '"rotation": "configured"' "state: configured"
 

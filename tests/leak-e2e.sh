@@ -143,7 +143,7 @@ else
 	D_FILES="$T_SERVICE_FILE $T_HSM_FILE"
 	# Its own state directory, so the wizard opens on its start screen, not on the profiles above.
 	export XDG_STATE_HOME="$HOME/.local/state-wizard"
-	w_start -- wizard --kdf-ms 20
+	w_start -- wizard --kdf-ms "$W_KDF_MS"
 	w_wait "New onboarding"
 	w_key Enter
 	w_wait "A name for the profile"

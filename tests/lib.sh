@@ -38,6 +38,13 @@ unset HSM_ONBOARD_FAILPOINT NO_COLOR HTTPS_PROXY https_proxy 2>/dev/null || true
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$HOME" "$XDG_RUNTIME_DIR"
 
+# T_TIME_FACTOR: how much slower this build runs than a release build (configure sets it from
+# --enable-sanitizers and --enable-debug; HSMO_TIME_FACTOR overrides it, e.g. under valgrind). Every
+# timeout of a test is t_secs of its release-build value, never a fixed guess.
+T_TIME_FACTOR=${HSMO_TIME_FACTOR:-1}
+case $T_TIME_FACTOR in ''|*[!0-9]*) T_TIME_FACTOR=1 ;; esac
+t_secs() { echo $(( $1 * T_TIME_FACTOR )); }
+
 t_fail() { echo "FAIL: $T_NAME: $*" >&2; exit 1; }
 t_skip() { echo "SKIP: $T_NAME: $*"; exit 77; }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tests/screen-fit.py CATALOG WIDTH CAPTURE... [--only MSGID...]: texts that a screen shows cut.
+"""tests/screen-fit.py CATALOG WIDTH CAPTURE... [--box] [--only MSGID...]: texts that a screen shows cut.
 
 Used by tests/wizard-i18n.sh on tmux captures of the wizard. With "--only MSGID...", only those
 messages are checked (a dialog drawn over a screen hides parts of the screen's own texts). CATALOG is a .po file (its translations
@@ -17,7 +17,17 @@ matter. When only a beginning of a piece is found, it is a cut when
 A text right after a beginning that stops between words is another message that starts alike
 ("service file" in "service file, HSM user X" is not "service file missing" cut). The last line (the key hints)
 must also not run into the last column. Prints one line per problem; exits 1 when there is one.
+
+Three more checks read the screen as a user does:
+  - indent: a line right under a list item ("[x] ", "[ ] ", a bullet) that starts in the item's mark
+    column without a mark of its own is a wrapped line that lost its hanging indent;
+  - paths: an absolute path on screen names a file or folder that exists, unless it ends in the
+    ellipsis or holds it (shortened in its middle): a path cut at the edge or by a wrap names
+    nothing;
+  - --box: the capture shows a popup: one frame (box-drawing or ASCII +-|) whose every row has both
+    edges and blank padding inside them, so nothing of the screen below shows through.
 """
+import os
 import re
 import sys
 
@@ -73,6 +83,14 @@ class Screen:
         self.lines = open(path, encoding='utf-8').read().split('\n')
         while self.lines and not self.lines[-1].strip():
             self.lines.pop()
+        self.raw = list(self.lines)
+        # On the rows of a popup only the popup is read: its edges and the screen beside it are not
+        # its text, so a paragraph wrapped inside the frame reads on.
+        top, x0, x1, bottom = find_box(self.lines)
+        if top is not None:
+            for y in range(top, (bottom if bottom is not None else len(self.lines) - 1) + 1):
+                row = self.lines[y].ljust(x1 + 1)
+                self.lines[y] = (' ' * (x0 + 1) + row[x0 + 1:x1]).rstrip()
         self.sq, self.pos = [], []          # squashed characters, and (line, column) of each
         for ln, line in enumerate(self.lines):
             for col, ch in enumerate(line):
@@ -151,8 +169,90 @@ def check(catalog, width, path, only=None):
     return problems
 
 
+MARKS = ('[x] ', '[ ] ', '\u2022 ', '- ')
+V_EDGES = '\u2502|'
+CORNERS_TL = '\u250c+'
+
+
+def find_box(lines):
+    """(top, left, right, bottom) of the first popup frame, or Nones."""
+    for top, line in enumerate(lines):
+        x0 = next((i for i, ch in enumerate(line) if ch in CORNERS_TL and i + 1 < len(line)
+                   and line[i + 1] in '\u2500-'), -1)
+        if x0 < 0:
+            continue
+        x1 = max(line.rfind('\u2510'), line.rfind('+'))
+        if x1 <= x0:
+            continue
+        bottom = next((y for y in range(top + 1, len(lines)) if lines[y][x0:x0 + 1] in ('\u2514', '+')), None)
+        return top, x0, x1, bottom
+    return None, None, None, None
+
+
+def check_indent(s):
+    problems = []
+    for i in range(len(s.raw) - 1):
+        line, nxt = s.raw[i], s.raw[i + 1]
+        if any(c in nxt for c in '\u250c\u2514\u2502') or '+-' in nxt or '|' in nxt:
+            continue    # a popup's frame over the list, not a wrapped line
+        body = line.lstrip(' ')
+        mark = next((m for m in MARKS if body.startswith(m)), None)
+        if not mark or not nxt.strip():
+            continue
+        col = len(line) - len(body)
+        nbody = nxt.lstrip(' ')
+        ncol = len(nxt) - len(nbody)
+        if ncol == col and not any(nbody.startswith(m) for m in MARKS):
+            problems.append(f'indent: "{nxt.strip()}" wraps "{body.strip()}" at the margin of its mark')
+    return problems
+
+
+def check_paths(s):
+    problems = []
+    for line in s.raw:
+        for tok in re.findall(r'(?:(?<=[\s(\'"])|^)/[^\s\'"()]+', line):
+            tok = tok.rstrip('.,;:!?')
+            if '\u2026' in tok or '...' in tok or not tok[1:2].isalnum() and tok[1:2] not in '._':
+                continue
+            if tok.count('/') < 2:
+                continue    # "/filter" in a key hint, "/v1" in a text: a path has folders
+            if not os.path.exists(tok):
+                problems.append(f'path: "{tok}" names nothing (cut without an ellipsis?)')
+    return problems
+
+
+def check_box(s):
+    """One popup frame, its edges on every row, the padding inside them blank."""
+    for top, line in enumerate(s.raw):
+        x0 = next((i for i, ch in enumerate(line) if ch in CORNERS_TL and i + 1 < len(line)
+                   and line[i + 1] in '\u2500-'), -1)
+        if x0 < 0:
+            continue
+        x1 = max(line.rfind('\u2510'), line.rfind('+'))
+        if x1 <= x0:
+            continue
+        problems = []
+        bottom = None
+        for y in range(top + 1, len(s.raw)):
+            row = s.raw[y].ljust(x1 + 1)
+            if row[x0] in '\u2514+':
+                bottom = y
+                break
+            if row[x0] not in V_EDGES or row[x1] not in V_EDGES:
+                problems.append(f'box: row {y + 1} lacks an edge of the popup')
+            elif row[x0 + 1] != ' ' or row[x1 - 1] != ' ':
+                problems.append(f'box: row {y + 1} has text in the popup\'s padding: "{row[x0:x1 + 1]}"')
+        if bottom is None:
+            problems.append('box: the popup has no bottom edge')
+        return problems
+    return ['box: no popup frame on screen']
+
+
 def main():
     args = sys.argv[1:]
+    box = '--box' in args
+    if box:
+        args.remove('--box')
     only_ids = None
     if '--only' in args:
         i = args.index('--only')
@@ -171,7 +271,9 @@ def main():
             return 1
     bad = 0
     for path in captures:
-        for p in check(catalog, width, path, only):
+        scr = Screen(path)
+        extra = check_indent(scr) + check_paths(scr) + (check_box(scr) if box else [])
+        for p in check(catalog, width, path, only) + extra:
             print(f'{path}: {p}')
             bad = 1
     return bad

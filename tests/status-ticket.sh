@@ -46,12 +46,14 @@ mkprofile ACMEHSM01 '"tier": "ECO", "service_type": "standard", "hsm_user": "ACM
 t_run 0 "status: ECO unused" at "2026-11-21 09:00:00" "$HSMO" status
 t_grep "$T_OUT" "ACMEHSM01: HSM user ACMEHSM01, ECO, standard, step import" "status names the profile"
 t_grep "$T_OUT" "not used yet" "ECO without a first use is unused"
+t_grep "$T_OUT" "  cluster ECO01, API -" "status shows the cluster step 1 chose, as the wizard's Review and Done do"
 t_run 0 "status --json: unused" at "2026-11-21 09:00:00" "$HSMO" status --json
-json 'set(j["profiles"][0]) == {"name","hsm_user","service_user","tier","service_type","step","setup_password"}'
+json 'set(j["profiles"][0]) == {"name","hsm_user","service_user","tier","service_type","api","cluster","step","setup_password"}'
 json 'set(j["profiles"][0]["setup_password"]) == {"state","issued","first_use","expires_at","seconds_left"}'
 json 'j["profiles"][0]["name"] == "ACMEHSM01" and j["profiles"][0]["hsm_user"] == "ACMEHSM01"'
 json 'j["profiles"][0]["service_user"] == "svc-ACMEHSM01" and j["profiles"][0]["tier"] == "ECO"'
 json 'j["profiles"][0]["service_type"] == "standard" and j["profiles"][0]["step"] == "import"'
+json 'j["profiles"][0]["cluster"] == "ECO01" and j["profiles"][0]["api"] is None'
 json 'j["profiles"][0]["setup_password"]["state"] == "unused"'
 json 'j["profiles"][0]["setup_password"]["first_use"] is None and j["profiles"][0]["setup_password"]["expires_at"] is None'
 json 'j["profiles"][0]["setup_password"]["seconds_left"] is None'

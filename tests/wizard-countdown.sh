@@ -13,7 +13,7 @@ T_SCAN_EXCLUDE="$HOME/Downloads"
 pass="countdown test $(t_rand_alnum 12)"
 t_secret "$pass"
 
-w_start -- wizard --kdf-ms 20
+w_start -- wizard --kdf-ms "$W_KDF_MS"
 w_wait "New onboarding"
 w_key Enter
 w_wait "A name for the profile"

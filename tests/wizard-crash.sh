@@ -20,7 +20,7 @@ t_secret "$pass"
 for fp in rotate.after-pending-saved rotate.after-change rotate.after-files-kept; do
 	world="$T_DIR/$fp"
 	mkdir -p "$world"
-	w_start TMPDIR="$world" HSM_ONBOARD_FAILPOINT="$fp" -- demo --kdf-ms 20
+	w_start TMPDIR="$world" HSM_ONBOARD_FAILPOINT="$fp" -- demo --kdf-ms "$W_KDF_MS"
 	w_wait "Step 1 of 10: Subscription"
 	demo=$(ls -d "$world"/hsm-onboard-demo.* | head -n 1)
 	setup=$(sed -n 's/^HSM User Setup Password: //p' "$demo"/Downloads/*_hsm_*.txt)

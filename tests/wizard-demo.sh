@@ -20,7 +20,7 @@ W_FAKETIME="@2026-11-24 15:30:00"   # a running clock: the vault's scrypt calibr
 pass="demo walk $(t_rand_alnum 12)"
 t_secret "$pass"
 
-w_start TMPDIR="$T_DIR" -- demo --keep --kdf-ms 20
+w_start TMPDIR="$T_DIR" -- demo --keep --kdf-ms "$W_KDF_MS"
 w_wait "Step 1 of 10: Subscription"
 demo=$(ls -d "$T_DIR"/hsm-onboard-demo.* | head -n 1)
 [ -d "$demo" ] || t_fail "no demo directory under $T_DIR"
@@ -63,9 +63,17 @@ t_grep "$W_SCREEN" "[x] ppin -t, and login with the PKCS#11 password verified" "
 w_key Enter
 w_wait "Step 9 of 10: Provider configuration"
 w_wait "Written in"
+t_grep "$W_SCREEN" "a PIN file (mode 0600)" "the provider screen says where the user secret now is"
+grep -q '…/hsm-onboard/DEMOHSM01/pkcs11.pin' "$W_SCREEN" \
+	|| { cat "$W_SCREEN" >&2; t_fail "a long path is not shortened in its middle with its file name kept"; }
+t_ok "a long path loses its middle, keeps its start and its file name"
 w_key Enter
 w_wait "Onboarding complete"
-W_MASK='s|\(Configuration in *\).*|\1<demo dir>|'
+t_grep "$W_SCREEN" "Cluster                 demo" "Done shows the cluster the profile's state names"
+t_grep "$W_SCREEN" "a PIN file (mode 0600)" "Done says where the user secret is besides the vault"
+t_nogrep "$W_SCREEN" "stored only in this profile's" "Done does not claim the vault is the only copy"
+# The temp folder shortened in its middle ("/tmp/hsmo-wiza…/hsm-onboard/DEMOHSM01"): its start varies.
+W_MASK='s|/[^ …]*…|<tmp>…|g'
 w_golden done
 [ "$W_KEYS" -le 15 ] || t_fail "the demo took $W_KEYS keystrokes besides the typed text (at most 15)"
 t_ok "demo completed in $W_KEYS keystrokes besides the passphrase (twice) and 'yes'"
@@ -80,7 +88,7 @@ if command -v pkcs11-tool >/dev/null; then
 	! pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label hsm-onboard-demo --login --pin "$setup" -O \
 		>/dev/null 2>&1 || t_fail "the setup password still opens the token"
 	t_ok "the setup password no longer opens the token"
-	cfgdir="$demo/home/.local/state/hsm-onboard/DEMOHSM01/config"
+	cfgdir="$demo/home/.config/hsm-onboard/DEMOHSM01"
 	[ "$(stat -c %a "$cfgdir/.secrets.cfg")" = 600 ] && [ -f "$cfgdir/primus.cfg" ] ||
 		t_fail "the provider configuration has no 0600 .secrets.cfg and primus.cfg"
 	t_ok "the provider configuration holds .secrets.cfg (0600) and primus.cfg"
@@ -93,6 +101,10 @@ fi
 grep -q '"rotation": "configured"' "$demo/home/.local/state/hsm-onboard/DEMOHSM01/state.json" \
 	|| t_fail "the demo profile is not configured"
 t_ok "the demo profile's rotation reached 'configured'"
+# Configuration goes where configuration goes (XDG_CONFIG_HOME), not into the program's state.
+[ -f "$demo/home/.config/hsm-onboard/DEMOHSM01/pkcs11.uri" ] || t_fail "no pkcs11.uri in XDG_CONFIG_HOME"
+[ -z "$(find "$demo/home/.local/state" -name 'pkcs11.*')" ] || t_fail "provider files inside the state directory"
+t_ok "the provider files are in XDG_CONFIG_HOME/hsm-onboard/DEMOHSM01, none in the state directory"
 T_SCAN_EXCLUDE=
 t_scan_leaks "$W_CAP" "$demo/home/.local/state/hsm-onboard/DEMOHSM01/state.json"
 t_done

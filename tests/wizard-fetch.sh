@@ -26,7 +26,7 @@ t_grep "$T_ERR" "--cacert: cannot read" "the error names --cacert"
 
 # to_import_screen [ARGS...]: starts the wizard (ARGS before the command) and walks to the import screen.
 to_import_screen() {
-	w_start -- "$@" wizard --kdf-ms 20
+	w_start -- "$@" wizard --kdf-ms "$W_KDF_MS"
 	w_wait "New onboarding"
 	w_key Enter
 	w_wait "A name for the profile"

@@ -12,7 +12,7 @@ t_grep "$T_ERR" "hsm-onboard import" "the refusal names the CLI commands"
 t_make_credfiles "$HOME/Downloads" ACME_Corp eco ACMEHSM07 20261120 pkcs11
 T_SCAN_EXCLUDE="$HOME/Downloads"
 
-w_start -- wizard --kdf-ms 20
+w_start -- wizard --kdf-ms "$W_KDF_MS"
 w_wait "New onboarding"
 t_grep "$W_SCREEN" "F10 save and quit" "footer shows the key hints"
 t_ok "start screen drawn at 80x24"
@@ -91,6 +91,13 @@ w_tmux capture-pane -e -p -t w > "$T_DIR/nocolor.txt"
 ! grep -qE $'\033\\[[0-9;]*(3[0-7]|4[0-7]|38;5;[0-9]+)m' "$T_DIR/nocolor.txt" || t_fail "NO_COLOR=1 still sent colours"
 grep -qE $'\033\\[[0-9;]*7m' "$T_DIR/nocolor.txt" || t_fail "NO_COLOR=1: no reverse video for the bars"
 t_ok "NO_COLOR=1 draws with reverse video and no colour"
+w_key F1
+w_wait "Any key closes the help."
+python3 "$top_srcdir/tests/screen-fit.py" "-:/dev/null" 80 "$W_SCREEN" --box || t_fail "NO_COLOR=1: the help popup is not a whole frame"
+t_grep "$W_SCREEN" "│ Any key closes the help." "NO_COLOR=1: the help is a framed popup with its key line inside the frame"
+w_key Escape
+w_gone "Any key closes the help."
+t_grep "$W_SCREEN" "Step 5 of 10" "closing the popup shows the screen below again"
 w_key F10
 w_exit_status >/dev/null
 
@@ -108,6 +115,13 @@ fi
 w_start LANG=C LC_ALL=C -- wizard --profile onboarding
 w_wait "Step 5 of 10"
 t_nogrep "$W_SCREEN" "●" "a non-UTF-8 locale draws ASCII only"
+w_key F1
+w_wait "Any key closes the help."
+grep -q -- '+- Help -*+ *$' "$W_SCREEN" || { cat "$W_SCREEN" >&2; t_fail "ASCII: the help popup has no +--+ frame"; }
+python3 "$top_srcdir/tests/screen-fit.py" "-:/dev/null" 80 "$W_SCREEN" --box || t_fail "ASCII: the help popup is not a whole frame"
+t_ok "in ASCII the popup is framed with + - |"
+w_key Escape
+w_gone "Any key closes the help."
 w_key F10
 w_exit_status >/dev/null
 

@@ -46,8 +46,36 @@ passphrase="wizard-i18n $(t_rand_alnum 16)"
 t_secret "$passphrase"
 
 problems=
+# The screens as a user reads them, in every language: tests/golden/i18n/LANG-NAME.txt. The world is
+# pinned (lib.sh: HOME, XDG_*, TZ, LANG; W_FAKETIME: the date), and the random parts of the temp
+# folders are masked. A TMPDIR other than /tmp changes the lengths of the paths on screen, and without
+# libfaketime the dates differ: then the goldens are not compared (said so), the other checks are.
+GOLDEN_DIR="$top_srcdir/tests/golden/i18n"
+golden_pinned=yes
+[ -n "$W_FAKELIB" ] || golden_pinned="no (libfaketime is not installed)"
+case ${TMPDIR:-/tmp} in /tmp|/tmp/) ;; *) golden_pinned="no (TMPDIR is $TMPDIR, not /tmp)" ;; esac
+# The date on the wizard's screens (the ticket's, the countdown's); the demo's screens show none, and
+# it runs on the real clock (SoftHSM2 under libfaketime can abort at exit on a futex timeout).
+GOLDEN_FAKETIME=
+[ "$golden_pinned" != yes ] || GOLDEN_FAKETIME="@2026-11-24 15:30:00"
+golden_bad= n_golden=0
+# golden NAME: the last capture against tests/golden/i18n/LANG-NAME.txt (HSMO_GOLDEN_UPDATE=1 rewrites).
+golden() {
+	[ "$golden_pinned" = yes ] || return 0
+	g="$GOLDEN_DIR/$lang-$1.txt"
+	sed -e 's/\(hsmo-wizard-i18n\.\)[A-Za-z0-9]\{1,6\}/\1XXXXXX/g' \
+		-e 's/\(hsm-onboard-demo\.\)[A-Za-z0-9]\{1,6\}/\1XXXXXX/g' "$shot" > "$T_DIR/golden.txt"
+	if [ -n "${HSMO_GOLDEN_UPDATE:-}" ]; then
+		mkdir -p "$GOLDEN_DIR"
+		cp "$T_DIR/golden.txt" "$g"
+	fi
+	n_golden=$((n_golden + 1))
+	diff -u "$g" "$T_DIR/golden.txt" >&2 || golden_bad="$golden_bad $lang-$1"
+}
 # fit WIDTH [MSGID...]: checks the last capture against the run's catalog (only the MSGIDs for a
-# dialog, which hides parts of the screen under it); keeps it as screens/LANG-NN.txt.
+# dialog, which hides parts of the screen under it), for lost hanging indents and cut paths, and with
+# FIT_BOX=1 for a popup that lets the screen below show through; keeps it as screens/LANG-NN.txt and
+# compares it with the golden G when G is set.
 n_screen=0
 mkdir -p "$T_DIR/screens"
 fit() {
@@ -56,10 +84,11 @@ fit() {
 	n_screen=$((n_screen + 1))
 	shot=$(printf '%s/screens/%s-%02d.txt' "$T_DIR" "$lang" "$n_screen")
 	cp "$W_SCREEN" "$shot"
-	if ! python3 "$FIT" "$catalog" "$width" "$shot" ${1+--only "$@"} > "$T_DIR/fit.out"; then
+	if ! python3 "$FIT" "$catalog" "$width" "$shot" ${FIT_BOX:+--box} ${1+--only "$@"} > "$T_DIR/fit.out"; then
 		problems="$problems
 $(sed "s|^$T_DIR/screens/|  |" "$T_DIR/fit.out")"
 	fi
+	[ -z "${G:-}" ] || golden "$G"
 }
 # tr MSGID: the run's translation of MSGID.
 tr_() { TEXTDOMAINDIR="$T_DIR/locale" LANGUAGE='' LC_ALL="$loc" gettext -d hsm-onboard -- "$1"; }
@@ -97,40 +126,41 @@ for run in $runs; do
 	# exiting fails with "server exited unexpectedly".
 	w_tmux kill-server >/dev/null 2>&1 || true
 	W_SOCK="$T_DIR/tmux-$lang.sock"
-	w_start LANG="$loc" LC_ALL="$loc" LANGUAGE= -- wizard --kdf-ms 20
+	W_FAKETIME=$GOLDEN_FAKETIME
+	w_start LANG="$loc" LC_ALL="$loc" LANGUAGE= -- wizard --kdf-ms "$W_KDF_MS"
 	wait_tr "New onboarding"
 	[ "$lang" = C ] || t_nogrep "$W_SCREEN" "New onboarding" "$lang: the start screen is translated"
-	fit 80
+	G=start fit 80
 	w_key F1
 	wait_tr "Help"
-	fit 80 "Help" "$help_all" "Choose a profile and press Enter to resume it at the step it reached, N for a new onboarding, or T for a support ticket (when the setup password has expired). A profile lives in ~/.local/state/hsm-onboard; 'hsm-onboard status' lists the same."
+	G=help FIT_BOX=1 fit 80 "Help" "$help_all" "Choose a profile and press Enter to resume it at the step it reached, N for a new onboarding, or T for a support ticket (when the setup password has expired). A profile lives in ~/.local/state/hsm-onboard; 'hsm-onboard status' lists the same."
 	w_key Escape
 	gone_tr "$help_all"
 	w_key Enter
 	wait_tr "A name for the profile (letters, digits, '.', '_', '-'); the HSM user name is a good choice:"
-	fit 80 "New onboarding" "A name for the profile (letters, digits, '.', '_', '-'); the HSM user name is a good choice:" \
+	G=new-profile FIT_BOX=1 fit 80 "New onboarding" "A name for the profile (letters, digits, '.', '_', '-'); the HSM user name is a good choice:" \
 		"Enter accept  Esc cancel  Ctrl-U clear"
 	w_key Enter
 	wait_tr "Subscription"
-	fit 80
+	G=subscription fit 80
 	w_key Enter
 	wait_tr "Emails"
-	fit 80
+	G=emails fit 80
 	w_key L
 	wait_tr "Paste the link from the email:"
-	fit 80 "SecureSafe link" "Paste the link from the email:" "Enter accept  Esc cancel  Ctrl-U clear"
+	G=link FIT_BOX=1 fit 80 "SecureSafe link" "Paste the link from the email:" "Enter accept  Esc cancel  Ctrl-U clear"
 	w_key Escape
 	gone_tr "Paste the link from the email:"
 	w_key Enter
 	wait_tr "SecureCode"
-	fit 80
+	G=securecode fit 80
 	w_key Enter
 	wait_tr "Download and import"
 	w_wait "ACMEHSM07"
-	fit 80
+	G=import fit 80
 	w_key Enter
 	wait_tr "Choose a passphrase (at least 12 characters). It encrypts the secrets on this machine; it is not sent anywhere."
-	fit 80 "New vault passphrase for %s" \
+	G=passphrase FIT_BOX=1 fit 80 "New vault passphrase for %s" \
 		"Choose a passphrase (at least 12 characters). It encrypts the secrets on this machine; it is not sent anywhere." \
 		"Enter accept  Esc cancel  Ctrl-U clear"
 	w_type "$passphrase"
@@ -139,26 +169,27 @@ for run in $runs; do
 	w_type "$passphrase"
 	w_key Enter
 	wait_tr "Imported. Shred the plaintext credential files now (overwrite, then delete)? On SSDs and copy-on-write filesystems this is best effort." 30
-	fit 80 "Imported. Shred the plaintext credential files now (overwrite, then delete)? On SSDs and copy-on-write filesystems this is best effort."
+	G=shred FIT_BOX=1 fit 80 "Imported. Shred the plaintext credential files now (overwrite, then delete)? On SSDs and copy-on-write filesystems this is best effort."
 	w_key Enter                              # the default answer: keep the files
 	wait_tr "Review"
-	fit 80
+	G=review fit 80
 	w_key Enter
 	wait_tr "Countdown"
-	fit 80
+	G=countdown fit 80
 	w_key T
 	wait_tr "Support ticket"
 	# The ticket preview is the 80-column ticket drawn in the 78-column area: its lines are the
 	# wizard's to fit (reported), so only the screen's own texts are checked here.
-	fit 80 "Support ticket" "S save  Q QR" "HSM SETUP PASSWORD RENEWAL REQUEST"
+	G=ticket fit 80 "Support ticket" "S save  Q QR" "HSM SETUP PASSWORD RENEWAL REQUEST"
 	w_resize 40 12
 	wait_tr "Terminal too small: %d x %d."
-	fit 40
+	G=too-small fit 40
 	w_resize 80 24
 	w_gone "$(tr_ "Terminal too small: %d x %d." | sed 's/%.*//')"
 	# Ctrl-C asks first; the answer is the letter the translated prompt shows ("[j/N]": j).
 	w_key C-c
 	wait_tr "Quit the wizard? Your progress is saved; 'hsm-onboard wizard' resumes it."
+	G=quit FIT_BOX=1 fit 80 "Quit the wizard? Your progress is saved; 'hsm-onboard wizard' resumes it." "[y/N]"
 	yes_key=$(tr_ "[y/N]" | cut -c2)
 	t_grep "$W_SCREEN" "$(tr_ "[y/N]")" "$lang: the quit question shows $(tr_ "[y/N]")"
 	w_key "$yes_key"
@@ -174,7 +205,8 @@ for run in $runs; do
 	fi
 	w_tmux kill-server >/dev/null 2>&1 || true
 	W_SOCK="$T_DIR/tmux-demo-$lang.sock"
-	w_start TMPDIR="$T_DIR" LANG="$loc" LC_ALL="$loc" LANGUAGE= -- demo --kdf-ms 20
+	W_FAKETIME=
+	w_start TMPDIR="$T_DIR" LANG="$loc" LC_ALL="$loc" LANGUAGE= -- demo --kdf-ms "$W_KDF_MS"
 	wait_tr "Subscription"
 	for f in "$T_DIR"/hsm-onboard-demo.*/Downloads/*.txt; do
 		sed -n 's/^\(Service User Password\|HSM User Setup Password\|PKCS#11 password \): //p' "$f" \
@@ -202,20 +234,20 @@ for run in $runs; do
 	w_key Enter
 	wait_tr "Preflight"
 	wait_tr "Engine %s: the module loads and the token is there." 30
-	fit 80
+	G=preflight fit 80
 	w_key Enter
 	wait_tr "Type yes and press Enter to connect: %s_"
-	fit 80
+	G=point-of-no-return fit 80
 	w_type "$(tr_ "yes")"
 	w_key Enter
 	wait_tr "The first connection is done." 60
-	fit 80
+	G=rotation fit 80
 	w_key Enter
 	wait_tr "Written in %s:" 30
-	fit 80
+	G=provider fit 80
 	w_key Enter
 	wait_tr "Onboarding complete"
-	fit 80
+	G=done fit 80
 	w_key Enter
 	st=$(w_exit_status 30)
 	[ "$st" = 0 ] || t_fail "$lang: demo exit status $st"
@@ -231,6 +263,12 @@ $xx"; t_scan_leaks "$W_CAP" "$T_DIR/screens"; t_done; exit 0; }
 	t_fail "texts cut by the layout:
 $xx"
 fi
-t_ok "no English, German or French text is cut at 80x24, nothing runs into the last column"
+t_ok "no English, German or French text is cut at 80x24, nothing runs into the last column, no list item lost its indent, no path is cut without an ellipsis, no popup lets the screen below show through"
+if [ "$golden_pinned" = yes ]; then
+	[ -z "$golden_bad" ] || t_fail "screens differ from tests/golden/i18n (HSMO_GOLDEN_UPDATE=1 rewrites them):$golden_bad"
+	t_ok "$n_golden screens and popups match tests/golden/i18n"
+else
+	echo "# goldens not compared: the world is not pinned: $golden_pinned"
+fi
 t_scan_leaks "$W_CAP" "$T_DIR/screens"
 t_done

@@ -10,6 +10,9 @@ t_need_tmux
 W_SOCK="$T_DIR/tmux.sock"
 W_CAP="$T_DIR/captures"
 W_KEYS=0          # keystrokes sent with w_key (typed text with w_type is not counted)
+# The vault's scrypt cost for a wizard test (--kdf-ms): small, so that no wait of a test depends on
+# how long scrypt takes on a busy machine under ASan. The one place to change it.
+W_KDF_MS=20
 mkdir -p "$W_CAP"
 mkfifo "$T_DIR/.tick"
 exec 9<>"$T_DIR/.tick"
@@ -92,8 +95,9 @@ w_capture() {
 }
 
 # w_wait TEXT [SECONDS]: polls until TEXT (fixed string) is on screen; W_SCREEN is that capture.
+# SECONDS (default 15) is for a release build: t_secs scales it for the slow builds.
 w_wait() {
-	text=$1 limit=${2:-15}
+	text=$1 limit=$(t_secs "${2:-15}")
 	end=$(( $(date +%s) + limit ))
 	while :; do
 		W_SCREEN=$(w_capture)
@@ -109,7 +113,7 @@ w_wait() {
 
 # w_gone TEXT [SECONDS]: polls until TEXT is no longer on screen.
 w_gone() {
-	text=$1 limit=${2:-15}
+	text=$1 limit=$(t_secs "${2:-15}")
 	end=$(( $(date +%s) + limit ))
 	while :; do
 		W_SCREEN=$(w_capture)
@@ -132,7 +136,7 @@ w_type() { w_tmux send-keys -t w -l -- "$1"; }
 
 # w_exit_status [SECONDS]: waits for the wizard to end and prints its exit status.
 w_exit_status() {
-	end=$(( $(date +%s) + ${1:-15} ))
+	end=$(( $(date +%s) + $(t_secs "${1:-15}") ))
 	until [ -f "$T_DIR/exit" ]; do
 		[ "$(date +%s)" -lt "$end" ] || t_fail "the wizard did not exit"
 		w_pause

@@ -11,23 +11,6 @@
 
 #define SECRET_ENTRY_DEFAULT_MAX 1024
 
-struct se_box {
-	int y, x, h, w;
-};
-
-static struct se_box se_layout(const struct tui *t, int multiline)
-{
-	struct se_box b;
-	b.w = t->cols < 70 ? t->cols : 70;
-	(void)multiline;
-	b.h = 10; /* room for a two-line prompt, the field and a note */
-	if (b.h > t->rows)
-		b.h = t->rows;
-	b.y = (t->rows - b.h) / 2;
-	b.x = (t->cols - b.w) / 2;
-	return b;
-}
-
 static size_t se_chars(const char *buf, size_t len)
 {
 	size_t n = 0;
@@ -46,38 +29,41 @@ static size_t se_lines(const char *buf, size_t len)
 	return n;
 }
 
-static void se_draw(struct tui *t, const struct secret_entry *e, const char *buf, size_t len, int full)
+/* The popup (tui_modal, as every popup of the wizard): the prompt, the field, and a note under it.
+ * full lays it out anew; otherwise only the field changes. */
+static void se_draw(struct tui *t, struct tui_modal *m, const struct secret_entry *e, const char *buf, size_t len,
+                    int full)
 {
 	int ml = e->flags & SECRET_ENTRY_MULTILINE;
-	struct se_box b = se_layout(t, ml);
 	if (t->too_small) {
+		tui_modal_close(m);
 		tui_draw_too_small(t);
 		return;
 	}
-	if (full) {
-		attr_t frame = tui_attr(t, TUI_TITLE);
-		for (int r = 0; r < b.h; r++)
-			tui_put(b.y + r, b.x, b.w, "", A_NORMAL, 1);
-		tui_put(b.y, b.x, b.w, "", frame, 1);
-		tui_put(b.y, b.x + 2, b.w - 4, e->title, frame, 0);
-		tui_put(b.y + b.h - 1, b.x, b.w, "", frame, 1);
-		if (ml)
-			tui_put(b.y + b.h - 1, b.x + 2, b.w - 4,
-			        _("Paste, then Ctrl-D to finish  Esc cancel  Ctrl-U clear"), frame, 0);
-		else
-			tui_put(b.y + b.h - 1, b.x + 2, b.w - 4, _("Enter accept  Esc cancel  Ctrl-U clear"), frame, 0);
-		tui_wrap(b.y + 2, b.x + 2, b.w - 4, 2, e->prompt, A_BOLD);
+	int width = t->cols < 70 ? t->cols : 70;
+	int prompt_rows = tui_wrap_rows(e->prompt, width - 4, 0);
+	if (prompt_rows > 3)
+		prompt_rows = 3;
+	/* The prompt, a blank row, the field, a blank row and the note. */
+	int field = 2 + prompt_rows + 1;
+	if (full || !m->win) {
+		if (tui_modal_open(t, m, prompt_rows + 4, width, e->title,
+		                   ml ? _("Paste, then Ctrl-D to finish  Esc cancel  Ctrl-U clear")
+		                      : _("Enter accept  Esc cancel  Ctrl-U clear")) != 0) {
+			tui_draw_too_small(t);
+			return;
+		}
+		tui_wwrap(m->win, 2, 2, m->cols, prompt_rows, e->prompt, A_BOLD, 0);
 		if (e->note)
-			tui_wrap(b.y + 7, b.x + 2, b.w - 4, 1, e->note, tui_attr(t, TUI_ERROR));
+			tui_wwrap(m->win, field + 2, 2, m->cols, 1, e->note, tui_attr(t, TUI_POPUP_ERROR), 0);
 	}
 	/* The field: placeholders only, never the bytes. */
-	int fw = b.w - 4;
+	int fw = m->cols;
 	char line[512];
 	if (ml) {
 		snprintf(line, sizeof line, P_("%zu line received (%zu bytes)", "%zu lines received (%zu bytes)",
 		                               se_lines(buf, len)),
 		         se_lines(buf, len), len);
-		tui_put(b.y + 5, b.x + 2, fw, line, tui_attr(t, TUI_HILITE), 1);
 	} else {
 		size_t n = se_chars(buf, len), shown = 0;
 		const char *g = tui_glyph_secret(t);
@@ -88,9 +74,9 @@ static void se_draw(struct tui *t, const struct secret_entry *e, const char *buf
 			shown++;
 		}
 		line[off] = '\0';
-		tui_put(b.y + 5, b.x + 2, fw, line, tui_attr(t, TUI_HILITE), 1);
 	}
-	refresh();
+	tui_wput(m->win, field, 2, fw, line, tui_attr(t, TUI_HILITE), 1);
+	tui_modal_show(m);
 }
 
 enum secret_entry_result secret_entry_run(struct tui *t, const struct secret_entry *e, char **out, size_t *len)
@@ -102,7 +88,8 @@ enum secret_entry_result secret_entry_run(struct tui *t, const struct secret_ent
 	size_t n = 0;
 	int pasting = 0, ml = e->flags & SECRET_ENTRY_MULTILINE;
 	enum secret_entry_result res = SECRET_ENTRY_CANCEL;
-	se_draw(t, e, buf, n, 1);
+	struct tui_modal m = {0};
+	se_draw(t, &m, e, buf, n, 1);
 	for (;;) {
 		int k = tui_getkey(t, -1);
 		if (k == TUI_KEY_HANGUP) {
@@ -110,9 +97,10 @@ enum secret_entry_result secret_entry_run(struct tui *t, const struct secret_ent
 			break;
 		}
 		if (k == KEY_RESIZE) {
+			tui_modal_close(&m);
 			if (e->repaint)
 				e->repaint(e->repaint_ctx);
-			se_draw(t, e, buf, n, 1);
+			se_draw(t, &m, e, buf, n, 1);
 			continue;
 		}
 		if (k == TUI_KEY_PASTE_START) {
@@ -121,7 +109,7 @@ enum secret_entry_result secret_entry_run(struct tui *t, const struct secret_ent
 		}
 		if (k == TUI_KEY_PASTE_END) {
 			pasting = 0;
-			se_draw(t, e, buf, n, 0);
+			se_draw(t, &m, e, buf, n, 0);
 			continue;
 		}
 		if (k == TUI_KEY_ESC && !pasting)
@@ -154,8 +142,9 @@ enum secret_entry_result secret_entry_run(struct tui *t, const struct secret_ent
 				buf[n++] = (char)k;
 		}
 		if (!pasting)
-			se_draw(t, e, buf, n, 0);
+			se_draw(t, &m, e, buf, n, 0);
 	}
+	tui_modal_close(&m);
 	if (res == SECRET_ENTRY_OK) {
 		*out = buf;
 		*len = n;

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,7 +88,12 @@ static const short tui_pairs[TUI_ATTR_COUNT][2] = {
 	[TUI_WARN] = {COLOR_YELLOW, -1},
 	[TUI_ERROR] = {COLOR_RED, -1},
 	[TUI_DIM] = {-1, -1},
+	[TUI_POPUP] = {COLOR_BLACK, COLOR_WHITE},
+	[TUI_POPUP_ERROR] = {COLOR_RED, COLOR_WHITE},
 };
+
+/* --ascii: the ellipsis and the popup frame use ASCII only. */
+static int tui_ascii_mode;
 
 attr_t tui_attr(const struct tui *t, enum tui_attr a)
 {
@@ -100,6 +106,8 @@ attr_t tui_attr(const struct tui *t, enum tui_attr a)
 		case TUI_TITLE:
 		case TUI_HILITE:
 			return COLOR_PAIR(a) | A_BOLD;
+		case TUI_POPUP:
+			return COLOR_PAIR(a);
 		default:
 			return COLOR_PAIR(a) | A_BOLD;
 		}
@@ -113,6 +121,7 @@ attr_t tui_attr(const struct tui *t, enum tui_attr a)
 	case TUI_WARN:
 		return A_BOLD;
 	case TUI_ERROR:
+	case TUI_POPUP_ERROR:
 		return A_BOLD | A_UNDERLINE;
 	default:
 		return A_NORMAL;
@@ -129,6 +138,7 @@ int tui_start(struct tui *t, int ascii)
 {
 	memset(t, 0, sizeof *t);
 	t->ascii = ascii;
+	tui_ascii_mode = ascii;
 	if (tcgetattr(STDIN_FILENO, &tui_saved_termios) == 0)
 		tui_have_termios = 1;
 	/* Short Esc delay: Esc is "back", and a human must not wait a second for it. */
@@ -349,62 +359,309 @@ int tui_width(const char *s)
 	return w;
 }
 
-void tui_put(int y, int x, int width, const char *s, attr_t attr, int pad)
+const char *tui_ellipsis(void)
 {
-	if (width <= 0 || y < 0 || y >= LINES)
+	return tui_ascii_mode ? "..." : "\xe2\x80\xa6";
+}
+
+/* Writes n bytes of s (width w) and the ellipsis when ell, then pads to width. */
+static void tui_wput_n(WINDOW *win, int y, int x, int width, const char *s, size_t n, int w, int ell,
+                       attr_t attr, int pad)
+{
+	wattron(win, attr);
+	mvwaddnstr(win, y, x, s, (int)n);
+	if (ell) {
+		waddstr(win, tui_ellipsis());
+		w += tui_width(tui_ellipsis());
+	}
+	if (pad)
+		for (; w < width; w++)
+			waddch(win, ' ');
+	wattroff(win, attr);
+}
+
+/* Writes s clipped to width; when ell_always, or when s does not fit, the ellipsis ends it. */
+static void tui_wput_ell(WINDOW *win, int y, int x, int width, const char *s, attr_t attr, int pad,
+                         int ell_always)
+{
+	if (width <= 0 || y < 0 || y >= getmaxy(win))
 		return;
 	/* Every text the wizard draws may hold a file name, a value or a link from outside: control
 	 * characters in it are shown escaped, the same way as on the command line (base/quote.h). */
 	s = quote_text(s);
 	int w;
 	size_t n = tui_fit(s, width, &w);
-	attron(attr);
-	mvaddnstr(y, x, s, (int)n);
-	if (pad)
-		for (; w < width; w++)
-			addch(' ');
-	attroff(attr);
+	if (!ell_always && s[n] == '\0') {
+		tui_wput_n(win, y, x, width, s, n, w, 0, attr, pad);
+		return;
+	}
+	int ew = tui_width(tui_ellipsis());
+	if (ew > width) {
+		/* Not even room for the mark: the columns there are. */
+		tui_wput_n(win, y, x, width, s, n, w, 0, attr, pad);
+		return;
+	}
+	n = tui_fit(s, width - ew, &w);
+	tui_wput_n(win, y, x, width, s, n, w, 1, attr, pad);
+}
+
+void tui_wput(WINDOW *win, int y, int x, int width, const char *s, attr_t attr, int pad)
+{
+	tui_wput_ell(win, y, x, width, s, attr, pad, 0);
+}
+
+void tui_put(int y, int x, int width, const char *s, attr_t attr, int pad)
+{
+	tui_wput(stdscr, y, x, width, s, attr, pad);
+}
+
+size_t tui_wrap_line(const char *s, int width, const char **next)
+{
+	/* Longest prefix up to a newline that fits, broken at the last space. One pass: the width grows
+	 * character by character (measuring each prefix anew made a screen of text quadratic, a tenth of
+	 * the wizard's start-up). */
+	size_t best = 0, i = 0;
+	int w = 0;
+	while (s[i] && s[i] != '\n') {
+		size_t n;
+		int cw = tui_char(s + i, &n);
+		if (w + cw > width)
+			break;
+		w += cw;
+		i += n;
+		if (s[i] == ' ' || s[i] == '\0' || s[i] == '\n')
+			best = i;
+	}
+	if (s[i] && s[i] != '\n' && best > 0)
+		i = best;
+	if (i == 0 && s[0] && s[0] != '\n' && width > 0) {
+		/* Narrower than one character: take it anyway, so the loop of a caller ends. */
+		tui_char(s, &i);
+	}
+	size_t len = i;
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	while (s[i] == ' ')
+		i++;
+	if (s[i] == '\n')
+		i++;
+	*next = s + i;
+	return len;
+}
+
+int tui_wrap_rows(const char *s, int width, int hang)
+{
+	int rows = 0;
+	while (*s) {
+		const char *next;
+		tui_wrap_line(s, rows == 0 ? width : width - hang, &next);
+		s = next;
+		rows++;
+	}
+	return rows;
+}
+
+int tui_wwrap(WINDOW *win, int y, int x, int width, int max_rows, const char *s, attr_t attr, int hang)
+{
+	int rows = 0;
+	if (hang >= width)
+		hang = 0;
+	while (*s && rows < max_rows) {
+		int lx = rows == 0 ? x : x + hang, lw = rows == 0 ? width : width - hang;
+		const char *next;
+		size_t len = tui_wrap_line(s, lw, &next);
+		if (rows == max_rows - 1 && *next) {
+			/* The last row there is, and text left: say so with the ellipsis rather than drop it. */
+			const char *end = strchr(s, '\n');
+			size_t seg = end ? (size_t)(end - s) : strlen(s);
+			char *buf = malloc(seg + 1);
+			if (buf) {
+				memcpy(buf, s, seg);
+				buf[seg] = '\0';
+				tui_wput_ell(win, y + rows, lx, lw, buf, attr, 0, *(s + seg) != '\0');
+				free(buf);
+			}
+			rows++;
+			break;
+		}
+		if (len > 0) {
+			int w;
+			size_t n = tui_fit(s, lw, &w);
+			if (n > len)
+				n = len;
+			wattron(win, attr);
+			mvwaddnstr(win, y + rows, lx, s, (int)n);
+			wattroff(win, attr);
+		}
+		s = next;
+		rows++;
+	}
+	return rows;
 }
 
 int tui_wrap(int y, int x, int width, int max_rows, const char *s, attr_t attr)
 {
-	int rows = 0;
-	s = quote_text(s);
-	while (*s && rows < max_rows) {
-		if (*s == '\n') {
-			s++;
-			rows++;
-			continue;
-		}
-		/* Longest prefix up to a newline that fits, broken at the last space. One pass: the width
-		 * grows character by character (measuring each prefix anew made a screen of text quadratic,
-		 * a tenth of the wizard's start-up). */
-		char buf[1024];
-		size_t best = 0, i = 0;
-		int w = 0;
-		while (s[i] && s[i] != '\n') {
-			size_t n;
-			int cw = tui_char(s + i, &n);
-			if (w + cw > width || i + n > sizeof buf - 1)
-				break;
-			w += cw;
-			i += n;
-			if (s[i] == ' ' || s[i] == '\0' || s[i] == '\n')
-				best = i;
-		}
-		if (s[i] && s[i] != '\n' && best > 0)
-			i = best;
-		if (i == 0)
-			break;
-		memcpy(buf, s, i);
-		buf[i] = '\0';
-		tui_put(y + rows, x, width, buf, attr, 0);
-		s += i;
-		while (*s == ' ')
-			s++;
-		if (*s == '\n')
-			s++;
-		rows++;
-	}
+	return tui_wwrap(stdscr, y, x, width, max_rows, s, attr, 0);
+}
+
+int tui_wrap_item(int y, int x, int width, int max_rows, const char *mark, const char *text, attr_t attr)
+{
+	size_t ml = strlen(mark), tl = strlen(text);
+	char *line = malloc(ml + tl + 2);
+	if (!line)
+		return 0;
+	memcpy(line, mark, ml);
+	line[ml] = ' ';
+	memcpy(line + ml + 1, text, tl + 1);
+	int rows = tui_wwrap(stdscr, y, x, width, max_rows, line, attr, tui_width(mark) + 1);
+	free(line);
 	return rows;
+}
+
+/* The byte offset in s from which the rest is at most width columns wide (whole characters). */
+size_t tui_suffix_at(const char *s, int width)
+{
+	int total = tui_width(s);
+	size_t i = 0;
+	while (s[i] && total > width) {
+		size_t n;
+		total -= tui_char(s + i, &n);
+		i += n;
+	}
+	return i;
+}
+
+void tui_path_fit(const char *path, int width, char *out, size_t size)
+{
+	if (size == 0)
+		return;
+	char *p = malloc(strlen(path) + 2);
+	if (!p) {
+		out[0] = '\0';
+		return;
+	}
+	/* "~" is the user's home from the password database: the demo points $HOME into its throwaway
+	 * folder, and a "~" there would name a place the user's shell does not know. */
+	const struct passwd *pw = getpwuid(getuid());
+	const char *home = pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : getenv("HOME");
+	size_t hl = home ? strlen(home) : 0;
+	while (hl > 1 && home[hl - 1] == '/')
+		hl--;
+	if (hl > 1 && strncmp(path, home, hl) == 0 && (path[hl] == '/' || path[hl] == '\0'))
+		snprintf(p, strlen(path) + 2, "~%s", path + hl);
+	else
+		strcpy(p, path);
+	if (tui_width(p) <= width) {
+		snprintf(out, size, "%s", p);
+		free(p);
+		return;
+	}
+	const char *ell = tui_ellipsis();
+	int ew = tui_width(ell);
+	/* The file name, and then as many folders before it as fit in two thirds of the room: the name
+	 * says what the file is, the folders nearest to it where. */
+	const char *tail = strrchr(p, '/');
+	if (!tail || tail == p)
+		tail = p;
+	if (tui_width(tail) + ew > width) {
+		/* Even the file name does not fit: its end, which has the extension. */
+		const char *t = tail + tui_suffix_at(tail, width - ew > 0 ? width - ew : 0);
+		snprintf(out, size, "%s%s", ell, t);
+		free(p);
+		return;
+	}
+	for (;;) {
+		const char *prev = tail;
+		while (prev > p && prev[-1] != '/')
+			prev--;
+		if (prev <= p + 1)
+			break;
+		prev--; /* the '/' before that folder */
+		if (tui_width(prev) > (width - ew) * 2 / 3)
+			break;
+		tail = prev;
+	}
+	int hw;
+	size_t hn = tui_fit(p, width - ew - tui_width(tail), &hw);
+	snprintf(out, size, "%.*s%s%s", (int)hn, p, ell, tail);
+	free(p);
+}
+
+void tui_put_path(int y, int x, int width, const char *path, attr_t attr)
+{
+	char buf[4096];
+	tui_path_fit(path, width, buf, sizeof buf);
+	tui_put(y, x, width, buf, attr, 0);
+}
+
+int tui_modal_open(struct tui *t, struct tui_modal *m, int rows, int width, const char *title, const char *keys)
+{
+	tui_modal_close(m);
+	if (width <= 0)
+		width = 72;
+	if (width > t->cols)
+		width = t->cols;
+	/* Frame, a blank row, the content, a blank row, the key line, frame. */
+	int h = rows + 5;
+	if (h > t->rows)
+		h = t->rows;
+	if (h < 6 || width < 20)
+		return -1;
+	m->h = h;
+	m->w = width;
+	m->rows = h - 5;
+	m->cols = width - 4;
+	m->y = (t->rows - h) / 2;
+	m->x = (t->cols - width) / 2;
+	m->win = newwin(h, width, m->y, m->x);
+	if (!m->win)
+		return -1;
+	m->panel = new_panel(m->win);
+	if (!m->panel) {
+		delwin(m->win);
+		m->win = NULL;
+		return -1;
+	}
+	leaveok(m->win, TRUE);
+	/* Its own background: every cell of the box is the popup's, so nothing below shows through. */
+	wbkgdset(m->win, ' ' | tui_attr(t, TUI_POPUP));
+	werase(m->win);
+	if (t->ascii)
+		wborder(m->win, '|', '|', '-', '-', '+', '+', '+', '+');
+	else
+		box(m->win, 0, 0);
+	if (title && title[0]) {
+		char buf[512];
+		snprintf(buf, sizeof buf, " %s ", title);
+		tui_wput(m->win, 0, 2, width - 4, buf, A_BOLD, 0);
+	}
+	if (keys && keys[0])
+		tui_wput(m->win, h - 2, 2, width - 4, keys, A_BOLD, 0);
+	return 0;
+}
+
+void tui_modal_show(struct tui_modal *m)
+{
+	if (!m->panel)
+		return;
+	touchwin(m->win);
+	update_panels();
+	doupdate();
+}
+
+void tui_modal_close(struct tui_modal *m)
+{
+	if (m->panel)
+		del_panel(m->panel);
+	if (m->win)
+		delwin(m->win);
+	if (m->panel || m->win) {
+		/* stdscr still holds what was below: show it again. */
+		touchwin(stdscr);
+		wnoutrefresh(stdscr);
+		update_panels();
+		doupdate();
+	}
+	m->panel = NULL;
+	m->win = NULL;
 }

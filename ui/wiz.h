@@ -49,7 +49,8 @@ int wiz_unlock(struct wiz *w);
 int wiz_confirm(struct wiz *w, const char *question, int def);
 /* Asks for a line of ordinary (not secret) text in a box; returns a malloc'd string or NULL (Esc). */
 char *wiz_ask_text(struct wiz *w, const char *title, const char *prompt, const char *initial);
-/* The same for a path: Tab returns the text typed so far with a trailing '\t', for completion. */
+/* The same for a path: Tab completes it (the longest common prefix of the matches), a leading "~/"
+ * is the home folder. */
 char *wiz_ask_path(struct wiz *w, const char *title, const char *prompt, const char *initial);
 /* Full redraw of the frame now (after a long core call, for live progress). */
 void wiz_redraw(struct wiz *w);

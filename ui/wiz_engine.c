@@ -50,8 +50,10 @@ void wiz_engine_close(struct engine_ctx *e)
 
 void wiz_engine_config_dir(const struct wiz *w, char *buf, size_t size)
 {
+	struct diag d;
+	diag_clear(&d);
 	if (w->prof.st.engine.config_dir)
 		snprintf(buf, size, "%s", w->prof.st.engine.config_dir);
-	else
-		snprintf(buf, size, "%s/config", w->prof.dir);
+	else if (profile_config_dir(w->prof.name, buf, size, &d) != 0)
+		buf[0] = '\0';
 }

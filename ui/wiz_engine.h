@@ -11,7 +11,7 @@
  * engine. 0, or the error on the status line. Close with wiz_engine_close. */
 int wiz_engine_open(struct wiz *w, struct engine_ctx *e);
 void wiz_engine_close(struct engine_ctx *e);
-/* Where the provider configuration goes: the one recorded, else <profile dir>/config. */
+/* Where the provider configuration goes: the folder recorded, else profile_config_dir. */
 void wiz_engine_config_dir(const struct wiz *w, char *buf, size_t size);
 
 #endif

@@ -10,6 +10,7 @@
 #include "secret_entry.h"
 #include "vault.h"
 
+#include <glob.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,21 +148,37 @@ static void wiz_repaint_cb(void *ctx)
 	wiz_redraw(ctx);
 }
 
-/* A box in the middle of the screen with a title and wrapped text; returns the box's first free row. */
-static int wiz_box(struct wiz *w, const char *title, const char *text, int h)
+/* The popups of the wizard (help, confirmation, text and path entry) are all tui_modal; this lays one
+ * out with text wrapped at its top and extra rows below it for a field. Returns the content row after
+ * the text, or -1 when the terminal is too small for it (the notice is drawn instead). */
+static int wiz_popup(struct wiz *w, struct tui_modal *m, const char *title, const char *text, int extra,
+                     const char *keys)
 {
-	int bw = w->tui.cols < 72 ? w->tui.cols : 72;
-	if (h > w->tui.rows)
-		h = w->tui.rows;
-	int y = (w->tui.rows - h) / 2, x = (w->tui.cols - bw) / 2;
-	attr_t f = tui_attr(&w->tui, TUI_TITLE);
-	for (int r = 0; r < h; r++)
-		tui_put(y + r, x, bw, "", A_NORMAL, 1);
-	tui_put(y, x, bw, "", f, 1);
-	tui_put(y, x + 2, bw - 4, title, f, 0);
-	tui_put(y + h - 1, x, bw, "", f, 1);
-	int used = tui_wrap(y + 2, x + 2, bw - 4, h - 4, text, A_NORMAL);
-	return y + 2 + used;
+	if (w->tui.too_small) {
+		tui_modal_close(m);
+		tui_draw_too_small(&w->tui);
+		return -1;
+	}
+	int width = w->tui.cols < 72 ? w->tui.cols : 72;
+	int rows = tui_wrap_rows(text, width - 4, 0) + extra;
+	if (tui_modal_open(&w->tui, m, rows, width, title, keys) != 0) {
+		tui_draw_too_small(&w->tui);
+		return -1;
+	}
+	int used = tui_wwrap(m->win, 2, 2, m->cols, m->rows - extra, text, A_NORMAL, 0);
+	return 2 + used;
+}
+
+/* A key for a popup; after a resize the screen below is drawn anew and the popup closed, so that
+ * the caller lays it out again for the new size. */
+static int wiz_popup_key(struct wiz *w, struct tui_modal *m)
+{
+	int k = tui_getkey(&w->tui, -1);
+	if (k == KEY_RESIZE) {
+		tui_modal_close(m);
+		wiz_redraw(w);
+	}
+	return k;
 }
 
 static void wiz_help(struct wiz *w)
@@ -171,53 +188,41 @@ static void wiz_help(struct wiz *w)
 	snprintf(text, sizeof text, "%s\n\n%s", _(s->help),
 	         _("Enter: next (where it is safe)  Esc: back  F10: save and quit  Ctrl-C: quit (asks first)  "
 	           "Ctrl-L: repaint. Progress is saved at every step; run 'hsm-onboard wizard' to resume."));
+	struct tui_modal m = {0};
 	for (;;) {
-		if (w->tui.too_small)
-			tui_draw_too_small(&w->tui);
-		else {
-			wiz_box(w, _("Help"), text, 18);
-			refresh();
-		}
-		int k = tui_getkey(&w->tui, -1);
-		if (k == KEY_RESIZE) {
-			wiz_redraw(w);
-			continue;
-		}
-		if (k == TUI_KEY_TIMEOUT)
+		if (wiz_popup(w, &m, _("Help"), text, 0, _("Any key closes the help.")) >= 0)
+			tui_modal_show(&m);
+		int k = wiz_popup_key(w, &m);
+		if (k == KEY_RESIZE || k == TUI_KEY_TIMEOUT)
 			continue;
 		break;
 	}
+	tui_modal_close(&m);
 }
 
 int wiz_confirm(struct wiz *w, const char *question, int def)
 {
-	char text[1024];
-	snprintf(text, sizeof text, "%s\n\n%s", question, def ? _("[Y/n]") : _("[y/N]"));
-	for (;;) {
-		if (w->tui.too_small)
-			tui_draw_too_small(&w->tui);
-		else {
-			wiz_box(w, _("Confirm"), text, 9);
-			refresh();
-		}
-		int k = tui_getkey(&w->tui, -1);
-		if (k == KEY_RESIZE) {
-			wiz_redraw(w);
-			continue;
-		}
+	struct tui_modal m = {0};
+	int answer = -1;
+	while (answer < 0) {
+		if (wiz_popup(w, &m, _("Confirm"), question, 0, def ? _("[Y/n]") : _("[y/N]")) >= 0)
+			tui_modal_show(&m);
+		int k = wiz_popup_key(w, &m);
 		if (k == TUI_KEY_HANGUP || k == TUI_KEY_ESC)
-			return 0;
-		if (k == '\r' || k == '\n' || k == KEY_ENTER)
-			return def;
-		/* The locale's yes and no letters, as the CLI's confirmations read them (rpmatch): the
-		 * prompt says "[j/N]" in German and "[o/N]" in French, and y/n work everywhere. */
-		if (k > ' ' && k < 0x7f) {
-			const char answer[2] = {(char)k, '\0'};
-			int m = rpmatch(answer);
-			if (m >= 0)
-				return m;
+			answer = 0;
+		else if (k == '\r' || k == '\n' || k == KEY_ENTER)
+			answer = def;
+		else if (k > ' ' && k < 0x7f) {
+			/* The locale's yes and no letters, as the CLI's confirmations read them (rpmatch): the
+			 * prompt says "[j/N]" in German and "[o/N]" in French, and y/n work everywhere. */
+			const char a[2] = {(char)k, '\0'};
+			int r = rpmatch(a);
+			if (r >= 0)
+				answer = r;
 		}
 	}
+	tui_modal_close(&m);
+	return answer;
 }
 
 static char *wiz_ask_text_impl(struct wiz *w, const char *title, const char *prompt, const char *initial, int tab)
@@ -230,32 +235,32 @@ static char *wiz_ask_text_impl(struct wiz *w, const char *title, const char *pro
 	} else {
 		buf[0] = '\0';
 	}
+	struct tui_modal m = {0};
+	char *res = NULL;
 	for (;;) {
-		if (w->tui.too_small)
-			tui_draw_too_small(&w->tui);
-		else {
-			int y = wiz_box(w, title, prompt, 8);
-			int bw = w->tui.cols < 72 ? w->tui.cols : 72, x = (w->tui.cols - bw) / 2 + 2;
-			/* Show the end of a long value. */
-			const char *shown = buf;
-			while (tui_width(shown) > bw - 6)
-				shown++;
-			tui_put(y + 1, x, bw - 4, shown, tui_attr(&w->tui, TUI_HILITE), 1);
-			refresh();
+		int y = wiz_popup(w, &m, title, prompt, 2,
+		                  tab ? _("Enter accept  Tab complete  Esc cancel  Ctrl-U clear")
+		                      : _("Enter accept  Esc cancel  Ctrl-U clear"));
+		if (y >= 0) {
+			/* Show the end of a long value, where the typing happens. */
+			const char *shown = buf + tui_suffix_at(buf, m.cols - 1);
+			tui_wput(m.win, y + 1, 2, m.cols, shown, tui_attr(&w->tui, TUI_HILITE), 1);
+			tui_modal_show(&m);
 		}
-		int k = tui_getkey(&w->tui, -1);
-		if (k == KEY_RESIZE) {
-			wiz_redraw(w);
+		int k = wiz_popup_key(w, &m);
+		if (k == KEY_RESIZE)
 			continue;
-		}
 		if (k == TUI_KEY_HANGUP || k == TUI_KEY_ESC)
-			return NULL;
-		if (k == '\r' || k == '\n' || k == KEY_ENTER)
-			return strdup(buf);
+			break;
+		if (k == '\r' || k == '\n' || k == KEY_ENTER) {
+			res = strdup(buf);
+			break;
+		}
 		if (k == '\t' && tab && n + 1 < sizeof buf) {
 			buf[n++] = '\t';
 			buf[n] = '\0';
-			return strdup(buf);
+			res = strdup(buf);
+			break;
 		}
 		if (k == KEY_BACKSPACE || k == 127 || k == 8) {
 			while (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
@@ -271,6 +276,8 @@ static char *wiz_ask_text_impl(struct wiz *w, const char *title, const char *pro
 			buf[n] = '\0';
 		}
 	}
+	tui_modal_close(&m);
+	return res;
 }
 
 char *wiz_ask_text(struct wiz *w, const char *title, const char *prompt, const char *initial)
@@ -278,9 +285,58 @@ char *wiz_ask_text(struct wiz *w, const char *title, const char *prompt, const c
 	return wiz_ask_text_impl(w, title, prompt, initial, 0);
 }
 
+/* Tab completion: the longest common prefix of the glob matches (folders end in '/'). */
+static char *wiz_complete(char *typed)
+{
+	char pat[1100];
+	snprintf(pat, sizeof pat, "%s*", typed);
+	glob_t g;
+	memset(&g, 0, sizeof g);
+	char *res = typed;
+	if (glob(pat, GLOB_MARK | GLOB_TILDE, NULL, &g) == 0 && g.gl_pathc > 0) {
+		size_t common = strlen(g.gl_pathv[0]);
+		for (size_t i = 1; i < g.gl_pathc; i++) {
+			size_t k = 0;
+			while (k < common && g.gl_pathv[i][k] == g.gl_pathv[0][k])
+				k++;
+			common = k;
+		}
+		char *c = strndup(g.gl_pathv[0], common);
+		if (c) {
+			free(typed);
+			res = c;
+		}
+	}
+	globfree(&g);
+	return res;
+}
+
 char *wiz_ask_path(struct wiz *w, const char *title, const char *prompt, const char *initial)
 {
-	return wiz_ask_text_impl(w, title, prompt, initial, 1);
+	char *cur = initial ? strdup(initial) : NULL;
+	for (;;) {
+		char *p = wiz_ask_text_impl(w, title, prompt, cur, 1);
+		free(cur);
+		if (!p)
+			return NULL;
+		size_t len = strlen(p);
+		if (len == 0 || p[len - 1] != '\t') {
+			/* "~/" as a shell reads it: the path goes to open(2), which does not. */
+			const char *home = getenv("HOME");
+			if (p[0] == '~' && (p[1] == '/' || p[1] == '\0') && home) {
+				size_t n = strlen(home) + len + 1;
+				char *x = malloc(n);
+				if (x) {
+					snprintf(x, n, "%s%s", home, p + 1);
+					free(p);
+					p = x;
+				}
+			}
+			return p;
+		}
+		p[len - 1] = '\0';
+		cur = wiz_complete(p);
+	}
 }
 
 char *wiz_ask_passphrase(struct wiz *w, const char *profile, int create)

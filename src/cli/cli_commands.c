@@ -80,12 +80,13 @@ const struct cli_command cli_commands[] = {
 	 N_("  The engine options of connect are accepted and override the profile's.\n"
 	    "  primus: ppin -t, then C_Login with the PKCS#11 password through the\n"
 	    "  provider's library; pkcs11: C_Login with the stored user secret.\n"), 0},
-	{"config", cli_config, N_("--output DIR [OPTION]..."),
+	{"config", cli_config, N_("[--output DIR] [OPTION]..."),
 	 N_("write the provider configuration for applications into DIR"),
 	 N_("  --output DIR   pkcs11: DIR/pkcs11.uri (RFC 7512) and DIR/pkcs11.pin (0600);\n"
 	    "                 primus: DIR/primus.cfg and DIR/.secrets.cfg (0600)\n"
 	    "  --group GROUP  primus: share them with GROUP (e.g. primus), mode 0640\n"
-	    "  The paths are printed, never the secret.\n"), 0},
+	    "  Default DIR: the folder written last, else ~/.config/hsm-onboard/PROFILE\n"
+	    "  ($XDG_CONFIG_HOME). The paths are printed, never the secret.\n"), 0},
 	{"restore", cli_restore, N_("--output DIR [--group GROUP]"),
 	 N_("write the vault's copy of .secrets.cfg and primus.cfg into DIR"),
 	 N_("  --output DIR   where to write them (created 0700 if missing)\n"

@@ -1,4 +1,4 @@
-/* cli_config.c: `config --output DIR`, the provider configuration for applications.
+/* cli_config.c: `config [--output DIR]`, the provider configuration for applications.
  * It prints the paths it wrote, never the secret. */
 #include "config.h"
 
@@ -17,14 +17,24 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 	int rc = cli_engine_parse("config", argc, argv, &o);
 	if (rc != EX_OK)
 		return rc;
-	if (!o.output)
-		return cli_usage_error("config", "%s", _("--output DIR is required"));
 	struct diag d;
 	diag_clear(&d);
 	struct cli_engine ce;
 	rc = cli_engine_open_profile(ctx, &ce, &d);
 	if (rc != EX_OK)
 		return cli_report(&d);
+	/* Without --output: the folder written last, else the profile's configuration folder (never the
+	 * state directory: an application reads these files). */
+	char def[4096];
+	if (!o.output) {
+		if (ce.p.st.engine.config_dir)
+			snprintf(def, sizeof def, "%s", ce.p.st.engine.config_dir);
+		else if (profile_config_dir(ce.p.name, def, sizeof def, &d) != EX_OK) {
+			cli_engine_close(&ce);
+			return cli_report(&d);
+		}
+		o.output = def;
+	}
 	if (!rotation_is_done(&ce.p.st)) {
 		cli_engine_close(&ce);
 		cli_error("%s", _("the user secret is not in place yet: run 'hsm-onboard connect' first"));

@@ -120,7 +120,6 @@ static json_t *inspect_str_or_null(const char *s)
 {
 	return s ? inspect_str(s) : json_null();
 }
-}
 
 /* One schema for valid and invalid files: every key is present, null when it does not apply. */
 static json_t *inspect_item_json(const struct inspect_item *it)

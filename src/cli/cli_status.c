@@ -53,6 +53,8 @@ static json_t *status_json_profile(const char *name, const struct state *st, con
 	json_object_set_new(o, "tier", st->tier == TIER_UNKNOWN ? json_null() : json_string(state_tier_name(st->tier)));
 	json_object_set_new(o, "service_type", st->service_type == SERVICE_TYPE_UNKNOWN ? json_null()
 	                    : json_string(state_service_type_name(st->service_type)));
+	json_object_set_new(o, "api", st->api == API_UNKNOWN ? json_null() : json_string(state_api_name(st->api)));
+	json_object_set_new(o, "cluster", status_str(st->cluster));
 	json_object_set_new(o, "step", json_string(state_step_name(st->step)));
 	json_object_set_new(o, "setup_password", sp);
 	return o;
@@ -217,6 +219,10 @@ int cli_status(struct cli_ctx *ctx, int argc, char **argv)
 			       p.st.tier ? state_tier_name(p.st.tier) : _("tier unknown"),
 			       p.st.service_type ? state_service_type_name(p.st.service_type) : _("service type unknown"),
 			       state_step_name(p.st.step));
+			/* The cluster and API the subscription step chose, as the wizard's Review and Done show. */
+			printf("\n  ");
+			printf(_("cluster %s, API %s"), p.st.cluster ? p.st.cluster : "-",
+			       p.st.api ? state_api_name(p.st.api) : "-");
 			printf("\n  ");
 			printf(_("setup password: %s"), words);
 			putchar('\n');

@@ -317,6 +317,8 @@ int demo_create(const char *tmpdir, const char *module, struct demo *out, struct
 	p.st.tier = TIER_ECO;
 	p.st.service_type = SERVICE_TYPE_STANDARD;
 	p.st.api = API_PKCS11;
+	/* Named in the state like any cluster, so that every screen and `status` show the same one. */
+	p.st.cluster = strdup(DEMO_CLUSTER);
 	p.st.step = STEP_SUBSCRIPTION;
 	p.st.created = time(NULL);
 	/* The engine of a Securosys PKCS#11 customer, driving the ppin simulator over the demo token; verify

@@ -18,6 +18,8 @@
 #define DEMO_PROFILE "DEMOHSM01"
 #define DEMO_TOKEN_LABEL "hsm-onboard-demo"
 #define DEMO_PROXY_USER "ACME-PROXY-01"
+/* The cluster of the demo profile: its local SoftHSM2 token, in no cluster table. */
+#define DEMO_CLUSTER "demo"
 
 struct demo {
 	char *dir;           /* the world, e.g. /tmp/hsm-onboard-demo.XXXXXX */

@@ -20,13 +20,16 @@
 #include <time.h>
 #include <unistd.h>
 
-int profile_base_dir(char *buf, size_t size, struct diag *d)
+/* $VAR/hsm-onboard, or HOME/fallback/hsm-onboard when VAR is unset or relative, then "/" and name
+ * when name is not NULL. */
+static int profile_xdg_dir(const char *var, const char *fallback, const char *name, char *buf, size_t size,
+                           struct diag *d)
 {
-	const char *xdg = getenv("XDG_STATE_HOME");
+	const char *xdg = getenv(var);
 	int n;
 	/* The XDG spec says relative paths are invalid and must be ignored. */
 	if (xdg && xdg[0] == '/') {
-		n = snprintf(buf, size, "%s/hsm-onboard", xdg);
+		n = snprintf(buf, size, "%s/hsm-onboard%s%s", xdg, name ? "/" : "", name ? name : "");
 	} else {
 		const char *home = getenv("HOME");
 		if (!home || home[0] != '/') {
@@ -34,12 +37,22 @@ int profile_base_dir(char *buf, size_t size, struct diag *d)
 			home = pw ? pw->pw_dir : NULL;
 		}
 		if (!home || home[0] != '/')
-			return diag_set(d, EX_CONFIG, "%s", _("cannot find the home directory: set HOME or XDG_STATE_HOME"));
-		n = snprintf(buf, size, "%s/.local/state/hsm-onboard", home);
+			return diag_set(d, EX_CONFIG, _("cannot find the home directory: set HOME or %s"), var);
+		n = snprintf(buf, size, "%s/%s/hsm-onboard%s%s", home, fallback, name ? "/" : "", name ? name : "");
 	}
 	if (n < 0 || (size_t)n >= size)
 		return diag_set(d, EX_CONFIG, "%s", _("the profile directory path is too long"));
 	return EX_OK;
+}
+
+int profile_base_dir(char *buf, size_t size, struct diag *d)
+{
+	return profile_xdg_dir("XDG_STATE_HOME", ".local/state", NULL, buf, size, d);
+}
+
+int profile_config_dir(const char *name, char *buf, size_t size, struct diag *d)
+{
+	return profile_xdg_dir("XDG_CONFIG_HOME", ".config", name, buf, size, d);
 }
 
 int profile_name_valid(const char *name)

@@ -31,6 +31,10 @@ enum profile_open_flags {
 
 /* The directory that holds every profile: $XDG_STATE_HOME/hsm-onboard, else ~/.local/state/hsm-onboard. */
 int profile_base_dir(char *buf, size_t size, struct diag *d);
+/* Where the provider configuration of profile name goes unless the user chose a folder:
+ * $XDG_CONFIG_HOME/hsm-onboard/NAME (~/.config/hsm-onboard/NAME). Files that an application reads are
+ * configuration, kept apart from the program's own state (the XDG Base Directory specification). */
+int profile_config_dir(const char *name, char *buf, size_t size, struct diag *d);
 /* A profile name is 1 to 64 of [A-Za-z0-9._-], not starting with '.'. */
 int profile_name_valid(const char *name);
 /* Opens (and with flags creates and locks) the named profile; loads state.json when present. */

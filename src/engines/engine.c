@@ -4,6 +4,7 @@
 #include "engine.h"
 
 #include "cryptolib.h"
+#include "i18n.h"
 #include "secmem.h"
 
 #include "fsutil.h"
@@ -36,6 +37,20 @@ void engine_files_free(struct engine_files *f)
 		free(f->what[i]);
 	}
 	memset(f, 0, sizeof *f);
+}
+
+int engine_secret_place(const char *engine, const char *dir, char *buf, size_t size)
+{
+	if (!engine || !dir)
+		return -1;
+	if (strcmp(engine, "pkcs11") == 0)
+		snprintf(buf, size, _("a PIN file (mode 0600) at %s/%s"), dir, ENGINE_PKCS11_PIN_NAME);
+	else if (strcmp(engine, "primus") == 0)
+		snprintf(buf, size, _("the provider's %s (mode 0600) at %s/%s"), ENGINE_PRIMUS_SECRETS_NAME, dir,
+		         ENGINE_PRIMUS_SECRETS_NAME);
+	else
+		return -1;
+	return 0;
 }
 
 const struct engine_ops *engine_find(const char *name)

@@ -62,6 +62,13 @@ struct engine_files {
 	char *path[4];
 	char *what[4];   /* translated one-word description: "URI", "PIN file", ... */
 };
+/* The files of a written configuration that hold the user secret (mode 0600), in its folder. */
+#define ENGINE_PKCS11_PIN_NAME "pkcs11.pin"
+#define ENGINE_PRIMUS_SECRETS_NAME ".secrets.cfg"
+/* Where a configuration that engine wrote into dir keeps the user secret, in words for the user:
+ * "a PIN file (mode 0600) at PATH" or "the provider's .secrets.cfg (mode 0600) at PATH". 0, or -1
+ * for an unknown engine. What every screen and message says about that copy comes from here. */
+int engine_secret_place(const char *engine, const char *dir, char *buf, size_t size);
 /* Records a written file and its translated description; -1 when the list is full. */
 int engine_files_add(struct engine_files *f, const char *path, const char *what);
 void engine_files_free(struct engine_files *f);

@@ -411,7 +411,7 @@ static int pk_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	 * one is made absolute, since applications run from elsewhere. */
 	if (e->module[0] == '/' || !realpath(e->module, module_abs))
 		snprintf(module_abs, sizeof module_abs, "%s", e->module);
-	snprintf(pin_path, sizeof pin_path, "%s/pkcs11.pin", absdir);
+	snprintf(pin_path, sizeof pin_path, "%s/" ENGINE_PKCS11_PIN_NAME, absdir);
 	snprintf(uri_path, sizeof uri_path, "%s/pkcs11.uri", absdir);
 
 	/* The PIN file first: a URI that points at a missing file would look done but fail. */

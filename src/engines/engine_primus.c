@@ -519,7 +519,7 @@ static int pp_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	if (!realpath(e->work_dir, workabs))
 		snprintf(workabs, sizeof workabs, "%s", e->work_dir);
 	snprintf(cfg, sizeof cfg, "%s/primus.cfg", absdir);
-	snprintf(sec, sizeof sec, "%s/.secrets.cfg", absdir);
+	snprintf(sec, sizeof sec, "%s/" ENGINE_PRIMUS_SECRETS_NAME, absdir);
 	if (strcmp(absdir, workabs) != 0) {
 		/* The permanent secret as ppin stored it (ciphered by ppin): copied, never read for meaning. */
 		char *data = NULL;

@@ -1,6 +1,7 @@
 /* scr_done.c: step 10, onboarding complete, with a summary of the profile (what `status` shows). */
 #include "config.h"
 
+#include "engine.h"
 #include "i18n.h"
 #include "wiz.h"
 
@@ -35,20 +36,42 @@ static void scr_done_draw(struct wiz *w, const struct screen_area *a)
 	scr_done_row(w, &y, a, _("Cluster"), st->cluster);
 	scr_done_row(w, &y, a, _("Engine"), st->engine.engine);
 	scr_done_row(w, &y, a, _("Rotation"), state_rotation_name(st->rotation));
-	scr_done_row(w, &y, a, _("Configuration in"), st->engine.config_dir);
+	char cfg[1024];
+	tui_path_fit(st->engine.config_dir ? st->engine.config_dir : "-", a->cols - 26, cfg, sizeof cfg);
+	scr_done_row(w, &y, a, _("Configuration in"), cfg);
 	y++;
-	if (st->engine.engine && strcmp(st->engine.engine, "primus") == 0)
+	if (st->engine.engine && strcmp(st->engine.engine, "primus") == 0) {
 		y += tui_wrap(y, a->x, a->cols, 5,
 		              _("Keep these files: .secrets.cfg (the permanent secret) and primus.cfg in the folder "
 		                "above, and the vault with its passphrase, which holds copies ('hsm-onboard restore "
 		                "--output DIR'). Applications log in with the PKCS#11 password."),
 		              A_NORMAL);
+		y++;
+		tui_wrap(y, a->x, a->cols, 2, _("Press Enter to leave the wizard."), tui_attr(&w->tui, TUI_DIM));
+		return;
+	}
+	/* Where the user secret is now, as engine_secret_place says: the vault always, and the copy the
+	 * provider configuration wrote, when it was written. */
+	char place[1200], dir[1024], text[1600];
+	if (st->rotation >= ROTATION_CONFIGURED && st->engine.config_dir) {
+		tui_path_fit(st->engine.config_dir, a->cols / 2, dir, sizeof dir);
+		if (engine_secret_place(st->engine.engine ? st->engine.engine : "pkcs11", dir, place, sizeof place) != 0)
+			place[0] = '\0';
+	} else {
+		place[0] = '\0';
+	}
+	if (place[0])
+		snprintf(text, sizeof text,
+		         _("The setup password was exchanged for a new user secret. It is in this profile's encrypted "
+		           "vault and in %s for your application: keep that file private, and the vault passphrase "
+		           "safe."),
+		         place);
 	else
-		y += tui_wrap(y, a->x, a->cols, 4,
-		              _("The setup password was exchanged for a new user secret, stored only in this profile's "
-		                "encrypted vault. Keep the vault passphrase safe: 'hsm-onboard config' writes the secret "
-		                "to a 0600 PIN file when an application needs it."),
-		              A_NORMAL);
+		snprintf(text, sizeof text, "%s",
+		         _("The setup password was exchanged for a new user secret, stored only in this profile's "
+		           "encrypted vault. Keep the vault passphrase safe: 'hsm-onboard config' writes the secret "
+		           "to a 0600 PIN file when an application needs it."));
+	y += tui_wrap(y, a->x, a->cols, 5, text, A_NORMAL);
 	y++;
 	tui_wrap(y, a->x, a->cols, 2, _("Press Enter to leave the wizard."), tui_attr(&w->tui, TUI_DIM));
 }

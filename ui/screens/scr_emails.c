@@ -64,9 +64,9 @@ static void scr_emails_draw(struct wiz *w, const struct screen_area *a)
 	              A_NORMAL);
 	y++;
 	for (size_t i = 0; i < n; i++) {
-		char line[512];
-		snprintf(line, sizeof line, "%s %s", tui_glyph_check(&w->tui, scr_emails.done[i]), items[i]);
-		int rows = tui_wrap(y, a->x, left, 2, line, i == scr_emails.sel ? tui_attr(&w->tui, TUI_HILITE) : A_NORMAL);
+		/* Wrapped under the text, not under the check box. */
+		int rows = tui_wrap_item(y, a->x, left, 2, tui_glyph_check(&w->tui, scr_emails.done[i]), items[i],
+		                         i == scr_emails.sel ? tui_attr(&w->tui, TUI_HILITE) : A_NORMAL);
 		y += rows;
 	}
 	y++;

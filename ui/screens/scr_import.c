@@ -17,7 +17,6 @@
 #include "wiz.h"
 
 #include <dirent.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,8 +233,10 @@ static void scr_imp_pairing(struct wiz *w, int y, const struct screen_area *a)
 
 static void scr_imp_draw(struct wiz *w, const struct screen_area *a)
 {
-	char line[1200];
-	snprintf(line, sizeof line, _("Watching %s for the downloaded files."), scr_imp.dir);
+	char line[1200], dir[1024];
+	/* One line for the folder: its middle goes before its name does. */
+	tui_path_fit(scr_imp.dir, a->cols - tui_width(_("Watching %s for the downloaded files.")) + 2, dir, sizeof dir);
+	snprintf(line, sizeof line, _("Watching %s for the downloaded files."), dir);
 	tui_wrap(a->y, a->x, a->cols, 2, line, A_NORMAL);
 	scr_imp_list(w, a);
 	int y = a->y + a->rows - 4;
@@ -259,38 +260,9 @@ static int scr_imp_tick(struct wiz *w, const struct screen_area *a)
 	return 1;
 }
 
-/* Tab completion for the path prompt: the longest common prefix of the glob matches. */
 static char *scr_imp_ask_path(struct wiz *w)
 {
-	char *cur = NULL;
-	for (;;) {
-		char *p = wiz_ask_path(w, _("Credential file"), _("Path of the file (Tab completes, Enter adds it):"), cur);
-		free(cur);
-		if (!p)
-			return NULL;
-		size_t len = strlen(p);
-		if (len == 0 || p[len - 1] != '\t')
-			return p;
-		p[len - 1] = '\0';
-		char pat[1100];
-		snprintf(pat, sizeof pat, "%s*", p);
-		glob_t g;
-		memset(&g, 0, sizeof g);
-		if (glob(pat, GLOB_MARK | GLOB_TILDE, NULL, &g) == 0 && g.gl_pathc > 0) {
-			size_t common = strlen(g.gl_pathv[0]);
-			for (size_t i = 1; i < g.gl_pathc; i++) {
-				size_t k = 0;
-				while (k < common && g.gl_pathv[i][k] == g.gl_pathv[0][k])
-					k++;
-				common = k;
-			}
-			cur = strndup(g.gl_pathv[0], common);
-			free(p);
-		} else {
-			cur = p;
-		}
-		globfree(&g);
-	}
+	return wiz_ask_path(w, _("Credential file"), _("Path of the file (Tab completes, Enter adds it):"), NULL);
 }
 
 static char *scr_imp_passphrase_cb(void *ctx, const char *profile, int create, struct diag *d)

@@ -39,7 +39,7 @@ static void scr_pre_run(struct wiz *w)
 	if (!w->have_prof)
 		return;
 	const struct state *st = &w->prof.st;
-	if (!st->cluster) {
+	if (!st->cluster || w->opts.demo) {
 		snprintf(scr_pre.note, sizeof scr_pre.note, "%s",
 		         w->opts.demo ? _("Demo: no cluster host to check; the SoftHSM2 token is local.")
 		                      : _("No cluster chosen on step 1, so there is no host to check. 'hsm-onboard check "

@@ -4,10 +4,13 @@
 
 #include "i18n.h"
 #include "wiz_engine.h"
+#include "engine.h"
 #include "wiz.h"
 #include "rotation.h"
+#include "wizard.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct {
@@ -17,17 +20,18 @@ static struct {
 	char dir[1024];
 } scr_prov;
 
-static void scr_provider_enter(struct wiz *w)
+/* Writes the configuration into scr_prov.dir. */
+static void scr_provider_write(struct wiz *w)
 {
 	engine_files_free(&scr_prov.files);
-	memset(&scr_prov, 0, sizeof scr_prov);
+	scr_prov.failed = 0;
+	scr_prov.msg[0] = '\0';
 	if (!w->have_prof || !rotation_is_done(&w->prof.st)) {
 		scr_prov.failed = 1;
 		snprintf(scr_prov.msg, sizeof scr_prov.msg, "%s",
 		         _("The first connection (step 8) is not done yet: the configuration needs the new user secret."));
 		return;
 	}
-	wiz_engine_config_dir(w, scr_prov.dir, sizeof scr_prov.dir);
 	if (wiz_unlock(w) != 0) {
 		scr_prov.failed = 1;
 		snprintf(scr_prov.msg, sizeof scr_prov.msg, "%s", _("The vault is needed to write the configuration."));
@@ -48,6 +52,15 @@ static void scr_provider_enter(struct wiz *w)
 	wiz_engine_close(&e);
 }
 
+static void scr_provider_enter(struct wiz *w)
+{
+	engine_files_free(&scr_prov.files);
+	memset(&scr_prov, 0, sizeof scr_prov);
+	if (w->have_prof)
+		wiz_engine_config_dir(w, scr_prov.dir, sizeof scr_prov.dir);
+	scr_provider_write(w);
+}
+
 static void scr_provider_leave(struct wiz *w)
 {
 	(void)w;
@@ -64,29 +77,60 @@ static void scr_provider_draw(struct wiz *w, const struct screen_area *a)
 		tui_wrap(y, a->x, a->cols, 2, _("R tries again; 'hsm-onboard config' does the same."), tui_attr(&w->tui, TUI_WARN));
 		return;
 	}
-	char line[1200];
-	snprintf(line, sizeof line, _("Written in %s:"), scr_prov.dir);
+	char line[1200], shown[1024];
+	tui_path_fit(scr_prov.dir, a->cols - tui_width(_("Written in %s:")), shown, sizeof shown);
+	snprintf(line, sizeof line, _("Written in %s:"), shown);
 	y += tui_wrap(y, a->x, a->cols, 2, line, A_BOLD) + 1;
 	for (size_t i = 0; i < scr_prov.files.n; i++) {
-		snprintf(line, sizeof line, "%s %s", tui_glyph_bullet(&w->tui), scr_prov.files.what[i] ? scr_prov.files.what[i] : "");
-		tui_put(y++, a->x, a->cols, line, A_NORMAL, 0);
-		/* The file name matters most: show the end of a long path. */
-		const char *pth = scr_prov.files.path[i];
-		while (tui_width(pth) > a->cols - 4)
-			pth++;
-		tui_put(y++, a->x + 4, a->cols - 4, pth, A_BOLD, 0);
+		y += tui_wrap_item(y, a->x, a->cols, 2, tui_glyph_bullet(&w->tui),
+		                   scr_prov.files.what[i] ? scr_prov.files.what[i] : "", A_NORMAL);
+		/* The file name matters most: a long path loses its middle, never its name. */
+		tui_put_path(y++, a->x + 2, a->cols - 2, scr_prov.files.path[i], A_BOLD);
 	}
 	y++;
-	tui_wrap(y, a->x, a->cols, 5,
-	         _("Next: point your application at these files. They hold no secret except where a PIN file is "
-	           "listed (mode 0600); the user secret itself stays in the encrypted vault. Enter finishes."),
-	         A_NORMAL);
+	/* Where the user secret is now, from the core (engine_secret_place), with the folder shown. */
+	char place[1200], dir[1024];
+	const char *eng = w->prof.st.engine.engine ? w->prof.st.engine.engine : "pkcs11";
+	tui_path_fit(scr_prov.dir, a->cols / 2, dir, sizeof dir);
+	if (engine_secret_place(eng, dir, place, sizeof place) == 0)
+		snprintf(line, sizeof line,
+		         _("The user secret is now in the encrypted vault and in %s; the other files hold no secret. "
+		           "Point your application at these files. D writes them into another folder; Enter finishes."),
+		         place);
+	else
+		snprintf(line, sizeof line, "%s",
+		         _("Point your application at these files. D writes them into another folder; Enter finishes."));
+	tui_wrap(y, a->x, a->cols, a->y + a->rows - y, line, A_NORMAL);
+}
+
+/* D: another folder for the files (Tab completes). The files already written stay where they are:
+ * the status line says so, since one of them holds the secret. */
+static int scr_provider_move(struct wiz *w)
+{
+	char *dir = wiz_ask_path(w, _("Provider configuration folder"),
+	                         _("Folder for the provider configuration (Tab completes):"), scr_prov.dir);
+	if (!dir || !dir[0] || strcmp(dir, scr_prov.dir) == 0) {
+		free(dir);
+		return SCR_REDRAW;
+	}
+	char old[1024];
+	snprintf(old, sizeof old, "%s", scr_prov.dir);
+	int had = !scr_prov.failed && scr_prov.files.n > 0;
+	snprintf(scr_prov.dir, sizeof scr_prov.dir, "%s", dir);
+	free(dir);
+	scr_provider_write(w);
+	if (!scr_prov.failed && had)
+		wiz_status(w, TUI_WARN, _("The files written before are still in %s: delete them if no application uses them."),
+		           old);
+	return SCR_REDRAW;
 }
 
 static int scr_provider_key(struct wiz *w, int key)
 {
+	if (key == 'd' || key == 'D')
+		return scr_provider_move(w);
 	if (scr_prov.failed && (key == 'r' || key == 'R')) {
-		scr_provider_enter(w);
+		scr_provider_write(w);
 		return SCR_REDRAW;
 	}
 	if (scr_prov.failed && (key == '\r' || key == '\n' || key == KEY_ENTER))
@@ -97,7 +141,9 @@ static int scr_provider_key(struct wiz *w, int key)
 const struct screen_ops scr_provider_ops = {
 	.title = N_("Provider configuration"),
 	.help = N_("The provider configuration tells your application how to reach the HSM: for PKCS#11 a "
-	           "module and token URI, for Primus a primus.cfg. The user secret stays in the vault."),
+	           "module, a token URI and a 0600 PIN file, for Primus a primus.cfg and the provider's .secrets.cfg. They go "
+	           "into ~/.config/hsm-onboard/PROFILE unless you choose another folder with D."),
+	.hints = N_("D folder"),
 	.enter = scr_provider_enter,
 	.draw = scr_provider_draw,
 	.key = scr_provider_key,

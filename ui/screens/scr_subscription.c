@@ -118,7 +118,9 @@ static void scr_sub_draw(struct wiz *w, const struct screen_area *a)
 	scr_sub_field(w, y, a, 2, _("API"), _(scr_sub_apis[scr_sub.api].label), _(scr_sub_apis[scr_sub.api].why));
 	y += 3;
 	if (w->opts.demo) {
-		scr_sub_field(w, y, a, 3, _("Cluster"), _("demo"), _("a local SoftHSM2 token stands in for the cluster"));
+		/* What the state says (the demo profile names its token's cluster), as Review and Done show. */
+		scr_sub_field(w, y, a, 3, _("Cluster"), w->have_prof && w->prof.st.cluster ? w->prof.st.cluster : "-",
+		              _("a local SoftHSM2 token stands in for the cluster"));
 	} else if (scr_sub.have_ct && scr_sub.ct.n > 0) {
 		const struct cluster *c = &scr_sub.ct.clusters[scr_sub.cluster];
 		char why[300];
