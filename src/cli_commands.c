@@ -60,16 +60,21 @@ const struct cli_command cli_commands[] = {
 	    "  --ppin PATH         primus: the ppin tool (default: found in PATH)\n"
 	    "  --endpoint HOST     primus: an HSM host (repeat it; default: the cluster's)\n"
 	    "  --output DIR        also write the provider configuration into DIR\n"
+	    "  --pin-length N      pkcs11: length of the new user secret, 16 to 64 (default\n"
+	    "                      31: libp11 uses at most 31 characters of a PIN)\n"
 	    "Without --yes it asks to type 'yes' on the terminal; off a terminal it needs\n"
 	    "--yes. "
 "Running it again resumes an interrupted connection; on a connected\n"
 	    "profile it does nothing.\n")},
 	{"verify", cli_verify, N_("[OPTION]..."), N_("log in with the stored user secret and report"),
 	 N_("  The engine options of connect are accepted and override the profile's.\n")},
-	{"config", cli_config, N_("--output DIR [OPTION]..."),
+	{"config", cli_config, N_("--output DIR [--for TARGET]..."),
 	 N_("write the provider configuration for applications into DIR"),
 	 N_("  --output DIR   pkcs11: DIR/pkcs11.uri (RFC 7512) and DIR/pkcs11.pin (0600);\n"
 	    "                 primus: DIR/primus.cfg and DIR/.secrets.cfg (0600)\n"
+	    "  --for TARGET   also the files of a client (repeatable): libp11, openssl3,\n"
+	    "                 env, vault; DIR/README.txt says what to keep secret\n"
+	    "  --list         the targets that fit the profile, with their docs page\n"
 	    "  The paths are printed, never the secret.\n")},
 
 	/* area: network (issue 6) */

@@ -24,6 +24,9 @@ const struct option cli_engine_longopts[] = {
 	{"ppin", required_argument, NULL, CLI_ENGINE_OPT_PPIN},
 	{"endpoint", required_argument, NULL, CLI_ENGINE_OPT_ENDPOINT},
 	{"output", required_argument, NULL, CLI_ENGINE_OPT_OUTPUT},
+	{"pin-length", required_argument, NULL, CLI_ENGINE_OPT_PIN_LENGTH},
+	{"for", required_argument, NULL, CLI_ENGINE_OPT_FOR},
+	{"list", no_argument, NULL, CLI_ENGINE_OPT_LIST},
 	{NULL, 0, NULL, 0},
 };
 
@@ -68,6 +71,27 @@ int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_engine_o
 		case CLI_ENGINE_OPT_OUTPUT:
 			o->output = optarg;
 			break;
+		case CLI_ENGINE_OPT_PIN_LENGTH: {
+			errno = 0;
+			long n = strtol(optarg, &end, 10);
+			if (errno || *optarg == '\0' || *end != '\0' || n < ENGINE_PIN_MIN || n > ENGINE_SECRET_MAX)
+				return cli_usage_error(cmd, _("--pin-length: '%s' is not a length from %d to %d"), optarg,
+				                       ENGINE_PIN_MIN, ENGINE_SECRET_MAX);
+			o->pin_length = (size_t)n;
+			break;
+		}
+		case CLI_ENGINE_OPT_FOR:
+			if (strcmp(cmd, "config") != 0)
+				return cli_usage_error(cmd, "%s", _("--for is an option of 'config'"));
+			if (o->n_targets >= sizeof o->targets / sizeof o->targets[0])
+				return cli_usage_error(cmd, _("--for: at most %d targets"), 8);
+			o->targets[o->n_targets++] = optarg;
+			break;
+		case CLI_ENGINE_OPT_LIST:
+			if (strcmp(cmd, "config") != 0)
+				return cli_usage_error(cmd, "%s", _("--list is an option of 'config'"));
+			o->list = 1;
+			break;
 		case ':':
 			return cli_usage_error(cmd, _("option '%s' needs a value"), argv[optind - 1]);
 		default:
@@ -109,6 +133,7 @@ int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struc
 	ov.ppin = o->ppin;
 	ov.endpoints = o->endpoints;
 	ov.n_endpoints = o->n_endpoints;
+	ov.pin_length = o->pin_length;
 	/* Fail on a missing engine before asking for the passphrase. */
 	if (!engine_find(o->engine ? o->engine : ce->p.st.engine.engine))
 		return diag_set(d, EX_USAGE, "%s",

@@ -21,10 +21,15 @@ struct cli_engine_opts {
 	const char *endpoints[ENGINE_MAX_HOSTS];
 	size_t n_endpoints;
 	const char *output;
+	size_t pin_length;                  /* --pin-length; 0: the default */
+	const char *targets[8];             /* config --for, repeatable */
+	size_t n_targets;
+	int list;                           /* config --list */
 };
 
 enum { CLI_ENGINE_OPT_ENGINE = 2000, CLI_ENGINE_OPT_MODULE, CLI_ENGINE_OPT_TOKEN, CLI_ENGINE_OPT_SLOT,
-       CLI_ENGINE_OPT_PPIN, CLI_ENGINE_OPT_ENDPOINT, CLI_ENGINE_OPT_OUTPUT, CLI_ENGINE_OPT_HELP };
+       CLI_ENGINE_OPT_PPIN, CLI_ENGINE_OPT_ENDPOINT, CLI_ENGINE_OPT_OUTPUT, CLI_ENGINE_OPT_HELP,
+       CLI_ENGINE_OPT_PIN_LENGTH, CLI_ENGINE_OPT_FOR, CLI_ENGINE_OPT_LIST };
 
 /* The long options every engine command accepts, NULL-terminated. */
 extern const struct option cli_engine_longopts[];
