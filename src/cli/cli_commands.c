@@ -53,8 +53,9 @@ const struct cli_command cli_commands[] = {
 	/* Engines and rotation */
 	{"connect", cli_connect, N_("--engine ENGINE [OPTION]..."),
 	 N_("first connection: replace the setup password (point of no return)"),
-	 N_("  --engine ENGINE     pkcs11 or primus (remembered in the profile)\n"
-	    "  --module PATH       pkcs11: the PKCS#11 module, loaded through p11-kit\n"
+	 N_("  --engine ENGINE     pkcs11, primus or jce (remembered in the profile)\n"
+	    "  --module PATH       pkcs11: the PKCS#11 module, loaded through p11-kit;\n"
+	    "                      jce: primus-tools.jar (run with java from PATH)\n"
 	    "  --token-label L     pkcs11: the token label (default: the HSM User Name)\n"
 	    "  --slot N            pkcs11: the slot id instead of the label\n"
 	    "  --ppin PATH         primus: the ppin tool (default: found in PATH)\n"

@@ -45,7 +45,7 @@ int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_engine_o
 		switch (c) {
 		case CLI_ENGINE_OPT_ENGINE:
 			if (!engine_find(optarg))
-				return cli_usage_error(cmd, _("--engine: '%s' is not an engine (use pkcs11 or primus)"), optarg);
+				return cli_usage_error(cmd, _("--engine: '%s' is not an engine (use pkcs11, primus or jce)"), optarg);
 			o->engine = optarg;
 			break;
 		case CLI_ENGINE_OPT_MODULE:

@@ -37,6 +37,8 @@ const struct engine_ops *engine_find(const char *name)
 		return &engine_pkcs11_ops;
 	if (strcmp(name, "primus") == 0)
 		return &engine_primus_ops;
+	if (strcmp(name, "jce") == 0)
+		return &engine_jce_ops;
 	return NULL;
 }
 

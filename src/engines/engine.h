@@ -45,6 +45,7 @@ struct engine_ctx {
 	/* Secrets the engine may need besides the ones passed to each call (secmem, borrowed). */
 	const char *service_password;  /* primus: the proxy password for ppin -p */
 	const char *pkcs11_password;   /* primus: the PKCS#11 password given to ppin -a */
+	const char *setup_password;    /* jce: the setup password GetUserSecret exchanges */
 	struct engine_error err;
 	void *priv;                /* the engine's own data, between open and close */
 };
@@ -84,8 +85,9 @@ struct engine_ops {
 
 extern const struct engine_ops engine_pkcs11_ops;
 extern const struct engine_ops engine_primus_ops;
+extern const struct engine_ops engine_jce_ops;
 
-/* "pkcs11" or "primus"; NULL when unknown. */
+/* "pkcs11", "primus" or "jce"; NULL when unknown. */
 const struct engine_ops *engine_find(const char *name);
 void engine_ctx_init(struct engine_ctx *e, const struct engine_ops *ops);
 /* Records a stable code for the last error. */

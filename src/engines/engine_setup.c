@@ -61,6 +61,7 @@ int engine_setup_open(struct engine_setup *s, struct engine_ctx *e, const struct
 	if (v) {
 		e->service_password = vault_get(v, VAULT_SERVICE_PASSWORD);
 		e->pkcs11_password = vault_get(v, VAULT_PKCS11_PASSWORD);
+		e->setup_password = vault_get(v, VAULT_SETUP_PASSWORD);
 	}
 	size_t n = strlen(profile_dir) + sizeof "/primus";
 	s->work_dir = malloc(n);
