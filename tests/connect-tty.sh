@@ -7,10 +7,9 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/wizard-lib.sh"
 
-[ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
-command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
-command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
-command -v python3 >/dev/null 2>&1 || t_skip "python3 is needed to read state.json"
+t_need_softhsm
+t_need_pkcs11_tool
+t_need_python3
 
 export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
 mkdir -p "$T_DIR/tokens"

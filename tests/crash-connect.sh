@@ -8,10 +8,10 @@
 # --enable-failpoints.
 . "$top_srcdir/tests/lib.sh"
 
-[ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
-command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
-command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
-"$HSMO" --list-failpoints > "$T_DIR/fps" 2>/dev/null || t_skip "not a failpoint build"
+t_need_softhsm
+t_need_pkcs11_tool
+t_need_failpoints
+"$HSMO" --list-failpoints > "$T_DIR/fps"
 
 export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
 mkdir -p "$T_DIR/tokens"

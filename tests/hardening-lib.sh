@@ -28,7 +28,7 @@ h_world() {
 	H_W=$(mktemp -d "${TMPDIR:-/tmp}/hsmo-$T_NAME-world.XXXXXX")
 	H_BIN=$HSMO
 	if [ "$(id -u)" -eq 0 ]; then
-		command -v setpriv >/dev/null || t_skip "running as root without setpriv: cannot drop to an unprivileged user"
+		command -v setpriv >/dev/null || t_skip_missing util-linux "running as root without setpriv: cannot drop to an unprivileged user"
 		H_RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
 		chmod 755 "$H_W"
 		if ! $H_RUNAS test -x "$HSMO"; then

@@ -13,9 +13,8 @@ NET_NGINX=${NGINX:-/usr/sbin/nginx}
 NET_NGINX_PID=
 
 net_require() {
-	[ -x "$NET_NGINX" ] || t_skip "nginx is not installed (apt-get install nginx-light)"
-	command -v openssl >/dev/null || t_skip "openssl is not installed"
-	command -v python3 >/dev/null || t_skip "python3 is not installed"
+	t_need_nginx
+	t_need_python3
 }
 
 NET_BG_PIDS=

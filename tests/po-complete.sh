@@ -13,9 +13,9 @@ PO_STRICT=yes
 XGETTEXT=${XGETTEXT:-xgettext} MSGMERGE=${MSGMERGE:-msgmerge} MSGFMT=${MSGFMT:-msgfmt}
 for tool in "$XGETTEXT" "$MSGMERGE" "$MSGFMT"; do
 	case $tool in
-	: | "") t_skip "gettext tools were not found by configure" ;;
+	: | "") t_skip_missing gettext "gettext tools were not found by configure" ;;
 	esac
-	command -v "$tool" >/dev/null || t_skip "$tool is not installed"
+	t_need_tool "$tool" gettext
 done
 
 po="$top_srcdir/po"

@@ -7,12 +7,9 @@
 # The clock is stopped at chosen times with faketime (see status-ticket.sh; it works under ASan too).
 . "$top_srcdir/tests/lib.sh"
 
-FAKETIME_LIB=
-for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 /usr/lib64/faketime/libfaketime.so.1; do
-	[ -f "$f" ] && { FAKETIME_LIB=$f; break; }
-done
-[ -n "$FAKETIME_LIB" ] || t_skip "libfaketime is not installed (Debian package faketime)"
-command -v python3 >/dev/null 2>&1 || t_skip "python3 is needed to check the JSON"
+t_need_faketime
+t_need_python3
+FAKETIME_LIB=$T_FAKETIME_LIB
 
 PASS="correct horse battery staple"
 CRED="$T_DIR/cred" # the plaintext credential files: outside HOME, so the leak scan skips them

@@ -9,12 +9,9 @@
 # ASAN_OPTIONS (verify_asan_link_order=0, set by Makefile.am), so libfaketime may be preloaded first.
 . "$top_srcdir/tests/lib.sh"
 
-FAKETIME_LIB=
-for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 /usr/lib64/faketime/libfaketime.so.1; do
-	[ -f "$f" ] && { FAKETIME_LIB=$f; break; }
-done
-[ -n "$FAKETIME_LIB" ] || t_skip "libfaketime is not installed (Debian package faketime)"
-command -v python3 >/dev/null 2>&1 || t_skip "python3 is needed to check the JSON"
+t_need_faketime
+t_need_python3
+FAKETIME_LIB=$T_FAKETIME_LIB
 
 BIN="$T_DIR/bin" # the stand-in lp
 mkdir -p "$BIN"

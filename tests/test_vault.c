@@ -9,7 +9,6 @@
 
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -22,36 +21,14 @@
 #include "fsutil.h"
 #include "secmem.h"
 #include "vault.h"
+#include "testutil.h"
 
 #define PASS "correct horse battery"
 #define SETUP_PW "FDgKb-zxsPR-ud6EN-GK6Jz-adrvB"
 
-static char tdir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tdir, sizeof tdir, "%s/hsmo-vault.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(tdir) ? 0 : -1;
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return nftw(tdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static void vault_path(char *buf, size_t n, const char *name)
 {
-	snprintf(buf, n, "%s/%s", tdir, name);
+	snprintf(buf, n, "%s/%s", testutil_dir, name);
 }
 
 /* A small vault with two entries, kdf 1 ms (the minimum cost), saved at path. */
@@ -344,19 +321,6 @@ static void test_calibration(void **state)
 	vault_close(v);
 }
 
-static void test_destroy(void **state)
-{
-	(void)state;
-	char p[PATH_MAX];
-	vault_path(p, sizeof p, "gone.vault");
-	make_vault(p);
-	struct diag d;
-	assert_int_equal(vault_destroy_file(p, &d), EX_OK);
-	assert_int_equal(access(p, F_OK), -1);
-	/* A missing vault is already destroyed. */
-	assert_int_equal(vault_destroy_file(p, &d), EX_OK);
-}
-
 int main(void)
 {
 	secmem_init(NULL);
@@ -370,7 +334,6 @@ int main(void)
 		cmocka_unit_test(test_mode_checks),
 		cmocka_unit_test(test_fresh_nonce),
 		cmocka_unit_test(test_calibration),
-		cmocka_unit_test(test_destroy),
 	};
-	return cmocka_run_group_tests_name("vault", tests, setup, teardown);
+	return cmocka_run_group_tests_name("vault", tests, testutil_setup, testutil_teardown);
 }

@@ -9,15 +9,14 @@
 # into the last column. The catalogs are compiled from po/ into a temp dir and read through
 # HSM_ONBOARD_LOCALEDIR (test builds).
 . "$top_srcdir/tests/lib.sh"
-[ -f "$top_srcdir/tests/wizard-lib.sh" ] || t_skip "the wizard is not in this tree yet"
 . "$top_srcdir/tests/wizard-lib.sh"
 
 # yes: a cut text (English, German or French), or a screen the catalog does not translate, fails.
 FIT_STRICT=yes
 
-"$HSMO" --list-failpoints >/dev/null 2>&1 || t_skip "HSM_ONBOARD_LOCALEDIR needs a test build (--enable-failpoints)"
-command -v python3 >/dev/null || t_skip "python3 is not installed"
-command -v gettext >/dev/null || t_skip "gettext(1) is not installed"
+t_need_failpoints  # HSM_ONBOARD_LOCALEDIR is honoured by a test build only
+t_need_python3
+t_need_tool gettext gettext-base
 MSGFMT=${MSGFMT:-msgfmt} XGETTEXT=${XGETTEXT:-xgettext}
 FIT="$top_srcdir/tests/screen-fit.py"
 

@@ -4,7 +4,7 @@
 # UTF-8 (-u), TERM pinned. Keys go in with send-keys; the screen comes back with capture-pane, polled
 # until the expected text shows or a timeout passes (no fixed sleeps). Every capture is kept and
 # checked for secrets: no registered secret value and nothing shaped like a setup password.
-command -v tmux >/dev/null || t_skip "tmux is not installed"
+t_need_tmux
 
 W_SOCK="$T_DIR/tmux.sock"
 W_CAP="$T_DIR/captures"
@@ -13,8 +13,9 @@ mkdir -p "$W_CAP"
 mkfifo "$T_DIR/.tick"
 exec 9<>"$T_DIR/.tick"
 
-# libfaketime, preloaded directly (the faketime wrapper forks, and the tests signal the wizard itself).
-W_FAKELIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 2>/dev/null | head -n 1 || true)
+# libfaketime, preloaded when a test sets W_FAKETIME (tests/lib.sh, t_find_faketime).
+t_find_faketime
+W_FAKELIB=$T_FAKETIME_LIB
 
 w_tmux() { tmux -S "$W_SOCK" -f /dev/null "$@"; }
 

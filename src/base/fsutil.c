@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -187,17 +188,18 @@ int fsutil_shred(const char *path, struct diag *d)
 {
 	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return diag_set_errno(d, EX_IOERR, _("%s: cannot open for shredding"), path);
+		return diag_set_errno(d, errno == ENOENT ? EX_NOINPUT : EX_IOERR, _("%s: cannot open for shredding"),
+		                      path);
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return diag_set(d, EX_IOERR, _("%s: not a regular file"), path);
 	}
-	static const char zeros[4096];
+	unsigned char buf[4096];
 	off_t left = st.st_size;
 	while (left > 0) {
-		size_t chunk = left > (off_t)sizeof zeros ? sizeof zeros : (size_t)left;
-		if (fsutil_write_all(fd, zeros, chunk) != 0) {
+		size_t chunk = left > (off_t)sizeof buf ? sizeof buf : (size_t)left;
+		if (getrandom(buf, chunk, 0) != (ssize_t)chunk || fsutil_write_all(fd, buf, chunk) != 0) {
 			int rc = diag_set_errno(d, EX_IOERR, _("%s: overwrite failed"), path);
 			close(fd);
 			return rc;

@@ -26,6 +26,9 @@ struct cli_command {
 	const char *args;       /* usage after the name, N_()-marked, e.g. "[OPTION]... FILE..." */
 	const char *summary;    /* one line, N_()-marked */
 	const char *options;    /* the command's own options, one per line, N_()-marked; may be "" */
+	/* 1: main() leaves the secure heap to the command, which starts it before it can hold a secret
+	 * (the wizard: after its first frame, which must not wait for libcrypto). 0: main() starts it. */
+	int own_secmem;
 };
 
 /* The command table, NULL-terminated, in the order of --help; cli_commands.c holds it. */

@@ -5,7 +5,6 @@
 #include "cli.h"
 #include "cli_net.h"
 #include "cli_passphrase.h"
-#include "clusters.h"
 #include "i18n.h"
 #include "netcheck.h"
 #include "profile.h"
@@ -141,22 +140,18 @@ static int check_add(struct check_run *run, const char *host, int port, int tls)
 
 static int check_from_cluster(struct check_run *run, const char *name, enum state_api api, int tls)
 {
-	struct cluster_table t;
+	struct netcheck_cluster c;
 	struct diag d;
 	diag_clear(&d);
-	if (clusters_load(NULL, &t, &d) != EX_OK)
-		return cli_report(&d);
-	const struct cluster *c = clusters_find(&t, name);
-	int rc = EX_OK;
-	if (!c) {
-		rc = cli_usage_error("check", _("unknown cluster '%s' (see 'hsm-onboard clusters')"), name);
-	} else {
-		snprintf(run->cluster_name, sizeof run->cluster_name, "%s", c->name);
-		int port = clusters_table_port(&t, api);
-		for (size_t i = 0; rc == EX_OK && i < c->n_hosts; i++)
-			rc = check_add(run, c->hosts[i], port, tls);
-	}
-	clusters_free(&t);
+	int rc = netcheck_cluster_endpoints(name, api, tls, &c, &d);
+	if (rc == EX_USAGE)
+		rc = cli_usage_error("check", "%s", d.msg);
+	else if (rc != EX_OK)
+		rc = cli_report(&d);
+	snprintf(run->cluster_name, sizeof run->cluster_name, "%s", c.name);
+	for (size_t i = 0; rc == EX_OK && i < c.n; i++)
+		rc = check_add(run, c.e[i].host, c.e[i].port, c.e[i].tls);
+	netcheck_cluster_free(&c);
 	return rc;
 }
 
@@ -236,16 +231,11 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 			rc = cli_report(&d);
 			goto out;
 		}
-		if ((rc = profile_open(pname, PROFILE_LOCK, &p, &d)) != EX_OK) {
+		if ((rc = profile_open(pname, PROFILE_LOCK | PROFILE_NEED_STATE, &p, &d)) != EX_OK) {
 			cli_report(&d);
 			goto out;
 		}
 		have_profile = 1;
-		if (!p.has_state) {
-			rc = EX_NOINPUT;
-			cli_error(_("profile %s has no state.json: import the credential files first"), pname);
-			goto out;
-		}
 	}
 	if (api_endpoint && !have_profile) {
 		rc = cli_usage_error(argv[0], "%s", _("--api-endpoint needs a profile holding the JWT (--profile NAME)"));
@@ -312,12 +302,6 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 		if (api != API_UNKNOWN && n_endpoints == 0)
 			p.st.api = api;
 		netcheck_store(&p.st, res, run.n, at);
-		size_t ok = 0;
-		for (size_t i = 0; i < run.n; i++)
-			ok += res[i].category == NETCHECK_OK;
-		char detail[128];
-		snprintf(detail, sizeof detail, "%zu/%zu ok", ok, run.n);
-		state_add_event(&p.st, "checked", detail);
 		if (profile_save_state(&p, &d) != EX_OK)
 			cli_warning("%s", d.msg);
 	}

@@ -88,7 +88,7 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 		                  "(see 'config --list')"));
 		return EX_USAGE;
 	}
-	if (!tsbaas && ce.p.st.rotation < ROTATION_VERIFIED) {
+	if (!tsbaas && !rotation_is_done(&ce.p.st)) {
 		cli_engine_close(&ce);
 		cli_error("%s", _("the user secret is not in place yet: run 'hsm-onboard connect' first"));
 		return EX_USAGE;

@@ -27,6 +27,7 @@ const struct option cli_engine_longopts[] = {
 	{"pin-length", required_argument, NULL, CLI_ENGINE_OPT_PIN_LENGTH},
 	{"for", required_argument, NULL, CLI_ENGINE_OPT_FOR},
 	{"list", no_argument, NULL, CLI_ENGINE_OPT_LIST},
+	{"retry-refused", no_argument, NULL, CLI_ENGINE_OPT_RETRY_REFUSED},
 	{NULL, 0, NULL, 0},
 };
 
@@ -92,6 +93,12 @@ int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_engine_o
 				return cli_usage_error(cmd, "%s", _("--list is an option of 'config'"));
 			o->list = 1;
 			break;
+		case CLI_ENGINE_OPT_RETRY_REFUSED:
+			/* Only connect sends the setup password. */
+			if (strcmp(cmd, "connect") != 0)
+				return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
+			o->retry_refused = 1;
+			break;
 		case ':':
 			return cli_usage_error(cmd, _("option '%s' needs a value"), argv[optind - 1]);
 		default:
@@ -109,16 +116,7 @@ int cli_engine_open_profile(struct cli_ctx *ctx, struct cli_engine *ce, struct d
 {
 	memset(ce, 0, sizeof *ce);
 	ce->p.lock_fd = -1;
-	int rc = cli_open_profile(ctx, PROFILE_LOCK, &ce->p, d);
-	if (rc != EX_OK)
-		return rc;
-	if (!ce->p.has_state) {
-		rc = diag_set(d, EX_NOINPUT, _("profile %s has no state.json: import the credential files again"),
-		              ce->p.name);
-		profile_close(&ce->p);
-		return rc;
-	}
-	return EX_OK;
+	return cli_open_profile(ctx, PROFILE_LOCK | PROFILE_NEED_STATE, &ce->p, d);
 }
 
 int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,

@@ -200,9 +200,7 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 	int rc = cli_profile_name(ctx, &name, &d);
 	if (rc != EX_OK)
 		return cli_report(&d);
-	rc = profile_open(name, 0, &p, &d);
-	if (rc == EX_OK && !p.has_state)
-		rc = diag_set(&d, EX_NOINPUT, _("profile %s has no state.json: import the credential files first"), name);
+	rc = profile_open(name, PROFILE_NEED_STATE, &p, &d);
 	if (rc != EX_OK) {
 		free(name);
 		if (p.name)

@@ -24,7 +24,7 @@ int cli_verify(struct cli_ctx *ctx, int argc, char **argv)
 	rc = cli_engine_open_profile(ctx, &ce, &d);
 	if (rc != EX_OK)
 		return cli_report(&d);
-	if (ce.p.st.rotation < ROTATION_PROMOTED) {
+	if (!rotation_has_secret(&ce.p.st)) {
 		cli_error(_("profile %s has no user secret yet: run 'hsm-onboard connect' first"), ce.p.name);
 		cli_engine_close(&ce);
 		return EX_USAGE;

@@ -6,6 +6,8 @@
 #include "i18n.h"
 #include "secmem.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -137,12 +140,60 @@ static void main_version(void)
 	        "There is NO WARRANTY, to the extent permitted by law.\n"), stdout);
 }
 
-/* Rule 2 of doc/DESIGN.md's secret rules: no core dump and no ptrace by the same user may see a secret. */
+/* doc/DESIGN.md, "Secrets", rule 2: no core dump and no ptrace by the same user may see a secret. */
 static void main_harden(void)
 {
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	struct rlimit rl = {0, 0};
 	setrlimit(RLIMIT_CORE, &rl);
+}
+
+/* Like OpenSSH's sanitise_stdfd(): a closed stdin, stdout or stderr would be handed to the next
+ * file we open (the profile lock, the vault's temp file), and a later read from --passphrase-fd 0 or a
+ * printf would then read or write that file. /dev/null goes onto each closed one before anything is
+ * opened. Returns the set of descriptors that were closed (bit N for fd N), so that --passphrase-fd
+ * naming one of them is still refused. Exits when /dev/null cannot be opened: nothing is safe then. */
+static unsigned main_sanitise_stdfd(void)
+{
+	unsigned closed = 0;
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF)
+			closed |= 1u << fd;
+	if (!closed)
+		return 0;
+	int nullfd = open("/dev/null", O_RDWR);
+	if (nullfd < 0)
+		_exit(EX_OSERR);
+	for (int fd = 0; fd <= 2; fd++)
+		if ((closed & (1u << fd)) && fd != nullfd && dup2(nullfd, fd) != fd)
+			_exit(EX_OSERR);
+	if (nullfd > 2)
+		close(nullfd);
+	return closed;
+}
+
+/* --passphrase-fd N must name a descriptor this process was given, open for reading, and not a
+ * directory; checked before any file is opened, so that N cannot be one of our own files (the lock
+ * file would otherwise become the passphrase, and seal a new vault with its text). */
+static int main_check_passphrase_fd(int fd, unsigned closed_stdfd, const char *cmd)
+{
+	int fl = -1;
+	struct stat sb;
+	if ((fd <= 2 && (closed_stdfd & (1u << fd))) || fcntl(fd, F_GETFD) == -1 || (fl = fcntl(fd, F_GETFL)) == -1)
+		return cli_usage_error(cmd, _("--passphrase-fd %d: file descriptor %d is not open"), fd, fd);
+	if ((fl & O_ACCMODE) == O_WRONLY
+#ifdef O_PATH
+	    || (fl & O_PATH)
+#endif
+	)
+		return cli_usage_error(cmd, _("--passphrase-fd %d: file descriptor %d is not open for reading"), fd, fd);
+	if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode))
+		return cli_usage_error(cmd, _("--passphrase-fd %d: file descriptor %d is a directory, not a passphrase"),
+		                       fd, fd);
+	/* Our children (ppin) need no passphrase. */
+	if (fd > 2)
+		fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
+	return EX_OK;
 }
 
 static int main_parse_int(const char *s, int min, int max, int *out)
@@ -239,6 +290,8 @@ static int main_extract_common(int *argc, char **argv, struct cli_ctx *ctx, cons
 
 int main(int argc, char **argv)
 {
+	/* First of all: nothing may be opened before fds 0-2 are safe. */
+	unsigned closed_stdfd = main_sanitise_stdfd();
 	main_harden();
 
 	setlocale(LC_ALL, "");
@@ -293,19 +346,6 @@ int main(int argc, char **argv)
 	const struct cli_command *cmd = main_find(argv[cmd_index]);
 	if (!cmd)
 		return cli_usage_error(NULL, _("unknown command '%s'"), argv[cmd_index]);
-	/* doc/DESIGN.md, secret rule 2: the secure heap is up before any command can hold a secret. The
-	 * wizard alone starts it itself, right after its first frame and before it reads a key: that frame
-	 * needs no secret and no OpenSSL, and must not wait for libcrypto to load. */
-	if (cmd->run != cli_wizard) {
-		struct diag d;
-		diag_clear(&d);
-		enum secmem_init_result sec = secmem_init(&d);
-		if (sec == SECMEM_NO_LIBRARY)
-			return cli_report(&d);
-		if (secmem_warning(sec))
-			cli_warning("%s", secmem_warning(sec));
-	}
-
 	/* Build the command's argv: its name, then everything but the command word. */
 	char **cargv = calloc((size_t)argc + 1, sizeof *cargv);
 	if (!cargv)
@@ -316,6 +356,23 @@ int main(int argc, char **argv)
 		if (i != cmd_index)
 			cargv[cargc++] = argv[i];
 	int rc = main_extract_common(&cargc, cargv, &ctx, cmd->name);
+	/* Before libcrypto is loaded and before any profile file is opened. */
+	if (rc == EX_OK && ctx.passphrase_fd >= 0)
+		rc = main_check_passphrase_fd(ctx.passphrase_fd, closed_stdfd, cmd->name);
+	/* doc/DESIGN.md, "Secrets", rule 2: the secure heap is up before any command can hold a secret. The
+	 * commands marked own_secmem (the wizard) start it themselves, right after the first frame and
+	 * before reading a key: that frame needs no secret and no OpenSSL, and must not wait for libcrypto. */
+	if (rc == EX_OK && !cmd->own_secmem) {
+		struct diag d;
+		diag_clear(&d);
+		enum secmem_init_result sec = secmem_init(&d);
+		if (sec == SECMEM_NO_LIBRARY) {
+			free(cargv);
+			return cli_report(&d);
+		}
+		if (secmem_warning(sec))
+			cli_warning("%s", secmem_warning(sec));
+	}
 	if (rc == EX_OK) {
 		for (int i = 1; i < cargc; i++) {
 			if (strcmp(cargv[i], "--") == 0)

@@ -649,7 +649,7 @@ int credfile_parse_file(const char *path, struct credfile *out, struct diag_warn
 	int rc = fsutil_read_bounded(path, CREDFILE_MAX_SIZE, FSUTIL_READ_SECRET, &buf, &len, d);
 	if (rc != EX_OK)
 		return rc;
-	/* doc/DESIGN.md secret rule 5. Browsers save with the umask (usually 022), so this fires often: that
+	/* doc/DESIGN.md, "Secrets", rule 5. Browsers save with the umask (usually 022), so this fires often: that
 	 * is the point, the file should not outlive the import. */
 	struct stat st;
 	if (stat(path, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
