@@ -77,6 +77,10 @@ t_grep "$T_ERR" "lock" "the error warns about the lock-out"
 st="$XDG_STATE_HOME/hsm-onboard/$prof/state.json"
 t_grep "$st" '"kind": "setup-rejected"' "state records the refusal"
 t_nogrep "$st" '"rotation": "promoted"' "nothing was promoted"
+before=$(grep -c '^ARGV:' "$calls")
+t_run 77 "connect again: the refused setup password is not sent again" connect_jce "$prof"
+[ "$(grep -c '^ARGV:' "$calls")" -eq "$before" ] || t_fail "Primus Tools was run again with a refused setup password"
+t_ok "Primus Tools was not run again"
 
 # ---- A crash at every durable step ----
 if "$HSMO" --list-failpoints > "$T_DIR/fps" 2>/dev/null; then

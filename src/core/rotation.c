@@ -329,7 +329,7 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 				/* The JCE exchange sends the setup password here: a refusal is recorded like one
 				 * at the change, so it is never sent again unasked. */
 				if (e->err.rejected)
-					state_add_event(st, "setup-rejected", e->err.code);
+					rotation_record_refusal(st, e);
 				return rotation_fail(p, e, d);
 			}
 			rc = vault_set(v, VAULT_PENDING, pending, d);
