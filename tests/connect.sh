@@ -7,12 +7,9 @@
 t_need_softhsm
 t_need_pkcs11_tool
 
-export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
-mkdir -p "$T_DIR/tokens"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" > "$SOFTHSM2_CONF"
-SO_PIN=$(t_rand_alnum 12)
+t_softhsm_private
+SO_PIN=$T_SO_PIN
 PASS="vault pass $(t_rand_alnum 10)"
-t_secret "$SO_PIN"
 t_secret "$PASS"
 
 # p11 LABEL PIN ARGS...: pkcs11-tool on the token (the PIN in its argv is this test's own, independent check).

@@ -68,7 +68,6 @@ snap() { rm -rf "$T_DIR/snap.$1"; mkdir "$T_DIR/snap.$1"; cp -a "$RUN/." "$T_DIR
 restore() { rm -rf "$RUN"; mkdir "$RUN"; cp -a "$T_DIR/snap.$1/." "$RUN/"; }
 
 # Snapshots of the world before each step, from one clean flow.
-prev=
 for s in $STEPS; do
 	snap "$s"
 	run_step "$s"

@@ -13,12 +13,9 @@ t_need_pkcs11_tool
 t_need_failpoints
 "$HSMO" --list-failpoints > "$T_DIR/fps"
 
-export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
-mkdir -p "$T_DIR/tokens"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" > "$SOFTHSM2_CONF"
-SO_PIN=$(t_rand_alnum 12)
+t_softhsm_private
+SO_PIN=$T_SO_PIN
 PASS="vault pass $(t_rand_alnum 10)"
-t_secret "$SO_PIN"
 t_secret "$PASS"
 
 p11_ok() { pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label "$1" --login --pin "$2" --list-objects >/dev/null 2>&1; }

@@ -50,17 +50,23 @@ t_ok "the profile is gone"
 t_make_credfiles "$T_DIR/creds2" beta hsm BETAUSER 20261120 pkcs11
 softhsm2-util --init-token --free --label BETAUSER --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
 t_run 0 "import beta" H --profile beta import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE"
-set +e
-HSM_ONBOARD_FAILPOINT=rotate.after-change H --profile beta --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE" \
-	>>"$T_DIR/all-output" 2>&1
-set -e
-python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["rotation"] == "pending"' "$S/beta/state.json" \
-	|| t_fail "the crash did not leave the rotation pending"
-t_ok "a crash right after the change left the rotation pending"
-t_run 77 "forget --yes refuses a pending rotation" "$HSMO" --profile beta forget --yes
-t_grep "$T_ERR" "pending" "the refusal names the rotation's state"
-t_grep "$T_ERR" "connect" "the refusal says to finish the connection first"
-t_run 0 "connect resumes" H --profile beta --yes connect
+# The crash needs a failpoints build (the sanitize build of quickstart.sh test is one); a release build
+# proves the rest with a plain connect.
+if "$HSMO" --list-failpoints >/dev/null 2>&1; then
+	set +e
+	HSM_ONBOARD_FAILPOINT=rotate.after-change H --profile beta --yes connect --engine pkcs11 \
+		--module "$SOFTHSM2_MODULE" >>"$T_DIR/all-output" 2>&1
+	set -e
+	python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["rotation"] == "pending"' "$S/beta/state.json" \
+		|| t_fail "the crash did not leave the rotation pending"
+	t_ok "a crash right after the change left the rotation pending"
+	t_run 77 "forget --yes refuses a pending rotation" "$HSMO" --profile beta forget --yes
+	t_grep "$T_ERR" "pending" "the refusal names the rotation's state"
+	t_grep "$T_ERR" "connect" "the refusal says to finish the connection first"
+	t_run 0 "connect resumes" H --profile beta --yes connect
+else
+	t_run 0 "connect beta" H --profile beta --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE"
+fi
 t_run 77 "forget --yes refuses the resumed profile" "$HSMO" --profile beta forget --yes
 
 # ---- on a terminal, --yes is not enough: the profile name is typed ----

@@ -1,4 +1,5 @@
 # hardening-lib.sh: helpers shared by the hardening tests, sourced after tests/lib.sh.
+# shellcheck shell=sh
 
 # h_no_crash NAME RC ERRFILE: a bad input or a failing disk must give a clear error, never a crash: an
 # exit code below 128 (not killed by a signal), no sanitizer report, and (for a failure) a message.

@@ -113,7 +113,7 @@ core_proof=1
 case $pattern in
 	\|* | /*) core_proof=0; part_skip "no core: core_pattern is '$pattern', cores do not land in the working directory" ;;
 esac
-if [ "$core_proof" = 1 ] && ! ls "$W/cwd" | grep -q '^core'; then
+if [ "$core_proof" = 1 ] && [ -z "$(find "$W/cwd" -maxdepth 1 -name 'core*')" ]; then
 	core_proof=0
 	part_skip "no core: a dumpable process killed by SIGABRT left no core either (core_pattern '$pattern')"
 fi

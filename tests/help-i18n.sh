@@ -15,6 +15,7 @@ t_need_tool "$MSGFMT" gettext
 
 export HSM_ONBOARD_LOCALEDIR="$T_DIR/locale"
 langs=
+# shellcheck disable=SC2013 # a list of words, one a line
 for lang in $(sed 's/#.*//' "$top_srcdir/po/LINGUAS"); do
 	loc=$(locale -a 2>/dev/null | grep -i "^${lang}_.*\.utf-\{0,1\}8$" | head -n 1 || true)
 	if [ -z "$loc" ]; then

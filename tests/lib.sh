@@ -1,4 +1,5 @@
 # tests/lib.sh: sourced by every shell integration test (run by `make check`).
+# shellcheck shell=sh
 #
 # It gives each test a private, pinned world (HOME, XDG_*, LANG, TZ, a temp dir removed on exit),
 # assertion helpers that name what failed, invented credential files, and the leak scan that every
@@ -63,6 +64,16 @@ t_need_softhsm() {
 		t_skip_missing softhsm2 "SoftHSM2 module not found (configure looked for it)"
 	t_need_tool softhsm2-util softhsm2
 }
+# t_softhsm_private: SoftHSM2 keeps its tokens in the test's own dir (SOFTHSM2_CONF, no root needed);
+# T_SO_PIN is a fresh security-officer PIN, registered for the leak scan.
+t_softhsm_private() {
+	export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
+	mkdir -p "$T_DIR/tokens"
+	printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" \
+		> "$SOFTHSM2_CONF"
+	T_SO_PIN=$(t_rand_alnum 12)
+	t_secret "$T_SO_PIN"
+}
 # t_need_nginx: nginx as configure found it (NGINX), and openssl for the throwaway CA.
 t_need_nginx() {
 	[ -x "${NGINX:-/usr/sbin/nginx}" ] || t_skip_missing nginx-light "nginx is not installed"
@@ -81,6 +92,22 @@ t_find_faketime() {
 t_need_faketime() {
 	t_find_faketime
 	[ -n "$T_FAKETIME_LIB" ] || t_skip_missing libfaketime "libfaketime is not installed"
+}
+# t_at "YYYY-MM-DD HH:MM:SS" CMD...: runs CMD with the clock stopped at that UTC time (after
+# t_need_faketime). libfaketime is preloaded directly: the faketime wrapper keeps a POSIX semaphore
+# named after its PID, and under load a stale one of a killed run makes it fail ("sem_open: File
+# exists"). FAKETIME takes local time, so GNU date converts (TZ is pinned above); a stopped clock makes
+# every "seconds left" exact.
+t_at() {
+	when=$(date -d "$1 UTC" '+%Y-%m-%d %H:%M:%S')
+	shift
+	env LD_PRELOAD="$T_FAKETIME_LIB${LD_PRELOAD:+:$LD_PRELOAD}" FAKETIME="$when" "$@"
+}
+# t_json EXPR: a Python expression on the JSON in $T_OUT (bound to j) must be true.
+t_json() {
+	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' \
+		"$T_OUT" "$1" || { cat "$T_OUT" >&2; t_fail "JSON check failed: $1"; }
+	t_ok "json: $1"
 }
 # t_need_failpoints: a build configured with --enable-failpoints (it also honours
 # HSM_ONBOARD_LOCALEDIR); the sanitize build of ./quickstart.sh test is one.

@@ -1,4 +1,5 @@
 # tests/net-lib.sh: sourced (after tests/lib.sh) by the network tests: a throwaway CA and a real nginx
+# shellcheck shell=sh
 # on 127.0.0.1, on ports picked at run time, started and stopped by the test.
 #
 # net_make_ca: $NET_DIR/ca.pem (the throwaway CA), $NET_DIR/other-ca.pem (a CA that signed nothing
@@ -71,7 +72,7 @@ EOF
 
 net_start_nginx() {
 	server_block=$1
-	for attempt in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		NET_PORT=$(net_free_port)
 		conf="$NET_DIR/nginx.conf"
 		{

@@ -60,6 +60,7 @@ else
 fi
 
 incomplete=
+# shellcheck disable=SC2013 # a list of words, one a line
 for lang in $(sed 's/#.*//' "$po/LINGUAS"); do
 	[ -f "$po/$lang.po" ] || t_fail "po/LINGUAS names $lang, but po/$lang.po is missing"
 	"$MSGFMT" -c -o /dev/null "$po/$lang.po" 2> "$T_DIR/msgfmt.err" \

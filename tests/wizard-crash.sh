@@ -8,12 +8,7 @@
 t_need_softhsm
 t_need_pkcs11_tool
 t_need_failpoints
-# SoftHSM2 is here, so the demo has what it needs: any refusal but "no terminal" is a failure.
-set +e
-"$HSMO" demo </dev/null >/dev/null 2>"$T_DIR/probe"
-probe=$?
-set -e
-[ "$probe" -eq 64 ] || t_fail "demo off a terminal: exit $probe, expected 64: $(cat "$T_DIR/probe")"
+w_demo_probe
 
 pass="crash walk $(t_rand_alnum 12)"
 t_secret "$pass"
@@ -23,7 +18,7 @@ for fp in rotate.after-pending-saved rotate.after-change; do
 	mkdir -p "$world"
 	w_start TMPDIR="$world" HSM_ONBOARD_FAILPOINT="$fp" -- demo --kdf-ms 20
 	w_wait "Step 1 of 10: Subscription"
-	demo=$(ls -d "$world"/hsm-onboard-demo.* | head -n 1)
+	demo=$(find "$world" -maxdepth 1 -name "hsm-onboard-demo.*" | head -n 1)
 	setup=$(sed -n 's/^HSM User Setup Password: //p' "$demo"/Downloads/*_hsm_*.txt)
 	t_secret "$setup"
 	w_key Enter Enter Enter
@@ -62,7 +57,7 @@ for fp in rotate.after-pending-saved rotate.after-change; do
 	! pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label hsm-onboard-demo --login --pin "$setup" -O \
 		>/dev/null 2>&1 || t_fail "$fp: the setup password still opens the token"
 	pinfile="$demo/home/.local/state/hsm-onboard/DEMOHSM01/config/pkcs11.pin"
-	[ -f "$pinfile" ] || pinfile=$(ls "$demo"/home/.local/state/hsm-onboard/DEMOHSM01/config/* | xargs grep -L 'pkcs11:' | head -n 1)
+	[ -f "$pinfile" ] || pinfile=$(find "$demo"/home/.local/state/hsm-onboard/DEMOHSM01/config -type f -exec grep -L 'pkcs11:' {} + | head -n 1)
 	secret=$(cat "$pinfile")
 	t_secret "$secret"
 	pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label hsm-onboard-demo --login --pin "$secret" -O \

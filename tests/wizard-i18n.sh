@@ -31,6 +31,7 @@ done > "$T_DIR/potfiles"
 
 export HSM_ONBOARD_LOCALEDIR="$T_DIR/locale"
 runs="C:C:-:$T_DIR/en.pot"
+# shellcheck disable=SC2013 # a list of words, one a line
 for lang in $(sed 's/#.*//' "$top_srcdir/po/LINGUAS"); do
 	loc=$(locale -a 2>/dev/null | grep -i "^${lang}_.*\.utf-\{0,1\}8$" | head -n 1 || true)
 	[ -n "$loc" ] || { echo "# no UTF-8 locale for $lang: not run (quickstart.sh generates it)"; continue; }
@@ -61,7 +62,7 @@ $(sed "s|^$T_DIR/screens/|  |" "$T_DIR/fit.out")"
 	fi
 }
 # tr MSGID: the run's translation of MSGID.
-tr_() { TEXTDOMAINDIR="$T_DIR/locale" LANGUAGE= LC_ALL="$loc" gettext -d hsm-onboard -- "$1"; }
+tr_() { TEXTDOMAINDIR="$T_DIR/locale" LANGUAGE='' LC_ALL="$loc" gettext -d hsm-onboard -- "$1"; }
 # wait_tr MSGID: waits for the beginning of MSGID's translation (up to the first directive, newline
 # or 12 characters, so that a wrapped paragraph or a cut title is found too).
 wait_tr() {

@@ -1,4 +1,5 @@
 # tests/wizard-lib.sh: drives the real wizard in tmux (sourced after tests/lib.sh).
+# shellcheck shell=bash
 #
 # A private tmux server (-S socket in the test's dir, -f /dev/null: no user config), an 80x24 window,
 # UTF-8 (-u), TERM pinned. Keys go in with send-keys; the screen comes back with capture-pane, polled
@@ -17,15 +18,25 @@ exec 9<>"$T_DIR/.tick"
 t_find_faketime
 W_FAKELIB=$T_FAKETIME_LIB
 
+# w_demo_probe: after t_need_softhsm, the demo has what it needs, so off a terminal it must refuse with
+# 64 (no terminal) and nothing else: a 69 here is a broken demo, never a reason to skip.
+w_demo_probe() {
+	set +e
+	"$HSMO" demo </dev/null >/dev/null 2>"$T_DIR/probe"
+	probe=$?
+	set -e
+	[ "$probe" -eq 64 ] || t_fail "demo off a terminal: exit $probe, expected 64: $(cat "$T_DIR/probe")"
+}
+
 w_tmux() { tmux -S "$W_SOCK" -f /dev/null "$@"; }
 
 w_cleanup() {
 	rc=$?
 	# The wizard first (so it writes nothing while the directory goes away), then the server.
 	p=$(w_pid 2>/dev/null || true)
+	# shellcheck disable=SC2086 # $p is a list of process ids
 	[ -z "$p" ] || kill -KILL $p 2>/dev/null || true
 	w_tmux kill-server >/dev/null 2>&1 || true
-	t_cleanup_rc=$rc
 	if [ "$rc" -ne 0 ] && [ -n "${T_KEEP:-}" ]; then
 		echo "# kept $T_DIR for inspection"
 	else

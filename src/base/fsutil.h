@@ -25,6 +25,10 @@ enum fsutil_read_flags {
  * a missing file is EX_NOINPUT. Free the buffer with free(), or secmem_free() with FSUTIL_READ_SECRET. */
 int fsutil_read_bounded(const char *path, size_t max, int flags, char **out, size_t *out_len,
                         struct diag *d);
+/* The same from an open descriptor (a pipe too: "-" for standard input), named name in messages; the
+ * descriptor is left open. */
+int fsutil_read_fd_bounded(int fd, const char *name, size_t max, int flags, char **out, size_t *out_len,
+                           struct diag *d);
 
 /* mkdir -p; every directory it creates gets mode 0700, and the last one is chmod-ed to 0700. */
 int fsutil_mkdir_private(const char *path, struct diag *d);

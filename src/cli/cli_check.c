@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_json.h"
 #include "cli_net.h"
 #include "cli_passphrase.h"
 #include "i18n.h"
@@ -73,37 +74,24 @@ static void check_print_text(const struct check_run *run, const struct netcheck_
 	}
 }
 
-static int check_print_json(const struct check_run *run, const struct netcheck_result *r, size_t n, time_t at)
+/* One schema whatever the result: every key is present, null when it does not apply. */
+static void check_print_json(const struct check_run *run, const struct netcheck_result *r, size_t n, time_t at)
 {
-	json_t *root = json_object();
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		char hint[512];
 		int port = run->e[i].url ? 443 : run->e[i].port;
 		netcheck_hint(r[i].category, port, hint, sizeof hint);
-		json_t *o = json_object();
-		json_object_set_new(o, "endpoint", json_string(r[i].label));
-		json_object_set_new(o, "category", json_string(netcheck_category_name(r[i].category)));
-		json_object_set_new(o, "latency_ms", json_integer(r[i].latency_ms));
-		if (r[i].http_status)
-			json_object_set_new(o, "http_status", json_integer(r[i].http_status));
-		if (r[i].detail[0])
-			json_object_set_new(o, "detail", json_string(r[i].detail));
-		if (hint[0])
-			json_object_set_new(o, "hint", json_string(hint));
-		json_array_append_new(list, o);
+		json_array_append_new(list, json_pack("{s:s,s:s,s:I,s:o,s:o,s:o}", "endpoint", r[i].label, "category",
+		                                      netcheck_category_name(r[i].category), "latency_ms",
+		                                      (json_int_t)r[i].latency_ms, "http_status",
+		                                      r[i].http_status ? json_integer(r[i].http_status) : json_null(),
+		                                      "detail", cli_json_str(r[i].detail), "hint", cli_json_str(hint)));
 	}
-	json_object_set_new(root, "checked_at", json_integer((json_int_t)at));
-	json_object_set_new(root, "ok", json_boolean(netcheck_all_ok(r, n)));
-	json_object_set_new(root, "results", list);
-	if (run->jwt_exp) {
-		json_object_set_new(root, "jwt_exp", json_integer((json_int_t)run->jwt_exp));
-		json_object_set_new(root, "jwt_seconds_left", json_integer((json_int_t)(run->jwt_exp - time(NULL))));
-	}
-	int rc = json_dumpf(root, stdout, JSON_INDENT(2)) == 0 ? EX_OK : EX_IOERR;
-	putchar('\n');
-	json_decref(root);
-	return rc;
+	cli_json_print(json_pack("{s:o,s:b,s:o,s:o,s:o}", "checked_at", cli_json_time(at), "ok",
+	                         netcheck_all_ok(r, n), "results", list, "jwt_expires_at", cli_json_time(run->jwt_exp),
+	                         "jwt_seconds_left",
+	                         run->jwt_exp ? json_integer((json_int_t)(run->jwt_exp - time(NULL))) : json_null()));
 }
 
 /* Reads the JWT from the profile's vault into run->jwt (secmem). */

@@ -124,6 +124,12 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 		cli_engine_close(&ce);
 		return cli_report(&d);
 	}
+	if (ctx->json) {
+		rc = cli_engine_print_json(&ce, ce.e.ops->name, &files, NULL);
+		engine_files_free(&files);
+		cli_engine_close(&ce);
+		return rc;
+	}
 	for (size_t i = 0; i < files.n; i++)
 		printf("%s: %s\n", files.what[i], files.path[i]);
 	if (!tsbaas && ce.e.ops == &engine_primus_ops && o.n_targets == 0)

@@ -81,6 +81,11 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 	struct state *st = &ce.p.st;
 
 	if (rotation_is_done(st) && (!o.output || rotation_is_configured(st))) {
+		if (ctx->json) {
+			rc = cli_engine_print_json(&ce, NULL, NULL, json_pack("{s:b,s:b}", "already_done", 1, "resumed", 0));
+			cli_engine_close(&ce);
+			return rc;
+		}
 		printf(_("Profile %s is already connected: the setup password was replaced by the\n"
 		         "user secret (engine %s). Nothing to do.\n"),
 		       ce.p.name, st->engine.engine ? st->engine.engine : "?");
@@ -191,6 +196,14 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		cli_engine_close(&ce);
 		return cli_report(&d);
 	}
+	cli_report_warnings(&r.warnings);
+	if (ctx->json) {
+		rc = cli_engine_print_json(&ce, ce.e.ops->name, &r.files,
+		                           json_pack("{s:b,s:b}", "already_done", r.already_done, "resumed", r.resumed));
+		rotation_report_free(&r);
+		cli_engine_close(&ce);
+		return rc;
+	}
 	if (r.already_done)
 		printf(_("Profile %s was already connected.\n"), ce.p.name);
 	else if (r.pending_worked)
@@ -207,7 +220,6 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		printf("%s: %s\n", r.files.what[i], r.files.path[i]);
 	if (!r.config_written)
 		printf(_("Next: hsm-onboard --profile %s config --output DIR\n"), ce.p.name);
-	cli_report_warnings(&r.warnings);
 	rotation_report_free(&r);
 	cli_engine_close(&ce);
 	return EX_OK;

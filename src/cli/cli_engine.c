@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli_engine.h"
+#include "cli_json.h"
 #include "cli_passphrase.h"
 #include "clusters.h"
 #include "i18n.h"
@@ -149,4 +150,21 @@ void cli_engine_close(struct cli_engine *ce)
 		vault_close(ce->v);
 	ce->v = NULL;
 	profile_close(&ce->p);
+}
+
+int cli_engine_print_json(const struct cli_engine *ce, const char *engine, const struct engine_files *files,
+                          json_t *extra)
+{
+	const struct state *st = &ce->p.st;
+	json_t *list = json_array();
+	for (size_t i = 0; files && list && i < files->n; i++)
+		json_array_append_new(list, json_pack("{s:s,s:s}", "path", files->path[i], "description", files->what[i]));
+	json_t *o = json_pack("{s:s,s:o,s:b,s:b,s:o}", "profile", ce->p.name, "engine",
+	                      cli_json_str(engine ? engine : st->engine.engine), "connected",
+	                      st->rotation >= ROTATION_VERIFIED, "config_written", st->rotation >= ROTATION_CONFIGURED,
+	                      "files", list);
+	if (o && extra)
+		json_object_update(o, extra);
+	json_decref(extra);
+	return cli_json_print(o);
 }

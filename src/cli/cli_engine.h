@@ -4,6 +4,7 @@
 #define HSMO_CLI_ENGINE_H
 
 #include <getopt.h>
+#include <jansson.h>
 
 #include "cli.h"
 #include "clusters.h"
@@ -52,5 +53,9 @@ int cli_engine_open_profile(struct cli_ctx *ctx, struct cli_engine *ce, struct d
 int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,
                          struct diag *d);
 void cli_engine_close(struct cli_engine *ce);
+/* The --json document of connect, verify and config: {"profile", "engine", "connected",
+ * "config_written", "files": [{"path", "description"}]}, plus extra's keys (taken) when given. */
+int cli_engine_print_json(const struct cli_engine *ce, const char *engine, const struct engine_files *files,
+                          json_t *extra);
 
 #endif

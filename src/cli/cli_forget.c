@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_json.h"
 #include "cli_passphrase.h"
 #include "fetch.h"
 #include "i18n.h"
@@ -139,7 +140,10 @@ int cli_forget(struct cli_ctx *ctx, int argc, char **argv)
 		         _("Delete profile %s (%s) and overwrite its vault? The secrets in it cannot be recovered."),
 		         p.name, p.dir);
 		if (!cli_confirm(question)) {
-			printf(_("Profile %s kept.\n"), p.name);
+			if (ctx->json)
+				cli_json_print(json_pack("{s:s,s:b}", "profile", p.name, "deleted", 0));
+			else
+				printf(_("Profile %s kept.\n"), p.name);
 			profile_close(&p);
 			free(hsm_user);
 			return EX_OK;
@@ -151,13 +155,16 @@ int cli_forget(struct cli_ctx *ctx, int argc, char **argv)
 		free(hsm_user);
 		return cli_report(&d);
 	}
-	printf(_("Profile %s deleted; its vault was overwritten first.\n"), p.name);
 	/* Downloads of this HSM user that were never imported (a failed import keeps them for a retry)
 	 * are plaintext secrets: they go with the profile. */
 	size_t removed = 0;
-	if (hsm_user && profile_name_valid(hsm_user)) {
-		if (fetch_forget_downloads(hsm_user, &removed, &d) != EX_OK)
-			cli_warning("%s", d.msg);
+	if (hsm_user && profile_name_valid(hsm_user) && fetch_forget_downloads(hsm_user, &removed, &d) != EX_OK)
+		cli_warning("%s", d.msg);
+	if (ctx->json) {
+		rc = cli_json_print(json_pack("{s:s,s:b,s:I}", "profile", p.name, "deleted", 1, "downloads_removed",
+		                              (json_int_t)removed));
+	} else {
+		printf(_("Profile %s deleted; its vault was overwritten first.\n"), p.name);
 		if (removed)
 			printf(_("Downloaded credential files of this profile, overwritten and deleted: %zu\n"), removed);
 	}

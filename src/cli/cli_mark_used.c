@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_json.h"
 #include "cli_passphrase.h"
 #include "expiry.h"
 #include "i18n.h"
@@ -17,6 +18,15 @@
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
+
+/* {"profile", "changed", "setup_password"}: the countdown in the shape of status --json. */
+static int mark_used_json(const char *name, int changed, const struct state *st, time_t now)
+{
+	struct expiry ex;
+	expiry_compute(st, now, &ex);
+	return cli_json_print(json_pack("{s:s,s:b,s:o}", "profile", name, "changed", changed, "setup_password",
+	                                cli_json_setup_password(st, &ex)));
+}
 
 int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -62,6 +72,10 @@ int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv)
 		cli_report(&d);
 		goto out;
 	}
+	if (!changed && ctx->json) {
+		rc = mark_used_json(p.name, 0, &p.st, now);
+		goto out;
+	}
 	if (!changed) {
 		expiry_format_local(p.st.first_use, when, sizeof when);
 		printf(_("The first use is already recorded at %s; only an earlier time can replace it."), when);
@@ -71,6 +85,10 @@ int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv)
 	rc = profile_save_state(&p, &d);
 	if (rc != EX_OK) {
 		cli_report(&d);
+		goto out;
+	}
+	if (ctx->json) {
+		rc = mark_used_json(p.name, 1, &p.st, now);
 		goto out;
 	}
 	struct expiry ex;

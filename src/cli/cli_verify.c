@@ -36,8 +36,11 @@ int cli_verify(struct cli_ctx *ctx, int argc, char **argv)
 		cli_engine_close(&ce);
 		return cli_report(&d);
 	}
-	printf(_("verify: the stored user secret of profile %s opens the partition (engine %s).\n"), ce.p.name,
-	       ce.e.ops->name);
+	if (ctx->json)
+		rc = cli_engine_print_json(&ce, ce.e.ops->name, NULL, json_pack("{s:b}", "verified", 1));
+	else
+		printf(_("verify: the stored user secret of profile %s opens the partition (engine %s).\n"), ce.p.name,
+		       ce.e.ops->name);
 	cli_engine_close(&ce);
-	return EX_OK;
+	return rc;
 }
