@@ -37,6 +37,8 @@ PACKAGES=(
 	softhsm2              # the real PKCS#11 token of the demo and the tests
 	shellcheck            # tests/shellcheck.sh: the shell scripts and the completion pass it
 	opensc                # pkcs11-tool, an independent client to check the rotation
+	libengine-pkcs11-openssl  # libp11: OpenSSL signs with the token's key through the generated openssl.cnf
+	gnutls-bin            # p11tool: logs in with the generated PKCS#11 URI and its pin-source file
 	nginx-light           # HTTPS server on 127.0.0.1 for the network tests
 	tmux                  # drives the wizard in a real terminal in the tests
 	bash-completion       # its pkg-config file says where the completion is installed

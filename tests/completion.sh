@@ -98,7 +98,7 @@ if grep -qx 'clusters' "$T_DIR/commands" && [ -f "$top_srcdir/data/clusters.conf
 fi
 
 if [ -n "$engine_cmd" ]; then
-	printf '%s\n' pkcs11 primus > "$T_DIR/w"
+	printf '%s\n' jce pkcs11 primus > "$T_DIR/w"
 	expect "--engine values ($engine_cmd)" "$T_DIR/w" "$engine_cmd" --engine ""
 	printf '%s\n' primus > "$T_DIR/w"
 	expect "--engine=pr" "$T_DIR/w" "$engine_cmd" --engine = pr

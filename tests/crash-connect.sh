@@ -37,7 +37,7 @@ check_end_state() {
 	st="$XDG_STATE_HOME/hsm-onboard/$prof/state.json"
 	grep -q '"rotation": "configured"' "$st" || { cat "$st" >&2; t_fail "$fp: state is not configured"; }
 	secret=$(cat "$T_DIR/cfg-$prof/pkcs11.pin")
-	[ "${#secret}" -eq 64 ] || t_fail "$fp: the pin file holds ${#secret} characters"
+	[ "${#secret}" -eq 31 ] || t_fail "$fp: the pin file holds ${#secret} characters, expected 31"
 	t_secret "$secret"
 	p11_ok "$label" "$secret" || t_fail "$fp: the stored secret does not open the token (locked out)"
 	if p11_ok "$label" "$setup"; then t_fail "$fp: the setup password still opens the token"; fi

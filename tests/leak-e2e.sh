@@ -19,8 +19,9 @@
 #     the product's process tree (what /proc/<pid>/cmdline and environ show at exec); the ppin
 #     stand-in also records its own /proc/self/cmdline and environ.
 # Zero hits. Exempt by design, each checked otherwise: the test's inputs in creds/ (the credential
-# files we were given, the passphrases we type), and the provider's pin-source file pkcs11.pin, which
-# must hold the user secret for applications: it must be mode 0600 and the only file holding it.
+# files we were given, the passphrases we type), and in the folders `config` wrote the files whose
+# name says they hold a secret for a client (pkcs11.pin, *.secret, *.secret.*, .secrets.cfg): each
+# must be mode 0600, and the user secret and the JWT must be in no other file.
 # A part whose command or tool is missing in this build is skipped, and the test then exits 77 after
 # running the rest: it passes only when every part ran.
 . "${top_srcdir:?}/tests/lib.sh"
@@ -74,6 +75,8 @@ else
 	t_run 0 "A: connect (pkcs11, SoftHSM2)" A --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE"
 	t_run 0 "A: verify" A verify
 	t_run 0 "A: config --output" A config --output "$T_DIR/appcfg"
+	t_run 0 "A: config --for libp11 --for openssl3 --for vault" A config --output "$T_DIR/appcfg" \
+		--for libp11 --for openssl3 --for vault
 	USER_SECRET=$(cat "$T_DIR/appcfg/pkcs11.pin")
 	[ -n "$USER_SECRET" ] || t_fail "A: config wrote an empty pin-source file"
 	t_secret "$USER_SECRET"
@@ -128,6 +131,8 @@ chmod 600 "$T_DIR/creds/c/acme_tsbaas_jwt_LEAKC_20261120.txt"
 t_run 0 "C: import of a jwt file" traced --kdf-ms 20 --passphrase-fd 3 import "$T_DIR/creds/c/acme_tsbaas_jwt_LEAKC_20261120.txt" 3<"$T_DIR/creds/pass_c"
 have status && t_run 0 "C: status" traced --profile LEAKC status
 t_run 0 "C: secrets" traced --profile LEAKC --passphrase-fd 3 secrets 3<"$T_DIR/creds/pass_c"
+have config && t_run 0 "C: config --for vault (TSBaaS)" traced --profile LEAKC --passphrase-fd 3 config --for vault \
+	--output "$T_DIR/tsbcfg" 3<"$T_DIR/creds/pass_c"
 
 # ---- D. the wizard in tmux: a whole import typed into the wizard ----
 # tests/wizard-lib.sh drives the real wizard in a private tmux server at 80x24; its w_capture checks
@@ -180,9 +185,22 @@ fi
 # Exempt by design: the list of secrets itself, the test's inputs, the pin-source file.
 pin_file="$T_DIR/appcfg/pkcs11.pin"
 files_list="$T_DIR/.scanned"
+# The files config wrote that are named as holding a secret, one a line; each must be 0600.
+named_secret() {
+	for d in "$T_DIR/appcfg" "$T_DIR/primuscfg" "$T_DIR/tsbcfg"; do
+		[ -d "$d" ] && find "$d" -type f \( -name '*.pin' -o -name '*.secret' -o -name '*.secret.*' -o -name .secrets.cfg \)
+	done
+	return 0
+}
+named_secret > "$T_DIR/.named"
+while read -r f; do
+	[ "$(stat -c %a "$f")" = 600 ] || t_fail "$f is named as holding a secret but is mode $(stat -c %a "$f")"
+done < "$T_DIR/.named"
+t_ok "$(wc -l < "$T_DIR/.named") files named as holding a secret, each mode 0600"
 scan_all() { # prints the files holding a secret; the scanned files are listed in $files_list
 	{
-		find "$T_DIR" -type f ! -path "$T_SECRETS" ! -path "$T_DIR/creds/*" ! -path "$pin_file" ! -path "$files_list" |
+		find "$T_DIR" -type f ! -path "$T_SECRETS" ! -path "$T_DIR/creds/*" ! -path "$files_list" ! -path "$T_DIR/.named" |
+			grep -vxF -f "$T_DIR/.named" |
 			grep -vxF -e "${D_FILES%% *}" -e "${D_FILES##* }"
 		find /tmp -xdev -maxdepth 4 -type f -newer "$START" ! -path "$T_DIR/*" -size -4M 2>/dev/null || true
 	} > "$files_list"
@@ -200,9 +218,16 @@ nfiles=$(wc -l < "$files_list")
 	t_fail "a secret value was found in: $hits"; }
 t_ok "no secret in $nfiles files (XDG dirs, TMPDIR, tokens, configs, ticket, traces, stand-in records, new /tmp files, all stdout/stderr$( [ -n "$SCROLLBACK" ] && echo ', wizard scrollback'))"
 if [ -n "$USER_SECRET" ]; then
-	holders=$(grep -rlF -- "$USER_SECRET" "$T_DIR" 2>/dev/null | grep -vxF "$T_SECRETS" || true)
-	[ "$holders" = "$pin_file" ] || t_fail "the user secret is held by: $holders (expected only $pin_file)"
-	t_ok "the user secret is only in the pin-source file (mode 0600) the provider needs"
+	holders=$(grep -rlF -- "$USER_SECRET" "$T_DIR" 2>/dev/null | grep -vxF "$T_SECRETS" | sort || true)
+	want=$(printf '%s\n' "$pin_file" "$T_DIR/appcfg/openssl-pin.secret.cnf" "$T_DIR/appcfg/vault-hsm-pin.secret.env" | sort)
+	[ "$holders" = "$want" ] || t_fail "the user secret is held by: $holders (expected only: $want)"
+	t_ok "the user secret is only in the pin-source file, the OpenSSL PIN include and Vault's PIN file (0600)"
+fi
+if [ -d "$T_DIR/tsbcfg" ]; then
+	holders=$(grep -rlF -- "$JWT" "$T_DIR" 2>/dev/null | grep -vxF "$T_SECRETS" | grep -v "^$T_DIR/creds/" | sort || true)
+	want=$(printf '%s\n' "$T_DIR/tsbcfg/vault-bearer-token.secret" "$T_DIR/tsbcfg/vault-seal-securosys.secret.hcl" | sort)
+	[ "$holders" = "$want" ] || t_fail "the JWT is held by: $holders (expected only: $want)"
+	t_ok "the JWT is only in Vault's bearer token file and the seal stanza (0600)"
 fi
 echo "# $(wc -l < "$T_SECRETS") secret values scanned"
 t_done

@@ -78,7 +78,7 @@ static void test_login_and_setpin(void **state)
 	assert_int_equal(e.ops->preflight(&e, &d), EX_OK);
 	char *pending = NULL;
 	assert_int_equal(e.ops->new_secret(&e, &pending, &d), EX_OK);
-	assert_int_equal(strlen(pending), ENGINE_SECRET_MAX);
+	assert_int_equal(strlen(pending), ENGINE_PIN_DEFAULT);
 	assert_int_equal(e.ops->login_probe(&e, setup, &d), EX_OK);
 	assert_int_equal(e.ops->first_connect(&e, setup, pending, &d), EX_OK);
 	/* The setup password is gone, the new secret works. */
@@ -196,16 +196,21 @@ static void test_pin_length(void **state)
 {
 	(void)state;
 	size_t len = 0;
-	assert_int_equal(engine_pin_length(4, 255, &len), 0);      /* SoftHSM2 */
+	assert_int_equal(engine_pin_length(4, 255, 0, &len), 0);      /* SoftHSM2: the default */
+	assert_int_equal(len, ENGINE_PIN_DEFAULT);
+	assert_int_equal(len, 31);                                    /* libp11 0.4.12 keeps 31 */
+	assert_int_equal(engine_pin_length(4, 255, 64, &len), 0);     /* --pin-length 64 */
 	assert_int_equal(len, 64);
-	assert_int_equal(engine_pin_length(4, 16, &len), 0);       /* a small max wins */
+	assert_int_equal(engine_pin_length(4, 255, 200, &len), 0);    /* capped */
+	assert_int_equal(len, ENGINE_SECRET_MAX);
+	assert_int_equal(engine_pin_length(4, 16, 0, &len), 0);       /* a small max wins */
 	assert_int_equal(len, 16);
-	assert_int_equal(engine_pin_length(0, 0, &len), 0);        /* no limits given */
-	assert_int_equal(len, 64);
-	assert_int_equal(engine_pin_length(6, (unsigned long)-1, &len), 0);
-	assert_int_equal(len, 64);
-	assert_int_equal(engine_pin_length(80, 128, &len), -1);    /* min above what we make */
-	assert_int_equal(engine_pin_length(20, 8, &len), -1);      /* inconsistent token */
+	assert_int_equal(engine_pin_length(0, 0, 0, &len), 0);        /* no limits given */
+	assert_int_equal(len, 31);
+	assert_int_equal(engine_pin_length(6, (unsigned long)-1, 40, &len), 0);
+	assert_int_equal(len, 40);
+	assert_int_equal(engine_pin_length(80, 128, 64, &len), -1);   /* min above what we make */
+	assert_int_equal(engine_pin_length(20, 8, 0, &len), -1);      /* inconsistent token */
 }
 
 static void test_random_secret(void **state)
@@ -217,7 +222,7 @@ static void test_random_secret(void **state)
 	assert_int_equal(strlen(a), 64);
 	assert_string_not_equal(a, b);
 	for (const char *c = a; *c; c++)
-		assert_non_null(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.", *c));
+		assert_non_null(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", *c));
 	secmem_free(a);
 	secmem_free(b);
 }
@@ -254,7 +259,8 @@ static void test_write_config(void **state)
 	snprintf(want, sizeof want, "pkcs11:token=%s;", label);
 	assert_true(strncmp(buf, want, strlen(want)) == 0);
 	assert_non_null(strstr(buf, "?module-path=/"));
-	assert_non_null(strstr(buf, "&pin-source=file:/"));
+	assert_non_null(strstr(buf, "&pin-source=/"));
+	assert_null(strstr(buf, "file:"));
 	assert_non_null(strstr(buf, "out%20dir/pkcs11.pin"));
 	assert_null(strstr(buf, "the-current-secret"));
 	engine_files_free(&files);

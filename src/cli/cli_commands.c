@@ -58,9 +58,10 @@ const struct cli_command cli_commands[] = {
 	{"connect", cli_connect, N_("[--engine ENGINE] [OPTION]..."),
 	 N_("first connection: exchange the setup password (point of no return)"),
 	 N_("  --engine ENGINE     primus (the default for Securosys PKCS#11 and CNG) or\n"
-	    "                      pkcs11 (a generic token); remembered in the profile\n"
+	    "                      pkcs11 (a generic token) or jce; remembered in the profile\n"
 	    "  --module PATH       the PKCS#11 module, loaded through p11-kit (primus:\n"
-	    "                      default /usr/local/primus/lib/libprimusP11.so)\n"
+	    "                      default /usr/local/primus/lib/libprimusP11.so;\n"
+	    "                      jce: primus-tools.jar, run with java from PATH)\n"
 	    "  --token-label L     the token label (default: the HSM User Name)\n"
 	    "  --slot N            the slot id instead of the label\n"
 	    "  --ppin PATH         primus: the ppin tool (default:\n"
@@ -69,6 +70,8 @@ const struct cli_command cli_commands[] = {
 	    "  --output DIR        also write the provider configuration into DIR\n"
 	    "  --group GROUP       share the provider files with GROUP (e.g. primus),\n"
 	    "                      mode 0640; default owner-only (0600)\n"
+	    "  --pin-length N      pkcs11: length of the new user secret, 16 to 64 (default\n"
+	    "                      31: libp11 uses at most 31 characters of a PIN)\n"
 	    "  --retry-refused     send a setup password the HSM refused once more\n"
 	    "primus runs ppin -p, ppin -a (setup password, then PKCS#11 password, on its\n"
 	    "stdin), ppin -t, and keeps .secrets.cfg and primus.cfg in the vault.\n"
@@ -80,11 +83,14 @@ const struct cli_command cli_commands[] = {
 	 N_("  The engine options of connect are accepted and override the profile's.\n"
 	    "  primus: ppin -t, then C_Login with the PKCS#11 password through the\n"
 	    "  provider's library; pkcs11: C_Login with the stored user secret.\n"), 0},
-	{"config", cli_config, N_("[--output DIR] [OPTION]..."),
+	{"config", cli_config, N_("[--output DIR] [--for TARGET]... | --list"),
 	 N_("write the provider configuration for applications into DIR"),
 	 N_("  --output DIR   pkcs11: DIR/pkcs11.uri (RFC 7512) and DIR/pkcs11.pin (0600);\n"
 	    "                 primus: DIR/primus.cfg and DIR/.secrets.cfg (0600)\n"
 	    "  --group GROUP  primus: share them with GROUP (e.g. primus), mode 0640\n"
+	    "  --for TARGET   also the files of a client (repeatable): libp11, openssl3,\n"
+	    "                 env, vault; DIR/README.txt says what to keep secret\n"
+	    "  --list         the targets that fit the profile, with their docs page\n"
 	    "  Default DIR: the folder written last, else ~/.config/hsm-onboard/PROFILE\n"
 	    "  ($XDG_CONFIG_HOME). The paths are printed, never the secret.\n"), 0},
 	{"restore", cli_restore, N_("--output DIR [--group GROUP]"),

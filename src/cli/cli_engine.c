@@ -26,6 +26,9 @@ const struct option cli_engine_longopts[] = {
 	{"endpoint", required_argument, NULL, CLI_ENGINE_OPT_ENDPOINT},
 	{"output", required_argument, NULL, CLI_ENGINE_OPT_OUTPUT},
 	{"group", required_argument, NULL, CLI_ENGINE_OPT_GROUP},
+	{"pin-length", required_argument, NULL, CLI_ENGINE_OPT_PIN_LENGTH},
+	{"for", required_argument, NULL, CLI_ENGINE_OPT_FOR},
+	{"list", no_argument, NULL, CLI_ENGINE_OPT_LIST},
 	{"retry-refused", no_argument, NULL, CLI_ENGINE_OPT_RETRY_REFUSED},
 	{NULL, 0, NULL, 0},
 };
@@ -45,7 +48,7 @@ int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_engine_o
 		switch (c) {
 		case CLI_ENGINE_OPT_ENGINE:
 			if (!engine_find(optarg))
-				return cli_usage_error(cmd, _("--engine: '%s' is not an engine (use pkcs11 or primus)"), optarg);
+				return cli_usage_error(cmd, _("--engine: '%s' is not an engine (use pkcs11, primus or jce)"), optarg);
 			o->engine = optarg;
 			break;
 		case CLI_ENGINE_OPT_MODULE:
@@ -73,6 +76,27 @@ int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_engine_o
 			break;
 		case CLI_ENGINE_OPT_GROUP:
 			o->group = optarg;
+			break;
+		case CLI_ENGINE_OPT_PIN_LENGTH: {
+			errno = 0;
+			long n = strtol(optarg, &end, 10);
+			if (errno || *optarg == '\0' || *end != '\0' || n < ENGINE_PIN_MIN || n > ENGINE_SECRET_MAX)
+				return cli_usage_error(cmd, _("--pin-length: '%s' is not a length from %d to %d"), optarg,
+				                       ENGINE_PIN_MIN, ENGINE_SECRET_MAX);
+			o->pin_length = (size_t)n;
+			break;
+		}
+		case CLI_ENGINE_OPT_FOR:
+			if (strcmp(cmd, "config") != 0)
+				return cli_usage_error(cmd, "%s", _("--for is an option of 'config'"));
+			if (o->n_targets >= sizeof o->targets / sizeof o->targets[0])
+				return cli_usage_error(cmd, _("--for: at most %d targets"), 8);
+			o->targets[o->n_targets++] = optarg;
+			break;
+		case CLI_ENGINE_OPT_LIST:
+			if (strcmp(cmd, "config") != 0)
+				return cli_usage_error(cmd, "%s", _("--list is an option of 'config'"));
+			o->list = 1;
 			break;
 		case CLI_ENGINE_OPT_RETRY_REFUSED:
 			/* Only connect sends the setup password. */
@@ -112,6 +136,7 @@ int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struc
 	ov.ppin = o->ppin;
 	ov.endpoints = o->endpoints;
 	ov.n_endpoints = o->n_endpoints;
+	ov.pin_length = o->pin_length;
 	/* Fail on a missing engine before asking for the passphrase. */
 	if (!engine_find(o->engine ? o->engine
 	                           : ce->p.st.engine.engine ? ce->p.st.engine.engine

@@ -23,12 +23,17 @@ struct cli_engine_opts {
 	size_t n_endpoints;
 	const char *output;
 	const char *group;   /* --group: provider files shared with this group (0640) */
+	size_t pin_length;                  /* --pin-length; 0: the default */
+	const char *targets[8];             /* config --for, repeatable */
+	size_t n_targets;
+	int list;                           /* config --list */
 	int retry_refused;      /* connect --retry-refused */
 };
 
 enum { CLI_ENGINE_OPT_ENGINE = 2000, CLI_ENGINE_OPT_MODULE, CLI_ENGINE_OPT_TOKEN, CLI_ENGINE_OPT_SLOT,
        CLI_ENGINE_OPT_PPIN, CLI_ENGINE_OPT_ENDPOINT, CLI_ENGINE_OPT_OUTPUT, CLI_ENGINE_OPT_HELP,
        CLI_ENGINE_OPT_GROUP,
+       CLI_ENGINE_OPT_PIN_LENGTH, CLI_ENGINE_OPT_FOR, CLI_ENGINE_OPT_LIST,
        CLI_ENGINE_OPT_RETRY_REFUSED };
 
 /* The long options every engine command accepts, NULL-terminated. */

@@ -356,8 +356,13 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 		if (!vault_get(v, VAULT_PENDING)) {
 			char *pending = NULL;
 			rc = e->ops->new_secret(e, &pending, d);
-			if (rc != EX_OK)
+			if (rc != EX_OK) {
+				/* The JCE exchange sends the setup password here: a refusal is recorded like one
+				 * at the change, so it is never sent again unasked. */
+				if (e->err.rejected)
+					rotation_record_refusal(st, e);
 				return rotation_fail(p, e, d);
+			}
 			rc = vault_set(v, VAULT_PENDING, pending, d);
 			secmem_free(pending);
 			if (rc == EX_OK)

@@ -40,6 +40,7 @@ int cryptolib_load(struct diag *d);
 	F(int, CRYPTO_memcmp, (const void *a, const void *b, size_t len), (a, b, len))                          \
 	V(OPENSSL_cleanse, (void *ptr, size_t len), (ptr, len))                                                 \
 	F(int, RAND_bytes, (unsigned char *buf, int num), (buf, num))                                           \
+	F(const char *, OpenSSL_version, (int type), (type))                                                    \
 	F(unsigned char *, SHA256, (const unsigned char *d, size_t n, unsigned char *md), (d, n, md))           \
 	F(const EVP_MD *, EVP_sha256, (void), ())                                                               \
 	F(EVP_MD_CTX *, EVP_MD_CTX_new, (void), ())                                                             \

@@ -61,6 +61,8 @@ const struct engine_ops *engine_find(const char *name)
 		return &engine_pkcs11_ops;
 	if (strcmp(name, "primus") == 0)
 		return &engine_primus_ops;
+	if (strcmp(name, "jce") == 0)
+		return &engine_jce_ops;
 	return NULL;
 }
 
@@ -81,8 +83,8 @@ void engine_set_code(struct engine_ctx *e, const char *code, int rejected, int l
 
 char *engine_random_secret(size_t len)
 {
-	/* 65 symbols; bytes >= 195 (3 * 65) are rejected so every symbol is equally likely. */
-	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.";
+	/* 62 symbols; bytes >= 248 (4 * 62) are rejected so every symbol is equally likely. */
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	const size_t n = sizeof alphabet - 1;
 	const unsigned limit = (unsigned)(256 / n * n);
 	char *out = secmem_alloc(len);
@@ -104,9 +106,11 @@ char *engine_random_secret(size_t len)
 	return out;
 }
 
-int engine_pin_length(unsigned long min, unsigned long max, size_t *len)
+int engine_pin_length(unsigned long min, unsigned long max, size_t want, size_t *len)
 {
-	size_t n = ENGINE_SECRET_MAX;
+	size_t n = want ? want : ENGINE_PIN_DEFAULT;
+	if (n > ENGINE_SECRET_MAX)
+		n = ENGINE_SECRET_MAX;
 	if (max != 0 && max != (unsigned long)-1 && max < n)
 		n = (size_t)max;
 	if (min != (unsigned long)-1 && n < min)

@@ -19,6 +19,11 @@
 #define ENGINE_PRIMUS_PPIN "/usr/local/primus/bin/ppin"
 #define ENGINE_PRIMUS_MODULE "/usr/local/primus/lib/libprimusP11.so"
 #define ENGINE_SECRET_MAX 64
+/* The default length of a new user secret: libp11 0.4.12 (Debian 12's OpenSSL engine) keeps at most
+ * 31 characters of a PIN, and every client we write a file for must be able to use the secret.
+ * 31 symbols of 62 give about 184 bits. --pin-length changes it (ENGINE_PIN_MIN..ENGINE_SECRET_MAX). */
+#define ENGINE_PIN_DEFAULT 31
+#define ENGINE_PIN_MIN 16
 
 /* What the last failed call learnt; cleared by every call. */
 struct engine_error {
@@ -41,6 +46,7 @@ struct engine_ctx {
 	const char *hosts[ENGINE_MAX_HOSTS]; /* primus: hosts[0] is the master */
 	size_t n_hosts;
 	int port;                  /* primus: 2310 unless told */
+	size_t pin_length;         /* pkcs11: length of a new user secret; 0: ENGINE_PIN_DEFAULT */
 	/* Secrets the engine may need besides the ones passed to each call (secmem, borrowed). */
 	const char *service_password;  /* primus: the proxy password for ppin -p */
 	const char *pkcs11_password;   /* primus: the PKCS#11 password given to ppin -a */
@@ -52,6 +58,7 @@ struct engine_ctx {
 	void (*progress)(void *arg, int step, int total, const char *what);
 	void *progress_arg;
 	char token[96];            /* verify: the token that opened ("LABEL, serial S"), for the report */
+	const char *setup_password;    /* jce: the setup password GetUserSecret exchanges */
 	struct engine_error err;
 	void *priv;                /* the engine's own data, between open and close */
 };
@@ -59,8 +66,8 @@ struct engine_ctx {
 /* Paths written by write_config, for the front end to print. */
 struct engine_files {
 	size_t n;
-	char *path[4];
-	char *what[4];   /* translated one-word description: "URI", "PIN file", ... */
+	char *path[16];
+	char *what[16];   /* translated one-word description: "URI", "PIN file", ... */
 };
 /* The files of a written configuration that hold the user secret (mode 0600), in its folder. */
 #define ENGINE_PKCS11_PIN_NAME "pkcs11.pin"
@@ -111,20 +118,21 @@ struct engine_ops {
 
 extern const struct engine_ops engine_pkcs11_ops;
 extern const struct engine_ops engine_primus_ops;
+extern const struct engine_ops engine_jce_ops;
 
-/* "pkcs11" or "primus"; NULL when unknown. */
+/* "pkcs11", "primus" or "jce"; NULL when unknown. */
 const struct engine_ops *engine_find(const char *name);
 void engine_ctx_init(struct engine_ctx *e, const struct engine_ops *ops);
 /* Records a stable code for the last error. */
 void engine_set_code(struct engine_ctx *e, const char *code, int rejected, int locked);
 
-/* Random printable secret of len characters from an alphabet safe in URIs, config files and shells
- * (letters, digits, '-', '_', '.'); secmem string, NULL when RAND fails. */
+/* Random secret of len characters from the 62 letters and digits: safe in URIs, OpenSSL, YAML and
+ * HCL files and shells without quoting; secmem string, NULL when RAND fails. */
 char *engine_random_secret(size_t len);
 
-/* The length of a new PIN: ENGINE_SECRET_MAX, or less when the token's max is smaller (0 and
+/* The length of a new PIN: want (0: ENGINE_PIN_DEFAULT), or less when the token's max is smaller (0 and
  * (unsigned long)-1 mean "not given"); -1 when the token's min is above what fits. */
-int engine_pin_length(unsigned long min, unsigned long max, size_t *len);
+int engine_pin_length(unsigned long min, unsigned long max, size_t want, size_t *len);
 
 /* Writes a provider file atomically (failpoint prefix "config"): mode 0600, or 0640 and owned by group
  * when group is not NULL (the docs' `primus` group: every user of the provider joins it). EX_NOUSER

@@ -297,7 +297,7 @@ static int pk_new_secret(struct engine_ctx *e, char **out, struct diag *d)
 	struct pk_priv *p = e->priv;
 	CK_ULONG max = p->info.ulMaxPinLen, min = p->info.ulMinPinLen;
 	size_t len;
-	if (engine_pin_length(min, max, &len) != 0) {
+	if (engine_pin_length(min, max, e->pin_length, &len) != 0) {
 		engine_set_code(e, "CKR_PIN_LEN_RANGE", 0, 0);
 		return diag_set(d, EX_SOFTWARE, _("the token wants PINs of %lu to %lu characters; cannot make one"),
 		                (unsigned long)min, (unsigned long)max);
@@ -442,7 +442,9 @@ static int pk_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	}
 	fputs("?module-path=", f);
 	pk_pct(f, module_abs, 1);
-	fputs("&pin-source=file:", f);
+	/* A plain absolute path, percent-encoded: GnuTLS's p11tool ignores "file:" and prompts, libp11
+	 * reads both, and RFC 7512 leaves the form of pin-source to the application. */
+	fputs("&pin-source=", f);
 	pk_pct(f, pin_path, 1);
 	fputc('\n', f);
 	if (fclose(f) != 0) {

@@ -44,6 +44,7 @@ int engine_setup_open(struct engine_setup *s, struct engine_ctx *e, const struct
 	}
 	e->ppin = o->ppin ? o->ppin : st->engine.ppin;
 	e->hsm_user = st->hsm_user;
+	e->pin_length = o->pin_length;
 	e->service_user = st->service_user;
 	if (o->n_endpoints) {
 		for (size_t i = 0; i < o->n_endpoints && i < ENGINE_MAX_HOSTS; i++)
@@ -62,6 +63,7 @@ int engine_setup_open(struct engine_setup *s, struct engine_ctx *e, const struct
 	if (v) {
 		e->service_password = vault_get(v, VAULT_SERVICE_PASSWORD);
 		e->pkcs11_password = vault_get(v, VAULT_PKCS11_PASSWORD);
+		e->setup_password = vault_get(v, VAULT_SETUP_PASSWORD);
 	}
 	size_t n = strlen(profile_dir) + sizeof "/primus";
 	s->work_dir = malloc(n);

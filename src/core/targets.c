@@ -1,0 +1,547 @@
+/* targets.c: the client configuration files of each target (targets.h). */
+#include "config.h"
+
+#include "targets.h"
+
+#include "cryptolib.h"
+#include "fsutil.h"
+#include "i18n.h"
+#include "secmem.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+/* The Primus provider's library where its installer puts it (doc/securosys-facts.md). */
+#define TARGETS_PRIMUS_LIB "/usr/local/primus/lib/libprimusP11.so"
+#define TARGETS_MAX_FILE (64 * 1024)
+/* The label of the key Vault creates for its seal, when it is missing. */
+#define TARGETS_SEAL_KEY "hsm-onboard-vault-unseal"
+
+static const struct target target_libp11 = {
+	"libp11", "openssl/libp11/Installation/configuration",
+	N_("OpenSSL engine (libp11, Debian: libengine-pkcs11-openssl): openssl.cnf"), TARGET_FITS_PKCS11};
+static const struct target target_openssl3 = {
+	"openssl3", "openssl/osslv3/Installation/configuration",
+	N_("OpenSSL 3 pkcs11-provider: openssl-provider.cnf"), TARGET_FITS_PKCS11};
+static const struct target target_env = {
+	"env", "pkcs/Installation/pkcs11_provider_configuration",
+	N_("primus.env for services and containers (Primus provider 1.8.4 or later)"), TARGET_FITS_PRIMUS};
+static const struct target target_vault = {
+	"vault", "hc_sse/Installation/configuration, hc_vault/Concepts/autounseal, "
+	         "hc-vault-enterprise/Installation/installation",
+	N_("HashiCorp Vault: secrets engine script and auto-unseal stanza (TSBaaS), or the pkcs11 seal"),
+	TARGET_FITS_PKCS11 | TARGET_FITS_TSBAAS};
+
+const struct target *const targets_all[] = {&target_libp11, &target_openssl3, &target_env, &target_vault, NULL};
+
+const struct target *targets_find(const char *name)
+{
+	for (size_t i = 0; name && targets_all[i]; i++)
+		if (strcmp(targets_all[i]->name, name) == 0)
+			return targets_all[i];
+	return NULL;
+}
+
+int targets_is_tsbaas(const struct state *st)
+{
+	return st->service_type == SERVICE_TYPE_TSBAAS_MULTI || (st->api_endpoint && st->api_endpoint[0]);
+}
+
+int targets_fit(const struct target *t, const struct state *st)
+{
+	const char *engine = st->engine.engine;
+	/* Before connect the engine is not chosen: a standard profile whose API is PKCS#11 (or not
+	 * recorded) will use the Primus provider, the default for Securosys PKCS#11 customers. */
+	int p11_api = st->api == API_PKCS11 || st->api == API_UNKNOWN;
+	int pkcs11 = engine ? strcmp(engine, "pkcs11") == 0 || strcmp(engine, "primus") == 0 : p11_api;
+	int primus = engine ? strcmp(engine, "primus") == 0 : p11_api;
+	if (targets_is_tsbaas(st))
+		return (t->fits & TARGET_FITS_TSBAAS) != 0;
+	if (t->fits & TARGET_FITS_PRIMUS)
+		return primus;
+	return (t->fits & TARGET_FITS_PKCS11) && pkcs11;
+}
+
+/* ---- writing ---- */
+
+/* A growing text in the ordinary heap, for files without a secret. */
+struct tg_buf {
+	char *s;
+	size_t len, cap;
+	int oom;
+};
+
+static void tg_printf(struct tg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tg_printf(struct tg_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || b->oom)
+		return;
+	if (b->len + (size_t)n + 1 > b->cap) {
+		size_t cap = (b->len + (size_t)n + 1) * 2;
+		char *s = realloc(b->s, cap);
+		if (!s) {
+			b->oom = 1;
+			return;
+		}
+		b->s = s;
+		b->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+static int tg_write_buf(struct tg_buf *b, const char *path, mode_t mode, struct engine_files *out,
+                        const char *what, struct diag *d)
+{
+	if (b->oom) {
+		free(b->s);
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	}
+	int rc = fsutil_write_atomic(path, b->s ? b->s : "", b->len, mode, "config", d);
+	free(b->s);
+	memset(b, 0, sizeof *b);
+	if (rc == EX_OK)
+		engine_files_add(out, path, what);
+	return rc;
+}
+
+/* Writes prefix secret suffix into a 0600 file, the text built only in the secure heap. quote:
+ * escape '"' and '\\' with a backslash (OpenSSL .cnf, HCL, systemd), and "${" as "$${" (HCL). */
+static int tg_write_secret(const char *path, const char *prefix, const char *secret, const char *suffix,
+                           int quote, struct engine_files *out, const char *what, struct diag *d)
+{
+	size_t plen = strlen(prefix), slen = strlen(secret), xlen = strlen(suffix);
+	char *buf = secmem_alloc(plen + 2 * slen + xlen);
+	if (!buf)
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	size_t n = 0;
+	memcpy(buf, prefix, plen);
+	n += plen;
+	for (size_t i = 0; i < slen; i++) {
+		if (quote && (secret[i] == '"' || secret[i] == '\\'))
+			buf[n++] = '\\';
+		else if (quote && secret[i] == '$' && secret[i + 1] == '{')
+			buf[n++] = '$';
+		buf[n++] = secret[i];
+	}
+	memcpy(buf + n, suffix, xlen);
+	n += xlen;
+	int rc = fsutil_write_atomic(path, buf, n, 0600, "config", d);
+	secmem_free(buf);
+	if (rc == EX_OK)
+		engine_files_add(out, path, what);
+	return rc;
+}
+
+/* A value with no quote, backslash, newline or control character, so it can stand in a quoted string of
+ * every format we write: names and paths from the profile are checked before they are written. */
+static int tg_plain(const char *what, const char *v, struct diag *d)
+{
+	for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+		if (*c < 0x20 || *c == 0x7f || *c == '"' || *c == '\\' || *c == '\'' || *c == '$')
+			return diag_set(d, EX_DATAERR, _("%s '%s' has a character that cannot be written into a configuration file"),
+			                what, v);
+	return EX_OK;
+}
+
+/* The folder where OpenSSL looks for engines or providers (OPENSSL_ENGINES_DIR, OPENSSL_MODULES_DIR),
+ * from the library itself: Debian puts them under the multiarch directory. */
+static void tg_openssl_dir(int which, const char *fallback, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", fallback);
+	struct diag ignored;
+	if (cryptolib_load(&ignored) != EX_OK)
+		return;
+	const char *v = cryptolib_OpenSSL_version(which);
+	const char *q = v ? strchr(v, '"') : NULL;
+	const char *e = q ? strchr(q + 1, '"') : NULL;
+	if (q && e && e > q + 1 && (size_t)(e - q - 1) < size)
+		snprintf(buf, size, "%.*s", (int)(e - q - 1), q + 1);
+}
+
+static int tg_exists(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0;
+}
+
+static int tg_libp11(const struct targets_input *in, const char *dir, struct engine_files *out, struct diag *d)
+{
+	char pin_path[PATH_MAX + 32], cnf[PATH_MAX + 32], engines[PATH_MAX], engine[PATH_MAX + 32];
+	if (!in->pin)
+		return diag_set(d, EX_DATAERR, "%s", _("the vault holds no PIN for applications"));
+	int rc = tg_plain(_("module path"), in->module, d);
+	if (rc == EX_OK && in->token_label)
+		rc = tg_plain(_("token label"), in->token_label, d);
+	if (rc != EX_OK)
+		return rc;
+	snprintf(pin_path, sizeof pin_path, "%s/openssl-pin.secret.cnf", dir);
+	snprintf(cnf, sizeof cnf, "%s/openssl.cnf", dir);
+	/* Debian's libengine-pkcs11-openssl installs ENGINESDIR/pkcs11.so (and libpkcs11.so); the docs
+	 * name /usr/lib/ssl/engines/libpkcs11.so. */
+	tg_openssl_dir(OPENSSL_ENGINES_DIR, "/usr/lib/ssl/engines", engines, sizeof engines);
+	snprintf(engine, sizeof engine, "%s/pkcs11.so", engines);
+	if (!tg_exists(engine)) {
+		snprintf(engine, sizeof engine, "%s/libpkcs11.so", engines);
+		if (!tg_exists(engine))
+			snprintf(engine, sizeof engine, "%s/pkcs11.so", engines);
+	}
+	/* libp11 takes the PIN only from its PIN setting, so OpenSSL's .include brings it in from a 0600
+	 * file: openssl.cnf itself holds no secret. */
+	rc = tg_write_secret(pin_path, "# hsm-onboard: the PKCS#11 PIN for openssl.cnf (keep this file mode 0600)\nPIN = \"",
+	                     in->pin, "\"\n", 1, out, _("OpenSSL engine PIN (mode 0600, included by openssl.cnf)"), d);
+	if (rc != EX_OK)
+		return rc;
+	struct tg_buf b = {0};
+	tg_printf(&b,
+	          "# OpenSSL configuration for the PKCS#11 engine (libp11), written by hsm-onboard.\n"
+	          "# Layout: Securosys docs, openssl/libp11/Installation/configuration. Use it with\n"
+	          "#   OPENSSL_CONF=%s openssl ... -engine pkcs11 -keyform engine \\\n"
+	          "#     -inkey 'pkcs11:token=%s;object=KEY-LABEL;type=private'\n"
+	          "# (libp11 refuses module-path in a URI: the module is set below). It holds no secret: the PIN\n"
+	          "# comes from the included file, mode 0600. libp11 uses at most 31 characters of a PIN.\n"
+	          "openssl_conf = openssl_init\n\n"
+	          "[openssl_init]\nengines = engine_section\n\n"
+	          "[engine_section]\npkcs11 = pkcs11_section\n\n"
+	          "[pkcs11_section]\n"
+	          "engine_id = pkcs11\n"
+	          "dynamic_path = \"%s\"\n"
+	          "MODULE_PATH = \"%s\"\n"
+	          ".include %s\n"
+	          "init = 0\n",
+	          cnf, in->token_label ? in->token_label : "", engine, in->module, pin_path);
+	return tg_write_buf(&b, cnf, 0644, out, _("OpenSSL engine configuration (OPENSSL_CONF)"), d);
+}
+
+/* The PIN file the OpenSSL 3 provider and pin-source URIs read: the PIN alone, no newline. */
+static int tg_pin_file(const struct targets_input *in, const char *dir, char *path, size_t size,
+                       struct engine_files *out, struct diag *d)
+{
+	if (!in->pin)
+		return diag_set(d, EX_DATAERR, "%s", _("the vault holds no PIN for applications"));
+	snprintf(path, size, "%s/pkcs11.pin", dir);
+	for (size_t i = 0; i < out->n; i++)
+		if (strcmp(out->path[i], path) == 0)
+			return EX_OK;
+	return tg_write_secret(path, "", in->pin, "", 0, out, _("PIN file (mode 0600, holds the PIN)"), d);
+}
+
+static int tg_openssl3(const struct targets_input *in, const char *dir, struct engine_files *out,
+                       struct diag *d)
+{
+	char pin_path[PATH_MAX + 32], cnf[PATH_MAX + 32], modules[PATH_MAX], provider[PATH_MAX + 32];
+	int rc = tg_plain(_("module path"), in->module, d);
+	if (rc == EX_OK)
+		rc = tg_pin_file(in, dir, pin_path, sizeof pin_path, out, d);
+	if (rc != EX_OK)
+		return rc;
+	snprintf(cnf, sizeof cnf, "%s/openssl-provider.cnf", dir);
+	/* Where a distribution's pkcs11-provider package puts it; the docs' build installs it under
+	 * /usr/local/lib/ossl-modules. */
+	tg_openssl_dir(OPENSSL_MODULES_DIR, "/usr/local/lib/ossl-modules", modules, sizeof modules);
+	snprintf(provider, sizeof provider, "%s/pkcs11.so", modules);
+	if (!tg_exists(provider) && tg_exists("/usr/local/lib/ossl-modules/pkcs11.so"))
+		snprintf(provider, sizeof provider, "%s", "/usr/local/lib/ossl-modules/pkcs11.so");
+	struct tg_buf b = {0};
+	tg_printf(&b,
+	          "# OpenSSL 3 configuration for the PKCS#11 provider (pkcs11-provider), written by hsm-onboard.\n"
+	          "# Layout: Securosys docs, openssl/osslv3/Installation/configuration. Use it with\n"
+	          "#   OPENSSL_CONF=%s\n"
+	          "# It holds no secret: the provider reads the PIN from the file, mode 0600.\n"
+	          "HOME = .\n"
+	          "openssl_conf = openssl_init\n"
+	          "config_diagnostics = 1\n\n"
+	          "[openssl_init]\nproviders = provider_sect\n\n"
+	          "[provider_sect]\ndefault = default_sect\nbase = base_sect\npkcs11 = pkcs11_sect\n\n"
+	          "[base_sect]\nactivate = 1\n\n"
+	          "[default_sect]\nactivate = 1\n\n"
+	          "[pkcs11_sect]\n"
+	          "module = %s\n"
+	          "pkcs11-module-path = %s\n"
+	          "pkcs11-module-token-pin = file:%s\n"
+	          "pkcs11-module-load-behavior = early\n"
+	          "pkcs11-module-quirks = no-deinit no-operation-state\n"
+	          "activate = 1\n",
+	          cnf, provider, in->module, pin_path);
+	return tg_write_buf(&b, cnf, 0644, out, _("OpenSSL 3 provider configuration (OPENSSL_CONF)"), d);
+}
+
+static int tg_env(const struct targets_input *in, const char *dir, struct engine_files *out, struct diag *d)
+{
+	(void)in;
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/primus.env", dir);
+	struct tg_buf b = {0};
+	tg_printf(&b,
+	          "# For services and containers using the Primus PKCS#11 provider, written by hsm-onboard.\n"
+	          "# The provider reads these variables from version 1.8.4 on (Securosys docs,\n"
+	          "# pkcs/Installation/pkcs11_provider_configuration); older versions read only\n"
+	          "# /etc/primus/primus.cfg. systemd: EnvironmentFile=%s; docker: --env-file.\n"
+	          "# No secret here: .secrets.cfg (mode 0600) holds the user secret, ciphered.\n"
+	          "SECUROSYS_PKCS11_CONF=%s/primus.cfg\n"
+	          "SECUROSYS_SECRETS_CONF=%s/.secrets.cfg\n",
+	          path, dir, dir);
+	return tg_write_buf(&b, path, 0644, out, _("Primus provider environment (provider 1.8.4 or later)"), d);
+}
+
+/* The key_password of an earlier seal file: once Vault created its unseal key with it, a new one
+ * would lock Vault out of its own key. NULL when there is none. */
+static char *tg_old_key_password(const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct diag ignored;
+	if (fsutil_read_bounded(path, TARGETS_MAX_FILE, FSUTIL_READ_SECRET, &text, &len, &ignored) != EX_OK)
+		return NULL;
+	char *out = NULL;
+	/* The setting, not the word in a comment: key_password, blanks, '=', blanks, a quoted value. */
+	for (const char *k = strstr(text, "key_password"); k && !out; k = strstr(k + 1, "key_password")) {
+		const char *q = k + strlen("key_password");
+		q += strspn(q, " \t");
+		if (*q != '=')
+			continue;
+		q += 1 + strspn(q + 1, " \t");
+		const char *e = *q == '"' ? strchr(q + 1, '"') : NULL;
+		if (e && e > q + 1 && !memchr(q, '\n', (size_t)(e - q)))
+			out = secmem_strndup(q + 1, (size_t)(e - q - 1));
+	}
+	secmem_free(text);
+	return out;
+}
+
+static void tg_sh_quote(struct tg_buf *b, const char *s)
+{
+	tg_printf(b, "'");
+	for (; *s; s++) {
+		if (*s == '\'')
+			tg_printf(b, "'\\''");
+		else
+			tg_printf(b, "%c", *s);
+	}
+	tg_printf(b, "'");
+}
+
+static int tg_vault_tsbaas(const struct targets_input *in, const char *dir, struct engine_files *out,
+                           struct diag *d)
+{
+	const char *api = in->st->api_endpoint;
+	if (!api || !api[0])
+		return diag_set(d, EX_DATAERR, "%s", _("the profile has no API-Endpoint: import the jwt file again"));
+	if (!in->jwt)
+		return diag_set(d, EX_DATAERR, "%s", _("the vault holds no JWT: import the jwt file again"));
+	int rc = tg_plain("API-Endpoint", api, d);
+	if (rc != EX_OK)
+		return rc;
+	/* A JWT is three base64url parts joined by dots; anything else would break the quoted HCL string
+	 * (and is never shown: it is a secret). */
+	for (const char *c = in->jwt; *c; c++)
+		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' ||
+		      *c == '_' || *c == '.'))
+			return diag_set(d, EX_DATAERR, "%s", _("the JWT in the vault is not of base64url parts: import the jwt file again"));
+	char token[PATH_MAX + 40], script[PATH_MAX + 40], seal[PATH_MAX + 40];
+	snprintf(token, sizeof token, "%s/vault-bearer-token.secret", dir);
+	snprintf(script, sizeof script, "%s/vault-secrets-engine.sh", dir);
+	snprintf(seal, sizeof seal, "%s/vault-seal-securosys.secret.hcl", dir);
+
+	/* The JWT alone: `vault write key=@file` reads it, so it never reaches argv. */
+	rc = tg_write_secret(token, "", in->jwt, "", 0, out, _("Vault bearer token (mode 0600, holds the JWT)"), d);
+	if (rc != EX_OK)
+		return rc;
+	struct tg_buf b = {0};
+	tg_printf(&b,
+	          "#!/bin/sh\n"
+	          "# Configures the Securosys secrets engine of HashiCorp Vault for TSBaaS, written by hsm-onboard\n"
+	          "# (Securosys docs, hc_sse/Installation/configuration). Run it where `vault` is logged in.\n"
+	          "# The JWT stays in the 0600 file: Vault reads `bearertoken=@FILE` itself.\n"
+	          "set -eu\n"
+	          "exec vault write securosys-hsm/config auth=\"TOKEN\" bearertoken=@");
+	tg_sh_quote(&b, token);
+	tg_printf(&b, " restapi=");
+	tg_sh_quote(&b, api);
+	tg_printf(&b, "\n");
+	rc = tg_write_buf(&b, script, 0755, out, _("Vault secrets engine setup script"), d);
+	if (rc != EX_OK)
+		return rc;
+
+	/* Vault reads a seal's settings only from its configuration: the stanza holds the JWT and the key
+	 * password, so the whole file is 0600. */
+	char *kp = tg_old_key_password(seal);
+	if (!kp)
+		kp = engine_random_secret(ENGINE_PIN_DEFAULT);
+	if (!kp)
+		return diag_set(d, EX_SOFTWARE, "%s", _("the random generator failed"));
+	size_t n = strlen(in->jwt) + strlen(kp) + strlen(api) + 1024;
+	char *text = secmem_alloc(n);
+	if (!text) {
+		secmem_free(kp);
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	}
+	snprintf(text, n + 1,
+	         "# Auto-unseal of HashiCorp Vault through TSBaaS, written by hsm-onboard (Securosys docs,\n"
+	         "# hc_vault/Concepts/autounseal). Copy this stanza into Vault's config.hcl. It holds the JWT\n"
+	         "# (bearer_token) and the unseal key's password (key_password): keep it mode 0600. Keep\n"
+	         "# key_password once Vault has created its key; hsm-onboard keeps it when it rewrites this file.\n"
+	         "seal \"securosys-hsm\" {\n"
+	         "  key_label        = \"" TARGETS_SEAL_KEY "\"\n"
+	         "  key_password     = \"%s\"\n"
+	         "  tsb_api_endpoint = \"%s\"\n"
+	         "  auth             = \"TOKEN\"\n"
+	         "  bearer_token     = \"%s\"\n"
+	         "  check_every      = 5\n"
+	         "  approval_timeout = 30\n"
+	         "}\n",
+	         kp, api, in->jwt);
+	/* The JWT and the random password are of [A-Za-z0-9._-] (checked at import, made here), so no
+	 * escaping is needed; tg_write_secret writes the text as it is. */
+	rc = tg_write_secret(seal, "", text, "", 0, out, _("Vault auto-unseal stanza (mode 0600, holds the JWT)"), d);
+	secmem_free(text);
+	secmem_free(kp);
+	return rc;
+}
+
+static int tg_vault_pkcs11(const struct targets_input *in, const char *dir, struct engine_files *out,
+                           struct diag *d)
+{
+	if (!in->pin)
+		return diag_set(d, EX_DATAERR, "%s", _("the vault holds no PIN for applications"));
+	int rc = tg_plain(_("module path"), in->module, d);
+	if (rc == EX_OK && in->token_label)
+		rc = tg_plain(_("token label"), in->token_label, d);
+	if (rc != EX_OK)
+		return rc;
+	char env[PATH_MAX + 40], seal[PATH_MAX + 40];
+	snprintf(env, sizeof env, "%s/vault-hsm-pin.secret.env", dir);
+	snprintf(seal, sizeof seal, "%s/vault-seal-pkcs11.hcl", dir);
+	/* Vault reads the pin from VAULT_HSM_PIN when the stanza has none: the stanza stays free of it and
+	 * the service manager sets the variable from this 0600 file. */
+	rc = tg_write_secret(env, "VAULT_HSM_PIN=\"", in->pin, "\"\n", 1, out,
+	                     _("Vault HSM PIN (mode 0600, EnvironmentFile for the Vault service)"), d);
+	if (rc != EX_OK)
+		return rc;
+	struct tg_buf b = {0};
+	tg_printf(&b,
+	          "# Vault Enterprise seal through PKCS#11, written by hsm-onboard (Securosys docs,\n"
+	          "# hc-vault-enterprise/Installation/installation). Copy this stanza into Vault's config.hcl.\n"
+	          "# No PIN here: Vault reads VAULT_HSM_PIN, set from the 0600 file\n"
+	          "#   systemd: EnvironmentFile=%s\n"
+	          "seal \"pkcs11\" {\n"
+	          "  lib          = \"%s\"\n"
+	          "  token_label  = \"%s\"\n"
+	          "  key_label    = \"" TARGETS_SEAL_KEY "\"\n"
+	          "  mechanism    = \"0x1087\"\n"
+	          "  generate_key = \"true\"\n"
+	          "}\n",
+	          env, in->module, in->token_label ? in->token_label : "");
+	return tg_write_buf(&b, seal, 0644, out, _("Vault Enterprise pkcs11 seal stanza"), d);
+}
+
+static int tg_vault(const struct targets_input *in, const char *dir, struct engine_files *out, struct diag *d)
+{
+	return targets_is_tsbaas(in->st) ? tg_vault_tsbaas(in, dir, out, d) : tg_vault_pkcs11(in, dir, out, d);
+}
+
+static int tg_prepare_dir(const char *dir, char *absdir, size_t size, struct diag *d)
+{
+	struct stat sb;
+	if (stat(dir, &sb) != 0) {
+		int rc = fsutil_mkdir_private(dir, d);
+		if (rc != EX_OK)
+			return rc;
+	} else if (!S_ISDIR(sb.st_mode)) {
+		return diag_set(d, EX_CANTCREAT, _("%s: not a directory"), dir);
+	}
+	char buf[PATH_MAX];
+	if (!realpath(dir, buf))
+		return diag_set_errno(d, EX_CANTCREAT, "%s", dir);
+	if (strlen(buf) >= size)
+		return diag_set(d, EX_CANTCREAT, _("%s: the path is too long"), dir);
+	snprintf(absdir, size, "%s", buf);
+	return tg_plain(_("output folder"), absdir, d);
+}
+
+int targets_write(const struct target *t, const struct targets_input *in, const char *dir,
+                  struct engine_files *out, struct diag *d)
+{
+	char absdir[PATH_MAX];
+	int rc = tg_prepare_dir(dir, absdir, sizeof absdir, d);
+	if (rc != EX_OK)
+		return rc;
+	const char *module = in->module && in->module[0] ? in->module : TARGETS_PRIMUS_LIB;
+	char module_abs[PATH_MAX];
+	/* Applications run from elsewhere: a relative module path is made absolute. */
+	if (module[0] != '/' && realpath(module, module_abs))
+		module = module_abs;
+	struct targets_input i2 = *in;
+	i2.module = module;
+	if (t == &target_libp11)
+		return tg_libp11(&i2, absdir, out, d);
+	if (t == &target_openssl3)
+		return tg_openssl3(&i2, absdir, out, d);
+	if (t == &target_env)
+		return tg_env(&i2, absdir, out, d);
+	if (t == &target_vault)
+		return tg_vault(&i2, absdir, out, d);
+	return diag_set(d, EX_SOFTWARE, _("unknown target '%s'"), t->name);
+}
+
+/* What in a file must be kept secret; NULL when nothing. */
+static const char *tg_secret_note(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	static const struct {
+		const char *name;
+		const char *note;
+	} notes[] = {
+		{"pkcs11.pin", N_("the whole file: it is the PIN")},
+		{".secrets.cfg", N_("the whole file: the provider's user secret, ciphered for this machine")},
+		{"openssl-pin.secret.cnf", N_("the line PIN = ...")},
+		{"vault-bearer-token.secret", N_("the whole file: it is the JWT")},
+		{"vault-seal-securosys.secret.hcl", N_("the lines key_password and bearer_token")},
+		{"vault-hsm-pin.secret.env", N_("the line VAULT_HSM_PIN=...")},
+	};
+	for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
+		if (strcmp(base, notes[i].name) == 0)
+			return _(notes[i].note);
+	struct stat sb;
+	if (stat(path, &sb) == 0 && (sb.st_mode & 0077) == 0)
+		return _("the whole file");
+	return NULL;
+}
+
+int targets_write_readme(const char *dir, const char *profile, struct engine_files *files, struct diag *d)
+{
+	char absdir[PATH_MAX], path[PATH_MAX + 16];
+	int rc = tg_prepare_dir(dir, absdir, sizeof absdir, d);
+	if (rc != EX_OK)
+		return rc;
+	snprintf(path, sizeof path, "%s/README.txt", absdir);
+	struct tg_buf b = {0};
+	tg_printf(&b, _("Files written by hsm-onboard for the profile %s.\n"), profile ? profile : "");
+	tg_printf(&b, "%s\n\n",
+	          _("Files marked secret are mode 0600: keep them readable only by the account that runs the "
+	            "application, and out of backups, version control and container images. Files without a "
+	            "secret may be shared."));
+	for (size_t i = 0; i < files->n; i++) {
+		const char *base = strrchr(files->path[i], '/');
+		base = base ? base + 1 : files->path[i];
+		if (strcmp(base, "README.txt") == 0)
+			continue;
+		const char *note = tg_secret_note(files->path[i]);
+		tg_printf(&b, "%s\n  %s\n  %s %s\n\n", base, files->what[i], _("Secret:"), note ? note : _("none"));
+	}
+	return tg_write_buf(&b, path, 0644, files, _("what each file is, and what to keep secret"), d);
+}

@@ -1,0 +1,66 @@
+/* targets.h: what the customer's applications read, after the exchange (DESIGN.md, "Architecture":
+ * step 8, the API provider configuration).
+ *
+ * The engine's write_config gives the base files (the PKCS#11 URI and PIN file, or primus.cfg and
+ * .secrets.cfg). A target adds the files one kind of client needs, in the layout of its page in the
+ * Securosys docs (doc/securosys-facts.md, "OpenSSL" and "Vault"):
+ *   libp11    OpenSSL engine file openssl.cnf      openssl/libp11/Installation/configuration
+ *   openssl3  OpenSSL 3 provider file              openssl/osslv3/Installation/configuration
+ *   env       primus.env (provider 1.8.4+)         pkcs/Installation/pkcs11_provider_configuration
+ *   vault     secrets engine script, seals         hc_sse/Installation/configuration,
+ *                                                  hc_vault/Concepts/autounseal,
+ *                                                  hc-vault-enterprise/Installation/installation
+ * A secret is written only into a file of mode 0600 whose name says it holds one (".pin" or
+ * ".secret"), and only where the client cannot read it from such a file itself. README.txt in the
+ * folder says, translated, what each file is and what in it must be kept secret. */
+#ifndef HSMO_TARGETS_H
+#define HSMO_TARGETS_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "engine.h"
+#include "state.h"
+
+struct target {
+	const char *name;
+	const char *doc;       /* the page in the Securosys docs */
+	const char *summary;   /* N_() string: what it writes, for --list */
+	unsigned fits;         /* TARGET_FITS_* */
+};
+
+enum {
+	TARGET_FITS_PKCS11 = 1,  /* a PKCS#11 profile (generic or Primus engine) */
+	TARGET_FITS_PRIMUS = 2,  /* only the Primus provider */
+	TARGET_FITS_TSBAAS = 4,  /* a TSBaaS profile (JWT and API endpoint) */
+};
+
+/* What a target needs; strings are borrowed. pin and jwt are secmem strings or NULL. */
+struct targets_input {
+	const struct state *st;
+	const char *profile;
+	const char *engine;       /* "pkcs11", "primus", or NULL (TSBaaS) */
+	const char *module;       /* the PKCS#11 module path */
+	const char *token_label;  /* the token label applications select */
+	const char *pin;          /* the PIN applications give the module */
+	const char *jwt;          /* TSBaaS: the JWT */
+};
+
+/* Every target, NULL-terminated. */
+extern const struct target *const targets_all[];
+const struct target *targets_find(const char *name);
+/* Does t fit a profile with this state (engine: the profile's engine or NULL)? */
+int targets_fit(const struct target *t, const struct state *st);
+/* Is the profile a TSBaaS one (the vault target then needs no rotation)? */
+int targets_is_tsbaas(const struct state *st);
+
+/* Writes t's files into dir (created 0700 when missing), atomically (failpoint prefix "config"),
+ * and adds each to out. */
+int targets_write(const struct target *t, const struct targets_input *in, const char *dir,
+                  struct engine_files *out, struct diag *d);
+
+/* Writes dir/README.txt (translated): every file in files, what it is, and what in it to keep
+ * secret (every file of mode 0600 holds a secret), and adds it to files. */
+int targets_write_readme(const char *dir, const char *profile, struct engine_files *files, struct diag *d);
+
+#endif
