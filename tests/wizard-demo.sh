@@ -32,36 +32,8 @@ done
 setup=$(sed -n 's/^HSM User Setup Password: //p' "$demo"/Downloads/*_hsm_*.txt)
 [ -n "$setup" ] || t_fail "the demo hsm file has no setup password"
 
-w_key Enter
-w_wait "Step 2 of 10: Emails"
-w_key Enter
-w_wait "Step 3 of 10: SecureCode"
-w_key Enter
-w_wait "Pairing: DEMOHSM01: complete"
-w_key Enter
-w_wait "New vault passphrase"
-w_type "$pass"; w_key Enter
-w_wait "Type the passphrase again"
-w_type "$pass"; w_key Enter
-w_wait "Shred the plaintext"
-w_key Enter
-w_wait "Step 5 of 10: Review"
-w_key Enter
-w_wait "Step 6 of 10: Countdown"
-w_wait "The 7 days start at the first connection"
-w_key Enter
-w_wait "Step 7 of 10: Preflight"
-w_wait "the token is there"
-w_key Enter
-w_wait "Type yes and press Enter"
-w_type yes; w_key Enter
-w_wait "The first connection is done." 60
-t_grep "$W_SCREEN" "[x] Login with the new secret verified" "the rotation's steps are all checked"
-w_key Enter
-w_wait "Step 9 of 10: Provider configuration"
-w_wait "Written in"
-w_key Enter
-w_wait "Onboarding complete"
+w_demo_walk "$pass"
+t_grep "$W_ROTATED" "[x] Login with the new secret verified" "the rotation's steps are all checked"
 W_MASK='s|\(Configuration in *\).*|\1<demo dir>|'
 w_golden done
 [ "$W_KEYS" -le 15 ] || t_fail "the demo took $W_KEYS keystrokes besides the typed text (at most 15)"
