@@ -147,7 +147,7 @@ run_check() {
 	return "$rc"
 }
 
-# The packaging checks (issue 9), on the release build: a DESTDIR install and uninstall with the exact
+# The packaging checks, on the release build: a DESTDIR install and uninstall with the exact
 # file list; then `make distcheck`, which builds the tarball, builds it out of tree from a read-only
 # source dir in the release configuration (AM_DISTCHECK_CONFIGURE_FLAGS: no sanitizers and no
 # failpoints, the fastest configuration, since the two runs above already cover those), runs the test
@@ -168,7 +168,7 @@ run_packaging() {
 	bash tests/distfiles.sh "$(ls -t "$dir"/hsm-onboard-*.tar.* | head -n 1)" || return 1
 }
 
-# The unit tests and corpus replays under valgrind memcheck, in a build without sanitizers (issue 8).
+# The unit tests and corpus replays under valgrind memcheck, in a build without sanitizers.
 run_valgrind() {
 	local dir=$1 rc=0
 	say "Running the unit tests under valgrind: $dir"
@@ -205,7 +205,7 @@ cmd_demo() {
 		say "hsm-onboard demo: a throwaway SoftHSM2 token, invented credential files, the real wizard"
 		local rc=0
 		_build/release/hsm-onboard demo "$@" || rc=$?
-		# 69: this build has no rotation engine yet; show what the rest of the product does instead.
+		# 69: the demo cannot run here (SoftHSM2 is missing or unusable); show what it can instead.
 		[ "$rc" -eq 69 ] || return "$rc"
 	else
 		say "No terminal here: 'hsm-onboard demo' needs one (run ./quickstart.sh demo in a terminal)."

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/bench-smoke.sh: bench/run --quick still works against this build (issue 10). It asserts that
+# tests/bench-smoke.sh: bench/run --quick still works against this build. It asserts that
 # the harness runs and prints its seven ratio lines and the figures without a ratio, never the timings:
 # exit 2 (a goal missed on a busy machine) passes as well as 0.
 . "$top_srcdir/tests/lib.sh"

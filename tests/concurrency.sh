@@ -11,8 +11,6 @@
 . "${top_srcdir:?}/tests/lib.sh"
 . "$top_srcdir/tests/hardening-lib.sh"
 
-"$HSMO" import --help >/dev/null 2>&1 || t_skip "no 'import' command in this build yet"
-"$HSMO" secrets --help >/dev/null 2>&1 || t_skip "no 'secrets' command in this build yet"
 
 PASS="concurrency passphrase $(t_rand_alnum 6)"
 t_secret "$PASS"

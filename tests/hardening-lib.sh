@@ -1,4 +1,4 @@
-# hardening-lib.sh: helpers shared by the hardening tests (issue 8), sourced after tests/lib.sh.
+# hardening-lib.sh: helpers shared by the hardening tests, sourced after tests/lib.sh.
 
 # h_no_crash NAME RC ERRFILE: a bad input or a failing disk must give a clear error, never a crash: an
 # exit code below 128 (not killed by a signal), no sanitizer report, and (for a failure) a message.

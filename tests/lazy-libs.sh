@@ -1,6 +1,6 @@
 #!/bin/bash
-# lazy-libs.sh: the libraries hsm-onboard loads on first use instead of at exec (src/lazylib.h,
-# issue 10), and what that must not cost: DESIGN.md's secret rule 2 and clear errors.
+# lazy-libs.sh: the libraries hsm-onboard loads on first use instead of at exec (src/dl/lazylib.h and
+# doc/PERFORMANCE.md), and what that must not cost: doc/DESIGN.md's secret rule 2 and clear errors.
 #   1. The binary links none of libcrypto, libssl, libcurl, p11-kit, libconfig, libqrencode.
 #   2. `--version` loads none of them; any other command but the wizard has libcrypto loaded and the
 #      secure heap started before it runs (a missing profile is found after that).

@@ -28,7 +28,7 @@ done < "$T_DIR/potfiles"
 
 # Every source file that marks a string for translation must be in POTFILES.in, or its strings are
 # silently left in English.
-(cd "$top_srcdir" && grep -lE '(^|[^A-Za-z0-9_])(N?_|P_)\(' src/*.c ui/*.c 2>/dev/null) | sort > "$T_DIR/marked"
+(cd "$top_srcdir" && grep -lE '(^|[^A-Za-z0-9_])(N?_|P_)\(' src/*/*.c ui/*.c ui/*/*.c 2>/dev/null) | sort > "$T_DIR/marked"
 sort "$T_DIR/potfiles" > "$T_DIR/listed"
 unlisted=$(comm -23 "$T_DIR/marked" "$T_DIR/listed" | tr '\n' ' ')
 [ -z "$unlisted" ] || t_fail "files with translatable strings missing from po/POTFILES.in: $unlisted"

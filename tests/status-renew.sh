@@ -13,7 +13,6 @@ for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1
 done
 [ -n "$FAKETIME_LIB" ] || t_skip "libfaketime is not installed (Debian package faketime)"
 command -v python3 >/dev/null 2>&1 || t_skip "python3 is needed to check the JSON"
-"$HSMO" import --help >/dev/null 2>&1 || t_skip "this build has no import command (issues 2 and 3 not merged)"
 
 PASS="correct horse battery staple"
 CRED="$T_DIR/cred" # the plaintext credential files: outside HOME, so the leak scan skips them

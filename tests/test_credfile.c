@@ -1,4 +1,4 @@
-/* test_credfile.c: every rule of the credential-file parser (issue 2, section 3), a round trip per
+/* test_credfile.c: every rule of the credential-file parser, a round trip per
  * kind, the file-name facts, and that no message ever quotes a secret. All secrets are invented. */
 #include "config.h"
 

@@ -16,7 +16,6 @@
 FIT_STRICT=yes
 
 "$HSMO" --list-failpoints >/dev/null 2>&1 || t_skip "HSM_ONBOARD_LOCALEDIR needs a test build (--enable-failpoints)"
-"$HSMO" wizard --help >/dev/null 2>&1 || t_skip "this build has no wizard"
 command -v python3 >/dev/null || t_skip "python3 is not installed"
 command -v gettext >/dev/null || t_skip "gettext(1) is not installed"
 MSGFMT=${MSGFMT:-msgfmt} XGETTEXT=${XGETTEXT:-xgettext}

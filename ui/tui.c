@@ -170,7 +170,7 @@ int tui_start(struct tui *t, int ascii)
 	keypad(stdscr, TRUE);
 	curs_set(0);
 	/* The cursor is never shown: leave it wherever the last update put it, so a countdown tick does not
-	 * pay a cursor move back to stdscr's cursor on every refresh (bytes on a slow link, issue 10). */
+	 * pay a cursor move back to stdscr's cursor on every refresh (bytes on a slow link). */
 	leaveok(stdscr, TRUE);
 	t->color = getenv("NO_COLOR") == NULL && has_colors();
 	if (t->color) {
@@ -373,7 +373,7 @@ int tui_wrap(int y, int x, int width, int max_rows, const char *s, attr_t attr)
 		}
 		/* Longest prefix up to a newline that fits, broken at the last space. One pass: the width
 		 * grows character by character (measuring each prefix anew made a screen of text quadratic,
-		 * a tenth of the wizard's start-up, issue 10). */
+		 * a tenth of the wizard's start-up). */
 		char buf[1024];
 		size_t best = 0, i = 0;
 		int w = 0;

@@ -5,7 +5,7 @@
 
 
 #include "engine.h"
-#include "wizard.h"
+#include "wiz.h"
 
 /* Fills e from the profile (engine, module, token, users, cluster hosts, vault secrets) and opens the
  * engine. 0, or the error on the status line. Close with wiz_engine_close. */

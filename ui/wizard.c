@@ -2,7 +2,7 @@
  * (wizard.h). Screens are driven by enum screen_id, which is enum state_step plus the ticket. */
 #include "config.h"
 
-#include "wizard.h"
+#include "wiz.h"
 
 #include "expiry.h"
 #include "i18n.h"
@@ -494,9 +494,9 @@ int wizard_run(const struct wizard_opts *opts, int *finished_out)
 		wiz_switch(&w, w.goto_screen);
 	}
 	wiz_redraw(&w);
-	/* DESIGN.md, secret rule 2, for the one command main() leaves it to (cli.h, own_secmem): the
+	/* doc/DESIGN.md, secret rule 2, for the one command main() leaves it to (main.c): the
 	 * secure heap starts now, after the first frame and before the first key is read, so before any
-	 * secret can exist. The frame did not wait for libcrypto to load (issue 10). */
+	 * secret can exist. The frame did not wait for libcrypto to load. */
 	struct diag sec_diag;
 	diag_clear(&sec_diag);
 	enum secmem_init_result sec = secmem_init(&sec_diag);

@@ -1,0 +1,38 @@
+/* fsutil.h: every file the program writes or reads goes through here (doc/DESIGN.md, "Data").
+ *
+ * Writes are atomic and durable: a temp file opened O_CREAT|O_EXCL|O_NOFOLLOW in the target's mode,
+ * write, fsync, rename over the target, fsync the directory. An fsync error is fatal. On any error the
+ * previous file is intact and the temp file is gone. Reads are bounded, so a 5 GB "credential file"
+ * costs nothing. Functions return a sysexits code and fill d on failure. */
+#ifndef HSMO_FSUTIL_H
+#define HSMO_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "diag.h"
+
+/* fp_prefix names the failpoints of this write ("vault" -> "vault.before-rename", ...); it must be
+ * one of the prefixes in failpoint.c. */
+int fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+                        const char *fp_prefix, struct diag *d);
+
+enum fsutil_read_flags {
+	FSUTIL_READ_SECRET = 1, /* the buffer comes from secmem_alloc: free it with secmem_free */
+};
+/* Reads a regular file of at most max bytes into a NUL-terminated buffer. Refuses what is not a
+ * regular file (EX_NOINPUT), a file over max (EX_DATAERR), and reports read errors (EX_IOERR);
+ * a missing file is EX_NOINPUT. Free the buffer with free(), or secmem_free() with FSUTIL_READ_SECRET. */
+int fsutil_read_bounded(const char *path, size_t max, int flags, char **out, size_t *out_len,
+                        struct diag *d);
+
+/* mkdir -p; every directory it creates gets mode 0700, and the last one is chmod-ed to 0700. */
+int fsutil_mkdir_private(const char *path, struct diag *d);
+
+/* Overwrites with zeros, fsyncs and unlinks. Best effort on SSDs and copy-on-write filesystems. */
+int fsutil_shred(const char *path, struct diag *d);
+
+/* fsync of the directory that holds path (after an unlink or rename). */
+int fsutil_sync_parent(const char *path, struct diag *d);
+
+#endif

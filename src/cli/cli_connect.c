@@ -1,0 +1,184 @@
+/* cli_connect.c: `connect`, the first connection and the secret rotation.
+ *
+ * The command explains the point of no return and wants a typed "yes" (or --yes); it says when the
+ * countdown has run out but lets the HSM decide. The protocol itself is rotation_run(). */
+#include "config.h"
+
+#include "cli.h"
+#include "cli_engine.h"
+#include "cli_passphrase.h"
+#include "expiry.h"
+#include "i18n.h"
+#include "rotation.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Reads one line from the terminal; 1 when it is "yes". */
+static int connect_confirm(const char *question)
+{
+	fputs(question, stderr);
+	fputs(_(" Type 'yes' to go on: "), stderr);
+	fflush(stderr);
+	char line[32];
+	if (!fgets(line, sizeof line, stdin))
+		return 0;
+	line[strcspn(line, "\r\n")] = '\0';
+	return strcmp(line, "yes") == 0;
+}
+
+static int connect_differs(const char *a, const char *b)
+{
+	return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
+}
+
+/* Takes the engine settings given on the command line into the state, so verify, config and a re-run
+ * reuse them. Returns 1 when something changed (only then is the state written). */
+static int connect_remember(struct state *st, const struct cli_engine_opts *o)
+{
+	int changed = 0;
+	struct {
+		char **field;
+		const char *value;
+	} set[] = {
+		{&st->engine.engine, o->engine},
+		{&st->engine.module, o->module},
+		{&st->engine.ppin, o->ppin},
+	};
+	for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
+		if (set[i].value && connect_differs(*set[i].field, set[i].value)) {
+			changed = 1;
+			free(*set[i].field);
+			*set[i].field = strdup(set[i].value);
+		}
+	if ((o->token_label || o->slot >= 0) &&
+	    (connect_differs(st->engine.token_label, o->token_label) || st->engine.slot != o->slot)) {
+		changed = 1;
+		free(st->engine.token_label);
+		st->engine.token_label = o->token_label ? strdup(o->token_label) : NULL;
+		st->engine.slot = o->slot;
+	}
+	return changed;
+}
+
+int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct cli_engine_opts o;
+	cli_engine_opts_init(&o);
+	int rc = cli_engine_parse("connect", argc, argv, &o);
+	if (rc != EX_OK)
+		return rc;
+	struct diag d;
+	diag_clear(&d);
+	struct cli_engine ce;
+	rc = cli_engine_open_profile(ctx, &ce, &d);
+	if (rc != EX_OK)
+		return cli_report(&d);
+	struct state *st = &ce.p.st;
+
+	if (st->rotation >= ROTATION_VERIFIED && (!o.output || st->rotation >= ROTATION_CONFIGURED)) {
+		printf(_("Profile %s is already connected: the setup password was replaced by the\n"
+		         "user secret (engine %s). Nothing to do.\n"),
+		       ce.p.name, st->engine.engine ? st->engine.engine : "?");
+		if (st->rotation < ROTATION_CONFIGURED)
+			printf(_("Next: hsm-onboard --profile %s config --output DIR\n"), ce.p.name);
+		cli_engine_close(&ce);
+		return EX_OK;
+	}
+	if (!o.engine && !st->engine.engine) {
+		cli_engine_close(&ce);
+		return cli_usage_error("connect", "%s", _("choose the engine: --engine pkcs11 or --engine primus"));
+	}
+	if (st->engine.engine && o.engine && strcmp(st->engine.engine, o.engine) != 0 &&
+	    st->rotation >= ROTATION_PENDING) {
+		cli_engine_close(&ce);
+		return cli_usage_error("connect",
+		                       _("this profile's rotation was started with engine %s; resume it with the same "
+		                         "engine"),
+		                       st->engine.engine);
+	}
+
+	int needs_change = st->rotation < ROTATION_PROMOTED;
+	if (needs_change) {
+		struct expiry ex;
+		expiry_compute(st, time(NULL), &ex);
+		int expired = ex.state == EXPIRY_EXPIRED;
+		if (expired)
+			cli_warning("%s", _("the countdown says the setup password has expired. The HSM decides: the "
+			                    "attempt may still work, or be refused (then run 'hsm-onboard ticket')."));
+		if (!ctx->yes) {
+			if (!cli_is_terminal()) {
+				cli_engine_close(&ce);
+				cli_error("%s", _("connect replaces the setup password for good and needs a confirmation: "
+				                  "run it on a terminal, or add --yes"));
+				return EX_USAGE;
+			}
+			fputs(_("Point of no return: connect logs in with the setup password and replaces it\n"
+			        "with a new user secret that is stored only in this profile's vault and never\n"
+			        "shown. After that, the setup password no longer works. If the vault is lost, a\n"
+			        "new setup password needs a paid support ticket. An interrupted connect is\n"
+			        "resumed by running it again.\n"),
+			      stderr);
+			if (expired && !connect_confirm(_("The setup password may have expired.")) ) {
+				cli_engine_close(&ce);
+				cli_error("%s", _("stopped; nothing was sent"));
+				return EX_TEMPFAIL;
+			}
+			if (!connect_confirm(_("Replace the setup password now?"))) {
+				cli_engine_close(&ce);
+				cli_error("%s", _("stopped; nothing was sent"));
+				return EX_TEMPFAIL;
+			}
+		}
+	}
+
+	rc = connect_remember(st, &o) ? profile_save_state(&ce.p, &d) : EX_OK;
+	if (rc == EX_OK)
+		rc = cli_engine_open_rest(ctx, &ce, &o, &d);
+	if (rc == EX_OK)
+		rc = ce.e.ops->preflight(&ce.e, &d);
+	if (rc != EX_OK) {
+		/* Nothing was sent; the state still records why, for status and the ticket. */
+		if (ce.v) {
+			struct diag d2;
+			diag_clear(&d2);
+			state_set_error(st, ce.e.err.code[0] ? ce.e.err.code : "ERROR", d.msg);
+			profile_save_state(&ce.p, &d2);
+		}
+		cli_engine_close(&ce);
+		return cli_report(&d);
+	}
+
+	struct rotation_report r;
+	memset(&r, 0, sizeof r);
+	rc = rotation_run(&ce.p, ce.v, &ce.e, o.output, &r, &d);
+	if (rc != EX_OK) {
+		rotation_report_free(&r);
+		cli_engine_close(&ce);
+		return cli_report(&d);
+	}
+	if (r.already_done)
+		printf(_("Profile %s was already connected.\n"), ce.p.name);
+	else if (r.pending_worked)
+		printf(_("Resumed: the HSM had already accepted the new user secret;\n"
+		         "it is now the one in the vault.\n"));
+	else if (r.resumed)
+		printf(_("Resumed the interrupted connection.\n"));
+	if (!r.already_done)
+		printf(_("Connected (engine %s): the setup password was replaced by a new user\n"
+		         "secret, kept in the vault of profile %s and never shown.\n"
+		         "Verified with a fresh login.\n"),
+		       ce.e.ops->name, ce.p.name);
+	for (size_t i = 0; i < r.files.n; i++)
+		printf("%s: %s\n", r.files.what[i], r.files.path[i]);
+	if (!r.config_written)
+		printf(_("Next: hsm-onboard --profile %s config --output DIR\n"), ce.p.name);
+	cli_report_warnings(&r.warnings);
+	rotation_report_free(&r);
+	cli_engine_close(&ce);
+	return EX_OK;
+}

@@ -1,0 +1,43 @@
+/* cli_verify.c: `verify`, a login with the stored user secret. */
+#include "config.h"
+
+#include "cli.h"
+#include "cli_engine.h"
+#include "i18n.h"
+#include "rotation.h"
+
+#include <stdio.h>
+#include <sysexits.h>
+
+int cli_verify(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct cli_engine_opts o;
+	cli_engine_opts_init(&o);
+	int rc = cli_engine_parse("verify", argc, argv, &o);
+	if (rc != EX_OK)
+		return rc;
+	if (o.output)
+		return cli_usage_error("verify", "%s", _("--output belongs to the config command"));
+	struct diag d;
+	diag_clear(&d);
+	struct cli_engine ce;
+	rc = cli_engine_open_profile(ctx, &ce, &d);
+	if (rc != EX_OK)
+		return cli_report(&d);
+	if (ce.p.st.rotation < ROTATION_PROMOTED) {
+		cli_error(_("profile %s has no user secret yet: run 'hsm-onboard connect' first"), ce.p.name);
+		cli_engine_close(&ce);
+		return EX_USAGE;
+	}
+	rc = cli_engine_open_rest(ctx, &ce, &o, &d);
+	if (rc == EX_OK)
+		rc = rotation_verify(&ce.p, ce.v, &ce.e, &d);
+	if (rc != EX_OK) {
+		cli_engine_close(&ce);
+		return cli_report(&d);
+	}
+	printf(_("verify: the stored user secret of profile %s opens the partition (engine %s).\n"), ce.p.name,
+	       ce.e.ops->name);
+	cli_engine_close(&ce);
+	return EX_OK;
+}

@@ -1,0 +1,52 @@
+/* expiry.h: the setup password's 7-day lifetime (doc/DESIGN.md; issue "countdown and ticket").
+ *
+ *   SBX, ECO, PLATINUM: 7 x 24 h from the first use.
+ *   ECO-CC:             7 x 24 h from 00:00 Europe/Zurich on the date of issue (conservative: the
+ *                       countdown never shows more time than the customer really has).
+ * Once the rotation has replaced the setup password, the countdown stops. */
+#ifndef HSMO_EXPIRY_H
+#define HSMO_EXPIRY_H
+
+#include <time.h>
+
+#include "state.h"
+
+#define EXPIRY_LIFETIME_SECONDS (7 * 24 * 3600)
+
+enum expiry_state {
+	EXPIRY_UNKNOWN = 0, /* data missing: see missing */
+	EXPIRY_UNUSED,      /* first-use tiers before the first use: no deadline yet */
+	EXPIRY_RUNNING,
+	EXPIRY_EXPIRED,
+	EXPIRY_REPLACED,    /* the rotation is done */
+};
+
+struct expiry {
+	enum expiry_state state;
+	time_t deadline;        /* 0 when there is none */
+	long long seconds_left; /* deadline - now, only for RUNNING */
+	time_t since;           /* when the state began (first use, deadline, rotation), 0 unknown */
+	const char *missing;    /* for UNKNOWN: a translated phrase naming the missing data */
+};
+
+void expiry_compute(const struct state *st, time_t now, struct expiry *out);
+/* "unknown", "unused", "running", "expired", "replaced": stable names for JSON. */
+const char *expiry_state_name(enum expiry_state s);
+/* "2 d 04 h 13 min" into buf. */
+void expiry_format_left(long long seconds, char *buf, size_t size);
+/* The local time with its zone, e.g. "Fri 27 Nov 2026 00:00 CET", in the locale's format. */
+void expiry_format_local(time_t t, char *buf, size_t size);
+/* The tier's rule as one translated sentence. */
+const char *expiry_rule_text(enum state_tier tier);
+/* 00:00 Europe/Zurich on YYYY-MM-DD, as UTC seconds; -1 when the date is invalid. */
+time_t expiry_zurich_midnight(int year, int month, int day);
+
+/* A time given by the user (mark-used --at): ISO 8601 "YYYY-MM-DDTHH:MM[:SS]" followed by "Z" or an
+ * offset "+HH:MM"/"-HH:MM"/"+HHMM" is absolute; without a zone, and as "YYYY-MM-DD HH:MM[:SS]", it is
+ * local time. Returns 0, or EXPIRY_TIME_INVALID, or EXPIRY_TIME_NONEXISTENT for a local time that a
+ * daylight-saving change skips. */
+#define EXPIRY_TIME_INVALID (-1)
+#define EXPIRY_TIME_NONEXISTENT (-2)
+int expiry_parse_time(const char *s, time_t *out);
+
+#endif

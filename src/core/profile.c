@@ -1,0 +1,317 @@
+/* profile.c: profile directories, their lock, listing and removal (see profile.h). */
+#include "config.h"
+
+#include "profile.h"
+#include "fsutil.h"
+#include "i18n.h"
+#include "vault.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+int profile_base_dir(char *buf, size_t size, struct diag *d)
+{
+	const char *xdg = getenv("XDG_STATE_HOME");
+	int n;
+	/* The XDG spec says relative paths are invalid and must be ignored. */
+	if (xdg && xdg[0] == '/') {
+		n = snprintf(buf, size, "%s/hsm-onboard", xdg);
+	} else {
+		const char *home = getenv("HOME");
+		if (!home || home[0] != '/') {
+			struct passwd *pw = getpwuid(getuid());
+			home = pw ? pw->pw_dir : NULL;
+		}
+		if (!home || home[0] != '/')
+			return diag_set(d, EX_CONFIG, "%s", _("cannot find the home directory: set HOME or XDG_STATE_HOME"));
+		n = snprintf(buf, size, "%s/.local/state/hsm-onboard", home);
+	}
+	if (n < 0 || (size_t)n >= size)
+		return diag_set(d, EX_CONFIG, "%s", _("the profile directory path is too long"));
+	return EX_OK;
+}
+
+int profile_name_valid(const char *name)
+{
+	if (!name || !name[0] || name[0] == '.')
+		return 0;
+	size_t n = 0;
+	for (const char *p = name; *p; p++, n++) {
+		char c = *p;
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
+			return 0;
+	}
+	return n <= 64;
+}
+
+static char *profile_join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+/* Reads who holds the lock ("PID since TIME"), for the message of the second instance. */
+static int profile_lock_busy(const struct profile *p, int fd, struct diag *d)
+{
+	char buf[128];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	long pid = 0;
+	char since[64] = "";
+	if (n > 0) {
+		buf[n] = '\0';
+		if (sscanf(buf, "%ld since %63s", &pid, since) < 1)
+			pid = 0;
+	}
+	if (pid > 0 && since[0])
+		return diag_set(d, EX_TEMPFAIL, _("profile %s is in use by PID %ld since %s"), p->name, pid, since);
+	return diag_set(d, EX_TEMPFAIL, _("profile %s is in use by another process (%s is locked)"), p->name, p->dir);
+}
+
+static int profile_lock(struct profile *p, struct diag *d)
+{
+	char *path = profile_join(p->dir, "lock");
+	if (!path)
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int rc = diag_set_errno(d, EX_CANTCREAT, _("%s: cannot open the lock file"), path);
+		free(path);
+		return rc;
+	}
+	free(path);
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int rc = errno == EWOULDBLOCK ? profile_lock_busy(p, fd, d)
+		                              : diag_set_errno(d, EX_IOERR, _("profile %s: cannot lock"), p->name);
+		close(fd);
+		return rc;
+	}
+	char buf[96], when[40] = "?";
+	time_t now = time(NULL);
+	struct tm tm;
+	if (gmtime_r(&now, &tm))
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	int n = snprintf(buf, sizeof buf, "%ld since %s\n", (long)getpid(), when);
+	/* Who holds the lock is advice for the message only: failing to record it is not an error.
+	 * Write first, then cut to length: truncating to 0 first freed the file's block, and on a
+	 * filesystem mounted with discard that waited for the device on every start. */
+	if (pwrite(fd, buf, (size_t)n, 0) == n && ftruncate(fd, n) != 0)
+		n = 0;
+	p->lock_fd = fd;
+	return EX_OK;
+}
+
+int profile_open(const char *name, int flags, struct profile *p, struct diag *d)
+{
+	memset(p, 0, sizeof *p);
+	p->lock_fd = -1;
+	state_init(&p->st);
+	if (!profile_name_valid(name))
+		return diag_set(d, EX_USAGE,
+		                _("'%s' is not a valid profile name: use 1 to 64 letters, digits, '.', '_' or '-', not "
+		                  "starting with '.'"),
+		                name ? name : "");
+	char base[PATH_MAX];
+	int rc = profile_base_dir(base, sizeof base, d);
+	if (rc != EX_OK)
+		return rc;
+	p->name = strdup(name);
+	p->dir = profile_join(base, name);
+	p->state_path = p->dir ? profile_join(p->dir, "state.json") : NULL;
+	p->vault_path = p->dir ? profile_join(p->dir, "vault") : NULL;
+	if (!p->name || !p->dir || !p->state_path || !p->vault_path) {
+		profile_close(p);
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	}
+	struct stat st;
+	if (lstat(p->dir, &st) != 0) {
+		if (errno != ENOENT || !(flags & PROFILE_CREATE)) {
+			rc = diag_set(d, EX_NOINPUT, _("no profile named %s (%s does not exist); import credential files first"),
+			              name, p->dir);
+			profile_close(p);
+			return rc;
+		}
+		rc = fsutil_mkdir_private(p->dir, d);
+		if (rc != EX_OK) {
+			profile_close(p);
+			return rc;
+		}
+	} else if (!S_ISDIR(st.st_mode)) {
+		rc = diag_set(d, EX_CANTCREAT, _("%s: not a directory"), p->dir);
+		profile_close(p);
+		return rc;
+	} else if (st.st_uid != geteuid()) {
+		rc = diag_set(d, EX_NOPERM, _("%s: the profile directory is not owned by you"), p->dir);
+		profile_close(p);
+		return rc;
+	} else if ((st.st_mode & 077) != 0 && chmod(p->dir, 0700) != 0) {
+		rc = diag_set_errno(d, EX_NOPERM, _("%s: cannot set mode 0700"), p->dir);
+		profile_close(p);
+		return rc;
+	}
+	if (flags & PROFILE_LOCK) {
+		rc = profile_lock(p, d);
+		if (rc != EX_OK) {
+			profile_close(p);
+			return rc;
+		}
+	}
+	if (flags & PROFILE_NO_STATE)
+		return EX_OK;
+	rc = state_load(p->state_path, &p->st, d);
+	if (rc == EX_OK) {
+		p->has_state = 1;
+	} else if (rc == EX_NOINPUT && access(p->state_path, F_OK) != 0 && errno == ENOENT) {
+		state_init(&p->st);
+		diag_clear(d);
+	} else {
+		profile_close(p);
+		return rc;
+	}
+	return EX_OK;
+}
+
+int profile_save_state(struct profile *p, struct diag *d)
+{
+	int rc = state_save(p->state_path, &p->st, d);
+	if (rc == EX_OK)
+		p->has_state = 1;
+	return rc;
+}
+
+void profile_close(struct profile *p)
+{
+	if (p->lock_fd >= 0) {
+		/* Empty the lock file first, so nobody later reads a dead holder from it. */
+		if (ftruncate(p->lock_fd, 0) != 0) {
+			/* nothing to do: the content is advice only */
+		}
+		flock(p->lock_fd, LOCK_UN);
+		close(p->lock_fd);
+	}
+	free(p->name);
+	free(p->dir);
+	free(p->state_path);
+	free(p->vault_path);
+	state_free(&p->st);
+	memset(p, 0, sizeof *p);
+	p->lock_fd = -1;
+}
+
+static int profile_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int profile_list(char ***names, size_t *n, struct diag *d)
+{
+	*names = NULL;
+	*n = 0;
+	char base[PATH_MAX];
+	int rc = profile_base_dir(base, sizeof base, d);
+	if (rc != EX_OK)
+		return rc;
+	DIR *dir = opendir(base);
+	if (!dir) {
+		if (errno == ENOENT)
+			return EX_OK;
+		return diag_set_errno(d, EX_NOINPUT, _("%s: cannot list the profiles"), base);
+	}
+	struct dirent *e;
+	size_t cap = 0;
+	while ((e = readdir(dir))) {
+		if (!profile_name_valid(e->d_name))
+			continue;
+		char path[PATH_MAX];
+		struct stat st;
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", base, e->d_name) >= sizeof path || lstat(path, &st) != 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			char **grown = realloc(*names, cap * sizeof *grown);
+			if (!grown)
+				goto oom;
+			*names = grown;
+		}
+		if (!((*names)[*n] = strdup(e->d_name)))
+			goto oom;
+		(*n)++;
+	}
+	closedir(dir);
+	if (*n)
+		qsort(*names, *n, sizeof **names, profile_cmp);
+	return EX_OK;
+oom:
+	closedir(dir);
+	profile_list_free(*names, *n);
+	*names = NULL;
+	*n = 0;
+	return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+}
+
+void profile_list_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int profile_remove(struct profile *p, struct diag *d)
+{
+	if (p->lock_fd < 0)
+		return diag_set(d, EX_SOFTWARE, _("profile %s: removal needs the lock"), p->name);
+	/* The secrets go first: if anything below fails, no readable vault is left behind. */
+	int rc = vault_destroy_file(p->vault_path, d);
+	if (rc != EX_OK)
+		return rc;
+	char *tmp = profile_join(p->dir, "vault.tmp");
+	if (tmp) {
+		rc = vault_destroy_file(tmp, d);
+		free(tmp);
+		if (rc != EX_OK)
+			return rc;
+	}
+	DIR *dir = opendir(p->dir);
+	if (!dir)
+		return diag_set_errno(d, EX_IOERR, _("%s: cannot list the profile"), p->dir);
+	struct dirent *e;
+	rc = EX_OK;
+	while ((e = readdir(dir))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || strcmp(e->d_name, "lock") == 0)
+			continue;
+		char path[PATH_MAX];
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", p->dir, e->d_name) >= sizeof path ||
+		    unlink(path) != 0) {
+			rc = diag_set_errno(d, EX_IOERR, _("%s: cannot remove"), path);
+			break;
+		}
+	}
+	closedir(dir);
+	if (rc != EX_OK)
+		return rc;
+	char *lock = profile_join(p->dir, "lock");
+	if (!lock || unlink(lock) != 0) {
+		rc = diag_set_errno(d, EX_IOERR, _("%s: cannot remove the lock file"), p->dir);
+		free(lock);
+		return rc;
+	}
+	free(lock);
+	if (rmdir(p->dir) != 0)
+		return diag_set_errno(d, EX_IOERR, _("%s: cannot remove the directory"), p->dir);
+	return fsutil_sync_parent(p->dir, d);
+}

@@ -1,0 +1,152 @@
+/* state.h: a profile's state.json (jansson, mode 0600, never a secret).
+ *
+ * It records how far the onboarding got, so any interruption resumes at the same step, and what the
+ * countdown, the ticket and the engines need to know. status reads it without the vault passphrase.
+ * All times are UTC seconds since the epoch; 0 means unknown. */
+#ifndef HSMO_STATE_H
+#define HSMO_STATE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "diag.h"
+
+#define STATE_FORMAT_VERSION 1
+
+enum state_tier {
+	TIER_UNKNOWN = 0,
+	TIER_SBX,       /* Sandbox: 7 days from first use */
+	TIER_ECO,       /* Economy: 7 days from first use */
+	TIER_ECO_CC,    /* Economy Certified: 7 days from the date of issue */
+	TIER_PLATINUM,  /* Platinum: 7 days from first use */
+};
+
+enum state_service_type {
+	SERVICE_TYPE_UNKNOWN = 0,
+	SERVICE_TYPE_STANDARD,          /* HSM standard: service file + hsm file */
+	SERVICE_TYPE_TSBAAS_MULTI,      /* multi-tenant TSBaaS: jwt file */
+	SERVICE_TYPE_TSBAAS_DEDICATED,  /* HSM with dedicated TSBaaS */
+};
+
+enum state_api {
+	API_UNKNOWN = 0,
+	API_PKCS11,     /* port 2310 */
+	API_JCE,        /* port 2300 */
+	API_CNG,        /* port 2320 */
+	API_REST,       /* port 443 */
+};
+
+/* The wizard's steps, in order; the step reached is stored, and resume reopens it. */
+enum state_step {
+	STEP_START = 0,
+	STEP_SUBSCRIPTION,   /* 1 tier, service type, API, cluster */
+	STEP_EMAILS,         /* 2 the SecureSafe emails */
+	STEP_SECURECODE,     /* 3 the SecureCode SMS */
+	STEP_IMPORT,         /* 4 download and import */
+	STEP_REVIEW,         /* 5 review of the non-secret fields */
+	STEP_COUNTDOWN,      /* 6 the setup password's countdown */
+	STEP_PREFLIGHT,      /* 7 the cluster preflight */
+	STEP_ROTATION,       /* 8 point of no return: first connection and rotation */
+	STEP_PROVIDER,       /* 9 provider configuration */
+	STEP_DONE,           /* 10 onboarding complete */
+	STEP_COUNT,
+};
+
+/* Where the rotation protocol (doc/DESIGN.md) stands; written by the rotation module only. */
+enum state_rotation {
+	ROTATION_NONE = 0,       /* nothing sent to the HSM yet */
+	ROTATION_FIRST_USE,      /* first use recorded; the setup password may have been tried */
+	ROTATION_PENDING,        /* PENDING saved in the vault; the change may or may not have happened */
+	ROTATION_PROMOTED,       /* CURRENT = PENDING, PREVIOUS = setup password */
+	ROTATION_VERIFIED,       /* CURRENT opens the token; PREVIOUS wiped */
+	ROTATION_CONFIGURED,     /* provider configuration written */
+};
+
+struct state_event {
+	time_t at;
+	char *kind;    /* "imported", "renewed", "first-use", "rotated", ... */
+	char *detail;  /* free text, never a secret; may be NULL */
+};
+
+struct state_check {
+	char *endpoint;   /* "host:port" or a URL */
+	char *category;   /* "ok", "dns", "refused", "timeout", "tls", "auth", "http" */
+	long latency_ms;
+};
+
+struct state {
+	int version;
+	enum state_tier tier;
+	enum state_service_type service_type;
+	enum state_api api;
+	char *hsm_user;
+	char *service_user;
+	char *company;
+	char *service;          /* the <svc> part of the file names */
+	char *cluster;          /* cluster name from the cluster table, e.g. "ECO01" */
+	time_t issued;          /* date of issue (00:00 UTC of the file name's date), 0 unknown */
+	time_t first_use;       /* first use of the setup password, 0 none recorded */
+	int renewal_pending;    /* import is replacing the setup password (written before the vault, cleared
+	                         * after it): a crash in between is completed by re-running the import */
+	time_t created;
+	enum state_step step;
+	enum state_rotation rotation;
+
+	struct {
+		char *engine;       /* an engine name of engine_find(): "pkcs11", "primus" */
+		char *module;       /* PKCS#11 module path */
+		char *token_label;
+		long slot;          /* -1 unless --slot */
+		char *ppin;         /* ppin path */
+		char *config_dir;   /* where config --output wrote */
+	} engine;
+
+	char *api_endpoint;     /* TSBaaS API-Endpoint */
+	time_t jwt_exp;
+
+	struct {
+		time_t at;          /* 0 when no error is recorded */
+		char *code;         /* e.g. "CKR_PIN_INCORRECT", "0x80005017" */
+		char *message;
+	} last_error;
+
+	time_t checked_at;      /* last preflight, 0 never */
+	struct state_check *checks;
+	size_t n_checks;
+
+	struct state_event *events;
+	size_t n_events;
+};
+
+void state_init(struct state *st);
+void state_free(struct state *st);
+
+/* Loads path. EX_NOINPUT when it does not exist; EX_DATAERR, with "FILE: message", when it is not
+ * valid JSON, has a field of the wrong type or an unknown format version. Never crashes on bad input. */
+int state_load(const char *path, struct state *st, struct diag *d);
+/* Writes atomically (fsutil_write_atomic, failpoint prefix "state") in mode 0600. */
+int state_save(const char *path, const struct state *st, struct diag *d);
+/* Parses a state.json document held in memory (for the loader and the fuzzer). */
+int state_parse(const char *json, size_t len, const char *display_name, struct state *st, struct diag *d);
+
+/* Appends an event stamped now. detail may be NULL. */
+void state_add_event(struct state *st, const char *kind, const char *detail);
+/* Replaces the recorded checks. */
+void state_set_checks(struct state *st, const struct state_check *checks, size_t n, time_t at);
+/* Records the last engine error (code and message copied). */
+void state_set_error(struct state *st, const char *code, const char *message);
+
+/* Stable names for JSON and the command line ("SBX", "ECO", "ECO-CC", "PLATINUM"; "standard",
+ * "tsbaas-multi", "tsbaas-dedicated"; "pkcs11", "jce", "cng", "rest"; "start" ... "done"). */
+const char *state_tier_name(enum state_tier t);
+const char *state_service_type_name(enum state_service_type s);
+const char *state_api_name(enum state_api a);
+const char *state_step_name(enum state_step s);
+const char *state_rotation_name(enum state_rotation r);
+/* Case-insensitive; the tier also accepts "sbx", "eco", "ecocc", "eco-cc", "pla", "platinum". Return
+ * 0 on success. */
+int state_tier_parse(const char *s, enum state_tier *out);
+int state_service_type_parse(const char *s, enum state_service_type *out);
+int state_api_parse(const char *s, enum state_api *out);
+
+#endif

@@ -1,0 +1,59 @@
+/* vault.h: a profile's encrypted secrets (doc/DESIGN.md, "Data" and "Secrets").
+ *
+ * File layout: a header (magic "HSMOVLT1", format version, scrypt N/r/p, salt, GCM nonce, key check,
+ * header checksum) that is the AAD, then the AES-256-GCM ciphertext of the labelled entries, then the
+ * tag (byte offsets in vault.c). The header checksum tells a damaged header (65) and the key check a
+ * wrong passphrase (77) apart from a body that fails the tag (65). The scrypt cost is
+ * calibrated once, at creation, to about kdf_ms on this machine, and stored in the header. Every save
+ * uses a fresh nonce. The derived key and every entry live in secure-heap buffers. The file must be
+ * mode 0600 and owned by the user, or it is refused (as ssh refuses a private key). */
+#ifndef HSMO_VAULT_H
+#define HSMO_VAULT_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+#define VAULT_PASSPHRASE_MIN 12
+#define VAULT_DEFAULT_KDF_MS 500
+
+enum vault_label {
+	VAULT_SERVICE_PASSWORD = 0,
+	VAULT_SETUP_PASSWORD,
+	VAULT_PKCS11_PASSWORD,
+	VAULT_JWT,
+	VAULT_PENDING,    /* the new user secret, saved before it is sent */
+	VAULT_CURRENT,    /* the user secret the HSM accepted */
+	VAULT_PREVIOUS,   /* the setup password, kept until CURRENT is verified */
+	VAULT_LABEL_COUNT,
+};
+
+struct vault;
+
+/* A new, empty vault for path, with its scrypt cost calibrated to kdf_ms (0: the default). Nothing
+ * is written until vault_save. The passphrase must have VAULT_PASSPHRASE_MIN characters (EX_USAGE). */
+int vault_create(const char *path, const char *passphrase, int kdf_ms, struct vault **out, struct diag *d);
+/* Opens and decrypts path. EX_NOPERM (77) for a wrong mode or owner (with how to fix it) and for a
+ * wrong passphrase; EX_DATAERR (65) for a truncated, corrupted or tampered file or an unknown format
+ * version; EX_NOINPUT when it does not exist. */
+int vault_open(const char *path, const char *passphrase, struct vault **out, struct diag *d);
+/* Decrypts a vault image held in memory (for the loader tests and the fuzzer); no mode check. */
+int vault_open_buffer(const unsigned char *data, size_t len, const char *passphrase, struct vault **out,
+                      struct diag *d);
+/* Encrypts with a fresh nonce and writes atomically (failpoint prefix "vault"), mode 0600. */
+int vault_save(struct vault *v, struct diag *d);
+void vault_close(struct vault *v);
+
+/* The secret under label, a secure-heap string owned by the vault, or NULL when missing. */
+const char *vault_get(const struct vault *v, enum vault_label label);
+/* Stores a copy of value (NULL clears the label). Takes effect on disk at the next vault_save. */
+int vault_set(struct vault *v, enum vault_label label, const char *value, struct diag *d);
+
+/* "service-password", "setup-password", "pkcs11-password", "jwt", "pending", "current", "previous". */
+const char *vault_label_name(enum vault_label label);
+/* 0600 and owned by the user: EX_OK, else EX_NOPERM with the chmod/chown to run. */
+int vault_check_mode(const char *path, struct diag *d);
+/* Overwrites the vault file with random bytes, fsyncs and unlinks it (for forget). */
+int vault_destroy_file(const char *path, struct diag *d);
+
+#endif

@@ -1,0 +1,62 @@
+/* scr_done.c: step 10, onboarding complete, with a summary of the profile (what `status` shows). */
+#include "config.h"
+
+#include "i18n.h"
+#include "wiz.h"
+
+#include <stdio.h>
+
+static void scr_done_enter(struct wiz *w)
+{
+	w->finished = 1;
+}
+
+static void scr_done_row(struct wiz *w, int *y, const struct screen_area *a, const char *label, const char *value)
+{
+	tui_put(*y, a->x + 2, 24, label, A_BOLD, 0);
+	tui_put(*y, a->x + 26, a->cols - 26, value ? value : "-", A_NORMAL, 0);
+	(void)w;
+	(*y)++;
+}
+
+static void scr_done_draw(struct wiz *w, const struct screen_area *a)
+{
+	int y = a->y;
+	tui_put(y, a->x, a->cols, _("Onboarding complete"), tui_attr(&w->tui, TUI_OK), 0);
+	y += 2;
+	if (!w->have_prof)
+		return;
+	const struct state *st = &w->prof.st;
+	scr_done_row(w, &y, a, _("Profile"), w->prof.name);
+	scr_done_row(w, &y, a, _("HSM user"), st->hsm_user);
+	scr_done_row(w, &y, a, _("Tier"), state_tier_name(st->tier));
+	scr_done_row(w, &y, a, _("API"), state_api_name(st->api));
+	scr_done_row(w, &y, a, _("Cluster"), st->cluster);
+	scr_done_row(w, &y, a, _("Engine"), st->engine.engine);
+	scr_done_row(w, &y, a, _("Rotation"), state_rotation_name(st->rotation));
+	scr_done_row(w, &y, a, _("Configuration in"), st->engine.config_dir);
+	y++;
+	y += tui_wrap(y, a->x, a->cols, 4,
+	              _("The setup password was exchanged for a new user secret, stored only in this profile's "
+	                "encrypted vault. Keep the vault passphrase safe: 'hsm-onboard config' writes the secret "
+	                "to a 0600 PIN file when an application needs it."),
+	              A_NORMAL);
+	y++;
+	tui_wrap(y, a->x, a->cols, 2, _("Press Enter to leave the wizard."), tui_attr(&w->tui, TUI_DIM));
+}
+
+static int scr_done_key(struct wiz *w, int key)
+{
+	(void)w;
+	(void)key;
+	return SCR_IGNORED;
+}
+
+const struct screen_ops scr_done_ops = {
+	.title = N_("Done"),
+	.help = N_("The onboarding is complete. 'hsm-onboard status' shows this profile at any time; "
+	           "'hsm-onboard verify' logs in with the stored user secret to check it still works."),
+	.enter = scr_done_enter,
+	.draw = scr_done_draw,
+	.key = scr_done_key,
+};

@@ -1,0 +1,190 @@
+/* scr_rotation.c: step 8, the point of no return: it explains what happens, asks for "yes", then runs
+ * rotation_run (the protocol behind `connect`) and shows each step's result. On an error it shows the
+ * mapped message and the next step: retry, ticket or quit; it never retries the setup password by
+ * itself. A rotation left in flight by a crash is resumed at once on entering (the resume probe). */
+#include "config.h"
+
+#include "i18n.h"
+#include "wiz_engine.h"
+#include "wiz.h"
+#include "rotation.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static struct {
+	char typed[8];
+	int ran;
+	int failed;
+	int resumed;
+	char msg[DIAG_MSG_MAX];
+} scr_rot;
+
+static void scr_rot_run(struct wiz *w)
+{
+	scr_rot.failed = 0;
+	scr_rot.msg[0] = '\0';
+	if (wiz_unlock(w) != 0) {
+		scr_rot.failed = 1;
+		snprintf(scr_rot.msg, sizeof scr_rot.msg, "%s", _("The vault is needed for the first connection."));
+		return;
+	}
+	struct engine_ctx e;
+	if (wiz_engine_open(w, &e) != 0) {
+		scr_rot.failed = 1;
+		snprintf(scr_rot.msg, sizeof scr_rot.msg, "%s", w->status);
+		return;
+	}
+	wiz_status(w, TUI_NORMAL, "%s", _("Connecting: first use, new secret, change, verify..."));
+	wiz_redraw(w);
+	struct rotation_report rep;
+	memset(&rep, 0, sizeof rep);
+	struct diag d;
+	diag_clear(&d);
+	int rc = rotation_run(&w->prof, w->vault, &e, NULL, &rep, &d);
+	wiz_engine_close(&e);
+	w->status[0] = '\0';
+	scr_rot.ran = 1;
+	scr_rot.resumed = rep.resumed;
+	if (rc != 0) {
+		scr_rot.failed = 1;
+		snprintf(scr_rot.msg, sizeof scr_rot.msg, "%s", d.msg);
+	} else if (rep.warnings.n) {
+		wiz_status(w, TUI_WARN, "%s", rep.warnings.msg[0]);
+	}
+	rotation_report_free(&rep);
+}
+
+static void scr_rotation_enter(struct wiz *w)
+{
+	memset(&scr_rot, 0, sizeof scr_rot);
+	enum state_rotation r = w->have_prof ? w->prof.st.rotation : ROTATION_NONE;
+	if (r == ROTATION_FIRST_USE || r == ROTATION_PENDING || r == ROTATION_PROMOTED) {
+		/* Interrupted: the probe decides what happened; nothing new is tried blindly. */
+		wiz_status(w, TUI_WARN, "%s", _("A first connection was interrupted: resuming it (the probe runs first)."));
+		wiz_redraw(w);
+		scr_rot_run(w);
+		scr_rot.resumed = 1;
+	}
+}
+
+static void scr_rotation_steps(struct wiz *w, int y, const struct screen_area *a)
+{
+	static const struct {
+		enum state_rotation at;
+		const char *what;
+	} steps[] = {
+		{ROTATION_FIRST_USE, N_("First use recorded (the 7 days start)")},
+		{ROTATION_PENDING, N_("New user secret generated and saved in the vault")},
+		{ROTATION_PROMOTED, N_("Setup password replaced on the HSM")},
+		{ROTATION_VERIFIED, N_("Login with the new secret verified")},
+	};
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		char line[256];
+		int done = w->have_prof && w->prof.st.rotation >= steps[i].at;
+		snprintf(line, sizeof line, "%s %s", tui_glyph_check(&w->tui, done), _(steps[i].what));
+		tui_put(y + (int)i, a->x, a->cols, line, done ? tui_attr(&w->tui, TUI_OK) : A_NORMAL, 1);
+	}
+}
+
+static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
+{
+	int y = a->y;
+	enum state_rotation r = w->have_prof ? w->prof.st.rotation : ROTATION_NONE;
+	if (r >= ROTATION_VERIFIED) {
+		tui_put(y, a->x, a->cols,
+		        scr_rot.resumed ? _("Resumed: the interrupted rotation is complete.") : _("The first connection is done."),
+		        tui_attr(&w->tui, TUI_OK), 0);
+		scr_rotation_steps(w, y + 2, a);
+		tui_wrap(y + 7, a->x, a->cols, 3,
+		         _("The setup password is gone; the new user secret is only in the encrypted vault. Enter "
+		           "goes on to the provider configuration."),
+		         A_NORMAL);
+		return;
+	}
+	if (scr_rot.failed) {
+		tui_put(y, a->x, a->cols, _("The first connection did not complete."), tui_attr(&w->tui, TUI_ERROR), 0);
+		y += 2;
+		y += tui_wrap(y, a->x, a->cols, 5, scr_rot.msg, A_NORMAL) + 1;
+		scr_rotation_steps(w, y, a);
+		y += 5;
+		tui_wrap(y, a->x, a->cols, 4,
+		         _("Every file is kept. R retries (the resume probe checks first which secret works), T "
+		           "prepares a support ticket, F10 saves and quits. The setup password is never tried again "
+		           "by itself."),
+		         tui_attr(&w->tui, TUI_WARN));
+		return;
+	}
+	y += tui_wrap(y, a->x, a->cols, 6,
+	              _("This is the point of no return. hsm-onboard will record the first use (for SBX, ECO and "
+	                "Platinum the 7 days start now), generate a new random user secret and save it in the "
+	                "vault, log in with the setup password and replace it with the new secret, then log in "
+	                "again to verify. Afterwards the setup password no longer works."),
+	              A_NORMAL);
+	y++;
+	if (w->have_prof) {
+		char line[512];
+		snprintf(line, sizeof line, _("Engine: %s   Module: %s   Token: %s"),
+		         w->prof.st.engine.engine ? w->prof.st.engine.engine : "pkcs11",
+		         w->prof.st.engine.module ? w->prof.st.engine.module : "-",
+		         w->prof.st.engine.token_label ? w->prof.st.engine.token_label : (w->prof.st.hsm_user ? w->prof.st.hsm_user : "-"));
+		/* Two rows: a module path and a token label together can be longer than one. */
+		y += tui_wrap(y, a->x, a->cols, 2, line, tui_attr(&w->tui, TUI_DIM));
+	}
+	y++;
+	char prompt[128];
+	snprintf(prompt, sizeof prompt, _("Type yes and press Enter to connect: %s_"), scr_rot.typed);
+	tui_put(y, a->x, a->cols, prompt, A_BOLD, 1);
+}
+
+static int scr_rotation_key(struct wiz *w, int key)
+{
+	int enter = key == '\r' || key == '\n' || key == KEY_ENTER;
+	if (w->have_prof && w->prof.st.rotation >= ROTATION_VERIFIED)
+		return SCR_IGNORED;
+	if (scr_rot.failed) {
+		if (key == 'r' || key == 'R') {
+			scr_rot_run(w);
+			return SCR_REDRAW;
+		}
+		if (key == 't' || key == 'T') {
+			w->goto_screen = SCREEN_TICKET;
+			return SCR_GOTO;
+		}
+		return enter ? SCR_HANDLED : SCR_IGNORED;
+	}
+	if (enter) {
+		if (strcmp(scr_rot.typed, _("yes")) != 0 && strcmp(scr_rot.typed, "yes") != 0) {
+			wiz_status(w, TUI_WARN, "%s", _("Type yes (three letters) to connect, or Esc to go back."));
+			scr_rot.typed[0] = '\0';
+			return SCR_REDRAW;
+		}
+		scr_rot.typed[0] = '\0';
+		scr_rot_run(w);
+		return SCR_REDRAW;
+	}
+	size_t n = strlen(scr_rot.typed);
+	if ((key == KEY_BACKSPACE || key == 127 || key == 8) && n > 0) {
+		scr_rot.typed[n - 1] = '\0';
+		return SCR_REDRAW;
+	}
+	if (key >= 'A' && key <= 'z' && n + 1 < sizeof scr_rot.typed) {
+		scr_rot.typed[n] = (char)key;
+		scr_rot.typed[n + 1] = '\0';
+		return SCR_REDRAW;
+	}
+	if (key == KEY_LEFT)
+		return SCR_HANDLED; /* Left is not "back" while typing */
+	return SCR_IGNORED;
+}
+
+const struct screen_ops scr_rotation_ops = {
+	.title = N_("First connection"),
+	.help = N_("The first connection logs in with the setup password and replaces it at once with a new, "
+	           "random user secret, saved in the vault before it is sent. This cannot be undone. If it "
+	           "fails, the wizard checks which secret the HSM accepts and never retries the setup password "
+	           "by itself."),
+	.enter = scr_rotation_enter,
+	.draw = scr_rotation_draw,
+	.key = scr_rotation_key,
+};
