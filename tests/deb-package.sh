@@ -7,7 +7,8 @@
 #      completion as bash-completion loads it, a German --help, systemd-analyze verify of the user
 #      units, the demo in tmux to its end (tests/installed-demo.sh), the autopkgtest (debian/tests)
 #      with the null runner;
-#   4. apt-get remove: every file of the package is gone, the user's state is left alone.
+#   4. apt-get remove: every file of the package is gone, the user's state is left alone; then
+#      apt-get purge, so dpkg forgets it too.
 # It installs into the system (as root): whatever happens, the package is removed again at the end,
 # so no other test finds a /usr/bin/hsm-onboard. Run by `./quickstart.sh package`.
 set -euo pipefail
@@ -30,7 +31,7 @@ installed=
 cleanup() {
 	rc=$?
 	if [ -n "$installed" ]; then
-		apt-get remove -y -qq -o DPkg::Lock::Timeout=900 hsm-onboard >/dev/null 2>&1 || dpkg -r hsm-onboard >/dev/null 2>&1 || true
+		apt-get purge -y -qq -o DPkg::Lock::Timeout=900 hsm-onboard >/dev/null 2>&1 || dpkg --purge hsm-onboard >/dev/null 2>&1 || true
 	fi
 	[ -n "${KEEP:-}" ] && echo "# kept $work" || rm -rf "$work"
 	exit "$rc"
@@ -128,9 +129,12 @@ printf '{"version": 1, "step": "import", "tier": "ECO"}\n' > "$XDG_STATE_HOME/hs
 chmod 600 "$XDG_STATE_HOME/hsm-onboard/USER01/state.json"
 hsm-onboard status --format openmetrics --output "$XDG_STATE_HOME/metrics.prom" >/dev/null
 apt-get remove -y -qq -o DPkg::Lock::Timeout=900 hsm-onboard > "$work/remove.log" 2>&1 || { cat "$work/remove.log" >&2; fail "apt-get remove"; }
-installed=
 status=$(dpkg-query -W -f='${Status}' hsm-onboard 2>/dev/null || true)
-case $status in ""|"unknown ok not-installed"|"deinstall ok not-installed") ;; *) fail "after apt-get remove, dpkg says '$status'" ;; esac
+# "config-files" (rc) only because debhelper's postrm (the user units) waits for a purge: the
+# package has no conffile, so no file of it stays.
+case $status in ""|"unknown ok not-installed"|"deinstall ok not-installed"|"deinstall ok config-files") ;;
+	*) fail "after apt-get remove, dpkg says '$status'" ;; esac
+[ -z "$(dpkg-query -W -f='${Conffiles}' hsm-onboard 2>/dev/null || true)" ] || fail "the package has conffiles"
 left=
 while read -r f; do
 	[ -d "$f" ] && continue
@@ -141,6 +145,11 @@ for d in /usr/share/doc/hsm-onboard /usr/share/hsm-onboard; do
 	[ ! -e "$d" ] || fail "apt-get remove left $d"
 done
 ok "apt-get remove leaves no file of the package (dpkg: '${status:-not known}'), no /usr/bin/hsm-onboard"
+apt-get purge -y -qq -o DPkg::Lock::Timeout=900 hsm-onboard > "$work/purge.log" 2>&1 || { cat "$work/purge.log" >&2; fail "apt-get purge"; }
+installed=
+status=$(dpkg-query -W -f='${Status}' hsm-onboard 2>/dev/null || true)
+case $status in ""|"unknown ok not-installed"|"purge ok not-installed") ;; *) fail "after apt-get purge, dpkg says '$status'" ;; esac
+ok "apt-get purge then forgets the package (dpkg: '${status:-not known}')"
 [ -f "$XDG_STATE_HOME/hsm-onboard/USER01/state.json" ] && [ -f "$XDG_STATE_HOME/metrics.prom" ] || fail "the user's state was touched"
 ok "the user's state (profiles, metrics file) is left alone"
 echo "# package: $n checks passed in $SECONDS s"
