@@ -38,6 +38,7 @@ PACKAGES=(
 	libconfig-dev         # primus.cfg
 	libp11-kit-dev p11-kit  # loading PKCS#11 modules
 	softhsm2              # the real PKCS#11 token of the demo and the tests
+	shellcheck            # tests/shellcheck.sh: the shell scripts and the completion pass it
 	opensc                # pkcs11-tool, an independent client to check the rotation
 	nginx-light           # HTTPS server on 127.0.0.1 for the network tests
 	tmux                  # drives the wizard in a real terminal in the tests
@@ -50,6 +51,7 @@ PACKAGES=(
 	valgrind              # make check-valgrind
 	strace                # tests/leak-e2e.sh records the argv and environment of every child process
 	clang libclang-rt-14-dev  # libFuzzer targets
+	clang-format          # tests/format.sh: the files of tests/format-files match .clang-format
 	ca-certificates python3 file
 	prometheus            # promtool: checks the OpenMetrics output and the alerting rules, unit-tests the rules
 	prometheus-node-exporter curl  # the textfile collector scraped on 127.0.0.1 (tests/metrics-scrape.sh)
@@ -87,9 +89,9 @@ install_missing() {
 
 generate_locales() {
 	local want=(de_DE.UTF-8 fr_FR.UTF-8 en_US.UTF-8) have l missing=()
-	have=$(locale -a 2>/dev/null | tr 'A-Z' 'a-z' | sed 's/utf8/utf-8/')
+	have=$(locale -a 2>/dev/null | tr '[:upper:]' '[:lower:]' | sed 's/utf8/utf-8/')
 	for l in "${want[@]}"; do
-		grep -qx "$(echo "$l" | tr 'A-Z' 'a-z')" <<<"$have" || missing+=("$l")
+		grep -qx "$(echo "$l" | tr '[:upper:]' '[:lower:]')" <<<"$have" || missing+=("$l")
 	done
 	[ ${#missing[@]} -eq 0 ] && return
 	say "Generating locales: ${missing[*]}"
@@ -139,7 +141,7 @@ run_check() {
 	grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$dir/check.out" || true
 	if [ "$rc" -ne 0 ]; then
 		echo "---- $label: failing logs ----"
-		for log in $(grep -lE '^(FAIL|ERROR)' $(find "$dir/tests" -name '*.log' 2>/dev/null) 2>/dev/null); do
+		find "$dir/tests" -name '*.log' -exec grep -lE '^(FAIL|ERROR)' {} + 2>/dev/null | while read -r log; do
 			echo "---- $log"; tail -n 60 "$log"
 		done
 		[ -f "$dir/test-suite.log" ] && tail -n 80 "$dir/test-suite.log"
@@ -165,6 +167,7 @@ run_packaging() {
 		tail -n 80 "$dir/distcheck.out"
 		return 1
 	fi
+	# shellcheck disable=SC2012 # the newest tarball; its name has no space
 	bash tests/distfiles.sh "$(ls -t "$dir"/hsm-onboard-*.tar.* | head -n 1)" || return 1
 }
 
@@ -186,8 +189,13 @@ cmd_test() {
 	local rc=0
 	run_check _build/release "release build" || rc=1
 	run_check _build/sanitize "ASan+UBSan build with failpoints" || rc=1
+	# Every skipped test by name, and a failure for any skip this machine did not need: a package
+	# that is installed, or a build feature that no build here had (tests/skips.sh says how it judges).
+	say "Skipped tests"
+	bash tests/skips.sh _build/release _build/sanitize || rc=1
 	run_valgrind _build/release || rc=1
 	run_packaging _build/release || rc=1
+	# shellcheck disable=SC2046 # log file names, which have no space
 	read -r p f s < <(count_results $(find _build/release/tests _build/sanitize/tests -name '*.log' 2>/dev/null))
 	echo "tests: $p passed, $f failed, $s skipped"
 	if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then

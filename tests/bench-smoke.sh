@@ -4,8 +4,8 @@
 # exit 2 (a goal missed on a busy machine) passes as well as 0.
 . "$top_srcdir/tests/lib.sh"
 
-command -v python3 >/dev/null || t_skip "python3 is not installed"
-command -v dialog >/dev/null || t_skip "dialog (the benchmarks' anchor) is not installed"
+t_need_python3
+t_need_tool dialog dialog
 
 rc=0
 HSMO="$HSMO" python3 "$top_srcdir/bench/run" --quick --no-write > "$T_DIR/out" 2> "$T_DIR/err" || rc=$?

@@ -3,7 +3,7 @@
 # and options that the built binary's --help lists, the profiles on disk and the option values.
 . "$top_srcdir/tests/lib.sh"
 
-command -v bash >/dev/null || t_skip "bash is not installed"
+t_need_tool bash bash
 COMPLETION="$top_srcdir/completion/hsm-onboard"
 
 # comp WORD...: completes the last WORD of "hsm-onboard WORD..." and prints COMPREPLY, sorted.

@@ -113,16 +113,24 @@ t_grep "$XDG_STATE_HOME/hsm-onboard/gamma/state.json" '"code": "0x80005017"' "st
 [ "$(cat "$PPIN_STANDIN_DIR/failures")" -eq 1 ] || t_fail "the setup password was tried more than once"
 t_ok "the setup password was tried exactly once"
 t_nogrep "$calls" "UPDATE CALLED" "no ppin -u after a failure"
+# The refusal is recorded: a re-run sends nothing and says what comes next.
+t_run 77 "connect again after the refusal" run_connect gamma
+t_grep "$T_ERR" "not sent again" "the re-run says the refused setup password is not sent again"
+t_grep "$T_ERR" "0x80005017, engine primus" "the re-run names the code and the engine"
+[ "$(cat "$PPIN_STANDIN_DIR/failures")" -eq 1 ] || t_fail "the re-run sent the refused setup password"
+t_ok "the re-run did not run ppin -a"
 
+# Each case below is an explicit, confirmed retry (--retry-refused --yes).
 new_hsm
 touch "$PPIN_STANDIN_DIR/expired"
-t_run 77 "expired setup password" run_connect gamma
+t_run 77 "expired setup password" run_connect gamma --retry-refused
 t_grep "$T_ERR" "0x80005018" "the error names 0x80005018"
 t_grep "$T_ERR" "hsm-onboard ticket" "the error points to the ticket"
 
 new_hsm
 touch "$PPIN_STANDIN_DIR/network-down"
-t_run 69 "network unreachable" run_connect gamma
+t_run 69 "network unreachable" run_connect gamma --retry-refused
+t_grep "$XDG_STATE_HOME/hsm-onboard/gamma/state.json" '"setup_refused": null' "a network error is not recorded as a refusal"
 t_grep "$T_ERR" "0x80005015" "the error names 0x80005015"
 t_grep "$T_ERR" "whitelist" "the error says what to check"
 no_secret_in_calls "errors"

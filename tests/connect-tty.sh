@@ -7,17 +7,13 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/wizard-lib.sh"
 
-[ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
-command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
-command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
-command -v python3 >/dev/null 2>&1 || t_skip "python3 is needed to read state.json"
+t_need_softhsm
+t_need_pkcs11_tool
+t_need_python3
 
-export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
-mkdir -p "$T_DIR/tokens"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" > "$SOFTHSM2_CONF"
-SO_PIN=$(t_rand_alnum 12)
+t_softhsm_private
+SO_PIN=$T_SO_PIN
 PASS="vault pass $(t_rand_alnum 10)"
-t_secret "$SO_PIN"
 t_secret "$PASS"
 t_make_credfiles "$T_DIR/creds" acme hsm TTYUSER 20261120 pkcs11
 softhsm2-util --init-token --free --label TTYUSER --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null

@@ -12,7 +12,7 @@
 . "${top_srcdir:?}/tests/lib.sh"
 . "$top_srcdir/tests/hardening-lib.sh"
 
-command -v python3 >/dev/null || t_skip "python3 is needed to write the damaged variants"
+t_need_python3
 HAVE_STATUS=0
 "$HSMO" status --help >/dev/null 2>&1 && HAVE_STATUS=1
 

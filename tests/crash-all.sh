@@ -17,10 +17,10 @@
 . "${top_srcdir:?}/tests/lib.sh"
 . "$top_srcdir/tests/hardening-lib.sh"
 
-"$HSMO" --list-failpoints > "$T_DIR/fps" 2>/dev/null || t_skip "not a --enable-failpoints build"
-[ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
-command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
-command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
+t_need_failpoints
+t_need_softhsm
+t_need_pkcs11_tool
+"$HSMO" --list-failpoints > "$T_DIR/fps"
 
 PASS="crash all passphrase $(t_rand_alnum 8)"
 SO_PIN=$(t_rand_alnum 12)
@@ -69,7 +69,6 @@ snap() { rm -rf "$T_DIR/snap.$1"; mkdir "$T_DIR/snap.$1"; cp -a "$RUN/." "$T_DIR
 restore() { rm -rf "$RUN"; mkdir "$RUN"; cp -a "$T_DIR/snap.$1/." "$RUN/"; }
 
 # Snapshots of the world before each step, from one clean flow.
-prev=
 for s in $STEPS; do
 	snap "$s"
 	run_step "$s"

@@ -4,7 +4,8 @@
 # stored, state.json loading, no temp file left, the renewal's first-use reset done, no secret leaked.
 . "$top_srcdir/tests/lib.sh"
 
-"$HSMO" --list-failpoints > "$T_DIR/failpoints" 2>/dev/null || t_skip "not a --enable-failpoints build"
+t_need_failpoints
+"$HSMO" --list-failpoints > "$T_DIR/failpoints"
 grep -E '^(vault|state)\.|^import\.' "$T_DIR/failpoints" > "$T_DIR/import-failpoints" || true
 n_fp=$(wc -l < "$T_DIR/import-failpoints")
 [ "$n_fp" -ge 9 ] || t_fail "expected at least 9 import failpoints, found $n_fp"

@@ -1,4 +1,5 @@
 # hardening-lib.sh: helpers shared by the hardening tests, sourced after tests/lib.sh.
+# shellcheck shell=sh
 
 # h_no_crash NAME RC ERRFILE: a bad input or a failing disk must give a clear error, never a crash: an
 # exit code below 128 (not killed by a signal), no sanitizer report, and (for a failure) a message.
@@ -28,7 +29,7 @@ h_world() {
 	H_W=$(mktemp -d "${TMPDIR:-/tmp}/hsmo-$T_NAME-world.XXXXXX")
 	H_BIN=$HSMO
 	if [ "$(id -u)" -eq 0 ]; then
-		command -v setpriv >/dev/null || t_skip "running as root without setpriv: cannot drop to an unprivileged user"
+		command -v setpriv >/dev/null || t_skip_missing util-linux "running as root without setpriv: cannot drop to an unprivileged user"
 		H_RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
 		chmod 755 "$H_W"
 		if ! $H_RUNAS test -x "$HSMO"; then

@@ -1,5 +1,5 @@
 #!/bin/sh
-# hardening.sh: proves doc/DESIGN.md's secret rule 2 on a live hsm-onboard process, from the outside.
+# hardening.sh: proves doc/DESIGN.md, "Secrets", rule 2 on a live hsm-onboard process, from the outside.
 #
 # The process under test is a real `hsm-onboard import` that has parsed the credential files (its
 # secrets are in the secure heap) and holds the profile lock while it waits for the vault passphrase
@@ -19,7 +19,7 @@
 # owned by nobody; root only reads /proc/<pid>/smaps, which needs ptrace read access.
 . "${top_srcdir:?}/tests/lib.sh"
 
-command -v python3 >/dev/null || t_skip "python3 is needed for the ptrace probe"
+t_need_python3
 
 . "$top_srcdir/tests/hardening-lib.sh"
 trap 'rc=$?; [ -z "${pid:-}" ] || kill -KILL "$pid" 2>/dev/null; [ -z "${cpid:-}" ] || kill -KILL "$cpid" 2>/dev/null; h_world_cleanup; (exit $rc); t_cleanup' EXIT
@@ -52,7 +52,8 @@ h_wait_blocked "$cpid" 3 cat || t_fail "the control process never blocked"
 # A probe whose control shows it cannot tell (or that needs root) is skipped alone; the test then
 # exits 77 after the others, so it passes only when every proof ran.
 SKIPPED=
-part_skip() { SKIPPED="$SKIPPED; $1"; echo "# proof skipped: $1"; }
+# Every part skip is the machine's doing (tests/lib.sh, t_skip_machine): the kernel or the sandbox.
+part_skip() { SKIPPED="$SKIPPED; $1 [machine]"; echo "# proof skipped: $1"; }
 
 me=$(id -u)
 [ -n "$H_RUNAS" ] && me=$(id -u nobody)
@@ -112,7 +113,7 @@ core_proof=1
 case $pattern in
 	\|* | /*) core_proof=0; part_skip "no core: core_pattern is '$pattern', cores do not land in the working directory" ;;
 esac
-if [ "$core_proof" = 1 ] && ! ls "$W/cwd" | grep -q '^core'; then
+if [ "$core_proof" = 1 ] && [ -z "$(find "$W/cwd" -maxdepth 1 -name 'core*')" ]; then
 	core_proof=0
 	part_skip "no core: a dumpable process killed by SIGABRT left no core either (core_pattern '$pattern')"
 fi

@@ -9,12 +9,13 @@
 # yes: an overlong line fails, English or translated (no: reported only).
 HELP_STRICT=yes
 
-"$HSMO" --list-failpoints >/dev/null 2>&1 || t_skip "HSM_ONBOARD_LOCALEDIR needs a test build (--enable-failpoints)"
+t_need_failpoints  # HSM_ONBOARD_LOCALEDIR is honoured by a test build only
 MSGFMT=${MSGFMT:-msgfmt}
-command -v "$MSGFMT" >/dev/null || t_skip "msgfmt is not installed"
+t_need_tool "$MSGFMT" gettext
 
 export HSM_ONBOARD_LOCALEDIR="$T_DIR/locale"
 langs=
+# shellcheck disable=SC2013 # a list of words, one a line
 for lang in $(sed 's/#.*//' "$top_srcdir/po/LINGUAS"); do
 	loc=$(locale -a 2>/dev/null | grep -i "^${lang}_.*\.utf-\{0,1\}8$" | head -n 1 || true)
 	if [ -z "$loc" ]; then

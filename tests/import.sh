@@ -189,7 +189,11 @@ t_run 0 "forget --yes" "$HSMO" --profile SHRED01 forget --yes
 t_ok "forget removed the profile directory"
 cp "$T_DIR/vault.bad" "$P/vault"
 echo 'not json' > "$P/state.json"
-t_run 0 "forget works on a damaged profile" "$HSMO" --profile ACMEHSM01 forget --yes
+# A damaged state next to a vault may hide a rotated user secret: only an explicit discard deletes it.
+t_run 77 "forget --yes refuses a damaged profile with a vault" "$HSMO" --profile ACMEHSM01 forget --yes
+t_grep "$T_ERR" "--discard-user-secret" "the refusal names the explicit discard"
+[ -e "$P/vault" ] || t_fail "the refused forget removed the vault"
+t_run 0 "forget --discard-user-secret works on a damaged profile" "$HSMO" --profile ACMEHSM01 forget --discard-user-secret --yes
 [ ! -e "$P" ] || t_fail "forget left the damaged profile"
 t_run 66 "forget of a missing profile" "$HSMO" --profile NOSUCH01 forget --yes
 t_scan_leaks

@@ -83,7 +83,7 @@ t_grep "$T_ERR" "the file name says 'hsm' but the content is a 'service' file; t
 # ---- invalid files: exit 65 and the exact message ----
 t_run 65 "line without ':'" "$HSMO" inspect "$F/bad-no-colon.txt"
 t_grep "$T_ERR" "hsm-onboard: $F/bad-no-colon.txt:3: no ':' on this line (expected 'Key: value')" "no-colon message"
-t_grep "$T_OUT" "1 of 1 file is not valid" "summary line"
+t_grep "$T_ERR" "1 of 1 file is not valid" "summary line on stderr, with the message it refers to"
 t_run 65 "duplicate key" "$HSMO" inspect "$F/bad-duplicate.txt"
 t_grep "$T_ERR" "hsm-onboard: $F/bad-duplicate.txt:4: duplicate key 'Service User Password' (first on line 2)" "duplicate message"
 t_run 65 "missing key" "$HSMO" inspect "$F/bad-missing.txt"
@@ -124,7 +124,7 @@ t_run 66 "directory" "$HSMO" inspect "$F"
 t_grep "$T_ERR" "hsm-onboard: $F: not a regular file" "directory message"
 t_run 66 "unreadable wins over invalid, valid files still shown" "$HSMO" inspect "$SVC" "$F/bad-missing.txt" "$F/nope.txt"
 t_grep "$T_OUT" "Service User Name:       ACME-PROXY-01" "valid file still inspected"
-t_grep "$T_OUT" "2 of 3 files are not valid" "summary counts both"
+t_grep "$T_ERR" "2 of 3 files are not valid" "summary counts both"
 
 # ---- usage ----
 t_run 64 "no file" "$HSMO" inspect

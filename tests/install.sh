@@ -44,6 +44,7 @@ check_installed() {
 	done
 
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/hsmo-installcheck.XXXXXX")
+	# shellcheck disable=SC2013 # a list of words, one a line
 	for lang in $(sed 's/#.*//' "$srcdir/po/LINGUAS"); do
 		mo="$d$localedir/$lang/LC_MESSAGES/hsm-onboard.mo"
 		[ -f "$mo" ] || { rm -rf "$tmp"; fail "catalog $mo is missing"; }
@@ -51,7 +52,7 @@ check_installed() {
 		loc=$(locale -a 2>/dev/null | grep -i "^${lang}_.*\.utf-\{0,1\}8$" | head -n 1 || true)
 		if [ -z "$d" ] && [ -n "$loc" ]; then
 			LC_ALL=C "$bin" --help > "$tmp/C" 2>/dev/null
-			LC_ALL=$loc LANGUAGE= "$bin" --help > "$tmp/$lang" 2>/dev/null
+			LC_ALL=$loc LANGUAGE='' "$bin" --help > "$tmp/$lang" 2>/dev/null
 			first=$(head -n 1 "$tmp/$lang")
 			if cmp -s "$tmp/C" "$tmp/$lang"; then
 				rm -rf "$tmp"
@@ -110,6 +111,7 @@ make -C "$build" install DESTDIR="$dest" > "$build/install.out" 2>&1 \
 	echo "$dest$bindir/hsm-onboard"
 	echo "$dest$man1dir/hsm-onboard.1"
 	for f in $dist_pkgdata_DATA; do echo "$dest$pkgdatadir/${f##*/}"; done
+	# shellcheck disable=SC2013 # a list of words, one a line
 	for lang in $(sed 's/#.*//' "$srcdir/po/LINGUAS"); do
 		echo "$dest$localedir/$lang/LC_MESSAGES/hsm-onboard.mo"
 	done

@@ -1,6 +1,6 @@
 #!/bin/bash
 # lazy-libs.sh: the libraries hsm-onboard loads on first use instead of at exec (src/dl/lazylib.h and
-# doc/PERFORMANCE.md), and what that must not cost: doc/DESIGN.md's secret rule 2 and clear errors.
+# doc/PERFORMANCE.md), and what that must not cost: doc/DESIGN.md, "Secrets", rule 2 and clear errors.
 #   1. The binary links none of libcrypto, libssl, libcurl, p11-kit, libconfig, libqrencode.
 #   2. `--version` loads none of them; any other command but the wizard has libcrypto loaded and the
 #      secure heap started before it runs (a missing profile is found after that).
@@ -11,7 +11,7 @@
 #      from the CLI and from the wizard (which shows its first frame, then stops).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/wizard-lib.sh"
-command -v readelf >/dev/null || t_skip "readelf (binutils) is not installed"
+t_need_tool readelf binutils
 
 # 1. What the dynamic linker maps before main().
 readelf -d "$HSMO" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' > "$T_DIR/needed"

@@ -1,4 +1,5 @@
 # tests/lib.sh: sourced by every shell integration test (run by `make check`).
+# shellcheck shell=sh
 #
 # It gives each test a private, pinned world (HOME, XDG_*, LANG, TZ, a temp dir removed on exit),
 # assertion helpers that name what failed, invented credential files, and the leak scan that every
@@ -39,6 +40,80 @@ chmod 700 "$HOME" "$XDG_RUNTIME_DIR"
 
 t_fail() { echo "FAIL: $T_NAME: $*" >&2; exit 1; }
 t_skip() { echo "SKIP: $T_NAME: $*"; exit 77; }
+
+# Skips (doc/DESIGN.md, "Skips"). A test skips only when this machine lacks what it needs, and says
+# what in a tag that ./quickstart.sh test (tests/skips.sh) can check, so a skip cannot hide a broken
+# command:
+#   [missing PKG]    the Debian package PKG is not installed (a skip while PKG is installed fails);
+#   [build FEATURE]  this build was configured without FEATURE (failpoints, sanitizers): the skip is
+#                    accepted only when the same test passed in a build that has it;
+#   [machine]        the kernel or the sandbox forbids the proof (restricted ptrace, core_pattern).
+# t_skip_missing PKG REASON, t_skip_build FEATURE REASON, t_skip_machine REASON.
+t_skip_missing() { p=$1; shift; t_skip "$* [missing $p]"; }
+t_skip_build() { f=$1; shift; t_skip "$* [build $f]"; }
+t_skip_machine() { t_skip "$* [machine]"; }
+# t_need_tool COMMAND PKG: COMMAND must be on PATH.
+t_need_tool() { command -v "$1" >/dev/null 2>&1 || t_skip_missing "$2" "$1 is not installed"; }
+t_need_python3() { t_need_tool python3 python3; }
+t_need_tmux() { t_need_tool tmux tmux; }
+t_need_pkcs11_tool() { t_need_tool pkcs11-tool opensc; }
+# t_need_softhsm: the SoftHSM2 module configure found (SOFTHSM2_MODULE, which the demo uses too) and
+# softhsm2-util.
+t_need_softhsm() {
+	[ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] ||
+		t_skip_missing softhsm2 "SoftHSM2 module not found (configure looked for it)"
+	t_need_tool softhsm2-util softhsm2
+}
+# t_softhsm_private: SoftHSM2 keeps its tokens in the test's own dir (SOFTHSM2_CONF, no root needed);
+# T_SO_PIN is a fresh security-officer PIN, registered for the leak scan.
+t_softhsm_private() {
+	export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
+	mkdir -p "$T_DIR/tokens"
+	printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" \
+		> "$SOFTHSM2_CONF"
+	T_SO_PIN=$(t_rand_alnum 12)
+	t_secret "$T_SO_PIN"
+}
+# t_need_nginx: nginx as configure found it (NGINX), and openssl for the throwaway CA.
+t_need_nginx() {
+	[ -x "${NGINX:-/usr/sbin/nginx}" ] || t_skip_missing nginx-light "nginx is not installed"
+	t_need_tool openssl openssl
+}
+# t_find_faketime: sets T_FAKETIME_LIB to libfaketime, or to "" when it is missing. Tests preload it
+# directly (the faketime wrapper forks, and some tests signal the process under test).
+t_find_faketime() {
+	T_FAKETIME_LIB=
+	for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 \
+		/usr/lib64/faketime/libfaketime.so.1; do
+		[ -f "$f" ] && { T_FAKETIME_LIB=$f; break; }
+	done
+}
+# t_need_faketime: the same, and the test skips without it.
+t_need_faketime() {
+	t_find_faketime
+	[ -n "$T_FAKETIME_LIB" ] || t_skip_missing libfaketime "libfaketime is not installed"
+}
+# t_at "YYYY-MM-DD HH:MM:SS" CMD...: runs CMD with the clock stopped at that UTC time (after
+# t_need_faketime). libfaketime is preloaded directly: the faketime wrapper keeps a POSIX semaphore
+# named after its PID, and under load a stale one of a killed run makes it fail ("sem_open: File
+# exists"). FAKETIME takes local time, so GNU date converts (TZ is pinned above); a stopped clock makes
+# every "seconds left" exact.
+t_at() {
+	when=$(date -d "$1 UTC" '+%Y-%m-%d %H:%M:%S')
+	shift
+	env LD_PRELOAD="$T_FAKETIME_LIB${LD_PRELOAD:+:$LD_PRELOAD}" FAKETIME="$when" "$@"
+}
+# t_json EXPR: a Python expression on the JSON in $T_OUT (bound to j) must be true.
+t_json() {
+	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' \
+		"$T_OUT" "$1" || { cat "$T_OUT" >&2; t_fail "JSON check failed: $1"; }
+	t_ok "json: $1"
+}
+# t_need_failpoints: a build configured with --enable-failpoints (it also honours
+# HSM_ONBOARD_LOCALEDIR); the sanitize build of ./quickstart.sh test is one.
+t_need_failpoints() {
+	"$HSMO" --list-failpoints >/dev/null 2>&1 || t_skip_build failpoints "not a --enable-failpoints build"
+}
 t_ok() { T_CHECKS=$((T_CHECKS + 1)); echo "ok $T_CHECKS - $*"; }
 t_done() { echo "# $T_NAME: $T_CHECKS checks passed"; }
 
@@ -123,4 +198,34 @@ t_scan_leaks() {
 		${T_SCAN_EXCLUDE:+--exclude-dir="$(basename "$T_SCAN_EXCLUDE")"} 2>/dev/null || true)
 	[ -z "$hits" ] || t_fail "leak scan: a secret value was found in: $hits"
 	t_ok "leak scan: no secret in files, stdout or stderr ($(wc -l < "$T_SECRETS") secrets)"
+}
+
+# t_on_tty PROMPT ANSWER PROGRAM ARGS...: runs PROGRAM on a new pseudo-terminal (its controlling
+# terminal, so /dev/tty works), waits up to 60 s for PROMPT in its output, then types ANSWER and Enter
+# ("^C" types Ctrl-C instead), and prints its exit status, or "signal" when a signal ended it.
+# Needs python3 (the caller skips without it).
+t_on_tty() {
+	python3 - "$@" <<'PY'
+import os, sys, time
+prompt, answer, argv = sys.argv[1].encode(), sys.argv[2], sys.argv[3:]
+pid, fd = os.forkpty()
+if pid == 0:
+    os.execv(argv[0], argv)
+out, deadline = b"", time.time() + 60
+while prompt not in out and time.time() < deadline:
+    try:
+        out += os.read(fd, 4096)
+    except OSError:
+        break
+time.sleep(0.2)
+os.write(fd, b"\x03" if answer == "^C" else answer.encode() + b"\n")
+while True:
+    try:
+        if not os.read(fd, 4096):
+            break
+    except OSError:
+        break
+_, status = os.waitpid(pid, 0)
+print("signal" if os.WIFSIGNALED(status) else os.waitstatus_to_exitcode(status))
+PY
 }

@@ -21,6 +21,7 @@ man_has_option() {
 }
 
 missing=
+# shellcheck disable=SC2013 # a list of words, one a line
 for opt in $(grep -oE -- '--[a-z][a-z0-9-]*' "$T_DIR/help" | sort -u); do
 	man_has_option "$opt" || missing="$missing $opt"
 done
@@ -34,6 +35,7 @@ while read -r c; do
 	grep -qE "^\\.SS \"?$(printf '%s' "$c" | sed 's/-/\\\\-/g')( |\"|\$)" "$MAN" \
 		|| t_fail "command '$c' has no section (.SS $c ...) in the man page"
 	missing=
+	# shellcheck disable=SC2013 # a list of words, one a line
 	for opt in $(grep -oE -- '--[a-z][a-z0-9-]*' "$T_OUT" | sort -u); do
 		man_has_option "$opt" || missing="$missing $opt"
 	done
@@ -64,7 +66,7 @@ sed -n '/^\.SH "EXIT STATUS"/,/^\.SH /p' "$MAN" > "$T_DIR/exit-status"
 for code in $codes; do
 	grep -qx "\\.B $code" "$T_DIR/exit-status" || t_fail "exit code $code of --help is not in EXIT STATUS"
 done
-t_ok "every exit code of --help is in EXIT STATUS ($(echo $codes))"
+t_ok "every exit code of --help is in EXIT STATUS ($(printf '%s ' "$codes" | tr -s ' \n' '  '))"
 
 version=$(LC_ALL=C "$HSMO" --version 2>/dev/null | head -n 1 | sed 's/^hsm-onboard //')
 [ "$version" = "${HSMO_VERSION:-$version}" ] || t_fail "--version says $version, configure says $HSMO_VERSION"

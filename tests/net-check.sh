@@ -15,7 +15,7 @@ net_wait_file "$T_DIR/ports" 15 || t_fail "the loopback listeners did not start"
 OPEN=$(awk '$1 == "open" {print $2}' "$T_DIR/ports")
 CLOSED=$(awk '$1 == "closed" {print $2}' "$T_DIR/ports")
 FULL=$(awk '$1 == "full" {$1 = ""; print}' "$T_DIR/ports")
-FULL1=$(echo $FULL | cut -d' ' -f1)
+FULL1=$(printf '%s\n' "$FULL" | awk 'NR == 1 {print $1}')
 
 t_run 0 "open port" "$HSMO" check --timeout 2 --endpoint "127.0.0.1:$OPEN"
 t_grep "$T_OUT" "127.0.0.1:$OPEN" "the open port is listed"

@@ -1,4 +1,5 @@
 # tests/net-lib.sh: sourced (after tests/lib.sh) by the network tests: a throwaway CA and a real nginx
+# shellcheck shell=sh
 # on 127.0.0.1, on ports picked at run time, started and stopped by the test.
 #
 # net_make_ca: $NET_DIR/ca.pem (the throwaway CA), $NET_DIR/other-ca.pem (a CA that signed nothing
@@ -13,9 +14,8 @@ NET_NGINX=${NGINX:-/usr/sbin/nginx}
 NET_NGINX_PID=
 
 net_require() {
-	[ -x "$NET_NGINX" ] || t_skip "nginx is not installed (apt-get install nginx-light)"
-	command -v openssl >/dev/null || t_skip "openssl is not installed"
-	command -v python3 >/dev/null || t_skip "python3 is not installed"
+	t_need_nginx
+	t_need_python3
 }
 
 NET_BG_PIDS=
@@ -72,7 +72,7 @@ EOF
 
 net_start_nginx() {
 	server_block=$1
-	for attempt in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		NET_PORT=$(net_free_port)
 		conf="$NET_DIR/nginx.conf"
 		{

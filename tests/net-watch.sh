@@ -5,7 +5,7 @@
 # the default folder (XDG_DOWNLOAD_DIR), --timeout, and a leak scan.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/net-lib.sh"
-command -v python3 >/dev/null || t_skip "python3 is not installed"
+t_need_python3
 
 PASS="watch-$(t_rand_alnum 16)"
 t_secret "$PASS"

@@ -5,7 +5,7 @@
 # passphrase must never appear on the screen.
 . "$top_srcdir/tests/lib.sh"
 
-command -v tmux >/dev/null || t_skip "tmux is not installed"
+t_need_tmux
 RUN_N=0
 SOCK="$T_DIR/tmux.0.sock"
 IN="$T_DIR/in"

@@ -13,9 +13,9 @@ PO_STRICT=yes
 XGETTEXT=${XGETTEXT:-xgettext} MSGMERGE=${MSGMERGE:-msgmerge} MSGFMT=${MSGFMT:-msgfmt}
 for tool in "$XGETTEXT" "$MSGMERGE" "$MSGFMT"; do
 	case $tool in
-	: | "") t_skip "gettext tools were not found by configure" ;;
+	: | "") t_skip_missing gettext "gettext tools were not found by configure" ;;
 	esac
-	command -v "$tool" >/dev/null || t_skip "$tool is not installed"
+	t_need_tool "$tool" gettext
 done
 
 po="$top_srcdir/po"
@@ -60,6 +60,7 @@ else
 fi
 
 incomplete=
+# shellcheck disable=SC2013 # a list of words, one a line
 for lang in $(sed 's/#.*//' "$po/LINGUAS"); do
 	[ -f "$po/$lang.po" ] || t_fail "po/LINGUAS names $lang, but po/$lang.po is missing"
 	"$MSGFMT" -c -o /dev/null "$po/$lang.po" 2> "$T_DIR/msgfmt.err" \

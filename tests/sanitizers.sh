@@ -9,7 +9,7 @@
 
 CANARY=$top_builddir/tests/sanitizer-canary
 [ -x "$CANARY" ] || t_fail "$CANARY is not built"
-ldd "$HSMO" | grep -q libasan || t_skip "not a sanitizer build (hsm-onboard is not linked with ASan)"
+ldd "$HSMO" | grep -q libasan || t_skip_build sanitizers "not a sanitizer build (hsm-onboard is not linked with ASan)"
 ldd "$CANARY" | grep -q libasan || t_fail "the canary is not built with the sanitizers of this build"
 
 canary() { # BUG REPORT-TEXT

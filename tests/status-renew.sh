@@ -7,32 +7,17 @@
 # The clock is stopped at chosen times with faketime (see status-ticket.sh; it works under ASan too).
 . "$top_srcdir/tests/lib.sh"
 
-FAKETIME_LIB=
-for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 /usr/lib64/faketime/libfaketime.so.1; do
-	[ -f "$f" ] && { FAKETIME_LIB=$f; break; }
-done
-[ -n "$FAKETIME_LIB" ] || t_skip "libfaketime is not installed (Debian package faketime)"
-command -v python3 >/dev/null 2>&1 || t_skip "python3 is needed to check the JSON"
+t_need_faketime
+t_need_python3
 
 PASS="correct horse battery staple"
 CRED="$T_DIR/cred" # the plaintext credential files: outside HOME, so the leak scan skips them
 BIN="$T_DIR/bin"   # the stand-in lp
 mkdir -p "$CRED" "$BIN"
 
-# at TIME CMD...: runs CMD with the clock stopped at TIME (UTC). libfaketime is preloaded directly:
-# the faketime wrapper keeps a POSIX semaphore named after its PID, and under load a stale one of a
-# killed run makes it fail ("sem_open: File exists"). FAKETIME takes local time, so GNU date converts
-# (TZ is pinned by lib.sh); a stopped clock makes every "seconds left" exact.
-at() {
-	when=$(date -d "$1 UTC" '+%Y-%m-%d %H:%M:%S')
-	shift
-	env LD_PRELOAD="$FAKETIME_LIB${LD_PRELOAD:+:$LD_PRELOAD}" FAKETIME="$when" "$@"
-}
-json() {
-	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' \
-		"$T_OUT" "$1" || { cat "$T_OUT" >&2; t_fail "JSON check failed: $1"; }
-	t_ok "json: $1"
-}
+# at TIME CMD... and json EXPR: tests/lib.sh's t_at and t_json.
+at() { t_at "$@"; }
+json() { t_json "$@"; }
 
 t_make_credfiles "$CRED/first" ACME_Corp eco ACMEHSM01 20261120 pkcs11
 OLD_SETUP_PW=$T_SETUP_PW

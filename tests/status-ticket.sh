@@ -9,31 +9,15 @@
 # ASAN_OPTIONS (verify_asan_link_order=0, set by Makefile.am), so libfaketime may be preloaded first.
 . "$top_srcdir/tests/lib.sh"
 
-FAKETIME_LIB=
-for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 /usr/lib64/faketime/libfaketime.so.1; do
-	[ -f "$f" ] && { FAKETIME_LIB=$f; break; }
-done
-[ -n "$FAKETIME_LIB" ] || t_skip "libfaketime is not installed (Debian package faketime)"
-command -v python3 >/dev/null 2>&1 || t_skip "python3 is needed to check the JSON"
+t_need_faketime
+t_need_python3
 
 BIN="$T_DIR/bin" # the stand-in lp
 mkdir -p "$BIN"
 
-# at TIME CMD...: runs CMD with the clock stopped at TIME (UTC). libfaketime is preloaded directly:
-# the faketime wrapper keeps a POSIX semaphore named after its PID, and under load a stale one of a
-# killed run makes it fail ("sem_open: File exists"). FAKETIME takes local time, so GNU date converts
-# (TZ is pinned by lib.sh); a stopped clock makes every "seconds left" exact.
-at() {
-	when=$(date -d "$1 UTC" '+%Y-%m-%d %H:%M:%S')
-	shift
-	env LD_PRELOAD="$FAKETIME_LIB${LD_PRELOAD:+:$LD_PRELOAD}" FAKETIME="$when" "$@"
-}
-# json EXPR: a Python expression on the JSON in $T_OUT (bound to j) must be true.
-json() {
-	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' \
-		"$T_OUT" "$1" || { cat "$T_OUT" >&2; t_fail "JSON check failed: $1"; }
-	t_ok "json: $1"
-}
+# at TIME CMD... and json EXPR: tests/lib.sh's t_at and t_json.
+at() { t_at "$@"; }
+json() { t_json "$@"; }
 
 # ---- no profile yet ----
 t_run 0 "status without profiles" "$HSMO" status
@@ -147,7 +131,7 @@ json 'j["hsm_user"] == "ACMEHSM01" and j["tier"] == "ECO" and j["company"] == "A
 json 'j["service_user"] == "svc-ACMEHSM01" and j["service_type"] == "standard" and j["cluster"] == "ECO01"'
 json 'j["setup_password"]["state"] == "expired" and j["setup_password"]["expires_at"] == "2026-11-28T09:00:00Z"'
 json 'j["setup_password"]["first_use"] == "2026-11-21T09:00:00Z" and j["setup_password"]["issued"] == "2026-11-20T00:00:00Z"'
-json 'j["setup_password"]["since"] == "2026-11-28T09:00:00Z" and j["setup_password"]["expires_at_local"] == "Sat 28 Nov 2026 10:00 CET"'
+json 'j["setup_password"]["since"] == "2026-11-28T09:00:00Z" and j["setup_password"]["expires_at_local"] == "2026-11-28T10:00:00+01:00"'
 json 'j["last_error"] == {"at": "2026-11-28T09:30:00Z", "code": "CKR_PIN_INCORRECT", "message": "the PIN is incorrect"}'
 json 'j["preflight"]["checks"][0] == {"endpoint": "eco01.example.invalid:2310", "category": "ok", "latency_ms": 12}'
 json 'j["contract"] == "OFFER-2026-0042" and j["contact"].startswith("Jane Doe") and j["generated_at"] == "2026-11-29T08:00:00Z"'

@@ -10,7 +10,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -22,11 +21,11 @@
 
 #include "credfile.h"
 #include "secmem.h"
+#include "testutil.h"
 
 static struct credfile cf;
 static struct diag d;
 static struct diag_warnings w;
-static char tdir[256];
 
 static const char SETUP_PW[] = "FDgKb-zxsPR-ud6EN-GK6Jz-adrvB";
 static const char SERVICE_PW[] = "q7#Rt:vX 9pL";
@@ -38,16 +37,7 @@ static int setup(void **state)
 	memset(&cf, 0, sizeof cf);
 	memset(&w, 0, sizeof w);
 	diag_clear(&d);
-	snprintf(tdir, sizeof tdir, "%s/hsmo-credfile.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(tdir) ? 0 : -1;
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	return testutil_mkdir("credfile");
 }
 
 static int teardown(void **state)
@@ -55,7 +45,7 @@ static int teardown(void **state)
 	(void)state;
 	credfile_free(&cf);
 	diag_warnings_free(&w);
-	return nftw(tdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return testutil_rmdir();
 }
 
 static int parse(const char *name, const char *text)
@@ -701,7 +691,7 @@ static void test_file_round_trip_and_mode_warning(void **state)
 {
 	(void)state;
 	char p[PATH_MAX];
-	snprintf(p, sizeof p, "%s/ACME_eco_service_ACMEHSM01_20261120.txt", tdir);
+	snprintf(p, sizeof p, "%s/ACME_eco_service_ACMEHSM01_20261120.txt", testutil_dir);
 	write_file(p, SERVICE_TEXT, strlen(SERVICE_TEXT), 0600);
 	assert_int_equal(credfile_parse_file(p, &cf, &w, &d), EX_OK);
 	assert_string_equal(cf.path, p);
@@ -721,7 +711,7 @@ static void test_file_crlf_bom_from_disk(void **state)
 	char p[PATH_MAX];
 	static const char text[] = "\xef\xbb\xbfHSM User Name: U\r\nHSM User Setup Password: FDgKb-zxsPR-ud6EN-GK6Jz-adrvB\r\n"
 	                           "PKCS#11 password : Zr4kWm8sPq2nLx6c\r\n";
-	snprintf(p, sizeof p, "%s/ACME_eco_hsm_U_2026-11-20 (1).txt", tdir);
+	snprintf(p, sizeof p, "%s/ACME_eco_hsm_U_2026-11-20 (1).txt", testutil_dir);
 	write_file(p, text, sizeof text - 1, 0600);
 	assert_int_equal(credfile_parse_file(p, &cf, &w, &d), EX_OK);
 	assert_int_equal(cf.kind, CREDFILE_HSM);
@@ -734,7 +724,7 @@ static void test_file_5mb_refused(void **state)
 {
 	(void)state;
 	char p[PATH_MAX];
-	snprintf(p, sizeof p, "%s/big.txt", tdir);
+	snprintf(p, sizeof p, "%s/big.txt", testutil_dir);
 	size_t n = 5 * 1024 * 1024;
 	char *big = malloc(n);
 	assert_non_null(big);
@@ -754,7 +744,7 @@ static void test_file_size_bound_exact(void **state)
 {
 	(void)state;
 	char p[PATH_MAX];
-	snprintf(p, sizeof p, "%s/edge.txt", tdir);
+	snprintf(p, sizeof p, "%s/edge.txt", testutil_dir);
 	char *buf = malloc(CREDFILE_MAX_SIZE + 1);
 	assert_non_null(buf);
 	size_t head = strlen(HSM_TEXT);
@@ -773,16 +763,16 @@ static void test_file_size_bound_exact(void **state)
 static void test_file_directory_refused(void **state)
 {
 	(void)state;
-	assert_int_equal(credfile_parse_file(tdir, &cf, &w, &d), EX_NOINPUT);
+	assert_int_equal(credfile_parse_file(testutil_dir, &cf, &w, &d), EX_NOINPUT);
 	assert_non_null(strstr(d.msg, ": not a regular file"));
-	assert_int_equal(strncmp(d.msg, tdir, strlen(tdir)), 0);
+	assert_int_equal(strncmp(d.msg, testutil_dir, strlen(testutil_dir)), 0);
 }
 
 static void test_file_missing(void **state)
 {
 	(void)state;
 	char p[PATH_MAX];
-	snprintf(p, sizeof p, "%s/nope.txt", tdir);
+	snprintf(p, sizeof p, "%s/nope.txt", testutil_dir);
 	assert_int_equal(credfile_parse_file(p, &cf, &w, &d), EX_NOINPUT);
 	assert_non_null(strstr(d.msg, "nope.txt: cannot open"));
 }
@@ -791,7 +781,7 @@ static void test_file_fifo_refused_without_blocking(void **state)
 {
 	(void)state;
 	char p[PATH_MAX];
-	snprintf(p, sizeof p, "%s/fifo.txt", tdir);
+	snprintf(p, sizeof p, "%s/fifo.txt", testutil_dir);
 	assert_int_equal(mkfifo(p, 0600), 0);
 	assert_int_equal(credfile_parse_file(p, &cf, &w, &d), EX_NOINPUT);
 	assert_non_null(strstr(d.msg, "not a regular file"));

@@ -273,12 +273,12 @@ int main(void)
 {
 	t_module = getenv("SOFTHSM2_MODULE");
 	if (!t_module || !*t_module || access(t_module, R_OK) != 0) {
-		printf("SKIP: SoftHSM2 module not found (SOFTHSM2_MODULE)\n");
+		printf("SKIP: test_engine_pkcs11: SoftHSM2 module not found (SOFTHSM2_MODULE) [missing softhsm2]\n");
 		return 77;
 	}
 	const char *probe[] = {"softhsm2-util", "--version", NULL};
 	if (t_run(probe) != 0) {
-		printf("SKIP: softhsm2-util not found\n");
+		printf("SKIP: test_engine_pkcs11: softhsm2-util not found [missing softhsm2]\n");
 		return 77;
 	}
 	secmem_init(NULL);

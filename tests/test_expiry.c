@@ -16,6 +16,9 @@
 #include <time.h>
 
 #include "expiry.h"
+#include "rotation.h"
+
+#include <sysexits.h>
 
 #define DAY 86400
 #define WEEK ((time_t)EXPIRY_LIFETIME_SECONDS)
@@ -264,9 +267,77 @@ static void test_renewal_resets(void **state)
 	expiry_compute(&st, now, &ex);
 	assert_int_equal(ex.state, EXPIRY_EXPIRED);
 	/* A renewal clears the first use (import --renew); the new password is unused. */
-	st.first_use = 0;
+	st.rotation = ROTATION_FIRST_USE;
+	st.step = STEP_ROTATION;
+	st.renewal_pending = 1;
+	rotation_reset_for_renewal(&st);
+	assert_int_equal(st.first_use, 0);
+	assert_int_equal(st.renewal_pending, 0);
+	assert_int_equal(st.rotation, ROTATION_NONE);
+	assert_int_equal(st.step, STEP_COUNTDOWN);
+	assert_int_equal(st.n_events, 1);
+	assert_string_equal(st.events[0].kind, "renewed");
 	expiry_compute(&st, now, &ex);
 	assert_int_equal(ex.state, EXPIRY_UNUSED);
+	state_free(&st);
+}
+
+/* mark-used's rules, one row each: what is refused (and how), what changes nothing, what is recorded. */
+static void test_mark_used(void **state)
+{
+	(void)state;
+	const time_t now = utc(2026, 11, 22, 9, 0, 0);
+	const time_t issued = utc(2026, 11, 20, 0, 0, 0);
+	/* 00:00 Zurich on the date of issue is 23:00 UTC the day before: the earliest allowed. */
+	const time_t earliest = utc(2026, 11, 19, 23, 0, 0);
+	static const struct {
+		const char *name;
+		enum state_tier tier;
+		enum state_rotation rotation;
+		int has_first_use; /* a first use recorded a day before now */
+		long long at_from_now;
+		int before_issue;  /* at = earliest - 1 instead */
+		int rc, changed;
+	} rows[] = {
+		{"ECO: recorded", TIER_ECO, ROTATION_NONE, 0, -3600, 0, EX_OK, 1},
+		{"SBX: recorded", TIER_SBX, ROTATION_NONE, 0, 0, 0, EX_OK, 1},
+		{"PLATINUM: earlier than recorded", TIER_PLATINUM, ROTATION_NONE, 1, -2 * DAY, 0, EX_OK, 1},
+		{"later than recorded: nothing changes", TIER_ECO, ROTATION_NONE, 1, -3600, 0, EX_OK, 0},
+		{"ECO-CC: the rule does not apply", TIER_ECO_CC, ROTATION_NONE, 0, -3600, 0, EX_USAGE, 0},
+		{"no tier: cannot be dated", TIER_UNKNOWN, ROTATION_NONE, 0, -3600, 0, EX_DATAERR, 0},
+		{"after the rotation", TIER_ECO, ROTATION_VERIFIED, 0, -3600, 0, EX_USAGE, 0},
+		{"in the future", TIER_ECO, ROTATION_NONE, 0, 60, 0, EX_USAGE, 0},
+		{"before the date of issue", TIER_ECO, ROTATION_NONE, 0, 0, 1, EX_USAGE, 0},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct state st;
+		st_zero(&st, rows[i].tier);
+		st.issued = issued;
+		st.rotation = rows[i].rotation;
+		time_t before = rows[i].has_first_use ? now - DAY : 0;
+		st.first_use = before;
+		time_t at = rows[i].before_issue ? earliest - 1 : now + rows[i].at_from_now;
+		struct diag d;
+		diag_clear(&d);
+		int changed = -1;
+		int rc = expiry_mark_used(&st, "P1", at, now, &changed, &d);
+		if (rc != rows[i].rc || changed != rows[i].changed)
+			fail_msg("%s: rc %d changed %d (%s)", rows[i].name, rc, changed, d.msg);
+		assert_int_equal(st.first_use, changed ? at : before);
+		assert_int_equal(st.n_events, (size_t)changed);
+		if (rc != EX_OK)
+			assert_true(d.msg[0] != '\0');
+		state_free(&st);
+	}
+	/* Exactly the earliest instant is allowed. */
+	struct state st;
+	st_zero(&st, TIER_ECO);
+	st.issued = issued;
+	struct diag d;
+	int changed = 0;
+	assert_int_equal(expiry_mark_used(&st, "P1", earliest, now, &changed, &d), EX_OK);
+	assert_int_equal(changed, 1);
+	state_free(&st);
 }
 
 static void test_format_left(void **state)
@@ -343,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_missing_data),
 		cmocka_unit_test(test_replaced),
 		cmocka_unit_test(test_renewal_resets),
+		cmocka_unit_test(test_mark_used),
 		cmocka_unit_test(test_format_left),
 		cmocka_unit_test(test_names_and_rules),
 		cmocka_unit_test(test_parse_time),

@@ -9,7 +9,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,33 +19,11 @@
 
 #include "fsutil.h"
 #include "secmem.h"
-
-static char tdir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tdir, sizeof tdir, "%s/hsmo-fsutil.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(tdir) ? 0 : -1;
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return nftw(tdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
+#include "testutil.h"
 
 static void path_in(char *buf, size_t n, const char *name)
 {
-	snprintf(buf, n, "%s/%s", tdir, name);
+	snprintf(buf, n, "%s/%s", testutil_dir, name);
 }
 
 static void test_write_atomic_creates_with_mode(void **state)
@@ -153,7 +130,7 @@ static void test_read_bounded_refuses_dir_and_missing(void **state)
 	(void)state;
 	char *buf;
 	struct diag d;
-	assert_int_equal(fsutil_read_bounded(tdir, 100, 0, &buf, NULL, &d), EX_NOINPUT);
+	assert_int_equal(fsutil_read_bounded(testutil_dir, 100, 0, &buf, NULL, &d), EX_NOINPUT);
 	assert_non_null(strstr(d.msg, "not a regular file"));
 	char p[PATH_MAX];
 	path_in(p, sizeof p, "missing");
@@ -184,9 +161,21 @@ static void test_shred_removes(void **state)
 	path_in(p, sizeof p, "plain.txt");
 	struct diag d;
 	assert_int_equal(fsutil_write_atomic(p, "secret-ish", 10, 0600, "state", &d), EX_OK);
+	/* A second name for the same inode shows what the shredder left in the blocks. */
+	char link_path[PATH_MAX];
+	path_in(link_path, sizeof link_path, "plain.link");
+	assert_int_equal(link(p, link_path), 0);
 	assert_int_equal(fsutil_shred(p, &d), EX_OK);
 	assert_int_not_equal(access(p, F_OK), 0);
-	assert_int_not_equal(fsutil_shred(p, &d), EX_OK);
+	char buf[32] = {0};
+	FILE *f = fopen(link_path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(buf, 1, sizeof buf, f), 10);
+	fclose(f);
+	assert_null(memmem(buf, 10, "secret", 6));
+	unlink(link_path);
+	/* A missing file: nothing to shred, told apart from a failure. */
+	assert_int_equal(fsutil_shred(p, &d), EX_NOINPUT);
 }
 
 static void test_secmem_roundtrip(void **state)
@@ -217,5 +206,5 @@ int main(void)
 		cmocka_unit_test(test_shred_removes),
 		cmocka_unit_test(test_secmem_roundtrip),
 	};
-	return cmocka_run_group_tests_name("fsutil", tests, setup, teardown);
+	return cmocka_run_group_tests_name("fsutil", tests, testutil_setup, testutil_teardown);
 }

@@ -9,7 +9,6 @@
 
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,35 +21,9 @@
 #include "profile.h"
 #include "secmem.h"
 #include "vault.h"
+#include "testutil.h"
 
 #define PASS "an import test passphrase"
-
-static char tdir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tdir, sizeof tdir, "%s/hsmo-import.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(tdir))
-		return -1;
-	char xdg[PATH_MAX];
-	snprintf(xdg, sizeof xdg, "%s/state", tdir);
-	return setenv("XDG_STATE_HOME", xdg, 1);
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return nftw(tdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static char *dup_or_null(const char *s)
 {
@@ -73,23 +46,6 @@ static void cf_make(struct credfile *cf, enum credfile_kind kind, const char *co
 	cf->name.user = dup_or_null(user);
 	cf->name.date = dup_or_null(date);
 	cf->hsm_user = dup_or_null(hsm_user);
-}
-
-static void cf_free(struct credfile *cf)
-{
-	free(cf->path);
-	free(cf->name.company);
-	free(cf->name.service);
-	free(cf->name.user);
-	free(cf->name.date);
-	free(cf->service_user);
-	free(cf->hsm_user);
-	free(cf->api_endpoint);
-	secmem_free(cf->service_password);
-	secmem_free(cf->setup_password);
-	secmem_free(cf->pkcs11_password);
-	secmem_free(cf->jwt);
-	memset(cf, 0, sizeof *cf);
 }
 
 /* files[0] service, files[1] hsm, for user. */
@@ -133,7 +89,7 @@ static void opts_init(struct import_opts *o)
 static int profile_exists(const char *name)
 {
 	char p[PATH_MAX];
-	snprintf(p, sizeof p, "%s/state/hsm-onboard/%s", tdir, name);
+	snprintf(p, sizeof p, "%s/state/hsm-onboard/%s", testutil_dir, name);
 	return access(p, F_OK) == 0;
 }
 
@@ -200,8 +156,8 @@ static void test_pair_imports(void **state)
 	assert_int_equal(stat(p.vault_path, &st), 0);
 	assert_int_equal(st.st_mtime, mtime);
 	profile_close(&p);
-	cf_free(&f[0]);
-	cf_free(&f[1]);
+	credfile_free(&f[0]);
+	credfile_free(&f[1]);
 }
 
 static void test_mismatched_pair_writes_nothing(void **state)
@@ -223,8 +179,8 @@ static void test_mismatched_pair_writes_nothing(void **state)
 	assert_int_equal(passphrase_calls, 0);
 	assert_false(profile_exists("BOB01"));
 	assert_false(profile_exists("BOB02"));
-	cf_free(&f[0]);
-	cf_free(&f[1]);
+	credfile_free(&f[0]);
+	credfile_free(&f[1]);
 }
 
 static void test_several_users_all_or_nothing(void **state)
@@ -248,7 +204,7 @@ static void test_several_users_all_or_nothing(void **state)
 	assert_null(strstr(d.msg, "ZZZZZ"));
 	assert_false(profile_exists("CAROL01"));
 	assert_false(profile_exists("DAVE01"));
-	cf_free(&g[4]);
+	credfile_free(&g[4]);
 
 	/* --profile with two users is a usage error. */
 	o.profile = "one";
@@ -270,7 +226,7 @@ static void test_several_users_all_or_nothing(void **state)
 	vault_close(v);
 	profile_close(&p);
 	for (int i = 0; i < 4; i++)
-		cf_free(&f[i]);
+		credfile_free(&f[i]);
 }
 
 static void test_tier_needed(void **state)
@@ -296,8 +252,8 @@ static void test_tier_needed(void **state)
 	profile_close(&p);
 	o.issued = "2026-13-01";
 	assert_int_equal(import_credfiles(f, 2, &o, &r, &d), EX_USAGE);
-	cf_free(&f[0]);
-	cf_free(&f[1]);
+	credfile_free(&f[0]);
+	credfile_free(&f[1]);
 }
 
 static void test_renewal(void **state)
@@ -358,9 +314,9 @@ static void test_renewal(void **state)
 	assert_int_equal(renewed, 1);
 	vault_close(v);
 	profile_close(&p);
-	cf_free(&n);
-	cf_free(&f[0]);
-	cf_free(&f[1]);
+	credfile_free(&n);
+	credfile_free(&f[0]);
+	credfile_free(&f[1]);
 }
 
 /* A crash after the vault and before the state (simulated: state.json removed) is repaired by
@@ -377,7 +333,7 @@ static void test_rerun_recreates_state(void **state)
 	assert_int_equal(import_credfiles(f, 2, &o, &r, &d), EX_OK);
 	import_result_free(&r);
 	char sp[PATH_MAX];
-	snprintf(sp, sizeof sp, "%s/state/hsm-onboard/GINA01/state.json", tdir);
+	snprintf(sp, sizeof sp, "%s/state/hsm-onboard/GINA01/state.json", testutil_dir);
 	assert_int_equal(unlink(sp), 0);
 	assert_int_equal(import_credfiles(f, 2, &o, &r, &d), EX_OK);
 	assert_int_equal(r.changed[0], 1);
@@ -389,8 +345,8 @@ static void test_rerun_recreates_state(void **state)
 	assert_string_equal(vault_get(v, VAULT_PKCS11_PASSWORD), "p11-secret-1");
 	vault_close(v);
 	profile_close(&p);
-	cf_free(&f[0]);
-	cf_free(&f[1]);
+	credfile_free(&f[0]);
+	credfile_free(&f[1]);
 }
 
 /* A renewal that died after its vault write (marker set, vault holds the new password, state still
@@ -429,9 +385,9 @@ static void test_interrupted_renewal_completes(void **state)
 	assert_int_equal(p.st.renewal_pending, 0);
 	assert_string_equal(p.st.events[p.st.n_events - 2].kind, "renewed");
 	profile_close(&p);
-	cf_free(&n);
-	cf_free(&f[0]);
-	cf_free(&f[1]);
+	credfile_free(&n);
+	credfile_free(&f[0]);
+	credfile_free(&f[1]);
 }
 
 static void test_jwt_and_locked(void **state)
@@ -475,7 +431,7 @@ static void test_jwt_and_locked(void **state)
 	assert_string_equal(vault_get(v, VAULT_JWT), "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.sig");
 	vault_close(v);
 	profile_close(&p);
-	cf_free(&j);
+	credfile_free(&j);
 }
 
 int main(void)
@@ -491,5 +447,5 @@ int main(void)
 		cmocka_unit_test(test_interrupted_renewal_completes),
 		cmocka_unit_test(test_jwt_and_locked),
 	};
-	return cmocka_run_group_tests_name("import", tests, setup, teardown);
+	return cmocka_run_group_tests_name("import", tests, testutil_setup_state, testutil_teardown);
 }

@@ -158,6 +158,10 @@ static void test_probe_categories_concurrently(void **state)
 	assert_int_equal(st.checked_at, 1234);
 	assert_string_equal(st.checks[1].category, "refused");
 	assert_string_equal(st.checks[0].endpoint, label);
+	/* The CLI's check and the wizard's preflight both record the check as an event. */
+	assert_int_equal(st.n_events, 1);
+	assert_string_equal(st.events[0].kind, "checked");
+	assert_string_equal(st.events[0].detail, "1/6 ok");
 	state_free(&st);
 
 	close(open_s);

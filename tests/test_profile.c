@@ -9,7 +9,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,33 +22,7 @@
 #include "profile.h"
 #include "secmem.h"
 #include "vault.h"
-
-static char tdir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tdir, sizeof tdir, "%s/hsmo-profile.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(tdir))
-		return -1;
-	char xdg[PATH_MAX];
-	snprintf(xdg, sizeof xdg, "%s/state", tdir);
-	return setenv("XDG_STATE_HOME", xdg, 1);
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return nftw(tdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
+#include "testutil.h"
 
 static void test_names(void **state)
 {
@@ -76,7 +49,7 @@ static void test_base_dir(void **state)
 	char buf[PATH_MAX], want[PATH_MAX];
 	struct diag d;
 	assert_int_equal(profile_base_dir(buf, sizeof buf, &d), EX_OK);
-	snprintf(want, sizeof want, "%s/state/hsm-onboard", tdir);
+	snprintf(want, sizeof want, "%s/state/hsm-onboard", testutil_dir);
 	assert_string_equal(buf, want);
 	/* A relative XDG_STATE_HOME is ignored, as the XDG spec says. */
 	char *saved = strdup(getenv("XDG_STATE_HOME"));
@@ -212,5 +185,5 @@ int main(void)
 		cmocka_unit_test(test_corrupt_state_refused),
 		cmocka_unit_test(test_list_and_remove),
 	};
-	return cmocka_run_group_tests_name("profile", tests, setup, teardown);
+	return cmocka_run_group_tests_name("profile", tests, testutil_setup_state, testutil_teardown);
 }

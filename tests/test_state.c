@@ -8,40 +8,18 @@
 
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fsutil.h"
 #include "state.h"
-
-static char tdir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tdir, sizeof tdir, "%s/hsmo-state.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(tdir) ? 0 : -1;
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return nftw(tdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
+#include "testutil.h"
 
 static void fill(struct state *st)
 {
@@ -95,7 +73,7 @@ static void test_roundtrip_every_field(void **state)
 	diag_clear(&d);
 	fill(&a);
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/state.json", tdir);
+	snprintf(path, sizeof path, "%s/state.json", testutil_dir);
 	assert_int_equal(state_save(path, &a, &d), EX_OK);
 	struct stat sb;
 	assert_int_equal(stat(path, &sb), 0);
@@ -160,7 +138,7 @@ static void test_defaults_are_null(void **state)
 	struct diag d;
 	state_init(&a);
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/empty.json", tdir);
+	snprintf(path, sizeof path, "%s/empty.json", testutil_dir);
 	assert_int_equal(state_save(path, &a, &d), EX_OK);
 	char *text;
 	size_t len;
@@ -238,7 +216,7 @@ static void test_truncated_everywhere(void **state)
 	struct diag d;
 	fill(&a);
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/full.json", tdir);
+	snprintf(path, sizeof path, "%s/full.json", testutil_dir);
 	assert_int_equal(state_save(path, &a, &d), EX_OK);
 	state_free(&a);
 	char *text;
@@ -268,16 +246,113 @@ static void test_load_missing_and_huge(void **state)
 	struct state st;
 	struct diag d;
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/none.json", tdir);
+	snprintf(path, sizeof path, "%s/none.json", testutil_dir);
 	assert_int_equal(state_load(path, &st, &d), EX_NOINPUT);
 	state_free(&st);
-	snprintf(path, sizeof path, "%s/huge.json", tdir);
+	snprintf(path, sizeof path, "%s/huge.json", testutil_dir);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
-	for (int i = 0; i < 2 * 1024 * 1024 / 8; i++)
+	/* Over the 16 MiB read limit (the event log's cap keeps a real file far below it). */
+	for (int i = 0; i < 17 * 1024 * 1024 / 8; i++)
 		fputs("        ", f);
 	fclose(f);
 	assert_int_equal(state_load(path, &st, &d), EX_DATAERR);
+	state_free(&st);
+}
+
+static size_t count_kind(const struct state *st, const char *kind)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < st->n_events; i++)
+		if (strcmp(st->events[i].kind, kind) == 0)
+			n++;
+	return n;
+}
+
+static long file_size(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+/* Two weeks of `check` from cron every 5 minutes, with verifies in between: the milestones stay, the
+ * routine events keep only the most recent STATE_ROUTINE_KEEP, and the file stays under 256 KiB. */
+static void test_event_log_is_capped(void **state)
+{
+	(void)state;
+	struct state st;
+	struct diag d;
+	diag_clear(&d);
+	state_init(&st);
+	st.hsm_user = strdup("ACMEHSM01");
+	state_add_event(&st, "imported", "service,hsm");
+	state_add_event(&st, "first-use", "pkcs11");
+	state_add_event(&st, "change-sent", "pkcs11");
+	state_add_event(&st, "rotated", "the setup password was replaced by the user secret");
+	state_add_event(&st, "verified", "first verify");
+	char detail[160];
+	for (int i = 0; i < 4000; i++) {
+		snprintf(detail, sizeof detail, "ch01-api.cloudshsm.com:2310 ok, ch02-api.cloudshsm.com:2310 ok #%d", i);
+		state_add_event(&st, i % 10 == 9 ? "verified" : "checked", detail);
+		st.events[st.n_events - 1].at = 1795737600 + 300 * (time_t)i;
+	}
+	state_add_event(&st, "renewed", "new setup password imported; first use reset");
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/capped.json", testutil_dir);
+	assert_int_equal(state_save(path, &st, &d), EX_OK);
+	assert_true(file_size(path) > 0);
+	assert_true(file_size(path) < 256 * 1024);
+	struct state back;
+	assert_int_equal(state_load(path, &back, &d), EX_OK);
+	assert_int_equal(count_kind(&back, "imported"), 1);
+	assert_int_equal(count_kind(&back, "first-use"), 1);
+	assert_int_equal(count_kind(&back, "change-sent"), 1);
+	assert_int_equal(count_kind(&back, "rotated"), 1);
+	assert_int_equal(count_kind(&back, "renewed"), 1);
+	/* The first verify is a milestone; the routine ones are the most recent. */
+	assert_string_equal(back.events[4].kind, "verified");
+	assert_string_equal(back.events[4].detail, "first verify");
+	assert_int_equal(count_kind(&back, "checked") + count_kind(&back, "verified") - 1, STATE_ROUTINE_KEEP);
+	assert_string_equal(back.events[back.n_events - 1].kind, "renewed");
+	const struct state_event *last = &back.events[back.n_events - 2];
+	assert_string_equal(last->kind, "verified");
+	assert_non_null(strstr(last->detail, "#3999"));
+	assert_int_equal(last->at, 1795737600 + 300 * (time_t)3999);
+	state_free(&back);
+	state_free(&st);
+}
+
+/* A state.json that an older version let grow past the old 1 MiB limit still loads, and the next
+ * write compacts it. */
+static void test_oversized_old_file_loads_and_compacts(void **state)
+{
+	(void)state;
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/old.json", testutil_dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("{\"version\": 1, \"hsm_user\": \"ACMEHSM01\", \"rotation\": \"verified\", \"events\": [\n"
+	      "  {\"at\": \"2026-11-20T10:00:00Z\", \"kind\": \"imported\", \"detail\": \"service,hsm\"},\n"
+	      "  {\"at\": \"2026-11-20T11:00:00Z\", \"kind\": \"rotated\", \"detail\": null}", f);
+	for (int i = 0; i < 40000; i++)
+		fprintf(f, ",\n  {\"at\": \"2026-11-21T00:00:00Z\", \"kind\": \"checked\", \"detail\": \"check number %d\"}", i);
+	fputs("\n]}\n", f);
+	fclose(f);
+	assert_true(file_size(path) > 2 * 1024 * 1024);
+	struct state st;
+	struct diag d;
+	diag_clear(&d);
+	assert_int_equal(state_load(path, &st, &d), EX_OK);
+	assert_int_equal(st.rotation, ROTATION_VERIFIED);
+	assert_int_equal(st.n_events, 40002);
+	assert_int_equal(state_save(path, &st, &d), EX_OK);
+	assert_true(file_size(path) < 256 * 1024);
+	state_free(&st);
+	assert_int_equal(state_load(path, &st, &d), EX_OK);
+	assert_int_equal(count_kind(&st, "imported"), 1);
+	assert_int_equal(count_kind(&st, "rotated"), 1);
+	assert_int_equal(count_kind(&st, "checked"), STATE_ROUTINE_KEEP);
+	assert_string_equal(st.events[st.n_events - 1].detail, "check number 39999");
 	state_free(&st);
 }
 
@@ -315,7 +390,9 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_load_missing_and_huge),
+		cmocka_unit_test(test_event_log_is_capped),
+		cmocka_unit_test(test_oversized_old_file_loads_and_compacts),
 		cmocka_unit_test(test_names),
 	};
-	return cmocka_run_group_tests_name("state", tests, setup, teardown);
+	return cmocka_run_group_tests_name("state", tests, testutil_setup, testutil_teardown);
 }

@@ -4,7 +4,7 @@
 # start screens, and resume: the wizard killed on the countdown screen reopens there.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/wizard-lib.sh"
-[ -n "$W_FAKELIB" ] || t_skip "libfaketime is not installed (apt-get install faketime)"
+t_need_faketime
 
 # Frozen at Tue 24 Nov 2026 15:30 CET; issued 20 Nov, ECO-CC: deadline 27 Nov 00:00 CET, 2 d 08:30 left.
 W_FAKETIME="2026-11-24 15:30:00"

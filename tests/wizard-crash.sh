@@ -5,14 +5,10 @@
 # token opens with the stored secret, never again with the setup password.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/wizard-lib.sh"
-[ -n "${SOFTHSM2_MODULE:-}" ] || t_skip "SoftHSM2 is not installed"
-"$HSMO" --list-failpoints >/dev/null 2>&1 || t_skip "this build has no failpoints (configure --enable-failpoints)"
-set +e
-"$HSMO" demo </dev/null >/dev/null 2>"$T_DIR/probe"
-probe=$?
-set -e
-[ "$probe" -ne 69 ] || t_skip "$(cat "$T_DIR/probe")"
-command -v pkcs11-tool >/dev/null || t_skip "pkcs11-tool is not installed (opensc)"
+t_need_softhsm
+t_need_pkcs11_tool
+t_need_failpoints
+w_demo_probe
 
 pass="crash walk $(t_rand_alnum 12)"
 t_secret "$pass"
@@ -22,7 +18,7 @@ for fp in rotate.after-pending-saved rotate.after-change; do
 	mkdir -p "$world"
 	w_start TMPDIR="$world" HSM_ONBOARD_FAILPOINT="$fp" -- demo --kdf-ms 20
 	w_wait "Step 1 of 10: Subscription"
-	demo=$(ls -d "$world"/hsm-onboard-demo.* | head -n 1)
+	demo=$(find "$world" -maxdepth 1 -name "hsm-onboard-demo.*" | head -n 1)
 	setup=$(sed -n 's/^HSM User Setup Password: //p' "$demo"/Downloads/*_hsm_*.txt)
 	t_secret "$setup"
 	w_key Enter Enter Enter
@@ -61,7 +57,7 @@ for fp in rotate.after-pending-saved rotate.after-change; do
 	! pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label hsm-onboard-demo --login --pin "$setup" -O \
 		>/dev/null 2>&1 || t_fail "$fp: the setup password still opens the token"
 	pinfile="$demo/home/.local/state/hsm-onboard/DEMOHSM01/config/pkcs11.pin"
-	[ -f "$pinfile" ] || pinfile=$(ls "$demo"/home/.local/state/hsm-onboard/DEMOHSM01/config/* | xargs grep -L 'pkcs11:' | head -n 1)
+	[ -f "$pinfile" ] || pinfile=$(find "$demo"/home/.local/state/hsm-onboard/DEMOHSM01/config -type f -exec grep -L 'pkcs11:' {} + | head -n 1)
 	secret=$(cat "$pinfile")
 	t_secret "$secret"
 	pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label hsm-onboard-demo --login --pin "$secret" -O \

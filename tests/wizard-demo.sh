@@ -6,13 +6,9 @@
 # does.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/wizard-lib.sh"
-[ -n "${SOFTHSM2_MODULE:-}" ] || t_skip "SoftHSM2 is not installed"
-set +e
-"$HSMO" demo </dev/null >/dev/null 2>"$T_DIR/probe"
-probe=$?
-set -e
-[ "$probe" -ne 69 ] || t_skip "$(cat "$T_DIR/probe")"
-[ "$probe" -eq 64 ] || t_fail "demo off a terminal: exit $probe, expected 64"
+t_need_softhsm
+t_need_pkcs11_tool
+w_demo_probe
 t_ok "demo refuses to start off a terminal"
 
 W_FAKETIME="@2026-11-24 15:30:00"   # a running clock: the vault's scrypt calibration measures time
@@ -21,7 +17,7 @@ t_secret "$pass"
 
 w_start TMPDIR="$T_DIR" -- demo --keep --kdf-ms 20
 w_wait "Step 1 of 10: Subscription"
-demo=$(ls -d "$T_DIR"/hsm-onboard-demo.* | head -n 1)
+demo=$(find "$T_DIR" -maxdepth 1 -name "hsm-onboard-demo.*" | head -n 1)
 [ -d "$demo" ] || t_fail "no demo directory under $T_DIR"
 [ "$(stat -c %a "$demo")" = 700 ] || t_fail "the demo directory is not 0700"
 t_ok "the demo world is a private 0700 directory"
@@ -35,7 +31,7 @@ setup=$(sed -n 's/^HSM User Setup Password: //p' "$demo"/Downloads/*_hsm_*.txt)
 w_demo_walk "$pass"
 t_grep "$W_ROTATED" "[x] Login with the new secret verified" "the rotation's steps are all checked"
 W_MASK='s|\(Configuration in *\).*|\1<demo dir>|'
-w_golden done
+w_golden 'done'
 [ "$W_KEYS" -le 15 ] || t_fail "the demo took $W_KEYS keystrokes besides the typed text (at most 15)"
 t_ok "demo completed in $W_KEYS keystrokes besides the passphrase (twice) and 'yes'"
 w_key Enter
@@ -49,7 +45,7 @@ if command -v pkcs11-tool >/dev/null; then
 	! pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label hsm-onboard-demo --login --pin "$setup" -O \
 		>/dev/null 2>&1 || t_fail "the setup password still opens the token"
 	t_ok "the setup password no longer opens the token"
-	pinfile=$(ls "$demo"/home/.local/state/hsm-onboard/DEMOHSM01/config/* | xargs grep -L 'pkcs11:' | head -n 1)
+	pinfile=$(find "$demo"/home/.local/state/hsm-onboard/DEMOHSM01/config -type f -exec grep -L 'pkcs11:' {} + | head -n 1)
 	[ -n "$pinfile" ] && [ "$(stat -c %a "$pinfile")" = 600 ] || t_fail "no 0600 PIN file in the config"
 	secret=$(cat "$pinfile")
 	t_secret "$secret"

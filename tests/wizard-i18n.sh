@@ -9,15 +9,14 @@
 # into the last column. The catalogs are compiled from po/ into a temp dir and read through
 # HSM_ONBOARD_LOCALEDIR (test builds).
 . "$top_srcdir/tests/lib.sh"
-[ -f "$top_srcdir/tests/wizard-lib.sh" ] || t_skip "the wizard is not in this tree yet"
 . "$top_srcdir/tests/wizard-lib.sh"
 
 # yes: a cut text (English, German or French), or a screen the catalog does not translate, fails.
 FIT_STRICT=yes
 
-"$HSMO" --list-failpoints >/dev/null 2>&1 || t_skip "HSM_ONBOARD_LOCALEDIR needs a test build (--enable-failpoints)"
-command -v python3 >/dev/null || t_skip "python3 is not installed"
-command -v gettext >/dev/null || t_skip "gettext(1) is not installed"
+t_need_failpoints  # HSM_ONBOARD_LOCALEDIR is honoured by a test build only
+t_need_python3
+t_need_tool gettext gettext-base
 MSGFMT=${MSGFMT:-msgfmt} XGETTEXT=${XGETTEXT:-xgettext}
 FIT="$top_srcdir/tests/screen-fit.py"
 
@@ -32,6 +31,7 @@ done > "$T_DIR/potfiles"
 
 export HSM_ONBOARD_LOCALEDIR="$T_DIR/locale"
 runs="C:C:-:$T_DIR/en.pot"
+# shellcheck disable=SC2013 # a list of words, one a line
 for lang in $(sed 's/#.*//' "$top_srcdir/po/LINGUAS"); do
 	loc=$(locale -a 2>/dev/null | grep -i "^${lang}_.*\.utf-\{0,1\}8$" | head -n 1 || true)
 	[ -n "$loc" ] || { echo "# no UTF-8 locale for $lang: not run (quickstart.sh generates it)"; continue; }
@@ -62,7 +62,7 @@ $(sed "s|^$T_DIR/screens/|  |" "$T_DIR/fit.out")"
 	fi
 }
 # tr MSGID: the run's translation of MSGID.
-tr_() { TEXTDOMAINDIR="$T_DIR/locale" LANGUAGE= LC_ALL="$loc" gettext -d hsm-onboard -- "$1"; }
+tr_() { TEXTDOMAINDIR="$T_DIR/locale" LANGUAGE='' LC_ALL="$loc" gettext -d hsm-onboard -- "$1"; }
 # wait_tr MSGID: waits for the beginning of MSGID's translation (up to the first directive, newline
 # or 12 characters, so that a wrapped paragraph or a cut title is found too).
 wait_tr() {

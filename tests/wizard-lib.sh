@@ -1,10 +1,11 @@
 # tests/wizard-lib.sh: drives the real wizard in tmux (sourced after tests/lib.sh).
+# shellcheck shell=bash
 #
 # A private tmux server (-S socket in the test's dir, -f /dev/null: no user config), an 80x24 window,
 # UTF-8 (-u), TERM pinned. Keys go in with send-keys; the screen comes back with capture-pane, polled
 # until the expected text shows or a timeout passes (no fixed sleeps). Every capture is kept and
 # checked for secrets: no registered secret value and nothing shaped like a setup password.
-command -v tmux >/dev/null || t_skip "tmux is not installed"
+t_need_tmux
 
 W_SOCK="$T_DIR/tmux.sock"
 W_CAP="$T_DIR/captures"
@@ -13,8 +14,19 @@ mkdir -p "$W_CAP"
 mkfifo "$T_DIR/.tick"
 exec 9<>"$T_DIR/.tick"
 
-# libfaketime, preloaded directly (the faketime wrapper forks, and the tests signal the wizard itself).
-W_FAKELIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 2>/dev/null | head -n 1 || true)
+# libfaketime, preloaded when a test sets W_FAKETIME (tests/lib.sh, t_find_faketime).
+t_find_faketime
+W_FAKELIB=$T_FAKETIME_LIB
+
+# w_demo_probe: after t_need_softhsm, the demo has what it needs, so off a terminal it must refuse with
+# 64 (no terminal) and nothing else: a 69 here is a broken demo, never a reason to skip.
+w_demo_probe() {
+	set +e
+	"$HSMO" demo </dev/null >/dev/null 2>"$T_DIR/probe"
+	probe=$?
+	set -e
+	[ "$probe" -eq 64 ] || t_fail "demo off a terminal: exit $probe, expected 64: $(cat "$T_DIR/probe")"
+}
 
 w_tmux() { tmux -S "$W_SOCK" -f /dev/null "$@"; }
 
@@ -22,9 +34,9 @@ w_cleanup() {
 	rc=$?
 	# The wizard first (so it writes nothing while the directory goes away), then the server.
 	p=$(w_pid 2>/dev/null || true)
+	# shellcheck disable=SC2086 # $p is a list of process ids
 	[ -z "$p" ] || kill -KILL $p 2>/dev/null || true
 	w_tmux kill-server >/dev/null 2>&1 || true
-	t_cleanup_rc=$rc
 	if [ "$rc" -ne 0 ] && [ -n "${T_KEEP:-}" ]; then
 		echo "# kept $T_DIR for inspection"
 	else

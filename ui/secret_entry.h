@@ -1,4 +1,4 @@
-/* secret_entry.h: the wizard's only way to read a secret (doc/DESIGN.md, secret rule 4; like pinentry).
+/* secret_entry.h: the wizard's only way to read a secret (doc/DESIGN.md, "Secrets", rule 4; like pinentry).
  *
  * Typed and pasted bytes go straight into a secure-heap buffer (secmem) and are never drawn: the box
  * shows placeholders only (one per character, capped at the field width; for pasted file contents

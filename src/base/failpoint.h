@@ -1,4 +1,4 @@
-/* failpoint.h: named crash points for the crash-loop tests (doc/DESIGN.md, rotation protocol).
+/* failpoint.h: named crash points for the crash-loop tests (doc/DESIGN.md, "Failpoints").
  *
  * In a build configured with --enable-failpoints, FAILPOINT("name") makes the process SIGKILL itself
  * when HSM_ONBOARD_FAILPOINT=name. In every other build the macro expands to nothing, so release

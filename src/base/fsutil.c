@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -107,6 +108,41 @@ fail:
 	return d ? d->code : EX_IOERR;
 }
 
+int fsutil_read_fd_bounded(int fd, const char *name, size_t max, int flags, char **out, size_t *out_len,
+                           struct diag *d)
+{
+	*out = NULL;
+	if (out_len)
+		*out_len = 0;
+	/* Read at most max+1 bytes whatever st_size says: the file may grow while we read. */
+	char *buf = (flags & FSUTIL_READ_SECRET) ? secmem_alloc(max + 1) : calloc(1, max + 2);
+	if (!buf)
+		return diag_set(d, EX_OSERR, _("%s: out of memory"), name);
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, max + 1 - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int rc = diag_set_errno(d, EX_IOERR, _("%s: read error"), name);
+			(flags & FSUTIL_READ_SECRET) ? secmem_free(buf) : free(buf);
+			return rc;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			(flags & FSUTIL_READ_SECRET) ? secmem_free(buf) : free(buf);
+			return diag_set(d, EX_DATAERR, _("%s: file is larger than %zu bytes"), name, max);
+		}
+	}
+	buf[len] = '\0';
+	*out = buf;
+	if (out_len)
+		*out_len = len;
+	return EX_OK;
+}
+
 int fsutil_read_bounded(const char *path, size_t max, int flags, char **out, size_t *out_len,
                         struct diag *d)
 {
@@ -126,38 +162,9 @@ int fsutil_read_bounded(const char *path, size_t max, int flags, char **out, siz
 		close(fd);
 		return diag_set(d, EX_NOINPUT, _("%s: not a regular file"), path);
 	}
-	/* Read at most max+1 bytes whatever st_size says: the file may grow while we read. */
-	char *buf = (flags & FSUTIL_READ_SECRET) ? secmem_alloc(max + 1) : calloc(1, max + 2);
-	if (!buf) {
-		close(fd);
-		return diag_set(d, EX_OSERR, _("%s: out of memory"), path);
-	}
-	size_t len = 0;
-	for (;;) {
-		ssize_t n = read(fd, buf + len, max + 1 - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int rc = diag_set_errno(d, EX_IOERR, _("%s: read error"), path);
-			close(fd);
-			(flags & FSUTIL_READ_SECRET) ? secmem_free(buf) : free(buf);
-			return rc;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > max) {
-			close(fd);
-			(flags & FSUTIL_READ_SECRET) ? secmem_free(buf) : free(buf);
-			return diag_set(d, EX_DATAERR, _("%s: file is larger than %zu bytes"), path, max);
-		}
-	}
+	int rc = fsutil_read_fd_bounded(fd, path, max, flags, out, out_len, d);
 	close(fd);
-	buf[len] = '\0';
-	*out = buf;
-	if (out_len)
-		*out_len = len;
-	return EX_OK;
+	return rc;
 }
 
 int fsutil_mkdir_private(const char *path, struct diag *d)
@@ -187,17 +194,18 @@ int fsutil_shred(const char *path, struct diag *d)
 {
 	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return diag_set_errno(d, EX_IOERR, _("%s: cannot open for shredding"), path);
+		return diag_set_errno(d, errno == ENOENT ? EX_NOINPUT : EX_IOERR, _("%s: cannot open for shredding"),
+		                      path);
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return diag_set(d, EX_IOERR, _("%s: not a regular file"), path);
 	}
-	static const char zeros[4096];
+	unsigned char buf[4096];
 	off_t left = st.st_size;
 	while (left > 0) {
-		size_t chunk = left > (off_t)sizeof zeros ? sizeof zeros : (size_t)left;
-		if (fsutil_write_all(fd, zeros, chunk) != 0) {
+		size_t chunk = left > (off_t)sizeof buf ? sizeof buf : (size_t)left;
+		if (getrandom(buf, chunk, 0) != (ssize_t)chunk || fsutil_write_all(fd, buf, chunk) != 0) {
 			int rc = diag_set_errno(d, EX_IOERR, _("%s: overwrite failed"), path);
 			close(fd);
 			return rc;

@@ -25,11 +25,18 @@ enum fsutil_read_flags {
  * a missing file is EX_NOINPUT. Free the buffer with free(), or secmem_free() with FSUTIL_READ_SECRET. */
 int fsutil_read_bounded(const char *path, size_t max, int flags, char **out, size_t *out_len,
                         struct diag *d);
+/* The same from an open descriptor (a pipe too: "-" for standard input), named name in messages; the
+ * descriptor is left open. */
+int fsutil_read_fd_bounded(int fd, const char *name, size_t max, int flags, char **out, size_t *out_len,
+                           struct diag *d);
 
 /* mkdir -p; every directory it creates gets mode 0700, and the last one is chmod-ed to 0700. */
 int fsutil_mkdir_private(const char *path, struct diag *d);
 
-/* Overwrites with zeros, fsyncs and unlinks. Best effort on SSDs and copy-on-write filesystems. */
+/* The one shredder (doc/DESIGN.md, "Data"), for plaintext credential files and the vault alike:
+ * overwrites with random bytes (a block that survives SSD remapping or copy-on-write holds nothing that
+ * tells what it was), fsyncs, unlinks and fsyncs the directory. Best effort on SSDs and copy-on-write
+ * filesystems. EX_NOINPUT when path does not exist (nothing to shred), EX_IOERR on any other failure. */
 int fsutil_shred(const char *path, struct diag *d);
 
 /* fsync of the directory that holds path (after an unlink or rename). */

@@ -1,4 +1,4 @@
-/* secmem.h: the only place secrets live in memory (doc/DESIGN.md, secret rules 2 and 3).
+/* secmem.h: the only place secrets live in memory (doc/DESIGN.md, "Secrets", rules 2 and 3).
  *
  * Buffers come from the OpenSSL secure heap (mlocked, excluded from core dumps) and are wiped with
  * OPENSSL_cleanse when freed. Each buffer remembers its own size, so callers free with one argument and

@@ -26,6 +26,9 @@ struct cli_command {
 	const char *args;       /* usage after the name, N_()-marked, e.g. "[OPTION]... FILE..." */
 	const char *summary;    /* one line, N_()-marked */
 	const char *options;    /* the command's own options, one per line, N_()-marked; may be "" */
+	/* 1: main() leaves the secure heap to the command, which starts it before it can hold a secret
+	 * (the wizard: after its first frame, which must not wait for libcrypto). 0: main() starts it. */
+	int own_secmem;
 };
 
 /* The command table, NULL-terminated, in the order of --help; cli_commands.c holds it. */
@@ -41,6 +44,9 @@ int cli_report(const struct diag *d);
 void cli_report_warnings(struct diag_warnings *w);
 /* "Try 'hsm-onboard COMMAND --help'" for a usage error; returns EX_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "-" (standard input) may stand once among a command's n file arguments: EX_OK, or EX_USAGE
+ * (reported). */
+int cli_stdin_once(const char *command, char *const *files, int n);
 /* Prints the usage line and summary of one command, for its --help. */
 void cli_command_help(FILE *out, const char *command);
 

@@ -3,9 +3,9 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_json.h"
 #include "cli_net.h"
 #include "cli_passphrase.h"
-#include "clusters.h"
 #include "i18n.h"
 #include "netcheck.h"
 #include "profile.h"
@@ -74,37 +74,24 @@ static void check_print_text(const struct check_run *run, const struct netcheck_
 	}
 }
 
-static int check_print_json(const struct check_run *run, const struct netcheck_result *r, size_t n, time_t at)
+/* One schema whatever the result: every key is present, null when it does not apply. */
+static void check_print_json(const struct check_run *run, const struct netcheck_result *r, size_t n, time_t at)
 {
-	json_t *root = json_object();
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		char hint[512];
 		int port = run->e[i].url ? 443 : run->e[i].port;
 		netcheck_hint(r[i].category, port, hint, sizeof hint);
-		json_t *o = json_object();
-		json_object_set_new(o, "endpoint", json_string(r[i].label));
-		json_object_set_new(o, "category", json_string(netcheck_category_name(r[i].category)));
-		json_object_set_new(o, "latency_ms", json_integer(r[i].latency_ms));
-		if (r[i].http_status)
-			json_object_set_new(o, "http_status", json_integer(r[i].http_status));
-		if (r[i].detail[0])
-			json_object_set_new(o, "detail", json_string(r[i].detail));
-		if (hint[0])
-			json_object_set_new(o, "hint", json_string(hint));
-		json_array_append_new(list, o);
+		json_array_append_new(list, json_pack("{s:s,s:s,s:I,s:o,s:o,s:o}", "endpoint", r[i].label, "category",
+		                                      netcheck_category_name(r[i].category), "latency_ms",
+		                                      (json_int_t)r[i].latency_ms, "http_status",
+		                                      r[i].http_status ? json_integer(r[i].http_status) : json_null(),
+		                                      "detail", cli_json_str(r[i].detail), "hint", cli_json_str(hint)));
 	}
-	json_object_set_new(root, "checked_at", json_integer((json_int_t)at));
-	json_object_set_new(root, "ok", json_boolean(netcheck_all_ok(r, n)));
-	json_object_set_new(root, "results", list);
-	if (run->jwt_exp) {
-		json_object_set_new(root, "jwt_exp", json_integer((json_int_t)run->jwt_exp));
-		json_object_set_new(root, "jwt_seconds_left", json_integer((json_int_t)(run->jwt_exp - time(NULL))));
-	}
-	int rc = json_dumpf(root, stdout, JSON_INDENT(2)) == 0 ? EX_OK : EX_IOERR;
-	putchar('\n');
-	json_decref(root);
-	return rc;
+	cli_json_print(json_pack("{s:o,s:b,s:o,s:o,s:o}", "checked_at", cli_json_time(at), "ok",
+	                         netcheck_all_ok(r, n), "results", list, "jwt_expires_at", cli_json_time(run->jwt_exp),
+	                         "jwt_seconds_left",
+	                         run->jwt_exp ? json_integer((json_int_t)(run->jwt_exp - time(NULL))) : json_null()));
 }
 
 /* Reads the JWT from the profile's vault into run->jwt (secmem). */
@@ -141,22 +128,18 @@ static int check_add(struct check_run *run, const char *host, int port, int tls)
 
 static int check_from_cluster(struct check_run *run, const char *name, enum state_api api, int tls)
 {
-	struct cluster_table t;
+	struct netcheck_cluster c;
 	struct diag d;
 	diag_clear(&d);
-	if (clusters_load(NULL, &t, &d) != EX_OK)
-		return cli_report(&d);
-	const struct cluster *c = clusters_find(&t, name);
-	int rc = EX_OK;
-	if (!c) {
-		rc = cli_usage_error("check", _("unknown cluster '%s' (see 'hsm-onboard clusters')"), name);
-	} else {
-		snprintf(run->cluster_name, sizeof run->cluster_name, "%s", c->name);
-		int port = clusters_table_port(&t, api);
-		for (size_t i = 0; rc == EX_OK && i < c->n_hosts; i++)
-			rc = check_add(run, c->hosts[i], port, tls);
-	}
-	clusters_free(&t);
+	int rc = netcheck_cluster_endpoints(name, api, tls, &c, &d);
+	if (rc == EX_USAGE)
+		rc = cli_usage_error("check", "%s", d.msg);
+	else if (rc != EX_OK)
+		rc = cli_report(&d);
+	snprintf(run->cluster_name, sizeof run->cluster_name, "%s", c.name);
+	for (size_t i = 0; rc == EX_OK && i < c.n; i++)
+		rc = check_add(run, c.e[i].host, c.e[i].port, c.e[i].tls);
+	netcheck_cluster_free(&c);
 	return rc;
 }
 
@@ -236,16 +219,11 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 			rc = cli_report(&d);
 			goto out;
 		}
-		if ((rc = profile_open(pname, PROFILE_LOCK, &p, &d)) != EX_OK) {
+		if ((rc = profile_open(pname, PROFILE_LOCK | PROFILE_NEED_STATE, &p, &d)) != EX_OK) {
 			cli_report(&d);
 			goto out;
 		}
 		have_profile = 1;
-		if (!p.has_state) {
-			rc = EX_NOINPUT;
-			cli_error(_("profile %s has no state.json: import the credential files first"), pname);
-			goto out;
-		}
 	}
 	if (api_endpoint && !have_profile) {
 		rc = cli_usage_error(argv[0], "%s", _("--api-endpoint needs a profile holding the JWT (--profile NAME)"));
@@ -312,12 +290,6 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 		if (api != API_UNKNOWN && n_endpoints == 0)
 			p.st.api = api;
 		netcheck_store(&p.st, res, run.n, at);
-		size_t ok = 0;
-		for (size_t i = 0; i < run.n; i++)
-			ok += res[i].category == NETCHECK_OK;
-		char detail[128];
-		snprintf(detail, sizeof detail, "%zu/%zu ok", ok, run.n);
-		state_add_event(&p.st, "checked", detail);
 		if (profile_save_state(&p, &d) != EX_OK)
 			cli_warning("%s", d.msg);
 	}

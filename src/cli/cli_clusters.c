@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_json.h"
 #include "clusters.h"
 #include "i18n.h"
 
@@ -35,10 +36,7 @@ static int cli_clusters_json(const struct cluster_table *t)
 	json_object_set_new(root, "as_of", json_string(t->as_of));
 	json_object_set_new(root, "ports", ports);
 	json_object_set_new(root, "clusters", list);
-	int rc = json_dumpf(root, stdout, JSON_INDENT(2)) == 0 ? EX_OK : EX_IOERR;
-	putchar('\n');
-	json_decref(root);
-	return rc;
+	return cli_json_print(root);
 }
 
 int cli_clusters(struct cli_ctx *ctx, int argc, char **argv)

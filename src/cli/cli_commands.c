@@ -15,7 +15,7 @@ const struct cli_command cli_commands[] = {
 	    "technical (hsm) file, says whether they belong together (same HSM User Name).\n"
 	    "Nothing is imported or changed.\n"
 	    "      --json    print one JSON document (a common option)\n"
-	    "Exit status: 0 all files valid, 65 a file is invalid, 66 a file cannot be read.\n")},
+	    "Exit status: 0 all files valid, 65 a file is invalid, 66 a file cannot be read.\n"), 0},
 
 	/* Profiles and vault */
 	{"import", cli_import, N_("[OPTION]... FILE..."),
@@ -25,10 +25,12 @@ const struct cli_command cli_commands[] = {
 	    "      --service-type S     standard, tsbaas-multi or tsbaas-dedicated\n"
 	    "      --issued DATE        date of issue, YYYY-MM-DD (default: the file name's)\n"
 	    "      --renew              replace a different setup password (renewal ticket)\n"
-	    "      --shred              overwrite and delete the plaintext files afterwards\n")},
-	{"secrets", cli_secrets, N_("[--json]"), N_("list the secrets the profile's vault holds (never their values)"), ""},
-	{"forget", cli_forget, N_("[--yes]"), N_("delete a profile, overwriting its vault first"),
-	 N_("  -y, --yes    delete without asking\n")},
+	    "      --shred              overwrite and delete the plaintext files afterwards\n"), 0},
+	{"secrets", cli_secrets, N_("[--json]"), N_("list the secrets the profile's vault holds (never their values)"), "", 0},
+	{"forget", cli_forget, N_("[OPTION]..."), N_("delete a profile, overwriting its vault first"),
+	 N_("  -y, --yes                  delete without asking\n"
+	    "      --discard-user-secret  delete even a profile whose rotation has started\n"
+	    "                             (its vault may hold the only user secret)\n"), 0},
 
 	/* Countdown and ticket */
 	{"status", cli_status, N_("[OPTION]..."),
@@ -39,11 +41,11 @@ const struct cli_command cli_commands[] = {
 	    "                           Icinga; exit 0 OK, 1 WARNING (under 48 h left),\n"
 	    "                           2 CRITICAL (under 12 h left, or expired), 3 UNKNOWN\n"
 	    "      --output FILE        write to FILE atomically (openmetrics: for the\n"
-	    "                           node_exporter textfile collector)\n")},
+	    "                           node_exporter textfile collector)\n"), 0},
 	{"mark-used", cli_mark_used, N_("[--at TIME]"),
 	 N_("record an earlier use of the setup password (SBX, ECO, PLATINUM)"),
 	 N_("      --at TIME            when: ISO 8601 (2026-11-24T09:30:00Z) or local\n"
-	    "                           'YYYY-MM-DD HH:MM'; default now, never in the future\n")},
+	    "                           'YYYY-MM-DD HH:MM'; default now, never in the future\n"), 0},
 	{"ticket", cli_ticket, N_("[OPTION]..."),
 	 N_("make a support ticket for a setup-password renewal (no secrets)"),
 	 N_("      --format FORMAT      text (the default), markdown, or json\n"
@@ -51,7 +53,7 @@ const struct cli_command cli_commands[] = {
 	    "      --output FILE        write the ticket to FILE, atomically\n"
 	    "      --print              send the ticket to the printer with lp (CUPS)\n"
 	    "      --contract REF       the contract or offer reference\n"
-	    "      --contact NAME       who support should contact\n")},
+	    "      --contact NAME       who support should contact\n"), 0},
 
 	/* Engines and rotation */
 	{"connect", cli_connect, N_("--engine ENGINE [OPTION]..."),
@@ -63,21 +65,22 @@ const struct cli_command cli_commands[] = {
 	    "  --ppin PATH         primus: the ppin tool (default: found in PATH)\n"
 	    "  --endpoint HOST     primus: an HSM host (repeat it; default: the cluster's)\n"
 	    "  --output DIR        also write the provider configuration into DIR\n"
+	    "  --retry-refused     send a setup password the HSM refused once more\n"
 	    "Without --yes it asks to type 'yes' on the terminal; off a terminal it needs\n"
 	    "--yes. "
 "Running it again resumes an interrupted connection; on a connected\n"
-	    "profile it does nothing.\n")},
+	    "profile it does nothing.\n"), 0},
 	{"verify", cli_verify, N_("[OPTION]..."), N_("log in with the stored user secret and report"),
-	 N_("  The engine options of connect are accepted and override the profile's.\n")},
+	 N_("  The engine options of connect are accepted and override the profile's.\n"), 0},
 	{"config", cli_config, N_("--output DIR [OPTION]..."),
 	 N_("write the provider configuration for applications into DIR"),
 	 N_("  --output DIR   pkcs11: DIR/pkcs11.uri (RFC 7512) and DIR/pkcs11.pin (0600);\n"
 	    "                 primus: DIR/primus.cfg and DIR/.secrets.cfg (0600)\n"
-	    "  The paths are printed, never the secret.\n")},
+	    "  The paths are printed, never the secret.\n"), 0},
 
 	/* Network */
 	{"clusters", cli_clusters, N_("[--file FILE]"), N_("list the CloudHSM clusters, their hosts and ports"),
-	 N_("      --file FILE        read this cluster table instead of the installed one\n")},
+	 N_("      --file FILE        read this cluster table instead of the installed one\n"), 0},
 	{"check", cli_check, N_("[OPTION]..."),
 	 N_("check the cluster endpoints (DNS, TCP, TLS) and the TSBaaS JWT"),
 	 N_("      --timeout S        seconds per endpoint; all run at once (default 5)\n"
@@ -86,28 +89,29 @@ const struct cli_command cli_commands[] = {
 	    "      --api API          pkcs11 (2310), jce (2300), cng (2320), rest (443)\n"
 	    "      --tls              also make a TLS handshake (always on port 443)\n"
 	    "      --api-endpoint URL TSBaaS: GET URL/v1/versionInfo with the JWT\n"
-	    "Exit status: 0 when every endpoint is ok, 69 otherwise.\n")},
+	    "Exit status: 0 when every endpoint is ok, 69 otherwise.\n"), 0},
 	{"fetch", cli_fetch, N_("[OPTION]... URL..."), N_("download credential files over HTTPS and import them"),
 	 N_("      --timeout S        give up a transfer after S seconds (default 120)\n"
 	    "      --tier TIER        SBX, ECO, ECO-CC or PLATINUM, as for 'import'\n"
-	    "      --service-type TYPE  standard, tsbaas-multi or tsbaas-dedicated\n")},
+	    "      --service-type TYPE  standard, tsbaas-multi or tsbaas-dedicated\n"), 0},
 	{"watch", cli_watch, N_("[OPTION]... [DIR]"),
 	 N_("import credential files as they appear in the download folder"),
 	 N_("      --timeout S        stop after S seconds (default: never)\n"
 	    "      --shred            overwrite and delete each file after its import\n"
 	    "      --tier TIER        SBX, ECO, ECO-CC or PLATINUM, as for 'import'\n"
-	    "      --service-type TYPE  standard, tsbaas-multi or tsbaas-dedicated\n")},
+	    "      --service-type TYPE  standard, tsbaas-multi or tsbaas-dedicated\n"), 0},
 
 	/* Wizard */
 	{"wizard", cli_wizard, "", N_("guided onboarding in the terminal (ncurses), resumable"),
 	 N_("With --profile NAME it resumes that profile at the step it reached. It\n"
 	    "watches the download folder (XDG_DOWNLOAD_DIR, else ~/Downloads).\n"
-	    "It needs a terminal.\n")},
+	    "It needs a terminal.\n"),
+	 1},
 	{"demo", cli_demo, N_("[--keep]"), N_("the whole onboarding on a throwaway SoftHSM2 token, in the wizard"),
 	 N_("      --keep               keep the demo directory afterwards\n"
 	    "Creates a private temporary directory with a SoftHSM2 token, invented credential\n"
 	    "files and a demo profile, then runs the wizard on them. Nothing outside that\n"
-	    "directory is touched.\n")},
+	    "directory is touched.\n"), 0},
 
-	{NULL, NULL, NULL, NULL, NULL},
+	{NULL, NULL, NULL, NULL, NULL, 0},
 };

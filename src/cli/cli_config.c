@@ -25,7 +25,7 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 	rc = cli_engine_open_profile(ctx, &ce, &d);
 	if (rc != EX_OK)
 		return cli_report(&d);
-	if (ce.p.st.rotation < ROTATION_VERIFIED) {
+	if (!rotation_is_done(&ce.p.st)) {
 		cli_engine_close(&ce);
 		cli_error("%s", _("the user secret is not in place yet: run 'hsm-onboard connect' first"));
 		return EX_USAGE;
@@ -38,6 +38,12 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 		engine_files_free(&files);
 		cli_engine_close(&ce);
 		return cli_report(&d);
+	}
+	if (ctx->json) {
+		rc = cli_engine_print_json(&ce, ce.e.ops->name, &files, NULL);
+		engine_files_free(&files);
+		cli_engine_close(&ce);
+		return rc;
 	}
 	for (size_t i = 0; i < files.n; i++)
 		printf("%s: %s\n", files.what[i], files.path[i]);

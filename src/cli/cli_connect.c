@@ -80,11 +80,16 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_report(&d);
 	struct state *st = &ce.p.st;
 
-	if (st->rotation >= ROTATION_VERIFIED && (!o.output || st->rotation >= ROTATION_CONFIGURED)) {
+	if (rotation_is_done(st) && (!o.output || rotation_is_configured(st))) {
+		if (ctx->json) {
+			rc = cli_engine_print_json(&ce, NULL, NULL, json_pack("{s:b,s:b}", "already_done", 1, "resumed", 0));
+			cli_engine_close(&ce);
+			return rc;
+		}
 		printf(_("Profile %s is already connected: the setup password was replaced by the\n"
 		         "user secret (engine %s). Nothing to do.\n"),
 		       ce.p.name, st->engine.engine ? st->engine.engine : "?");
-		if (st->rotation < ROTATION_CONFIGURED)
+		if (!rotation_is_configured(st))
 			printf(_("Next: hsm-onboard --profile %s config --output DIR\n"), ce.p.name);
 		cli_engine_close(&ce);
 		return EX_OK;
@@ -94,7 +99,7 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("connect", "%s", _("choose the engine: --engine pkcs11 or --engine primus"));
 	}
 	if (st->engine.engine && o.engine && strcmp(st->engine.engine, o.engine) != 0 &&
-	    st->rotation >= ROTATION_PENDING) {
+	    rotation_engine_fixed(st)) {
 		cli_engine_close(&ce);
 		return cli_usage_error("connect",
 		                       _("this profile's rotation was started with engine %s; resume it with the same "
@@ -102,7 +107,32 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		                       st->engine.engine);
 	}
 
-	int needs_change = st->rotation < ROTATION_PROMOTED;
+	int needs_change = !rotation_has_secret(st);
+	/* A setup password the HSM refused is never sent again unless asked for and confirmed: every
+	 * wrong attempt uses up the partition's lock-out counter (rotation.h). */
+	int retry = needs_change && rotation_setup_refused(st);
+	if (retry && !o.retry_refused) {
+		rotation_check_refused(st, &d);
+		cli_engine_close(&ce);
+		return cli_report(&d);
+	}
+	if (retry && !ctx->yes) {
+		if (!cli_is_terminal()) {
+			cli_engine_close(&ce);
+			cli_error("%s", _("--retry-refused sends a setup password that the HSM refused: confirm it with "
+			                  "--yes, or run it on a terminal"));
+			return EX_USAGE;
+		}
+		rotation_check_refused(st, &d);
+		cli_warning("%s", d.msg);
+		diag_clear(&d);
+		if (!connect_confirm(_("Send the refused setup password once more? Another refusal uses up one more "
+		                       "attempt of the lock-out counter."))) {
+			cli_engine_close(&ce);
+			cli_error("%s", _("stopped; nothing was sent"));
+			return EX_TEMPFAIL;
+		}
+	}
 	if (needs_change) {
 		struct expiry ex;
 		expiry_compute(st, time(NULL), &ex);
@@ -153,6 +183,11 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_report(&d);
 	}
 
+	/* Cleared only now, after the preflight: a transient error before it must not use up the retry. */
+	if (retry && (rc = rotation_retry_refused(&ce.p, &d)) != EX_OK) {
+		cli_engine_close(&ce);
+		return cli_report(&d);
+	}
 	struct rotation_report r;
 	memset(&r, 0, sizeof r);
 	rc = rotation_run(&ce.p, ce.v, &ce.e, o.output, &r, &d);
@@ -160,6 +195,14 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		rotation_report_free(&r);
 		cli_engine_close(&ce);
 		return cli_report(&d);
+	}
+	cli_report_warnings(&r.warnings);
+	if (ctx->json) {
+		rc = cli_engine_print_json(&ce, ce.e.ops->name, &r.files,
+		                           json_pack("{s:b,s:b}", "already_done", r.already_done, "resumed", r.resumed));
+		rotation_report_free(&r);
+		cli_engine_close(&ce);
+		return rc;
 	}
 	if (r.already_done)
 		printf(_("Profile %s was already connected.\n"), ce.p.name);
@@ -177,7 +220,6 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		printf("%s: %s\n", r.files.what[i], r.files.path[i]);
 	if (!r.config_written)
 		printf(_("Next: hsm-onboard --profile %s config --output DIR\n"), ce.p.name);
-	cli_report_warnings(&r.warnings);
 	rotation_report_free(&r);
 	cli_engine_close(&ce);
 	return EX_OK;

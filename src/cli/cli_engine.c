@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli_engine.h"
+#include "cli_json.h"
 #include "cli_passphrase.h"
 #include "clusters.h"
 #include "i18n.h"
@@ -24,6 +25,7 @@ const struct option cli_engine_longopts[] = {
 	{"ppin", required_argument, NULL, CLI_ENGINE_OPT_PPIN},
 	{"endpoint", required_argument, NULL, CLI_ENGINE_OPT_ENDPOINT},
 	{"output", required_argument, NULL, CLI_ENGINE_OPT_OUTPUT},
+	{"retry-refused", no_argument, NULL, CLI_ENGINE_OPT_RETRY_REFUSED},
 	{NULL, 0, NULL, 0},
 };
 
@@ -68,6 +70,12 @@ int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_engine_o
 		case CLI_ENGINE_OPT_OUTPUT:
 			o->output = optarg;
 			break;
+		case CLI_ENGINE_OPT_RETRY_REFUSED:
+			/* Only connect sends the setup password. */
+			if (strcmp(cmd, "connect") != 0)
+				return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
+			o->retry_refused = 1;
+			break;
 		case ':':
 			return cli_usage_error(cmd, _("option '%s' needs a value"), argv[optind - 1]);
 		default:
@@ -85,16 +93,7 @@ int cli_engine_open_profile(struct cli_ctx *ctx, struct cli_engine *ce, struct d
 {
 	memset(ce, 0, sizeof *ce);
 	ce->p.lock_fd = -1;
-	int rc = cli_open_profile(ctx, PROFILE_LOCK, &ce->p, d);
-	if (rc != EX_OK)
-		return rc;
-	if (!ce->p.has_state) {
-		rc = diag_set(d, EX_NOINPUT, _("profile %s has no state.json: import the credential files again"),
-		              ce->p.name);
-		profile_close(&ce->p);
-		return rc;
-	}
-	return EX_OK;
+	return cli_open_profile(ctx, PROFILE_LOCK | PROFILE_NEED_STATE, &ce->p, d);
 }
 
 int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,
@@ -126,4 +125,21 @@ void cli_engine_close(struct cli_engine *ce)
 		vault_close(ce->v);
 	ce->v = NULL;
 	profile_close(&ce->p);
+}
+
+int cli_engine_print_json(const struct cli_engine *ce, const char *engine, const struct engine_files *files,
+                          json_t *extra)
+{
+	const struct state *st = &ce->p.st;
+	json_t *list = json_array();
+	for (size_t i = 0; files && list && i < files->n; i++)
+		json_array_append_new(list, json_pack("{s:s,s:s}", "path", files->path[i], "description", files->what[i]));
+	json_t *o = json_pack("{s:s,s:o,s:b,s:b,s:o}", "profile", ce->p.name, "engine",
+	                      cli_json_str(engine ? engine : st->engine.engine), "connected",
+	                      st->rotation >= ROTATION_VERIFIED, "config_written", st->rotation >= ROTATION_CONFIGURED,
+	                      "files", list);
+	if (o && extra)
+		json_object_update(o, extra);
+	json_decref(extra);
+	return cli_json_print(o);
 }

@@ -4,6 +4,7 @@
 #define HSMO_CLI_ENGINE_H
 
 #include <getopt.h>
+#include <jansson.h>
 
 #include "cli.h"
 #include "clusters.h"
@@ -21,10 +22,12 @@ struct cli_engine_opts {
 	const char *endpoints[ENGINE_MAX_HOSTS];
 	size_t n_endpoints;
 	const char *output;
+	int retry_refused;      /* connect --retry-refused */
 };
 
 enum { CLI_ENGINE_OPT_ENGINE = 2000, CLI_ENGINE_OPT_MODULE, CLI_ENGINE_OPT_TOKEN, CLI_ENGINE_OPT_SLOT,
-       CLI_ENGINE_OPT_PPIN, CLI_ENGINE_OPT_ENDPOINT, CLI_ENGINE_OPT_OUTPUT, CLI_ENGINE_OPT_HELP };
+       CLI_ENGINE_OPT_PPIN, CLI_ENGINE_OPT_ENDPOINT, CLI_ENGINE_OPT_OUTPUT, CLI_ENGINE_OPT_HELP,
+       CLI_ENGINE_OPT_RETRY_REFUSED };
 
 /* The long options every engine command accepts, NULL-terminated. */
 extern const struct option cli_engine_longopts[];
@@ -45,5 +48,9 @@ int cli_engine_open_profile(struct cli_ctx *ctx, struct cli_engine *ce, struct d
 int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,
                          struct diag *d);
 void cli_engine_close(struct cli_engine *ce);
+/* The --json document of connect, verify and config: {"profile", "engine", "connected",
+ * "config_written", "files": [{"path", "description"}]}, plus extra's keys (taken) when given. */
+int cli_engine_print_json(const struct cli_engine *ce, const char *engine, const struct engine_files *files,
+                          json_t *extra);
 
 #endif

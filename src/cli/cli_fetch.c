@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_json.h"
 #include "cli_net.h"
 #include "fetch.h"
 #include "i18n.h"
@@ -125,6 +126,16 @@ int cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		rc = cli_net_import_paths(&im, (const char *const *)paths, (size_t)n);
+		if (rc == EX_OK && ctx->json) {
+			json_t *files = json_array();
+			for (int i = 0; i < n; i++) {
+				char name[256];
+				fetch_file_name(argv[optind + i], name, sizeof name);
+				json_array_append_new(files, json_string(name));
+			}
+			rc = cli_json_print(json_pack("{s:o,s:o}", "files", files, "profiles",
+			                              im.profiles ? json_incref(im.profiles) : json_array()));
+		}
 		cli_net_import_done(&im);
 		if (rc != EX_OK)
 			cli_error(_("the downloaded files are kept in %s (mode 0600) for another try: "

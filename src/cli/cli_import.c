@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_json.h"
 #include "cli_passphrase.h"
 #include "i18n.h"
 #include "import.h"
@@ -84,6 +85,8 @@ int cli_import(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("import", "%s", _("no credential file given"));
+	if (cli_stdin_once("import", argv + optind, argc - optind) != EX_OK)
+		return EX_USAGE;
 
 	o.profile = ctx->profile;
 	o.kdf_ms = ctx->kdf_ms;
@@ -105,19 +108,7 @@ int cli_import(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_report(&d);
 	}
 	if (ctx->json) {
-		json_t *root = json_object(), *arr = json_array();
-		for (size_t i = 0; i < r.n_profiles; i++) {
-			json_t *p = json_object();
-			json_object_set_new(p, "name", json_string(r.profiles[i]));
-			json_object_set_new(p, "changed", json_boolean(r.changed[i]));
-			json_array_append_new(arr, p);
-		}
-		json_object_set_new(root, "profiles", arr);
-		char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		json_decref(root);
-		if (text)
-			puts(text);
-		free(text);
+		rc = cli_json_print(json_pack("{s:o}", "profiles", cli_json_import_profiles(NULL, &r)));
 	} else {
 		for (size_t i = 0; i < r.n_profiles; i++) {
 			if (r.changed[i])

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_json.h"
 #include "credfile.h"
 #include "i18n.h"
 
@@ -102,61 +103,33 @@ static void inspect_print_text(const struct inspect_item *it, time_t now)
 
 static json_t *inspect_secret_json(const char *secret)
 {
-	if (!secret)
-		return json_pack("{s:b}", "present", 0);
-	return json_pack("{s:b,s:I}", "present", 1, "length", (json_int_t)credfile_utf8_chars(secret));
+	return json_pack("{s:b,s:o}", "present", secret != NULL, "length",
+	                 secret ? json_integer((json_int_t)credfile_utf8_chars(secret)) : json_null());
 }
 
-static json_t *inspect_str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *inspect_time_json(time_t t)
-{
-	if (t == 0)
-		return json_null();
-	char buf[32];
-	struct tm tm;
-	if (!gmtime_r(&t, &tm) || strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		return json_null();
-	return json_string(buf);
-}
-
+/* One schema for valid and invalid files: every key is present, null when it does not apply. */
 static json_t *inspect_item_json(const struct inspect_item *it)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "path", json_string(it->arg));
-	json_object_set_new(o, "valid", json_boolean(it->rc == EX_OK));
 	json_t *warnings = json_array();
 	for (size_t i = 0; i < it->w.n; i++)
 		json_array_append_new(warnings, json_string(it->w.msg[i]));
-	json_object_set_new(o, "warnings", warnings);
-	if (it->rc != EX_OK) {
-		json_object_set_new(o, "error", json_string(it->d.msg));
-		json_object_set_new(o, "exit_code", json_integer(it->rc));
-		return o;
-	}
+	int ok = it->rc == EX_OK;
 	const struct credfile *cf = &it->cf;
-	json_object_set_new(o, "kind", json_string(credfile_kind_name(cf->kind)));
-	json_object_set_new(o, "name",
-	                    cf->name.date ? json_pack("{s:s,s:s,s:s,s:s,s:s}", "kind", credfile_kind_name(cf->name.kind),
-	                                              "company", cf->name.company, "service", cf->name.service, "user",
-	                                              cf->name.user, "date", cf->name.date)
-	                                  : json_null());
-	json_object_set_new(o, "service_user", inspect_str_or_null(cf->service_user));
-	json_object_set_new(o, "hsm_user", inspect_str_or_null(cf->hsm_user));
-	json_object_set_new(o, "api_endpoint", inspect_str_or_null(cf->api_endpoint));
-	json_t *secrets = json_object();
-	json_object_set_new(secrets, "service_password", inspect_secret_json(cf->service_password));
-	json_object_set_new(secrets, "setup_password", inspect_secret_json(cf->setup_password));
-	json_object_set_new(secrets, "pkcs11_password", inspect_secret_json(cf->pkcs11_password));
-	json_object_set_new(secrets, "jwt", inspect_secret_json(cf->jwt));
-	json_object_set_new(o, "secrets", secrets);
-	if (cf->jwt)
-		json_object_set_new(o, "jwt", json_pack("{s:o,s:o}", "iat", inspect_time_json(cf->jwt_iat), "exp",
-		                                        inspect_time_json(cf->jwt_exp)));
-	return o;
+	json_t *name = json_null(), *secrets = json_null(), *jwt = json_null();
+	if (ok && cf->name.date)
+		name = json_pack("{s:s,s:s,s:s,s:s,s:s}", "kind", credfile_kind_name(cf->name.kind), "company",
+		                 cf->name.company, "service", cf->name.service, "user", cf->name.user, "date", cf->name.date);
+	if (ok)
+		secrets = json_pack("{s:o,s:o,s:o,s:o}", "service_password", inspect_secret_json(cf->service_password),
+		                    "setup_password", inspect_secret_json(cf->setup_password), "pkcs11_password",
+		                    inspect_secret_json(cf->pkcs11_password), "jwt", inspect_secret_json(cf->jwt));
+	if (ok && cf->jwt)
+		jwt = json_pack("{s:o,s:o}", "iat", cli_json_time(cf->jwt_iat), "exp", cli_json_time(cf->jwt_exp));
+	return json_pack("{s:s,s:b,s:o,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "path", it->arg, "valid", ok, "error",
+	                 ok ? json_null() : json_string(it->d.msg), "exit_code", it->rc, "warnings", warnings, "kind",
+	                 ok ? json_string(credfile_kind_name(cf->kind)) : json_null(), "name", name, "service_user",
+	                 cli_json_str(ok ? cf->service_user : NULL), "hsm_user", cli_json_str(ok ? cf->hsm_user : NULL),
+	                 "api_endpoint", cli_json_str(ok ? cf->api_endpoint : NULL), "secrets", secrets, "jwt", jwt);
 }
 
 /* Every valid service file against every valid technical file: the HSM User Name must be the same,
@@ -204,6 +177,8 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 	int n = argc - optind;
 	if (n <= 0)
 		return cli_usage_error(argv[0], "%s", _("no file given"));
+	if (cli_stdin_once(argv[0], argv + optind, n) != EX_OK)
+		return EX_USAGE;
 
 	struct inspect_item *items = calloc((size_t)n, sizeof *items);
 	if (!items) {
@@ -228,15 +203,10 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 
 	time_t now = time(NULL);
 	if (ctx->json) {
-		json_t *doc = json_object();
 		json_t *files = json_array();
 		for (int i = 0; i < n; i++)
 			json_array_append_new(files, inspect_item_json(&items[i]));
-		json_object_set_new(doc, "files", files);
-		json_object_set_new(doc, "pairs", inspect_pairs(items, n, 1));
-		json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		putchar('\n');
-		json_decref(doc);
+		cli_json_print(json_pack("{s:o,s:o}", "files", files, "pairs", inspect_pairs(items, n, 1)));
 	} else {
 		int shown = 0;
 		for (int i = 0; i < n; i++) {
@@ -249,8 +219,9 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 		if (shown)
 			putchar('\n');
 		inspect_pairs(items, n, 0);
+		/* The summary goes where the messages it refers to went. */
 		if (invalid + unreadable)
-			printf(P_("%d of %d file is not valid (see the messages above)\n",
+			fprintf(stderr, P_("%d of %d file is not valid (see the messages above)\n",
 			          "%d of %d files are not valid (see the messages above)\n", n),
 			       invalid + unreadable, n);
 	}

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_json.h"
 #include "cli_passphrase.h"
 #include "expiry.h"
 #include "i18n.h"
@@ -18,11 +19,13 @@
 #include <sysexits.h>
 #include <time.h>
 
-static void mark_used_iso(time_t t, char *buf, size_t size)
+/* {"profile", "changed", "setup_password"}: the countdown in the shape of status --json. */
+static int mark_used_json(const char *name, int changed, const struct state *st, time_t now)
 {
-	struct tm tm;
-	if (!gmtime_r(&t, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, size, "%lld", (long long)t);
+	struct expiry ex;
+	expiry_compute(st, now, &ex);
+	return cli_json_print(json_pack("{s:s,s:b,s:o}", "profile", name, "changed", changed, "setup_password",
+	                                cli_json_setup_password(st, &ex)));
 }
 
 int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv)
@@ -52,78 +55,43 @@ int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_usage_error("mark-used", _("--at: '%s' is not a time; use ISO 8601 "
 			                                      "(2026-11-24T09:30:00Z, 2026-11-24T10:30+01:00) or local "
 			                                      "'YYYY-MM-DD HH:MM'"), at_arg);
-		if (at > now)
-			return cli_usage_error("mark-used", _("--at: '%s' is in the future"), at_arg);
 	}
 
-	char *name = NULL;
 	struct profile p;
 	struct diag d;
-	memset(&p, 0, sizeof p);
-	p.lock_fd = -1;
 	diag_clear(&d);
-	int rc = cli_profile_name(ctx, &name, &d);
+	int rc = cli_open_profile(ctx, PROFILE_LOCK | PROFILE_NEED_STATE, &p, &d);
 	if (rc != EX_OK)
 		return cli_report(&d);
-	rc = profile_open(name, PROFILE_LOCK, &p, &d);
-	if (rc == EX_OK && !p.has_state)
-		rc = diag_set(&d, EX_NOINPUT, _("profile %s has no state.json: import the credential files first"), name);
+
+	/* The tier and date rules are expiry's (expiry_mark_used); this only asks and shows. */
+	int changed = 0;
+	char when[96], left[64];
+	rc = expiry_mark_used(&p.st, p.name, at, now, &changed, &d);
 	if (rc != EX_OK) {
 		cli_report(&d);
 		goto out;
 	}
-
-	struct expiry ex;
-	char when[96], iso[32], left[64];
-	expiry_compute(&p.st, now, &ex);
-	if (p.st.tier == TIER_ECO_CC) {
-		cli_error("%s", _("mark-used does not apply to ECO-CC: its setup password expires 7 days after the "
-		                  "date of issue, whatever its first use"));
-		rc = EX_USAGE;
+	if (!changed && ctx->json) {
+		rc = mark_used_json(p.name, 0, &p.st, now);
 		goto out;
 	}
-	if (p.st.tier == TIER_UNKNOWN) {
-		cli_error(_("profile %s has no tier, so the first use cannot be dated; set it with "
-		            "'hsm-onboard import --tier T'"), name);
-		rc = EX_DATAERR;
-		goto out;
-	}
-	if (ex.state == EXPIRY_REPLACED) {
-		cli_error("%s", _("the setup password was already replaced by the rotation: there is no countdown "
-		                  "to start"));
-		rc = EX_USAGE;
-		goto out;
-	}
-	/* Before the date of issue (its Zurich midnight, the earliest it can be) the password did not exist. */
-	if (p.st.issued > 0) {
-		struct tm g;
-		gmtime_r(&p.st.issued, &g);
-		time_t earliest = expiry_zurich_midnight(g.tm_year + 1900, g.tm_mon + 1, g.tm_mday);
-		if (earliest > 0 && at < earliest) {
-			expiry_format_local(earliest, when, sizeof when);
-			cli_error(_("--at: that is before the password was issued (%s)"), when);
-			rc = EX_USAGE;
-			goto out;
-		}
-	}
-	if (p.st.first_use > 0 && p.st.first_use <= at) {
+	if (!changed) {
 		expiry_format_local(p.st.first_use, when, sizeof when);
 		printf(_("The first use is already recorded at %s; only an earlier time can replace it."), when);
 		printf("\n%s\n", _("Nothing changed."));
-		rc = EX_OK;
 		goto out;
 	}
-
-	char detail[128];
-	mark_used_iso(at, iso, sizeof iso);
-	snprintf(detail, sizeof detail, "declared with mark-used: %s", iso);
-	p.st.first_use = at;
-	state_add_event(&p.st, "first-use", detail);
 	rc = profile_save_state(&p, &d);
 	if (rc != EX_OK) {
 		cli_report(&d);
 		goto out;
 	}
+	if (ctx->json) {
+		rc = mark_used_json(p.name, 1, &p.st, now);
+		goto out;
+	}
+	struct expiry ex;
 	expiry_compute(&p.st, now, &ex);
 	expiry_format_local(at, when, sizeof when);
 	printf(_("First use recorded: %s."), when);
@@ -138,8 +106,6 @@ int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv)
 		printf("\n%s\n", _("A renewal needs a support ticket: see 'hsm-onboard ticket'."));
 	}
 out:
-	if (p.name)
-		profile_close(&p);
-	free(name);
+	profile_close(&p);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli_net.h"
+#include "cli_json.h"
 #include "cli_passphrase.h"
 #include "i18n.h"
 #include "secmem.h"
@@ -78,7 +79,9 @@ int cli_net_import_paths(struct cli_net_import *im, const char *const *paths, si
 		return cli_report(&d);
 	}
 	/* The same messages as `import`. */
-	for (size_t i = 0; i < r.n_profiles; i++) {
+	if (im->ctx->json)
+		im->profiles = cli_json_import_profiles(im->profiles, &r);
+	for (size_t i = 0; !im->ctx->json && i < r.n_profiles; i++) {
 		if (r.changed[i])
 			printf(_("Profile %s: imported.\n"), r.profiles[i]);
 		else
@@ -93,4 +96,6 @@ void cli_net_import_done(struct cli_net_import *im)
 {
 	secmem_free(im->cached);
 	im->cached = NULL;
+	json_decref(im->profiles);
+	im->profiles = NULL;
 }

@@ -5,6 +5,7 @@
 #ifndef HSMO_CLI_NET_H
 #define HSMO_CLI_NET_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "cli.h"
@@ -17,6 +18,7 @@ struct cli_net_import {
 	enum state_service_type service_type; /* --service-type, or SERVICE_TYPE_UNKNOWN */
 	int shred;
 	char *cached;                         /* the passphrase given for this run (secmem) */
+	json_t *profiles;                     /* --json: the profiles imported so far, as import prints them */
 };
 
 /* Parses the --tier and --service-type values of fetch and watch; EX_OK or a reported EX_USAGE. */
@@ -25,9 +27,10 @@ int cli_net_parse_service_type(const char *cmd, const char *arg, struct cli_net_
 /* Parses a --timeout value of check, fetch or watch: seconds from 0.1 to max_s, into *ms; EX_OK or a
  * reported EX_USAGE. */
 int cli_net_parse_timeout(const char *cmd, const char *arg, double max_s, long *ms);
-/* Imports paths and prints the result lines like `import`; returns the sysexits code. */
+/* Imports paths and prints the result lines like `import` (under --json, adds them to im->profiles);
+ * returns the sysexits code. */
 int cli_net_import_paths(struct cli_net_import *im, const char *const *paths, size_t n);
-/* Wipes the kept passphrase. */
+/* Wipes the kept passphrase and frees im->profiles. */
 void cli_net_import_done(struct cli_net_import *im);
 
 #endif

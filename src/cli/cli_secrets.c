@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_json.h"
 #include "cli_passphrase.h"
 #include "i18n.h"
 
@@ -39,11 +40,7 @@ int cli_secrets(struct cli_ctx *ctx, int argc, char **argv)
 			json_object_set_new(s, vault_label_name((enum vault_label)i),
 			                    json_string(vault_get(v, (enum vault_label)i) ? "stored" : "missing"));
 		json_object_set_new(o, "secrets", s);
-		char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		json_decref(o);
-		if (text)
-			puts(text);
-		free(text);
+		rc = cli_json_print(o);
 	} else {
 		printf(_("Profile %s, vault %s:\n"), p.name, p.vault_path);
 		for (int i = 0; i < VAULT_LABEL_COUNT; i++)
@@ -52,5 +49,5 @@ int cli_secrets(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	vault_close(v);
 	profile_close(&p);
-	return EX_OK;
+	return rc;
 }

@@ -165,7 +165,7 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	enum ticket_format format = TICKET_FORMAT_TEXT;
-	int want_qr = 0, want_print = 0, ascii = ctx->ascii, c;
+	int want_qr = 0, want_print = 0, ascii = ctx->ascii, format_given = 0, c;
 	const char *output = NULL;
 	struct ticket_options o;
 	memset(&o, 0, sizeof o);
@@ -174,6 +174,7 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 		case 'f':
 			if (ticket_format_parse(optarg, &format) != 0)
 				return cli_usage_error("ticket", _("--format: '%s' is not text, markdown or json"), optarg);
+			format_given = 1;
 			break;
 		case 'q': want_qr = 1; break;
 		case 'a': ascii = 1; break;
@@ -186,6 +187,13 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("ticket", _("unexpected argument '%s'"), argv[optind]);
+	/* --output - is standard output, as for every tool that writes files. */
+	int to_stdout = output && strcmp(output, "-") == 0;
+	if (to_stdout)
+		output = NULL;
+	/* --json asks for the json format; another explicit format is a contradiction, not a choice. */
+	if (ctx->json && format_given && format != TICKET_FORMAT_JSON)
+		return cli_usage_error("ticket", "%s", _("--json conflicts with --format text or markdown"));
 	if (ctx->json)
 		format = TICKET_FORMAT_JSON;
 	if (want_qr && format == TICKET_FORMAT_JSON)
@@ -200,9 +208,7 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 	int rc = cli_profile_name(ctx, &name, &d);
 	if (rc != EX_OK)
 		return cli_report(&d);
-	rc = profile_open(name, 0, &p, &d);
-	if (rc == EX_OK && !p.has_state)
-		rc = diag_set(&d, EX_NOINPUT, _("profile %s has no state.json: import the credential files first"), name);
+	rc = profile_open(name, PROFILE_NEED_STATE, &p, &d);
 	if (rc != EX_OK) {
 		free(name);
 		if (p.name)
@@ -270,7 +276,7 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 			goto out;
 		fprintf(stderr, "%s\n", _("Ticket sent to lp"));
 	}
-	if (!output && !want_print) {
+	if ((!output && !want_print) || to_stdout) {
 		fwrite(text, 1, text_len, stdout);
 		if (fflush(stdout) != 0) {
 			cli_error(_("writing the ticket: %s"), strerror(errno));

@@ -24,7 +24,7 @@ int cli_verify(struct cli_ctx *ctx, int argc, char **argv)
 	rc = cli_engine_open_profile(ctx, &ce, &d);
 	if (rc != EX_OK)
 		return cli_report(&d);
-	if (ce.p.st.rotation < ROTATION_PROMOTED) {
+	if (!rotation_has_secret(&ce.p.st)) {
 		cli_error(_("profile %s has no user secret yet: run 'hsm-onboard connect' first"), ce.p.name);
 		cli_engine_close(&ce);
 		return EX_USAGE;
@@ -36,8 +36,11 @@ int cli_verify(struct cli_ctx *ctx, int argc, char **argv)
 		cli_engine_close(&ce);
 		return cli_report(&d);
 	}
-	printf(_("verify: the stored user secret of profile %s opens the partition (engine %s).\n"), ce.p.name,
-	       ce.e.ops->name);
+	if (ctx->json)
+		rc = cli_engine_print_json(&ce, ce.e.ops->name, NULL, json_pack("{s:b}", "verified", 1));
+	else
+		printf(_("verify: the stored user secret of profile %s opens the partition (engine %s).\n"), ce.p.name,
+		       ce.e.ops->name);
 	cli_engine_close(&ce);
-	return EX_OK;
+	return rc;
 }

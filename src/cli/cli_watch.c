@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_json.h"
 #include "cli_net.h"
 #include "credfile.h"
 #include "i18n.h"
@@ -125,7 +126,11 @@ int cli_watch(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		free(path);
 	}
-	if (rc == EX_OK)
+	/* Under --json the document is printed however the watch ended: what was imported counts. */
+	if (ctx->json)
+		cli_json_print(json_pack("{s:s,s:b,s:o}", "dir", dir, "complete", rc == EX_OK, "profiles",
+		                         im.profiles ? json_incref(im.profiles) : json_array()));
+	else if (rc == EX_OK)
 		printf("%s\n", _("every expected credential file was imported"));
 	cli_net_import_done(&im);
 	watch_close(w);

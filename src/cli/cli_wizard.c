@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_json.h"
 #include "demo.h"
 #include "i18n.h"
 #include "wizard.h"
@@ -42,7 +43,9 @@ int cli_wizard(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(argv[0], _("unexpected argument '%s'"), argv[optind]);
 	if (ctx->passphrase_fd >= 0)
 		return cli_usage_error(argv[0], "%s", _("the wizard asks for the passphrase itself; --passphrase-fd is for the other commands"));
-	int rc = cli_wizard_need_tty(argv[0]);
+	int rc = cli_json_refuse(ctx, argv[0]);
+	if (rc == EX_OK)
+		rc = cli_wizard_need_tty(argv[0]);
 	if (rc != EX_OK)
 		return rc;
 	return wizard_run(&o, NULL);
@@ -68,7 +71,9 @@ int cli_demo(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(argv[0], _("unexpected argument '%s'"), argv[optind]);
 	if (ctx->profile)
 		return cli_usage_error(argv[0], "%s", _("the demo uses its own profile; --profile is not for it"));
-	int rc = cli_wizard_need_tty(argv[0]);
+	int rc = cli_json_refuse(ctx, argv[0]);
+	if (rc == EX_OK)
+		rc = cli_wizard_need_tty(argv[0]);
 	if (rc != EX_OK)
 		return rc;
 	struct demo dm;

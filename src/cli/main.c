@@ -6,15 +6,19 @@
 #include "i18n.h"
 #include "secmem.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -68,6 +72,15 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 	return EX_USAGE;
 }
 
+int cli_stdin_once(const char *command, char *const *files, int n)
+{
+	int seen = 0;
+	for (int i = 0; i < n; i++)
+		if (strcmp(files[i], "-") == 0 && seen++)
+			return cli_usage_error(command, "%s", _("'-' (standard input) can be given only once"));
+	return EX_OK;
+}
+
 static const struct cli_command *main_find(const char *name)
 {
 	for (const struct cli_command *c = cli_commands; c->name; c++)
@@ -110,7 +123,7 @@ static void main_help(void)
 	        "      --kdf-ms N           scrypt cost of a new vault, in ms (default 500)\n"
 	        "      --cacert FILE        trust this CA certificate for HTTPS\n"
 	        "      --ascii              draw with ASCII characters only\n"
-	        "      --json               print JSON where the command supports it\n"
+	        "      --json               print the result as one JSON document\n"
 	        "      --yes                answer yes to confirmations\n"
 	        "  -h, --help               display this help and exit\n"
 	        "  -V, --version            output version information and exit\n"), stdout);
@@ -137,12 +150,82 @@ static void main_version(void)
 	        "There is NO WARRANTY, to the extent permitted by law.\n"), stdout);
 }
 
-/* Rule 2 of doc/DESIGN.md's secret rules: no core dump and no ptrace by the same user may see a secret. */
+/* doc/DESIGN.md, "Secrets", rule 2: no core dump and no ptrace by the same user may see a secret. */
 static void main_harden(void)
 {
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	struct rlimit rl = {0, 0};
 	setrlimit(RLIMIT_CORE, &rl);
+}
+
+/* Like OpenSSH's sanitise_stdfd(): a closed stdin, stdout or stderr would be handed to the next
+ * file we open (the profile lock, the vault's temp file), and a later read from --passphrase-fd 0 or a
+ * printf would then read or write that file. /dev/null goes onto each closed one before anything is
+ * opened. Returns the set of descriptors that were closed (bit N for fd N), so that --passphrase-fd
+ * naming one of them is still refused. Exits when /dev/null cannot be opened: nothing is safe then. */
+static unsigned main_sanitise_stdfd(void)
+{
+	unsigned closed = 0;
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF)
+			closed |= 1u << fd;
+	if (!closed)
+		return 0;
+	int nullfd = open("/dev/null", O_RDWR);
+	if (nullfd < 0)
+		_exit(EX_OSERR);
+	for (int fd = 0; fd <= 2; fd++)
+		if ((closed & (1u << fd)) && fd != nullfd && dup2(nullfd, fd) != fd)
+			_exit(EX_OSERR);
+	if (nullfd > 2)
+		close(nullfd);
+	return closed;
+}
+
+/* --passphrase-fd N must name a descriptor this process was given, open for reading, and not a
+ * directory; checked before any file is opened, so that N cannot be one of our own files (the lock
+ * file would otherwise become the passphrase, and seal a new vault with its text). */
+static int main_check_passphrase_fd(int fd, unsigned closed_stdfd, const char *cmd)
+{
+	int fl = -1;
+	struct stat sb;
+	if ((fd <= 2 && (closed_stdfd & (1u << fd))) || fcntl(fd, F_GETFD) == -1 || (fl = fcntl(fd, F_GETFL)) == -1)
+		return cli_usage_error(cmd, _("--passphrase-fd %d: file descriptor %d is not open"), fd, fd);
+	if ((fl & O_ACCMODE) == O_WRONLY
+#ifdef O_PATH
+	    || (fl & O_PATH)
+#endif
+	)
+		return cli_usage_error(cmd, _("--passphrase-fd %d: file descriptor %d is not open for reading"), fd, fd);
+	if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode))
+		return cli_usage_error(cmd, _("--passphrase-fd %d: file descriptor %d is a directory, not a passphrase"),
+		                       fd, fd);
+	/* Our children (ppin) need no passphrase. */
+	if (fd > 2)
+		fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
+	return EX_OK;
+}
+
+/* coreutils' close_stdout, run at exit: output that did not reach its file (a full disk, a closed
+ * descriptor) is an I/O error (74), never a success with a truncated document. A descriptor closed
+ * before anything was written to it is not an error. */
+static void main_close_stdout(void)
+{
+	int pending = __fpending(stdout) != 0;
+	int prev_fail = ferror(stdout) != 0;
+	errno = 0;
+	int close_fail = fclose(stdout) != 0;
+	if (prev_fail || (close_fail && (pending || errno != EBADF))) {
+		int e = close_fail ? errno : 0;
+		if (e)
+			cli_error(_("write error: %s"), strerror(e));
+		else
+			cli_error("%s", _("write error"));
+		_exit(EX_IOERR);
+	}
+	/* stderr is flushed, not closed: the sanitizers report leaks on it after this. */
+	if (fflush(stderr) != 0 && errno != EBADF)
+		_exit(EX_IOERR);
 }
 
 static int main_parse_int(const char *s, int min, int max, int *out)
@@ -157,20 +240,50 @@ static int main_parse_int(const char *s, int min, int max, int *out)
 
 enum { OPT_PROFILE = 1000, OPT_PASSFD, OPT_KDFMS, OPT_ASCII, OPT_JSON, OPT_YES, OPT_CACERT };
 
-/* Takes the common options out of argv wherever they stand (before "--"), so that each command's
- * getopt_long only sees its own. Returns EX_OK or EX_USAGE (already reported). */
-static int main_extract_common(int *argc, char **argv, struct cli_ctx *ctx, const char *cmd)
+static const struct main_common {
+	const char *name;
+	int id;
+	int has_arg;
+} main_common[] = {
+	{"--profile", OPT_PROFILE, 1},   {"--passphrase-fd", OPT_PASSFD, 1},
+	{"--kdf-ms", OPT_KDFMS, 1},      {"--ascii", OPT_ASCII, 0},
+	{"--json", OPT_JSON, 0},         {"--yes", OPT_YES, 0},
+	{"--cacert", OPT_CACERT, 1},
+};
+#define MAIN_N_COMMON (sizeof main_common / sizeof main_common[0])
+
+/* The common option that a ("--name" or "--name=value") names: its index, -1 for none, -2 when an
+ * abbreviation fits several. Abbreviations count only when prefix is set: before the command word, where
+ * nothing but a common option can stand, as getopt_long takes a command's own options after it. After the
+ * command word the common options are spelled out, so that no abbreviation of the command's own options
+ * is taken away from it. */
+static int main_common_find(const char *a, int prefix)
 {
-	static const struct {
-		const char *name;
-		int id;
-		int has_arg;
-	} common[] = {
-		{"--profile", OPT_PROFILE, 1},   {"--passphrase-fd", OPT_PASSFD, 1},
-		{"--kdf-ms", OPT_KDFMS, 1},      {"--ascii", OPT_ASCII, 0},
-		{"--json", OPT_JSON, 0},         {"--yes", OPT_YES, 0},
-		{"--cacert", OPT_CACERT, 1},
-	};
+	size_t len = strcspn(a, "=");
+	int found = -1;
+	for (size_t k = 0; k < MAIN_N_COMMON; k++) {
+		size_t n = strlen(main_common[k].name);
+		if (len == n && strncmp(a, main_common[k].name, n) == 0)
+			return (int)k;
+		if (prefix && len > 2 && len < n && strncmp(a, main_common[k].name, len) == 0)
+			found = found == -1 ? (int)k : -2;
+	}
+	return found;
+}
+
+/* 1 when a is name or, before the command word, an abbreviation of it ("--vers"): --help, --version
+ * and --list-failpoints share no first letter with each other or with a common option. */
+static int main_abbrev(const char *a, const char *name)
+{
+	size_t len = strlen(a);
+	return len > 2 && len <= strlen(name) && strncmp(a, name, len) == 0;
+}
+
+/* Takes the common options out of argv wherever they stand (before "--"), so that each command's
+ * getopt_long only sees its own. The first n_before arguments stood before the command word.
+ * Returns EX_OK or EX_USAGE (already reported). */
+static int main_extract_common(int *argc, char **argv, struct cli_ctx *ctx, const char *cmd, int n_before)
+{
 	int out = 1;
 	for (int i = 1; i < *argc; i++) {
 		const char *a = argv[i];
@@ -181,23 +294,21 @@ static int main_extract_common(int *argc, char **argv, struct cli_ctx *ctx, cons
 		}
 		int id = 0;
 		const char *val = NULL;
-		for (size_t k = 0; k < sizeof common / sizeof common[0]; k++) {
-			size_t n = strlen(common[k].name);
-			if (strncmp(a, common[k].name, n) != 0)
-				continue;
-			if (a[n] == '\0') {
-				id = common[k].id;
-				if (common[k].has_arg) {
-					if (i + 1 >= *argc)
-						return cli_usage_error(cmd, _("option '%s' requires an argument"), a);
-					val = argv[++i];
-				}
-			} else if (a[n] == '=' && common[k].has_arg) {
-				id = common[k].id;
-				val = a + n + 1;
+		int k = main_common_find(a, i <= n_before);
+		if (k == -2)
+			return cli_usage_error(cmd, _("option '%s' is ambiguous"), a);
+		if (k >= 0) {
+			const char *eq = strchr(a, '=');
+			id = main_common[k].id;
+			if (main_common[k].has_arg && eq) {
+				val = eq + 1;
+			} else if (main_common[k].has_arg) {
+				if (i + 1 >= *argc)
+					return cli_usage_error(cmd, _("option '%s' requires an argument"), main_common[k].name);
+				val = argv[++i];
+			} else if (eq) {
+				return cli_usage_error(cmd, _("option '%s' takes no argument"), main_common[k].name);
 			}
-			if (id)
-				break;
 		}
 		switch (id) {
 		case 0:
@@ -239,7 +350,10 @@ static int main_extract_common(int *argc, char **argv, struct cli_ctx *ctx, cons
 
 int main(int argc, char **argv)
 {
+	/* First of all: nothing may be opened before fds 0-2 are safe. */
+	unsigned closed_stdfd = main_sanitise_stdfd();
 	main_harden();
+	atexit(main_close_stdout);
 
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
@@ -261,31 +375,36 @@ int main(int argc, char **argv)
 	int cmd_index = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			if (cmd_index)
-				break;
+		if (strcmp(a, "-h") == 0 || main_abbrev(a, "--help")) {
 			main_help();
 			return EX_OK;
 		}
-		if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+		if (strcmp(a, "-V") == 0 || main_abbrev(a, "--version")) {
 			main_version();
 			return EX_OK;
 		}
 #ifdef ENABLE_FAILPOINTS
-		if (strcmp(a, "--list-failpoints") == 0) {
+		if (main_abbrev(a, "--list-failpoints")) {
 			for (const char *const *p = failpoint_names(); *p; p++)
 				puts(*p);
 			return EX_OK;
 		}
 #endif
-		if (a[0] != '-') {
-			/* Skip the argument of a common option that takes one. */
-			if (i > 1 && (strcmp(argv[i - 1], "--profile") == 0 || strcmp(argv[i - 1], "--passphrase-fd") == 0 ||
-			              strcmp(argv[i - 1], "--kdf-ms") == 0 || strcmp(argv[i - 1], "--cacert") == 0))
-				continue;
+		if (a[0] != '-' || a[1] == '\0') {
 			cmd_index = i;
 			break;
 		}
+		if (strcmp(a, "--") == 0)
+			continue;
+		/* Before the command word only common options can stand: anything else is an error here,
+		 * not a command word later. */
+		int k = main_common_find(a, 1);
+		if (k == -2)
+			return cli_usage_error(NULL, _("option '%s' is ambiguous"), a);
+		if (k == -1)
+			return cli_usage_error(NULL, _("unknown option '%s'"), a);
+		if (main_common[k].has_arg && !strchr(a, '='))
+			i++; /* its value */
 	}
 	if (!cmd_index)
 		return cli_usage_error(NULL, "%s", _("no command given"));
@@ -293,19 +412,6 @@ int main(int argc, char **argv)
 	const struct cli_command *cmd = main_find(argv[cmd_index]);
 	if (!cmd)
 		return cli_usage_error(NULL, _("unknown command '%s'"), argv[cmd_index]);
-	/* doc/DESIGN.md, secret rule 2: the secure heap is up before any command can hold a secret. The
-	 * wizard alone starts it itself, right after its first frame and before it reads a key: that frame
-	 * needs no secret and no OpenSSL, and must not wait for libcrypto to load. */
-	if (cmd->run != cli_wizard) {
-		struct diag d;
-		diag_clear(&d);
-		enum secmem_init_result sec = secmem_init(&d);
-		if (sec == SECMEM_NO_LIBRARY)
-			return cli_report(&d);
-		if (secmem_warning(sec))
-			cli_warning("%s", secmem_warning(sec));
-	}
-
 	/* Build the command's argv: its name, then everything but the command word. */
 	char **cargv = calloc((size_t)argc + 1, sizeof *cargv);
 	if (!cargv)
@@ -315,7 +421,24 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (i != cmd_index)
 			cargv[cargc++] = argv[i];
-	int rc = main_extract_common(&cargc, cargv, &ctx, cmd->name);
+	int rc = main_extract_common(&cargc, cargv, &ctx, cmd->name, cmd_index - 1);
+	/* Before libcrypto is loaded and before any profile file is opened. */
+	if (rc == EX_OK && ctx.passphrase_fd >= 0)
+		rc = main_check_passphrase_fd(ctx.passphrase_fd, closed_stdfd, cmd->name);
+	/* doc/DESIGN.md, "Secrets", rule 2: the secure heap is up before any command can hold a secret. The
+	 * commands marked own_secmem (the wizard) start it themselves, right after the first frame and
+	 * before reading a key: that frame needs no secret and no OpenSSL, and must not wait for libcrypto. */
+	if (rc == EX_OK && !cmd->own_secmem) {
+		struct diag d;
+		diag_clear(&d);
+		enum secmem_init_result sec = secmem_init(&d);
+		if (sec == SECMEM_NO_LIBRARY) {
+			free(cargv);
+			return cli_report(&d);
+		}
+		if (secmem_warning(sec))
+			cli_warning("%s", secmem_warning(sec));
+	}
 	if (rc == EX_OK) {
 		for (int i = 1; i < cargc; i++) {
 			if (strcmp(cargv[i], "--") == 0)

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 enum credfile_field {
 	CF_SERVICE_USER,
@@ -646,10 +647,20 @@ int credfile_parse_file(const char *path, struct credfile *out, struct diag_warn
 	memset(out, 0, sizeof *out);
 	char *buf = NULL;
 	size_t len = 0;
+	/* "-" is standard input, as in every tool that reads files: a script pipes the contents in
+	 * without writing them to a file first. It has no name, so no facts from one and no mode. */
+	if (strcmp(path, "-") == 0) {
+		const char *name = _("standard input");
+		int rc = fsutil_read_fd_bounded(STDIN_FILENO, name, CREDFILE_MAX_SIZE, FSUTIL_READ_SECRET, &buf, &len, d);
+		if (rc == EX_OK)
+			rc = credfile_parse_buffer(name, buf, len, out, w, d);
+		secmem_free(buf);
+		return rc;
+	}
 	int rc = fsutil_read_bounded(path, CREDFILE_MAX_SIZE, FSUTIL_READ_SECRET, &buf, &len, d);
 	if (rc != EX_OK)
 		return rc;
-	/* doc/DESIGN.md secret rule 5. Browsers save with the umask (usually 022), so this fires often: that
+	/* doc/DESIGN.md, "Secrets", rule 5. Browsers save with the umask (usually 022), so this fires often: that
 	 * is the point, the file should not outlive the import. */
 	struct stat st;
 	if (stat(path, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))

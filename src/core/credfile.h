@@ -1,6 +1,6 @@
 /* credfile.h: the Securosys credential files, the input of the whole product.
  *
- * Four kinds (doc/DESIGN.md, "What the program is for"):
+ * Four kinds (doc/DESIGN.md, "Purpose"):
  *   service      <company>_<svc>_service_<user>_<date>.txt   Service User Name/Password, HSM User Name
  *   hsm          <company>_<svc>_hsm_<user>_<date>.txt       HSM User Name, HSM User Setup Password,
  *                                                            optional "PKCS#11 password :"

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days inverse, see
  * H. Hinnant's "chrono-compatible low-level date algorithms"). */
@@ -274,4 +275,58 @@ int expiry_parse_time(const char *s, time_t *out)
 	long long midnight = expiry_days_from_civil(y, mo, d) * 86400LL;
 	*out = (time_t)(midnight + h * 3600LL + mi * 60LL + sec - offset);
 	return 0;
+}
+
+static void expiry_iso(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, size, "%lld", (long long)t);
+}
+
+int expiry_mark_used(struct state *st, const char *profile, time_t at, time_t now, int *changed,
+                     struct diag *d)
+{
+	*changed = 0;
+	if (st->tier == TIER_ECO_CC)
+		return diag_set(d, EX_USAGE, "%s",
+		                _("mark-used does not apply to ECO-CC: its setup password expires 7 days after the "
+		                  "date of issue, whatever its first use"));
+	if (st->tier == TIER_UNKNOWN)
+		return diag_set(d, EX_DATAERR,
+		                _("profile %s has no tier, so the first use cannot be dated; set it with "
+		                  "'hsm-onboard import --tier T'"),
+		                profile);
+	struct expiry ex;
+	expiry_compute(st, now, &ex);
+	if (ex.state == EXPIRY_REPLACED)
+		return diag_set(d, EX_USAGE, "%s",
+		                _("the setup password was already replaced by the rotation: there is no countdown "
+		                  "to start"));
+	/* Before the date of issue (its Zurich midnight, the earliest it can be) the password did not exist. */
+	if (st->issued > 0) {
+		struct tm g;
+		gmtime_r(&st->issued, &g);
+		time_t earliest = expiry_zurich_midnight(g.tm_year + 1900, g.tm_mon + 1, g.tm_mday);
+		if (earliest > 0 && at < earliest) {
+			char when[96];
+			expiry_format_local(earliest, when, sizeof when);
+			return diag_set(d, EX_USAGE, _("--at: that is before the password was issued (%s)"), when);
+		}
+	}
+	if (at > now) {
+		char iso[32];
+		expiry_iso(at, iso, sizeof iso);
+		return diag_set(d, EX_USAGE, _("--at: '%s' is in the future"), iso);
+	}
+	if (st->first_use > 0 && st->first_use <= at)
+		return EX_OK;
+
+	char iso[32], detail[128];
+	expiry_iso(at, iso, sizeof iso);
+	snprintf(detail, sizeof detail, "declared with mark-used: %s", iso);
+	st->first_use = at;
+	state_add_event(st, "first-use", detail);
+	*changed = 1;
+	return EX_OK;
 }

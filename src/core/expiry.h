@@ -1,4 +1,4 @@
-/* expiry.h: the setup password's 7-day lifetime (doc/DESIGN.md; issue "countdown and ticket").
+/* expiry.h: the setup password's 7-day lifetime (doc/DESIGN.md, "Purpose").
  *
  *   SBX, ECO, PLATINUM: 7 x 24 h from the first use.
  *   ECO-CC:             7 x 24 h from 00:00 Europe/Zurich on the date of issue (conservative: the
@@ -9,6 +9,7 @@
 
 #include <time.h>
 
+#include "diag.h"
 #include "state.h"
 
 #define EXPIRY_LIFETIME_SECONDS (7 * 24 * 3600)
@@ -48,5 +49,14 @@ time_t expiry_zurich_midnight(int year, int month, int day);
 #define EXPIRY_TIME_INVALID (-1)
 #define EXPIRY_TIME_NONEXISTENT (-2)
 int expiry_parse_time(const char *s, time_t *out);
+
+/* Declares at as the first use of the setup password (mark-used: it was tried elsewhere, so the
+ * countdown must not show more time than is left). The rules: only for the first-use tiers (ECO-CC:
+ * EX_USAGE; no tier: EX_DATAERR naming profile), not once the rotation replaced the password, not in
+ * the future, not before the date of issue (its Zurich midnight), and a recorded first use only moves
+ * earlier: when it is already at or before at, *changed is 0 and nothing changes. Otherwise st gets
+ * the new first use and a "first-use" event; the caller saves it. */
+int expiry_mark_used(struct state *st, const char *profile, time_t at, time_t now, int *changed,
+                     struct diag *d);
 
 #endif

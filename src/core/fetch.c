@@ -8,6 +8,7 @@
 #include "profile.h"
 
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -43,6 +44,35 @@ int fetch_download_dir(char *buf, size_t size, struct diag *d)
 	if (n < 0 || (size_t)n >= size)
 		return diag_set(d, EX_CANTCREAT, _("%s: path too long"), base);
 	return fsutil_mkdir_private(buf, d);
+}
+
+int fetch_forget_downloads(const char *hsm_user, size_t *removed, struct diag *d)
+{
+	*removed = 0;
+	char base[4096], dir[4200], needle[300];
+	int rc = profile_base_dir(base, sizeof base, d);
+	if (rc != EX_OK)
+		return rc;
+	snprintf(dir, sizeof dir, "%s/.downloads", base);
+	if ((size_t)snprintf(needle, sizeof needle, "_%s_", hsm_user) >= sizeof needle)
+		return EX_OK;
+	DIR *dh = opendir(dir);
+	if (!dh)
+		return errno == ENOENT ? EX_OK : diag_set_errno(d, EX_IOERR, _("%s: cannot list the downloads"), dir);
+	struct dirent *e;
+	rc = EX_OK;
+	while ((e = readdir(dh))) {
+		char path[4500];
+		if (e->d_name[0] == '.' || !strstr(e->d_name, needle) ||
+		    (size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
+			continue;
+		if (fsutil_shred(path, d) == EX_OK)
+			(*removed)++;
+		else
+			rc = d->code;
+	}
+	closedir(dh);
+	return rc;
 }
 
 void fetch_file_name(const char *url, char *buf, size_t size)

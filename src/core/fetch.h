@@ -1,9 +1,9 @@
 /* fetch.h: HTTPS downloads of credential files.
  *
- * doc/DESIGN.md's network rules, enforced here once for the CLI's fetch and the wizard: https:// only,
- * redirects included, at most 5 redirects, TLS 1.2 or later, peer and host verification always on
- * (a private CA only through --cacert), a size cap enforced while the body arrives, connect and
- * transfer timeouts. A download goes to NAME.part in a private directory (0700, files 0600) and is
+ * doc/DESIGN.md, "Secrets", rules 6 and 7, enforced here once for the CLI's fetch and the wizard:
+ * https:// only, redirects included, at most 5 redirects, TLS 1.2 or later, peer and host verification
+ * always on (a private CA only through --cacert), a size cap enforced while the body arrives, connect
+ * and transfer timeouts. A download goes to NAME.part in a private directory (0700, files 0600) and is
  * renamed to NAME only when complete, so an interrupted transfer can never be imported; the .part is
  * resumed with a Range request next time. The caller imports the finished file (import_paths). */
 #ifndef HSMO_FETCH_H
@@ -48,5 +48,9 @@ void fetch_file_name(const char *url, char *buf, size_t size);
 int fetch_url(const char *url, const char *dir, const struct fetch_opts *o, struct fetch_result *r,
               struct diag *d);
 void fetch_result_free(struct fetch_result *r);
+/* Shreds (overwrite, then unlink) every download of hsm_user left in the download directory: the
+ * credential files name their HSM user ("<company>_<svc>_<kind>_<user>_<date>.txt", and their .part).
+ * For forget, so that a deleted profile leaves no plaintext behind. *removed counts the files. */
+int fetch_forget_downloads(const char *hsm_user, size_t *removed, struct diag *d);
 
 #endif

@@ -16,8 +16,10 @@
 
 #include "import.h"
 #include "failpoint.h"
+#include "fsutil.h"
 #include "i18n.h"
 #include "profile.h"
+#include "rotation.h"
 #include "secmem.h"
 #include "vault.h"
 
@@ -62,6 +64,8 @@ struct import_group {
 	struct profile prof;
 	int prof_open;
 	int created_dir;
+	int fresh_profile; /* no vault and no state.json before this import */
+	int kept_prev;     /* vault.prev / state.json.prev hold the files before this import */
 	struct vault *vault;
 	int new_vault;
 	int secrets_changed;
@@ -251,6 +255,9 @@ static int import_prepare(struct import_group *g, const char *name, const struct
 		diag_clear(d);
 		rc = profile_open(name, PROFILE_CREATE | PROFILE_LOCK, &g->prof, d);
 		g->created_dir = rc == EX_OK;
+	} else if (rc == EX_OK && profile_half_made(g->prof.dir)) {
+		/* Left by an import stopped before its vault was sealed: ours to remove if this one fails. */
+		g->created_dir = 1;
 	}
 	if (rc != EX_OK)
 		return rc;
@@ -374,17 +381,8 @@ static void import_apply_state(struct import_group *g)
 		st->jwt_exp = g->jwt_exp;
 	if (g->stype == SERVICE_TYPE_TSBAAS_MULTI && !st->api)
 		st->api = API_REST;
-	if (g->renewed) {
-		/* A new setup password starts a new 7-day life: its first use is still to come. The user
-		 * secrets (PENDING, CURRENT) are left alone: only the rotation may judge them. */
-		st->first_use = 0;
-		st->renewal_pending = 0;
-		if (st->rotation == ROTATION_FIRST_USE)
-			st->rotation = ROTATION_NONE;
-		if (st->step > STEP_COUNTDOWN && st->rotation == ROTATION_NONE)
-			st->step = STEP_COUNTDOWN;
-		state_add_event(st, "renewed", _("new setup password imported; first use reset"));
-	}
+	if (g->renewed)
+		rotation_reset_for_renewal(st);
 	if (st->step < STEP_REVIEW)
 		st->step = STEP_REVIEW;
 	state_add_event(st, "imported", g->kinds);
@@ -410,6 +408,65 @@ static int import_commit(struct import_group *g, struct diag *d)
 	FAILPOINT("import.between-vault-and-state");
 	import_apply_state(g);
 	return profile_save_state(&g->prof, d);
+}
+
+/* A multi-profile import is all or nothing (import.h): before any group is written, each profile's
+ * current vault and state.json are kept as hard links (no data is copied, so a full disk cannot stop
+ * it), and put back by rename if a later group fails. */
+static void import_prev_path(const struct import_group *g, const char *file, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s.prev", g->prof.dir, file);
+}
+
+static int import_keep_prev(struct import_group *g, struct diag *d)
+{
+	const char *paths[2] = {g->prof.vault_path, g->prof.state_path};
+	const char *names[2] = {"vault", "state.json"};
+	int have = 0;
+	for (int i = 0; i < 2; i++) {
+		char prev[4096];
+		import_prev_path(g, names[i], prev, sizeof prev);
+		unlink(prev);
+		if (link(paths[i], prev) == 0)
+			have = 1;
+		else if (errno != ENOENT)
+			return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot keep the previous version"), paths[i]);
+	}
+	g->fresh_profile = !have;
+	g->kept_prev = 1;
+	return EX_OK;
+}
+
+static void import_roll_back(struct import_group *g)
+{
+	const char *paths[2] = {g->prof.vault_path, g->prof.state_path};
+	const char *names[2] = {"vault", "state.json"};
+	struct diag ignored;
+	diag_clear(&ignored);
+	for (int i = 0; i < 2; i++) {
+		char prev[4096];
+		import_prev_path(g, names[i], prev, sizeof prev);
+		if (rename(prev, paths[i]) != 0 && errno == ENOENT) {
+			/* There was no such file before: what this import wrote goes. */
+			if (i == 0)
+				fsutil_shred(paths[i], &ignored);
+			else
+				unlink(paths[i]);
+		}
+	}
+	fsutil_sync_parent(g->prof.vault_path, &ignored);
+	if (g->fresh_profile)
+		g->created_dir = 1;
+}
+
+static void import_drop_prev(struct import_group *g)
+{
+	char prev[4096];
+	import_prev_path(g, "vault", prev, sizeof prev);
+	unlink(prev);
+	import_prev_path(g, "state.json", prev, sizeof prev);
+	unlink(prev);
+	g->kept_prev = 0;
 }
 
 static void import_release(struct import_group *g, int failed)
@@ -456,9 +513,23 @@ int import_credfiles(const struct credfile *files, size_t n, const struct import
 		}
 		rc = import_prepare(&groups[i], name, o, r, d);
 	}
+	for (size_t i = 0; rc == EX_OK && ng > 1 && i < ng; i++)
+		if (groups[i].changed)
+			rc = import_keep_prev(&groups[i], d);
 	for (size_t i = 0; rc == EX_OK && i < ng; i++) {
 		if (groups[i].changed)
 			rc = import_commit(&groups[i], d);
+	}
+	for (size_t i = 0; i < ng; i++) {
+		if (!groups[i].kept_prev)
+			continue;
+		if (rc != EX_OK)
+			import_roll_back(&groups[i]);
+		import_drop_prev(&groups[i]);
+	}
+	if (rc != EX_OK && ng > 1) {
+		size_t len = strlen(d->msg);
+		snprintf(d->msg + len, sizeof d->msg - len, "; %s", _("no profile was changed"));
 	}
 	if (rc == EX_OK) {
 		for (size_t i = 0; i < ng; i++) {

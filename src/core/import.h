@@ -1,4 +1,4 @@
-/* import.h: credential files into profiles, all or nothing (issue "import into an encrypted profile").
+/* import.h: credential files into profiles, all or nothing (doc/DESIGN.md, "Data").
  *
  * One function serves the CLI's import, fetch and watch and the wizard's import screen, so every way
  * in validates, pairs and stores the same way. Nothing is written unless every file is valid and the

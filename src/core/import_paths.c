@@ -8,6 +8,7 @@
 #include "import.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 
@@ -28,7 +29,7 @@ int import_paths(const char *const *paths, size_t n, const struct import_opts *o
 		if (rc != EX_OK)
 			break;
 		struct stat st;
-		if (stat(paths[i], &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
+		if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
 			diag_warn(&r->warnings,
 			          _("%s can be read by other users (mode %04o): it holds secrets; delete it after the "
 			            "import (--shred) or run chmod 600"),
@@ -47,6 +48,9 @@ int import_paths(const char *const *paths, size_t n, const struct import_opts *o
 	for (size_t i = 0; i < n; i++) {
 		struct diag sd;
 		diag_clear(&sd);
+		/* Standard input ("-") is no file to shred; a file named "-" in the current directory is not it. */
+		if (strcmp(paths[i], "-") == 0)
+			continue;
 		if (fsutil_shred(paths[i], &sd) == EX_OK)
 			shredded++;
 		else

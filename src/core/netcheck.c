@@ -397,4 +397,46 @@ void netcheck_store(struct state *st, const struct netcheck_result *r, size_t n,
 	}
 	state_set_checks(st, c, n, at);
 	free(c);
+	size_t ok = 0;
+	for (size_t i = 0; i < n; i++)
+		ok += r[i].category == NETCHECK_OK;
+	char detail[64];
+	snprintf(detail, sizeof detail, "%zu/%zu ok", ok, n);
+	state_add_event(st, "checked", detail);
+}
+
+int netcheck_cluster_endpoints(const char *name, enum state_api api, int tls, struct netcheck_cluster *c,
+                               struct diag *d)
+{
+	memset(c, 0, sizeof *c);
+	struct cluster_table t;
+	int rc = clusters_load(NULL, &t, d);
+	if (rc != EX_OK)
+		return rc;
+	const struct cluster *cl = clusters_find(&t, name);
+	if (!cl) {
+		rc = diag_set(d, EX_USAGE, _("unknown cluster '%s' (see 'hsm-onboard clusters')"), name);
+	} else {
+		snprintf(c->name, sizeof c->name, "%s", cl->name);
+		c->port = clusters_table_port(&t, api);
+		for (size_t i = 0; i < cl->n_hosts && i < CLUSTERS_MAX_HOSTS; i++) {
+			c->hosts[i] = strdup(cl->hosts[i]);
+			if (!c->hosts[i]) {
+				rc = diag_set(d, EX_OSERR, "%s", _("out of memory"));
+				break;
+			}
+			c->e[i] = (struct netcheck_endpoint){.host = c->hosts[i], .port = c->port,
+			                                     .tls = tls || c->port == 443};
+			c->n++;
+		}
+	}
+	clusters_free(&t);
+	return rc;
+}
+
+void netcheck_cluster_free(struct netcheck_cluster *c)
+{
+	for (size_t i = 0; i < CLUSTERS_MAX_HOSTS; i++)
+		free(c->hosts[i]);
+	memset(c, 0, sizeof *c);
 }

@@ -5,12 +5,14 @@
  * Every endpoint is probed at once through libcurl's multi interface: DNS, a TCP connect, and a TLS
  * handshake where the endpoint speaks TLS, or for TSBaaS a GET of /v1/versionInfo with the JWT. So N
  * endpoints that all time out take about one timeout, not N. The CLI's check and the wizard's preflight
- * screen both call netcheck_run. */
+ * screen both take a cluster's endpoints from netcheck_cluster_endpoints, probe them with netcheck_run
+ * and record the outcome with netcheck_store, so they do the same thing. */
 #ifndef HSMO_NETCHECK_H
 #define HSMO_NETCHECK_H
 
 #include <stddef.h>
 
+#include "clusters.h"
 #include "diag.h"
 #include "state.h"
 
@@ -71,7 +73,23 @@ int netcheck_parse_endpoint(const char *s, char **host, int *port, struct diag *
 /* {api_endpoint}/v1/versionInfo, tolerating a trailing '/' or '/v1'. EX_USAGE unless https://. */
 int netcheck_version_url(const char *api_endpoint, char *buf, size_t size, struct diag *d);
 
-/* Copies results into the state's check list (state_set_checks), for status and the ticket. */
+/* Records a check in the profile's state, for status and the ticket: the results replace the check
+ * list (state_set_checks), and a "checked" event says how many were ok. The caller saves the state. */
 void netcheck_store(struct state *st, const struct netcheck_result *r, size_t n, time_t at);
+
+/* A cluster of the table, as endpoints to probe: every host (master first) on the port of api (the
+ * table's, PKCS#11 when api is unknown), with a TLS handshake on 443 or when tls is set. */
+struct netcheck_cluster {
+	char name[64];     /* the table's spelling of the name asked for */
+	int port;
+	size_t n;
+	char *hosts[CLUSTERS_MAX_HOSTS];                 /* owned copies, borrowed by e[] */
+	struct netcheck_endpoint e[CLUSTERS_MAX_HOSTS];
+};
+/* Loads the cluster table and fills c. EX_USAGE naming the cluster when the table has none of that
+ * name; the table's own error when it cannot be read. Free c with netcheck_cluster_free either way. */
+int netcheck_cluster_endpoints(const char *name, enum state_api api, int tls, struct netcheck_cluster *c,
+                               struct diag *d);
+void netcheck_cluster_free(struct netcheck_cluster *c);
 
 #endif

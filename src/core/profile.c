@@ -178,6 +178,12 @@ int profile_open(const char *name, int flags, struct profile *p, struct diag *d)
 	} else if (rc == EX_NOINPUT && access(p->state_path, F_OK) != 0 && errno == ENOENT) {
 		state_init(&p->st);
 		diag_clear(d);
+		if (flags & PROFILE_NEED_STATE) {
+			rc = diag_set(d, EX_NOINPUT, _("profile %s has no state.json: import the credential files first"),
+			              name);
+			profile_close(p);
+			return rc;
+		}
 	} else {
 		profile_close(p);
 		return rc;
@@ -212,6 +218,18 @@ void profile_close(struct profile *p)
 	p->lock_fd = -1;
 }
 
+int profile_half_made(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	static const char *const files[] = {"state.json", "vault", "vault.tmp", "state.json.tmp"};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, files[i]) >= sizeof path || lstat(path, &st) == 0 ||
+		    errno != ENOENT)
+			return 0;
+	return 1;
+}
+
 static int profile_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -239,7 +257,7 @@ int profile_list(char ***names, size_t *n, struct diag *d)
 		char path[PATH_MAX];
 		struct stat st;
 		if ((size_t)snprintf(path, sizeof path, "%s/%s", base, e->d_name) >= sizeof path || lstat(path, &st) != 0 ||
-		    !S_ISDIR(st.st_mode))
+		    !S_ISDIR(st.st_mode) || profile_half_made(path))
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -276,16 +294,17 @@ int profile_remove(struct profile *p, struct diag *d)
 	if (p->lock_fd < 0)
 		return diag_set(d, EX_SOFTWARE, _("profile %s: removal needs the lock"), p->name);
 	/* The secrets go first: if anything below fails, no readable vault is left behind. */
-	int rc = vault_destroy_file(p->vault_path, d);
-	if (rc != EX_OK)
+	int rc = fsutil_shred(p->vault_path, d);
+	if (rc != EX_OK && rc != EX_NOINPUT)
 		return rc;
 	char *tmp = profile_join(p->dir, "vault.tmp");
 	if (tmp) {
-		rc = vault_destroy_file(tmp, d);
+		rc = fsutil_shred(tmp, d);
 		free(tmp);
-		if (rc != EX_OK)
+		if (rc != EX_OK && rc != EX_NOINPUT)
 			return rc;
 	}
+	diag_clear(d);
 	DIR *dir = opendir(p->dir);
 	if (!dir)
 		return diag_set_errno(d, EX_IOERR, _("%s: cannot list the profile"), p->dir);

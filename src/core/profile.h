@@ -25,6 +25,8 @@ enum profile_open_flags {
 	PROFILE_CREATE = 1,   /* create the directory if missing */
 	PROFILE_LOCK = 2,     /* take the lock (EX_TEMPFAIL, 75, "profile X is in use by PID N since T") */
 	PROFILE_NO_STATE = 4, /* do not read state.json (forget must work on a damaged profile) */
+	PROFILE_NEED_STATE = 8, /* no state.json is an error (EX_NOINPUT, "import the credential files
+	                         * first"), for every command that works on an imported profile */
 };
 
 /* The directory that holds every profile: $XDG_STATE_HOME/hsm-onboard, else ~/.local/state/hsm-onboard. */
@@ -37,7 +39,11 @@ int profile_open(const char *name, int flags, struct profile *p, struct diag *d)
 int profile_save_state(struct profile *p, struct diag *d);
 /* Releases the lock and frees everything. */
 void profile_close(struct profile *p);
-/* The names of every profile, sorted; free with profile_list_free. */
+/* 1 when dir holds no state.json and no vault (not even a temp file of either): an import that was
+ * stopped before it sealed the vault (Ctrl-C at the passphrase prompt) left only the directory and
+ * its lock. Such a directory is no profile: profile_list skips it, and the next import reuses it. */
+int profile_half_made(const char *dir);
+/* The names of every profile, sorted, without half-made ones; free with profile_list_free. */
 int profile_list(char ***names, size_t *n, struct diag *d);
 void profile_list_free(char **names, size_t n);
 /* Deletes the profile: destroys the vault first (overwrite), then the rest. Needs the lock. */

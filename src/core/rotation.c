@@ -20,6 +20,46 @@ void rotation_report_free(struct rotation_report *r)
 	memset(r, 0, sizeof *r);
 }
 
+void rotation_reset_for_renewal(struct state *st)
+{
+	st->first_use = 0;
+	st->renewal_pending = 0;
+	if (st->rotation == ROTATION_FIRST_USE)
+		st->rotation = ROTATION_NONE;
+	if (st->step > STEP_COUNTDOWN && st->rotation == ROTATION_NONE)
+		st->step = STEP_COUNTDOWN;
+	/* A refusal was of the old setup password: the new one may be sent (doc/DESIGN.md, "The exchange"). */
+	free(st->setup_refused.engine);
+	free(st->setup_refused.code);
+	memset(&st->setup_refused, 0, sizeof st->setup_refused);
+	state_add_event(st, "renewed", _("new setup password imported; first use reset"));
+}
+
+int rotation_has_secret(const struct state *st)
+{
+	return st->rotation >= ROTATION_PROMOTED;
+}
+
+int rotation_is_done(const struct state *st)
+{
+	return st->rotation >= ROTATION_VERIFIED;
+}
+
+int rotation_is_configured(const struct state *st)
+{
+	return st->rotation >= ROTATION_CONFIGURED;
+}
+
+int rotation_in_flight(const struct state *st)
+{
+	return st->rotation >= ROTATION_FIRST_USE && st->rotation < ROTATION_VERIFIED;
+}
+
+int rotation_engine_fixed(const struct state *st)
+{
+	return st->rotation >= ROTATION_PENDING;
+}
+
 /* Records the failure in d in the state, so status, the wizard and the ticket can say what happened.
  * The message never holds a secret (engines never put one there). Returns d->code. */
 static int rotation_fail(struct profile *p, const struct engine_ctx *e, struct diag *d)
@@ -68,7 +108,7 @@ static void rotation_config_hook(void)
 int rotation_write_config(struct profile *p, struct vault *v, struct engine_ctx *e, const char *dir,
                           struct engine_files *files, struct diag *d)
 {
-	if (p->st.rotation < ROTATION_VERIFIED)
+	if (!rotation_is_done(&p->st))
 		return diag_set(d, EX_USAGE, "%s",
 		                _("the user secret is not in place yet: run 'hsm-onboard connect' first"));
 	const char *current = vault_get(v, VAULT_CURRENT);
@@ -105,6 +145,80 @@ static int rotation_pending_known_bad(const struct state *st)
 	return k && strcmp(k, "setup-rejected") == 0;
 }
 
+int rotation_secret_at_stake(const struct state *st)
+{
+	if (st->rotation >= ROTATION_PENDING)
+		return 1;
+	/* The vault is written before the state: an exchange that was sent or done shows in the events
+	 * even if a crash left st->rotation one step behind. */
+	for (size_t i = 0; i < st->n_events; i++) {
+		const char *k = st->events[i].kind;
+		if (k && (strcmp(k, "change-sent") == 0 || strcmp(k, "rotated") == 0))
+			return 1;
+	}
+	return 0;
+}
+
+int rotation_setup_refused(const struct state *st)
+{
+	return st->setup_refused.at != 0 || st->setup_refused.code != NULL;
+}
+
+int rotation_check_refused(const struct state *st, struct diag *d)
+{
+	if (!rotation_setup_refused(st))
+		return EX_OK;
+	char when[40] = "?";
+	struct tm tm;
+	if (st->setup_refused.at && gmtime_r(&st->setup_refused.at, &tm))
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+	return diag_set(d, EX_NOPERM,
+	                _("the HSM refused this profile's setup password on %s (%s, engine %s). It is not sent "
+	                  "again: every wrong attempt uses up the partition's lock-out counter. Next: import the "
+	                  "renewed hsm credential file ('hsm-onboard import --renew FILE'), which clears this; or "
+	                  "run 'hsm-onboard ticket' for the support ticket that asks for one. If the refusal was "
+	                  "a mistake, 'hsm-onboard connect --retry-refused' sends it once more"),
+	                when, st->setup_refused.code ? st->setup_refused.code : "?",
+	                st->setup_refused.engine ? st->setup_refused.engine : "?");
+}
+
+static void rotation_clear_refusal(struct state *st)
+{
+	free(st->setup_refused.engine);
+	free(st->setup_refused.code);
+	memset(&st->setup_refused, 0, sizeof st->setup_refused);
+}
+
+int rotation_retry_refused(struct profile *p, struct diag *d)
+{
+	if (!rotation_setup_refused(&p->st))
+		return EX_OK;
+	state_add_event(&p->st, "retry-refused", p->st.setup_refused.code);
+	rotation_clear_refusal(&p->st);
+	return profile_save_state(p, d);
+}
+
+static void rotation_record_refusal(struct state *st, const struct engine_ctx *e)
+{
+	rotation_clear_refusal(st);
+	st->setup_refused.at = time(NULL);
+	st->setup_refused.engine = strdup(e->ops->name);
+	st->setup_refused.code = strdup(e->err.code[0] ? e->err.code : "REFUSED");
+	state_add_event(st, "setup-rejected", e->err.code);
+}
+
+/* After the change, a local write error (a full disk, EIO) loses nothing: PENDING was saved in the
+ * vault before it was sent, and every step from here on is idempotent. Says so, instead of only
+ * "write failed", so that nobody deletes the profile in a panic. Returns d->code. */
+static int rotation_note_kept(struct diag *d)
+{
+	size_t len = strlen(d->msg);
+	snprintf(d->msg + len, sizeof d->msg - len, "; %s",
+	         _("the HSM already holds the new user secret, and the vault keeps it (it was saved before it "
+	           "was sent): nothing is lost. Free some disk space, then run 'hsm-onboard connect' to finish"));
+	return d->code;
+}
+
 /* Step 5: verify with CURRENT, then forget PREVIOUS and PENDING. */
 static int rotation_step_verify(struct profile *p, struct vault *v, struct engine_ctx *e, struct diag *d)
 {
@@ -125,13 +239,16 @@ static int rotation_step_verify(struct profile *p, struct vault *v, struct engin
 		vault_set(v, VAULT_PREVIOUS, NULL, d);
 		vault_set(v, VAULT_PENDING, NULL, d);
 		rc = vault_save(v, d);
-		if (rc != EX_OK)
+		if (rc != EX_OK) {
+			rotation_note_kept(d);
 			return rotation_fail(p, e, d);
+		}
 	}
 	rotation_clear_error(&p->st);
 	if (p->st.step < STEP_PROVIDER)
 		p->st.step = STEP_PROVIDER;
-	return rotation_set_state(p, ROTATION_VERIFIED, "verified", e->ops->name, d);
+	rc = rotation_set_state(p, ROTATION_VERIFIED, "verified", e->ops->name, d);
+	return rc == EX_OK ? rc : rotation_note_kept(d);
 }
 
 /* Step 4: the HSM has the new secret; keep it as CURRENT before anything else. */
@@ -164,7 +281,7 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 		r->resumed = 1;
 		rc = rotation_set_state(p, ROTATION_PROMOTED, "rotated", _("promotion completed on resume"), d);
 		if (rc != EX_OK)
-			return rc;
+			return rotation_note_kept(d);
 	}
 	if (st->rotation >= ROTATION_VERIFIED) {
 		r->already_done = 1;
@@ -181,6 +298,9 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 		if (!setup)
 			return diag_set(d, EX_DATAERR, "%s",
 			                _("the profile holds no setup password: import the hsm credential file first"));
+		/* A refused setup password is never sent again, and nothing else is tried either. */
+		if ((rc = rotation_check_refused(st, d)) != EX_OK)
+			return rc;
 		if (st->rotation > ROTATION_FIRST_USE || vault_get(v, VAULT_PENDING))
 			r->resumed = 1;
 
@@ -249,8 +369,16 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 			}
 			rc = e->ops->first_connect(e, setup, pending, d);
 			if (rc != EX_OK) {
-				if (e->err.rejected)
-					state_add_event(st, "setup-rejected", e->err.code);
+				/* The one place where an engine's refusal becomes durable: whatever the engine, a
+				 * rejected first_connect means the HSM refused the setup password. */
+				if (e->err.rejected) {
+					rotation_record_refusal(st, e);
+					size_t len = strlen(d->msg);
+					snprintf(d->msg + len, sizeof d->msg - len, "; %s",
+					         _("the refusal is recorded and this setup password will not be sent again. "
+					           "Next: import the renewed hsm credential file ('hsm-onboard import --renew "
+					           "FILE'), or run 'hsm-onboard ticket' for the support ticket that asks for one"));
+				}
 				if (e->err.rejected && probed && !e->err.locked) {
 					/* Neither PENDING nor the setup password opens the token. */
 					size_t len = strlen(d->msg);
@@ -266,7 +394,7 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 		/* 4. Promote. */
 		rc = rotation_step_promote(p, v, d);
 		if (rc != EX_OK)
-			return rc;
+			return rotation_note_kept(d);
 	}
 
 	/* 5. Verify, then the configuration. */
@@ -282,7 +410,7 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 
 int rotation_verify(struct profile *p, struct vault *v, struct engine_ctx *e, struct diag *d)
 {
-	if (p->st.rotation < ROTATION_PROMOTED)
+	if (!rotation_has_secret(&p->st))
 		return diag_set(d, EX_USAGE, "%s",
 		                _("there is no user secret yet: run 'hsm-onboard connect' first"));
 	if (p->st.rotation == ROTATION_PROMOTED)

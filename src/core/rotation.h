@@ -1,4 +1,4 @@
-/* rotation.h: the lock-out-proof exchange of the setup password (doc/DESIGN.md, "The rotation protocol").
+/* rotation.h: the lock-out-proof exchange of the setup password (doc/DESIGN.md, "Exchange and rotation").
  *
  * This module is the only one that writes the rotation's vault entries (PENDING, CURRENT, PREVIOUS)
  * and state.rotation. It runs above any engine:
@@ -28,6 +28,7 @@
 #include "diag.h"
 #include "engine.h"
 #include "profile.h"
+#include "state.h"
 #include "vault.h"
 
 struct rotation_report {
@@ -41,10 +42,48 @@ struct rotation_report {
 
 void rotation_report_free(struct rotation_report *r);
 
+/* The guards every front end asks before it offers a step, so the CLI and the wizard agree. */
+/* 1 once a user secret replaced the setup password (promoted or later): verify can run. */
+int rotation_has_secret(const struct state *st);
+/* 1 once the user secret is verified: nothing is left to send, the configuration may be written. */
+int rotation_is_done(const struct state *st);
+/* 1 once the provider configuration is written. */
+int rotation_is_configured(const struct state *st);
+/* 1 when a run stopped part way (first use recorded, not yet promoted or verified): resume it, with
+ * the resume probe first, never a fresh attempt. */
+int rotation_in_flight(const struct state *st);
+/* 1 once PENDING may have reached the HSM: the engine must not be changed any more. */
+int rotation_engine_fixed(const struct state *st);
+
+/* A new setup password was imported (a renewal after a support ticket; doc/DESIGN.md, "Renewal"): it
+ * starts a new 7-day life, so its first use is still to come. Clears first_use and renewal_pending,
+ * takes a rotation that only recorded the first use back to none (and the wizard back to the
+ * countdown), and records "renewed". The user secrets (PENDING, CURRENT) are left alone: only
+ * rotation_run may judge them. The caller saves the state. */
+void rotation_reset_for_renewal(struct state *st);
+
 /* Runs (or resumes) the protocol up to VERIFIED, and to CONFIGURED when config_dir is not NULL.
  * p must be locked; the engine must be open. */
 int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const char *config_dir,
                  struct rotation_report *r, struct diag *d);
+
+/* 1 when the profile's rotation has started (DESIGN.md, "The exchange protocol"): a PENDING or CURRENT
+ * user secret may exist, or an engine's exchange may have happened, so the vault may hold the only
+ * copy of the secret that opens the partition. Every engine runs under rotation_run, so its progress
+ * is in st->rotation and the "change-sent"/"rotated" events: this one predicate covers them all.
+ * forget and the wizard refuse to delete such a profile without an explicit discard. */
+int rotation_secret_at_stake(const struct state *st);
+
+/* A setup password that the HSM refused (the engine's err.rejected after first_connect: wrong,
+ * expired or locked) is recorded in st->setup_refused, with the engine, the code and the time, and is
+ * never sent again: every wrong attempt uses up the partition's lock-out counter. Importing a renewed
+ * setup password clears it; so does rotation_retry_refused(), for one explicit, confirmed attempt.
+ * Transient errors (network, busy token) are not refusals. */
+int rotation_setup_refused(const struct state *st);
+/* EX_OK when nothing was refused; else EX_NOPERM with d saying what happened and what comes next. */
+int rotation_check_refused(const struct state *st, struct diag *d);
+/* Clears the refusal for one more attempt the user asked for and confirmed; saved in the state. */
+int rotation_retry_refused(struct profile *p, struct diag *d);
 
 /* Logs in with CURRENT; records a failure in the state. */
 int rotation_verify(struct profile *p, struct vault *v, struct engine_ctx *e, struct diag *d);

@@ -39,9 +39,12 @@
  *     "api_endpoint": string | null        TSBaaS API-Endpoint
  *     "jwt_exp":      time | null          the JWT's exp claim
  *     "last_error":   { "at": time, "code": string | null, "message": string | null } | null
+ *     "setup_refused": { "at": time, "engine": string | null, "code": string | null } | null
+ *                                          the HSM refused the setup password in the vault
  *     "checked_at":   time | null          last preflight
  *     "checks":       [ { "endpoint": string, "category": string, "latency_ms": integer } ]
  *     "events":       [ { "at": time, "kind": string, "detail": string | null } ]
+ *                                          capped on every write (state.h, STATE_ROUTINE_KEEP)
  *   }
  */
 #include "config.h"
@@ -58,8 +61,10 @@
 #include <strings.h>
 #include <sysexits.h>
 
-/* state.json never needs more; the cap keeps a corrupted multi-GB file from being read. */
-#define STATE_MAX_SIZE (1024 * 1024)
+/* The event log's cap keeps state.json under STATE_FILE_TARGET; the read limit is far above it, so a
+ * file that an older version let grow is still read (and compacted by the next write), while a
+ * corrupted multi-GB file is not. */
+#define STATE_MAX_SIZE STATE_READ_MAX
 
 static const char *const state_tier_names[] = {NULL, "SBX", "ECO", "ECO-CC", "PLATINUM"};
 static const char *const state_service_type_names[] = {NULL, "standard", "tsbaas-multi", "tsbaas-dedicated"};
@@ -167,6 +172,8 @@ void state_free(struct state *st)
 	free(st->api_endpoint);
 	free(st->last_error.code);
 	free(st->last_error.message);
+	free(st->setup_refused.engine);
+	free(st->setup_refused.code);
 	for (size_t i = 0; i < st->n_checks; i++) {
 		free(st->checks[i].endpoint);
 		free(st->checks[i].category);
@@ -185,6 +192,76 @@ static char *state_strdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* A copy of s cut to at most max bytes, never inside a UTF-8 sequence (jansson refuses invalid UTF-8). */
+static char *state_strdup_cut(const char *s, size_t max)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s);
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	return strndup(s, n);
+}
+
+/* The milestone kinds whose first and last occurrence are kept whatever else is dropped: the countdown
+ * (expiry.c) reads the last "imported", "renewed" and "rotated", and the ticket the first ones. */
+static const char *const state_milestones_kept[] = {"imported", "renewed",  "first-use", "change-sent",
+                                                    "setup-rejected", "rotated", "verified", "configured"};
+
+/* Marks in keep[] (n_events bytes) the events the cap keeps (see state.h). */
+static void state_events_keep(const struct state *st, unsigned char *keep)
+{
+	size_t first_verified = st->n_events;
+	for (size_t i = 0; i < st->n_events; i++)
+		if (st->events[i].kind && strcmp(st->events[i].kind, "verified") == 0) {
+			first_verified = i;
+			break;
+		}
+	size_t routine = 0, milestones = 0;
+	for (size_t i = st->n_events; i-- > 0;) {
+		const char *k = st->events[i].kind;
+		int is_routine = !k || strcmp(k, "checked") == 0 || (strcmp(k, "verified") == 0 && i != first_verified);
+		keep[i] = is_routine ? routine++ < STATE_ROUTINE_KEEP : milestones++ < STATE_MILESTONE_KEEP;
+	}
+	for (size_t m = 0; m < STATE_COUNT(state_milestones_kept); m++) {
+		size_t first = st->n_events, last = st->n_events;
+		for (size_t i = 0; i < st->n_events; i++)
+			if (st->events[i].kind && strcmp(st->events[i].kind, state_milestones_kept[m]) == 0) {
+				if (first == st->n_events)
+					first = i;
+				last = i;
+			}
+		if (first < st->n_events) {
+			keep[first] = 1;
+			if (strcmp(state_milestones_kept[m], "verified") != 0)
+				keep[last] = 1;
+		}
+	}
+}
+
+/* Drops, in memory, what the cap drops: a long-running process (watch) stays bounded too. */
+static void state_compact(struct state *st)
+{
+	unsigned char *keep = calloc(st->n_events ? st->n_events : 1, 1);
+	if (!keep)
+		return;
+	state_events_keep(st, keep);
+	size_t out = 0;
+	for (size_t i = 0; i < st->n_events; i++) {
+		if (keep[i]) {
+			st->events[out++] = st->events[i];
+		} else {
+			free(st->events[i].kind);
+			free(st->events[i].detail);
+		}
+	}
+	st->n_events = out;
+	free(keep);
+}
+
 void state_add_event(struct state *st, const char *kind, const char *detail)
 {
 	struct state_event *ev = realloc(st->events, (st->n_events + 1) * sizeof *ev);
@@ -193,8 +270,11 @@ void state_add_event(struct state *st, const char *kind, const char *detail)
 	st->events = ev;
 	ev[st->n_events].at = time(NULL);
 	ev[st->n_events].kind = state_strdup(kind);
-	ev[st->n_events].detail = state_strdup(detail);
+	ev[st->n_events].detail = state_strdup_cut(detail, STATE_DETAIL_MAX);
 	st->n_events++;
+	/* Compacted in batches, not at every event: each pass reads the whole log. */
+	if (st->n_events > 2 * (STATE_ROUTINE_KEEP + STATE_MILESTONE_KEEP))
+		state_compact(st);
 }
 
 void state_set_checks(struct state *st, const struct state_check *checks, size_t n, time_t at)
@@ -293,6 +373,15 @@ static json_t *state_to_json(const struct state *st)
 	} else {
 		json_object_set_new(o, "last_error", json_null());
 	}
+	if (st->setup_refused.at || st->setup_refused.code || st->setup_refused.engine) {
+		json_t *sr = json_object();
+		json_object_set_new(sr, "at", state_json_time(st->setup_refused.at));
+		json_object_set_new(sr, "engine", state_json_str(st->setup_refused.engine));
+		json_object_set_new(sr, "code", state_json_str(st->setup_refused.code));
+		json_object_set_new(o, "setup_refused", sr);
+	} else {
+		json_object_set_new(o, "setup_refused", json_null());
+	}
 	json_object_set_new(o, "checked_at", state_json_time(st->checked_at));
 	json_t *checks = json_array();
 	for (size_t i = 0; i < st->n_checks; i++) {
@@ -303,14 +392,28 @@ static json_t *state_to_json(const struct state *st)
 		json_array_append_new(checks, c);
 	}
 	json_object_set_new(o, "checks", checks);
+	/* Every write applies the cap, so a file an older version let grow is compacted here. */
+	unsigned char *keep = calloc(st->n_events ? st->n_events : 1, 1);
+	if (!keep) {
+		json_decref(o);
+		return NULL;
+	}
+	state_events_keep(st, keep);
 	json_t *events = json_array();
 	for (size_t i = 0; i < st->n_events; i++) {
+		if (!keep[i])
+			continue;
 		json_t *ev = json_object();
+		char *kind = state_strdup_cut(st->events[i].kind, 64);
+		char *detail = state_strdup_cut(st->events[i].detail, STATE_DETAIL_MAX);
 		json_object_set_new(ev, "at", state_json_time(st->events[i].at));
-		json_object_set_new(ev, "kind", state_json_str(st->events[i].kind));
-		json_object_set_new(ev, "detail", state_json_str(st->events[i].detail));
+		json_object_set_new(ev, "kind", state_json_str(kind));
+		json_object_set_new(ev, "detail", state_json_str(detail));
+		free(kind);
+		free(detail);
 		json_array_append_new(events, ev);
 	}
+	free(keep);
 	json_object_set_new(o, "events", events);
 	return o;
 }
@@ -504,6 +607,12 @@ static void state_from_json(struct state_reader *r, json_t *o, struct state *st)
 		state_get_time(r, le, "at", "last_error.at", &st->last_error.at);
 		state_get_str(r, le, "code", "last_error.code", &st->last_error.code);
 		state_get_str(r, le, "message", "last_error.message", &st->last_error.message);
+	}
+	json_t *sr = state_get_object(r, o, "setup_refused");
+	if (sr) {
+		state_get_time(r, sr, "at", "setup_refused.at", &st->setup_refused.at);
+		state_get_str(r, sr, "engine", "setup_refused.engine", &st->setup_refused.engine);
+		state_get_str(r, sr, "code", "setup_refused.code", &st->setup_refused.code);
 	}
 	state_get_time(r, o, "checked_at", "checked_at", &st->checked_at);
 

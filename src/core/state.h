@@ -1,4 +1,4 @@
-/* state.h: a profile's state.json (jansson, mode 0600, never a secret).
+/* state.h: a profile's state.json (jansson, mode 0600, never a secret; doc/DESIGN.md, "State format").
  *
  * It records how far the onboarding got, so any interruption resumes at the same step, and what the
  * countdown, the ticket and the engines need to know. status reads it without the vault passphrase.
@@ -52,7 +52,7 @@ enum state_step {
 	STEP_COUNT,
 };
 
-/* Where the rotation protocol (doc/DESIGN.md) stands; written by the rotation module only. */
+/* Where the exchange (doc/DESIGN.md, "Exchange and rotation") stands; written by the rotation module only. */
 enum state_rotation {
 	ROTATION_NONE = 0,       /* nothing sent to the HSM yet */
 	ROTATION_FIRST_USE,      /* first use recorded; the setup password may have been tried */
@@ -110,6 +110,15 @@ struct state {
 		char *message;
 	} last_error;
 
+	/* The HSM refused the setup password now in the vault (DESIGN.md, "The exchange protocol"): it is
+	 * never sent again until a renewed one is imported (which clears this) or the user explicitly
+	 * asks for one more attempt. Written by the rotation module; import clears it on a renewal. */
+	struct {
+		time_t at;          /* 0 when no refusal is recorded */
+		char *engine;       /* the engine that sent it */
+		char *code;         /* the HSM's answer, e.g. "CKR_PIN_INCORRECT", "0x80005017" */
+	} setup_refused;
+
 	time_t checked_at;      /* last preflight, 0 never */
 	struct state_check *checks;
 	size_t n_checks;
@@ -129,7 +138,22 @@ int state_save(const char *path, const struct state *st, struct diag *d);
 /* Parses a state.json document held in memory (for the loader and the fuzzer). */
 int state_parse(const char *json, size_t len, const char *display_name, struct state *st, struct diag *d);
 
-/* Appends an event stamped now. detail may be NULL. */
+/* The event log is capped so that state.json stays far below its read limit however long the profile
+ * is monitored (a check from cron every 5 minutes must never brick it): the milestones ("imported",
+ * "renewed", "first-use", "change-sent", "setup-rejected", "rotated", the first "verified",
+ * "configured", ...) are kept, the most recent STATE_MILESTONE_KEEP of them and always the first and
+ * the last of each kind; the routine events ("checked", and every "verified" after the first) keep the
+ * most recent STATE_ROUTINE_KEEP. A detail is cut to STATE_DETAIL_MAX bytes. With these, the whole
+ * file stays under STATE_FILE_TARGET; a larger file written by an older version is still read (up
+ * to STATE_READ_MAX) and compacted by the next write. */
+#define STATE_ROUTINE_KEEP 200
+#define STATE_MILESTONE_KEEP 400
+#define STATE_DETAIL_MAX 240
+#define STATE_FILE_TARGET (256 * 1024)
+#define STATE_READ_MAX (16 * 1024 * 1024)
+
+/* Appends an event stamped now (detail may be NULL, and is cut to STATE_DETAIL_MAX bytes), then
+ * drops what the cap above drops. */
 void state_add_event(struct state *st, const char *kind, const char *detail);
 /* Replaces the recorded checks. */
 void state_set_checks(struct state *st, const struct state_check *checks, size_t n, time_t at);

@@ -466,13 +466,19 @@ static json_t *j_time(time_t t)
 	return iso[0] ? json_string(iso) : json_null();
 }
 
+/* ISO 8601 in the local zone, with its offset ("2026-11-27T01:00:00+01:00"): machine-readable like
+ * every time in the JSON output, and still the wall-clock time of the person who files the ticket. */
 static json_t *j_local(time_t t)
 {
-	char buf[96];
-	if (t <= 0)
+	struct tm tm;
+	char buf[40];
+	if (t <= 0 || !localtime_r(&t, &tm) || strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &tm) != 24)
 		return json_null();
-	expiry_format_local(t, buf, sizeof buf);
-	return j_str(buf);
+	/* strftime's %z is +hhmm; the extended format wants +hh:mm. */
+	memmove(buf + 23, buf + 22, 2);
+	buf[22] = ':';
+	buf[25] = '\0';
+	return json_string(buf);
 }
 
 static char *ticket_json(const struct state *st, const struct expiry *ex, const struct ticket_options *o,

@@ -1,4 +1,4 @@
-/* ticket.h: the support-ticket summary for a setup-password renewal (issue "countdown and ticket").
+/* ticket.h: the support-ticket summary for a setup-password renewal (doc/DESIGN.md, "Purpose").
  *
  * Built only from the profile's state (state.json, which holds no secret), its expiry and the options
  * below. This module never opens the vault and links no vault code, so no password, PIN, JWT or user

@@ -1,4 +1,4 @@
-/* vault.h: a profile's encrypted secrets (doc/DESIGN.md, "Data" and "Secrets").
+/* vault.h: a profile's encrypted secrets (doc/DESIGN.md, "Vault format" and "Secrets").
  *
  * File layout: a header (magic "HSMOVLT1", format version, scrypt N/r/p, salt, GCM nonce, key check,
  * header checksum) that is the AAD, then the AES-256-GCM ciphertext of the labelled entries, then the
@@ -53,7 +53,6 @@ int vault_set(struct vault *v, enum vault_label label, const char *value, struct
 const char *vault_label_name(enum vault_label label);
 /* 0600 and owned by the user: EX_OK, else EX_NOPERM with the chmod/chown to run. */
 int vault_check_mode(const char *path, struct diag *d);
-/* Overwrites the vault file with random bytes, fsyncs and unlinks it (for forget). */
-int vault_destroy_file(const char *path, struct diag *d);
+/* forget destroys a vault with fsutil_shred (profile_remove). */
 
 #endif

@@ -87,9 +87,7 @@ static int pk_fail(struct engine_ctx *e, struct diag *d, const char *call, CK_RV
 		if (role == PK_SETUP)
 			return diag_set(d, EX_NOPERM,
 			                _("the token rejected the setup password (%s); nothing was changed. It is not "
-			                  "retried automatically: repeated wrong attempts can lock the account. Check "
-			                  "that the profile holds the setup password of the latest hsm file, then run "
-			                  "connect once more; if it is refused again, run 'hsm-onboard ticket'"),
+			                  "retried automatically: repeated wrong attempts can lock the account"),
 			                name);
 		return diag_set(d, EX_NOPERM,
 		                _("the token rejected the stored user secret (%s). It is not retried "

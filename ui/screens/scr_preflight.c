@@ -1,10 +1,9 @@
 /* scr_preflight.c: step 7, the cluster preflight: every host of the profile's cluster on the API's port,
- * probed at once by netcheck_run (what `check --profile` does), with each failure's hint. The results
- * are stored in the profile (netcheck_store) for the ticket. A failure costs nothing: the setup
+ * probed at once by netcheck_run, with each failure's hint: the same core calls as `check --profile`,
+ * so the results and the "checked" event are recorded the same way (netcheck_store), for the ticket. A failure costs nothing: the setup
  * password is not used here. */
 #include "config.h"
 
-#include "clusters.h"
 #include "i18n.h"
 #include "wiz_engine.h"
 #include "wiz.h"
@@ -47,27 +46,18 @@ static void scr_pre_run(struct wiz *w)
 		                          "--endpoint HOST:PORT' checks the hosts of your Welcome ticket."));
 		return;
 	}
-	struct cluster_table ct;
+	struct netcheck_cluster c;
 	struct diag d;
 	diag_clear(&d);
-	if (clusters_load(NULL, &ct, &d) != 0) {
+	if (netcheck_cluster_endpoints(st->cluster, st->api, 0, &c, &d) != 0) {
 		snprintf(scr_pre.note, sizeof scr_pre.note, "%s", d.msg);
+		netcheck_cluster_free(&c);
 		return;
 	}
-	const struct cluster *c = clusters_find(&ct, st->cluster);
-	int port = clusters_table_port(&ct, st->api);
-	struct netcheck_endpoint e[CLUSTERS_MAX_HOSTS];
-	if (!c || !port) {
-		snprintf(scr_pre.note, sizeof scr_pre.note, _("Cluster %s or its port is unknown: run 'hsm-onboard check'."),
-		         st->cluster);
-		clusters_free(&ct);
-		return;
-	}
-	for (size_t i = 0; i < c->n_hosts && i < CLUSTERS_MAX_HOSTS; i++) {
-		e[i] = (struct netcheck_endpoint){.host = c->hosts[i], .port = port, .tls = port == 443};
+	int port = c.port;
+	for (size_t i = 0; i < c.n; i++)
 		scr_pre.ports[i] = port;
-		scr_pre.n++;
-	}
+	scr_pre.n = c.n;
 	char msg[256];
 	snprintf(msg, sizeof msg, P_("Checking %zu host of %s on port %d... (Esc cancels)",
 	                             "Checking %zu hosts of %s on port %d... (Esc cancels)", scr_pre.n),
@@ -75,8 +65,8 @@ static void scr_pre_run(struct wiz *w)
 	wiz_status(w, TUI_NORMAL, "%s", msg);
 	wiz_redraw(w);
 	struct netcheck_opts o = {.timeout_ms = 5000, .cacert = w->opts.cacert, .cancel = scr_pre_cancel};
-	int rc = netcheck_run(e, scr_pre.n, &o, scr_pre.r, &d);
-	clusters_free(&ct);
+	int rc = netcheck_run(c.e, scr_pre.n, &o, scr_pre.r, &d);
+	netcheck_cluster_free(&c);
 	w->status[0] = '\0';
 	if (rc != 0) {
 		snprintf(scr_pre.note, sizeof scr_pre.note, "%s", d.msg);

@@ -21,7 +21,7 @@ static void scr_provider_enter(struct wiz *w)
 {
 	engine_files_free(&scr_prov.files);
 	memset(&scr_prov, 0, sizeof scr_prov);
-	if (!w->have_prof || w->prof.st.rotation < ROTATION_VERIFIED) {
+	if (!w->have_prof || !rotation_is_done(&w->prof.st)) {
 		scr_prov.failed = 1;
 		snprintf(scr_prov.msg, sizeof scr_prov.msg, "%s",
 		         _("The first connection (step 8) is not done yet: the configuration needs the new user secret."));

@@ -17,6 +17,7 @@ static struct {
 	int ran;
 	int failed;
 	int resumed;
+	int refused;   /* the HSM refused the setup password: R sends nothing (rotation.h) */
 	char msg[DIAG_MSG_MAX];
 } scr_rot;
 
@@ -58,8 +59,17 @@ static void scr_rot_run(struct wiz *w)
 static void scr_rotation_enter(struct wiz *w)
 {
 	memset(&scr_rot, 0, sizeof scr_rot);
-	enum state_rotation r = w->have_prof ? w->prof.st.rotation : ROTATION_NONE;
-	if (r == ROTATION_FIRST_USE || r == ROTATION_PENDING || r == ROTATION_PROMOTED) {
+	if (w->have_prof && !rotation_has_secret(&w->prof.st) && rotation_setup_refused(&w->prof.st)) {
+		/* The HSM refused this setup password: say so and what comes next, and send nothing. */
+		struct diag d;
+		diag_clear(&d);
+		rotation_check_refused(&w->prof.st, &d);
+		scr_rot.failed = 1;
+		scr_rot.refused = 1;
+		snprintf(scr_rot.msg, sizeof scr_rot.msg, "%s", d.msg);
+		return;
+	}
+	if (w->have_prof && rotation_in_flight(&w->prof.st)) {
 		/* Interrupted: the probe decides what happened; nothing new is tried blindly. */
 		wiz_status(w, TUI_WARN, "%s", _("A first connection was interrupted: resuming it (the probe runs first)."));
 		wiz_redraw(w);
@@ -90,8 +100,7 @@ static void scr_rotation_steps(struct wiz *w, int y, const struct screen_area *a
 static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 {
 	int y = a->y;
-	enum state_rotation r = w->have_prof ? w->prof.st.rotation : ROTATION_NONE;
-	if (r >= ROTATION_VERIFIED) {
+	if (w->have_prof && rotation_is_done(&w->prof.st)) {
 		tui_put(y, a->x, a->cols,
 		        scr_rot.resumed ? _("Resumed: the interrupted rotation is complete.") : _("The first connection is done."),
 		        tui_attr(&w->tui, TUI_OK), 0);
@@ -100,6 +109,16 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 		         _("The setup password is gone; the new user secret is only in the encrypted vault. Enter "
 		           "goes on to the provider configuration."),
 		         A_NORMAL);
+		return;
+	}
+	if (scr_rot.failed && (scr_rot.refused || (w->have_prof && rotation_setup_refused(&w->prof.st)))) {
+		tui_put(y, a->x, a->cols, _("The HSM refused the setup password."), tui_attr(&w->tui, TUI_ERROR), 0);
+		y += 2;
+		y += tui_wrap(y, a->x, a->cols, 9, scr_rot.msg, A_NORMAL) + 1;
+		tui_wrap(y, a->x, a->cols, 3,
+		         _("Every file is kept. T prepares a support ticket, F10 saves and quits; after importing the "
+		           "renewed hsm file, come back here."),
+		         tui_attr(&w->tui, TUI_WARN));
 		return;
 	}
 	if (scr_rot.failed) {
@@ -140,7 +159,7 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 static int scr_rotation_key(struct wiz *w, int key)
 {
 	int enter = key == '\r' || key == '\n' || key == KEY_ENTER;
-	if (w->have_prof && w->prof.st.rotation >= ROTATION_VERIFIED)
+	if (w->have_prof && rotation_is_done(&w->prof.st))
 		return SCR_IGNORED;
 	if (scr_rot.failed) {
 		if (key == 'r' || key == 'R') {
