@@ -8,14 +8,14 @@
 . "${top_srcdir:?}/tests/lib.sh"
 
 EXPORTER=$(command -v prometheus-node-exporter || command -v node_exporter || true)
-[ -n "$EXPORTER" ] || t_skip "prometheus-node-exporter is not installed (Debian package prometheus-node-exporter)"
-command -v curl >/dev/null 2>&1 || t_skip "curl is not installed"
-command -v python3 >/dev/null 2>&1 || t_skip "python3 is needed"
+[ -n "$EXPORTER" ] || t_skip_missing prometheus-node-exporter "prometheus-node-exporter is not installed"
+t_need_tool curl curl
+t_need_python3
 FAKETIME_LIB=
 for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
 	[ -f "$f" ] && { FAKETIME_LIB=$f; break; }
 done
-[ -n "$FAKETIME_LIB" ] || t_skip "libfaketime is not installed (Debian package faketime)"
+[ -n "$FAKETIME_LIB" ] || t_skip_missing faketime "libfaketime is not installed"
 at() {
 	when=$(date -d "$1 UTC" '+%Y-%m-%d %H:%M:%S')
 	shift

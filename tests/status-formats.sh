@@ -15,9 +15,9 @@ FAKETIME_LIB=
 for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
 	[ -f "$f" ] && { FAKETIME_LIB=$f; break; }
 done
-[ -n "$FAKETIME_LIB" ] || t_skip "libfaketime is not installed (Debian package faketime)"
-command -v python3 >/dev/null 2>&1 || t_skip "python3 is needed"
-command -v promtool >/dev/null 2>&1 || t_skip "promtool is not installed (Debian package prometheus)"
+[ -n "$FAKETIME_LIB" ] || t_skip_missing faketime "libfaketime is not installed"
+t_need_python3
+t_need_tool promtool prometheus
 
 # at TIME CMD...: CMD with the clock stopped at TIME (UTC); see status-ticket.sh.
 at() {
