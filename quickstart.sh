@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# quickstart.sh demo|test: from a fresh Debian 12 clone to a running demo or a green test suite.
+# quickstart.sh demo|test|package: from a fresh Debian 12 clone to a running demo, a green test suite,
+# or a Debian package built, linted, installed, used and removed again.
 #
 # Both commands install what is missing (Debian packages only), generate the locales the tests use,
 # bootstrap, configure and build out of tree under _build/. They are idempotent: a second run installs
@@ -9,9 +10,11 @@ cd "$(dirname "$0")"
 top=$(pwd)
 
 usage() {
-	echo "Usage: ./quickstart.sh demo|test"
-	echo "  demo  install what is missing, build, and run hsm-onboard on its built-in demo"
-	echo "  test  install what is missing, build, and run the whole test suite"
+	echo "Usage: ./quickstart.sh demo|test|package"
+	echo "  demo     install what is missing, build, and run hsm-onboard on its built-in demo"
+	echo "  test     install what is missing, build, and run the whole test suite"
+	echo "  package  build the Debian package from a clean checkout, run lintian, install it,"
+	echo "           test the installed program (demo, autopkgtest) and remove it again"
 }
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -52,11 +55,21 @@ PACKAGES=(
 	clang libclang-rt-14-dev  # libFuzzer targets
 	clang-format          # tests/format.sh: the files of tests/format-files match .clang-format
 	ca-certificates python3 file
+	prometheus            # promtool: checks the OpenMetrics output and the alerting rules, unit-tests the rules
+	prometheus-node-exporter curl  # the textfile collector scraped on 127.0.0.1 (tests/metrics-scrape.sh)
+)
+# What `./quickstart.sh package` needs on top.
+PACKAGING_PACKAGES=(
+	debhelper dpkg-dev    # dpkg-buildpackage, plain dh (debhelper compat 13)
+	lintian               # the package must pass it without an error or a warning
+	autopkgtest           # runs debian/tests against the installed package (null runner)
+	man-db                # man -w hsm-onboard on the installed package
+	systemd               # systemd-analyze verify of the user units
 )
 
 install_missing() {
 	local missing=() p
-	for p in "${PACKAGES[@]}"; do
+	for p in "${PACKAGES[@]}" "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 	done
 	if [ ${#missing[@]} -eq 0 ]; then
@@ -66,6 +79,14 @@ install_missing() {
 	say "Installing ${#missing[@]} missing packages: ${missing[*]}"
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+	# Tests start their own node_exporter on 127.0.0.1 and a free port: stop the system services that
+	# the packages' init scripts may have started (a container's policy-rc.d usually forbids it).
+	for p in prometheus prometheus-node-exporter; do
+		if [ -x "/etc/init.d/$p" ] && $SUDO "/etc/init.d/$p" status >/dev/null 2>&1; then
+			say "Stopping the $p service that its package started"
+			$SUDO "/etc/init.d/$p" stop >/dev/null || true
+		fi
+	done
 }
 
 generate_locales() {
@@ -215,9 +236,21 @@ cmd_demo() {
 	_build/release/hsm-onboard inspect "$demo"/*.txt
 }
 
+# The Debian package (tests/deb-package.sh): built from a clean checkout by dpkg-buildpackage, lintian
+# without an error or a warning, installed with apt-get, the installed program tested (--version, man,
+# completion, German help, systemd-analyze verify, the demo in tmux, the autopkgtest), then removed.
+# It installs into the system, so it needs root, and it removes the package again whatever happens.
+cmd_package() {
+	install_missing "${PACKAGING_PACKAGES[@]}"
+	generate_locales
+	say "Building, linting, installing, testing and removing the Debian package (tests/deb-package.sh)"
+	$SUDO bash tests/deb-package.sh
+}
+
 case "${1:-}" in
 	demo) shift; cmd_demo "$@" ;;
 	test) cmd_test ;;
+	package) cmd_package ;;
 	-h|--help) usage ;;
 	*) usage >&2; exit 64 ;;
 esac

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/bench-smoke.sh: bench/run --quick still works against this build. It asserts that
-# the harness runs and prints its four ratio lines and the figures without a ratio, never the timings:
+# the harness runs and prints its seven ratio lines and the figures without a ratio, never the timings:
 # exit 2 (a goal missed on a busy machine) passes as well as 0.
 . "$top_srcdir/tests/lib.sh"
 
@@ -15,12 +15,12 @@ case $rc in
 esac
 cat "$T_DIR/out"
 num='[0-9][0-9.]*'
-for name in startup tick-bytes rss preflight; do
+for name in startup tick-bytes rss preflight status-1000 openmetrics-1000 status-growth; do
 	grep -Eq "^$name: .* ratio $num \(goal <= $num\) (met|MISSED)\$" "$T_DIR/out" \
 		|| t_fail "no '$name: ... ratio R (goal <= G)' line"
 	t_ok "$name ratio line"
 done
-[ "$(grep -c ' ratio ' "$T_DIR/out")" -eq 4 ] || t_fail "expected exactly four ratio lines"
+[ "$(grep -c ' ratio ' "$T_DIR/out")" -eq 7 ] || t_fail "expected exactly seven ratio lines"
 grep -Eq "^demo-keystrokes: ([0-9]+ \(goal <= 15|not measured \()" "$T_DIR/out" || t_fail "no demo-keystrokes line"
 grep -Eq "^vault-unlock: $num ms" "$T_DIR/out" || t_fail "no vault-unlock line"
 grep -Eq "^binary-size: $num bytes" "$T_DIR/out" || t_fail "no binary-size line"

@@ -2,7 +2,7 @@
 # crash-all.sh: SIGKILL at every failpoint, in every step of the onboarding that reaches it, then
 # recovery; and the proof that no failpoint is left uncovered.
 #
-# The flow is the real one: import -> connect (pkcs11 engine, SoftHSM2) -> config -> ticket. For each
+# The flow is the real one: import -> connect (pkcs11 engine, SoftHSM2) -> config -> ticket -> status. For each
 # name in `hsm-onboard --list-failpoints` and each step, we restore a snapshot of the world as it was
 # before that step (profile and token), arm the failpoint for that step only, and run it:
 #   - if the process kills itself (exit 137), we rerun the same step without the failpoint, finish the
@@ -31,7 +31,7 @@ T_SCAN_EXCLUDE=$T_DIR/creds
 SETUP=$T_SETUP_PW
 
 # The world every run uses, at fixed paths (state.json records absolute paths), restored from
-# snapshots: RUN holds state/, tokens/, cfg/ and ticket.txt.
+# snapshots: RUN holds state/, tokens/, cfg/, ticket.txt and metrics.prom.
 RUN=$T_DIR/world
 export XDG_STATE_HOME="$RUN/state"
 export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
@@ -39,13 +39,14 @@ printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR
 mkdir -p "$RUN/tokens" "$RUN/state"
 softhsm2-util --init-token --free --label CRASHALL --so-pin "$SO_PIN" --pin "$SETUP" >/dev/null
 
-STEPS="import connect config ticket"
+STEPS="import connect config ticket status"
 step_cmd() { # STEP: runs one step of the flow (stdin closed, passphrase on fd 3)
 	case $1 in
 		import) "$HSMO" --kdf-ms 20 --passphrase-fd 3 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<"$T_DIR/pass" ;;
 		connect) "$HSMO" --profile CRASHALL --passphrase-fd 3 --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE" 3<"$T_DIR/pass" ;;
 		config) "$HSMO" --profile CRASHALL --passphrase-fd 3 config --output "$RUN/cfg" 3<"$T_DIR/pass" ;;
 		ticket) "$HSMO" --profile CRASHALL ticket --output "$RUN/ticket.txt" ;;
+		status) "$HSMO" status --format openmetrics --output "$RUN/metrics.prom" ;;
 	esac
 }
 printf '%s\n' "$PASS" > "$T_DIR/pass"
@@ -73,7 +74,7 @@ for s in $STEPS; do
 	run_step "$s"
 	[ "$rc" -eq 0 ] || { cat "$T_ERR" >&2; t_fail "clean flow: $s exited $rc"; }
 done
-t_ok "a clean flow import -> connect -> config -> ticket succeeds; snapshots before each step"
+t_ok "a clean flow import -> connect -> config -> ticket -> status succeeds; snapshots before each step"
 USER_SECRET=$(cat "$RUN/cfg/pkcs11.pin")
 t_secret "$USER_SECRET"
 
@@ -93,6 +94,8 @@ check_end() { # NAME: the end state after a crash and a recovery
 	set -e
 	[ "$vrc" -eq 0 ] || t_fail "$1: verify failed ($vrc)"
 	[ -s "$RUN/ticket.txt" ] || t_fail "$1: no ticket"
+	grep -q '^hsm_onboard_rotation_state{profile="CRASHALL",.*state="configured"} 1$' "$RUN/metrics.prom" 2>/dev/null \
+		|| t_fail "$1: the metrics file is missing or does not show the configured rotation"
 	left=$(find "$RUN/state" "$RUN/cfg" "$RUN" -maxdepth 1 -name '*.tmp' 2>/dev/null; find "$RUN/state" -name '*.tmp')
 	[ -z "$left" ] || t_fail "$1: temporary files left: $left"
 }
@@ -127,7 +130,7 @@ while read -r fp; do
 		t_ok "$fp: killed in$where; each rerun recovered to the same end state"
 	fi
 done < "$T_DIR/fps"
-[ -z "$uncovered" ] || t_fail "failpoints covered by no test (no step of import, connect, config, ticket reaches them):$uncovered"
+[ -z "$uncovered" ] || t_fail "failpoints covered by no test (no step of import, connect, config, ticket, status reaches them):$uncovered"
 t_ok "all $(wc -l < "$T_DIR/fps") failpoints are covered: $fired_total crash-and-recovery runs"
 t_scan_leaks "$RUN/state" "$RUN/ticket.txt"
 t_done

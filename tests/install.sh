@@ -71,6 +71,20 @@ check_installed() {
 	done
 	rm -rf "$tmp"
 
+	if [ -n "${systemduserunitdir:-}" ]; then
+		svc="$d$systemduserunitdir/hsm-onboard-metrics.service"
+		[ -f "$svc" ] && [ -f "$d$systemduserunitdir/hsm-onboard-metrics.timer" ] \
+			|| fail "the systemd user units are missing in $d$systemduserunitdir"
+		# The service runs the installed binary (the .in's @bindir@ was replaced).
+		grep -q "^ExecStart=$bindir/hsm-onboard status --format openmetrics " "$svc" \
+			|| fail "$svc does not run $bindir/hsm-onboard"
+		ok "systemd user units in $d$systemduserunitdir"
+	fi
+	if [ -n "${hsmoexamplesdir:-}" ]; then
+		[ -f "$d$hsmoexamplesdir/hsm-onboard-alerts.yml" ] || fail "$d$hsmoexamplesdir/hsm-onboard-alerts.yml is missing"
+		ok "alerting rules example $d$hsmoexamplesdir/hsm-onboard-alerts.yml"
+	fi
+
 	if [ -n "${bashcompletiondir:-}" ]; then
 		comp="$d$bashcompletiondir/hsm-onboard"
 		[ -f "$comp" ] || fail "bash completion $comp is missing"
@@ -109,6 +123,11 @@ make -C "$build" install DESTDIR="$dest" > "$build/install.out" 2>&1 \
 		echo "$dest$localedir/$lang/LC_MESSAGES/hsm-onboard.mo"
 	done
 	[ -z "$bashcompletiondir" ] || echo "$dest$bashcompletiondir/hsm-onboard"
+	if [ -n "$systemduserunitdir" ]; then
+		echo "$dest$systemduserunitdir/hsm-onboard-metrics.service"
+		echo "$dest$systemduserunitdir/hsm-onboard-metrics.timer"
+	fi
+	echo "$dest$hsmoexamplesdir/hsm-onboard-alerts.yml"
 } | sort > "$dest.want"
 find "$dest" \( -type f -o -type l \) | sort > "$dest.got"
 if ! cmp -s "$dest.want" "$dest.got"; then

@@ -186,6 +186,16 @@ t_make_credfiles() {
 	t_secret "$T_SETUP_PW"
 }
 
+# t_state_profile NAME JSON-FIELDS: a profile directory (0700) with a state.json (0600) holding the
+# fields after '"version": 1, "step": "import", ', as a person or an older version may have left it.
+t_state_profile() {
+	_dir="$XDG_STATE_HOME/hsm-onboard/$1"
+	mkdir -p "$_dir"
+	chmod 700 "$XDG_STATE_HOME/hsm-onboard" "$_dir"
+	printf '{"version": 1, "step": "import", %s}\n' "$2" > "$_dir/state.json"
+	chmod 600 "$_dir/state.json"
+}
+
 # t_scan_leaks [PATH...]: no registered secret may appear in any file under the test's home and
 # run dirs, in the captured output of every t_run, or in the extra PATHs given. The credential files
 # the test wrote itself are plaintext on purpose; pass T_SCAN_EXCLUDE (a directory) to skip them.

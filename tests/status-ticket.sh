@@ -18,14 +18,6 @@ mkdir -p "$BIN"
 # at TIME CMD... and json EXPR: tests/lib.sh's t_at and t_json.
 at() { t_at "$@"; }
 json() { t_json "$@"; }
-# mkprofile NAME JSON-FIELDS: a profile directory (0700) with a state.json (0600) holding the fields.
-mkprofile() {
-	dir="$XDG_STATE_HOME/hsm-onboard/$1"
-	mkdir -p "$dir"
-	chmod 700 "$XDG_STATE_HOME/hsm-onboard" "$dir"
-	printf '{"version": 1, "step": "import", %s}\n' "$2" > "$dir/state.json"
-	chmod 600 "$dir/state.json"
-}
 
 # ---- no profile yet ----
 t_run 0 "status without profiles" "$HSMO" status
@@ -36,7 +28,7 @@ t_run 0 "status --json without profiles" "$HSMO" status --json
 json 'j == {"profiles": []}'
 
 # ---- ECO: 7 days from the first use ----
-mkprofile ACMEHSM01 '"tier": "ECO", "service_type": "standard", "hsm_user": "ACMEHSM01",
+t_state_profile ACMEHSM01 '"tier": "ECO", "service_type": "standard", "hsm_user": "ACMEHSM01",
 	"service_user": "svc-ACMEHSM01", "company": "ACME_Corp", "service": "eco", "cluster": "ECO01",
 	"issued": "2026-11-20T00:00:00Z", "created": "2026-11-20T09:00:00Z",
 	"last_error": {"at": "2026-11-28T09:30:00Z", "code": "CKR_PIN_INCORRECT", "message": "the PIN is incorrect"},
@@ -254,7 +246,7 @@ for fmt in text markdown json; do
 done
 
 # ---- ECO-CC: from 00:00 Europe/Zurich on the date of issue ----
-mkprofile ACMECC01 '"tier": "ECO-CC", "service_type": "standard", "hsm_user": "ACMECC01",
+t_state_profile ACMECC01 '"tier": "ECO-CC", "service_type": "standard", "hsm_user": "ACMECC01",
 	"service_user": "svc-ACMECC01", "issued": "2026-11-20T00:00:00Z"'
 t_run 0 "ECO-CC status" at "2026-11-24 18:46:30" "$HSMO" --profile ACMECC01 status
 t_grep "$T_OUT" "2 d 04 h 13 min left: expires Fri 27 Nov 2026 00:00 CET" "ECO-CC counts from Zurich midnight"
@@ -268,7 +260,7 @@ t_run 64 "mark-used does not apply to ECO-CC" at "2026-11-24 10:00:00" "$HSMO" -
 t_grep "$T_ERR" "mark-used does not apply to ECO-CC" "ECO-CC mark-used message"
 
 # Issued the day before the autumn change: 00:00 CEST + 7 x 24 h is 23:00 CET.
-mkprofile ACMECC02 '"tier": "ECO-CC", "service_type": "standard", "hsm_user": "ACMECC02",
+t_state_profile ACMECC02 '"tier": "ECO-CC", "service_type": "standard", "hsm_user": "ACMECC02",
 	"issued": "2026-10-24T00:00:00Z"'
 t_run 0 "ECO-CC across the DST change" at "2026-10-26 12:00:00" "$HSMO" --profile ACMECC02 status
 t_grep "$T_OUT" "expires Fri 30 Oct 2026 23:00 CET" "deadline across the autumn change"
@@ -283,17 +275,17 @@ t_ok "status lists 3 profiles"
 t_run 64 "ticket needs --profile among several" "$HSMO" ticket
 
 # ---- missing data and replacement ----
-mkprofile NOTIER '"hsm_user": "NOTIER", "issued": "2026-11-20T00:00:00Z"'
+t_state_profile NOTIER '"hsm_user": "NOTIER", "issued": "2026-11-20T00:00:00Z"'
 t_run 3 "check with an unknown tier: UNKNOWN" at "2026-11-21 09:00:00" "$HSMO" --profile NOTIER status --check
 t_grep "$T_OUT" "HSM-ONBOARD UNKNOWN - NOTIER: unknown: the tier is missing" "the missing datum is named"
-mkprofile NODATE '"tier": "ECO-CC", "hsm_user": "NODATE"'
+t_state_profile NODATE '"tier": "ECO-CC", "hsm_user": "NODATE"'
 t_run 0 "status: ECO-CC without a date of issue" "$HSMO" --profile NODATE status --json
 json 'j["profiles"][0]["setup_password"]["state"] == "unknown" and j["profiles"][0]["setup_password"]["expires_at"] is None'
 t_run 0 "ticket with missing data says so at the top" "$HSMO" --profile NODATE ticket
 head -n 5 "$T_OUT" | tr '\n' ' ' | grep -q "NOTE: it is not known whether the setup password has expired: the date" ||
 	{ cat "$T_OUT" >&2; t_fail "no notice for missing data"; }
 t_ok "missing-data notice at the top"
-mkprofile ROTATED '"tier": "ECO", "hsm_user": "ROTATED", "first_use": "2026-11-01T09:00:00Z", "rotation": "verified",
+t_state_profile ROTATED '"tier": "ECO", "hsm_user": "ROTATED", "first_use": "2026-11-01T09:00:00Z", "rotation": "verified",
 	"events": [{"at": "2026-11-01T09:01:00Z", "kind": "rotated", "detail": null}]'
 t_run 0 "check after the rotation: OK" at "2026-11-21 09:00:00" "$HSMO" --profile ROTATED status --check
 t_grep "$T_OUT" "ROTATED: replaced by the rotation" "replaced state"

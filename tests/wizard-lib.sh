@@ -158,3 +158,41 @@ w_golden() {
 }
 
 w_resize() { w_tmux resize-window -t w -x "$1" -y "$2"; }
+
+# w_demo_walk PASSPHRASE: from the demo's first screen ("Step 1 of 10: Subscription") to "Onboarding
+# complete", the way a person goes: Enter through each step, the passphrase twice, "yes" at the point
+# of no return. W_ROTATED is the capture of the rotation's result screen. Shared by the demo test of
+# the build (wizard-demo.sh) and of the installed package (installed-demo.sh).
+w_demo_walk() {
+	w_wait "Step 1 of 10: Subscription"
+	w_key Enter
+	w_wait "Step 2 of 10: Emails"
+	w_key Enter
+	w_wait "Step 3 of 10: SecureCode"
+	w_key Enter
+	w_wait "Pairing: DEMOHSM01: complete"
+	w_key Enter
+	w_wait "New vault passphrase"
+	w_type "$1"; w_key Enter
+	w_wait "Type the passphrase again"
+	w_type "$1"; w_key Enter
+	w_wait "Shred the plaintext"
+	w_key Enter
+	w_wait "Step 5 of 10: Review"
+	w_key Enter
+	w_wait "Step 6 of 10: Countdown"
+	w_wait "The 7 days start at the first connection"
+	w_key Enter
+	w_wait "Step 7 of 10: Preflight"
+	w_wait "the token is there"
+	w_key Enter
+	w_wait "Type yes and press Enter"
+	w_type yes; w_key Enter
+	w_wait "The first connection is done." 60
+	W_ROTATED=$W_SCREEN
+	w_key Enter
+	w_wait "Step 9 of 10: Provider configuration"
+	w_wait "Written in"
+	w_key Enter
+	w_wait "Onboarding complete"
+}

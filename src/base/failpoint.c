@@ -19,6 +19,7 @@ static const char *const failpoint_table[] = {
 	FP_ATOMIC("state"),
 	FP_ATOMIC("config"),
 	FP_ATOMIC("ticket"),
+	FP_ATOMIC("status"),
 	"import.between-vault-and-state",
 	"rotate.after-first-use",
 	"rotate.after-pending-saved",

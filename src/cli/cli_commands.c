@@ -33,12 +33,15 @@ const struct cli_command cli_commands[] = {
 	    "                             (its vault may hold the only user secret)\n"), 0},
 
 	/* Countdown and ticket */
-	{"status", cli_status, N_("[--json] [--check]"),
+	{"status", cli_status, N_("[OPTION]..."),
 	 N_("show each profile's setup-password countdown (no passphrase needed)"),
-	 N_("      --json               print the profiles as JSON, times in ISO 8601 UTC\n"
-	    "      --check              one line for Nagios or Icinga; exit 0 OK, 1 WARNING\n"
-	    "                           (under 48 h left), 2 CRITICAL (under 12 h left, or\n"
-	    "                           expired), 3 UNKNOWN\n"), 0},
+	 N_("      --format FORMAT      text (the default), json, nagios or openmetrics\n"
+	    "      --json               the same as --format json: times in ISO 8601 UTC\n"
+	    "      --check              the same as --format nagios: one line for Nagios or\n"
+	    "                           Icinga; exit 0 OK, 1 WARNING (under 48 h left),\n"
+	    "                           2 CRITICAL (under 12 h left, or expired), 3 UNKNOWN\n"
+	    "      --output FILE        write to FILE atomically (openmetrics: for the\n"
+	    "                           node_exporter textfile collector)\n"), 0},
 	{"mark-used", cli_mark_used, N_("[--at TIME]"),
 	 N_("record an earlier use of the setup password (SBX, ECO, PLATINUM)"),
 	 N_("      --at TIME            when: ISO 8601 (2026-11-24T09:30:00Z) or local\n"

@@ -1,67 +1,114 @@
-/* cli_status.c: `status [--json] [--check]`, the setup password's countdown for every profile.
+/* cli_status.c: `status [--format F] [--output FILE]`, the setup password's countdown for every profile.
  *
  * It reads state.json only: no passphrase, and no lock either, so monitoring can poll while a wizard
- * holds the profile (state.json is replaced atomically, so a reader sees the old or the new file). */
+ * holds the profile (state.json is replaced atomically, so a reader sees the old or the new file).
+ * The profiles are read once (cli_status_gather); each format is a writer of its own over that report
+ * (cli_status.h). */
 #include "config.h"
 
 #include "cli.h"
-#include "expiry.h"
+#include "cli_status.h"
+#include "fsutil.h"
 #include "i18n.h"
 #include "profile.h"
 
 #include <getopt.h>
-#include <jansson.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
 
-#define STATUS_WARN_SECONDS (48 * 3600)
-#define STATUS_CRIT_SECONDS (12 * 3600)
+enum status_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_NAGIOS, FORMAT_OPENMETRICS };
 
-/* Nagios plugin exit codes. */
-enum status_nagios { NAGIOS_OK = 0, NAGIOS_WARNING = 1, NAGIOS_CRITICAL = 2, NAGIOS_UNKNOWN = 3 };
-
-static json_t *status_time(time_t t)
+static int status_row_read(struct status_row *row, const char *name, time_t now)
 {
-	struct tm tm;
-	char buf[32];
-	if (t <= 0 || !gmtime_r(&t, &tm) || strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		return json_null();
-	return json_string(buf);
+	struct profile p;
+	struct diag d;
+	diag_clear(&d);
+	memset(row, 0, sizeof *row);
+	state_init(&row->st);
+	if (!(row->name = strdup(name)))
+		return EX_OSERR;
+	int r = profile_open(name, 0, &p, &d);
+	if (r == EX_OK && !p.has_state)
+		r = diag_set(&d, EX_NOINPUT, _("profile %s has no state.json"), name);
+	if (r == EX_OK) {
+		/* The state moves into the row; the profile keeps an empty one to free. */
+		row->st = p.st;
+		state_init(&p.st);
+		expiry_compute(&row->st, now, &row->ex);
+	} else {
+		row->rc = r;
+		if (!(row->error = strdup(d.msg)))
+			r = EX_OSERR;
+	}
+	if (p.name)
+		profile_close(&p);
+	return row->error || r == EX_OK ? EX_OK : r;
 }
 
-static json_t *status_str(const char *s)
+int cli_status_gather(const char *name, time_t now, struct status_report *r, struct diag *d)
 {
-	return s && *s ? json_string(s) : json_null();
+	char **names = NULL;
+	size_t n = 0;
+	memset(r, 0, sizeof *r);
+	r->now = now;
+	if (name) {
+		if (!(names = calloc(1, sizeof *names)) || !(names[0] = strdup(name))) {
+			free(names);
+			return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+		}
+		n = 1;
+	} else {
+		int rc = profile_list(&names, &n, d);
+		if (rc != EX_OK)
+			return rc;
+		r->listed = 1;
+	}
+	if (n && !(r->rows = calloc(n, sizeof *r->rows))) {
+		profile_list_free(names, n);
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (status_row_read(&r->rows[i], names[i], now) != EX_OK) {
+			r->n = i + 1;
+			profile_list_free(names, n);
+			return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+		}
+	}
+	r->n = n;
+	profile_list_free(names, n);
+	return EX_OK;
 }
 
-static json_t *status_json_profile(const char *name, const struct state *st, const struct expiry *ex)
+void cli_status_report_free(struct status_report *r)
 {
-	json_t *sp = json_object();
-	json_object_set_new(sp, "state", json_string(expiry_state_name(ex->state)));
-	json_object_set_new(sp, "issued", status_time(st->issued));
-	json_object_set_new(sp, "first_use", status_time(st->first_use));
-	json_object_set_new(sp, "expires_at", status_time(ex->deadline));
-	json_object_set_new(sp, "seconds_left",
-	                    ex->state == EXPIRY_RUNNING ? json_integer(ex->seconds_left) : json_null());
-	json_t *o = json_object();
-	json_object_set_new(o, "name", json_string(name));
-	json_object_set_new(o, "hsm_user", status_str(st->hsm_user));
-	json_object_set_new(o, "service_user", status_str(st->service_user));
-	json_object_set_new(o, "tier", st->tier == TIER_UNKNOWN ? json_null() : json_string(state_tier_name(st->tier)));
-	json_object_set_new(o, "service_type", st->service_type == SERVICE_TYPE_UNKNOWN ? json_null()
-	                    : json_string(state_service_type_name(st->service_type)));
-	json_object_set_new(o, "api", st->api == API_UNKNOWN ? json_null() : json_string(state_api_name(st->api)));
-	json_object_set_new(o, "cluster", status_str(st->cluster));
-	json_object_set_new(o, "step", json_string(state_step_name(st->step)));
-	json_object_set_new(o, "setup_password", sp);
-	return o;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->rows[i].name);
+		free(r->rows[i].error);
+		state_free(&r->rows[i].st);
+	}
+	free(r->rows);
+	memset(r, 0, sizeof *r);
+}
+
+int cli_status_report_errors(const struct status_report *r)
+{
+	int rc = EX_OK;
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->rows[i].rc == EX_OK)
+			continue;
+		cli_error("%s", r->rows[i].error);
+		if (rc == EX_OK)
+			rc = r->rows[i].rc;
+	}
+	return rc;
 }
 
 /* "2 d 04 h 13 min left: expires Fri 27 Nov 2026 00:00 CET" and the other states, in words. */
-static void status_words(const struct expiry *ex, char *buf, size_t size)
+void cli_status_words(const struct expiry *ex, char *buf, size_t size)
 {
 	char left[64], when[96];
 	switch (ex->state) {
@@ -86,35 +133,31 @@ static void status_words(const struct expiry *ex, char *buf, size_t size)
 	snprintf(buf, size, _("unknown: %s is missing"), ex->missing ? ex->missing : _("data"));
 }
 
-static enum status_nagios status_level(const struct expiry *ex)
+static int status_format_parse(const char *s, enum status_format *out)
 {
-	switch (ex->state) {
-	case EXPIRY_RUNNING:
-		if (ex->seconds_left < STATUS_CRIT_SECONDS)
-			return NAGIOS_CRITICAL;
-		return ex->seconds_left < STATUS_WARN_SECONDS ? NAGIOS_WARNING : NAGIOS_OK;
-	case EXPIRY_EXPIRED:
-		return NAGIOS_CRITICAL;
-	case EXPIRY_UNUSED:
-	case EXPIRY_REPLACED:
-		return NAGIOS_OK;
-	case EXPIRY_UNKNOWN:
-		break;
+	static const struct { const char *name; enum status_format f; } formats[] = {
+		{"text", FORMAT_TEXT}, {"json", FORMAT_JSON}, {"nagios", FORMAT_NAGIOS},
+		{"openmetrics", FORMAT_OPENMETRICS},
+	};
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		if (strcmp(s, formats[i].name) == 0) {
+			*out = formats[i].f;
+			return 0;
+		}
 	}
-	return NAGIOS_UNKNOWN;
+	return -1;
 }
 
-/* Which of two levels the single summary line reports: CRITICAL, then WARNING, then UNKNOWN. */
-static int status_rank(enum status_nagios l)
+static int status_write(enum status_format format, FILE *out, const struct status_report *r,
+                        const char *list_error)
 {
-	static const int rank[] = {0, 2, 3, 1};
-	return rank[l];
-}
-
-static const char *status_level_name(enum status_nagios l)
-{
-	static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
-	return names[l];
+	switch (format) {
+	case FORMAT_JSON: return cli_status_write_json(out, r);
+	case FORMAT_NAGIOS: return cli_status_write_nagios(out, r, list_error);
+	case FORMAT_OPENMETRICS: return cli_status_write_openmetrics(out, r);
+	case FORMAT_TEXT: break;
+	}
+	return cli_status_write_text(out, r);
 }
 
 int cli_status(struct cli_ctx *ctx, int argc, char **argv)
@@ -122,13 +165,24 @@ int cli_status(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'},
 		{"check", no_argument, NULL, 'c'},
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
 		{NULL, 0, NULL, 0},
 	};
-	int json = ctx->json, check = 0, c;
+	enum status_format format = FORMAT_TEXT;
+	int json = ctx->json, check = 0, formats = 0, c;
+	const char *output = NULL;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'c': check = 1; break;
+		case 'f':
+			if (status_format_parse(optarg, &format) != 0)
+				return cli_usage_error("status", _("unknown format '%s': use text, json, nagios or openmetrics"),
+				                       optarg);
+			formats++;
+			break;
+		case 'o': output = optarg; break;
 		default: return cli_usage_error("status", "%s", _("unknown option"));
 		}
 	}
@@ -136,127 +190,56 @@ int cli_status(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("status", _("unexpected argument '%s'"), argv[optind]);
 	if (json && check)
 		return cli_usage_error("status", "%s", _("--json and --check exclude each other"));
+	if (formats && (check || (json && format != FORMAT_JSON)))
+		return cli_usage_error("status", "%s", _("--format excludes --check and a different --json"));
+	if (check)
+		format = FORMAT_NAGIOS;
+	else if (json && !formats)
+		format = FORMAT_JSON;
+	if (format == FORMAT_NAGIOS) {
+		/* The Monitoring Plugins Interface (monitoring-plugin-guidelines, "Output of a Monitoring
+		 * Plugin") makes this line a contract: the monitoring system parses it, its UI shows it next
+		 * to other plugins' English lines, admins grep and alert on it, and the perfdata is machine
+		 * readable. So it reads the same on every host, whatever the locale of the cron job or the
+		 * agent: the whole line, messages and dates alike, is in the C locale (English, "Sat 28 Nov
+		 * 2026 10:00 CET"); only the time zone stays the host's. gettext ignores LANGUAGE while
+		 * LC_MESSAGES is "C". */
+		setlocale(LC_MESSAGES, "C");
+		setlocale(LC_TIME, "C");
+	}
 
+	struct status_report r;
 	struct diag d;
-	char **names = NULL;
-	size_t n = 0;
 	diag_clear(&d);
-	if (ctx->profile) {
-		names = calloc(1, sizeof *names);
-		if (!names || !(names[0] = strdup(ctx->profile))) {
-			free(names);
-			return EX_OSERR;
-		}
-		n = 1;
-	} else if (profile_list(&names, &n, &d) != EX_OK) {
-		if (check) {
-			printf("HSM-ONBOARD UNKNOWN - %s\n", d.msg);
-			return NAGIOS_UNKNOWN;
-		}
+	int rc = cli_status_gather(ctx->profile, time(NULL), &r, &d);
+	if (rc != EX_OK && format != FORMAT_NAGIOS) {
+		cli_status_report_free(&r);
 		return cli_report(&d);
 	}
 
-	time_t now = time(NULL);
-	int rc = EX_OK;
-	enum status_nagios worst = NAGIOS_OK;
-	json_t *list = json_array();
-	char *line = NULL;
-	size_t line_len = 0;
-	FILE *lf = check ? open_memstream(&line, &line_len) : NULL;
-	char *perf = NULL;
-	size_t perf_len = 0;
-	FILE *pf = check ? open_memstream(&perf, &perf_len) : NULL;
-	if (check && (!lf || !pf)) {
-		if (lf) fclose(lf);
-		if (pf) fclose(pf);
-		free(line);
-		free(perf);
-		profile_list_free(names, n);
-		json_decref(list);
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *out = output ? open_memstream(&text, &text_len) : stdout;
+	if (!out) {
+		cli_status_report_free(&r);
+		cli_error("%s", _("out of memory"));
 		return EX_OSERR;
 	}
-
-	for (size_t i = 0; i < n; i++) {
-		struct profile p;
-		struct expiry ex;
-		char words[512];
-		memset(&p, 0, sizeof p);
-		p.lock_fd = -1;
-		diag_clear(&d);
-		int r = profile_open(names[i], 0, &p, &d);
-		if (r == EX_OK && !p.has_state)
-			r = diag_set(&d, EX_NOINPUT, _("profile %s has no state.json"), names[i]);
-		if (r != EX_OK) {
-			if (check) {
-				if (status_rank(NAGIOS_UNKNOWN) > status_rank(worst))
-					worst = NAGIOS_UNKNOWN;
-				fprintf(lf, "%s%s", i ? "; " : "", d.msg);
-			} else {
-				cli_report(&d);
-				if (rc == EX_OK)
-					rc = r;
-			}
-			if (r == EX_OK || p.name)
-				profile_close(&p);
-			continue;
-		}
-		expiry_compute(&p.st, now, &ex);
-		status_words(&ex, words, sizeof words);
-		if (check) {
-			enum status_nagios l = status_level(&ex);
-			if (status_rank(l) > status_rank(worst))
-				worst = l;
-			fprintf(lf, "%s%s: %s", i ? "; " : "", names[i], words);
-			if (ex.state == EXPIRY_RUNNING || ex.state == EXPIRY_EXPIRED)
-				fprintf(pf, " '%s_seconds_left'=%llds;%d;%d;0", names[i],
-				        ex.state == EXPIRY_RUNNING ? ex.seconds_left : 0LL,
-				        STATUS_WARN_SECONDS, STATUS_CRIT_SECONDS);
-		} else if (json) {
-			json_array_append_new(list, status_json_profile(names[i], &p.st, &ex));
-		} else {
-			printf(_("%s: HSM user %s, %s, %s, step %s"), names[i],
-			       p.st.hsm_user ? p.st.hsm_user : _("unknown"),
-			       p.st.tier ? state_tier_name(p.st.tier) : _("tier unknown"),
-			       p.st.service_type ? state_service_type_name(p.st.service_type) : _("service type unknown"),
-			       state_step_name(p.st.step));
-			/* The cluster and API the subscription step chose, as the wizard's Review and Done show. */
-			printf("\n  ");
-			printf(_("cluster %s, API %s"), p.st.cluster ? p.st.cluster : "-",
-			       p.st.api ? state_api_name(p.st.api) : "-");
-			printf("\n  ");
-			printf(_("setup password: %s"), words);
-			putchar('\n');
-		}
-		profile_close(&p);
+	rc = status_write(format, out, &r, rc != EX_OK ? d.msg : NULL);
+	cli_status_report_free(&r);
+	if (!output)
+		return fflush(stdout) == 0 ? rc : EX_IOERR;
+	if (fclose(out) != 0 || !text) {
+		free(text);
+		cli_error("%s", _("out of memory"));
+		return EX_OSERR;
 	}
-
-	if (check) {
-		fclose(lf);
-		fclose(pf);
-		if (n == 0) {
-			worst = NAGIOS_UNKNOWN;
-			printf("HSM-ONBOARD UNKNOWN - %s\n", _("no profile found"));
-		} else {
-			printf("HSM-ONBOARD %s - %s |%s\n", status_level_name(worst), line, perf);
-		}
-		free(line);
-		free(perf);
-		rc = (int)worst;
-	} else if (json) {
-		json_t *root = json_pack("{s:o}", "profiles", list);
-		list = NULL;
-		char *s = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-		json_decref(root);
-		if (!s) {
-			rc = EX_OSERR;
-		} else {
-			puts(s);
-			free(s);
-		}
-	} else if (n == 0) {
-		puts(_("No profile yet. Import the credential files with 'hsm-onboard import FILE...'."));
-	}
-	json_decref(list);
-	profile_list_free(names, n);
+	/* Atomic (temp file "FILE.tmp", fsync, rename): node_exporter's textfile collector reads only
+	 * "*.prom", so it never sees a half-written file. 0644: the metrics hold no secret, and the
+	 * collector runs as another user. */
+	int wrc = fsutil_write_atomic(output, text, text_len, 0644, "status", &d);
+	free(text);
+	if (wrc != EX_OK)
+		return cli_report(&d);
 	return rc;
 }
