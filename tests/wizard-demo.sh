@@ -63,14 +63,14 @@ t_grep "$W_SCREEN" "[x] ppin -t, and login with the PKCS#11 password verified" "
 w_key Enter
 w_wait "Step 9 of 10: Provider configuration"
 w_wait "Written in"
-t_grep "$W_SCREEN" "a PIN file (mode 0600)" "the provider screen says where the user secret now is"
-grep -q '…/hsm-onboard/DEMOHSM01/pkcs11.pin' "$W_SCREEN" \
+t_grep "$W_SCREEN" "the provider's .secrets.cfg (mode 0600)" "the provider screen says where the permanent secret now is"
+grep -q '….*/\.secrets\.cfg' "$W_SCREEN" \
 	|| { cat "$W_SCREEN" >&2; t_fail "a long path is not shortened in its middle with its file name kept"; }
 t_ok "a long path loses its middle, keeps its start and its file name"
 w_key Enter
 w_wait "Onboarding complete"
 t_grep "$W_SCREEN" "Cluster                 demo" "Done shows the cluster the profile's state names"
-t_grep "$W_SCREEN" "a PIN file (mode 0600)" "Done says where the user secret is besides the vault"
+t_grep "$W_SCREEN" "Keep these files: .secrets.cfg" "Done names the files the user must keep"
 t_nogrep "$W_SCREEN" "stored only in this profile's" "Done does not claim the vault is the only copy"
 # The temp folder shortened in its middle ("/tmp/hsmo-wiza…/hsm-onboard/DEMOHSM01"): its start varies.
 W_MASK='s|/[^ …]*…|<tmp>…|g'
