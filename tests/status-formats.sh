@@ -134,8 +134,12 @@ t_state_profile WEIRD '"tier": "PLATINUM", "hsm_user": "WEIRD", "cluster": "a\\b
 	"rotation": "pending", "checked_at": "2026-11-25T08:00:00Z",
 	"checks": [{"endpoint": "x.example.invalid:2310", "category": "ok", "latency_ms": 3},
 	           {"endpoint": "y.example.invalid:2310", "category": "timeout", "latency_ms": 5000}]'
+# A vault without its state.json: a real profile that cannot be read (an empty folder, as a Ctrl-C at
+# the first passphrase leaves, is not a profile and is skipped).
 mkdir -p "$XDG_STATE_HOME/hsm-onboard/NOSTATE"
 chmod 700 "$XDG_STATE_HOME/hsm-onboard/NOSTATE"
+: > "$XDG_STATE_HOME/hsm-onboard/NOSTATE/vault"
+chmod 600 "$XDG_STATE_HOME/hsm-onboard/NOSTATE/vault"
 NOW="2026-11-26 09:00:01"
 t_run 66 "openmetrics with an unreadable profile: written, exit 66" at "$NOW" "$HSMO" status --format openmetrics
 cp "$T_OUT" "$T_DIR/m.prom"
