@@ -86,7 +86,7 @@ const struct cli_command cli_commands[] = {
 	 N_("  The engine options of connect are accepted and override the profile's.\n"
 	    "  primus: ppin -t, then C_Login with the PKCS#11 password through the\n"
 	    "  provider's library; pkcs11: C_Login with the stored user secret.\n"), 0},
-	{"config", cli_config, N_("[--output DIR] [--for TARGET]... | --list"),
+	{"config", cli_config, N_("[OPTION]..."),
 	 N_("write the provider configuration for applications into DIR"),
 	 N_("  --output DIR   pkcs11: DIR/pkcs11.uri (RFC 7512) and DIR/pkcs11.pin (0600);\n"
 	    "                 primus: DIR/primus.cfg and DIR/.secrets.cfg (0600)\n"

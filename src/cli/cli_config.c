@@ -30,7 +30,8 @@ static int config_list(struct cli_engine *ce)
 }
 
 /* Every name is a target that fits the profile; otherwise a usage error naming those that do. */
-static int config_check_targets(const struct cli_engine_opts *o, const struct state *st, const struct target **out)
+static int config_check_targets(const struct cli_engine_opts *o, const struct state *st,
+                                const struct target **out)
 {
 	for (size_t i = 0; i < o->n_targets; i++) {
 		const struct target *t = targets_find(o->targets[i]);
@@ -39,7 +40,8 @@ static int config_check_targets(const struct cli_engine_opts *o, const struct st
 			size_t used = 0;
 			for (size_t k = 0; targets_all[k]; k++)
 				if (targets_fit(targets_all[k], st) && used < sizeof fit) {
-					int w = snprintf(fit + used, sizeof fit - used, "%s%s", used ? ", " : "", targets_all[k]->name);
+					int w = snprintf(fit + used, sizeof fit - used, "%s%s", used ? ", " : "",
+					                 targets_all[k]->name);
 					if (w > 0)
 						used += (size_t)w;
 				}

@@ -214,7 +214,8 @@ const char *engine_default_name(int service_type, int api)
 	/* The Primus provider is what a Securosys PKCS#11 or CNG customer installs; the generic pkcs11
 	 * engine logs in with the setup password, which no Securosys partition accepts as a PIN
 	 * (doc/securosys-facts.md, section "Primus provider files"). */
-	if (service_type != SERVICE_TYPE_TSBAAS_MULTI && (api == API_PKCS11 || api == API_CNG || api == API_UNKNOWN))
+	if (service_type != SERVICE_TYPE_TSBAAS_MULTI &&
+	    (api == API_PKCS11 || api == API_CNG || api == API_UNKNOWN))
 		return "primus";
 	return NULL;
 }

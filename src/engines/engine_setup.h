@@ -23,7 +23,7 @@ struct engine_overrides {
 	const char *ppin;
 	const char *const *endpoints;
 	size_t n_endpoints;
-	size_t pin_length;   /* 0: the default */
+	size_t pin_length; /* 0: the default */
 };
 
 /* What the setup owns while the engine is open (the ctx borrows from it). */
