@@ -20,7 +20,7 @@ for name in startup tick-bytes rss preflight status-1000 openmetrics-1000 status
 		|| t_fail "no '$name: ... ratio R (goal <= G)' line"
 	t_ok "$name ratio line"
 done
-[ "$(grep -c ' ratio ' "$T_DIR/out")" -eq 7 ] || t_fail "expected exactly seven ratio lines"
+n_ratio=$(grep -c " ratio " "$T_DIR/out"); [ "$n_ratio" -ge 7 ] || t_fail "expected at least seven ratio lines, got $n_ratio"
 grep -Eq "^demo-keystrokes: ([0-9]+ \(goal <= 15|not measured \()" "$T_DIR/out" || t_fail "no demo-keystrokes line"
 grep -Eq "^vault-unlock: $num ms" "$T_DIR/out" || t_fail "no vault-unlock line"
 grep -Eq "^binary-size: $num bytes" "$T_DIR/out" || t_fail "no binary-size line"

@@ -173,7 +173,7 @@ else
 	w_tmux capture-pane -p -J -S - -E - -t w > "$SCROLLBACK" 2>/dev/null || true
 	cat "$W_CAP"/*.txt >> "$SCROLLBACK"
 	[ -s "$SCROLLBACK" ] || t_fail "D: no scrollback captured"
-	# shellcheck disable=SC2012 # a deliberate idiom here (merge review)
+	# shellcheck disable=SC2012
 	t_ok "D: wizard scrollback and $(ls "$W_CAP" | wc -l) screen captures kept for the scan"
 fi
 

@@ -22,7 +22,7 @@ for fp in rotate.after-pending-saved rotate.after-change rotate.after-files-kept
 	mkdir -p "$world"
 	w_start TMPDIR="$world" HSM_ONBOARD_FAILPOINT="$fp" -- demo --kdf-ms "$W_KDF_MS"
 	w_wait "Step 1 of 10: Subscription"
-	# shellcheck disable=SC2012 # a deliberate idiom here (merge review)
+	# shellcheck disable=SC2012
 	demo=$(ls -d "$world"/hsm-onboard-demo.* | head -n 1)
 	setup=$(sed -n 's/^HSM User Setup Password: //p' "$demo"/Downloads/*_hsm_*.txt)
 	t_secret "$setup"

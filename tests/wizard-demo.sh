@@ -22,7 +22,7 @@ t_secret "$pass"
 
 w_start TMPDIR="$T_DIR" -- demo --keep --kdf-ms "$W_KDF_MS"
 w_wait "Step 1 of 10: Subscription"
-# shellcheck disable=SC2012 # a deliberate idiom here (merge review)
+# shellcheck disable=SC2012
 demo=$(ls -d "$T_DIR"/hsm-onboard-demo.* | head -n 1)
 [ -d "$demo" ] || t_fail "no demo directory under $T_DIR"
 [ "$(stat -c %a "$demo")" = 700 ] || t_fail "the demo directory is not 0700"
@@ -75,7 +75,7 @@ t_grep "$W_SCREEN" "Keep these files: .secrets.cfg" "Done names the files the us
 t_nogrep "$W_SCREEN" "stored only in this profile's" "Done does not claim the vault is the only copy"
 # The temp folder shortened in its middle ("/tmp/hsmo-wiza…/hsm-onboard/DEMOHSM01"): its start varies.
 W_MASK='s|/[^ …]*…|<tmp>…|g'
-# shellcheck disable=SC1010 # a deliberate idiom here (merge review)
+# shellcheck disable=SC1010
 w_golden done
 [ "$W_KEYS" -le 15 ] || t_fail "the demo took $W_KEYS keystrokes besides the typed text (at most 15)"
 t_ok "demo completed in $W_KEYS keystrokes besides the passphrase (twice) and 'yes'"

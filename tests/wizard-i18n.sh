@@ -58,7 +58,7 @@ case ${TMPDIR:-/tmp} in /tmp|/tmp/) ;; *) golden_pinned="no (TMPDIR is $TMPDIR, 
 # it runs on the real clock (SoftHSM2 under libfaketime can abort at exit on a futex timeout).
 GOLDEN_FAKETIME=
 [ "$golden_pinned" != yes ] || GOLDEN_FAKETIME="@2026-11-24 15:30:00"
-# shellcheck disable=SC1007 # a deliberate idiom here (merge review)
+# shellcheck disable=SC1007
 golden_bad= n_golden=0
 # golden NAME: the last capture against tests/golden/i18n/LANG-NAME.txt (HSMO_GOLDEN_UPDATE=1 rewrites).
 golden() {
@@ -248,7 +248,7 @@ for run in $runs; do
 	G=provider fit 80
 	w_key Enter
 	wait_tr "Onboarding complete"
-	# shellcheck disable=SC1010 # a deliberate idiom here (merge review)
+	# shellcheck disable=SC1010
 	G=done fit 80
 	w_key Enter
 	st=$(w_exit_status 30)

@@ -12,6 +12,7 @@ W_CAP="$T_DIR/captures"
 W_KEYS=0          # keystrokes sent with w_key (typed text with w_type is not counted)
 # The vault's scrypt cost for a wizard test (--kdf-ms): small, so that no wait of a test depends on
 # how long scrypt takes on a busy machine under ASan. The one place to change it.
+# shellcheck disable=SC2034 # read by the scripts that source this file
 W_KDF_MS=20
 mkdir -p "$W_CAP"
 mkfifo "$T_DIR/.tick"
@@ -189,6 +190,7 @@ w_demo_walk() {
 	w_wait "Type yes and press Enter"
 	w_type yes; w_key Enter
 	w_wait "The first connection is done." 60
+	# shellcheck disable=SC2034 # read by the scripts that source this file
 	W_ROTATED=$W_SCREEN
 	w_key Enter
 	w_wait "Step 9 of 10: Provider configuration"
