@@ -45,7 +45,7 @@ step_cmd() { # STEP: runs one step of the flow (stdin closed, passphrase on fd 3
 		import) "$HSMO" --kdf-ms 20 --passphrase-fd 3 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<"$T_DIR/pass" ;;
 		connect) "$HSMO" --profile CRASHALL --passphrase-fd 3 --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE" 3<"$T_DIR/pass" ;;
 		config) "$HSMO" --profile CRASHALL --passphrase-fd 3 config --output "$RUN/cfg" 3<"$T_DIR/pass" ;;
-		ticket) "$HSMO" --profile CRASHALL ticket --output "$RUN/ticket.txt" ;;
+		ticket) "$HSMO" --profile CRASHALL ticket --force --output "$RUN/ticket.txt" ;;
 		status) "$HSMO" status --format openmetrics --output "$RUN/metrics.prom" ;;
 	esac
 }

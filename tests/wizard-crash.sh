@@ -64,7 +64,7 @@ for fp in rotate.after-pending-saved rotate.after-change rotate.after-files-kept
 	# The demo's primus engine: applications log in with the PKCS#11 password of the hsm file.
 	secret=$(sed -n 's/^PKCS#11 password : //p' "$demo"/Downloads/*_hsm_*.txt)
 	t_secret "$secret"
-	[ -f "$demo/home/.local/state/hsm-onboard/DEMOHSM01/config/.secrets.cfg" ] || t_fail "$fp: no .secrets.cfg written"
+	[ -f "$demo/home/.config/hsm-onboard/DEMOHSM01/.secrets.cfg" ] || t_fail "$fp: no .secrets.cfg written"
 	pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label hsm-onboard-demo --login --pin "$secret" -O \
 		>/dev/null 2>&1 || t_fail "$fp: the PKCS#11 password does not open the token"
 	unset SOFTHSM2_CONF
