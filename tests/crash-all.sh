@@ -123,7 +123,14 @@ while read -r fp; do
 			t_fail "$fp armed in $s: exit $rc (neither a crash nor a success)"
 		fi
 	done
-	if [ -z "$where" ]; then
+	# This loop runs the pkcs11 engine; a point only the primus or jce engine reaches is crashed and
+	# resumed by that engine's own loop, which must name it.
+	elsewhere=
+	[ -n "$where" ] || elsewhere=$(grep -l -e "$fp" "$top_srcdir/tests/connect-primus.sh" \
+		"$top_srcdir/tests/connect-jce.sh" "$top_srcdir/tests/wizard-crash.sh" 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
+	if [ -z "$where" ] && [ -n "$elsewhere" ]; then
+		t_ok "$fp: an engine's own point, crashed and resumed by $elsewhere"
+	elif [ -z "$where" ]; then
 		uncovered="$uncovered $fp"
 		echo "# $fp: reached by no step"
 	else
