@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/wizard-lib.sh"
 [ -n "${SOFTHSM2_MODULE:-}" ] || t_skip "SoftHSM2 is not installed"
-"$HSMO" --list-failpoints >/dev/null 2>&1 || t_skip "this build has no failpoints (configure --enable-failpoints)"
+"$HSMO" --list-failpoints >/dev/null 2>&1 || t_skip "not a --enable-failpoints build [build failpoints]"
 set +e
 "$HSMO" demo </dev/null >/dev/null 2>"$T_DIR/probe"
 probe=$?
@@ -43,7 +43,7 @@ for fp in rotate.after-pending-saved rotate.after-change rotate.after-files-kept
 	[ "$st" = 137 ] || t_fail "$fp: the wizard was not killed at the failpoint (exit $st)"
 	t_ok "$fp: killed mid-rotation"
 
-	w_start HOME="$demo/home" XDG_STATE_HOME="$demo/home/.local/state" SOFTHSM2_CONF="$demo/softhsm2.conf" \
+	w_start HOME="$demo/home" XDG_STATE_HOME="$demo/home/.local/state" XDG_CONFIG_HOME="$demo/home/.config" SOFTHSM2_CONF="$demo/softhsm2.conf" \
 		-- wizard --profile DEMOHSM01
 	w_wait "Vault passphrase for DEMOHSM01"
 	t_grep "$W_SCREEN" "Step 8 of 10: First connection" "$fp: restarted, the wizard reopens the first connection"
