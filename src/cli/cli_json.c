@@ -9,14 +9,19 @@
 
 int cli_json_print(json_t *doc)
 {
+	return cli_json_write(stdout, doc);
+}
+
+int cli_json_write(FILE *out, json_t *doc)
+{
 	if (!doc) {
 		cli_error("%s", _("out of memory"));
 		return EX_OSERR;
 	}
 	/* A failed write leaves stdout's error flag set; main's exit check turns it into exit 74 with one
 	 * message, whatever the command printed before. */
-	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
+	json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', out);
 	json_decref(doc);
 	return EX_OK;
 }

@@ -8,6 +8,7 @@
 #define HSMO_CLI_JSON_H
 
 #include <jansson.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "cli.h"
@@ -18,6 +19,8 @@
 /* Prints doc on stdout as one document and a newline, and releases it. doc may be NULL (out of
  * memory): then nothing is printed and EX_OSERR is returned (reported); else EX_OK. */
 int cli_json_print(json_t *doc);
+/* The same, on out (status writes to a file for the textfile collector). */
+int cli_json_write(FILE *out, json_t *doc);
 /* An ISO 8601 UTC time ("2026-11-24T09:30:00Z"), or null for t <= 0. */
 json_t *cli_json_time(time_t t);
 /* A string, or null for NULL or "". */
