@@ -159,8 +159,7 @@ t_grep "$T_OUT" "SECUROSYS_PKCS11_CONF=$T_DIR/pcfg/primus.cfg" "config says how 
 # ---- Resume with ppin -l after a crash right after ppin -a, and right after the files were kept ----
 if "$HSMO" --list-failpoints >/dev/null 2>&1; then
 	for fp in rotate.after-change rotate.after-files-kept; do
-		# shellcheck disable=SC2018,SC2019
-		user=$(echo "R$fp" | tr -dc 'A-Za-z' | tr a-z A-Z | cut -c1-20)
+		user=$(echo "R$fp" | tr -dc '[:alpha:]' | tr '[:lower:]' '[:upper:]' | cut -c1-20)
 		new_partition "$user"
 		set +e
 		HSM_ONBOARD_FAILPOINT=$fp run_connect "$user" >>"$T_DIR/all-output" 2>&1

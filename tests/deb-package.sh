@@ -13,8 +13,7 @@
 # so no other test finds a /usr/bin/hsm-onboard. Run by `./quickstart.sh package`.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck disable=SC2034
-n=0 failed=0
+n=0
 ok() { n=$((n + 1)); echo "ok $n - package: $*"; }
 fail() { echo "FAIL: package: $*" >&2; echo "$n passed, 1 failed"; exit 1; }
 step() { echo "== $* ($(date -u +%H:%M:%S), $SECONDS s)"; }
@@ -94,8 +93,7 @@ comp=$(bash --norc --noprofile -c '
 ok "bash completion, loaded on demand by bash-completion: status --format -> $comp"
 loc=$(locale -a | grep -i '^de_DE\.utf-\?8$' | head -n 1 || true)
 [ -n "$loc" ] || fail "the de_DE.UTF-8 locale is not generated (./quickstart.sh package generates it)"
-# shellcheck disable=SC1007
-de=$(LC_ALL=$loc LANGUAGE= hsm-onboard --help | head -n 1)
+de=$(LC_ALL=$loc LANGUAGE="" hsm-onboard --help | head -n 1)
 case $de in Aufruf:*) ok "German --help from the installed catalog: $de" ;; *) fail "LC_ALL=$loc --help: '$de'" ;; esac
 if command -v systemd-analyze >/dev/null; then
 	mkdir -p "$work/run" && chmod 700 "$work/run"

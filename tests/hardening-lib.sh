@@ -49,7 +49,7 @@ h_world_cleanup() { [ -z "${H_W:-}" ] || rm -rf "$H_W"; }
 # h_in_world CMD...: runs CMD in the world (as nobody when root) with a clean environment. It execs:
 # call it in a subshell or in the background, and its pid is the command's own.
 h_in_world() {
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # $H_RUNAS is a command and its options, or empty
 	exec $H_RUNAS env -i PATH=/usr/bin:/bin HOME="$H_W/home" XDG_STATE_HOME="$H_W/home/state" \
 		LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=Europe/Zurich ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
 		UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" LSAN_OPTIONS="${LSAN_OPTIONS:-}" "$@"
@@ -69,7 +69,7 @@ h_wait_blocked() {
 			if [ "$_sc" = unreadable ]; then
 				[ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" = S ] && return 0
 			else
-				# shellcheck disable=SC2086
+				# shellcheck disable=SC2086 # the syscall line splits into its fields on purpose
 				set -- "$1" "$2" "$3" $_sc
 				[ "$4" = 0 ] && [ "$(printf '%d' "$5" 2>/dev/null)" = "$2" ] && return 0
 				set -- "$1" "$2" "$3"

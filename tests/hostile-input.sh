@@ -99,7 +99,7 @@ t_grep "$T_DIR/tickets/new.txt" "LOOSE01" "the ticket was written"
 t_ok "nothing was written through the planted link"
 t_run 0 "ticket --output --force replaces" "$HSMO" --profile LOOSE01 ticket --force --output "$T_DIR/tickets/ticket.txt"
 t_grep "$T_DIR/tickets/ticket.txt" "LOOSE01" "--force replaced the file"
-# shellcheck disable=SC2012
+# shellcheck disable=SC2012 # the names are the test's own, without a newline
 [ "$(ls -A "$T_DIR/tickets" | sort | tr '\n' ' ')" = "new.txt new.txt.tmp ticket.txt " ] || t_fail "temp files left: $(ls -A "$T_DIR/tickets")"
 t_ok "no temp file left"
 ln -s "$T_DIR/tickets/victim2" "$T_DIR/tickets/link.txt"

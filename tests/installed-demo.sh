@@ -16,8 +16,8 @@ pass="installed demo $(t_rand_alnum 12)"
 t_secret "$pass"
 w_start TMPDIR="$T_DIR" -- demo
 w_wait "Step 1 of 10: Subscription" 30
-# shellcheck disable=SC2012
-demo=$(ls -d "$T_DIR"/hsm-onboard-demo.* | head -n 1)
+set -- "$T_DIR"/hsm-onboard-demo.*
+demo=$1
 [ -d "$demo" ] || t_fail "no demo directory under $T_DIR"
 for f in "$demo"/Downloads/*.txt; do
 	sed -n 's/^\(Service User Password\|HSM User Setup Password\|PKCS#11 password \): //p' "$f" \

@@ -173,8 +173,7 @@ else
 	w_tmux capture-pane -p -J -S - -E - -t w > "$SCROLLBACK" 2>/dev/null || true
 	cat "$W_CAP"/*.txt >> "$SCROLLBACK"
 	[ -s "$SCROLLBACK" ] || t_fail "D: no scrollback captured"
-	# shellcheck disable=SC2012
-	t_ok "D: wizard scrollback and $(ls "$W_CAP" | wc -l) screen captures kept for the scan"
+	t_ok "D: wizard scrollback and $(find "$W_CAP" -name '*.txt' | wc -l) screen captures kept for the scan"
 fi
 
 # ---- The scan ----

@@ -86,8 +86,7 @@ stop_exporter() {
 }
 trap 'rc0=$?; stop_exporter; (exit $rc0); t_cleanup' EXIT
 scraped=
-# shellcheck disable=SC2034
-for attempt in 1 2 3; do
+for _ in 1 2 3; do
 	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	"$EXPORTER" --web.listen-address="127.0.0.1:$PORT" --collector.disable-defaults --collector.textfile \
 		--collector.textfile.directory="$TEXTDIR" > "$T_DIR/exporter.log" 2>&1 &

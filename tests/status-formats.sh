@@ -78,7 +78,7 @@ nagios() {
 	name=$1 want=$2 perf=$3 when=$4
 	t_run "$want" "$name" at "$when" "$HSMO" status --check
 	verdict=$(python3 "$T_DIR/nagios.py" "$T_OUT") || { cat "$T_OUT" >&2; t_fail "$name: the guidelines' parser refused the line"; }
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # split the verdict into its words on purpose
 	set -- $verdict
 	level=$(echo "OK WARNING CRITICAL UNKNOWN" | cut -d' ' -f$((want + 1)))
 	[ "$1" = "$level" ] || t_fail "$name: the line says $1, the exit code $want ($level)"

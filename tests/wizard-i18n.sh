@@ -25,7 +25,7 @@ opts=$(sed -n 's/^XGETTEXT_OPTIONS *= *//p' "$top_srcdir/po/Makevars")
 sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top_srcdir/po/POTFILES.in" | while read -r f; do
 	[ ! -f "$top_srcdir/$f" ] || echo "$f"   # tests/po-complete.sh reports a missing one
 done > "$T_DIR/potfiles"
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # $opts is a list of options
 (cd "$top_srcdir" && "$XGETTEXT" $opts --files-from="$T_DIR/potfiles" -o "$T_DIR/en.pot") 2>/dev/null \
 	|| t_fail "xgettext failed"
 
@@ -58,8 +58,7 @@ case ${TMPDIR:-/tmp} in /tmp|/tmp/) ;; *) golden_pinned="no (TMPDIR is $TMPDIR, 
 # it runs on the real clock (SoftHSM2 under libfaketime can abort at exit on a futex timeout).
 GOLDEN_FAKETIME=
 [ "$golden_pinned" != yes ] || GOLDEN_FAKETIME="@2026-11-24 15:30:00"
-# shellcheck disable=SC1007
-golden_bad= n_golden=0
+golden_bad="" n_golden=0
 # golden NAME: the last capture against tests/golden/i18n/LANG-NAME.txt (HSMO_GOLDEN_UPDATE=1 rewrites).
 golden() {
 	[ "$golden_pinned" = yes ] || return 0
@@ -248,7 +247,7 @@ for run in $runs; do
 	G=provider fit 80
 	w_key Enter
 	wait_tr "Onboarding complete"
-	# shellcheck disable=SC1010
+	# shellcheck disable=SC1010 # "done" is the golden file's name, not the keyword
 	G=done fit 80
 	w_key Enter
 	st=$(w_exit_status 30)
