@@ -8,12 +8,14 @@
 
 const struct cli_command cli_commands[] = {
 	/* Credential files */
-	{"inspect", cli_inspect, N_("FILE..."),
+	{"inspect", cli_inspect, N_("[OPTION]... FILE..."),
 	 N_("check credential files; show their fields, secrets only as a length"),
 	 N_("Shows each file's kind, the facts in its name and its non-secret fields;\n"
 	    "each secret only as \"present, N characters\". Given a service file and a\n"
 	    "technical (hsm) file, says whether they belong together (same HSM User Name).\n"
+	    "Says which order channels the files may come from, and what each means.\n"
 	    "Nothing is imported or changed.\n"
+	    "      --cluster NAME  warn when the tier in a file name does not run on it\n"
 	    "      --json    print one JSON document (a common option)\n"
 	    "Exit status: 0 all files valid, 65 a file is invalid, 66 a file cannot be read.\n"), 0},
 
