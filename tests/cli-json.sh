@@ -93,7 +93,7 @@ H() { "$HSMO" --kdf-ms 20 --passphrase-fd 3 "$@" 3<"$T_DIR/pass"; }
 HJ() { "$HSMO" --json --kdf-ms 20 --passphrase-fd 3 "$@" 3<"$T_DIR/pass"; }
 
 SP=setup_password=state,issued,first_use,expires_at,seconds_left
-FILE_KEYS=path,valid,error,exit_code,warnings,kind,name,service_user,hsm_user,api_endpoint,secrets,jwt
+FILE_KEYS=path,valid,error,exit_code,warnings,kind,name,service_user,hsm_user,api_endpoint,secrets,jwt,channels,tier,tier_warning
 ENGINE_KEYS=profile,engine,connected,config_written,files
 
 # ---- inspect: valid and invalid files share one schema ----
@@ -101,7 +101,7 @@ t_make_credfiles "$CREDS" ACME sbx JSONUSER 20261120 pkcs11
 JSVC=$T_SERVICE_FILE JHSM=$T_HSM_FILE
 printf 'no colon here\n' > "$CREDS/bad.txt"
 t_run 65 "inspect --json, one invalid file" HJ inspect "$T_SERVICE_FILE" "$T_HSM_FILE" "$CREDS/bad.txt"
-j_check "inspect" .=files,pairs "files[]=$FILE_KEYS" \
+j_check "inspect" .=files,pairs,cluster,channels "files[]=$FILE_KEYS" "channels[]=channel,fact" \
 	"files[].secrets=service_password,setup_password,pkcs11_password,jwt" \
 	"files[].secrets.setup_password=present,length" \
 	"pairs[]=service_file,hsm_file,pair,service_hsm_user,hsm_hsm_user"

@@ -60,6 +60,9 @@ mkdir -p "$T_DIR/ca"
 : > "$T_DIR/ca/root-ca.pem"
 printf '%s\n' "$T_DIR/ca/root-ca.pem" > "$T_DIR/w"
 expect "--cacert completes file names" "$T_DIR/w" --cacert "$T_DIR/ca/ro"
+# check's client certificate and key (mutual TLS of a dedicated TSBaaS) are files too.
+expect "check --cert completes file names" "$T_DIR/w" check --cert "$T_DIR/ca/ro"
+expect "check --key completes file names" "$T_DIR/w" check --api-endpoint https://x --key "$T_DIR/ca/ro"
 
 # Every command: its own options and the common ones, exactly those of its --help.
 engine_cmd=

@@ -12,8 +12,9 @@
 # and primus.cfg are in the vault and `restore` writes them back (0600, or 0640 with --group);
 # `verify` logs in with the PKCS#11 password (seen by OpenSC's pkcs11-spy); pkcs11-tool opens the
 # token with the PKCS#11 password, not with the setup password; resume through ppin -l after crashes
-# right after ppin -a and right after the files were kept; ppin -u is never used; the error codes'
-# next steps; no leaks.
+# right after ppin -a and right after the files were kept; 0x80005002 from ppin -a (configuration
+# already exists) is success when ppin -l lists the secret Configured, and a stop that is not a refusal
+# when it does not; ppin -u is never used; the error codes' next steps; no leaks.
 . "$top_srcdir/tests/lib.sh"
 
 [ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
@@ -179,6 +180,66 @@ EOF
 		t_nogrep "$calls" "UPDATE CALLED" "$fp: ppin -u was never used"
 	done
 fi
+
+# ---- 0x80005002: ppin -a finds the HSM user already configured ----
+# Someone ran the documented ppin -p and ppin -a by hand in the profile's folder before connect (the
+# files were written for the same partition). connect's own ppin -a then answers 0x80005002
+# ("HSM/User configuration already exists", doc/securosys-facts.md, section "Error codes"); the engine
+# asks ppin -l, which uses no secret, finds the permanent secret Configured, and goes on: the files
+# are kept in the vault and ppin -t and the PKCS#11 login verify. No second login with the setup
+# password happens, and nothing is recorded as a refusal.
+new_partition DUPUSER
+DWORK="$XDG_STATE_HOME/hsm-onboard/DUPUSER/primus"
+mkdir -p "$DWORK"
+chmod 700 "$DWORK"
+sed -e 's/USER/DUPUSER/g' "$top_srcdir/tests/golden/primus.cfg" > "$DWORK/primus.cfg"
+printf '%s\n' "$T_SERVICE_PW" | "$SIM" -c "$DWORK/primus.cfg" -s "$DWORK/.secrets.cfg" -p -e svc-DUPUSER >/dev/null ||
+	t_fail "the hand-run ppin -p failed"
+printf '%s\n%s\n' "$T_SETUP_PW" "$T_PKCS11_PW" |
+	"$SIM" -c "$DWORK/primus.cfg" -s "$DWORK/.secrets.cfg" -a -e DUPUSER >/dev/null || t_fail "the hand-run ppin -a failed"
+: > "$calls"
+t_run 0 "connect after a hand-run ppin -a" run_connect DUPUSER
+t_grep "$T_ERR" "Step 2 of 3: ppin -a -e DUPUSER" "connect ran ppin -a"
+grep -- ' -a -e DUPUSER' "$calls" > /dev/null || t_fail "the simulator did not see connect's ppin -a"
+# The simulator's answer to -a, as ppin prints it, seen through a direct call with the same files.
+set +e
+printf '%s\n%s\n' "$T_SETUP_PW" "$T_PKCS11_PW" |
+	"$SIM" -c "$DWORK/primus.cfg" -s "$DWORK/.secrets.cfg" -a -e DUPUSER > "$T_DIR/dup-a" 2>&1
+rc=$?
+set -e
+[ "$rc" -ne 0 ] && grep -q "configuration already exists for 'DUPUSER' (0x80005002)" "$T_DIR/dup-a" ||
+	t_fail "the simulator does not answer 0x80005002 for a configured user: $(cat "$T_DIR/dup-a")"
+t_ok "ppin -a of a configured user answers 0x80005002"
+# After the refused -a, connect asked ppin -l (ARGV lines are NUL-separated words joined by spaces).
+grep '^ARGV:' "$calls" | sed -n '/ -a -e DUPUSER/,$p' | grep -q -- ' -l' ||
+	t_fail "connect did not ask ppin -l after 0x80005002"
+t_ok "after 0x80005002 connect asked ppin -l (no secret used)"
+[ ! -e "$HSM_ONBOARD_PPIN_SIM_DIR/failures" ] || t_fail "a setup password was refused: $(cat "$HSM_ONBOARD_PPIN_SIM_DIR/failures")"
+t_ok "the setup password was not tried against the token again (no failure counted)"
+DSTATE="$XDG_STATE_HOME/hsm-onboard/DUPUSER/state.json"
+t_grep "$DSTATE" '"rotation": "verified"' "0x80005002 with a Configured secret: rotation verified"
+t_grep "$DSTATE" '"setup_refused": null' "0x80005002 is not recorded as a refusal"
+t_grep "$DSTATE" '"kind": "files-kept"' "the hand-made .secrets.cfg was kept in the vault"
+t_grep "$T_OUT" "Connected (engine primus)" "connect reports success"
+p11_ok DUPUSER "$T_PKCS11_PW" || t_fail "0x80005002: the PKCS#11 password does not open the token"
+t_run 0 "0x80005002: restore" "$HSMO" --profile DUPUSER --passphrase-fd 3 restore --output "$T_DIR/r-dup" 3<<EOF
+$PASS
+EOF
+cmp -s "$T_DIR/r-dup/.secrets.cfg" "$DWORK/.secrets.cfg" || t_fail "0x80005002: the vault's .secrets.cfg differs"
+t_ok "0x80005002: the vault holds the hand-made .secrets.cfg"
+
+# The same code while ppin -l says MISSING (a configuration ppin cannot list) is no success: connect
+# stops with the code's next step, and it is not a refusal of the setup password.
+new_partition DUPMISS
+touch "$HSM_ONBOARD_PPIN_SIM_DIR/config-exists"
+t_run 78 "0x80005002 while ppin -l says MISSING" run_connect DUPMISS
+rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/config-exists"
+t_grep "$T_ERR" "0x80005002" "the error names 0x80005002"
+t_grep "$T_ERR" "already configured" "the error says what the code means"
+t_grep "$T_ERR" "ppin -l" "the error names the next step"
+t_grep "$XDG_STATE_HOME/hsm-onboard/DUPMISS/state.json" '"setup_refused": null' "not recorded as a refusal"
+t_grep "$XDG_STATE_HOME/hsm-onboard/DUPMISS/state.json" '"code": "0x80005002"' "the state records 0x80005002"
+t_nogrep "$calls" "UPDATE CALLED" "0x80005002: ppin -u was never used"
 
 # ---- Errors: wrong setup password, expired, network, no ppin ----
 new_partition ERRUSER

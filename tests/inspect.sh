@@ -1,6 +1,8 @@
 #!/bin/sh
 # inspect.sh: `hsm-onboard inspect` on good and bad credential files: exit codes, the exact
-# FILE:LINE messages, the pairing verdict, JSON, and that no secret reaches stdout or stderr.
+# FILE:LINE messages, the pairing verdict, the order channels each file may come from with their facts
+# (doc/securosys-facts.md, section "Order channels and tiers"), the tier/cluster warning of --cluster,
+# JSON, and that no secret reaches stdout or stderr.
 # Committed fixtures hold invented secrets; big, binary and CRLF files are generated here.
 . "$top_srcdir/tests/lib.sh"
 
@@ -43,6 +45,62 @@ t_grep "$T_OUT" "JWT issued:              2026-11-25 13:00:00 CET" "JWT iat show
 t_grep "$T_OUT" "pairing: ACME_Corp_eco_service_ACMEHSM01_20261120.txt and ACME_Corp_eco_hsm_ACMEHSM01_20261120.txt belong together (HSM User Name ACMEHSM01)" "pairing verdict"
 [ ! -s "$T_ERR" ] || { cat "$T_ERR" >&2; t_fail "valid 0600 files must not produce any message"; }
 t_ok "no warning for valid private files"
+
+# ---- order channels: each file's, and the facts of every channel they may come from ----
+grep -A3 "^$SVC\$" "$T_OUT" | grep -q "order channel:           sales, tsbaas-dedicated, byok" ||
+	t_fail "the service file's channels: sales, tsbaas-dedicated, byok"
+grep -A3 "^$CMB\$" "$T_OUT" | grep -q "order channel:           online" || t_fail "the combined file's channel: online"
+grep -A3 "^$JWT\$" "$T_OUT" | grep -q "order channel:           tsbaas-multi" || t_fail "the JWT file's channel: tsbaas-multi"
+t_ok "each file names the order channels it may come from"
+t_grep "$T_OUT" "tier (file name):        ECO" "the tier the file name tells"
+t_grep "$T_OUT" "Order channels these files may come from:" "the channels' facts follow the files"
+t_grep "$T_OUT" "  - Ordered through sales: one email per file with a SecureSafe link, and a SecureCode" "sales: SecureSafe and SecureCode"
+t_grep "$T_OUT" "  - Online order: one combined credentials file, downloaded in the Cloud Console (MyServices, Download) with the 6-character PIN emailed at subscription; not through SecureSafe" "online: the Cloud Console and the PIN, not SecureSafe"
+t_grep "$T_OUT" "  - Multi-tenant TSBaaS: the JWT file (API-Endpoint and JWT-TOKEN)" "multi-tenant TSBaaS: the JWT"
+t_grep "$T_OUT" "  - Dedicated TSBaaS: the REST API authenticates by mutual TLS with your client certificate" "dedicated TSBaaS: mutual TLS"
+t_grep "$T_OUT" "not by a JWT; test it with 'hsm-onboard check --api-endpoint URL --cert FILE --key FILE'" "dedicated TSBaaS: how to test it"
+t_grep "$T_OUT" "  - BYOK: an ECO partition, used through the JCE provider only" "BYOK: ECO, JCE only"
+t_run 0 "a JWT file alone" "$HSMO" inspect "$JWT"
+t_grep "$T_OUT" "Multi-tenant TSBaaS" "its channel's fact"
+t_nogrep "$T_OUT" "SecureSafe link" "no fact of a channel it cannot come from"
+t_nogrep "$T_OUT" "BYOK" "no BYOK fact for a JWT file"
+
+# ---- --cluster: the tier of the file name against the cluster (clusters_tier_warning) ----
+SBXF="$F/ACME_sbx_hsm_ACMEHSM01_20261120.txt"
+CCF="$F/ACME_ecocc_hsm_ACMEHSM01_20261120.txt"
+cp "$HSM" "$SBXF"
+cp "$HSM" "$CCF"
+t_run 0 "a Sandbox file and cluster ECO01: a warning, still valid" "$HSMO" inspect --cluster eco01 "$SBXF"
+t_grep "$T_ERR" "hsm-onboard: warning: $SBXF: the file name says tier SBX, the cluster is ECO01: Sandbox partitions run on the SBX01 cluster: check the cluster in your Welcome ticket" "the Sandbox warning names the file, tier and cluster"
+t_run 0 "a Sandbox file on SBX01" "$HSMO" inspect --cluster SBX01 "$SBXF"
+[ ! -s "$T_ERR" ] || { cat "$T_ERR" >&2; t_fail "SBX on SBX01 must not warn"; }
+t_ok "no warning for Sandbox on SBX01"
+t_run 0 "an ECO-CC file and cluster ECO01" "$HSMO" inspect --cluster ECO01 "$CCF" "$SBXF"
+t_grep "$T_ERR" "$CCF: the file name says tier ECO-CC, the cluster is ECO01: ECO-CC partitions run on CCM01 or CCMUS01" "the ECO-CC warning"
+t_run 0 "an ECO-CC file on CCMUS01" "$HSMO" inspect --cluster CCMUS01 "$CCF"
+[ ! -s "$T_ERR" ] || { cat "$T_ERR" >&2; t_fail "ECO-CC on CCMUS01 must not warn"; }
+t_ok "no warning for ECO-CC on CCMUS01"
+t_run 64 "an unknown cluster" "$HSMO" inspect --cluster NOPE01 "$SBXF"
+t_grep "$T_ERR" "unknown cluster 'NOPE01'" "the unknown cluster is named"
+t_run 0 "--cluster in JSON" "$HSMO" --json inspect --cluster ECO01 "$SBXF" "$CMB" "$JWT"
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$T_OUT" <<'EOF' || t_fail "the JSON channels and tier warning are wrong"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["cluster"] == "ECO01", d["cluster"]
+sbx, cmb, jwt = d["files"]
+assert sbx["channels"] == ["sales", "tsbaas-dedicated", "byok"] and sbx["tier"] == "SBX", sbx
+assert sbx["tier_warning"].startswith("Sandbox partitions run on the SBX01 cluster"), sbx["tier_warning"]
+assert cmb["channels"] == ["online"] and cmb["tier"] == "ECO" and cmb["tier_warning"] is None, cmb
+assert jwt["channels"] == ["tsbaas-multi"] and jwt["tier"] is None and jwt["tier_warning"] is None, jwt
+chans = [c["channel"] for c in d["channels"]]
+assert chans == ["sales", "online", "tsbaas-multi", "tsbaas-dedicated", "byok"], chans
+facts = {c["channel"]: c["fact"] for c in d["channels"]}
+assert "6-character PIN" in facts["online"] and "not through SecureSafe" in facts["online"], facts
+assert "mutual TLS" in facts["tsbaas-dedicated"] and "JCE" in facts["byok"], facts
+EOF
+	t_ok "JSON: each file's channels, tier and tier warning; the cluster; every channel's fact once"
+fi
 
 # A mismatched pair is bad data as a set, as import says: scripts see it in the exit code.
 t_run 65 "service and foreign technical file" "$HSMO" inspect "$SVC" "$OTHER"
@@ -138,7 +196,8 @@ t_run 64 "no file" "$HSMO" inspect
 t_grep "$T_ERR" "no file given" "usage message"
 t_run 64 "unknown option" "$HSMO" inspect --frobnicate "$SVC"
 t_run 0 "--help" "$HSMO" inspect --help
-t_grep "$T_OUT" "Usage: hsm-onboard [COMMON OPTION]... inspect FILE..." "help usage line"
+t_grep "$T_OUT" "Usage: hsm-onboard [COMMON OPTION]... inspect [OPTION]... FILE..." "help usage line"
+t_grep "$T_OUT" "--cluster NAME" "--cluster in the help"
 t_run 0 "listed in the global help" "$HSMO" --help
 t_grep "$T_OUT" "inspect" "command listed"
 

@@ -24,6 +24,7 @@
 
 #include "fetch.h"
 #include "netcheck.h"
+#include "testutil.h"
 #include "watch.h"
 
 static void test_parse_endpoint(void **state)
@@ -86,6 +87,61 @@ static void test_names_and_hints(void **state)
 	netcheck_hint(NETCHECK_TIMEOUT, 443, hint, sizeof hint);
 	assert_null(strstr(hint, "allow-list"));
 	assert_non_null(strstr(hint, "port 443"));
+}
+
+/* The hint follows the endpoint's authentication: a JWT, or mutual TLS with or without a certificate. */
+static void test_result_hints(void **state)
+{
+	(void)state;
+	char hint[512];
+	struct netcheck_endpoint jwt = {.url = "https://x/v1/versionInfo", .bearer = "t"};
+	struct netcheck_endpoint mtls = {.url = "https://x/v1/versionInfo", .cert = "c.pem", .key = "c.key"};
+	struct netcheck_result r = {.category = NETCHECK_AUTH};
+	netcheck_result_hint(&jwt, &r, hint, sizeof hint);
+	assert_non_null(strstr(hint, "refused the JWT"));
+	r.mtls = 1;
+	netcheck_result_hint(&jwt, &r, hint, sizeof hint);
+	assert_non_null(strstr(hint, "requires a client certificate (mutual TLS"));
+	netcheck_result_hint(&mtls, &r, hint, sizeof hint);
+	assert_non_null(strstr(hint, "refused the client certificate (mutual TLS)"));
+	r.category = NETCHECK_TLS;
+	netcheck_result_hint(&mtls, &r, hint, sizeof hint);
+	assert_non_null(strstr(hint, "must not be encrypted"));
+	r.mtls = 0;
+	netcheck_result_hint(&mtls, &r, hint, sizeof hint);
+	assert_non_null(strstr(hint, "--cacert"));
+}
+
+/* The client key is refused as ssh refuses a private key; the certificate only needs to be readable. */
+static void test_client_key_check(void **state)
+{
+	(void)state;
+	char key[512], dir[512];
+	snprintf(key, sizeof key, "%s/client.key", testutil_dir);
+	snprintf(dir, sizeof dir, "%s/sub", testutil_dir);
+	struct diag d;
+	diag_clear(&d);
+	assert_int_equal(netcheck_client_key_check(key, &d), EX_NOINPUT);
+	int fd = open(key, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "-----BEGIN PRIVATE KEY-----\n", 28), 28);
+	close(fd);
+	assert_int_equal(netcheck_client_key_check(key, &d), EX_OK);
+	assert_int_equal(netcheck_client_cert_check(key, &d), EX_OK);
+	static const mode_t open_modes[] = {0640, 0604, 0620, 0602, 0610, 0644};
+	for (size_t i = 0; i < sizeof open_modes / sizeof open_modes[0]; i++) {
+		assert_int_equal(chmod(key, open_modes[i]), 0);
+		diag_clear(&d);
+		assert_int_equal(netcheck_client_key_check(key, &d), EX_NOPERM);
+		assert_non_null(strstr(d.msg, key));
+		assert_non_null(strstr(d.msg, "chmod 600"));
+		assert_null(strstr(d.msg, "BEGIN"));
+	}
+	assert_int_equal(chmod(key, 0400), 0);
+	assert_int_equal(netcheck_client_key_check(key, &d), EX_OK);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(netcheck_client_key_check(dir, &d), EX_NOPERM);
+	assert_int_equal(netcheck_client_cert_check(dir, &d), EX_NOINPUT);
 }
 
 /* A listener on 127.0.0.1; backlog 0 and filled makes further SYNs drop (connects time out). */
@@ -356,6 +412,8 @@ int main(void)
 		cmocka_unit_test(test_parse_endpoint),
 		cmocka_unit_test(test_version_url),
 		cmocka_unit_test(test_names_and_hints),
+		cmocka_unit_test(test_result_hints),
+		cmocka_unit_test_setup_teardown(test_client_key_check, testutil_setup, testutil_teardown),
 		cmocka_unit_test(test_probe_categories_concurrently),
 		cmocka_unit_test(test_probe_cancel),
 		cmocka_unit_test(test_fetch_names_and_refusals),

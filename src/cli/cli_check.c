@@ -1,5 +1,6 @@
-/* cli_check.c: `check`: the cluster preflight and the TSBaaS JWT check (netcheck.h), printed as a
- * table or JSON, and recorded in the profile for the support ticket. */
+/* cli_check.c: `check`: the cluster preflight and the TSBaaS check (netcheck.h), with the JWT
+ * (multi-tenant) or by mutual TLS (dedicated, --cert and --key), printed as a table or JSON, and
+ * recorded in the profile for the support ticket. */
 #include "config.h"
 
 #include "cli.h"
@@ -48,8 +49,7 @@ static void check_print_text(const struct check_run *run, const struct netcheck_
 	printf("%-44s %-8s %9s\n", _("ENDPOINT"), _("RESULT"), _("LATENCY"));
 	for (size_t i = 0; i < n; i++) {
 		char hint[512];
-		int port = run->e[i].url ? 443 : run->e[i].port;
-		netcheck_hint(r[i].category, port, hint, sizeof hint);
+		netcheck_result_hint(&run->e[i], &r[i], hint, sizeof hint);
 		printf("%-44s %-8s %6ld ms\n", r[i].label, netcheck_category_name(r[i].category), r[i].latency_ms);
 		if (r[i].category != NETCHECK_OK) {
 			if (r[i].detail[0])
@@ -80,8 +80,7 @@ static void check_print_json(const struct check_run *run, const struct netcheck_
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		char hint[512];
-		int port = run->e[i].url ? 443 : run->e[i].port;
-		netcheck_hint(r[i].category, port, hint, sizeof hint);
+		netcheck_result_hint(&run->e[i], &r[i], hint, sizeof hint);
 		json_array_append_new(list, json_pack("{s:s,s:s,s:I,s:o,s:o,s:o}", "endpoint", r[i].label, "category",
 		                                      netcheck_category_name(r[i].category), "latency_ms",
 		                                      (json_int_t)r[i].latency_ms, "http_status",
@@ -143,9 +142,17 @@ static int check_from_cluster(struct check_run *run, const char *name, enum stat
 	return rc;
 }
 
+/* --api-endpoint without a profile to take the JWT from and without a client certificate. */
+static int check_api_endpoint_usage(const char *cmd)
+{
+	return cli_usage_error(cmd, "%s",
+	                       _("--api-endpoint needs a profile holding the JWT (--profile NAME), or, for a "
+	                         "dedicated TSBaaS, the client certificate of mutual TLS (--cert FILE --key FILE)"));
+}
+
 int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_TIMEOUT = 1, OPT_ENDPOINT, OPT_API_ENDPOINT, OPT_TLS, OPT_CLUSTER, OPT_API };
+	enum { OPT_TIMEOUT = 1, OPT_ENDPOINT, OPT_API_ENDPOINT, OPT_TLS, OPT_CLUSTER, OPT_API, OPT_CERT, OPT_KEY };
 	static const struct option opts[] = {
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"endpoint", required_argument, NULL, OPT_ENDPOINT},
@@ -153,12 +160,14 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 		{"tls", no_argument, NULL, OPT_TLS},
 		{"cluster", required_argument, NULL, OPT_CLUSTER},
 		{"api", required_argument, NULL, OPT_API},
+		{"cert", required_argument, NULL, OPT_CERT},
+		{"key", required_argument, NULL, OPT_KEY},
 		{NULL, 0, NULL, 0},
 	};
 	struct check_run run;
 	memset(&run, 0, sizeof run);
 	long timeout_ms = 5000;
-	const char *api_endpoint = NULL, *cluster = NULL;
+	const char *api_endpoint = NULL, *cluster = NULL, *cert = NULL, *key = NULL;
 	enum state_api api = API_UNKNOWN;
 	int tls = 0, c, rc = EX_OK;
 	const char *endpoints[CHECK_MAX_ENDPOINTS];
@@ -188,6 +197,12 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 			if (state_api_parse(optarg, &api) != 0 || api == API_UNKNOWN)
 				return cli_usage_error(argv[0], _("--api: '%s' is not pkcs11, jce, cng or rest"), optarg);
 			break;
+		case OPT_CERT:
+			cert = optarg;
+			break;
+		case OPT_KEY:
+			key = optarg;
+			break;
 		default:
 			return cli_usage_error(argv[0], "%s", _("unknown option"));
 		}
@@ -197,6 +212,18 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 
 	struct diag d;
 	diag_clear(&d);
+	/* Mutual TLS, the dedicated TSBaaS' authentication (doc/securosys-facts.md, section "Order
+	 * channels and tiers"): the key holds a secret and is refused when others may read it, before
+	 * anything is sent. Without --key the key is in the certificate file. */
+	if (key && !cert)
+		return cli_usage_error(argv[0], "%s", _("--key needs --cert FILE (the client certificate)"));
+	if (cert && !api_endpoint)
+		return cli_usage_error(argv[0], "%s",
+		                       _("--cert and --key are for the REST API of a dedicated TSBaaS: give "
+		                         "--api-endpoint URL"));
+	if (cert && (netcheck_client_cert_check(cert, &d) != EX_OK ||
+	             netcheck_client_key_check(key ? key : cert, &d) != EX_OK))
+		return cli_report(&d);
 	for (size_t i = 0; i < n_endpoints; i++) {
 		char *host;
 		int port;
@@ -214,9 +241,9 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 	memset(&p, 0, sizeof p);
 	p.lock_fd = -1;
 	int have_profile = 0;
-	if (ctx->profile || (n_endpoints == 0 && !cluster)) {
+	if (ctx->profile || (n_endpoints == 0 && !cluster && !cert)) {
 		if (cli_profile_name(ctx, &pname, &d) != EX_OK) {
-			rc = cli_report(&d);
+			rc = api_endpoint && !ctx->profile ? check_api_endpoint_usage(argv[0]) : cli_report(&d);
 			goto out;
 		}
 		if ((rc = profile_open(pname, PROFILE_LOCK | PROFILE_NEED_STATE, &p, &d)) != EX_OK) {
@@ -225,8 +252,8 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		have_profile = 1;
 	}
-	if (api_endpoint && !have_profile) {
-		rc = cli_usage_error(argv[0], "%s", _("--api-endpoint needs a profile holding the JWT (--profile NAME)"));
+	if (api_endpoint && !have_profile && !cert) {
+		rc = check_api_endpoint_usage(argv[0]);
 		goto out;
 	}
 
@@ -246,7 +273,7 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 
-	/* TSBaaS: GET versionInfo with the JWT. */
+	/* TSBaaS: GET versionInfo by mutual TLS (dedicated), or with the JWT (multi-tenant). */
 	if (api_endpoint || tsbaas) {
 		const char *base = api_endpoint ? api_endpoint : p.st.api_endpoint;
 		if (!base) {
@@ -257,10 +284,20 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 			rc = cli_usage_error(argv[0], "%s", d.msg);
 			goto out;
 		}
-		if ((rc = check_load_jwt(ctx, &p, &run)) != EX_OK)
+		if (cert) {
+			run.e[run.n++] = (struct netcheck_endpoint){.url = run.url, .cert = cert, .key = key};
+		} else if (p.st.service_type == SERVICE_TYPE_TSBAAS_DEDICATED) {
+			rc = cli_usage_error(argv[0],
+			                     _("profile %s is a dedicated TSBaaS: its REST API authenticates by mutual TLS, "
+			                       "not by a JWT; give --cert FILE --key FILE"),
+			                     p.name);
 			goto out;
-		run.jwt_exp = p.st.jwt_exp;
-		run.e[run.n++] = (struct netcheck_endpoint){.url = run.url, .bearer = run.jwt};
+		} else {
+			if ((rc = check_load_jwt(ctx, &p, &run)) != EX_OK)
+				goto out;
+			run.jwt_exp = p.st.jwt_exp;
+			run.e[run.n++] = (struct netcheck_endpoint){.url = run.url, .bearer = run.jwt};
+		}
 	}
 
 	struct netcheck_result *res = calloc(run.n ? run.n : 1, sizeof *res);

@@ -8,12 +8,14 @@
 
 const struct cli_command cli_commands[] = {
 	/* Credential files */
-	{"inspect", cli_inspect, N_("FILE..."),
+	{"inspect", cli_inspect, N_("[OPTION]... FILE..."),
 	 N_("check credential files; show their fields, secrets only as a length"),
 	 N_("Shows each file's kind, the facts in its name and its non-secret fields;\n"
 	    "each secret only as \"present, N characters\". Given a service file and a\n"
 	    "technical (hsm) file, says whether they belong together (same HSM User Name).\n"
+	    "Says which order channels the files may come from, and what each means.\n"
 	    "Nothing is imported or changed.\n"
+	    "      --cluster NAME  warn when the tier in a file name does not run on it\n"
 	    "      --json    print one JSON document (a common option)\n"
 	    "Exit status: 0 all files valid, 65 a file is invalid, 66 a file cannot be read.\n"), 0},
 
@@ -107,13 +109,15 @@ const struct cli_command cli_commands[] = {
 	{"clusters", cli_clusters, N_("[--file FILE]"), N_("list the CloudHSM clusters, their hosts and ports"),
 	 N_("      --file FILE        read this cluster table instead of the installed one\n"), 0},
 	{"check", cli_check, N_("[OPTION]..."),
-	 N_("check the cluster endpoints (DNS, TCP, TLS) and the TSBaaS JWT"),
+	 N_("check the cluster endpoints and the TSBaaS API (JWT or mutual TLS)"),
 	 N_("      --timeout S        seconds per endpoint; all run at once (default 5)\n"
 	    "      --endpoint HOST:PORT  check this endpoint (repeatable)\n"
 	    "      --cluster NAME     check this cluster's hosts (see 'clusters')\n"
 	    "      --api API          pkcs11 (2310), jce (2300), cng (2320), rest (443)\n"
 	    "      --tls              also make a TLS handshake (always on port 443)\n"
 	    "      --api-endpoint URL TSBaaS: GET URL/v1/versionInfo with the JWT\n"
+	    "      --cert FILE        mutual TLS (dedicated TSBaaS) with this certificate\n"
+	    "      --key FILE         its private key (mode 0600; default: the --cert file)\n"
 	    "Exit status: 0 when every endpoint is ok, 69 otherwise.\n"), 0},
 	{"fetch", cli_fetch, N_("[OPTION]... URL..."), N_("download credential files over HTTPS and import them"),
 	 N_("      --timeout S        give up a transfer after S seconds (default 120)\n"

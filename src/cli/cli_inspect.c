@@ -2,13 +2,18 @@
  *
  * The support user runs this before anything is imported, so it must be safe to paste its output
  * into a ticket: every secret appears only as "present, N characters". It also answers the first
- * question support asks: do the service file and the technical file belong together? */
+ * question support asks: do the service file and the technical file belong together? And it says
+ * through which order channel each file came and what that channel means (orders.h, as the wizard's
+ * subscription and emails screens say it), and, with --cluster, whether the tier the file name tells
+ * runs on that cluster (clusters_tier_warning, as the subscription screen warns). */
 #include "config.h"
 
 #include "cli.h"
 #include "cli_json.h"
+#include "clusters.h"
 #include "credfile.h"
 #include "i18n.h"
+#include "orders.h"
 #include "quote.h"
 
 #include <getopt.h>
@@ -25,6 +30,10 @@ struct inspect_item {
 	struct credfile cf;
 	struct diag d;
 	struct diag_warnings w;
+	enum orders_channel channels[ORDERS_CHANNEL_COUNT]; /* the order channels the file may come through */
+	size_t n_channels;
+	enum state_tier tier;      /* from the file name's <svc>, TIER_UNKNOWN when it does not tell */
+	const char *tier_warning;  /* clusters_tier_warning against --cluster, or NULL */
 };
 
 static const char *inspect_basename(const char *path)
@@ -89,6 +98,14 @@ static void inspect_print_text(const struct inspect_item *it, time_t now)
 	else
 		printf("  %-24s %s\n", _("file name:"),
 		       _("not in the usual <company>_<svc>_<kind>_<user>_<date>.txt shape"));
+	if (it->n_channels) {
+		printf("  %-24s", _("order channel:"));
+		for (size_t i = 0; i < it->n_channels; i++)
+			printf("%s%s", i ? ", " : " ", orders_channel_name(it->channels[i]));
+		putchar('\n');
+	}
+	if (it->tier)
+		printf("  %-24s %s\n", _("tier (file name):"), state_tier_name(it->tier));
 	inspect_print_plain("Service User Name:", cf->service_user);
 	inspect_print_secret("Service User Password:", cf->service_password);
 	inspect_print_plain("HSM User Name:", cf->hsm_user);
@@ -140,11 +157,20 @@ static json_t *inspect_item_json(const struct inspect_item *it)
 		                    inspect_secret_json(cf->pkcs11_password), "jwt", inspect_secret_json(cf->jwt));
 	if (ok && cf->jwt)
 		jwt = json_pack("{s:o,s:o}", "iat", cli_json_time(cf->jwt_iat), "exp", cli_json_time(cf->jwt_exp));
-	return json_pack("{s:o,s:b,s:o,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "path", inspect_str(it->arg), "valid", ok, "error",
-	                 ok ? json_null() : inspect_str(it->d.msg), "exit_code", it->rc, "warnings", warnings, "kind",
-	                 ok ? json_string(credfile_kind_name(cf->kind)) : json_null(), "name", name, "service_user",
-	                 inspect_str_or_null(ok ? cf->service_user : NULL), "hsm_user", inspect_str_or_null(ok ? cf->hsm_user : NULL),
-	                 "api_endpoint", inspect_str_or_null(ok ? cf->api_endpoint : NULL), "secrets", secrets, "jwt", jwt);
+	json_t *channels = json_null();
+	if (ok) {
+		channels = json_array();
+		for (size_t i = 0; i < it->n_channels; i++)
+			json_array_append_new(channels, json_string(orders_channel_name(it->channels[i])));
+	}
+	return json_pack("{s:o,s:b,s:o,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "path", inspect_str(it->arg),
+	                 "valid", ok, "error", ok ? json_null() : inspect_str(it->d.msg), "exit_code", it->rc,
+	                 "warnings", warnings, "kind", ok ? json_string(credfile_kind_name(cf->kind)) : json_null(),
+	                 "name", name, "service_user", inspect_str_or_null(ok ? cf->service_user : NULL), "hsm_user",
+	                 inspect_str_or_null(ok ? cf->hsm_user : NULL), "api_endpoint",
+	                 inspect_str_or_null(ok ? cf->api_endpoint : NULL), "secrets", secrets, "jwt", jwt, "channels",
+	                 channels, "tier", it->tier ? json_string(state_tier_name(it->tier)) : json_null(),
+	                 "tier_warning", cli_json_str(it->tier_warning));
 }
 
 /* Every valid service file against every valid technical file: the HSM User Name must be the same,
@@ -188,13 +214,62 @@ static json_t *inspect_pairs(const struct inspect_item *items, int n, int json, 
 	return pairs;
 }
 
+/* The channels of the valid files, each once, in orders.h's order: a service or hsm file may come
+ * from an order through sales, a dedicated TSBaaS or BYOK, so all three facts are shown for it. */
+static json_t *inspect_channels(const struct inspect_item *items, int n, int json)
+{
+	json_t *list = json ? json_array() : NULL;
+	int shown = 0;
+	for (int c = 0; c < ORDERS_CHANNEL_COUNT; c++) {
+		int used = 0;
+		for (int i = 0; i < n && !used; i++)
+			for (size_t k = 0; items[i].rc == EX_OK && k < items[i].n_channels; k++)
+				used |= items[i].channels[k] == (enum orders_channel)c;
+		if (!used)
+			continue;
+		if (json) {
+			json_array_append_new(list, json_pack("{s:s,s:s}", "channel", orders_channel_name((enum orders_channel)c),
+			                                      "fact", orders_channel_fact((enum orders_channel)c)));
+			continue;
+		}
+		if (!shown++)
+			puts(_("Order channels these files may come from:"));
+		printf("  - %s\n", orders_channel_fact((enum orders_channel)c));
+	}
+	if (shown)
+		putchar('\n');
+	return list;
+}
+
+/* --cluster NAME: its spelling in the cluster table; EX_USAGE for a name the table does not have. */
+static int inspect_cluster(const char *cmd, const char *name, char *buf, size_t size)
+{
+	struct cluster_table t;
+	struct diag d;
+	diag_clear(&d);
+	if (clusters_load(NULL, &t, &d) != EX_OK)
+		return cli_report(&d);
+	const struct cluster *cl = clusters_find(&t, name);
+	if (cl)
+		snprintf(buf, size, "%s", cl->name);
+	clusters_free(&t);
+	return cl ? EX_OK : cli_usage_error(cmd, _("unknown cluster '%s' (see 'hsm-onboard clusters')"), name);
+}
+
 int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {{NULL, 0, NULL, 0}};
+	enum { OPT_CLUSTER = 1 };
+	static const struct option longopts[] = {{"cluster", required_argument, NULL, OPT_CLUSTER}, {NULL, 0, NULL, 0}};
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1)
-		return cli_usage_error(argv[0], _("unknown option '%s'"), argv[optind - 1]);
+	char cluster[64] = "";
+	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		if (c != OPT_CLUSTER)
+			return cli_usage_error(argv[0], _("unknown option '%s'"), argv[optind - 1]);
+		int rc = inspect_cluster(argv[0], optarg, cluster, sizeof cluster);
+		if (rc != EX_OK)
+			return rc;
+	}
 	int n = argc - optind;
 	if (n <= 0)
 		return cli_usage_error(argv[0], "%s", _("no file given"));
@@ -219,8 +294,17 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 			invalid++;
 		else if (it->rc != EX_OK)
 			unreadable++;
-		if (it->rc != EX_OK)
+		if (it->rc != EX_OK) {
 			cli_report(&it->d);
+			continue;
+		}
+		it->n_channels = orders_channels_of_kind(it->cf.kind, it->channels);
+		if (it->cf.name.service && state_tier_parse(it->cf.name.service, &it->tier) != 0)
+			it->tier = TIER_UNKNOWN;
+		it->tier_warning = cluster[0] ? clusters_tier_warning((int)it->tier, cluster) : NULL;
+		if (it->tier_warning)
+			cli_warning(_("%s: the file name says tier %s, the cluster is %s: %s"), quote_c(it->arg), state_tier_name(it->tier),
+			            cluster, it->tier_warning);
 	}
 
 	time_t now = time(NULL);
@@ -229,7 +313,9 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 		json_t *files = json_array();
 		for (int i = 0; i < n; i++)
 			json_array_append_new(files, inspect_item_json(&items[i]));
-		cli_json_print(json_pack("{s:o,s:o}", "files", files, "pairs", inspect_pairs(items, n, 1, &mismatches)));
+		json_t *pairs = inspect_pairs(items, n, 1, &mismatches);
+		cli_json_print(json_pack("{s:o,s:o,s:o,s:o}", "files", files, "pairs", pairs, "cluster",
+		                         cli_json_str(cluster[0] ? cluster : NULL), "channels", inspect_channels(items, n, 1)));
 	} else {
 		int shown = 0;
 		for (int i = 0; i < n; i++) {
@@ -241,6 +327,7 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		if (shown)
 			putchar('\n');
+		inspect_channels(items, n, 0);
 		inspect_pairs(items, n, 0, &mismatches);
 		/* The summary goes where the messages it refers to went. */
 		if (invalid + unreadable)

@@ -17,8 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 #define NETCHECK_DEFAULT_TIMEOUT_MS 5000L
 #define NETCHECK_BODY_MAX (64 * 1024)
@@ -34,6 +36,8 @@ struct netcheck_probe {
 	struct curl_slist auth;
 	char *auth_line;
 	size_t body;
+	char head[256];      /* the body's first bytes, to tell a refused client certificate */
+	size_t head_len;
 	int done;
 };
 
@@ -87,6 +91,58 @@ void netcheck_hint(enum netcheck_category c, int port, char *buf, size_t size)
 		         _("the server answered, but not as expected: check the API endpoint URL"));
 		break;
 	}
+}
+
+void netcheck_result_hint(const struct netcheck_endpoint *e, const struct netcheck_result *r, char *buf,
+                          size_t size)
+{
+	int port = e->url ? 443 : e->port;
+	if (r->category == NETCHECK_AUTH && r->mtls && !e->cert)
+		snprintf(buf, size, "%s",
+		         _("the server requires a client certificate (mutual TLS, as a dedicated TSBaaS does): give "
+		           "--cert FILE --key FILE, the certificate whose trust Securosys support set up"));
+	else if (r->category == NETCHECK_AUTH && e->cert)
+		snprintf(buf, size, "%s",
+		         _("the server refused the client certificate (mutual TLS): is it the one whose trust "
+		           "Securosys support set up, signed by the CA you sent them, and still valid?"));
+	else if (r->category == NETCHECK_TLS && r->mtls)
+		snprintf(buf, size, "%s",
+		         _("the client certificate or key could not be used: both must be PEM, the key must belong "
+		           "to the certificate and must not be encrypted"));
+	else
+		netcheck_hint(r->category, port, buf, size);
+}
+
+/* ssh's rule for a private key (doc/DESIGN.md, "Secrets"): the file holds a secret, so nobody else
+ * may be able to read or replace it. */
+int netcheck_client_key_check(const char *path, struct diag *d)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return diag_set_errno(d, EX_NOINPUT, _("%s: cannot use the client key"), path);
+	if (!S_ISREG(st.st_mode))
+		return diag_set(d, EX_NOPERM, _("%s: the client key is not a regular file"), path);
+	if (st.st_uid != geteuid())
+		return diag_set(d, EX_NOPERM,
+		                _("%s: the client key is owned by uid %u, not by you (uid %u); it is refused"), path,
+		                (unsigned)st.st_uid, (unsigned)geteuid());
+	if (st.st_mode & 077)
+		return diag_set(d, EX_NOPERM,
+		                _("%s: permissions %04o are too open: the client key holds a secret and must be "
+		                  "accessible by you only; it is refused. Run: chmod 600 '%s'"),
+		                path, (unsigned)(st.st_mode & 07777), path);
+	if (access(path, R_OK) != 0)
+		return diag_set_errno(d, EX_NOINPUT, _("%s: cannot read the client key"), path);
+	return EX_OK;
+}
+
+int netcheck_client_cert_check(const char *path, struct diag *d)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || access(path, R_OK) != 0)
+		return diag_set_errno(d, EX_NOINPUT, _("%s: cannot read the client certificate"), path);
+	return S_ISREG(st.st_mode) ? EX_OK
+	                           : diag_set(d, EX_NOINPUT, _("%s: the client certificate is not a regular file"), path);
 }
 
 int netcheck_all_ok(const struct netcheck_result *r, size_t n)
@@ -152,9 +208,13 @@ int netcheck_version_url(const char *api_endpoint, char *buf, size_t size, struc
 
 static size_t netcheck_discard(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
-	(void)ptr;
 	struct netcheck_probe *p = userdata;
 	size_t n = size * nmemb;
+	size_t room = sizeof p->head - 1 - p->head_len;
+	size_t keep = n < room ? n : room;
+	memcpy(p->head + p->head_len, ptr, keep);
+	p->head_len += keep;
+	p->head[p->head_len] = '\0';
 	p->body += n;
 	/* versionInfo is a few hundred bytes; anything much larger is not the server we want. */
 	return p->body > NETCHECK_BODY_MAX ? 0 : n;
@@ -215,6 +275,14 @@ static int netcheck_setup(struct netcheck_probe *p, const struct netcheck_opts *
 			/* Never hand the token to a proxy in its CONNECT request. */
 			netlib_setopt_long(c, CURLOPT_HEADEROPT, (long)CURLHEADER_SEPARATE);
 		}
+		if (e->cert) {
+			netlib_setopt_ptr(c, CURLOPT_SSLCERT, e->cert);
+			if (e->key)
+				netlib_setopt_ptr(c, CURLOPT_SSLKEY, e->key);
+			/* An encrypted key would make OpenSSL prompt on the terminal in the middle of the
+			 * probes; with an empty key password it is refused as a certificate problem instead. */
+			netlib_setopt_ptr(c, CURLOPT_KEYPASSWD, "");
+		}
 	} else {
 		netlib_setopt_ptr(c, CURLOPT_PROTOCOLS_STR, "http,https");
 		netlib_setopt_long(c, CURLOPT_CONNECT_ONLY, 1L);
@@ -226,12 +294,35 @@ static int netcheck_setup(struct netcheck_probe *p, const struct netcheck_opts *
 	return EX_OK;
 }
 
+/* The TLS alerts a server sends about the client's certificate (OpenSSL's wording, as libcurl passes
+ * it on): none was sent though it is required (TLS 1.3), or it was not trusted. */
+static int netcheck_client_cert_alert(const char *msg)
+{
+	static const char *const alerts[] = {"certificate required", "alert bad certificate", "alert unknown ca",
+	                                     "alert certificate unknown", "alert certificate revoked",
+	                                     "alert certificate expired", "alert access denied"};
+	for (size_t i = 0; i < sizeof alerts / sizeof alerts[0]; i++)
+		if (strstr(msg, alerts[i]))
+			return 1;
+	return 0;
+}
+
 static enum netcheck_category netcheck_classify(struct netcheck_probe *p, CURLcode res, long timeout_ms)
 {
 	CURL *c = p->easy;
 	struct netcheck_result *r = p->r;
 	const char *msg = p->errbuf[0] ? p->errbuf : netlib_easy_strerror(res);
 	snprintf(r->detail, sizeof r->detail, "%s", msg);
+	/* A server that requires mutual TLS ends the handshake (or the first read, in TLS 1.3) with an
+	 * alert: the request was refused for its authentication, as a 401 would be. */
+	if (res != CURLE_OK && p->e->url && netcheck_client_cert_alert(msg)) {
+		r->mtls = 1;
+		return NETCHECK_AUTH;
+	}
+	if (res == CURLE_SSL_CERTPROBLEM && p->e->cert) {
+		r->mtls = 1;
+		return NETCHECK_TLS;
+	}
 	switch (res) {
 	case CURLE_OK:
 		break;
@@ -286,6 +377,12 @@ static enum netcheck_category netcheck_classify(struct netcheck_probe *p, CURLco
 		return NETCHECK_OK;
 	if (status == 401 || status == 403)
 		return NETCHECK_AUTH;
+	/* nginx finishes the handshake without a (valid) client certificate and answers 400 "No required
+	 * SSL certificate was sent" or "The SSL certificate error". */
+	if (status == 400 && strstr(p->head, "SSL certificate")) {
+		r->mtls = 1;
+		return NETCHECK_AUTH;
+	}
 	return NETCHECK_HTTP;
 }
 

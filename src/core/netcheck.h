@@ -33,6 +33,11 @@ struct netcheck_endpoint {
 	int tls;             /* also do a TLS handshake with verification */
 	const char *url;     /* when set: an HTTPS GET of url instead (TSBaaS versionInfo) */
 	const char *bearer;  /* with url: the JWT, a secmem string; sent only as "Authorization: Bearer" */
+	/* With url: the client certificate and its key (PEM files; paths, never contents) for mutual TLS,
+	 * how a dedicated TSBaaS authenticates (doc/securosys-facts.md, section "Order channels and
+	 * tiers"). key NULL: the key is in the cert file. Check the key with netcheck_client_key_check. */
+	const char *cert;
+	const char *key;
 };
 
 #define NETCHECK_LABEL_MAX 300
@@ -42,6 +47,10 @@ struct netcheck_result {
 	enum netcheck_category category;
 	long latency_ms;     /* time to the answer (connect, handshake or response), or to the failure */
 	long http_status;    /* 0 when no HTTP answer */
+	/* The failure concerns mutual TLS: the server asked for a client certificate that was not sent
+	 * or that it refused, or the certificate or key could not be loaded. netcheck_result_hint says
+	 * which. */
+	int mtls;
 	char label[NETCHECK_LABEL_MAX];    /* "host:port" or the URL */
 	char detail[NETCHECK_DETAIL_MAX];  /* libcurl's message, or "HTTP 404"; never a secret */
 };
@@ -67,6 +76,18 @@ int netcheck_all_ok(const struct netcheck_result *r, size_t n);
 const char *netcheck_category_name(enum netcheck_category c);
 /* What to do about a category, translated; port is named in the timeout hint. "" for ok. */
 void netcheck_hint(enum netcheck_category c, int port, char *buf, size_t size);
+
+/* The hint for one result: netcheck_hint, except where the endpoint's authentication (a JWT, or mutual
+ * TLS with or without a client certificate) decides what to do. */
+void netcheck_result_hint(const struct netcheck_endpoint *e, const struct netcheck_result *r, char *buf,
+                          size_t size);
+
+/* Refuses a client key file as ssh refuses a private key: EX_NOINPUT when it is missing or unreadable,
+ * EX_NOPERM naming the file when it is not a regular file, not owned by the user, or open to group or
+ * others (with the chmod to run). The file's content is never read into a message. */
+int netcheck_client_key_check(const char *path, struct diag *d);
+/* A client certificate file: EX_NOINPUT when it is not a readable regular file. */
+int netcheck_client_cert_check(const char *path, struct diag *d);
 
 /* Parses HOST:PORT (or [IPv6]:PORT). host is malloc'd. EX_USAGE with a message on a bad value. */
 int netcheck_parse_endpoint(const char *s, char **host, int *port, struct diag *d);

@@ -449,11 +449,22 @@ static int pp_first_connect(struct engine_ctx *e, const char *setup, const char 
 		 * ppin -l (no secret used) says whether it is Configured; then the exchange is done. */
 		struct diag d2;
 		diag_clear(&d2);
+		struct engine_error before = e->err;
 		if (e->ops->login_probe(e, NULL, &d2) == EX_OK) {
 			diag_clear(d);
 			engine_set_code(e, "", 0, 0);
 			return EX_OK;
 		}
+		/* 0x80005002 refuses the addition, not the setup password (doc/securosys-facts.md, section
+		 * "Error codes"): the probe's "secret missing" must not be recorded as a refusal
+		 * (doc/DESIGN.md, "Refused setup password"). */
+		e->err = before;
+		rc = diag_set(d, EX_CONFIG,
+		              _("ppin -a: the HSM user %s is already configured (0x80005002), but ppin -l lists no "
+		                "permanent secret for it. Every file is kept in %s; compare its .secrets.cfg with the "
+		                "vault's copy ('hsm-onboard restore --output DIR') before removing anything with "
+		                "ppin -r, then run connect again"),
+		              e->hsm_user, e->work_dir);
 	}
 	return rc;
 }

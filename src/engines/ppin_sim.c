@@ -19,8 +19,10 @@
  *
  * Test hooks, only when HSM_ONBOARD_PPIN_SIM_DIR names a directory: calls.log gets each call's argv and
  * environment and, for each secret line read, its role and SHA-256 (never the secret); the flags
- * network-down and expired make -p/-a/-t fail with 0x80005015 / 0x80005018; proxy.sha256 is the only
- * proxy password -p accepts; failures counts refused setup passwords, and after 5 the login is locked. */
+ * network-down and expired make -p/-a/-t fail with 0x80005015 / 0x80005018; -a of a configured user
+ * answers 0x80005002, as ppin does, and the flag config-exists makes it answer so even while -l lists
+ * the user MISSING; proxy.sha256 is the only proxy password -p accepts; failures counts refused setup
+ * passwords, and after 5 the login is locked. */
 #include "config.h"
 
 #include "cryptolib.h"
@@ -367,7 +369,7 @@ static void sim_cmd_a(const char *user)
 			if (proxy && !sim_configured("proxy", proxy))
 				sim_fail("0x80005017", "proxy user '%s' has no password: run ppin -p first", proxy);
 		}
-	if (sim_configured("user", user))
+	if (sim_configured("user", user) || sim_flag("config-exists"))
 		sim_fail("0x80005002", "HSM/User configuration already exists for '%s'", user);
 	if (sim_flag("locked"))
 		sim_fail("0x80005017", "login locked after too many wrong attempts; it clears after a while");

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "i18n.h"
+#include "orders.h"
 #include "qr.h"
 #include "wiz.h"
 
@@ -13,6 +14,7 @@
 
 static struct {
 	int done[4];
+	char online[300];
 	size_t sel;
 	char *link;
 	struct qr_text qr;
@@ -29,10 +31,13 @@ static size_t scr_emails_items(const struct wiz *w, const char **items)
 	} else {
 		items[n++] = _("Email: SecureSafe link to the service user file (Proxy-User, Proxy-Password)");
 		items[n++] = _("Email: SecureSafe link to the HSM user file (setup password)");
+		/* No JWT file: a dedicated TSBaaS authenticates by mutual TLS (orders.h). */
 		if (t == SERVICE_TYPE_TSBAAS_DEDICATED)
-			items[n++] = _("Email: SecureSafe link to the TSBaaS JWT file");
+			items[n++] = orders_channel_summary(ORDERS_TSBAAS_DEDICATED);
 	}
-	items[n++] = _("Online orders: one email with a combined credentials file instead");
+	snprintf(scr_emails.online, sizeof scr_emails.online, _("Online orders: %s"),
+	         orders_channel_summary(ORDERS_ONLINE));
+	items[n++] = scr_emails.online;
 	return n;
 }
 

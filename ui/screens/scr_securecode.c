@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "i18n.h"
+#include "orders.h"
 #include "wiz.h"
 
 #include <stdio.h>
@@ -29,10 +30,7 @@ static void scr_securecode_draw(struct wiz *w, const struct screen_area *a)
 	                "number of the privileged support user."),
 	              A_NORMAL);
 	y++;
-	y += tui_wrap(y, a->x, a->cols, 3,
-	              _("Online orders have no SecureSafe email: download the credentials file in the Cloud "
-	                "Console (MyServices, Download) with the 6-character PIN emailed at subscription."),
-	              tui_attr(&w->tui, TUI_DIM));
+	y += tui_wrap(y, a->x, a->cols, 3, orders_channel_fact(ORDERS_ONLINE), tui_attr(&w->tui, TUI_DIM));
 	y++;
 	y += tui_wrap(y, a->x, a->cols, 3,
 	              _("Open the SecureSafe link from the email, type the SecureCode there, and download the "

@@ -6,6 +6,7 @@
 #include "clusters.h"
 #include "expiry.h"
 #include "i18n.h"
+#include "orders.h"
 #include "wiz.h"
 
 #include <stdio.h>
@@ -21,16 +22,14 @@ static const struct {
 	{TIER_ECO_CC, N_("Economy Certified (ECO-CC)"), N_("certified operation; the password clock starts at issue")},
 	{TIER_PLATINUM, N_("Platinum"), N_("dedicated capacity and support")},
 };
+/* What each service type delivers and how it authenticates comes from orders.h, as inspect says it. */
 static const struct {
 	enum state_service_type v;
-	const char *label, *why;
+	const char *label;
 } scr_sub_services[] = {
-	{SERVICE_TYPE_STANDARD, N_("HSM (standard)"), N_("a service user file and an HSM user file")},
-	{SERVICE_TYPE_TSBAAS_MULTI, N_("TSBaaS, multi-tenant"), N_("a JWT file for the REST API")},
-	/* Dedicated TSBaaS authenticates by mutual TLS, not by a JWT (doc/securosys-facts.md, section
-	 * "Order channels and tiers"). */
-	{SERVICE_TYPE_TSBAAS_DEDICATED, N_("HSM with dedicated TSBaaS"),
-	 N_("HSM files; the REST API by mutual TLS (client certificate and key)")},
+	{SERVICE_TYPE_STANDARD, N_("HSM (standard)")},
+	{SERVICE_TYPE_TSBAAS_MULTI, N_("TSBaaS, multi-tenant")},
+	{SERVICE_TYPE_TSBAAS_DEDICATED, N_("HSM with dedicated TSBaaS")},
 };
 static const struct {
 	enum state_api v;
@@ -39,7 +38,7 @@ static const struct {
 	{API_PKCS11, N_("PKCS#11"), N_("port 2310; Primus PKCS#11 provider or any PKCS#11 client")},
 	{API_JCE, N_("JCE"), N_("port 2300; the Primus Java provider")},
 	{API_CNG, N_("CNG"), N_("port 2320; Windows CNG/KSP")},
-	{API_REST, N_("REST (TSBaaS)"), N_("port 443; HTTPS with a JWT")},
+	{API_REST, N_("REST (TSBaaS)"), N_("port 443; HTTPS with a JWT, or by mutual TLS (dedicated)")},
 };
 #define SCR_N(a) (sizeof a / sizeof a[0])
 
@@ -113,7 +112,7 @@ static void scr_sub_draw(struct wiz *w, const struct screen_area *a)
 	scr_sub_field(w, y, a, 0, _("Tier"), _(scr_sub_tiers[scr_sub.tier].label), _(scr_sub_tiers[scr_sub.tier].why));
 	y += 3;
 	scr_sub_field(w, y, a, 1, _("Service type"), _(scr_sub_services[scr_sub.service].label),
-	              _(scr_sub_services[scr_sub.service].why));
+	              orders_channel_summary(orders_channel_of_service_type(scr_sub_services[scr_sub.service].v)));
 	y += 3;
 	scr_sub_field(w, y, a, 2, _("API"), _(scr_sub_apis[scr_sub.api].label), _(scr_sub_apis[scr_sub.api].why));
 	y += 3;
