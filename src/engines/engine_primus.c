@@ -353,10 +353,11 @@ static int pp_first_connect(struct engine_ctx *e, const char *setup, const char 
 		}
 		pp_progress(e, 1, "-p -e", e->service_user, NULL);
 		const char *args[] = {"-p", "-e", e->service_user, NULL};
-		char *in = secmem_alloc(strlen(e->service_password) + 1);
+		size_t size = strlen(e->service_password) + 2; /* the line feed and the NUL */
+		char *in = secmem_alloc(size);
 		if (!in)
 			return diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
-		snprintf(in, strlen(e->service_password) + 2, "%s\n", e->service_password);
+		snprintf(in, size, "%s\n", e->service_password);
 		rc = pp_do(e, args, in, "-p", NULL, d);
 		secmem_free(in);
 		if (rc != EX_OK)
@@ -367,11 +368,11 @@ static int pp_first_connect(struct engine_ctx *e, const char *setup, const char 
 	 * retry after a failed exchange is -a again. */
 	pp_progress(e, 2, "-a -e", e->hsm_user, NULL);
 	const char *args[] = {"-a", "-e", e->hsm_user, NULL};
-	size_t n = strlen(setup) + strlen(pending) + 2;
+	size_t n = strlen(setup) + strlen(pending) + 3; /* two line feeds and the NUL */
 	char *in = secmem_alloc(n);
 	if (!in)
 		return diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
-	snprintf(in, n + 1, "%s\n%s\n", setup, pending);
+	snprintf(in, n, "%s\n%s\n", setup, pending);
 	unsigned long codes[8];
 	size_t n_codes = 0;
 	rc = pp_do_codes(e, args, in, "-a", NULL, codes, &n_codes, d);
