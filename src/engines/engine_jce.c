@@ -320,18 +320,10 @@ static int jce_write_config(struct engine_ctx *e, const char *dir, const char *c
 {
 	(void)e;
 	(void)hook;
-	struct stat sb;
-	int rc;
-	if (stat(dir, &sb) != 0) {
-		rc = fsutil_mkdir_private(dir, d);
-		if (rc != EX_OK)
-			return rc;
-	} else if (!S_ISDIR(sb.st_mode)) {
-		return diag_set(d, EX_CANTCREAT, _("%s: not a directory"), dir);
-	}
 	char absdir[PATH_MAX], path[PATH_MAX + 32];
-	if (!realpath(dir, absdir))
-		return diag_set_errno(d, EX_CANTCREAT, "%s", dir);
+	int rc = engine_output_dir(dir, absdir, d);
+	if (rc != EX_OK)
+		return rc;
 	/* The blinded secret, as `-password file:` and PrimusLogin.login(user, "file:...") read it. */
 	snprintf(path, sizeof path, "%s/jce-user-secret.secret", absdir);
 	rc = fsutil_write_atomic(path, current, strlen(current), 0600, "config", d);

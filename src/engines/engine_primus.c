@@ -437,18 +437,10 @@ static int pp_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	(void)current;
 	engine_set_code(e, "", 0, 0);
 	struct pp_priv *p = e->priv;
-	struct stat sb;
-	int rc;
-	if (stat(dir, &sb) != 0) {
-		rc = fsutil_mkdir_private(dir, d);
-		if (rc != EX_OK)
-			return rc;
-	} else if (!S_ISDIR(sb.st_mode)) {
-		return diag_set(d, EX_CANTCREAT, _("%s: not a directory"), dir);
-	}
 	char absdir[PATH_MAX], workabs[PATH_MAX], cfg[PATH_MAX + 16], sec[PATH_MAX + 16];
-	if (!realpath(dir, absdir))
-		return diag_set_errno(d, EX_CANTCREAT, "%s", dir);
+	int rc = engine_output_dir(dir, absdir, d);
+	if (rc != EX_OK)
+		return rc;
 	if (!realpath(e->work_dir, workabs))
 		snprintf(workabs, sizeof workabs, "%s", e->work_dir);
 	snprintf(cfg, sizeof cfg, "%s/primus.cfg", absdir);
