@@ -57,7 +57,7 @@ int cli_restore(struct cli_ctx *ctx, int argc, char **argv)
 	int rc = cli_engine_begin(ctx, "restore", argc, argv, restore_check, &o, &ce, &d);
 	if (rc != EX_OK)
 		return rc;
-	rc = engine_output_dir(o.output, NULL, &d);
+	rc = fsutil_output_dir(o.output, NULL, &d);
 	if (rc == EX_OK)
 		rc = cli_open_vault(ctx, &ce.p, &ce.v, &d);
 	char sec[PATH_MAX + 16], cfg[PATH_MAX + 16];

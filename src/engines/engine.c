@@ -126,21 +126,6 @@ void engine_kept_free(struct engine_kept *k)
 	memset(k, 0, sizeof *k);
 }
 
-int engine_output_dir(const char *dir, char *absdir, struct diag *d)
-{
-	struct stat sb;
-	if (stat(dir, &sb) != 0) {
-		int rc = fsutil_mkdir_private(dir, d);
-		if (rc != EX_OK)
-			return rc;
-	} else if (!S_ISDIR(sb.st_mode)) {
-		return diag_set(d, EX_CANTCREAT, _("%s: not a directory"), dir);
-	}
-	if (absdir && !realpath(dir, absdir))
-		return diag_set_errno(d, EX_CANTCREAT, "%s", dir);
-	return EX_OK;
-}
-
 int engine_write_file(const char *path, const void *data, size_t len, const char *group, struct diag *d)
 {
 	gid_t gid = 0;

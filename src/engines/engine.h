@@ -134,11 +134,6 @@ char *engine_random_secret(size_t len);
  * (unsigned long)-1 mean "not given"); -1 when the token's min is above what fits. */
 int engine_pin_length(unsigned long min, unsigned long max, size_t want, size_t *len);
 
-/* The folder a write_config writes into: made private (0700) when it is missing, refused when it is not
- * a folder (EX_CANTCREAT). absdir (PATH_MAX bytes, may be NULL) gets its absolute path, which the
- * files an application reads must name. */
-int engine_output_dir(const char *dir, char *absdir, struct diag *d);
-
 /* Writes a provider file atomically (failpoint prefix "config"): mode 0600, or 0640 and owned by group
  * when group is not NULL (the docs' `primus` group: every user of the provider joins it). EX_NOUSER
  * for an unknown group, EX_NOPERM when the file cannot be given to it. */

@@ -321,7 +321,7 @@ static int jce_write_config(struct engine_ctx *e, const char *dir, const char *c
 	(void)e;
 	(void)hook;
 	char absdir[PATH_MAX], path[PATH_MAX + 32];
-	int rc = engine_output_dir(dir, absdir, d);
+	int rc = fsutil_output_dir(dir, absdir, d);
 	if (rc != EX_OK)
 		return rc;
 	/* The blinded secret, as `-password file:` and PrimusLogin.login(user, "file:...") read it. */

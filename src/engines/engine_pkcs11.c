@@ -397,7 +397,7 @@ static int pk_write_config(struct engine_ctx *e, const char *dir, const char *cu
 		return rc;
 	struct pk_priv *p = e->priv;
 	char absdir[PATH_MAX], pin_path[PATH_MAX + 16], uri_path[PATH_MAX + 16], module_abs[PATH_MAX];
-	rc = engine_output_dir(dir, absdir, d);
+	rc = fsutil_output_dir(dir, absdir, d);
 	if (rc != EX_OK)
 		return rc;
 	/* An absolute path stays as given (a distribution's symlink survives upgrades); a relative

@@ -438,7 +438,7 @@ static int pp_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	engine_set_code(e, "", 0, 0);
 	struct pp_priv *p = e->priv;
 	char absdir[PATH_MAX], workabs[PATH_MAX], cfg[PATH_MAX + 16], sec[PATH_MAX + 16];
-	int rc = engine_output_dir(dir, absdir, d);
+	int rc = fsutil_output_dir(dir, absdir, d);
 	if (rc != EX_OK)
 		return rc;
 	if (!realpath(e->work_dir, workabs))
