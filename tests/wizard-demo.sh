@@ -34,7 +34,7 @@ done
 setup=$(sed -n 's/^HSM User Setup Password: //p' "$demo"/Downloads/*_hsm_*.txt)
 [ -n "$setup" ] || t_fail "the demo hsm file has no setup password"
 
-w_demo_walk "$pass" "Engine primus: ppin answers"
+w_demo_walk "$pass"
 t_grep "$W_ROTATED" "[x] ppin -p (proxy password), ppin -a (setup, then PKCS#11 password)" "ppin -p and -a shown as done steps"
 t_grep "$W_ROTATED" "[x] .secrets.cfg and primus.cfg kept in the vault" "the kept files shown as a done step"
 t_grep "$W_ROTATED" "[x] ppin -t, and login with the PKCS#11 password verified" "ppin -t shown as a done step"

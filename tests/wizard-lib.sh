@@ -170,10 +170,9 @@ w_new_onboarding() {
 	w_wait "Step 1 of 10: Subscription"
 }
 
-# w_demo_walk PASSPHRASE [PREFLIGHT]: from the demo's first screen ("Step 1 of 10: Subscription") to
-# "Onboarding complete", the way a person goes: Enter through each step, the passphrase twice, "yes" at
-# the point of no return. PREFLIGHT is what the preflight screen says of the engine (default: the
-# generic engine's "the token is there"). W_ROTATED and W_PROVIDER are the captures of the rotation's
+# w_demo_walk PASSPHRASE: from the demo's first screen ("Step 1 of 10: Subscription") to "Onboarding
+# complete", the way a person goes: Enter through each step, the passphrase twice, "yes" at the point
+# of no return. The demo drives the primus engine (ppin is its simulator). W_ROTATED and W_PROVIDER are the captures of the rotation's
 # result screen and of the provider screen. Shared by the demo test of the build (wizard-demo.sh) and
 # of the installed package (installed-demo.sh).
 w_demo_walk() {
@@ -197,7 +196,7 @@ w_demo_walk() {
 	w_wait "The 7 days start at the first connection"
 	w_key Enter
 	w_wait "Step 7 of 10: Preflight"
-	w_wait "${2:-the token is there}"
+	w_wait "Engine primus: ppin answers"
 	w_key Enter
 	w_wait "Type yes and press Enter"
 	w_type yes; w_key Enter
