@@ -11,12 +11,8 @@ net_require
 command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
 [ -w /dev/full ] || t_skip "/dev/full is not there"
 
-export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
-mkdir -p "$T_DIR/tokens"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" > "$SOFTHSM2_CONF"
-SO_PIN=$(t_rand_alnum 12)
+t_softhsm_private
 PASS="json pass $(t_rand_alnum 10)"
-t_secret "$SO_PIN"
 t_secret "$PASS"
 printf '%s\n' "$PASS" > "$T_DIR/pass"
 CREDS="$T_DIR/creds"
@@ -107,7 +103,7 @@ j_check "inspect" .=files,pairs,cluster,channels "files[]=$FILE_KEYS" "channels[
 	"pairs[]=service_file,hsm_file,pair,service_hsm_user,hsm_hsm_user"
 
 # ---- import, status, secrets, mark-used, ticket, clusters ----
-softhsm2-util --init-token --free --label JSONUSER --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
+t_softhsm_token JSONUSER
 t_run 0 "import --json" HJ import "$T_SERVICE_FILE" "$T_HSM_FILE"
 j_check "import" .=profiles profiles[]=name,changed
 t_run 0 "status --json" HJ status

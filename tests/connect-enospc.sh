@@ -11,12 +11,8 @@ t_need_softhsm
 t_need_pkcs11_tool
 FI_SO=$top_builddir/tests/faultinject.so
 [ -f "$FI_SO" ] || t_fail "$FI_SO is not built (it is in check_DATA)"
-export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
-mkdir -p "$T_DIR/tokens"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" > "$SOFTHSM2_CONF"
-SO_PIN=$(t_rand_alnum 12)
+t_softhsm_private
 PASS="enospc pass $(t_rand_alnum 10)"
-t_secret "$SO_PIN"
 t_secret "$PASS"
 T_SCAN_EXCLUDE="$T_DIR/creds"
 KEPT="the HSM already holds the new user secret"
@@ -29,9 +25,8 @@ for file in vault state.json; do
 		n=$((n + 1))
 		prof="p$n" label="ENOSPC$n"
 		t_make_credfiles "$T_DIR/creds/$n" acme hsm "$label" 20261120 pkcs11
-		softhsm2-util --init-token --free --label "$label" --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
-		"$HSMO" --profile "$prof" --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" \
-			3<<<"$PASS" >>"$T_DIR/all-output" 2>&1
+		t_softhsm_token "$label"
+		t_import "$prof" "$PASS" --tier SBX
 		P="$XDG_STATE_HOME/hsm-onboard/$prof"
 		log="$T_DIR/fi-$n.log"
 		: > "$log"

@@ -33,8 +33,7 @@ new_profile() {
 	printf '%s' "$T_SERVICE_PW" | sha256sum | cut -d' ' -f1 > "$JCE_STANDIN_DIR/proxy.sha256"
 	printf '%s' "$user" > "$JCE_STANDIN_DIR/user"
 	rm -f "$JCE_STANDIN_DIR/secret"
-	"$HSMO" --profile "$prof" --passphrase-fd 3 --kdf-ms 20 import --tier ECO "$T_SERVICE_FILE" "$T_HSM_FILE" \
-		3<"$T_DIR/pass" >>"$T_DIR/all-output" 2>&1
+	t_import "$prof" "$PASS" --tier ECO
 }
 J() { p=$1; shift; "$HSMO" --profile "$p" --passphrase-fd 3 "$@" 3<"$T_DIR/pass"; }
 connect_jce() { J "$1" --yes connect --engine jce --module "$JAR" --endpoint jce-a.example.test --output "$T_DIR/cfg-$1"; }

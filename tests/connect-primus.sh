@@ -28,15 +28,11 @@ done
 
 SIM="$top_builddir/hsm-onboard-ppin-sim"
 [ -x "$SIM" ] || t_fail "$SIM was not built"
-export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
-mkdir -p "$T_DIR/tokens"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" > "$SOFTHSM2_CONF"
+t_softhsm_private
 export HSM_ONBOARD_PPIN_SIM_DIR="$T_DIR/hsm" HSM_ONBOARD_PPIN_SIM_MODULE="$SOFTHSM2_MODULE"
 export PKCS11SPY="$SOFTHSM2_MODULE" PKCS11SPY_OUTPUT="$T_DIR/spy.log"
 mkdir -p "$HSM_ONBOARD_PPIN_SIM_DIR"
-SO_PIN=$(t_rand_alnum 12)
 PASS="vault pass $(t_rand_alnum 10)"
-t_secret "$SO_PIN"
 t_secret "$PASS"
 sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
 hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
@@ -47,10 +43,8 @@ p11_ok() { pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label "$1" -l -p "$2"
 # token labelled USER whose user PIN is the setup password; the simulator accepts the proxy password.
 new_partition() {
 	t_make_credfiles "$T_DIR/creds-$1" acme hsm "$1" 20261120 pkcs11
-	"$HSMO" --profile "$1" --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
-$PASS
-EOF
-	softhsm2-util --init-token --free --label "$1" --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
+	t_import "$1" "$PASS" --tier SBX
+	t_softhsm_token "$1"
 	rm -f "$HSM_ONBOARD_PPIN_SIM_DIR"/*
 	sha "$T_SERVICE_PW" > "$HSM_ONBOARD_PPIN_SIM_DIR/proxy.sha256"
 }
@@ -244,7 +238,7 @@ t_nogrep "$calls" "UPDATE CALLED" "0x80005002: ppin -u was never used"
 # ---- Errors: wrong setup password, expired, network, no ppin ----
 new_partition ERRUSER
 softhsm2-util --delete-token --token ERRUSER >/dev/null
-softhsm2-util --init-token --free --label ERRUSER --so-pin "$SO_PIN" --pin "not-the-setup-password" >/dev/null
+t_softhsm_token ERRUSER "not-the-setup-password"
 t_run 77 "wrong setup password" run_connect ERRUSER
 t_grep "$T_ERR" "0x80005017" "the error names the code"
 t_grep "$T_ERR" "refused the setup password" "the error says what happened"

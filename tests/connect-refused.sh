@@ -14,26 +14,20 @@ for f in /usr/lib/*/pkcs11/pkcs11-spy.so /usr/lib/pkcs11/pkcs11-spy.so /usr/lib6
 done
 [ -n "$SPY" ] || t_skip_missing opensc "pkcs11-spy.so (OpenSC) not found"
 
-export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
-mkdir -p "$T_DIR/tokens"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" > "$SOFTHSM2_CONF"
+t_softhsm_private
 # The spy logs the PINs it sees: its log stays outside the scanned home, and is this test's own.
 export PKCS11SPY="$SOFTHSM2_MODULE" PKCS11SPY_OUTPUT="$T_DIR/spy.log"
 : > "$PKCS11SPY_OUTPUT"
 logins() { grep -c '^[0-9]*: C_Login$' "$PKCS11SPY_OUTPUT" || true; }
-SO_PIN=$(t_rand_alnum 12)
 PASS="vault pass $(t_rand_alnum 10)"
-t_secret "$SO_PIN"
 t_secret "$PASS"
 state() { cat "$XDG_STATE_HOME/hsm-onboard/$1/state.json"; }
 
 t_make_credfiles "$T_DIR/creds" beta hsm BETAUSER 20261120 pkcs11
 REAL_PW=$(t_setup_password)
 t_secret "$REAL_PW"
-softhsm2-util --init-token --free --label BETAUSER --so-pin "$SO_PIN" --pin "$REAL_PW" >/dev/null
-"$HSMO" --profile beta --passphrase-fd 3 --kdf-ms 20 import --tier ECO "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
-$PASS
-EOF
+t_softhsm_token BETAUSER "$REAL_PW"
+t_import beta "$PASS" --tier ECO
 C() { "$HSMO" --profile beta --passphrase-fd 3 "$@" 3<<<"$PASS"; }
 
 # ---- a transient error (no token in the slot) is not a refusal ----

@@ -12,14 +12,11 @@ t_need_pkcs11_tool
 t_need_python3
 
 t_softhsm_private
-SO_PIN=$T_SO_PIN
 PASS="vault pass $(t_rand_alnum 10)"
 t_secret "$PASS"
 t_make_credfiles "$T_DIR/creds" acme hsm TTYUSER 20261120 pkcs11
-softhsm2-util --init-token --free --label TTYUSER --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
-"$HSMO" --profile tty --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
-$PASS
-EOF
+t_softhsm_token TTYUSER
+t_import tty "$PASS" --tier SBX
 # setup_opens: 0 when the setup password still opens the token (pkcs11-tool; the PIN in its argv is
 # this test's own, independent check).
 setup_opens() {

@@ -8,7 +8,6 @@ t_need_softhsm
 t_need_pkcs11_tool
 
 t_softhsm_private
-SO_PIN=$T_SO_PIN
 PASS="vault pass $(t_rand_alnum 10)"
 t_secret "$PASS"
 
@@ -18,10 +17,8 @@ state() { cat "$XDG_STATE_HOME/hsm-onboard/$1/state.json"; }
 
 # ---- Happy path ----
 t_make_credfiles "$T_DIR/creds" acme hsm ACMEUSER 20261120 pkcs11
-softhsm2-util --init-token --free --label ACMEUSER --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
-"$HSMO" --profile acme --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
-$PASS
-EOF
+t_softhsm_token ACMEUSER
+t_import acme "$PASS" --tier SBX
 HSMO_C() { "$HSMO" --profile acme --passphrase-fd 3 "$@"; }
 
 t_run 64 "connect off a terminal without --yes refuses" HSMO_C connect --engine pkcs11 --module "$SOFTHSM2_MODULE" 3<<EOF
@@ -98,10 +95,8 @@ t_grep "$T_OUT" "already connected" "a done profile says so"
 t_make_credfiles "$T_DIR/creds2" beta hsm BETAUSER 20261120 pkcs11
 REAL_PW=$(t_setup_password)
 t_secret "$REAL_PW"
-softhsm2-util --init-token --free --label BETAUSER --so-pin "$SO_PIN" --pin "$REAL_PW" >/dev/null
-"$HSMO" --profile beta --passphrase-fd 3 --kdf-ms 20 import --tier ECO "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
-$PASS
-EOF
+t_softhsm_token BETAUSER "$REAL_PW"
+t_import beta "$PASS" --tier ECO
 t_run 77 "connect with a wrong setup password" "$HSMO" --profile beta --passphrase-fd 3 --yes connect --engine pkcs11 \
 	--module "$SOFTHSM2_MODULE" 3<<EOF
 $PASS
@@ -139,11 +134,8 @@ EOF
 
 # ---- An expired countdown is reported, and the HSM decides ----
 t_make_credfiles "$T_DIR/creds4" delta hsm DELTAUSER 20260101 pkcs11
-softhsm2-util --init-token --free --label DELTAUSER --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
-"$HSMO" --profile delta --passphrase-fd 3 --kdf-ms 20 import --tier ECO-CC --issued 2026-01-01 \
-	"$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
-$PASS
-EOF
+t_softhsm_token DELTAUSER
+t_import delta "$PASS" --tier ECO-CC --issued 2026-01-01
 t_run 0 "connect with an expired countdown and --yes" "$HSMO" --profile delta --passphrase-fd 3 --yes connect \
 	--engine pkcs11 --module "$SOFTHSM2_MODULE" 3<<EOF
 $PASS
@@ -153,9 +145,7 @@ t_grep "$T_OUT" "Connected (engine pkcs11)" "the HSM decided: the exchange went 
 
 # ---- Broken module paths and a token that is not there ----
 t_make_credfiles "$T_DIR/creds3" gamma hsm GAMMAUSER 20261120 pkcs11
-"$HSMO" --profile gamma --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
-$PASS
-EOF
+t_import gamma "$PASS" --tier SBX
 HSMO_G() { "$HSMO" --profile gamma --passphrase-fd 3 --yes "$@"; }
 t_run 69 "missing module" HSMO_G connect --engine pkcs11 --module "$T_DIR/nope/libnothing.so" 3<<EOF
 $PASS

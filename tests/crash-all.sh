@@ -23,9 +23,7 @@ t_need_pkcs11_tool
 "$HSMO" --list-failpoints > "$T_DIR/fps"
 
 PASS="crash all passphrase $(t_rand_alnum 8)"
-SO_PIN=$(t_rand_alnum 12)
 t_secret "$PASS"
-t_secret "$SO_PIN"
 t_make_credfiles "$T_DIR/creds" acme sbx CRASHALL 20261120 pkcs11
 T_SCAN_EXCLUDE=$T_DIR/creds
 SETUP=$T_SETUP_PW
@@ -34,10 +32,9 @@ SETUP=$T_SETUP_PW
 # snapshots: RUN holds state/, tokens/, cfg/, ticket.txt and metrics.prom.
 RUN=$T_DIR/world
 export XDG_STATE_HOME="$RUN/state"
-export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$RUN/tokens" > "$SOFTHSM2_CONF"
-mkdir -p "$RUN/tokens" "$RUN/state"
-softhsm2-util --init-token --free --label CRASHALL --so-pin "$SO_PIN" --pin "$SETUP" >/dev/null
+t_softhsm_private "$RUN/tokens"
+mkdir -p "$RUN/state"
+t_softhsm_token CRASHALL "$SETUP"
 
 STEPS="import connect config ticket status"
 step_cmd() { # STEP: runs one step of the flow (stdin closed, passphrase on fd 3)

@@ -14,7 +14,6 @@ t_need_failpoints
 "$HSMO" --list-failpoints > "$T_DIR/fps"
 
 t_softhsm_private
-SO_PIN=$T_SO_PIN
 PASS="vault pass $(t_rand_alnum 10)"
 t_secret "$PASS"
 
@@ -57,10 +56,8 @@ new_profile() {
 	prof="p$n" label="CRASHUSER$n"
 	t_make_credfiles "$T_DIR/creds$n" "co$n" hsm "$label" 20261120 pkcs11
 	setup=$T_SETUP_PW
-	softhsm2-util --init-token --free --label "$label" --so-pin "$SO_PIN" --pin "$setup" >/dev/null
-	"$HSMO" --profile "$prof" --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF >>"$T_DIR/all-output" 2>&1
-$PASS
-EOF
+	t_softhsm_token "$label" "$setup"
+	t_import "$prof" "$PASS" --tier SBX
 }
 
 # Every failpoint of the connect path, crashed once.

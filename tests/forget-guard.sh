@@ -9,12 +9,8 @@
 t_need_softhsm
 t_need_pkcs11_tool
 t_need_python3
-export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
-mkdir -p "$T_DIR/tokens"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" > "$SOFTHSM2_CONF"
-SO_PIN=$(t_rand_alnum 12)
+t_softhsm_private
 PASS="forget guard pass $(t_rand_alnum 10)"
-t_secret "$SO_PIN"
 t_secret "$PASS"
 T_SCAN_EXCLUDE="$T_DIR/creds"
 S="$XDG_STATE_HOME/hsm-onboard"
@@ -22,7 +18,7 @@ H() { "$HSMO" --passphrase-fd 3 --kdf-ms 20 "$@" 3<<<"$PASS"; }
 
 # ---- a connected profile: the vault holds the only copy of the user secret ----
 t_make_credfiles "$T_DIR/creds" acme hsm ACMEUSER 20261120 pkcs11
-softhsm2-util --init-token --free --label ACMEUSER --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
+t_softhsm_token ACMEUSER
 t_run 0 "import" H --profile acme import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE"
 t_run 0 "connect" H --profile acme --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE"
 t_run 77 "forget --yes refuses a rotated profile" "$HSMO" --profile acme forget --yes
@@ -47,7 +43,7 @@ t_ok "the profile is gone"
 
 # ---- a rotation stopped after PENDING was saved: PENDING is at stake as well ----
 t_make_credfiles "$T_DIR/creds2" beta hsm BETAUSER 20261120 pkcs11
-softhsm2-util --init-token --free --label BETAUSER --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
+t_softhsm_token BETAUSER
 t_run 0 "import beta" H --profile beta import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE"
 # The crash needs a failpoints build (the sanitize build of quickstart.sh test is one); a release build
 # proves the rest with a plain connect.

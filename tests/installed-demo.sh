@@ -25,7 +25,8 @@ for f in "$demo"/Downloads/*.txt; do
 done
 t_ok "the installed demo starts its wizard on a SoftHSM2 token in $demo"
 w_demo_walk "$pass"
-t_grep "$W_ROTATED" "[x] Login with the new secret verified" "the installed demo rotated the token's PIN"
+t_grep "$W_ROTATED" "[x] ppin -t, and login with the PKCS#11 password verified" \
+	"the installed demo exchanged the setup password through its ppin simulator"
 w_key Enter
 st=$(w_exit_status 30)
 [ "$st" = 0 ] || t_fail "the installed demo exited $st"

@@ -65,12 +65,8 @@ USER_SECRET=
 if ! have connect || ! have config || [ -z "${SOFTHSM2_MODULE:-}" ] || ! command -v softhsm2-util >/dev/null; then
 	skip_part "A: connect/config (no connect command, or no SoftHSM2)"
 else
-	export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
-	mkdir -p "$T_DIR/tokens"
-	printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" > "$SOFTHSM2_CONF"
-	SO_PIN=$(t_rand_alnum 12)
-	t_secret "$SO_PIN"
-	softhsm2-util --init-token --free --label LEAKA --so-pin "$SO_PIN" --pin "$SETUP_A" >/dev/null
+	t_softhsm_private
+	t_softhsm_token LEAKA "$SETUP_A"
 	A() { traced --profile LEAKA --passphrase-fd 3 "$@" 3<"$T_DIR/creds/pass_a"; }
 	t_run 0 "A: connect (pkcs11, SoftHSM2)" A --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE"
 	t_run 0 "A: verify" A verify
@@ -101,7 +97,7 @@ else
 	t_secret "$PASS_B"
 	printf '%s\n' "$PASS_B" > "$T_DIR/creds/pass_b"
 	t_make_credfiles "$T_DIR/creds/b" acme eco LEAKB 20261120 pkcs11
-	softhsm2-util --init-token --free --label LEAKB --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
+	t_softhsm_token LEAKB
 	export HSM_ONBOARD_PPIN_SIM_DIR="$T_DIR/ppin-hsm" HSM_ONBOARD_PPIN_SIM_MODULE="$SOFTHSM2_MODULE"
 	mkdir -p "$HSM_ONBOARD_PPIN_SIM_DIR"
 	printf '%s' "$T_SERVICE_PW" | sha256sum | cut -d' ' -f1 > "$HSM_ONBOARD_PPIN_SIM_DIR/proxy.sha256"
@@ -149,11 +145,7 @@ else
 	# Its own state directory, so the wizard opens on its start screen, not on the profiles above.
 	export XDG_STATE_HOME="$HOME/.local/state-wizard"
 	w_start -- wizard --kdf-ms "$W_KDF_MS"
-	w_wait "New onboarding"
-	w_key Enter
-	w_wait "A name for the profile"
-	w_key Enter
-	w_wait "Step 1 of 10: Subscription"
+	w_new_onboarding
 	w_key Enter Enter Enter
 	w_wait "Pairing: LEAKD: complete"
 	w_key Enter

@@ -71,15 +71,33 @@ t_need_softhsm() {
 		t_skip_missing softhsm2 "SoftHSM2 module not found (configure looked for it)"
 	t_need_tool softhsm2-util softhsm2
 }
-# t_softhsm_private: SoftHSM2 keeps its tokens in the test's own dir (SOFTHSM2_CONF, no root needed);
-# T_SO_PIN is a fresh security-officer PIN, registered for the leak scan.
+# t_softhsm_private [TOKENDIR]: SoftHSM2 keeps its tokens in the test's own dir (SOFTHSM2_CONF, no root
+# needed; TOKENDIR defaults to $T_DIR/tokens); T_SO_PIN is a fresh security-officer PIN, registered for
+# the leak scan.
 t_softhsm_private() {
 	export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
-	mkdir -p "$T_DIR/tokens"
-	printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" \
+	mkdir -p "${1:-$T_DIR/tokens}"
+	printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "${1:-$T_DIR/tokens}" \
 		> "$SOFTHSM2_CONF"
 	T_SO_PIN=$(t_rand_alnum 12)
 	t_secret "$T_SO_PIN"
+}
+# t_import PROFILE PASSPHRASE [IMPORT-OPTION...]: imports the last t_make_credfiles pair
+# ($T_SERVICE_FILE, $T_HSM_FILE) into PROFILE with the fast test KDF, the passphrase on fd 3 (never in
+# argv); its output goes to $T_DIR/all-output, which the leak scan reads.
+t_import() {
+	_p=$1 _pass=$2
+	shift 2
+	"$HSMO" --profile "$_p" --passphrase-fd 3 --kdf-ms 20 import "$@" "$T_SERVICE_FILE" "$T_HSM_FILE" \
+		3<<EOF >>"$T_DIR/all-output" 2>&1
+$_pass
+EOF
+}
+# t_softhsm_token LABEL [PIN]: a fresh token in the private SoftHSM2 (after t_softhsm_private) whose
+# user PIN is PIN, by default the setup password of the last t_make_credfiles: the partition as
+# Securosys hands it over.
+t_softhsm_token() {
+	softhsm2-util --init-token --free --label "$1" --so-pin "$T_SO_PIN" --pin "${2:-$T_SETUP_PW}" >/dev/null
 }
 # t_need_nginx: nginx as configure found it (NGINX), and openssl for the throwaway CA.
 t_need_nginx() {

@@ -16,12 +16,8 @@
 command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
 command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
 
-export SOFTHSM2_CONF="$T_DIR/softhsm2.conf"
-mkdir -p "$T_DIR/tokens"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$T_DIR/tokens" > "$SOFTHSM2_CONF"
-SO_PIN=$(t_rand_alnum 12)
+t_softhsm_private
 PASS="vault pass $(t_rand_alnum 10)"
-t_secret "$SO_PIN"
 t_secret "$PASS"
 printf '%s\n' "$PASS" > "$T_DIR/pass"
 HP() { p=$1; shift; "$HSMO" --profile "$p" --passphrase-fd 3 "$@" 3<"$T_DIR/pass"; }
@@ -30,8 +26,8 @@ GOLD="$top_srcdir/tests/golden"
 
 # ---- A generic pkcs11 profile, rotated the way the demo does it ----
 t_make_credfiles "$T_DIR/creds" acme eco TGTUSER 20261120 pkcs11
-softhsm2-util --init-token --free --label TGTUSER --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
-"$HSMO" --profile acme --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<"$T_DIR/pass" >>"$T_DIR/all-output" 2>&1
+t_softhsm_token TGTUSER
+t_import acme "$PASS" --tier SBX
 
 t_run 0 "config --list before connect" HP acme config --list
 t_grep "$T_OUT" "libp11" "--list offers libp11 to a PKCS#11 profile"
@@ -158,8 +154,8 @@ t_ok "VAULT_HSM_PIN is in a 0600 EnvironmentFile"
 
 # ---- --pin-length ----
 t_make_credfiles "$T_DIR/creds2" acme eco TGTLONG 20261120 pkcs11
-softhsm2-util --init-token --free --label TGTLONG --so-pin "$SO_PIN" --pin "$T_SETUP_PW" >/dev/null
-"$HSMO" --profile long --passphrase-fd 3 --kdf-ms 20 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<"$T_DIR/pass" >>"$T_DIR/all-output" 2>&1
+t_softhsm_token TGTLONG
+t_import long "$PASS" --tier SBX
 t_run 0 "connect --pin-length 48" HP long --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE" --pin-length 48 --output "$T_DIR/long"
 LONG=$(cat "$T_DIR/long/pkcs11.pin")
 t_secret "$LONG"

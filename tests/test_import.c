@@ -102,6 +102,63 @@ static void load(const char *name, struct profile *p, struct vault **v)
 		assert_int_equal(vault_open(p->vault_path, PASS, v, &d), EX_OK);
 }
 
+/* Imports files, which must succeed; returns whether the profile changed. */
+static int import_ok(struct credfile *files, size_t n, const struct import_opts *o)
+{
+	struct import_result r = {0};
+	struct diag d;
+	assert_int_equal(import_credfiles(files, n, o, &r, &d), EX_OK);
+	int changed = r.changed[0];
+	import_result_free(&r);
+	return changed;
+}
+
+static void free_files(struct credfile *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		credfile_free(&files[i]);
+}
+
+/* The profile's vault holds want under label. */
+static void assert_vault(const char *name, enum vault_label label, const char *want)
+{
+	struct profile p;
+	struct vault *v;
+	load(name, &p, &v);
+	assert_string_equal(vault_get(v, label), want);
+	vault_close(v);
+	profile_close(&p);
+}
+
+/* The tier comes from the service name in the file names (doc/securosys-facts.md); an unknown one
+ * needs --tier. */
+static void test_tier_from_service_name(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *svc, *user;
+		enum state_tier tier;
+	} cases[] = {
+		{"sbx", "TIER01", TIER_SBX},
+		{"eco", "TIER02", TIER_ECO},
+		{"eco-cc", "TIER03", TIER_ECO_CC},
+		{"pla", "TIER04", TIER_PLATINUM},
+		{"Platinum", "TIER05", TIER_PLATINUM},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct credfile f[2];
+		make_pair(f, cases[i].svc, cases[i].user, "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE");
+		struct import_opts o;
+		opts_init(&o);
+		assert_int_equal(import_ok(f, 2, &o), 1);
+		struct profile p;
+		load(cases[i].user, &p, NULL);
+		assert_int_equal(p.st.tier, cases[i].tier);
+		profile_close(&p);
+		free_files(f, 2);
+	}
+}
+
 static void test_pair_imports(void **state)
 {
 	(void)state;
@@ -148,16 +205,13 @@ static void test_pair_imports(void **state)
 	profile_close(&p);
 
 	/* Identical again: nothing is written, no event. */
-	assert_int_equal(import_credfiles(f, 2, &o, &r, &d), EX_OK);
-	assert_int_equal(r.changed[0], 0);
-	import_result_free(&r);
+	assert_int_equal(import_ok(f, 2, &o), 0);
 	load("ALICE01", &p, NULL);
 	assert_int_equal(p.st.n_events, 1);
 	assert_int_equal(stat(p.vault_path, &st), 0);
 	assert_int_equal(st.st_mtime, mtime);
 	profile_close(&p);
-	credfile_free(&f[0]);
-	credfile_free(&f[1]);
+	free_files(f, 2);
 }
 
 static void test_mismatched_pair_writes_nothing(void **state)
@@ -179,8 +233,7 @@ static void test_mismatched_pair_writes_nothing(void **state)
 	assert_int_equal(passphrase_calls, 0);
 	assert_false(profile_exists("BOB01"));
 	assert_false(profile_exists("BOB02"));
-	credfile_free(&f[0]);
-	credfile_free(&f[1]);
+	free_files(f, 2);
 }
 
 static void test_several_users_all_or_nothing(void **state)
@@ -214,19 +267,9 @@ static void test_several_users_all_or_nothing(void **state)
 	assert_int_equal(import_credfiles(f, 4, &o, &r, &d), EX_OK);
 	assert_int_equal(r.n_profiles, 2);
 	import_result_free(&r);
-	struct profile p;
-	struct vault *v;
-	load("DAVE01", &p, &v);
-	assert_int_equal(p.st.tier, TIER_PLATINUM);
-	assert_string_equal(vault_get(v, VAULT_SETUP_PASSWORD), "AAAAA-BBBBB-CCCCC-DDDDD-22222");
-	vault_close(v);
-	profile_close(&p);
-	load("CAROL01", &p, &v);
-	assert_string_equal(vault_get(v, VAULT_SETUP_PASSWORD), "AAAAA-BBBBB-CCCCC-DDDDD-11111");
-	vault_close(v);
-	profile_close(&p);
-	for (int i = 0; i < 4; i++)
-		credfile_free(&f[i]);
+	assert_vault("DAVE01", VAULT_SETUP_PASSWORD, "AAAAA-BBBBB-CCCCC-DDDDD-22222");
+	assert_vault("CAROL01", VAULT_SETUP_PASSWORD, "AAAAA-BBBBB-CCCCC-DDDDD-11111");
+	free_files(f, 4);
 }
 
 static void test_tier_needed(void **state)
@@ -243,8 +286,7 @@ static void test_tier_needed(void **state)
 	assert_false(profile_exists("ERIN01"));
 	o.tier = TIER_ECO_CC;
 	o.issued = "2026-11-25";
-	assert_int_equal(import_credfiles(f, 2, &o, &r, &d), EX_OK);
-	import_result_free(&r);
+	assert_int_equal(import_ok(f, 2, &o), 1);
 	struct profile p;
 	load("ERIN01", &p, NULL);
 	assert_int_equal(p.st.tier, TIER_ECO_CC);
@@ -252,8 +294,7 @@ static void test_tier_needed(void **state)
 	profile_close(&p);
 	o.issued = "2026-13-01";
 	assert_int_equal(import_credfiles(f, 2, &o, &r, &d), EX_USAGE);
-	credfile_free(&f[0]);
-	credfile_free(&f[1]);
+	free_files(f, 2);
 }
 
 static void test_renewal(void **state)
@@ -265,8 +306,7 @@ static void test_renewal(void **state)
 	opts_init(&o);
 	struct import_result r = {0};
 	struct diag d;
-	assert_int_equal(import_credfiles(f, 2, &o, &r, &d), EX_OK);
-	import_result_free(&r);
+	assert_int_equal(import_ok(f, 2, &o), 1);
 	/* The setup password was used meanwhile. */
 	struct profile p;
 	assert_int_equal(profile_open("FRANK01", PROFILE_LOCK, &p, &d), EX_OK);
@@ -297,9 +337,7 @@ static void test_renewal(void **state)
 	profile_close(&p);
 	/* Yes: replaced, first use reset, event recorded; the service password stays. */
 	confirm_answer = 1;
-	assert_int_equal(import_credfiles(&n, 1, &o, &r, &d), EX_OK);
-	assert_int_equal(r.changed[0], 1);
-	import_result_free(&r);
+	assert_int_equal(import_ok(&n, 1, &o), 1);
 	load("FRANK01", &p, &v);
 	assert_string_equal(vault_get(v, VAULT_SETUP_PASSWORD), "NEWPW-BBBBB-CCCCC-DDDDD-EEEEE");
 	assert_string_equal(vault_get(v, VAULT_SERVICE_PASSWORD), "svc-secret-1");
@@ -315,8 +353,7 @@ static void test_renewal(void **state)
 	vault_close(v);
 	profile_close(&p);
 	credfile_free(&n);
-	credfile_free(&f[0]);
-	credfile_free(&f[1]);
+	free_files(f, 2);
 }
 
 /* A crash after the vault and before the state (simulated: state.json removed) is repaired by
@@ -328,25 +365,17 @@ static void test_rerun_recreates_state(void **state)
 	make_pair(f, "eco-cc", "GINA01", "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE");
 	struct import_opts o;
 	opts_init(&o);
-	struct import_result r = {0};
-	struct diag d;
-	assert_int_equal(import_credfiles(f, 2, &o, &r, &d), EX_OK);
-	import_result_free(&r);
+	assert_int_equal(import_ok(f, 2, &o), 1);
 	char sp[PATH_MAX];
 	snprintf(sp, sizeof sp, "%s/state/hsm-onboard/GINA01/state.json", testutil_dir);
 	assert_int_equal(unlink(sp), 0);
-	assert_int_equal(import_credfiles(f, 2, &o, &r, &d), EX_OK);
-	assert_int_equal(r.changed[0], 1);
-	import_result_free(&r);
+	assert_int_equal(import_ok(f, 2, &o), 1);
 	struct profile p;
-	struct vault *v;
-	load("GINA01", &p, &v);
+	load("GINA01", &p, NULL);
 	assert_int_equal(p.st.tier, TIER_ECO_CC);
-	assert_string_equal(vault_get(v, VAULT_PKCS11_PASSWORD), "p11-secret-1");
-	vault_close(v);
 	profile_close(&p);
-	credfile_free(&f[0]);
-	credfile_free(&f[1]);
+	assert_vault("GINA01", VAULT_PKCS11_PASSWORD, "p11-secret-1");
+	free_files(f, 2);
 }
 
 /* A renewal that died after its vault write (marker set, vault holds the new password, state still
@@ -358,10 +387,8 @@ static void test_interrupted_renewal_completes(void **state)
 	make_pair(f, "eco", "HANK01", "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE");
 	struct import_opts o;
 	opts_init(&o);
-	struct import_result r = {0};
 	struct diag d;
-	assert_int_equal(import_credfiles(f, 2, &o, &r, &d), EX_OK);
-	import_result_free(&r);
+	assert_int_equal(import_ok(f, 2, &o), 1);
 	struct profile p;
 	struct vault *v;
 	assert_int_equal(profile_open("HANK01", PROFILE_LOCK, &p, &d), EX_OK);
@@ -377,17 +404,14 @@ static void test_interrupted_renewal_completes(void **state)
 	struct credfile n;
 	cf_make(&n, CREDFILE_HSM, "ACME_Corp", "eco", "HANK01", "2026-11-26", "HANK01");
 	n.setup_password = secmem_strdup("NEWPW-BBBBB-CCCCC-DDDDD-EEEEE");
-	assert_int_equal(import_credfiles(&n, 1, &o, &r, &d), EX_OK);
-	assert_int_equal(r.changed[0], 1);
-	import_result_free(&r);
+	assert_int_equal(import_ok(&n, 1, &o), 1);
 	load("HANK01", &p, NULL);
 	assert_int_equal(p.st.first_use, 0);
 	assert_int_equal(p.st.renewal_pending, 0);
 	assert_string_equal(p.st.events[p.st.n_events - 2].kind, "renewed");
 	profile_close(&p);
 	credfile_free(&n);
-	credfile_free(&f[0]);
-	credfile_free(&f[1]);
+	free_files(f, 2);
 }
 
 static void test_jwt_and_locked(void **state)
@@ -418,8 +442,7 @@ static void test_jwt_and_locked(void **state)
 	assert_int_equal(access(p.state_path, F_OK), -1);
 	profile_close(&p);
 
-	assert_int_equal(import_credfiles(&j, 1, &o, &r, &d), EX_OK);
-	import_result_free(&r);
+	assert_int_equal(import_ok(&j, 1, &o), 1);
 	struct vault *v;
 	load("TSB01", &p, &v);
 	/* No setup password, so no countdown: the tier may stay unknown. */
@@ -438,6 +461,7 @@ int main(void)
 {
 	secmem_init(NULL);
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tier_from_service_name),
 		cmocka_unit_test(test_pair_imports),
 		cmocka_unit_test(test_mismatched_pair_writes_nothing),
 		cmocka_unit_test(test_several_users_all_or_nothing),

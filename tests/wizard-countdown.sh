@@ -14,11 +14,7 @@ pass="countdown test $(t_rand_alnum 12)"
 t_secret "$pass"
 
 w_start -- wizard --kdf-ms "$W_KDF_MS"
-w_wait "New onboarding"
-w_key Enter
-w_wait "A name for the profile"
-w_key Enter
-w_wait "Step 1 of 10: Subscription"
+w_new_onboarding
 w_key Right
 w_wait "Economy Certified (ECO-CC)"
 w_key Enter Enter Enter

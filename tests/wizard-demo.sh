@@ -34,42 +34,14 @@ done
 setup=$(sed -n 's/^HSM User Setup Password: //p' "$demo"/Downloads/*_hsm_*.txt)
 [ -n "$setup" ] || t_fail "the demo hsm file has no setup password"
 
-w_key Enter
-w_wait "Step 2 of 10: Emails"
-w_key Enter
-w_wait "Step 3 of 10: SecureCode"
-w_key Enter
-w_wait "Pairing: DEMOHSM01: complete"
-w_key Enter
-w_wait "New vault passphrase"
-w_type "$pass"; w_key Enter
-w_wait "Type the passphrase again"
-w_type "$pass"; w_key Enter
-w_wait "Shred the plaintext"
-w_key Enter
-w_wait "Step 5 of 10: Review"
-w_key Enter
-w_wait "Step 6 of 10: Countdown"
-w_wait "The 7 days start at the first connection"
-w_key Enter
-w_wait "Step 7 of 10: Preflight"
-w_wait "Engine primus: ppin answers"
-w_key Enter
-w_wait "Type yes and press Enter"
-w_type yes; w_key Enter
-w_wait "The first connection is done." 60
-t_grep "$W_SCREEN" "[x] ppin -p (proxy password), ppin -a (setup, then PKCS#11 password)" "ppin -p and -a shown as done steps"
-t_grep "$W_SCREEN" "[x] .secrets.cfg and primus.cfg kept in the vault" "the kept files shown as a done step"
-t_grep "$W_SCREEN" "[x] ppin -t, and login with the PKCS#11 password verified" "ppin -t shown as a done step"
-w_key Enter
-w_wait "Step 9 of 10: Provider configuration"
-w_wait "Written in"
-t_grep "$W_SCREEN" ".secrets.cfg (mode 0600) at" "the provider screen says where the permanent secret now is"
-grep -q '….*/\.secrets\.cfg' "$W_SCREEN" \
-	|| { cat "$W_SCREEN" >&2; t_fail "a long path is not shortened in its middle with its file name kept"; }
+w_demo_walk "$pass"
+t_grep "$W_ROTATED" "[x] ppin -p (proxy password), ppin -a (setup, then PKCS#11 password)" "ppin -p and -a shown as done steps"
+t_grep "$W_ROTATED" "[x] .secrets.cfg and primus.cfg kept in the vault" "the kept files shown as a done step"
+t_grep "$W_ROTATED" "[x] ppin -t, and login with the PKCS#11 password verified" "ppin -t shown as a done step"
+t_grep "$W_PROVIDER" ".secrets.cfg (mode 0600) at" "the provider screen says where the permanent secret now is"
+grep -q '….*/\.secrets\.cfg' "$W_PROVIDER" \
+	|| { cat "$W_PROVIDER" >&2; t_fail "a long path is not shortened in its middle with its file name kept"; }
 t_ok "a long path loses its middle, keeps its start and its file name"
-w_key Enter
-w_wait "Onboarding complete"
 t_grep "$W_SCREEN" "Cluster                 demo" "Done shows the cluster the profile's state names"
 t_grep "$W_SCREEN" "Keep these files: .secrets.cfg" "Done names the files the user must keep"
 t_nogrep "$W_SCREEN" "stored only in this profile's" "Done does not claim the vault is the only copy"

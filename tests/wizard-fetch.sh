@@ -27,11 +27,7 @@ t_grep "$T_ERR" "--cacert: cannot read" "the error names --cacert"
 # to_import_screen [ARGS...]: starts the wizard (ARGS before the command) and walks to the import screen.
 to_import_screen() {
 	w_start -- "$@" wizard --kdf-ms "$W_KDF_MS"
-	w_wait "New onboarding"
-	w_key Enter
-	w_wait "A name for the profile"
-	w_key Enter
-	w_wait "Step 1 of 10: Subscription"
+	w_new_onboarding
 	w_key Enter
 	w_wait "Step 2 of 10: Emails"
 	w_key Enter

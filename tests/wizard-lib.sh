@@ -160,10 +160,21 @@ w_golden() {
 
 w_resize() { w_tmux resize-window -t w -x "$1" -y "$2"; }
 
+# w_new_onboarding: from the start screen ("New onboarding") to "Step 1 of 10: Subscription", with the
+# profile name the wizard proposes.
+w_new_onboarding() {
+	w_wait "New onboarding"
+	w_key Enter
+	w_wait "A name for the profile"
+	w_key Enter
+	w_wait "Step 1 of 10: Subscription"
+}
+
 # w_demo_walk PASSPHRASE: from the demo's first screen ("Step 1 of 10: Subscription") to "Onboarding
 # complete", the way a person goes: Enter through each step, the passphrase twice, "yes" at the point
-# of no return. W_ROTATED is the capture of the rotation's result screen. Shared by the demo test of
-# the build (wizard-demo.sh) and of the installed package (installed-demo.sh).
+# of no return. The demo drives the primus engine (ppin is its simulator). W_ROTATED and W_PROVIDER are the captures of the rotation's
+# result screen and of the provider screen. Shared by the demo test of the build (wizard-demo.sh) and
+# of the installed package (installed-demo.sh).
 w_demo_walk() {
 	w_wait "Step 1 of 10: Subscription"
 	w_key Enter
@@ -185,7 +196,7 @@ w_demo_walk() {
 	w_wait "The 7 days start at the first connection"
 	w_key Enter
 	w_wait "Step 7 of 10: Preflight"
-	w_wait "the token is there"
+	w_wait "Engine primus: ppin answers"
 	w_key Enter
 	w_wait "Type yes and press Enter"
 	w_type yes; w_key Enter
@@ -195,6 +206,8 @@ w_demo_walk() {
 	w_key Enter
 	w_wait "Step 9 of 10: Provider configuration"
 	w_wait "Written in"
+	# shellcheck disable=SC2034 # read by the scripts that source this file
+	W_PROVIDER=$W_SCREEN
 	w_key Enter
 	w_wait "Onboarding complete"
 }

@@ -13,11 +13,7 @@ cut=${setup%-*-*-*}
 t_secret "$cut"
 
 w_start -- wizard --kdf-ms 20
-w_wait "New onboarding"
-w_key Enter
-w_wait "A name for the profile"
-w_key Enter
-w_wait "Step 1 of 10: Subscription"
+w_new_onboarding
 w_key Right
 w_wait "Economy Certified (ECO-CC)"
 w_key Enter Enter Enter

@@ -265,6 +265,21 @@ int fsutil_mkdir_private(const char *path, struct diag *d)
 	return EX_OK;
 }
 
+int fsutil_output_dir(const char *dir, char *absdir, struct diag *d)
+{
+	struct stat sb;
+	if (stat(dir, &sb) != 0) {
+		int rc = fsutil_mkdir_private(dir, d);
+		if (rc != EX_OK)
+			return rc;
+	} else if (!S_ISDIR(sb.st_mode)) {
+		return diag_set(d, EX_CANTCREAT, _("%s: not a directory"), dir);
+	}
+	if (absdir && !realpath(dir, absdir))
+		return diag_set_errno(d, EX_CANTCREAT, "%s", dir);
+	return EX_OK;
+}
+
 int fsutil_shred(const char *path, struct diag *d)
 {
 	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);

@@ -46,6 +46,11 @@ int fsutil_refuse_symlink(const char *path, struct diag *d);
 /* mkdir -p; every directory it creates gets mode 0700, and the last one is chmod-ed to 0700. */
 int fsutil_mkdir_private(const char *path, struct diag *d);
 
+/* A folder the program writes files into for others to read (provider and client configuration): made
+ * private (fsutil_mkdir_private) when it is missing, refused when it is not a folder (EX_CANTCREAT).
+ * absdir (PATH_MAX bytes, may be NULL) gets its absolute path, which those files must name. */
+int fsutil_output_dir(const char *dir, char *absdir, struct diag *d);
+
 /* The one shredder (doc/DESIGN.md, "Data"), for plaintext credential files and the vault alike:
  * overwrites with random bytes (a block that survives SSD remapping or copy-on-write holds nothing that
  * tells what it was), fsyncs, unlinks and fsyncs the directory. Best effort on SSDs and copy-on-write

@@ -58,16 +58,11 @@ static int config_check_targets(const struct cli_engine_opts *o, const struct st
 int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_engine_opts o;
-	cli_engine_opts_init(&o);
-	int rc = cli_engine_parse("config", argc, argv, &o);
+	struct cli_engine ce;
+	struct diag d;
+	int rc = cli_engine_begin(ctx, "config", argc, argv, NULL, &o, &ce, &d);
 	if (rc != EX_OK)
 		return rc;
-	struct diag d;
-	diag_clear(&d);
-	struct cli_engine ce;
-	rc = cli_engine_open_profile(ctx, &ce, &d);
-	if (rc != EX_OK)
-		return cli_report(&d);
 	if (o.list) {
 		rc = config_list(&ce);
 		cli_engine_close(&ce);

@@ -45,9 +45,9 @@ static int connect_remember(struct state *st, const struct cli_engine_opts *o)
 		char **field;
 		const char *value;
 	} set[] = {
-		{&st->engine.engine, o->engine},
-		{&st->engine.module, o->module},
-		{&st->engine.ppin, o->ppin},
+		{&st->engine.engine, o->ov.engine},
+		{&st->engine.module, o->ov.module},
+		{&st->engine.ppin, o->ov.ppin},
 	};
 	for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
 		if (set[i].value && connect_differs(*set[i].field, set[i].value)) {
@@ -55,12 +55,12 @@ static int connect_remember(struct state *st, const struct cli_engine_opts *o)
 			free(*set[i].field);
 			*set[i].field = strdup(set[i].value);
 		}
-	if ((o->token_label || o->slot >= 0) &&
-	    (connect_differs(st->engine.token_label, o->token_label) || st->engine.slot != o->slot)) {
+	if ((o->ov.token_label || o->ov.slot >= 0) &&
+	    (connect_differs(st->engine.token_label, o->ov.token_label) || st->engine.slot != o->ov.slot)) {
 		changed = 1;
 		free(st->engine.token_label);
-		st->engine.token_label = o->token_label ? strdup(o->token_label) : NULL;
-		st->engine.slot = o->slot;
+		st->engine.token_label = o->ov.token_label ? strdup(o->ov.token_label) : NULL;
+		st->engine.slot = o->ov.slot;
 	}
 	return changed;
 }
@@ -68,16 +68,11 @@ static int connect_remember(struct state *st, const struct cli_engine_opts *o)
 int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_engine_opts o;
-	cli_engine_opts_init(&o);
-	int rc = cli_engine_parse("connect", argc, argv, &o);
+	struct cli_engine ce;
+	struct diag d;
+	int rc = cli_engine_begin(ctx, "connect", argc, argv, NULL, &o, &ce, &d);
 	if (rc != EX_OK)
 		return rc;
-	struct diag d;
-	diag_clear(&d);
-	struct cli_engine ce;
-	rc = cli_engine_open_profile(ctx, &ce, &d);
-	if (rc != EX_OK)
-		return cli_report(&d);
 	struct state *st = &ce.p.st;
 
 	if (rotation_is_done(st) && (!o.output || rotation_is_configured(st))) {
@@ -94,15 +89,15 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		cli_engine_close(&ce);
 		return EX_OK;
 	}
-	if (!o.engine && !st->engine.engine) {
+	if (!o.ov.engine && !st->engine.engine) {
 		/* primus for a Securosys PKCS#11 or CNG partition (DESIGN.md, "Architecture"). */
-		o.engine = engine_default_name((int)st->service_type, (int)st->api);
-		if (!o.engine) {
+		o.ov.engine = engine_default_name((int)st->service_type, (int)st->api);
+		if (!o.ov.engine) {
 			cli_engine_close(&ce);
 			return cli_usage_error("connect", "%s", _("choose the engine: --engine pkcs11 or --engine primus"));
 		}
 	}
-	if (st->engine.engine && o.engine && strcmp(st->engine.engine, o.engine) != 0 &&
+	if (st->engine.engine && o.ov.engine && strcmp(st->engine.engine, o.ov.engine) != 0 &&
 	    rotation_engine_fixed(st)) {
 		cli_engine_close(&ce);
 		return cli_usage_error("connect",

@@ -33,13 +33,14 @@ const struct option cli_engine_longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-void cli_engine_opts_init(struct cli_engine_opts *o)
+static void cli_engine_opts_init(struct cli_engine_opts *o)
 {
 	memset(o, 0, sizeof *o);
-	o->slot = -1;
+	engine_overrides_init(&o->ov);
 }
 
-int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_engine_opts *o)
+/* EX_OK, or EX_USAGE (reported). */
+static int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_engine_opts *o)
 {
 	int c;
 	opterr = 0;
@@ -49,27 +50,27 @@ int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_engine_o
 		case CLI_ENGINE_OPT_ENGINE:
 			if (!engine_find(optarg))
 				return cli_usage_error(cmd, _("--engine: '%s' is not an engine (use pkcs11, primus or jce)"), optarg);
-			o->engine = optarg;
+			o->ov.engine = optarg;
 			break;
 		case CLI_ENGINE_OPT_MODULE:
-			o->module = optarg;
+			o->ov.module = optarg;
 			break;
 		case CLI_ENGINE_OPT_TOKEN:
-			o->token_label = optarg;
+			o->ov.token_label = optarg;
 			break;
 		case CLI_ENGINE_OPT_SLOT:
 			errno = 0;
-			o->slot = strtol(optarg, &end, 10);
-			if (errno || *optarg == '\0' || *end != '\0' || o->slot < 0)
+			o->ov.slot = strtol(optarg, &end, 10);
+			if (errno || *optarg == '\0' || *end != '\0' || o->ov.slot < 0)
 				return cli_usage_error(cmd, _("--slot: '%s' is not a slot number"), optarg);
 			break;
 		case CLI_ENGINE_OPT_PPIN:
-			o->ppin = optarg;
+			o->ov.ppin = optarg;
 			break;
 		case CLI_ENGINE_OPT_ENDPOINT:
-			if (o->n_endpoints >= ENGINE_MAX_HOSTS)
+			if (o->ov.n_endpoints >= ENGINE_MAX_HOSTS)
 				return cli_usage_error(cmd, _("--endpoint: at most %d hosts"), ENGINE_MAX_HOSTS);
-			o->endpoints[o->n_endpoints++] = optarg;
+			o->endpoints[o->ov.n_endpoints++] = optarg;
 			break;
 		case CLI_ENGINE_OPT_OUTPUT:
 			o->output = optarg;
@@ -83,7 +84,7 @@ int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_engine_o
 			if (errno || *optarg == '\0' || *end != '\0' || n < ENGINE_PIN_MIN || n > ENGINE_SECRET_MAX)
 				return cli_usage_error(cmd, _("--pin-length: '%s' is not a length from %d to %d"), optarg,
 				                       ENGINE_PIN_MIN, ENGINE_SECRET_MAX);
-			o->pin_length = (size_t)n;
+			o->ov.pin_length = (size_t)n;
 			break;
 		}
 		case CLI_ENGINE_OPT_FOR:
@@ -112,33 +113,35 @@ int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_engine_o
 	}
 	if (optind < argc)
 		return cli_usage_error(cmd, _("unexpected argument '%s'"), argv[optind]);
-	if (o->token_label && o->slot >= 0)
+	if (o->ov.token_label && o->ov.slot >= 0)
 		return cli_usage_error(cmd, "%s", _("--token-label and --slot exclude each other"));
 	return EX_OK;
 }
 
-int cli_engine_open_profile(struct cli_ctx *ctx, struct cli_engine *ce, struct diag *d)
+int cli_engine_begin(struct cli_ctx *ctx, const char *cmd, int argc, char **argv,
+                     int (*check)(const struct cli_engine_opts *o), struct cli_engine_opts *o,
+                     struct cli_engine *ce, struct diag *d)
 {
+	diag_clear(d);
+	cli_engine_opts_init(o);
+	int rc = cli_engine_parse(cmd, argc, argv, o);
+	if (rc == EX_OK && check)
+		rc = check(o);
+	if (rc != EX_OK)
+		return rc;
 	memset(ce, 0, sizeof *ce);
 	ce->p.lock_fd = -1;
-	return cli_open_profile(ctx, PROFILE_LOCK | PROFILE_NEED_STATE, &ce->p, d);
+	rc = cli_open_profile(ctx, PROFILE_LOCK | PROFILE_NEED_STATE, &ce->p, d);
+	return rc == EX_OK ? EX_OK : cli_report(d);
 }
 
 int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,
                          struct diag *d)
 {
-	struct engine_overrides ov;
-	engine_overrides_init(&ov);
-	ov.engine = o->engine;
-	ov.module = o->module;
-	ov.token_label = o->token_label;
-	ov.slot = o->slot;
-	ov.ppin = o->ppin;
+	struct engine_overrides ov = o->ov;
 	ov.endpoints = o->endpoints;
-	ov.n_endpoints = o->n_endpoints;
-	ov.pin_length = o->pin_length;
 	/* Fail on a missing engine before asking for the passphrase. */
-	if (!engine_find(o->engine ? o->engine
+	if (!engine_find(o->ov.engine ? o->ov.engine
 	                           : ce->p.st.engine.engine ? ce->p.st.engine.engine
 	                                                    : engine_default_name((int)ce->p.st.service_type,
 	                                                                          (int)ce->p.st.api)))

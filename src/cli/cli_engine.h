@@ -14,20 +14,16 @@
 #include "vault.h"
 
 struct cli_engine_opts {
-	const char *engine;
-	const char *module;
-	const char *token_label;
-	long slot;
-	const char *ppin;
-	const char *endpoints[ENGINE_MAX_HOSTS];
-	size_t n_endpoints;
+	/* --engine, --module, --token-label, --slot, --ppin, --endpoint (count), --pin-length: what
+	 * engine_setup_open takes over the profile's state */
+	struct engine_overrides ov;
+	const char *endpoints[ENGINE_MAX_HOSTS]; /* --endpoint, repeatable */
 	const char *output;
-	const char *group;   /* --group: provider files shared with this group (0640) */
-	size_t pin_length;                  /* --pin-length; 0: the default */
-	const char *targets[8];             /* config --for, repeatable */
+	const char *group;       /* --group: provider files shared with this group (0640) */
+	const char *targets[8];  /* config --for, repeatable */
 	size_t n_targets;
-	int list;                           /* config --list */
-	int retry_refused;      /* connect --retry-refused */
+	int list;                /* config --list */
+	int retry_refused;       /* connect --retry-refused */
 };
 
 enum { CLI_ENGINE_OPT_ENGINE = 2000, CLI_ENGINE_OPT_MODULE, CLI_ENGINE_OPT_TOKEN, CLI_ENGINE_OPT_SLOT,
@@ -46,11 +42,13 @@ struct cli_engine {
 	struct engine_setup es;
 };
 
-void cli_engine_opts_init(struct cli_engine_opts *o);
-/* Parses argv with cli_engine_longopts; EX_OK, EX_USAGE (reported), or -1 for --help (printed). */
-int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_engine_opts *o);
-/* Opens and locks the profile (ctx->profile, or the only one there is). */
-int cli_engine_open_profile(struct cli_ctx *ctx, struct cli_engine *ce, struct diag *d);
+/* What every engine command does first: parses argv with cli_engine_longopts, lets check (may be NULL)
+ * refuse options the command does not take, then opens and locks the profile (ctx->profile, or the
+ * only one there is; it must hold a state.json). EX_OK with ce open (close it with cli_engine_close);
+ * otherwise the exit code, already reported. d is cleared, for the command's own use. */
+int cli_engine_begin(struct cli_ctx *ctx, const char *cmd, int argc, char **argv,
+                     int (*check)(const struct cli_engine_opts *o), struct cli_engine_opts *o,
+                     struct cli_engine *ce, struct diag *d);
 /* Asks for the passphrase, opens the vault, fills and opens the engine (options over the state). */
 int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,
                          struct diag *d);

@@ -40,28 +40,24 @@ static int restore_one(const struct vault *v, enum vault_label label, const char
 	return rc;
 }
 
+static int restore_check(const struct cli_engine_opts *o)
+{
+	if (!o->output)
+		return cli_usage_error("restore", "%s", _("--output DIR is required"));
+	if (o->ov.engine || o->ov.module || o->ov.token_label || o->ov.slot >= 0 || o->ov.ppin || o->ov.n_endpoints)
+		return cli_usage_error("restore", "%s", _("restore takes only --output and --group"));
+	return EX_OK;
+}
+
 int cli_restore(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_engine_opts o;
-	cli_engine_opts_init(&o);
-	int rc = cli_engine_parse("restore", argc, argv, &o);
+	struct cli_engine ce;
+	struct diag d;
+	int rc = cli_engine_begin(ctx, "restore", argc, argv, restore_check, &o, &ce, &d);
 	if (rc != EX_OK)
 		return rc;
-	if (!o.output)
-		return cli_usage_error("restore", "%s", _("--output DIR is required"));
-	if (o.engine || o.module || o.token_label || o.slot >= 0 || o.ppin || o.n_endpoints)
-		return cli_usage_error("restore", "%s", _("restore takes only --output and --group"));
-	struct diag d;
-	diag_clear(&d);
-	struct cli_engine ce;
-	rc = cli_engine_open_profile(ctx, &ce, &d);
-	if (rc != EX_OK)
-		return cli_report(&d);
-	struct stat sb;
-	if (stat(o.output, &sb) != 0)
-		rc = fsutil_mkdir_private(o.output, &d);
-	else if (!S_ISDIR(sb.st_mode))
-		rc = diag_set(&d, EX_CANTCREAT, _("%s: not a directory"), o.output);
+	rc = fsutil_output_dir(o.output, NULL, &d);
 	if (rc == EX_OK)
 		rc = cli_open_vault(ctx, &ce.p, &ce.v, &d);
 	char sec[PATH_MAX + 16], cfg[PATH_MAX + 16];

@@ -31,9 +31,7 @@ static int status_row_read(struct status_row *row, const char *name, time_t now)
 	state_init(&row->st);
 	if (!(row->name = strdup(name)))
 		return EX_OSERR;
-	int r = profile_open(name, 0, &p, &d);
-	if (r == EX_OK && !p.has_state)
-		r = diag_set(&d, EX_NOINPUT, _("profile %s has no state.json"), name);
+	int r = profile_open(name, PROFILE_NEED_STATE, &p, &d);
 	if (r == EX_OK) {
 		/* The state moves into the row; the profile keeps an empty one to free. */
 		row->st = p.st;

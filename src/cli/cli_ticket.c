@@ -12,17 +12,16 @@
 #include "i18n.h"
 #include "profile.h"
 #include "qr.h"
+#include "spawn.h"
 #include "ticket.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,65 +56,33 @@ static int ticket_print(const char *text, size_t len)
 		                  "(Debian: cups-client), or write the ticket with --output FILE and print that"));
 		return EX_UNAVAILABLE;
 	}
-	int fds[2];
-	if (pipe(fds) != 0) {
-		cli_error(_("--print: pipe: %s"), strerror(errno));
-		return EX_OSERR;
-	}
 	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0) {
-		cli_error(_("--print: fork: %s"), strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
+	/* lp's own output ("request id is ...") goes to the terminal; lp may exit before reading
+	 * everything, and then the write error is reported below. */
+	const char *const args[] = {"lp", "-t", "hsm-onboard support ticket", NULL};
+	struct spawn_opts o = {.argv = args, .path = lp, .input = text, .input_len = len};
+	struct spawn_result r;
+	if (spawn_run(&o, &r) != 0) {
+		int err = r.err;
+		spawn_result_free(&r);
+		if (r.failed == SPAWN_STAGE_WAIT)
+			cli_error(_("--print: waiting for %s: %s"), lp, strerror(err));
+		else if (r.failed == SPAWN_STAGE_STDIN)
+			cli_error(_("--print: pipe: %s"), strerror(err));
+		else
+			cli_error(_("--print: fork: %s"), strerror(err));
 		return EX_OSERR;
 	}
-	if (pid == 0) {
-		close(fds[1]);
-		if (dup2(fds[0], STDIN_FILENO) < 0)
-			_exit(127);
-		close(fds[0]);
-		char a0[] = "lp", a1[] = "-t", a2[] = "hsm-onboard support ticket";
-		char *const args[] = {a0, a1, a2, NULL};
-		execv(lp, args);
-		_exit(127);
-	}
-	close(fds[0]);
-	/* lp may exit before reading everything: a broken pipe is then an error to report, not a signal. */
-	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGPIPE, &ign, &old);
-	int write_err = 0;
-	for (size_t off = 0; off < len;) {
-		ssize_t w = write(fds[1], text + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			write_err = errno;
-			break;
-		}
-		off += (size_t)w;
-	}
-	close(fds[1]);
-	sigaction(SIGPIPE, &old, NULL);
-	int status;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			cli_error(_("--print: waiting for %s: %s"), lp, strerror(errno));
-			return EX_OSERR;
-		}
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+	int write_err = r.input_errno;
+	if (r.status == 127) {
 		cli_error(_("--print: %s could not be run"), lp);
 		return EX_UNAVAILABLE;
 	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		if (WIFEXITED(status))
-			cli_error(_("--print: %s failed with exit status %d; the ticket was not printed"), lp,
-			          WEXITSTATUS(status));
+	if (r.status != 0) {
+		if (!r.signal)
+			cli_error(_("--print: %s failed with exit status %d; the ticket was not printed"), lp, r.status);
 		else
-			cli_error(_("--print: %s was killed by signal %d; the ticket was not printed"), lp,
-			          WTERMSIG(status));
+			cli_error(_("--print: %s was killed by signal %d; the ticket was not printed"), lp, r.signal);
 		return EX_UNAVAILABLE;
 	}
 	if (write_err) {

@@ -9,21 +9,21 @@
 #include <stdio.h>
 #include <sysexits.h>
 
+static int verify_check(const struct cli_engine_opts *o)
+{
+	if (o->output)
+		return cli_usage_error("verify", "%s", _("--output belongs to the config command"));
+	return EX_OK;
+}
+
 int cli_verify(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_engine_opts o;
-	cli_engine_opts_init(&o);
-	int rc = cli_engine_parse("verify", argc, argv, &o);
+	struct cli_engine ce;
+	struct diag d;
+	int rc = cli_engine_begin(ctx, "verify", argc, argv, verify_check, &o, &ce, &d);
 	if (rc != EX_OK)
 		return rc;
-	if (o.output)
-		return cli_usage_error("verify", "%s", _("--output belongs to the config command"));
-	struct diag d;
-	diag_clear(&d);
-	struct cli_engine ce;
-	rc = cli_engine_open_profile(ctx, &ce, &d);
-	if (rc != EX_OK)
-		return cli_report(&d);
 	if (!rotation_has_secret(&ce.p.st)) {
 		cli_error(_("profile %s has no user secret yet: run 'hsm-onboard connect' first"), ce.p.name);
 		cli_engine_close(&ce);

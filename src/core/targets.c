@@ -455,17 +455,10 @@ static int tg_vault(const struct targets_input *in, const char *dir, struct engi
 
 static int tg_prepare_dir(const char *dir, char *absdir, size_t size, struct diag *d)
 {
-	struct stat sb;
-	if (stat(dir, &sb) != 0) {
-		int rc = fsutil_mkdir_private(dir, d);
-		if (rc != EX_OK)
-			return rc;
-	} else if (!S_ISDIR(sb.st_mode)) {
-		return diag_set(d, EX_CANTCREAT, _("%s: not a directory"), dir);
-	}
 	char buf[PATH_MAX];
-	if (!realpath(dir, buf))
-		return diag_set_errno(d, EX_CANTCREAT, "%s", dir);
+	int rc = fsutil_output_dir(dir, buf, d);
+	if (rc != EX_OK)
+		return rc;
 	if (strlen(buf) >= size)
 		return diag_set(d, EX_CANTCREAT, _("%s: the path is too long"), dir);
 	snprintf(absdir, size, "%s", buf);

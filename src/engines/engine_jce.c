@@ -18,17 +18,15 @@
 #include "fsutil.h"
 #include "i18n.h"
 #include "secmem.h"
+#include "spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -132,51 +130,31 @@ static int jce_run(struct engine_ctx *e, struct jce_call *c, const char *const *
 	for (size_t i = 0; args[i] && n < sizeof argv / sizeof argv[0] - 1; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	int pfd[2];
-	if (pipe(pfd) != 0)
-		return diag_set_errno(d, EX_OSERR, "%s", "pipe"), -1;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return diag_set_errno(d, EX_OSERR, "%s", "fork"), -1;
+	struct spawn_opts o = {
+		.argv = argv,
+		.flags = SPAWN_PATH | SPAWN_CAPTURE,
+		.output_max = sizeof c->out - 1,
+	};
+	struct spawn_result r;
+	if (spawn_run(&o, &r) != 0) {
+		static const char *const step[] = {
+			[SPAWN_STAGE_OUTPUT] = "pipe",
+			[SPAWN_STAGE_MEMORY] = "malloc",
+			[SPAWN_STAGE_FORK] = "fork",
+			[SPAWN_STAGE_WAIT] = "waitpid",
+		};
+		const char *what = r.failed < sizeof step / sizeof step[0] && step[r.failed] ? step[r.failed] : "fork";
+		diag_set_errno(d, EX_OSERR, "%s", what);
+		spawn_result_free(&r);
+		return -1;
 	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, 0);
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		execvp("java", (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	size_t used = 0;
-	for (;;) {
-		char buf[512];
-		ssize_t r = read(pfd[0], buf, sizeof buf);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		size_t k = (size_t)r;
-		if (used + k > sizeof c->out - 1)
-			k = sizeof c->out - 1 - used;
-		memcpy(c->out + used, buf, k);
-		used += k;
-	}
-	c->out[used] = '\0';
-	close(pfd[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return diag_set_errno(d, EX_OSERR, "%s", "waitpid"), -1;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+	memcpy(c->out, r.out, r.out_len + 1);
+	spawn_result_free(&r);
+	if (r.status == 127)
 		return diag_set(d, EX_UNAVAILABLE, "%s",
 		                _("java was not found: install a Java runtime (Debian: openjdk-17-jre-headless)")),
 		       -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	return r.status;
 }
 
 /* A failed call: the Securosys code in the output decides whether the HSM refused the secret
@@ -342,18 +320,10 @@ static int jce_write_config(struct engine_ctx *e, const char *dir, const char *c
 {
 	(void)e;
 	(void)hook;
-	struct stat sb;
-	int rc;
-	if (stat(dir, &sb) != 0) {
-		rc = fsutil_mkdir_private(dir, d);
-		if (rc != EX_OK)
-			return rc;
-	} else if (!S_ISDIR(sb.st_mode)) {
-		return diag_set(d, EX_CANTCREAT, _("%s: not a directory"), dir);
-	}
 	char absdir[PATH_MAX], path[PATH_MAX + 32];
-	if (!realpath(dir, absdir))
-		return diag_set_errno(d, EX_CANTCREAT, "%s", dir);
+	int rc = fsutil_output_dir(dir, absdir, d);
+	if (rc != EX_OK)
+		return rc;
 	/* The blinded secret, as `-password file:` and PrimusLogin.login(user, "file:...") read it. */
 	snprintf(path, sizeof path, "%s/jce-user-secret.secret", absdir);
 	rc = fsutil_write_atomic(path, current, strlen(current), 0600, "config", d);

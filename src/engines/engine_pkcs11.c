@@ -396,17 +396,10 @@ static int pk_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	if (rc != EX_OK)
 		return rc;
 	struct pk_priv *p = e->priv;
-	struct stat sb;
-	if (stat(dir, &sb) != 0) {
-		rc = fsutil_mkdir_private(dir, d);
-		if (rc != EX_OK)
-			return rc;
-	} else if (!S_ISDIR(sb.st_mode)) {
-		return diag_set(d, EX_CANTCREAT, _("%s: not a directory"), dir);
-	}
 	char absdir[PATH_MAX], pin_path[PATH_MAX + 16], uri_path[PATH_MAX + 16], module_abs[PATH_MAX];
-	if (!realpath(dir, absdir))
-		return diag_set_errno(d, EX_CANTCREAT, "%s", dir);
+	rc = fsutil_output_dir(dir, absdir, d);
+	if (rc != EX_OK)
+		return rc;
 	/* An absolute path stays as given (a distribution's symlink survives upgrades); a relative
 	 * one is made absolute, since applications run from elsewhere. */
 	if (e->module[0] == '/' || !realpath(e->module, module_abs))

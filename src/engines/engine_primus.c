@@ -25,24 +25,16 @@
 #include "fsutil.h"
 #include "i18n.h"
 #include "secmem.h"
+#include "spawn.h"
 
 #include <errno.h>
-#include <stdint.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <sysexits.h>
-#include <time.h>
 #include <unistd.h>
-
-extern char **environ;
 
 #define PP_OUTPUT_MAX 65536
 #define PP_TIMEOUT_MS 120000
@@ -83,13 +75,6 @@ static int pp_codes_fail(struct engine_ctx *e, const unsigned long *codes, size_
 	return diag_set(d, h->exit_code, _("ppin %s: %s (%s). %s"), what, _(h->what), code, _(h->next));
 }
 
-static long pp_ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /* Runs ppin with args (after -c CFG -s SECRETS), feeding input (may be NULL) on stdin. The output
  * (stdout and stderr) lands in *out (malloc'd). Returns EX_OK when it ran; *status is its exit. */
 static int pp_run(struct engine_ctx *e, const char *const *args, const char *input, char **out, int *status,
@@ -107,101 +92,48 @@ static int pp_run(struct engine_ctx *e, const char *const *args, const char *inp
 		argv[n++] = args[i];
 	argv[n] = NULL;
 
-	int in[2], outp[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) != 0)
-		return diag_set_errno(d, EX_OSERR, "%s", _("cannot create a socket for ppin"));
-	if (pipe2(outp, O_CLOEXEC) != 0) {
-		close(in[0]);
-		close(in[1]);
-		return diag_set_errno(d, EX_OSERR, "%s", _("cannot create a pipe for ppin"));
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(in[0]);
-		close(in[1]);
-		close(outp[0]);
-		close(outp[1]);
-		return diag_set_errno(d, EX_OSERR, "%s", _("cannot start ppin"));
-	}
-	if (pid == 0) {
-		setsid();
-		dup2(in[1], 0);
-		dup2(outp[1], 1);
-		dup2(outp[1], 2);
-		signal(SIGPIPE, SIG_DFL);
-		execve(argv[0], (char *const *)(uintptr_t)argv, environ);
-		_exit(127);
-	}
-	close(in[1]);
-	close(outp[1]);
-	if (input) {
-		size_t len = strlen(input), off = 0;
-		while (off < len) {
-			ssize_t w = send(in[0], input + off, len - off, MSG_NOSIGNAL);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;   /* ppin stopped reading; its output says why */
-			off += (size_t)w;
-		}
-	}
-	shutdown(in[0], SHUT_WR);
-
-	char *buf = malloc(PP_OUTPUT_MAX + 1);
-	size_t used = 0;
-	int timed_out = 0;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		long left = PP_TIMEOUT_MS - pp_ms_since(&t0);
-		if (left <= 0) {
-			timed_out = 1;
+	/* Its own session: without a controlling terminal, a getpass-style prompt reads stdin. */
+	struct spawn_opts o = {
+		.argv = argv,
+		.flags = SPAWN_NEW_SESSION | SPAWN_CAPTURE,
+		.input = input,
+		.input_len = input ? strlen(input) : 0,
+		.output_max = PP_OUTPUT_MAX,
+		.timeout_ms = PP_TIMEOUT_MS,
+	};
+	struct spawn_result r;
+	if (spawn_run(&o, &r) != 0) {
+		int rc;
+		switch (r.failed) {
+		case SPAWN_STAGE_STDIN:
+			rc = diag_set_errno(d, EX_OSERR, "%s", _("cannot create a socket for ppin"));
+			break;
+		case SPAWN_STAGE_OUTPUT:
+			rc = diag_set_errno(d, EX_OSERR, "%s", _("cannot create a pipe for ppin"));
+			break;
+		case SPAWN_STAGE_MEMORY:
+			rc = diag_set(d, EX_OSERR, "%s", _("out of memory"));
+			break;
+		default:
+			rc = diag_set_errno(d, EX_OSERR, "%s", _("cannot start ppin"));
 			break;
 		}
-		struct pollfd pfd = {outp[0], POLLIN, 0};
-		int pr = poll(&pfd, 1, (int)left);
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr <= 0) {
-			timed_out = pr == 0;
-			break;
-		}
-		char tmp[4096];
-		ssize_t r = read(outp[0], tmp, sizeof tmp);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		size_t take = (size_t)r;
-		if (buf && used + take > PP_OUTPUT_MAX)
-			take = PP_OUTPUT_MAX - used;
-		if (buf)
-			memcpy(buf + used, tmp, take);
-		used += take;
+		spawn_result_free(&r);
+		return rc;
 	}
-	close(outp[0]);
-	close(in[0]);
-	if (timed_out)
-		kill(pid, SIGKILL);
-	int ws = 0;
-	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-		;
-	if (!buf)
-		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
-	buf[used] = '\0';
-	if (timed_out) {
-		free(buf);
+	if (r.timed_out) {
+		spawn_result_free(&r);
 		engine_set_code(e, "PPIN_TIMEOUT", 0, 0);
 		return diag_set(d, EX_UNAVAILABLE, _("ppin %s did not finish within %d s"), args[0], PP_TIMEOUT_MS / 1000);
 	}
-	*out = buf;
-	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + (WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
-	if (*status == 127 && used == 0) {
-		free(buf);
+	*status = r.status;
+	if (r.status == 127 && r.out_len == 0) {
+		spawn_result_free(&r);
 		*out = NULL;
 		engine_set_code(e, "PPIN_NOT_FOUND", 0, 0);
 		return diag_set(d, EX_UNAVAILABLE, _("%s could not be run"), p->ppin);
 	}
+	*out = r.out; /* the caller frees it */
 	return EX_OK;
 }
 
@@ -421,10 +353,11 @@ static int pp_first_connect(struct engine_ctx *e, const char *setup, const char 
 		}
 		pp_progress(e, 1, "-p -e", e->service_user, NULL);
 		const char *args[] = {"-p", "-e", e->service_user, NULL};
-		char *in = secmem_alloc(strlen(e->service_password) + 1);
+		size_t size = strlen(e->service_password) + 2; /* the line feed and the NUL */
+		char *in = secmem_alloc(size);
 		if (!in)
 			return diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
-		snprintf(in, strlen(e->service_password) + 2, "%s\n", e->service_password);
+		snprintf(in, size, "%s\n", e->service_password);
 		rc = pp_do(e, args, in, "-p", NULL, d);
 		secmem_free(in);
 		if (rc != EX_OK)
@@ -435,11 +368,11 @@ static int pp_first_connect(struct engine_ctx *e, const char *setup, const char 
 	 * retry after a failed exchange is -a again. */
 	pp_progress(e, 2, "-a -e", e->hsm_user, NULL);
 	const char *args[] = {"-a", "-e", e->hsm_user, NULL};
-	size_t n = strlen(setup) + strlen(pending) + 2;
+	size_t n = strlen(setup) + strlen(pending) + 3; /* two line feeds and the NUL */
 	char *in = secmem_alloc(n);
 	if (!in)
 		return diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
-	snprintf(in, n + 1, "%s\n%s\n", setup, pending);
+	snprintf(in, n, "%s\n%s\n", setup, pending);
 	unsigned long codes[8];
 	size_t n_codes = 0;
 	rc = pp_do_codes(e, args, in, "-a", NULL, codes, &n_codes, d);
@@ -515,18 +448,10 @@ static int pp_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	(void)current;
 	engine_set_code(e, "", 0, 0);
 	struct pp_priv *p = e->priv;
-	struct stat sb;
-	int rc;
-	if (stat(dir, &sb) != 0) {
-		rc = fsutil_mkdir_private(dir, d);
-		if (rc != EX_OK)
-			return rc;
-	} else if (!S_ISDIR(sb.st_mode)) {
-		return diag_set(d, EX_CANTCREAT, _("%s: not a directory"), dir);
-	}
 	char absdir[PATH_MAX], workabs[PATH_MAX], cfg[PATH_MAX + 16], sec[PATH_MAX + 16];
-	if (!realpath(dir, absdir))
-		return diag_set_errno(d, EX_CANTCREAT, "%s", dir);
+	int rc = fsutil_output_dir(dir, absdir, d);
+	if (rc != EX_OK)
+		return rc;
 	if (!realpath(e->work_dir, workabs))
 		snprintf(workabs, sizeof workabs, "%s", e->work_dir);
 	snprintf(cfg, sizeof cfg, "%s/primus.cfg", absdir);
