@@ -68,6 +68,23 @@ t_grep "$W_SCREEN" ".secrets.cfg (mode 0600) at" "the provider screen says where
 grep -q '….*/\.secrets\.cfg' "$W_SCREEN" \
 	|| { cat "$W_SCREEN" >&2; t_fail "a long path is not shortened in its middle with its file name kept"; }
 t_ok "a long path loses its middle, keeps its start and its file name"
+# The targets that fit a Primus profile, numbered; a digit writes one, as `config --for` does. This
+# key is the test's own: the demo's path (and the bench's count of it) goes on with Enter alone.
+for t in "[ ] 1 libp11" "[ ] 2 openssl3" "[ ] 3 env" "[ ] 4 vault"; do
+	t_grep "$W_SCREEN" "$t" "the provider screen offers '$t'"
+done
+t_nogrep "$W_SCREEN" " tsb " "the provider screen does not offer tsb to a Primus profile"
+keys_before_target=$W_KEYS
+w_key 1
+w_wait "[x] 1 libp11"
+t_grep "$W_SCREEN" "libp11: written; README.txt" "the status line says where the secrets are told"
+W_KEYS=$keys_before_target
+cfgdir="$demo/home/.config/hsm-onboard/DEMOHSM01"
+[ -f "$cfgdir/openssl.cnf" ] && [ "$(stat -c %a "$cfgdir/openssl-pin.secret.cnf")" = 600 ] ||
+	t_fail "the libp11 target's files are not in the provider folder"
+t_grep "$cfgdir/openssl.cnf" ".include $cfgdir/openssl-pin.secret.cnf" "openssl.cnf includes the 0600 PIN file"
+t_grep "$cfgdir/README.txt" ".secrets.cfg" "README.txt names the provider files too"
+t_grep "$cfgdir/README.txt" "openssl-pin.secret.cnf" "README.txt names the target's PIN file"
 w_key Enter
 w_wait "Onboarding complete"
 t_grep "$W_SCREEN" "Cluster                 demo" "Done shows the cluster the profile's state names"
@@ -90,7 +107,6 @@ if command -v pkcs11-tool >/dev/null; then
 	! pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label hsm-onboard-demo --login --pin "$setup" -O \
 		>/dev/null 2>&1 || t_fail "the setup password still opens the token"
 	t_ok "the setup password no longer opens the token"
-	cfgdir="$demo/home/.config/hsm-onboard/DEMOHSM01"
 	[ "$(stat -c %a "$cfgdir/.secrets.cfg")" = 600 ] && [ -f "$cfgdir/primus.cfg" ] ||
 		t_fail "the provider configuration has no 0600 .secrets.cfg and primus.cfg"
 	t_ok "the provider configuration holds .secrets.cfg (0600) and primus.cfg"

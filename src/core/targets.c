@@ -26,25 +26,30 @@
 
 static const struct target target_libp11 = {
 	"libp11", "openssl/libp11/Installation/configuration",
-	N_("OpenSSL engine (libp11, Debian: libengine-pkcs11-openssl): openssl.cnf"), TARGET_FITS_PKCS11};
+	N_("OpenSSL engine (libp11, Debian: libengine-pkcs11-openssl): openssl.cnf"),
+	N_("OpenSSL engine (libp11): openssl.cnf"), TARGET_FITS_PKCS11};
 static const struct target target_openssl3 = {
 	"openssl3", "openssl/osslv3/Installation/configuration",
-	N_("OpenSSL 3 pkcs11-provider: openssl-provider.cnf"), TARGET_FITS_PKCS11};
+	N_("OpenSSL 3 pkcs11-provider: openssl-provider.cnf"),
+	N_("OpenSSL 3 provider: openssl-provider.cnf"), TARGET_FITS_PKCS11};
 static const struct target target_env = {
 	"env", "pkcs/Installation/pkcs11_provider_configuration",
-	N_("primus.env for services and containers (Primus provider 1.8.4 or later)"), TARGET_FITS_PRIMUS};
+	N_("primus.env for services and containers (Primus provider 1.8.4 or later)"),
+	N_("primus.env for services and containers"), TARGET_FITS_PRIMUS};
 static const struct target target_vault = {
 	"vault", "hc_sse/Installation/configuration, hc_vault/Concepts/autounseal, "
 	         "hc-vault-enterprise/Installation/installation",
 	N_("HashiCorp Vault: secrets engine script and auto-unseal stanza (TSBaaS), or the pkcs11 seal"),
-	TARGET_FITS_PKCS11 | TARGET_FITS_TSBAAS};
+	N_("HashiCorp Vault: seal stanza"), TARGET_FITS_PKCS11 | TARGET_FITS_TSBAAS};
 
 static const struct target target_tsb = {
 	"tsb", "tsb/Installation/On-Premise-Installation",
-	N_("Transaction Security Broker: the hsm: block of application-local.yml"), TARGET_FITS_JCE};
+	N_("Transaction Security Broker: the hsm: block of application-local.yml"),
+	N_("Transaction Security Broker (TSB)"), TARGET_FITS_JCE};
 static const struct target target_xks = {
 	"xks", "xks/Installation/Installation",
-	N_("XKS proxy for AWS KMS: the hsm: block of application.yaml"), TARGET_FITS_JCE};
+	N_("XKS proxy for AWS KMS: the hsm: block of application.yaml"),
+	N_("XKS proxy for AWS KMS"), TARGET_FITS_JCE};
 
 const struct target *const targets_all[] = {&target_libp11, &target_openssl3, &target_env, &target_vault,
                                             &target_tsb, &target_xks, NULL};

@@ -30,6 +30,7 @@ struct target {
 	const char *name;
 	const char *doc;       /* the page in the Securosys docs */
 	const char *summary;   /* N_() string: what it writes, for --list */
+	const char *label;     /* N_() string: the same in at most 50 columns, for the wizard's list */
 	unsigned fits;         /* TARGET_FITS_* */
 };
 
