@@ -55,6 +55,7 @@ PACKAGES=(
 	clang libclang-rt-14-dev  # libFuzzer targets
 	clang-format          # tests/format.sh: the files of tests/format-files match .clang-format
 	ca-certificates python3 file
+	python3-yaml          # tests/targets-jce.sh reads the generated TSB and XKS YAML with a real parser
 	prometheus            # promtool: checks the OpenMetrics output and the alerting rules, unit-tests the rules
 	prometheus-node-exporter curl  # the textfile collector scraped on 127.0.0.1 (tests/metrics-scrape.sh)
 )

@@ -8,16 +8,7 @@
 # the same state.
 . "$top_srcdir/tests/lib.sh"
 
-STANDIN="$top_srcdir/tests/jce-standin"
-export JCE_STANDIN_DIR="$T_DIR/hsm"
-mkdir -p "$JCE_STANDIN_DIR" "$T_DIR/bin"
-ln -s "$STANDIN" "$T_DIR/bin/java"
-export PATH="$T_DIR/bin:$PATH"
-JAR="$T_DIR/primus-tools.jar"
-: > "$JAR"
-PASS="vault pass $(t_rand_alnum 10)"
-t_secret "$PASS"
-printf '%s\n' "$PASS" > "$T_DIR/pass"
+t_jce_standin
 
 n=0
 # new_profile [WRONG]: a profile whose setup password the stand-in accepts (or not, with WRONG).

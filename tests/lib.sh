@@ -204,6 +204,20 @@ t_make_credfiles() {
 	t_secret "$T_SETUP_PW"
 }
 
+# t_jce_standin: tests/jce-standin as `java` on PATH, its state in JCE_STANDIN_DIR=$T_DIR/hsm, an empty
+# Primus Tools jar at JAR, and a vault passphrase (registered as a secret) in $T_DIR/pass.
+t_jce_standin() {
+	export JCE_STANDIN_DIR="$T_DIR/hsm"
+	mkdir -p "$JCE_STANDIN_DIR" "$T_DIR/bin"
+	ln -s "$top_srcdir/tests/jce-standin" "$T_DIR/bin/java"
+	export PATH="$T_DIR/bin:$PATH"
+	JAR="$T_DIR/primus-tools.jar"
+	: > "$JAR"
+	PASS="vault pass $(t_rand_alnum 10)"
+	t_secret "$PASS"
+	printf '%s\n' "$PASS" > "$T_DIR/pass"
+}
+
 # t_state_profile NAME JSON-FIELDS: a profile directory (0700) with a state.json (0600) holding the
 # fields after '"version": 1, "step": "import", ', as a person or an older version may have left it.
 t_state_profile() {

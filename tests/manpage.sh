@@ -73,6 +73,19 @@ version=$(LC_ALL=C "$HSMO" --version 2>/dev/null | head -n 1 | sed 's/^hsm-onboa
 grep -qF "\"hsm\\-onboard $version\"" "$MAN" || t_fail "the .TH line does not say hsm-onboard $version"
 t_ok "the man page is for version $version"
 
+# Every target of `config --for` (src/core/targets.c: name, then its docs page or pages) has an entry in
+# the man page with every page it names.
+sed -n 's/^\t"\([a-z0-9]*\)", "\([^"]*\)".*/\1 \2/p' "$top_srcdir/src/core/targets.c" > "$T_DIR/targets"
+[ "$(wc -l < "$T_DIR/targets")" -ge 6 ] || t_fail "fewer than 6 targets read from src/core/targets.c"
+sed 's/\\-/-/g' "$MAN" > "$T_DIR/man-plain"
+while read -r name pages; do
+	grep -qx "\.B $name" "$T_DIR/man-plain" || t_fail "target $name has no entry in the man page"
+	for page in $(printf '%s' "$pages" | tr ',' ' '); do
+		grep -qF "$page" "$T_DIR/man-plain" || t_fail "target $name: its docs page $page is not in the man page"
+	done
+done < "$T_DIR/targets"
+t_ok "every target of config --for is in the man page with its docs pages ($(cut -d' ' -f1 "$T_DIR/targets" | tr '\n' ' '))"
+
 if command -v groff >/dev/null; then
 	LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$MAN" > "$T_DIR/groff.out" 2>&1 \
 		|| t_fail "groff failed: $(cat "$T_DIR/groff.out")"

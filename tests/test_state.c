@@ -44,6 +44,9 @@ static void fill(struct state *st)
 	st->engine.slot = 3;
 	st->engine.ppin = strdup("/opt/primus/bin/ppin");
 	st->engine.config_dir = strdup("/tmp/cfg");
+	const char *hosts[] = {"ch01-api.cloudshsm.com", "ch02-api.cloudshsm.com"};
+	assert_int_equal(state_set_hosts(st, hosts, 2), 1);
+	assert_int_equal(state_set_hosts(st, hosts, 2), 0);
 	st->api_endpoint = strdup("https://acme.cloudshsm.com");
 	st->jwt_exp = 1798329600;
 	state_set_error(st, "CKR_PIN_INCORRECT", "login failed");
@@ -101,6 +104,9 @@ static void test_roundtrip_every_field(void **state)
 	assert_int_equal(b.engine.slot, 3);
 	assert_str(b.engine.ppin, a.engine.ppin);
 	assert_str(b.engine.config_dir, a.engine.config_dir);
+	assert_int_equal(b.engine.n_hosts, 2);
+	assert_str(b.engine.hosts[0], "ch01-api.cloudshsm.com");
+	assert_str(b.engine.hosts[1], "ch02-api.cloudshsm.com");
 	assert_str(b.api_endpoint, a.api_endpoint);
 	assert_int_equal(b.jwt_exp, a.jwt_exp);
 	assert_int_equal(b.last_error.at, a.last_error.at);
@@ -198,6 +204,10 @@ static void test_malformed(void **state)
 	expect_bad("{\"version\":1,\"engine\":{\"slot\":\"1\"}}", "field engine.slot");
 	expect_bad("{\"version\":1,\"engine\":{\"slot\":1.5}}", "field engine.slot");
 	expect_bad("{\"version\":1,\"engine\":{\"slot\":99999999999}}", "field engine.slot");
+	expect_bad("{\"version\":1,\"engine\":{\"hosts\":\"a\"}}", "field engine.hosts");
+	expect_bad("{\"version\":1,\"engine\":{\"hosts\":[\"a\",2]}}", "field engine.hosts[1]");
+	expect_bad("{\"version\":1,\"engine\":{\"hosts\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]}}",
+	           "field engine.hosts");
 	expect_bad("{\"version\":1,\"last_error\":{\"code\":5}}", "field last_error.code");
 	expect_bad("{\"version\":1,\"checks\":{}}", "field checks");
 	expect_bad("{\"version\":1,\"checks\":[1]}", "field checks[0]");

@@ -170,12 +170,12 @@ w_new_onboarding() {
 	w_wait "Step 1 of 10: Subscription"
 }
 
-# w_demo_walk PASSPHRASE: from the demo's first screen ("Step 1 of 10: Subscription") to "Onboarding
-# complete", the way a person goes: Enter through each step, the passphrase twice, "yes" at the point
-# of no return. The demo drives the primus engine (ppin is its simulator). W_ROTATED and W_PROVIDER are the captures of the rotation's
-# result screen and of the provider screen. Shared by the demo test of the build (wizard-demo.sh) and
-# of the installed package (installed-demo.sh).
-w_demo_walk() {
+# w_demo_walk_to_provider PASSPHRASE: from the demo's first screen ("Step 1 of 10: Subscription") to
+# the provider screen, the way a person goes: Enter through each step, the passphrase twice, "yes" at
+# the point of no return. The demo drives the primus engine (ppin is its simulator). W_ROTATED and
+# W_PROVIDER are the captures of the rotation's result screen and of the provider screen. Shared by
+# the demo test of the build (wizard-demo.sh) and of the installed package (installed-demo.sh).
+w_demo_walk_to_provider() {
 	w_wait "Step 1 of 10: Subscription"
 	w_key Enter
 	w_wait "Step 2 of 10: Emails"
@@ -208,6 +208,11 @@ w_demo_walk() {
 	w_wait "Written in"
 	# shellcheck disable=SC2034 # read by the scripts that source this file
 	W_PROVIDER=$W_SCREEN
+}
+
+# w_demo_walk PASSPHRASE: the same walk on to "Onboarding complete".
+w_demo_walk() {
+	w_demo_walk_to_provider "$1"
 	w_key Enter
 	w_wait "Onboarding complete"
 }

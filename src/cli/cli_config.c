@@ -108,23 +108,9 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 			rc = rotation_write_config(&ce.p, ce.v, &ce.e, o.output, &files, &d);
 	}
 	if (rc == EX_OK && o.n_targets > 0) {
-		struct targets_input in = {0};
-		in.st = &ce.p.st;
-		in.profile = ce.p.name;
-		if (!tsbaas) {
-			int primus = ce.e.ops == &engine_primus_ops;
-			in.engine = ce.e.ops->name;
-			in.module = ce.e.module;
-			in.token_label = ce.e.token_label ? ce.e.token_label : ce.p.st.hsm_user;
-			/* Applications log in to libprimusP11 with the PKCS#11 password; a generic token with the
-			 * user secret the rotation set (doc/securosys-facts.md, "The PIN"). */
-			in.pin = vault_get(ce.v, primus ? VAULT_PKCS11_PASSWORD : VAULT_CURRENT);
-		}
-		in.jwt = vault_get(ce.v, VAULT_JWT);
-		for (size_t i = 0; rc == EX_OK && i < o.n_targets; i++)
-			rc = targets_write(targets[i], &in, o.output, &files, &d);
-		if (rc == EX_OK)
-			rc = targets_write_readme(o.output, ce.p.name, &files, &d);
+		struct targets_input in;
+		targets_input_from(&in, ce.p.name, &ce.p.st, ce.v, tsbaas ? NULL : &ce.e);
+		rc = targets_write_list(targets, o.n_targets, &in, o.output, &files, &d);
 	}
 	if (rc != EX_OK) {
 		engine_files_free(&files);

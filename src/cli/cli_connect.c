@@ -62,6 +62,8 @@ static int connect_remember(struct state *st, const struct cli_engine_opts *o)
 		st->engine.token_label = o->ov.token_label ? strdup(o->ov.token_label) : NULL;
 		st->engine.slot = o->ov.slot;
 	}
+	if (o->n_endpoints && state_set_hosts(st, o->endpoints, o->n_endpoints))
+		changed = 1;
 	return changed;
 }
 

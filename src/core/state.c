@@ -35,6 +35,8 @@
  *       "slot":        integer | null      -1 or null: not chosen
  *       "ppin":        string | null       ppin path
  *       "config_dir":  string | null
+ *       "hosts":       [ string ] | null   the hosts connect was given (--endpoint), master first;
+ *                                          at most 8
  *     }
  *     "api_endpoint": string | null        TSBaaS API-Endpoint
  *     "jwt_exp":      time | null          the JWT's exp claim
@@ -169,6 +171,8 @@ void state_free(struct state *st)
 	free(st->engine.token_label);
 	free(st->engine.ppin);
 	free(st->engine.config_dir);
+	for (size_t i = 0; i < st->engine.n_hosts; i++)
+		free(st->engine.hosts[i]);
 	free(st->api_endpoint);
 	free(st->last_error.code);
 	free(st->last_error.message);
@@ -277,6 +281,30 @@ void state_add_event(struct state *st, const char *kind, const char *detail)
 		state_compact(st);
 }
 
+int state_set_hosts(struct state *st, const char *const *hosts, size_t n)
+{
+	if (n > STATE_MAX_HOSTS)
+		n = STATE_MAX_HOSTS;
+	int same = n == st->engine.n_hosts;
+	for (size_t i = 0; same && i < n; i++)
+		same = strcmp(hosts[i], st->engine.hosts[i]) == 0;
+	if (same)
+		return 0;
+	for (size_t i = 0; i < st->engine.n_hosts; i++) {
+		free(st->engine.hosts[i]);
+		st->engine.hosts[i] = NULL;
+	}
+	st->engine.n_hosts = 0;
+	for (size_t i = 0; i < n; i++) {
+		st->engine.hosts[i] = state_strdup(hosts[i]);
+		if (st->engine.hosts[i])
+			st->engine.n_hosts = i + 1;
+		else
+			break;
+	}
+	return 1;
+}
+
 void state_set_checks(struct state *st, const struct state_check *checks, size_t n, time_t at)
 {
 	for (size_t i = 0; i < st->n_checks; i++) {
@@ -360,6 +388,10 @@ static json_t *state_to_json(const struct state *st)
 	json_object_set_new(e, "slot", st->engine.slot >= 0 ? json_integer(st->engine.slot) : json_null());
 	json_object_set_new(e, "ppin", state_json_str(st->engine.ppin));
 	json_object_set_new(e, "config_dir", state_json_str(st->engine.config_dir));
+	json_t *hosts = st->engine.n_hosts ? json_array() : json_null();
+	for (size_t i = 0; i < st->engine.n_hosts; i++)
+		json_array_append_new(hosts, state_json_str(st->engine.hosts[i]));
+	json_object_set_new(e, "hosts", hosts);
 	json_object_set_new(o, "engine", e);
 
 	json_object_set_new(o, "api_endpoint", state_json_str(st->api_endpoint));
@@ -482,9 +514,9 @@ static int state_parse_time(const char *s, time_t *out)
 	return 0;
 }
 
-static void state_get_str(struct state_reader *r, json_t *o, const char *key, const char *field, char **out)
+/* A string value v (or null) into *out. */
+static void state_get_strv(struct state_reader *r, json_t *v, const char *field, char **out)
 {
-	json_t *v = json_object_get(o, key);
 	if (!v || json_is_null(v))
 		return;
 	if (!json_is_string(v)) {
@@ -499,6 +531,11 @@ static void state_get_str(struct state_reader *r, json_t *o, const char *key, co
 	}
 	free(*out);
 	*out = strdup(s);
+}
+
+static void state_get_str(struct state_reader *r, json_t *o, const char *key, const char *field, char **out)
+{
+	state_get_strv(r, json_object_get(o, key), field, out);
 }
 
 static void state_get_time(struct state_reader *r, json_t *o, const char *key, const char *field, time_t *out)
@@ -599,6 +636,22 @@ static void state_from_json(struct state_reader *r, json_t *o, struct state *st)
 		state_get_long(r, e, "slot", "engine.slot", -1, &st->engine.slot);
 		state_get_str(r, e, "ppin", "engine.ppin", &st->engine.ppin);
 		state_get_str(r, e, "config_dir", "engine.config_dir", &st->engine.config_dir);
+		json_t *hosts = json_object_get(e, "hosts");
+		size_t n = json_is_array(hosts) ? json_array_size(hosts) : 0;
+		if ((hosts && !json_is_null(hosts) && !json_is_array(hosts)) || n > STATE_MAX_HOSTS)
+			state_bad(r, "engine.hosts", _("an array of at most 8 host names, or null"));
+		for (size_t i = 0; i < n && !r->failed; i++) {
+			char field[40];
+			snprintf(field, sizeof field, "engine.hosts[%zu]", i);
+			if (!json_is_string(json_array_get(hosts, i))) {
+				state_bad(r, field, _("a string"));
+				break;
+			}
+			state_get_strv(r, json_array_get(hosts, i), field, &st->engine.hosts[i]);
+			if (!st->engine.hosts[i])
+				break;
+			st->engine.n_hosts = i + 1;
+		}
 	}
 	state_get_str(r, o, "api_endpoint", "api_endpoint", &st->api_endpoint);
 	state_get_time(r, o, "jwt_exp", "jwt_exp", &st->jwt_exp);

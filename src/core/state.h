@@ -12,6 +12,8 @@
 #include "diag.h"
 
 #define STATE_FORMAT_VERSION 1
+/* At most this many hosts in engine.hosts (ENGINE_MAX_HOSTS). */
+#define STATE_MAX_HOSTS 8
 
 enum state_tier {
 	TIER_UNKNOWN = 0,
@@ -99,6 +101,11 @@ struct state {
 		long slot;          /* -1 unless --slot */
 		char *ppin;         /* ppin path */
 		char *config_dir;   /* where config --output wrote */
+		/* The hosts connect was given (--endpoint), the master first: verify and config reuse them
+		 * when the cluster table does not name the partition's hosts (the jce engine has no
+		 * configuration file of its own that would keep them). */
+		char *hosts[STATE_MAX_HOSTS];
+		size_t n_hosts;
 	} engine;
 
 	char *api_endpoint;     /* TSBaaS API-Endpoint */
@@ -157,6 +164,8 @@ int state_parse(const char *json, size_t len, const char *display_name, struct s
 void state_add_event(struct state *st, const char *kind, const char *detail);
 /* Replaces the recorded checks. */
 void state_set_checks(struct state *st, const struct state_check *checks, size_t n, time_t at);
+/* Replaces engine.hosts by the n hosts (at most STATE_MAX_HOSTS are kept); 1 when they changed. */
+int state_set_hosts(struct state *st, const char *const *hosts, size_t n);
 /* Records the last engine error (code and message copied). */
 void state_set_error(struct state *st, const char *code, const char *message);
 

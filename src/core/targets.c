@@ -26,20 +26,33 @@
 
 static const struct target target_libp11 = {
 	"libp11", "openssl/libp11/Installation/configuration",
-	N_("OpenSSL engine (libp11, Debian: libengine-pkcs11-openssl): openssl.cnf"), TARGET_FITS_PKCS11};
+	N_("OpenSSL engine (libp11, Debian: libengine-pkcs11-openssl): openssl.cnf"),
+	N_("OpenSSL engine (libp11): openssl.cnf"), TARGET_FITS_PKCS11};
 static const struct target target_openssl3 = {
 	"openssl3", "openssl/osslv3/Installation/configuration",
-	N_("OpenSSL 3 pkcs11-provider: openssl-provider.cnf"), TARGET_FITS_PKCS11};
+	N_("OpenSSL 3 pkcs11-provider: openssl-provider.cnf"),
+	N_("OpenSSL 3 provider: openssl-provider.cnf"), TARGET_FITS_PKCS11};
 static const struct target target_env = {
 	"env", "pkcs/Installation/pkcs11_provider_configuration",
-	N_("primus.env for services and containers (Primus provider 1.8.4 or later)"), TARGET_FITS_PRIMUS};
+	N_("primus.env for services and containers (Primus provider 1.8.4 or later)"),
+	N_("primus.env for services and containers"), TARGET_FITS_PRIMUS};
 static const struct target target_vault = {
 	"vault", "hc_sse/Installation/configuration, hc_vault/Concepts/autounseal, "
 	         "hc-vault-enterprise/Installation/installation",
 	N_("HashiCorp Vault: secrets engine script and auto-unseal stanza (TSBaaS), or the pkcs11 seal"),
-	TARGET_FITS_PKCS11 | TARGET_FITS_TSBAAS};
+	N_("HashiCorp Vault: seal stanza"), TARGET_FITS_PKCS11 | TARGET_FITS_TSBAAS};
 
-const struct target *const targets_all[] = {&target_libp11, &target_openssl3, &target_env, &target_vault, NULL};
+static const struct target target_tsb = {
+	"tsb", "tsb/Installation/On-Premise-Installation",
+	N_("Transaction Security Broker: the hsm: block of application-local.yml"),
+	N_("Transaction Security Broker (TSB)"), TARGET_FITS_JCE};
+static const struct target target_xks = {
+	"xks", "xks/Installation/Installation",
+	N_("XKS proxy for AWS KMS: the hsm: block of application.yaml"),
+	N_("XKS proxy for AWS KMS"), TARGET_FITS_JCE};
+
+const struct target *const targets_all[] = {&target_libp11, &target_openssl3, &target_env, &target_vault,
+                                            &target_tsb, &target_xks, NULL};
 
 const struct target *targets_find(const char *name)
 {
@@ -62,8 +75,12 @@ int targets_fit(const struct target *t, const struct state *st)
 	int p11_api = st->api == API_PKCS11 || st->api == API_UNKNOWN;
 	int pkcs11 = engine ? strcmp(engine, "pkcs11") == 0 || strcmp(engine, "primus") == 0 : p11_api;
 	int primus = engine ? strcmp(engine, "primus") == 0 : p11_api;
+	/* JCE, TSB and XKS customers log in through the JCE provider (DESIGN.md, "Architecture": jce). */
+	int jce = engine ? strcmp(engine, "jce") == 0 : st->api == API_JCE;
 	if (targets_is_tsbaas(st))
 		return (t->fits & TARGET_FITS_TSBAAS) != 0;
+	if (t->fits & TARGET_FITS_JCE)
+		return jce;
 	if (t->fits & TARGET_FITS_PRIMUS)
 		return primus;
 	return (t->fits & TARGET_FITS_PKCS11) && pkcs11;
@@ -297,9 +314,10 @@ static int tg_env(const struct targets_input *in, const char *dir, struct engine
 	return tg_write_buf(&b, path, 0644, out, _("Primus provider environment (provider 1.8.4 or later)"), d);
 }
 
-/* The key_password of an earlier seal file: once Vault created its unseal key with it, a new one
- * would lock Vault out of its own key. NULL when there is none. */
-static char *tg_old_key_password(const char *path)
+/* The quoted value of a setting in an earlier file we wrote ("key = \"v\"" in HCL, "key: 'v'" in YAML):
+ * a random password that a client already used (Vault's unseal key, TSB's encrypted user secret) must
+ * survive a rewrite, or the client is locked out of its own data. NULL when there is none. */
+static char *tg_old_setting(const char *path, const char *key, char sep)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -307,14 +325,15 @@ static char *tg_old_key_password(const char *path)
 	if (fsutil_read_bounded(path, TARGETS_MAX_FILE, FSUTIL_READ_SECRET, &text, &len, &ignored) != EX_OK)
 		return NULL;
 	char *out = NULL;
-	/* The setting, not the word in a comment: key_password, blanks, '=', blanks, a quoted value. */
-	for (const char *k = strstr(text, "key_password"); k && !out; k = strstr(k + 1, "key_password")) {
-		const char *q = k + strlen("key_password");
+	size_t klen = strlen(key);
+	/* The setting, not the word in a comment: key, blanks, sep, blanks, a quoted value. */
+	for (const char *k = strstr(text, key); k && !out; k = strstr(k + 1, key)) {
+		const char *q = k + klen;
 		q += strspn(q, " \t");
-		if (*q != '=')
+		if (*q != sep)
 			continue;
 		q += 1 + strspn(q + 1, " \t");
-		const char *e = *q == '"' ? strchr(q + 1, '"') : NULL;
+		const char *e = *q == '"' || *q == '\'' ? strchr(q + 1, *q) : NULL;
 		if (e && e > q + 1 && !memchr(q, '\n', (size_t)(e - q)))
 			out = secmem_strndup(q + 1, (size_t)(e - q - 1));
 	}
@@ -378,7 +397,7 @@ static int tg_vault_tsbaas(const struct targets_input *in, const char *dir, stru
 
 	/* Vault reads a seal's settings only from its configuration: the stanza holds the JWT and the key
 	 * password, so the whole file is 0600. */
-	char *kp = tg_old_key_password(seal);
+	char *kp = tg_old_setting(seal, "key_password", '=');
 	if (!kp)
 		kp = engine_random_secret(ENGINE_PIN_DEFAULT);
 	if (!kp)
@@ -453,6 +472,201 @@ static int tg_vault(const struct targets_input *in, const char *dir, struct engi
 	return targets_is_tsbaas(in->st) ? tg_vault_tsbaas(in, dir, out, d) : tg_vault_pkcs11(in, dir, out, d);
 }
 
+/* ---- tsb and xks: the hsm: block of the JCE clients (doc/securosys-facts.md, "JCE, TSB and XKS") ---- */
+
+/* A text built only in the secure heap, of a capacity fixed when it is made. */
+struct tg_sec {
+	char *s;
+	size_t len, cap;
+	int overflow;
+};
+
+/* Appends s; quote: as a YAML single-quoted scalar, where only ' is escaped (doubled). */
+static void tg_sec_add(struct tg_sec *b, const char *s, int quote)
+{
+	for (const char *c = quote ? "'" : ""; *c; c++)
+		if (b->len + 1 < b->cap)
+			b->s[b->len++] = *c;
+	for (; *s; s++) {
+		size_t need = quote && *s == '\'' ? 2 : 1;
+		if (b->len + need >= b->cap) {
+			b->overflow = 1;
+			return;
+		}
+		if (need == 2)
+			b->s[b->len++] = '\'';
+		b->s[b->len++] = *s;
+	}
+	if (quote) {
+		if (b->len + 1 >= b->cap)
+			b->overflow = 1;
+		else
+			b->s[b->len++] = '\'';
+	}
+	b->s[b->len] = '\0';
+}
+
+/* "  key: 'value'\n" */
+static void tg_sec_setting(struct tg_sec *b, const char *indent, const char *key, const char *value)
+{
+	tg_sec_add(b, indent, 0);
+	tg_sec_add(b, key, 0);
+	tg_sec_add(b, ": ", 0);
+	tg_sec_add(b, value, 1);
+	tg_sec_add(b, "\n", 0);
+}
+
+/* A secret fits a single-quoted YAML scalar unless it has a line break or a control character; the
+ * message names the secret, never its value. */
+static int tg_yaml_secret(const char *what, const char *v, struct diag *d)
+{
+	for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return diag_set(d, EX_DATAERR, _("%s: it has a control character, which cannot be written into a YAML file"),
+			                what);
+	return EX_OK;
+}
+
+/* What the tsb and xks files need: hosts, the user, the blinded secret, the proxy credentials. */
+static int tg_jce_check(const struct targets_input *in, struct diag *d)
+{
+	if (!in->pin)
+		return diag_set(d, EX_DATAERR, "%s", _("the vault holds no JCE user secret: run 'hsm-onboard connect' first"));
+	if (in->n_hosts == 0)
+		return diag_set(d, EX_USAGE, "%s",
+		                _("no HSM host known for the JCE login: give --endpoint HOST or import the cluster"));
+	if (!in->st->hsm_user)
+		return diag_set(d, EX_DATAERR, "%s", _("the profile has no HSM user name: import the credential files again"));
+	int rc = tg_plain(_("HSM user name"), in->st->hsm_user, d);
+	/* ',' and ';' separate TSB's hosts: a host never holds one. */
+	for (size_t i = 0; rc == EX_OK && i < in->n_hosts; i++) {
+		rc = tg_plain(_("host"), in->hosts[i], d);
+		if (rc == EX_OK && (strpbrk(in->hosts[i], ",; ") || !in->hosts[i][0]))
+			rc = diag_set(d, EX_DATAERR, _("%s '%s' has a character that cannot be written into a configuration file"),
+			              _("host"), in->hosts[i]);
+	}
+	if (rc == EX_OK && in->service_user)
+		rc = tg_plain(_("service user name"), in->service_user, d);
+	if (rc == EX_OK)
+		rc = tg_yaml_secret(_("JCE user secret"), in->pin, d);
+	if (rc == EX_OK && in->service_password)
+		rc = tg_yaml_secret(_("service user password"), in->service_password, d);
+	return rc;
+}
+
+static size_t tg_jce_size(const struct targets_input *in)
+{
+	size_t n = 4096 + 2 * strlen(in->pin) + 2 * strlen(in->st->hsm_user);
+	for (size_t i = 0; i < in->n_hosts; i++)
+		n += 2 * strlen(in->hosts[i]) + 32;
+	if (in->service_user)
+		n += 2 * strlen(in->service_user);
+	if (in->service_password)
+		n += 2 * strlen(in->service_password);
+	return n;
+}
+
+/* TSB's hsm: keys, after the header (the file's layout: doc/securosys-facts.md, "JCE, TSB and XKS"). */
+static void tg_tsb_body(struct tg_sec *b, const struct targets_input *in, const char *port, const char *enc)
+{
+	tg_sec_add(b,
+	           "# Transaction Security Broker (TSB): the hsm: block of config-files/application-local.yml,\n"
+	           "# written by hsm-onboard. Layout: Securosys docs, tsb/Installation/On-Premise-Installation\n"
+	           "# (5.1.2 application-local.yml, 7 Proxy Service for HSMaaS). Put these keys into the hsm: block\n"
+	           "# of that file and keep its other settings. It holds secrets (setupPassword, encryptionPassword,\n"
+	           "# proxyPassword): keep this file and application-local.yml mode 0600.\n"
+	           "# host: ';' makes TSB try the master first and the clones in order (',' would pick one at random).\n"
+	           "# setupPassword: the blinded permanent secret hsm-onboard fetched, which the JCE login takes\n"
+	           "# in place of the setup password (jce/Tutorials/LoginSample); the setup password expires.\n"
+	           "# encryptionPassword: random; keep it once TSB has started, it encrypts TSB's copy of the secret.\n"
+	           "hsm:\n",
+	           0);
+	/* One quoted string: every host, separated by ';' (checked free of ',', ';' and quotes). */
+	tg_sec_add(b, "  host: '", 0);
+	for (size_t i = 0; i < in->n_hosts; i++) {
+		tg_sec_add(b, i ? ";" : "", 0);
+		tg_sec_add(b, in->hosts[i], 0);
+	}
+	tg_sec_add(b, "'\n", 0);
+	tg_sec_setting(b, "  ", "port", port);
+	tg_sec_setting(b, "  ", "user", in->st->hsm_user);
+	tg_sec_setting(b, "  ", "setupPassword", in->pin);
+	tg_sec_setting(b, "  ", "encryptionPassword", enc);
+}
+
+/* The XKS proxy's hsm: keys, after the header. */
+static void tg_xks_body(struct tg_sec *b, const struct targets_input *in, const char *port)
+{
+	tg_sec_add(b,
+	           "# Securosys XKS proxy for AWS KMS: the hsm: block of config-files/application.yaml, written\n"
+	           "# by hsm-onboard. Layout: Securosys docs, xks/Installation/Installation (4. Configure the\n"
+	           "# Securosys XKS proxy). Put these keys into the hsm: block of that file; the aws: and server:\n"
+	           "# blocks are yours to fill. It holds secrets (setupPassword, proxyPassword): keep this file and\n"
+	           "# application.yaml mode 0600.\n"
+	           "# host and port: one line each, in the same order, the master first (high availability).\n"
+	           "# setupPassword: the blinded permanent secret hsm-onboard fetched, which the JCE login takes\n"
+	           "# in place of the setup password (jce/Tutorials/LoginSample); the setup password expires.\n"
+	           "hsm:\n"
+	           "  attestationKeyName: 'attestation-key'\n"
+	           "  host:\n",
+	           0);
+	for (size_t i = 0; i < in->n_hosts; i++) {
+		tg_sec_add(b, "    - ", 0);
+		tg_sec_add(b, in->hosts[i], 1);
+		tg_sec_add(b, "\n", 0);
+	}
+	tg_sec_add(b, "  port:\n", 0);
+	for (size_t i = 0; i < in->n_hosts; i++) {
+		tg_sec_add(b, "    - ", 0);
+		tg_sec_add(b, port, 1);
+		tg_sec_add(b, "\n", 0);
+	}
+	tg_sec_setting(b, "  ", "user", in->st->hsm_user);
+	tg_sec_setting(b, "  ", "setupPassword", in->pin);
+}
+
+/* The tsb (tsb != 0) or xks file: the whole file is 0600, built only in the secure heap. */
+static int tg_jce_file(const struct targets_input *in, const char *dir, int tsb, struct engine_files *out,
+                       struct diag *d)
+{
+	int rc = tg_jce_check(in, d);
+	if (rc != EX_OK)
+		return rc;
+	char path[PATH_MAX + 40], port[16];
+	snprintf(path, sizeof path, "%s/%s", dir, tsb ? "tsb-application-local.secret.yml" : "xks-application.secret.yaml");
+	snprintf(port, sizeof port, "%d", in->port);
+	/* TSB encrypts the user secret it keeps in its database with encryptionPassword: a rewrite keeps
+	 * the one TSB already uses. */
+	char *enc = NULL;
+	if (tsb && !(enc = tg_old_setting(path, "encryptionPassword", ':')) &&
+	    !(enc = engine_random_secret(ENGINE_PIN_DEFAULT)))
+		return diag_set(d, EX_SOFTWARE, "%s", _("the random generator failed"));
+	struct tg_sec b = {secmem_alloc(tg_jce_size(in)), 0, tg_jce_size(in), 0};
+	if (!b.s) {
+		secmem_free(enc);
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	}
+	b.s[0] = '\0';
+	if (tsb)
+		tg_tsb_body(&b, in, port, enc);
+	else
+		tg_xks_body(&b, in, port);
+	/* The proxy user and password: only for CloudHSM (the docs: comment or delete them otherwise). */
+	if (in->service_user && in->service_password) {
+		tg_sec_setting(&b, "  ", "proxyUser", in->service_user);
+		tg_sec_setting(&b, "  ", "proxyPassword", in->service_password);
+	}
+	secmem_free(enc);
+	rc = b.overflow ? diag_set(d, EX_SOFTWARE, "%s", _("out of memory"))
+	                : fsutil_write_atomic(path, b.s, b.len, 0600, "config", d);
+	secmem_free(b.s);
+	if (rc == EX_OK)
+		engine_files_add(out, path,
+		                 tsb ? _("TSB hsm: block for application-local.yml (mode 0600, holds secrets)")
+		                     : _("XKS proxy hsm: block for application.yaml (mode 0600, holds secrets)"));
+	return rc;
+}
+
 static int tg_prepare_dir(const char *dir, char *absdir, size_t size, struct diag *d)
 {
 	char buf[PATH_MAX];
@@ -487,7 +701,46 @@ int targets_write(const struct target *t, const struct targets_input *in, const 
 		return tg_env(&i2, absdir, out, d);
 	if (t == &target_vault)
 		return tg_vault(&i2, absdir, out, d);
+	if (t == &target_tsb)
+		return tg_jce_file(&i2, absdir, 1, out, d);
+	if (t == &target_xks)
+		return tg_jce_file(&i2, absdir, 0, out, d);
 	return diag_set(d, EX_SOFTWARE, _("unknown target '%s'"), t->name);
+}
+
+void targets_input_from(struct targets_input *in, const char *profile, const struct state *st,
+                        const struct vault *v, const struct engine_ctx *e)
+{
+	memset(in, 0, sizeof *in);
+	in->st = st;
+	in->profile = profile;
+	in->jwt = v ? vault_get(v, VAULT_JWT) : NULL;
+	if (!e)
+		return;
+	int primus = e->ops == &engine_primus_ops;
+	in->engine = e->ops->name;
+	in->module = e->module;
+	in->token_label = e->token_label ? e->token_label : st->hsm_user;
+	/* Applications log in to libprimusP11 with the PKCS#11 password; a generic token with the user
+	 * secret the rotation set (doc/securosys-facts.md, "The PIN"); the JCE provider with the blinded
+	 * user secret GetUserSecret gave ("JCE, TSB and XKS"). */
+	in->pin = v ? vault_get(v, primus ? VAULT_PKCS11_PASSWORD : VAULT_CURRENT) : NULL;
+	in->hosts = e->hosts;
+	in->n_hosts = e->n_hosts;
+	in->port = e->port;
+	in->service_user = e->service_user;
+	in->service_password = e->service_password;
+}
+
+int targets_write_list(const struct target *const *ts, size_t n, const struct targets_input *in, const char *dir,
+                       struct engine_files *out, struct diag *d)
+{
+	int rc = EX_OK;
+	for (size_t i = 0; rc == EX_OK && i < n; i++)
+		rc = targets_write(ts[i], in, dir, out, d);
+	if (rc == EX_OK && n > 0)
+		rc = targets_write_readme(dir, in->profile, out, d);
+	return rc;
 }
 
 /* What in a file must be kept secret; NULL when nothing. */
@@ -505,6 +758,9 @@ static const char *tg_secret_note(const char *path)
 		{"vault-bearer-token.secret", N_("the whole file: it is the JWT")},
 		{"vault-seal-securosys.secret.hcl", N_("the lines key_password and bearer_token")},
 		{"vault-hsm-pin.secret.env", N_("the line VAULT_HSM_PIN=...")},
+		{"jce-user-secret.secret", N_("the whole file: the blinded JCE user secret")},
+		{"tsb-application-local.secret.yml", N_("the lines setupPassword, encryptionPassword and proxyPassword")},
+		{"xks-application.secret.yaml", N_("the lines setupPassword and proxyPassword")},
 	};
 	for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
 		if (strcmp(base, notes[i].name) == 0)

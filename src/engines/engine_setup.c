@@ -49,6 +49,10 @@ int engine_setup_open(struct engine_setup *s, struct engine_ctx *e, const struct
 	if (o->n_endpoints) {
 		for (size_t i = 0; i < o->n_endpoints && i < ENGINE_MAX_HOSTS; i++)
 			e->hosts[e->n_hosts++] = o->endpoints[i];
+	} else if (st->engine.n_hosts) {
+		/* The hosts connect was given: the Welcome Support Ticket's, which win over the table. */
+		for (size_t i = 0; i < st->engine.n_hosts && i < ENGINE_MAX_HOSTS; i++)
+			e->hosts[e->n_hosts++] = st->engine.hosts[i];
 	} else if (st->cluster) {
 		/* Without the table (or the cluster in it) the primus engine asks for --endpoint, or reuses
 		 * the primus.cfg of an earlier connect. */

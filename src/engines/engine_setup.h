@@ -2,7 +2,8 @@
  *
  * A rotation begun by `connect` may be resumed by the wizard and the other way round, so both must
  * give the engine the same module, token, hosts and primus work directory. Command-line overrides win
- * over the profile's state; hosts come from --endpoint, else from the installed cluster table. */
+ * over the profile's state; hosts come from --endpoint, else from the hosts connect was given
+ * (state engine.hosts), else from the installed cluster table. */
 #ifndef HSMO_ENGINE_SETUP_H
 #define HSMO_ENGINE_SETUP_H
 
