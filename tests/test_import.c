@@ -139,11 +139,9 @@ static void test_tier_from_service_name(void **state)
 		const char *svc, *user;
 		enum state_tier tier;
 	} cases[] = {
-		{"sbx", "TIER01", TIER_SBX},
-		{"eco", "TIER02", TIER_ECO},
-		{"eco-cc", "TIER03", TIER_ECO_CC},
-		{"pla", "TIER04", TIER_PLATINUM},
-		{"Platinum", "TIER05", TIER_PLATINUM},
+	    {"sbx", "TIER01", TIER_SBX},           {"eco", "TIER02", TIER_ECO},
+	    {"eco-cc", "TIER03", TIER_ECO_CC},     {"pla", "TIER04", TIER_PLATINUM},
+	    {"Platinum", "TIER05", TIER_PLATINUM},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct credfile f[2];
@@ -461,15 +459,15 @@ int main(void)
 {
 	secmem_init(NULL);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tier_from_service_name),
-		cmocka_unit_test(test_pair_imports),
-		cmocka_unit_test(test_mismatched_pair_writes_nothing),
-		cmocka_unit_test(test_several_users_all_or_nothing),
-		cmocka_unit_test(test_tier_needed),
-		cmocka_unit_test(test_renewal),
-		cmocka_unit_test(test_rerun_recreates_state),
-		cmocka_unit_test(test_interrupted_renewal_completes),
-		cmocka_unit_test(test_jwt_and_locked),
+	    cmocka_unit_test(test_tier_from_service_name),
+	    cmocka_unit_test(test_pair_imports),
+	    cmocka_unit_test(test_mismatched_pair_writes_nothing),
+	    cmocka_unit_test(test_several_users_all_or_nothing),
+	    cmocka_unit_test(test_tier_needed),
+	    cmocka_unit_test(test_renewal),
+	    cmocka_unit_test(test_rerun_recreates_state),
+	    cmocka_unit_test(test_interrupted_renewal_completes),
+	    cmocka_unit_test(test_jwt_and_locked),
 	};
 	return cmocka_run_group_tests_name("import", tests, testutil_setup_state, testutil_teardown);
 }

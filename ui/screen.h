@@ -27,13 +27,13 @@ enum screen_id {
 
 /* What a key handler did, as flags (htop's HandlerResult). */
 enum screen_result {
-	SCR_IGNORED = 0,     /* not this screen's key: the frame may use it (Enter, Esc, F1, F10...) */
+	SCR_IGNORED = 0, /* not this screen's key: the frame may use it (Enter, Esc, F1, F10...) */
 	SCR_HANDLED = 1,
-	SCR_REDRAW = 2,      /* redraw the whole frame */
-	SCR_NEXT = 4,        /* go to the next step */
-	SCR_BACK = 8,        /* go to the previous step */
-	SCR_GOTO = 16,       /* go to wiz->goto_screen */
-	SCR_QUIT = 32,       /* save and leave the wizard */
+	SCR_REDRAW = 2, /* redraw the whole frame */
+	SCR_NEXT = 4,   /* go to the next step */
+	SCR_BACK = 8,   /* go to the previous step */
+	SCR_GOTO = 16,  /* go to wiz->goto_screen */
+	SCR_QUIT = 32,  /* save and leave the wizard */
 };
 
 struct screen_area {
@@ -43,9 +43,9 @@ struct screen_area {
 struct wiz;
 
 struct screen_ops {
-	const char *title;   /* N_(): shown in the header */
-	const char *help;    /* N_(): the F1 overlay */
-	const char *hints;   /* N_(): the screen's own keys for the footer, or NULL */
+	const char *title; /* N_(): shown in the header */
+	const char *help;  /* N_(): the F1 overlay */
+	const char *hints; /* N_(): the screen's own keys for the footer, or NULL */
 	/* Called when the screen becomes current; may set wiz->status. */
 	void (*enter)(struct wiz *w);
 	/* Draws the whole area (the frame has cleared it). */
@@ -59,7 +59,7 @@ struct screen_ops {
 };
 
 extern const struct screen_ops scr_start_ops, scr_subscription_ops, scr_emails_ops, scr_securecode_ops,
-	scr_import_ops, scr_review_ops, scr_countdown_ops, scr_preflight_ops, scr_rotation_ops,
-	scr_provider_ops, scr_done_ops, scr_ticket_ops;
+    scr_import_ops, scr_review_ops, scr_countdown_ops, scr_preflight_ops, scr_rotation_ops, scr_provider_ops,
+    scr_done_ops, scr_ticket_ops;
 
 #endif

@@ -31,8 +31,8 @@ static size_t se_lines(const char *buf, size_t len)
 
 /* The popup (tui_modal, as every popup of the wizard): the prompt, the field, and a note under it.
  * full lays it out anew; otherwise only the field changes. */
-static void se_draw(struct tui *t, struct tui_modal *m, const struct secret_entry *e, const char *buf, size_t len,
-                    int full)
+static void se_draw(struct tui *t, struct tui_modal *m, const struct secret_entry *e, const char *buf,
+                    size_t len, int full)
 {
 	int ml = e->flags & SECRET_ENTRY_MULTILINE;
 	if (t->too_small) {
@@ -61,8 +61,8 @@ static void se_draw(struct tui *t, struct tui_modal *m, const struct secret_entr
 	int fw = m->cols;
 	char line[512];
 	if (ml) {
-		snprintf(line, sizeof line, P_("%zu line received (%zu bytes)", "%zu lines received (%zu bytes)",
-		                               se_lines(buf, len)),
+		snprintf(line, sizeof line,
+		         P_("%zu line received (%zu bytes)", "%zu lines received (%zu bytes)", se_lines(buf, len)),
 		         se_lines(buf, len), len);
 	} else {
 		size_t n = se_chars(buf, len), shown = 0;
@@ -79,7 +79,8 @@ static void se_draw(struct tui *t, struct tui_modal *m, const struct secret_entr
 	tui_modal_show(m);
 }
 
-enum secret_entry_result secret_entry_run(struct tui *t, const struct secret_entry *e, char **out, size_t *len)
+enum secret_entry_result secret_entry_run(struct tui *t, const struct secret_entry *e, char **out,
+                                          size_t *len)
 {
 	size_t cap = e->max ? e->max : SECRET_ENTRY_DEFAULT_MAX;
 	char *buf = secmem_alloc(cap);

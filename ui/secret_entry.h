@@ -13,14 +13,14 @@
 #include "tui.h"
 
 enum secret_entry_flags {
-	SECRET_ENTRY_MULTILINE = 1,   /* file contents: Enter adds a line, Ctrl-D finishes */
+	SECRET_ENTRY_MULTILINE = 1, /* file contents: Enter adds a line, Ctrl-D finishes */
 };
 
 struct secret_entry {
-	const char *title;    /* box title */
-	const char *prompt;   /* e.g. "Vault passphrase:" */
-	const char *note;     /* an extra line under the field (an error from the last try), or NULL */
-	size_t max;           /* capacity in bytes (0: 1024) */
+	const char *title;  /* box title */
+	const char *prompt; /* e.g. "Vault passphrase:" */
+	const char *note;   /* an extra line under the field (an error from the last try), or NULL */
+	size_t max;         /* capacity in bytes (0: 1024) */
 	int flags;
 	/* Repaints what lies under the box (after a resize); may be NULL. */
 	void (*repaint)(void *ctx);
@@ -29,12 +29,13 @@ struct secret_entry {
 
 enum secret_entry_result {
 	SECRET_ENTRY_OK = 0,
-	SECRET_ENTRY_CANCEL,  /* Esc */
-	SECRET_ENTRY_HANGUP,  /* SIGHUP/SIGTERM: the caller saves and leaves */
+	SECRET_ENTRY_CANCEL, /* Esc */
+	SECRET_ENTRY_HANGUP, /* SIGHUP/SIGTERM: the caller saves and leaves */
 };
 
 /* Runs the entry; on SECRET_ENTRY_OK *out is a secmem string (free with secmem_free) and *len its
  * length in bytes. */
-enum secret_entry_result secret_entry_run(struct tui *t, const struct secret_entry *e, char **out, size_t *len);
+enum secret_entry_result secret_entry_run(struct tui *t, const struct secret_entry *e, char **out,
+                                          size_t *len);
 
 #endif

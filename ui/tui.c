@@ -81,15 +81,15 @@ static void tui_atexit(void)
 }
 
 static const short tui_pairs[TUI_ATTR_COUNT][2] = {
-	[TUI_NORMAL] = {-1, -1},
-	[TUI_TITLE] = {COLOR_WHITE, COLOR_BLUE},
-	[TUI_HILITE] = {COLOR_BLACK, COLOR_CYAN},
-	[TUI_OK] = {COLOR_GREEN, -1},
-	[TUI_WARN] = {COLOR_YELLOW, -1},
-	[TUI_ERROR] = {COLOR_RED, -1},
-	[TUI_DIM] = {-1, -1},
-	[TUI_POPUP] = {COLOR_BLACK, COLOR_WHITE},
-	[TUI_POPUP_ERROR] = {COLOR_RED, COLOR_WHITE},
+    [TUI_NORMAL] = {-1, -1},
+    [TUI_TITLE] = {COLOR_WHITE, COLOR_BLUE},
+    [TUI_HILITE] = {COLOR_BLACK, COLOR_CYAN},
+    [TUI_OK] = {COLOR_GREEN, -1},
+    [TUI_WARN] = {COLOR_YELLOW, -1},
+    [TUI_ERROR] = {COLOR_RED, -1},
+    [TUI_DIM] = {-1, -1},
+    [TUI_POPUP] = {COLOR_BLACK, COLOR_WHITE},
+    [TUI_POPUP_ERROR] = {COLOR_RED, COLOR_WHITE},
 };
 
 /* --ascii: the ellipsis and the popup frame use ASCII only. */
@@ -99,32 +99,23 @@ attr_t tui_attr(const struct tui *t, enum tui_attr a)
 {
 	if (t->color) {
 		switch (a) {
-		case TUI_NORMAL:
-			return A_NORMAL;
-		case TUI_DIM:
-			return A_DIM;
+		case TUI_NORMAL: return A_NORMAL;
+		case TUI_DIM: return A_DIM;
 		case TUI_TITLE:
-		case TUI_HILITE:
-			return COLOR_PAIR(a) | A_BOLD;
-		case TUI_POPUP:
-			return COLOR_PAIR(a);
-		default:
-			return COLOR_PAIR(a) | A_BOLD;
+		case TUI_HILITE: return COLOR_PAIR(a) | A_BOLD;
+		case TUI_POPUP: return COLOR_PAIR(a);
+		default: return COLOR_PAIR(a) | A_BOLD;
 		}
 	}
 	/* Monochrome (NO_COLOR or a terminal without colours): the same meaning with attributes. */
 	switch (a) {
 	case TUI_TITLE:
-	case TUI_HILITE:
-		return A_REVERSE;
+	case TUI_HILITE: return A_REVERSE;
 	case TUI_OK:
-	case TUI_WARN:
-		return A_BOLD;
+	case TUI_WARN: return A_BOLD;
 	case TUI_ERROR:
-	case TUI_POPUP_ERROR:
-		return A_BOLD | A_UNDERLINE;
-	default:
-		return A_NORMAL;
+	case TUI_POPUP_ERROR: return A_BOLD | A_UNDERLINE;
+	default: return A_NORMAL;
 	}
 }
 
@@ -594,7 +585,8 @@ void tui_put_path(int y, int x, int width, const char *path, attr_t attr)
 	tui_put(y, x, width, buf, attr, 0);
 }
 
-int tui_modal_open(struct tui *t, struct tui_modal *m, int rows, int width, const char *title, const char *keys)
+int tui_modal_open(struct tui *t, struct tui_modal *m, int rows, int width, const char *title,
+                   const char *keys)
 {
 	tui_modal_close(m);
 	if (width <= 0)

@@ -16,33 +16,33 @@
 
 /* Pseudo keys returned by tui_getkey besides curses' keys and bytes. */
 enum {
-	TUI_KEY_TIMEOUT = -2,   /* the timeout passed with no input */
-	TUI_KEY_HANGUP = -3,    /* SIGHUP or SIGTERM: save the progress and leave */
+	TUI_KEY_TIMEOUT = -2,          /* the timeout passed with no input */
+	TUI_KEY_HANGUP = -3,           /* SIGHUP or SIGTERM: save the progress and leave */
 	TUI_KEY_PASTE_START = 0x10000, /* bracketed paste: ESC [ 200 ~ */
 	TUI_KEY_PASTE_END,             /* ESC [ 201 ~ */
 	TUI_KEY_ESC,                   /* a lone Esc */
 };
-#define TUI_CTRL(c) ((c) & 0x1f)
+#define TUI_CTRL(c) ((c)&0x1f)
 
 enum tui_attr {
 	TUI_NORMAL = 0,
-	TUI_TITLE,     /* header and footer bars */
-	TUI_HILITE,    /* the selected line */
+	TUI_TITLE,  /* header and footer bars */
+	TUI_HILITE, /* the selected line */
 	TUI_OK,
 	TUI_WARN,
 	TUI_ERROR,
-	TUI_DIM,       /* explanations */
-	TUI_POPUP,     /* a popup's own background (tui_modal) */
+	TUI_DIM,         /* explanations */
+	TUI_POPUP,       /* a popup's own background (tui_modal) */
 	TUI_POPUP_ERROR, /* an error line inside a popup */
 	TUI_ATTR_COUNT,
 };
 
 struct tui {
-	int ascii;      /* draw with ASCII only (--ascii, or a locale that is not UTF-8) */
-	int color;      /* colours in use (not NO_COLOR, and the terminal has them) */
+	int ascii; /* draw with ASCII only (--ascii, or a locale that is not UTF-8) */
+	int color; /* colours in use (not NO_COLOR, and the terminal has them) */
 	int rows, cols;
-	int too_small;  /* below TUI_MIN_COLS x TUI_MIN_ROWS: only the notice is drawn */
-	int resized;    /* set when the size changed; the owner redraws everything and clears it */
+	int too_small; /* below TUI_MIN_COLS x TUI_MIN_ROWS: only the notice is drawn */
+	int resized;   /* set when the size changed; the owner redraws everything and clears it */
 };
 
 /* Starts curses on the terminal. Returns 0, or -1 when the terminal cannot be used. */
@@ -60,10 +60,10 @@ void tui_draw_too_small(struct tui *t);
 attr_t tui_attr(const struct tui *t, enum tui_attr a);
 
 /* Glyphs with their ASCII fallback. */
-const char *tui_glyph_check(const struct tui *t, int done);  /* "[x]"/"[ ]" or "☑"/"☐" */
-const char *tui_glyph_secret(const struct tui *t);            /* "●" or "*" */
-const char *tui_glyph_bullet(const struct tui *t);            /* "•" or "-" */
-const char *tui_glyph_sep(const struct tui *t);               /* "│" or "|" */
+const char *tui_glyph_check(const struct tui *t, int done); /* "[x]"/"[ ]" or "☑"/"☐" */
+const char *tui_glyph_secret(const struct tui *t);          /* "●" or "*" */
+const char *tui_glyph_bullet(const struct tui *t);          /* "•" or "-" */
+const char *tui_glyph_sep(const struct tui *t);             /* "│" or "|" */
 
 /* ---- Text layout: the one place that measures, wraps and shortens what a screen shows ----
  * Widths are display columns (wcwidth): UTF-8, double-width and combining characters count as the
@@ -108,15 +108,16 @@ void tui_put_path(int y, int x, int width, const char *path, attr_t attr);
 struct tui_modal {
 	WINDOW *win;
 	PANEL *panel;
-	int h, w;      /* the box, frame included */
-	int y, x;      /* its place on the screen */
-	int rows;      /* content rows: 2 .. 2 + rows - 1 */
-	int cols;      /* content columns, from column 2 */
+	int h, w; /* the box, frame included */
+	int y, x; /* its place on the screen */
+	int rows; /* content rows: 2 .. 2 + rows - 1 */
+	int cols; /* content columns, from column 2 */
 };
 /* Opens the popup centred, for rows content rows and width columns (frame included; 0: 72), with
  * the title in the top edge and keys on the last row inside the frame. Reopening an open popup lays
  * it out anew (after a resize). Returns 0, or -1 when the terminal is too small. */
-int tui_modal_open(struct tui *t, struct tui_modal *m, int rows, int width, const char *title, const char *keys);
+int tui_modal_open(struct tui *t, struct tui_modal *m, int rows, int width, const char *title,
+                   const char *keys);
 /* Puts the popup on the screen above whatever stdscr shows now. */
 void tui_modal_show(struct tui_modal *m);
 /* Removes the popup; what was below shows again. Safe on a closed popup. */

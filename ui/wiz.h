@@ -18,17 +18,17 @@ struct wiz {
 	struct wizard_opts opts;
 	struct profile prof;
 	int have_prof;
-	struct vault *vault;      /* open once the passphrase was given, else NULL */
+	struct vault *vault; /* open once the passphrase was given, else NULL */
 	enum screen_id cur;
 	enum screen_id goto_screen;
 	enum screen_id ticket_from; /* where Esc on the ticket screen returns */
-	char status[512];         /* one message line above the footer */
-	int status_attr;          /* enum tui_attr */
-	int hdr_left;             /* columns the header's step title takes */
-	int finished;             /* the onboarding reached Done in this run */
-	int pending_goto;         /* set by an enter(): switch to goto_screen at once (auto-resume) */
-	char *session_pass;       /* secmem: the passphrase given at import, to open the new vault once */
-	int rc;                   /* the exit code wizard_run returns */
+	char status[512];           /* one message line above the footer */
+	int status_attr;            /* enum tui_attr */
+	int hdr_left;               /* columns the header's step title takes */
+	int finished;               /* the onboarding reached Done in this run */
+	int pending_goto;           /* set by an enter(): switch to goto_screen at once (auto-resume) */
+	char *session_pass;         /* secmem: the passphrase given at import, to open the new vault once */
+	int rc;                     /* the exit code wizard_run returns */
 };
 
 /* ---- For screens ---- */

@@ -24,7 +24,8 @@ int wiz_engine_open(struct wiz *w, struct engine_ctx *e)
 	if (!st->engine.engine)
 		o.engine = engine_default_name((int)st->service_type, (int)st->api);
 	if (!engine_find(o.engine ? o.engine : st->engine.engine)) {
-		wiz_status(w, TUI_ERROR, _("Unknown engine '%s' in the profile: set it with 'hsm-onboard connect --engine'."),
+		wiz_status(w, TUI_ERROR,
+		           _("Unknown engine '%s' in the profile: set it with 'hsm-onboard connect --engine'."),
 		           st->engine.engine);
 		return -1;
 	}

@@ -3,7 +3,6 @@
 #ifndef HSMO_UI_WIZ_ENGINE_H
 #define HSMO_UI_WIZ_ENGINE_H
 
-
 #include "engine.h"
 #include "wiz.h"
 

@@ -20,18 +20,12 @@
 #include <time.h>
 
 static const struct screen_ops *const wiz_screens[SCREEN_COUNT] = {
-	[SCREEN_START] = &scr_start_ops,
-	[SCREEN_SUBSCRIPTION] = &scr_subscription_ops,
-	[SCREEN_EMAILS] = &scr_emails_ops,
-	[SCREEN_SECURECODE] = &scr_securecode_ops,
-	[SCREEN_IMPORT] = &scr_import_ops,
-	[SCREEN_REVIEW] = &scr_review_ops,
-	[SCREEN_COUNTDOWN] = &scr_countdown_ops,
-	[SCREEN_PREFLIGHT] = &scr_preflight_ops,
-	[SCREEN_ROTATION] = &scr_rotation_ops,
-	[SCREEN_PROVIDER] = &scr_provider_ops,
-	[SCREEN_DONE] = &scr_done_ops,
-	[SCREEN_TICKET] = &scr_ticket_ops,
+    [SCREEN_START] = &scr_start_ops,         [SCREEN_SUBSCRIPTION] = &scr_subscription_ops,
+    [SCREEN_EMAILS] = &scr_emails_ops,       [SCREEN_SECURECODE] = &scr_securecode_ops,
+    [SCREEN_IMPORT] = &scr_import_ops,       [SCREEN_REVIEW] = &scr_review_ops,
+    [SCREEN_COUNTDOWN] = &scr_countdown_ops, [SCREEN_PREFLIGHT] = &scr_preflight_ops,
+    [SCREEN_ROTATION] = &scr_rotation_ops,   [SCREEN_PROVIDER] = &scr_provider_ops,
+    [SCREEN_DONE] = &scr_done_ops,           [SCREEN_TICKET] = &scr_ticket_ops,
 };
 
 /* Header: row 0; status line: rows-2; footer: rows-1; the screen gets rows 2 .. rows-3. */
@@ -61,8 +55,7 @@ static void wiz_draw_countdown_field(struct wiz *w)
 		switch (e.state) {
 		case EXPIRY_RUNNING:
 			expiry_format_left(e.seconds_left, left, sizeof left);
-			snprintf(right, sizeof right, _("%s %s %s left"), w->prof.name,
-			         tui_glyph_sep(&w->tui), left);
+			snprintf(right, sizeof right, _("%s %s %s left"), w->prof.name, tui_glyph_sep(&w->tui), left);
 			break;
 		case EXPIRY_EXPIRED:
 			snprintf(right, sizeof right, _("%s %s password EXPIRED"), w->prof.name, tui_glyph_sep(&w->tui));
@@ -74,9 +67,7 @@ static void wiz_draw_countdown_field(struct wiz *w)
 		case EXPIRY_REPLACED:
 			snprintf(right, sizeof right, _("%s %s password replaced"), w->prof.name, tui_glyph_sep(&w->tui));
 			break;
-		default:
-			snprintf(right, sizeof right, "%s", w->prof.name);
-			break;
+		default: snprintf(right, sizeof right, "%s", w->prof.name); break;
 		}
 	}
 	int width = tui_width(right);
@@ -120,12 +111,13 @@ static void wiz_draw_footer(struct wiz *w)
 	attr_t a = tui_attr(&w->tui, TUI_TITLE);
 	const struct screen_ops *s = wiz_screens[w->cur];
 	char line[400];
-	snprintf(line, sizeof line, _(" Enter next  Esc back  F1 help  F10 save and quit%s%s"), s->hints ? "  " : "",
-	         s->hints ? _(s->hints) : "");
+	snprintf(line, sizeof line, _(" Enter next  Esc back  F1 help  F10 save and quit%s%s"),
+	         s->hints ? "  " : "", s->hints ? _(s->hints) : "");
 	tui_put(w->tui.rows - 1, 0, w->tui.cols, line, a, 1);
 	tui_put(w->tui.rows - 2, 0, w->tui.cols, "", A_NORMAL, 1);
 	if (w->status[0])
-		tui_put(w->tui.rows - 2, 1, w->tui.cols - 2, w->status, tui_attr(&w->tui, (enum tui_attr)w->status_attr), 0);
+		tui_put(w->tui.rows - 2, 1, w->tui.cols - 2, w->status,
+		        tui_attr(&w->tui, (enum tui_attr)w->status_attr), 0);
 }
 
 void wiz_redraw(struct wiz *w)
@@ -141,7 +133,6 @@ void wiz_redraw(struct wiz *w)
 	wiz_draw_footer(w);
 	refresh();
 }
-
 
 static void wiz_repaint_cb(void *ctx)
 {
@@ -225,7 +216,8 @@ int wiz_confirm(struct wiz *w, const char *question, int def)
 	return answer;
 }
 
-static char *wiz_ask_text_impl(struct wiz *w, const char *title, const char *prompt, const char *initial, int tab)
+static char *wiz_ask_text_impl(struct wiz *w, const char *title, const char *prompt, const char *initial,
+                               int tab)
 {
 	char buf[1024];
 	size_t n = 0;
@@ -347,14 +339,14 @@ char *wiz_ask_passphrase(struct wiz *w, const char *profile, int create)
 	         profile ? profile : "");
 	for (;;) {
 		struct secret_entry e = {
-			.title = title,
-			.prompt = first ? _("Type the passphrase again:")
-			                : (create ? _("Choose a passphrase (at least 12 characters). It encrypts the "
-			                              "secrets on this machine; it is not sent anywhere.")
-			                          : _("Passphrase:")),
-			.note = note,
-			.repaint = wiz_repaint_cb,
-			.repaint_ctx = w,
+		    .title = title,
+		    .prompt = first ? _("Type the passphrase again:")
+		                    : (create ? _("Choose a passphrase (at least 12 characters). It encrypts the "
+		                                  "secrets on this machine; it is not sent anywhere.")
+		                              : _("Passphrase:")),
+		    .note = note,
+		    .repaint = wiz_repaint_cb,
+		    .repaint_ctx = w,
 		};
 		char *s = NULL;
 		size_t len = 0;
@@ -471,22 +463,13 @@ int wiz_choice_key(int key, size_t *selected, size_t n)
 		return 0;
 	switch (key) {
 	case KEY_UP:
-	case 'k':
-		*selected = *selected > 0 ? *selected - 1 : n - 1;
-		return 1;
+	case 'k': *selected = *selected > 0 ? *selected - 1 : n - 1; return 1;
 	case KEY_DOWN:
 	case 'j':
-	case '\t':
-		*selected = *selected + 1 < n ? *selected + 1 : 0;
-		return 1;
-	case KEY_HOME:
-		*selected = 0;
-		return 1;
-	case KEY_END:
-		*selected = n - 1;
-		return 1;
-	default:
-		return 0;
+	case '\t': *selected = *selected + 1 < n ? *selected + 1 : 0; return 1;
+	case KEY_HOME: *selected = 0; return 1;
+	case KEY_END: *selected = n - 1; return 1;
+	default: return 0;
 	}
 }
 
@@ -502,7 +485,8 @@ static void wiz_switch(struct wiz *w, enum screen_id to)
 	w->status[0] = '\0';
 	/* The furthest step reached is what resume reopens: going back to look at an earlier screen does
 	 * not undo progress, and the ticket screen is a side trip, not a step. */
-	if (w->have_prof && to >= SCREEN_SUBSCRIPTION && to <= SCREEN_DONE && w->prof.st.step < (enum state_step)to) {
+	if (w->have_prof && to >= SCREEN_SUBSCRIPTION && to <= SCREEN_DONE &&
+	    w->prof.st.step < (enum state_step)to) {
 		w->prof.st.step = (enum state_step)to;
 		wiz_save(w);
 	}
@@ -605,7 +589,8 @@ int wizard_run(const struct wizard_opts *opts, int *finished_out)
 			break;
 		}
 		if (k == TUI_CTRL('c')) {
-			if (wiz_confirm(&w, _("Quit the wizard? Your progress is saved; 'hsm-onboard wizard' resumes it."), 0)) {
+			if (wiz_confirm(
+			        &w, _("Quit the wizard? Your progress is saved; 'hsm-onboard wizard' resumes it."), 0)) {
 				wiz_save(&w);
 				break;
 			}

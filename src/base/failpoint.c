@@ -13,22 +13,22 @@
 /* Every durable step of the product. Add a name here when you add a FAILPOINT. The atomic-write steps
  * exist once per file kind (the prefix passed to fsutil_write_atomic). */
 static const char *const failpoint_table[] = {
-#define FP_ATOMIC(prefix) prefix ".before-rename", prefix ".after-rename", prefix ".before-dirsync", \
-	prefix ".after-dirsync"
-	FP_ATOMIC("vault"),
-	FP_ATOMIC("state"),
-	FP_ATOMIC("config"),
-	FP_ATOMIC("ticket"),
-	FP_ATOMIC("status"),
-	"import.between-vault-and-state",
-	"rotate.after-first-use",
-	"rotate.after-pending-saved",
-	"rotate.after-change",
-	"rotate.after-files-kept",
-	"rotate.after-promote",
-	"rotate.during-config",
+#define FP_ATOMIC(prefix) \
+	prefix ".before-rename", prefix ".after-rename", prefix ".before-dirsync", prefix ".after-dirsync"
+    FP_ATOMIC("vault"),
+    FP_ATOMIC("state"),
+    FP_ATOMIC("config"),
+    FP_ATOMIC("ticket"),
+    FP_ATOMIC("status"),
+    "import.between-vault-and-state",
+    "rotate.after-first-use",
+    "rotate.after-pending-saved",
+    "rotate.after-change",
+    "rotate.after-files-kept",
+    "rotate.after-promote",
+    "rotate.during-config",
 #undef FP_ATOMIC
-	NULL,
+    NULL,
 };
 
 const char *const *failpoint_names(void)

@@ -70,8 +70,8 @@ int fsutil_refuse_symlink(const char *path, struct diag *d)
 	return EX_OK;
 }
 
-int fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-                        const char *fp_prefix, struct diag *d)
+int fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode, const char *fp_prefix,
+                        struct diag *d)
 {
 	/* rename() would replace the link itself, so this is about intent: a link where our file should
 	 * be was put there by someone, and either silently dropping it or following it is wrong. */
@@ -174,7 +174,8 @@ int fsutil_write_new(const char *path, const void *data, size_t len, mode_t mode
 	int fd = mkstemp(tmp);
 	if (fd < 0)
 		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the temporary file"), tmp);
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 || fchmod(fd, mode) != 0 || fsutil_write_all(fd, data, len) != 0) {
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 || fchmod(fd, mode) != 0 ||
+	    fsutil_write_all(fd, data, len) != 0) {
 		diag_set_errno(d, EX_IOERR, _("%s: write failed"), tmp);
 		close(fd);
 		goto fail;
@@ -215,16 +216,18 @@ fail:
 	return d ? d->code : EX_IOERR;
 }
 
-int fsutil_read_bounded(const char *path, size_t max, int flags, char **out, size_t *out_len,
-                        struct diag *d)
+int fsutil_read_bounded(const char *path, size_t max, int flags, char **out, size_t *out_len, struct diag *d)
 {
 	*out = NULL;
 	if (out_len)
 		*out_len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | ((flags & FSUTIL_READ_NOFOLLOW) ? O_NOFOLLOW : 0));
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+	                        ((flags & FSUTIL_READ_NOFOLLOW) ? O_NOFOLLOW : 0));
 	if (fd < 0) {
 		if (errno == ELOOP && (flags & FSUTIL_READ_NOFOLLOW))
-			return fsutil_refuse_symlink(path, d) != EX_OK ? d->code : diag_set_errno(d, EX_NOPERM, _("%s: cannot open"), path);
+			return fsutil_refuse_symlink(path, d) != EX_OK
+			           ? d->code
+			           : diag_set_errno(d, EX_NOPERM, _("%s: cannot open"), path);
 		return diag_set_errno(d, EX_NOINPUT, _("%s: cannot open"), path);
 	}
 	struct stat st;

@@ -15,8 +15,8 @@
 /* A path that is a symbolic link is refused (EX_NOPERM, naming it): nothing is ever written through
  * one, nor is the link silently replaced. fp_prefix names the failpoints of this write ("vault" -> "vault.before-rename", ...); it must be
  * one of the prefixes in failpoint.c. */
-int fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-                        const char *fp_prefix, struct diag *d);
+int fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode, const char *fp_prefix,
+                        struct diag *d);
 
 /* The same steps for a file the user names (ticket --output), in any directory: the temp file gets a
  * random name beside path (mkstemp: O_EXCL, so nobody can plant it in advance), and without replace
@@ -32,8 +32,7 @@ enum fsutil_read_flags {
 /* Reads a regular file of at most max bytes into a NUL-terminated buffer. Refuses what is not a
  * regular file (EX_NOINPUT), a file over max (EX_DATAERR), and reports read errors (EX_IOERR);
  * a missing file is EX_NOINPUT. Free the buffer with free(), or secmem_free() with FSUTIL_READ_SECRET. */
-int fsutil_read_bounded(const char *path, size_t max, int flags, char **out, size_t *out_len,
-                        struct diag *d);
+int fsutil_read_bounded(const char *path, size_t max, int flags, char **out, size_t *out_len, struct diag *d);
 /* The same from an open descriptor (a pipe too: "-" for standard input), named name in messages; the
  * descriptor is left open. */
 int fsutil_read_fd_bounded(int fd, const char *name, size_t max, int flags, char **out, size_t *out_len,

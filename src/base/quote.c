@@ -35,7 +35,8 @@ size_t quote_utf8_seq(const unsigned char *p, size_t n, unsigned long *cp)
 			return 0;
 		v = (v << 6) | (p[i] & 0x3fU);
 	}
-	if ((need == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) || (need == 4 && (v < 0x10000 || v > 0x10ffff)))
+	if ((need == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
+	    (need == 4 && (v < 0x10000 || v > 0x10ffff)))
 		return 0;
 	*cp = v;
 	return need;

@@ -11,10 +11,10 @@
 #include <stddef.h>
 
 enum secmem_init_result {
-	SECMEM_OK = 0,        /* secure heap up and locked in memory */
-	SECMEM_NOT_LOCKED,    /* up, but mlock failed: secrets could reach swap; warn the user */
-	SECMEM_FAILED,        /* no secure heap: allocations fall back to the ordinary heap, still wiped */
-	SECMEM_NO_LIBRARY,    /* libcrypto could not be loaded: nothing secret can be handled */
+	SECMEM_OK = 0,     /* secure heap up and locked in memory */
+	SECMEM_NOT_LOCKED, /* up, but mlock failed: secrets could reach swap; warn the user */
+	SECMEM_FAILED,     /* no secure heap: allocations fall back to the ordinary heap, still wiped */
+	SECMEM_NO_LIBRARY, /* libcrypto could not be loaded: nothing secret can be handled */
 };
 
 /* Loads libcrypto (cryptolib.h) and starts the OpenSSL secure heap, once per process; later calls

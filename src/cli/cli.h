@@ -11,22 +11,22 @@
 #include "diag.h"
 
 struct cli_ctx {
-	const char *profile;    /* --profile NAME, or NULL */
-	int passphrase_fd;      /* --passphrase-fd N, or -1: read the passphrase from the terminal */
-	int kdf_ms;             /* --kdf-ms N, or 0: calibrate to the default */
-	int ascii;              /* --ascii, or a locale that is not UTF-8 */
-	int json;               /* --json */
-	int yes;                /* --yes: confirmations are given */
-	const char *cacert;     /* --cacert FILE */
-	int accept_setup_format;/* --accept-setup-format: a setup password of another shape is a warning */
+	const char *profile;     /* --profile NAME, or NULL */
+	int passphrase_fd;       /* --passphrase-fd N, or -1: read the passphrase from the terminal */
+	int kdf_ms;              /* --kdf-ms N, or 0: calibrate to the default */
+	int ascii;               /* --ascii, or a locale that is not UTF-8 */
+	int json;                /* --json */
+	int yes;                 /* --yes: confirmations are given */
+	const char *cacert;      /* --cacert FILE */
+	int accept_setup_format; /* --accept-setup-format: a setup password of another shape is a warning */
 };
 
 struct cli_command {
 	const char *name;
 	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
-	const char *args;       /* usage after the name, N_()-marked, e.g. "[OPTION]... FILE..." */
-	const char *summary;    /* one line, N_()-marked */
-	const char *options;    /* the command's own options, one per line, N_()-marked; may be "" */
+	const char *args;    /* usage after the name, N_()-marked, e.g. "[OPTION]... FILE..." */
+	const char *summary; /* one line, N_()-marked */
+	const char *options; /* the command's own options, one per line, N_()-marked; may be "" */
 	/* 1: main() leaves the secure heap to the command, which starts it before it can hold a secret
 	 * (the wizard: after its first frame, which must not wait for libcrypto). 0: main() starts it. */
 	int own_secmem;

@@ -29,7 +29,7 @@ struct check_run {
 	size_t n;
 	char url[NETCHECK_LABEL_MAX];
 	char cluster_name[64]; /* the table's spelling of --cluster */
-	char *jwt;          /* secmem */
+	char *jwt;             /* secmem */
 	time_t jwt_exp;
 };
 
@@ -75,22 +75,23 @@ static void check_print_text(const struct check_run *run, const struct netcheck_
 }
 
 /* One schema whatever the result: every key is present, null when it does not apply. */
-static void check_print_json(const struct check_run *run, const struct netcheck_result *r, size_t n, time_t at)
+static void check_print_json(const struct check_run *run, const struct netcheck_result *r, size_t n,
+                             time_t at)
 {
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		char hint[512];
 		netcheck_result_hint(&run->e[i], &r[i], hint, sizeof hint);
-		json_array_append_new(list, json_pack("{s:s,s:s,s:I,s:o,s:o,s:o}", "endpoint", r[i].label, "category",
-		                                      netcheck_category_name(r[i].category), "latency_ms",
-		                                      (json_int_t)r[i].latency_ms, "http_status",
-		                                      r[i].http_status ? json_integer(r[i].http_status) : json_null(),
-		                                      "detail", cli_json_str(r[i].detail), "hint", cli_json_str(hint)));
+		json_array_append_new(
+		    list, json_pack("{s:s,s:s,s:I,s:o,s:o,s:o}", "endpoint", r[i].label, "category",
+		                    netcheck_category_name(r[i].category), "latency_ms", (json_int_t)r[i].latency_ms,
+		                    "http_status", r[i].http_status ? json_integer(r[i].http_status) : json_null(),
+		                    "detail", cli_json_str(r[i].detail), "hint", cli_json_str(hint)));
 	}
-	cli_json_print(json_pack("{s:o,s:b,s:o,s:o,s:o}", "checked_at", cli_json_time(at), "ok",
-	                         netcheck_all_ok(r, n), "results", list, "jwt_expires_at", cli_json_time(run->jwt_exp),
-	                         "jwt_seconds_left",
-	                         run->jwt_exp ? json_integer((json_int_t)(run->jwt_exp - time(NULL))) : json_null()));
+	cli_json_print(
+	    json_pack("{s:o,s:b,s:o,s:o,s:o}", "checked_at", cli_json_time(at), "ok", netcheck_all_ok(r, n),
+	              "results", list, "jwt_expires_at", cli_json_time(run->jwt_exp), "jwt_seconds_left",
+	              run->jwt_exp ? json_integer((json_int_t)(run->jwt_exp - time(NULL))) : json_null()));
 }
 
 /* Reads the JWT from the profile's vault into run->jwt (secmem). */
@@ -145,24 +146,34 @@ static int check_from_cluster(struct check_run *run, const char *name, enum stat
 /* --api-endpoint without a profile to take the JWT from and without a client certificate. */
 static int check_api_endpoint_usage(const char *cmd)
 {
-	return cli_usage_error(cmd, "%s",
-	                       _("--api-endpoint needs a profile holding the JWT (--profile NAME), or, for a "
-	                         "dedicated TSBaaS, the client certificate of mutual TLS (--cert FILE --key FILE)"));
+	return cli_usage_error(
+	    cmd, "%s",
+	    _("--api-endpoint needs a profile holding the JWT (--profile NAME), or, for a "
+	      "dedicated TSBaaS, the client certificate of mutual TLS (--cert FILE --key FILE)"));
 }
 
 int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_TIMEOUT = 1, OPT_ENDPOINT, OPT_API_ENDPOINT, OPT_TLS, OPT_CLUSTER, OPT_API, OPT_CERT, OPT_KEY };
+	enum {
+		OPT_TIMEOUT = 1,
+		OPT_ENDPOINT,
+		OPT_API_ENDPOINT,
+		OPT_TLS,
+		OPT_CLUSTER,
+		OPT_API,
+		OPT_CERT,
+		OPT_KEY
+	};
 	static const struct option opts[] = {
-		{"timeout", required_argument, NULL, OPT_TIMEOUT},
-		{"endpoint", required_argument, NULL, OPT_ENDPOINT},
-		{"api-endpoint", required_argument, NULL, OPT_API_ENDPOINT},
-		{"tls", no_argument, NULL, OPT_TLS},
-		{"cluster", required_argument, NULL, OPT_CLUSTER},
-		{"api", required_argument, NULL, OPT_API},
-		{"cert", required_argument, NULL, OPT_CERT},
-		{"key", required_argument, NULL, OPT_KEY},
-		{NULL, 0, NULL, 0},
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"endpoint", required_argument, NULL, OPT_ENDPOINT},
+	    {"api-endpoint", required_argument, NULL, OPT_API_ENDPOINT},
+	    {"tls", no_argument, NULL, OPT_TLS},
+	    {"cluster", required_argument, NULL, OPT_CLUSTER},
+	    {"api", required_argument, NULL, OPT_API},
+	    {"cert", required_argument, NULL, OPT_CERT},
+	    {"key", required_argument, NULL, OPT_KEY},
+	    {NULL, 0, NULL, 0},
 	};
 	struct check_run run;
 	memset(&run, 0, sizeof run);
@@ -184,27 +195,16 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 				return cli_usage_error(argv[0], _("at most %d endpoints"), CHECK_MAX_ENDPOINTS);
 			endpoints[n_endpoints++] = optarg;
 			break;
-		case OPT_API_ENDPOINT:
-			api_endpoint = optarg;
-			break;
-		case OPT_TLS:
-			tls = 1;
-			break;
-		case OPT_CLUSTER:
-			cluster = optarg;
-			break;
+		case OPT_API_ENDPOINT: api_endpoint = optarg; break;
+		case OPT_TLS: tls = 1; break;
+		case OPT_CLUSTER: cluster = optarg; break;
 		case OPT_API:
 			if (state_api_parse(optarg, &api) != 0 || api == API_UNKNOWN)
 				return cli_usage_error(argv[0], _("--api: '%s' is not pkcs11, jce, cng or rest"), optarg);
 			break;
-		case OPT_CERT:
-			cert = optarg;
-			break;
-		case OPT_KEY:
-			key = optarg;
-			break;
-		default:
-			return cli_usage_error(argv[0], "%s", _("unknown option"));
+		case OPT_CERT: cert = optarg; break;
+		case OPT_KEY: key = optarg; break;
+		default: return cli_usage_error(argv[0], "%s", _("unknown option"));
 		}
 	}
 	if (optind < argc)
@@ -266,9 +266,10 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 			if ((rc = check_from_cluster(&run, cl, a, tls)) != EX_OK)
 				goto out;
 		} else if (!tsbaas && !api_endpoint) {
-			rc = cli_usage_error(argv[0], "%s",
-			                     _("no cluster is known for this profile: give --cluster NAME (see 'hsm-onboard "
-			                       "clusters') or --endpoint HOST:PORT"));
+			rc = cli_usage_error(
+			    argv[0], "%s",
+			    _("no cluster is known for this profile: give --cluster NAME (see 'hsm-onboard "
+			      "clusters') or --endpoint HOST:PORT"));
 			goto out;
 		}
 	}
@@ -277,7 +278,8 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 	if (api_endpoint || tsbaas) {
 		const char *base = api_endpoint ? api_endpoint : p.st.api_endpoint;
 		if (!base) {
-			rc = cli_usage_error(argv[0], "%s", _("the profile has no API endpoint: give --api-endpoint URL"));
+			rc =
+			    cli_usage_error(argv[0], "%s", _("the profile has no API endpoint: give --api-endpoint URL"));
 			goto out;
 		}
 		if (netcheck_version_url(base, run.url, sizeof run.url, &d) != EX_OK) {
@@ -287,10 +289,11 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 		if (cert) {
 			run.e[run.n++] = (struct netcheck_endpoint){.url = run.url, .cert = cert, .key = key};
 		} else if (p.st.service_type == SERVICE_TYPE_TSBAAS_DEDICATED) {
-			rc = cli_usage_error(argv[0],
-			                     _("profile %s is a dedicated TSBaaS: its REST API authenticates by mutual TLS, "
-			                       "not by a JWT; give --cert FILE --key FILE"),
-			                     p.name);
+			rc = cli_usage_error(
+			    argv[0],
+			    _("profile %s is a dedicated TSBaaS: its REST API authenticates by mutual TLS, "
+			      "not by a JWT; give --cert FILE --key FILE"),
+			    p.name);
 			goto out;
 		} else {
 			if ((rc = check_load_jwt(ctx, &p, &run)) != EX_OK)
@@ -320,7 +323,8 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 	if (have_profile) {
 		/* A cluster or API named on the command line becomes the profile's choice (it was found in
 		 * the table above), so the next check, the wizard and the provider configuration use it. */
-		if (cluster && run.cluster_name[0] && (!p.st.cluster || strcmp(p.st.cluster, run.cluster_name) != 0)) {
+		if (cluster && run.cluster_name[0] &&
+		    (!p.st.cluster || strcmp(p.st.cluster, run.cluster_name) != 0)) {
 			free(p.st.cluster);
 			p.st.cluster = strdup(run.cluster_name);
 		}

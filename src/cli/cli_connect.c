@@ -45,9 +45,9 @@ static int connect_remember(struct state *st, const struct cli_engine_opts *o)
 		char **field;
 		const char *value;
 	} set[] = {
-		{&st->engine.engine, o->ov.engine},
-		{&st->engine.module, o->ov.module},
-		{&st->engine.ppin, o->ov.ppin},
+	    {&st->engine.engine, o->ov.engine},
+	    {&st->engine.module, o->ov.module},
+	    {&st->engine.ppin, o->ov.ppin},
 	};
 	for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
 		if (set[i].value && connect_differs(*set[i].field, set[i].value)) {
@@ -62,7 +62,7 @@ static int connect_remember(struct state *st, const struct cli_engine_opts *o)
 		st->engine.token_label = o->ov.token_label ? strdup(o->ov.token_label) : NULL;
 		st->engine.slot = o->ov.slot;
 	}
-	if (o->n_endpoints && state_set_hosts(st, o->endpoints, o->n_endpoints))
+	if (o->ov.n_endpoints && state_set_hosts(st, o->endpoints, o->ov.n_endpoints))
 		changed = 1;
 	return changed;
 }
@@ -79,7 +79,8 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (rotation_is_done(st) && (!o.output || rotation_is_configured(st))) {
 		if (ctx->json) {
-			rc = cli_engine_print_json(&ce, NULL, NULL, json_pack("{s:b,s:b}", "already_done", 1, "resumed", 0));
+			rc = cli_engine_print_json(&ce, NULL, NULL,
+			                           json_pack("{s:b,s:b}", "already_done", 1, "resumed", 0));
 			cli_engine_close(&ce);
 			return rc;
 		}
@@ -96,16 +97,18 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		o.ov.engine = engine_default_name((int)st->service_type, (int)st->api);
 		if (!o.ov.engine) {
 			cli_engine_close(&ce);
-			return cli_usage_error("connect", "%s", _("choose the engine: --engine pkcs11 or --engine primus"));
+			return cli_usage_error("connect", "%s",
+			                       _("choose the engine: --engine pkcs11 or --engine primus"));
 		}
 	}
 	if (st->engine.engine && o.ov.engine && strcmp(st->engine.engine, o.ov.engine) != 0 &&
 	    rotation_engine_fixed(st)) {
 		cli_engine_close(&ce);
-		return cli_usage_error("connect",
-		                       _("this profile's rotation was started with engine %s; resume it with the same "
-		                         "engine"),
-		                       st->engine.engine);
+		return cli_usage_error(
+		    "connect",
+		    _("this profile's rotation was started with engine %s; resume it with the same "
+		      "engine"),
+		    st->engine.engine);
 	}
 
 	int needs_change = !rotation_has_secret(st);
@@ -155,7 +158,7 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 			        "lost, a new setup password needs a paid support ticket. An interrupted connect\n"
 			        "is resumed by running it again.\n"),
 			      stderr);
-			if (expired && !connect_confirm(_("The setup password may have expired.")) ) {
+			if (expired && !connect_confirm(_("The setup password may have expired."))) {
 				cli_engine_close(&ce);
 				cli_error("%s", _("stopped; nothing was sent"));
 				return EX_TEMPFAIL;
@@ -200,8 +203,9 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	cli_report_warnings(&r.warnings);
 	if (ctx->json) {
-		rc = cli_engine_print_json(&ce, ce.e.ops->name, &r.files,
-		                           json_pack("{s:b,s:b}", "already_done", r.already_done, "resumed", r.resumed));
+		rc = cli_engine_print_json(
+		    &ce, ce.e.ops->name, &r.files,
+		    json_pack("{s:b,s:b}", "already_done", r.already_done, "resumed", r.resumed));
 		rotation_report_free(&r);
 		cli_engine_close(&ce);
 		return rc;

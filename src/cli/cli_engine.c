@@ -18,19 +18,19 @@
 #include <unistd.h>
 
 const struct option cli_engine_longopts[] = {
-	{"engine", required_argument, NULL, CLI_ENGINE_OPT_ENGINE},
-	{"module", required_argument, NULL, CLI_ENGINE_OPT_MODULE},
-	{"token-label", required_argument, NULL, CLI_ENGINE_OPT_TOKEN},
-	{"slot", required_argument, NULL, CLI_ENGINE_OPT_SLOT},
-	{"ppin", required_argument, NULL, CLI_ENGINE_OPT_PPIN},
-	{"endpoint", required_argument, NULL, CLI_ENGINE_OPT_ENDPOINT},
-	{"output", required_argument, NULL, CLI_ENGINE_OPT_OUTPUT},
-	{"group", required_argument, NULL, CLI_ENGINE_OPT_GROUP},
-	{"pin-length", required_argument, NULL, CLI_ENGINE_OPT_PIN_LENGTH},
-	{"for", required_argument, NULL, CLI_ENGINE_OPT_FOR},
-	{"list", no_argument, NULL, CLI_ENGINE_OPT_LIST},
-	{"retry-refused", no_argument, NULL, CLI_ENGINE_OPT_RETRY_REFUSED},
-	{NULL, 0, NULL, 0},
+    {"engine", required_argument, NULL, CLI_ENGINE_OPT_ENGINE},
+    {"module", required_argument, NULL, CLI_ENGINE_OPT_MODULE},
+    {"token-label", required_argument, NULL, CLI_ENGINE_OPT_TOKEN},
+    {"slot", required_argument, NULL, CLI_ENGINE_OPT_SLOT},
+    {"ppin", required_argument, NULL, CLI_ENGINE_OPT_PPIN},
+    {"endpoint", required_argument, NULL, CLI_ENGINE_OPT_ENDPOINT},
+    {"output", required_argument, NULL, CLI_ENGINE_OPT_OUTPUT},
+    {"group", required_argument, NULL, CLI_ENGINE_OPT_GROUP},
+    {"pin-length", required_argument, NULL, CLI_ENGINE_OPT_PIN_LENGTH},
+    {"for", required_argument, NULL, CLI_ENGINE_OPT_FOR},
+    {"list", no_argument, NULL, CLI_ENGINE_OPT_LIST},
+    {"retry-refused", no_argument, NULL, CLI_ENGINE_OPT_RETRY_REFUSED},
+    {NULL, 0, NULL, 0},
 };
 
 static void cli_engine_opts_init(struct cli_engine_opts *o)
@@ -49,35 +49,26 @@ static int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_e
 		switch (c) {
 		case CLI_ENGINE_OPT_ENGINE:
 			if (!engine_find(optarg))
-				return cli_usage_error(cmd, _("--engine: '%s' is not an engine (use pkcs11, primus or jce)"), optarg);
+				return cli_usage_error(cmd, _("--engine: '%s' is not an engine (use pkcs11, primus or jce)"),
+				                       optarg);
 			o->ov.engine = optarg;
 			break;
-		case CLI_ENGINE_OPT_MODULE:
-			o->ov.module = optarg;
-			break;
-		case CLI_ENGINE_OPT_TOKEN:
-			o->ov.token_label = optarg;
-			break;
+		case CLI_ENGINE_OPT_MODULE: o->ov.module = optarg; break;
+		case CLI_ENGINE_OPT_TOKEN: o->ov.token_label = optarg; break;
 		case CLI_ENGINE_OPT_SLOT:
 			errno = 0;
 			o->ov.slot = strtol(optarg, &end, 10);
 			if (errno || *optarg == '\0' || *end != '\0' || o->ov.slot < 0)
 				return cli_usage_error(cmd, _("--slot: '%s' is not a slot number"), optarg);
 			break;
-		case CLI_ENGINE_OPT_PPIN:
-			o->ov.ppin = optarg;
-			break;
+		case CLI_ENGINE_OPT_PPIN: o->ov.ppin = optarg; break;
 		case CLI_ENGINE_OPT_ENDPOINT:
 			if (o->ov.n_endpoints >= ENGINE_MAX_HOSTS)
 				return cli_usage_error(cmd, _("--endpoint: at most %d hosts"), ENGINE_MAX_HOSTS);
 			o->endpoints[o->ov.n_endpoints++] = optarg;
 			break;
-		case CLI_ENGINE_OPT_OUTPUT:
-			o->output = optarg;
-			break;
-		case CLI_ENGINE_OPT_GROUP:
-			o->group = optarg;
-			break;
+		case CLI_ENGINE_OPT_OUTPUT: o->output = optarg; break;
+		case CLI_ENGINE_OPT_GROUP: o->group = optarg; break;
 		case CLI_ENGINE_OPT_PIN_LENGTH: {
 			errno = 0;
 			long n = strtol(optarg, &end, 10);
@@ -105,10 +96,8 @@ static int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_e
 				return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
 			o->retry_refused = 1;
 			break;
-		case ':':
-			return cli_usage_error(cmd, _("option '%s' needs a value"), argv[optind - 1]);
-		default:
-			return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
+		case ':': return cli_usage_error(cmd, _("option '%s' needs a value"), argv[optind - 1]);
+		default: return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -142,9 +131,9 @@ int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struc
 	ov.endpoints = o->endpoints;
 	/* Fail on a missing engine before asking for the passphrase. */
 	if (!engine_find(o->ov.engine ? o->ov.engine
-	                           : ce->p.st.engine.engine ? ce->p.st.engine.engine
-	                                                    : engine_default_name((int)ce->p.st.service_type,
-	                                                                          (int)ce->p.st.api)))
+	                 : ce->p.st.engine.engine
+	                     ? ce->p.st.engine.engine
+	                     : engine_default_name((int)ce->p.st.service_type, (int)ce->p.st.api)))
 		return diag_set(d, EX_USAGE, "%s",
 		                _("no engine chosen for this profile: give --engine pkcs11 or --engine primus"));
 	int rc = cli_open_vault(ctx, &ce->p, &ce->v, d);
@@ -178,11 +167,12 @@ int cli_engine_print_json(const struct cli_engine *ce, const char *engine, const
 	const struct state *st = &ce->p.st;
 	json_t *list = json_array();
 	for (size_t i = 0; files && list && i < files->n; i++)
-		json_array_append_new(list, json_pack("{s:s,s:s}", "path", files->path[i], "description", files->what[i]));
+		json_array_append_new(list,
+		                      json_pack("{s:s,s:s}", "path", files->path[i], "description", files->what[i]));
 	json_t *o = json_pack("{s:s,s:o,s:b,s:b,s:o}", "profile", ce->p.name, "engine",
 	                      cli_json_str(engine ? engine : st->engine.engine), "connected",
-	                      st->rotation >= ROTATION_VERIFIED, "config_written", st->rotation >= ROTATION_CONFIGURED,
-	                      "files", list);
+	                      st->rotation >= ROTATION_VERIFIED, "config_written",
+	                      st->rotation >= ROTATION_CONFIGURED, "files", list);
 	if (o && extra)
 		json_object_update(o, extra);
 	json_decref(extra);

@@ -19,18 +19,28 @@ struct cli_engine_opts {
 	struct engine_overrides ov;
 	const char *endpoints[ENGINE_MAX_HOSTS]; /* --endpoint, repeatable */
 	const char *output;
-	const char *group;       /* --group: provider files shared with this group (0640) */
-	const char *targets[8];  /* config --for, repeatable */
+	const char *group;      /* --group: provider files shared with this group (0640) */
+	const char *targets[8]; /* config --for, repeatable */
 	size_t n_targets;
-	int list;                /* config --list */
-	int retry_refused;       /* connect --retry-refused */
+	int list;          /* config --list */
+	int retry_refused; /* connect --retry-refused */
 };
 
-enum { CLI_ENGINE_OPT_ENGINE = 2000, CLI_ENGINE_OPT_MODULE, CLI_ENGINE_OPT_TOKEN, CLI_ENGINE_OPT_SLOT,
-       CLI_ENGINE_OPT_PPIN, CLI_ENGINE_OPT_ENDPOINT, CLI_ENGINE_OPT_OUTPUT, CLI_ENGINE_OPT_HELP,
-       CLI_ENGINE_OPT_GROUP,
-       CLI_ENGINE_OPT_PIN_LENGTH, CLI_ENGINE_OPT_FOR, CLI_ENGINE_OPT_LIST,
-       CLI_ENGINE_OPT_RETRY_REFUSED };
+enum {
+	CLI_ENGINE_OPT_ENGINE = 2000,
+	CLI_ENGINE_OPT_MODULE,
+	CLI_ENGINE_OPT_TOKEN,
+	CLI_ENGINE_OPT_SLOT,
+	CLI_ENGINE_OPT_PPIN,
+	CLI_ENGINE_OPT_ENDPOINT,
+	CLI_ENGINE_OPT_OUTPUT,
+	CLI_ENGINE_OPT_HELP,
+	CLI_ENGINE_OPT_GROUP,
+	CLI_ENGINE_OPT_PIN_LENGTH,
+	CLI_ENGINE_OPT_FOR,
+	CLI_ENGINE_OPT_LIST,
+	CLI_ENGINE_OPT_RETRY_REFUSED
+};
 
 /* The long options every engine command accepts, NULL-terminated. */
 extern const struct option cli_engine_longopts[];

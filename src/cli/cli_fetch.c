@@ -57,10 +57,10 @@ int cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_TIMEOUT = 1, OPT_TIER, OPT_STYPE };
 	static const struct option opts[] = {
-		{"timeout", required_argument, NULL, OPT_TIMEOUT},
-		{"tier", required_argument, NULL, OPT_TIER},
-		{"service-type", required_argument, NULL, OPT_STYPE},
-		{NULL, 0, NULL, 0},
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"tier", required_argument, NULL, OPT_TIER},
+	    {"service-type", required_argument, NULL, OPT_STYPE},
+	    {NULL, 0, NULL, 0},
 	};
 	struct cli_net_import im = {.ctx = ctx, .shred = 1};
 	long timeout_ms = 0;
@@ -105,8 +105,10 @@ int cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		char name[256];
 		fetch_file_name(argv[optind + i], name, sizeof name);
 		struct cli_fetch_progress prog = {.name = name, .tty = tty, .last = -1};
-		struct fetch_opts o = {.cacert = ctx->cacert, .timeout_ms = timeout_ms,
-		                       .progress = cli_fetch_progress, .progress_ctx = &prog};
+		struct fetch_opts o = {.cacert = ctx->cacert,
+		                       .timeout_ms = timeout_ms,
+		                       .progress = cli_fetch_progress,
+		                       .progress_ctx = &prog};
 		struct fetch_result r;
 		rc = fetch_url(argv[optind + i], dir, &o, &r, &d);
 		if (tty && prog.last >= 0)
@@ -116,7 +118,8 @@ int cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		}
 		if (r.restarted)
-			cli_warning(_("%s: the server ignored the resume request; downloaded again from the start"), name);
+			cli_warning(_("%s: the server ignored the resume request; downloaded again from the start"),
+			            name);
 		else if (r.resumed_from > 0)
 			fprintf(stderr, _("%s: resumed after %lld bytes\n"), quote_c(name), r.resumed_from);
 		fprintf(stderr, _("downloaded %s\n"), quote_c(name));

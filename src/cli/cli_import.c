@@ -51,9 +51,9 @@ int cli_import(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_TIER = 1, OPT_STYPE, OPT_ISSUED, OPT_RENEW, OPT_SHRED };
 	static const struct option opts[] = {
-		{"tier", required_argument, NULL, OPT_TIER},       {"service-type", required_argument, NULL, OPT_STYPE},
-		{"issued", required_argument, NULL, OPT_ISSUED},   {"renew", no_argument, NULL, OPT_RENEW},
-		{"shred", no_argument, NULL, OPT_SHRED},           {NULL, 0, NULL, 0},
+	    {"tier", required_argument, NULL, OPT_TIER},     {"service-type", required_argument, NULL, OPT_STYPE},
+	    {"issued", required_argument, NULL, OPT_ISSUED}, {"renew", no_argument, NULL, OPT_RENEW},
+	    {"shred", no_argument, NULL, OPT_SHRED},         {NULL, 0, NULL, 0},
 	};
 	struct import_opts o = {0};
 	int c;
@@ -61,7 +61,8 @@ int cli_import(struct cli_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case OPT_TIER:
 			if (state_tier_parse(optarg, &o.tier) != 0)
-				return cli_usage_error("import", _("--tier: '%s' is not one of SBX, ECO, ECO-CC, PLATINUM"), optarg);
+				return cli_usage_error("import", _("--tier: '%s' is not one of SBX, ECO, ECO-CC, PLATINUM"),
+				                       optarg);
 			break;
 		case OPT_STYPE:
 			if (state_service_type_parse(optarg, &o.service_type) != 0)
@@ -70,17 +71,10 @@ int cli_import(struct cli_ctx *ctx, int argc, char **argv)
 				                         "tsbaas-dedicated"),
 				                       optarg);
 			break;
-		case OPT_ISSUED:
-			o.issued = optarg;
-			break;
-		case OPT_RENEW:
-			o.renew = 1;
-			break;
-		case OPT_SHRED:
-			o.shred = 1;
-			break;
-		default:
-			return cli_usage_error("import", "%s", _("unknown option"));
+		case OPT_ISSUED: o.issued = optarg; break;
+		case OPT_RENEW: o.renew = 1; break;
+		case OPT_SHRED: o.shred = 1; break;
+		default: return cli_usage_error("import", "%s", _("unknown option"));
 		}
 	}
 	if (optind >= argc)

@@ -32,8 +32,8 @@ struct inspect_item {
 	struct diag_warnings w;
 	enum orders_channel channels[ORDERS_CHANNEL_COUNT]; /* the order channels the file may come through */
 	size_t n_channels;
-	enum state_tier tier;      /* from the file name's <svc>, TIER_UNKNOWN when it does not tell */
-	const char *tier_warning;  /* clusters_tier_warning against --cluster, or NULL */
+	enum state_tier tier;     /* from the file name's <svc>, TIER_UNKNOWN when it does not tell */
+	const char *tier_warning; /* clusters_tier_warning against --cluster, or NULL */
 };
 
 static const char *inspect_basename(const char *path)
@@ -93,8 +93,9 @@ static void inspect_print_text(const struct inspect_item *it, time_t now)
 	printf("%s\n", quote_c(it->arg));
 	printf("  %-24s %s: %s\n", _("kind:"), credfile_kind_name(cf->kind), credfile_kind_description(cf->kind));
 	if (cf->name.date)
-		printf("  %-24s %s %s, %s %s, %s %s, %s %s\n", _("file name:"), _("company"), quote_c(cf->name.company),
-		       _("service"), quote_c(cf->name.service), _("user"), quote_c(cf->name.user), _("date"), quote_c(cf->name.date));
+		printf("  %-24s %s %s, %s %s, %s %s, %s %s\n", _("file name:"), _("company"),
+		       quote_c(cf->name.company), _("service"), quote_c(cf->name.service), _("user"),
+		       quote_c(cf->name.user), _("date"), quote_c(cf->name.date));
 	else
 		printf("  %-24s %s\n", _("file name:"),
 		       _("not in the usual <company>_<svc>_<kind>_<user>_<date>.txt shape"));
@@ -152,9 +153,10 @@ static json_t *inspect_item_json(const struct inspect_item *it)
 		                 inspect_str(cf->name.company), "service", inspect_str(cf->name.service), "user",
 		                 inspect_str(cf->name.user), "date", inspect_str(cf->name.date));
 	if (ok)
-		secrets = json_pack("{s:o,s:o,s:o,s:o}", "service_password", inspect_secret_json(cf->service_password),
-		                    "setup_password", inspect_secret_json(cf->setup_password), "pkcs11_password",
-		                    inspect_secret_json(cf->pkcs11_password), "jwt", inspect_secret_json(cf->jwt));
+		secrets =
+		    json_pack("{s:o,s:o,s:o,s:o}", "service_password", inspect_secret_json(cf->service_password),
+		              "setup_password", inspect_secret_json(cf->setup_password), "pkcs11_password",
+		              inspect_secret_json(cf->pkcs11_password), "jwt", inspect_secret_json(cf->jwt));
 	if (ok && cf->jwt)
 		jwt = json_pack("{s:o,s:o}", "iat", cli_json_time(cf->jwt_iat), "exp", cli_json_time(cf->jwt_exp));
 	json_t *channels = json_null();
@@ -163,14 +165,15 @@ static json_t *inspect_item_json(const struct inspect_item *it)
 		for (size_t i = 0; i < it->n_channels; i++)
 			json_array_append_new(channels, json_string(orders_channel_name(it->channels[i])));
 	}
-	return json_pack("{s:o,s:b,s:o,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "path", inspect_str(it->arg),
-	                 "valid", ok, "error", ok ? json_null() : inspect_str(it->d.msg), "exit_code", it->rc,
-	                 "warnings", warnings, "kind", ok ? json_string(credfile_kind_name(cf->kind)) : json_null(),
-	                 "name", name, "service_user", inspect_str_or_null(ok ? cf->service_user : NULL), "hsm_user",
-	                 inspect_str_or_null(ok ? cf->hsm_user : NULL), "api_endpoint",
-	                 inspect_str_or_null(ok ? cf->api_endpoint : NULL), "secrets", secrets, "jwt", jwt, "channels",
-	                 channels, "tier", it->tier ? json_string(state_tier_name(it->tier)) : json_null(),
-	                 "tier_warning", cli_json_str(it->tier_warning));
+	return json_pack(
+	    "{s:o,s:b,s:o,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "path", inspect_str(it->arg),
+	    "valid", ok, "error", ok ? json_null() : inspect_str(it->d.msg), "exit_code", it->rc, "warnings",
+	    warnings, "kind", ok ? json_string(credfile_kind_name(cf->kind)) : json_null(), "name", name,
+	    "service_user", inspect_str_or_null(ok ? cf->service_user : NULL), "hsm_user",
+	    inspect_str_or_null(ok ? cf->hsm_user : NULL), "api_endpoint",
+	    inspect_str_or_null(ok ? cf->api_endpoint : NULL), "secrets", secrets, "jwt", jwt, "channels",
+	    channels, "tier", it->tier ? json_string(state_tier_name(it->tier)) : json_null(), "tier_warning",
+	    cli_json_str(it->tier_warning));
 }
 
 /* Every valid service file against every valid technical file: the HSM User Name must be the same,
@@ -187,10 +190,10 @@ static json_t *inspect_pairs(const struct inspect_item *items, int n, int json, 
 			const struct credfile *s = &items[i].cf, *h = &items[j].cf;
 			int same = strcmp(s->hsm_user, h->hsm_user) == 0;
 			if (json) {
-				json_array_append_new(pairs, json_pack("{s:o,s:o,s:b,s:o,s:o}", "service_file",
-				                                       inspect_str(items[i].arg), "hsm_file", inspect_str(items[j].arg),
-				                                       "pair", same, "service_hsm_user", inspect_str(s->hsm_user),
-				                                       "hsm_hsm_user", inspect_str(h->hsm_user)));
+				json_array_append_new(
+				    pairs, json_pack("{s:o,s:o,s:b,s:o,s:o}", "service_file", inspect_str(items[i].arg),
+				                     "hsm_file", inspect_str(items[j].arg), "pair", same, "service_hsm_user",
+				                     inspect_str(s->hsm_user), "hsm_hsm_user", inspect_str(h->hsm_user)));
 			} else if (same) {
 				printf(_("pairing: %s and %s belong together (HSM User Name %s)"),
 				       quote_c(inspect_basename(items[i].arg)), quote_c(inspect_basename(items[j].arg)),
@@ -228,8 +231,9 @@ static json_t *inspect_channels(const struct inspect_item *items, int n, int jso
 		if (!used)
 			continue;
 		if (json) {
-			json_array_append_new(list, json_pack("{s:s,s:s}", "channel", orders_channel_name((enum orders_channel)c),
-			                                      "fact", orders_channel_fact((enum orders_channel)c)));
+			json_array_append_new(list, json_pack("{s:s,s:s}", "channel",
+			                                      orders_channel_name((enum orders_channel)c), "fact",
+			                                      orders_channel_fact((enum orders_channel)c)));
 			continue;
 		}
 		if (!shown++)
@@ -259,7 +263,8 @@ static int inspect_cluster(const char *cmd, const char *name, char *buf, size_t 
 int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_CLUSTER = 1 };
-	static const struct option longopts[] = {{"cluster", required_argument, NULL, OPT_CLUSTER}, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"cluster", required_argument, NULL, OPT_CLUSTER},
+	                                         {NULL, 0, NULL, 0}};
 	opterr = 0;
 	int c;
 	char cluster[64] = "";
@@ -286,8 +291,8 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 		struct inspect_item *it = &items[i];
 		it->arg = argv[optind + i];
 		diag_clear(&it->d);
-		it->rc = credfile_parse_file_flags(it->arg, ctx->accept_setup_format ? CREDFILE_ACCEPT_SETUP_FORMAT : 0,
-		                                   &it->cf, &it->w, &it->d);
+		it->rc = credfile_parse_file_flags(
+		    it->arg, ctx->accept_setup_format ? CREDFILE_ACCEPT_SETUP_FORMAT : 0, &it->cf, &it->w, &it->d);
 		for (size_t k = 0; k < it->w.n; k++)
 			cli_warning("%s", it->w.msg[k]);
 		if (it->rc == EX_DATAERR)
@@ -303,8 +308,8 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 			it->tier = TIER_UNKNOWN;
 		it->tier_warning = cluster[0] ? clusters_tier_warning((int)it->tier, cluster) : NULL;
 		if (it->tier_warning)
-			cli_warning(_("%s: the file name says tier %s, the cluster is %s: %s"), quote_c(it->arg), state_tier_name(it->tier),
-			            cluster, it->tier_warning);
+			cli_warning(_("%s: the file name says tier %s, the cluster is %s: %s"), quote_c(it->arg),
+			            state_tier_name(it->tier), cluster, it->tier_warning);
 	}
 
 	time_t now = time(NULL);
@@ -315,7 +320,8 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 			json_array_append_new(files, inspect_item_json(&items[i]));
 		json_t *pairs = inspect_pairs(items, n, 1, &mismatches);
 		cli_json_print(json_pack("{s:o,s:o,s:o,s:o}", "files", files, "pairs", pairs, "cluster",
-		                         cli_json_str(cluster[0] ? cluster : NULL), "channels", inspect_channels(items, n, 1)));
+		                         cli_json_str(cluster[0] ? cluster : NULL), "channels",
+		                         inspect_channels(items, n, 1)));
 	} else {
 		int shown = 0;
 		for (int i = 0; i < n; i++) {
@@ -331,9 +337,10 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 		inspect_pairs(items, n, 0, &mismatches);
 		/* The summary goes where the messages it refers to went. */
 		if (invalid + unreadable)
-			fprintf(stderr, P_("%d of %d file is not valid (see the messages above)\n",
-			          "%d of %d files are not valid (see the messages above)\n", n),
-			       invalid + unreadable, n);
+			fprintf(stderr,
+			        P_("%d of %d file is not valid (see the messages above)\n",
+			           "%d of %d files are not valid (see the messages above)\n", n),
+			        invalid + unreadable, n);
 	}
 
 	for (int i = 0; i < n; i++) {

@@ -31,8 +31,8 @@ static int mark_used_json(const char *name, int changed, const struct state *st,
 int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"at", required_argument, NULL, 'a'},
-		{NULL, 0, NULL, 0},
+	    {"at", required_argument, NULL, 'a'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *at_arg = NULL;
 	int c;
@@ -48,13 +48,16 @@ int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv)
 	if (at_arg) {
 		int r = expiry_parse_time(at_arg, &at);
 		if (r == EXPIRY_TIME_NONEXISTENT)
-			return cli_usage_error("mark-used", _("--at: '%s' does not exist in the local time zone "
-			                                      "(the clocks skip it); give the time with its offset"),
+			return cli_usage_error("mark-used",
+			                       _("--at: '%s' does not exist in the local time zone "
+			                         "(the clocks skip it); give the time with its offset"),
 			                       at_arg);
 		if (r != 0)
-			return cli_usage_error("mark-used", _("--at: '%s' is not a time; use ISO 8601 "
-			                                      "(2026-11-24T09:30:00Z, 2026-11-24T10:30+01:00) or local "
-			                                      "'YYYY-MM-DD HH:MM'"), at_arg);
+			return cli_usage_error("mark-used",
+			                       _("--at: '%s' is not a time; use ISO 8601 "
+			                         "(2026-11-24T09:30:00Z, 2026-11-24T10:30+01:00) or local "
+			                         "'YYYY-MM-DD HH:MM'"),
+			                       at_arg);
 	}
 
 	struct profile p;

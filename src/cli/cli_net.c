@@ -34,7 +34,8 @@ int cli_net_parse_timeout(const char *cmd, const char *arg, double max_s, long *
 	char *end;
 	double v = strtod(arg, &end);
 	if (*arg == '\0' || *end != '\0' || !(v >= 0.1 && v <= max_s))
-		return cli_usage_error(cmd, _("--timeout: '%s' is not a number of seconds from 0.1 to %.0f"), arg, max_s);
+		return cli_usage_error(cmd, _("--timeout: '%s' is not a number of seconds from 0.1 to %.0f"), arg,
+		                       max_s);
 	*ms = (long)(v * 1000.0 + 0.5);
 	return EX_OK;
 }
@@ -49,8 +50,8 @@ int cli_net_parse_tier(const char *cmd, const char *arg, struct cli_net_import *
 int cli_net_parse_service_type(const char *cmd, const char *arg, struct cli_net_import *im)
 {
 	if (state_service_type_parse(arg, &im->service_type) != 0)
-		return cli_usage_error(cmd, _("--service-type: '%s' is not one of standard, tsbaas-multi, tsbaas-dedicated"),
-		                       arg);
+		return cli_usage_error(
+		    cmd, _("--service-type: '%s' is not one of standard, tsbaas-multi, tsbaas-dedicated"), arg);
 	return EX_OK;
 }
 

@@ -17,8 +17,8 @@ struct cli_net_import {
 	enum state_tier tier;                 /* --tier, or TIER_UNKNOWN */
 	enum state_service_type service_type; /* --service-type, or SERVICE_TYPE_UNKNOWN */
 	int shred;
-	char *cached;                         /* the passphrase given for this run (secmem) */
-	json_t *profiles;                     /* --json: the profiles imported so far, as import prints them */
+	char *cached;     /* the passphrase given for this run (secmem) */
+	json_t *profiles; /* --json: the profiles imported so far, as import prints them */
 };
 
 /* Parses the --tier and --service-type values of fetch and watch; EX_OK or a reported EX_USAGE. */

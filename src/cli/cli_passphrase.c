@@ -165,7 +165,8 @@ char *cli_passphrase_read(const struct cli_ctx *ctx, const char *profile, int cr
 	}
 	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
-		diag_set_errno(d, EX_USAGE, "%s", _("cannot open /dev/tty to ask the vault passphrase; give --passphrase-fd N"));
+		diag_set_errno(d, EX_USAGE, "%s",
+		               _("cannot open /dev/tty to ask the vault passphrase; give --passphrase-fd N"));
 		return NULL;
 	}
 	char prompt[256];

@@ -33,7 +33,8 @@ static int restore_one(const struct vault *v, enum vault_label label, const char
 	char *data = NULL;
 	size_t len = 0;
 	if (engine_b64_decode(b64, &data, &len) != 0)
-		return diag_set(d, EX_DATAERR, _("the vault's copy of %s is damaged (%s)"), name, vault_label_name(label));
+		return diag_set(d, EX_DATAERR, _("the vault's copy of %s is damaged (%s)"), name,
+		                vault_label_name(label));
 	snprintf(path, size, "%s/%s", dir, name);
 	int rc = engine_write_file(path, data, len, group, d);
 	secmem_free(data);
@@ -44,7 +45,8 @@ static int restore_check(const struct cli_engine_opts *o)
 {
 	if (!o->output)
 		return cli_usage_error("restore", "%s", _("--output DIR is required"));
-	if (o->ov.engine || o->ov.module || o->ov.token_label || o->ov.slot >= 0 || o->ov.ppin || o->ov.n_endpoints)
+	if (o->ov.engine || o->ov.module || o->ov.token_label || o->ov.slot >= 0 || o->ov.ppin ||
+	    o->ov.n_endpoints)
 		return cli_usage_error("restore", "%s", _("restore takes only --output and --group"));
 	return EX_OK;
 }
@@ -62,7 +64,8 @@ int cli_restore(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_open_vault(ctx, &ce.p, &ce.v, &d);
 	char sec[PATH_MAX + 16], cfg[PATH_MAX + 16];
 	if (rc == EX_OK)
-		rc = restore_one(ce.v, VAULT_PRIMUS_SECRETS_CFG, o.output, ".secrets.cfg", o.group, sec, sizeof sec, &d);
+		rc = restore_one(ce.v, VAULT_PRIMUS_SECRETS_CFG, o.output, ".secrets.cfg", o.group, sec, sizeof sec,
+		                 &d);
 	if (rc == EX_OK)
 		rc = restore_one(ce.v, VAULT_PRIMUS_CFG, o.output, "primus.cfg", o.group, cfg, sizeof cfg, &d);
 	cli_engine_close(&ce);

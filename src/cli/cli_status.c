@@ -117,7 +117,8 @@ void cli_status_words(const struct expiry *ex, char *buf, size_t size)
 		return;
 	case EXPIRY_EXPIRED:
 		expiry_format_local(ex->deadline, when, sizeof when);
-		snprintf(buf, size, _("EXPIRED since %s: a renewal needs a support ticket ('hsm-onboard ticket')"), when);
+		snprintf(buf, size, _("EXPIRED since %s: a renewal needs a support ticket ('hsm-onboard ticket')"),
+		         when);
 		return;
 	case EXPIRY_UNUSED:
 		snprintf(buf, size, "%s", _("not used yet: the 7 days start at the first use"));
@@ -125,17 +126,21 @@ void cli_status_words(const struct expiry *ex, char *buf, size_t size)
 	case EXPIRY_REPLACED:
 		snprintf(buf, size, "%s", _("replaced by the rotation: no countdown any more"));
 		return;
-	case EXPIRY_UNKNOWN:
-		break;
+	case EXPIRY_UNKNOWN: break;
 	}
 	snprintf(buf, size, _("unknown: %s is missing"), ex->missing ? ex->missing : _("data"));
 }
 
 static int status_format_parse(const char *s, enum status_format *out)
 {
-	static const struct { const char *name; enum status_format f; } formats[] = {
-		{"text", FORMAT_TEXT}, {"json", FORMAT_JSON}, {"nagios", FORMAT_NAGIOS},
-		{"openmetrics", FORMAT_OPENMETRICS},
+	static const struct {
+		const char *name;
+		enum status_format f;
+	} formats[] = {
+	    {"text", FORMAT_TEXT},
+	    {"json", FORMAT_JSON},
+	    {"nagios", FORMAT_NAGIOS},
+	    {"openmetrics", FORMAT_OPENMETRICS},
 	};
 	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
 		if (strcmp(s, formats[i].name) == 0) {
@@ -161,11 +166,11 @@ static int status_write(enum status_format format, FILE *out, const struct statu
 int cli_status(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"check", no_argument, NULL, 'c'},
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"check", no_argument, NULL, 'c'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'},
+	    {NULL, 0, NULL, 0},
 	};
 	enum status_format format = FORMAT_TEXT;
 	int json = ctx->json, check = 0, formats = 0, c;
@@ -176,8 +181,8 @@ int cli_status(struct cli_ctx *ctx, int argc, char **argv)
 		case 'c': check = 1; break;
 		case 'f':
 			if (status_format_parse(optarg, &format) != 0)
-				return cli_usage_error("status", _("unknown format '%s': use text, json, nagios or openmetrics"),
-				                       optarg);
+				return cli_usage_error(
+				    "status", _("unknown format '%s': use text, json, nagios or openmetrics"), optarg);
 			formats++;
 			break;
 		case 'o': output = optarg; break;

@@ -16,17 +16,17 @@
 /* One profile: its state and countdown, or why it could not be read. */
 struct status_row {
 	char *name;
-	int rc;              /* EX_OK, or the sysexits code of the failure */
-	char *error;         /* the failure's message (rc != EX_OK), else NULL */
-	struct state st;     /* loaded when rc == EX_OK */
-	struct expiry ex;    /* computed at the report's time when rc == EX_OK */
+	int rc;           /* EX_OK, or the sysexits code of the failure */
+	char *error;      /* the failure's message (rc != EX_OK), else NULL */
+	struct state st;  /* loaded when rc == EX_OK */
+	struct expiry ex; /* computed at the report's time when rc == EX_OK */
 };
 
 struct status_report {
-	time_t now;          /* one clock reading for every profile */
+	time_t now; /* one clock reading for every profile */
 	struct status_row *rows;
 	size_t n;
-	int listed;          /* every profile was listed (no --profile) */
+	int listed; /* every profile was listed (no --profile) */
 };
 
 /* Reads the named profile, or every profile when name is NULL. Fills r (free with

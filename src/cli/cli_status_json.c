@@ -18,10 +18,14 @@ static json_t *status_json_profile(const char *name, const struct state *st, con
 	json_object_set_new(o, "name", json_string(name));
 	json_object_set_new(o, "hsm_user", cli_json_str(st->hsm_user));
 	json_object_set_new(o, "service_user", cli_json_str(st->service_user));
-	json_object_set_new(o, "tier", st->tier == TIER_UNKNOWN ? json_null() : json_string(state_tier_name(st->tier)));
-	json_object_set_new(o, "service_type", st->service_type == SERVICE_TYPE_UNKNOWN ? json_null()
-	                    : json_string(state_service_type_name(st->service_type)));
-	json_object_set_new(o, "api", st->api == API_UNKNOWN ? json_null() : json_string(state_api_name(st->api)));
+	json_object_set_new(o, "tier",
+	                    st->tier == TIER_UNKNOWN ? json_null() : json_string(state_tier_name(st->tier)));
+	json_object_set_new(o, "service_type",
+	                    st->service_type == SERVICE_TYPE_UNKNOWN
+	                        ? json_null()
+	                        : json_string(state_service_type_name(st->service_type)));
+	json_object_set_new(o, "api",
+	                    st->api == API_UNKNOWN ? json_null() : json_string(state_api_name(st->api)));
 	json_object_set_new(o, "cluster", cli_json_str(st->cluster));
 	json_object_set_new(o, "step", json_string(state_step_name(st->step)));
 	json_object_set_new(o, "setup_password", cli_json_setup_password(st, ex));

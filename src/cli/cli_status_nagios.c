@@ -30,13 +30,10 @@ static enum status_nagios status_nagios_level(const struct expiry *ex)
 		if (ex->seconds_left < STATUS_CRIT_SECONDS)
 			return NAGIOS_CRITICAL;
 		return ex->seconds_left < STATUS_WARN_SECONDS ? NAGIOS_WARNING : NAGIOS_OK;
-	case EXPIRY_EXPIRED:
-		return NAGIOS_CRITICAL;
+	case EXPIRY_EXPIRED: return NAGIOS_CRITICAL;
 	case EXPIRY_UNUSED:
-	case EXPIRY_REPLACED:
-		return NAGIOS_OK;
-	case EXPIRY_UNKNOWN:
-		break;
+	case EXPIRY_REPLACED: return NAGIOS_OK;
+	case EXPIRY_UNKNOWN: break;
 	}
 	return NAGIOS_UNKNOWN;
 }
@@ -91,8 +88,8 @@ int cli_status_write_nagios(FILE *out, const struct status_report *r, const char
 			continue;
 		/* An expired password has no time left: 0, the minimum, inside no threshold range. */
 		fprintf(out, "%s '%s_seconds_left'=%llds;%d:;%d:;0", sep, row->name,
-		        row->ex.state == EXPIRY_RUNNING ? row->ex.seconds_left : 0LL,
-		        STATUS_WARN_SECONDS, STATUS_CRIT_SECONDS);
+		        row->ex.state == EXPIRY_RUNNING ? row->ex.seconds_left : 0LL, STATUS_WARN_SECONDS,
+		        STATUS_CRIT_SECONDS);
 		sep = "";
 	}
 	fputc('\n', out);

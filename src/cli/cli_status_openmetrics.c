@@ -92,25 +92,24 @@ static int status_om_check_ok(const struct status_row *row, time_t now, long lon
 }
 
 static const struct status_family status_om_families[] = {
-	{"hsm_onboard_profile_readable",
-	 "1 when the profile's state.json could be read, 0 when not (the other metrics are then absent).",
-	 status_om_readable},
-	{"hsm_onboard_setup_password_remaining_seconds",
-	 "Seconds until the setup password expires, negative once expired, at the time the file was written; "
-	 "absent while there is no deadline (unused, replaced, unknown).",
-	 status_om_remaining},
-	{"hsm_onboard_setup_password_expiry_timestamp_seconds",
-	 "When the setup password expires, in seconds since the epoch; absent while there is no deadline.",
-	 status_om_expiry},
-	{"hsm_onboard_setup_password_in_use",
-	 "1 when a first use of the setup password is recorded and the rotation has not replaced it yet.",
-	 status_om_in_use},
-	{"hsm_onboard_last_check_timestamp_seconds",
-	 "When the last network preflight (hsm-onboard check) ran, in seconds since the epoch.",
-	 status_om_checked_at},
-	{"hsm_onboard_last_check_success",
-	 "1 when every endpoint of the last network preflight was ok, 0 when one failed.",
-	 status_om_check_ok},
+    {"hsm_onboard_profile_readable",
+     "1 when the profile's state.json could be read, 0 when not (the other metrics are then absent).",
+     status_om_readable},
+    {"hsm_onboard_setup_password_remaining_seconds",
+     "Seconds until the setup password expires, negative once expired, at the time the file was written; "
+     "absent while there is no deadline (unused, replaced, unknown).",
+     status_om_remaining},
+    {"hsm_onboard_setup_password_expiry_timestamp_seconds",
+     "When the setup password expires, in seconds since the epoch; absent while there is no deadline.",
+     status_om_expiry},
+    {"hsm_onboard_setup_password_in_use",
+     "1 when a first use of the setup password is recorded and the rotation has not replaced it yet.",
+     status_om_in_use},
+    {"hsm_onboard_last_check_timestamp_seconds",
+     "When the last network preflight (hsm-onboard check) ran, in seconds since the epoch.",
+     status_om_checked_at},
+    {"hsm_onboard_last_check_success",
+     "1 when every endpoint of the last network preflight was ok, 0 when one failed.", status_om_check_ok},
 };
 
 /* A label value, escaped: \ " and line feed. */
@@ -182,8 +181,8 @@ static const char *status_om_rotation_state(const struct status_row *row)
 int cli_status_write_openmetrics(FILE *out, const struct status_report *r)
 {
 	static const char *const expiry_states[] = {"unused", "running", "expired", "replaced", "unknown"};
-	static const char *const rotation_states[] = {"none", "first-use", "pending", "promoted", "verified",
-	                                              "configured"};
+	static const char *const rotation_states[] = {"none",     "first-use", "pending",
+	                                              "promoted", "verified",  "configured"};
 	int rc = cli_status_report_errors(r);
 	status_om_head(out, "hsm_onboard_status_generated_timestamp_seconds",
 	               "When hsm-onboard status wrote these metrics, in seconds since the epoch.");

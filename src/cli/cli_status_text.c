@@ -25,12 +25,14 @@ int cli_status_write_text(FILE *out, const struct status_report *r)
 		        state_step_name(st->step));
 		/* The cluster and API the subscription step chose, as the wizard's Review and Done show. */
 		fputs("\n  ", out);
-		fprintf(out, _("cluster %s, API %s"), st->cluster ? st->cluster : "-", st->api ? state_api_name(st->api) : "-");
+		fprintf(out, _("cluster %s, API %s"), st->cluster ? st->cluster : "-",
+		        st->api ? state_api_name(st->api) : "-");
 		fputs("\n  ", out);
 		fprintf(out, _("setup password: %s"), words);
 		fputc('\n', out);
 	}
 	if (r->n == 0)
-		fprintf(out, "%s\n", _("No profile yet. Import the credential files with 'hsm-onboard import FILE...'."));
+		fprintf(out, "%s\n",
+		        _("No profile yet. Import the credential files with 'hsm-onboard import FILE...'."));
 	return rc;
 }

@@ -122,15 +122,15 @@ static int ticket_add_qr(FILE *f, const struct state *st, const struct expiry *e
 int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"qr", no_argument, NULL, 'q'},
-		{"ascii", no_argument, NULL, 'a'},
-		{"output", required_argument, NULL, 'o'},
-		{"print", no_argument, NULL, 'p'},
-		{"contract", required_argument, NULL, 'r'},
-		{"contact", required_argument, NULL, 'n'},
-		{"force", no_argument, NULL, 'F'},
-		{NULL, 0, NULL, 0},
+	    {"format", required_argument, NULL, 'f'},
+	    {"qr", no_argument, NULL, 'q'},
+	    {"ascii", no_argument, NULL, 'a'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"print", no_argument, NULL, 'p'},
+	    {"contract", required_argument, NULL, 'r'},
+	    {"contact", required_argument, NULL, 'n'},
+	    {"force", no_argument, NULL, 'F'},
+	    {NULL, 0, NULL, 0},
 	};
 	enum ticket_format format = TICKET_FORMAT_TEXT;
 	int want_qr = 0, want_print = 0, force = 0, ascii = ctx->ascii, format_given = 0, c;

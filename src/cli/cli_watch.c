@@ -39,11 +39,11 @@ int cli_watch(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_TIMEOUT = 1, OPT_SHRED, OPT_TIER, OPT_STYPE };
 	static const struct option opts[] = {
-		{"timeout", required_argument, NULL, OPT_TIMEOUT},
-		{"shred", no_argument, NULL, OPT_SHRED},
-		{"tier", required_argument, NULL, OPT_TIER},
-		{"service-type", required_argument, NULL, OPT_STYPE},
-		{NULL, 0, NULL, 0},
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"shred", no_argument, NULL, OPT_SHRED},
+	    {"tier", required_argument, NULL, OPT_TIER},
+	    {"service-type", required_argument, NULL, OPT_STYPE},
+	    {NULL, 0, NULL, 0},
 	};
 	struct cli_net_import im = {.ctx = ctx};
 	long timeout_ms = -1;

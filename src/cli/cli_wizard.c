@@ -34,16 +34,21 @@ static int cli_wizard_need_tty(const char *cmd)
 int cli_wizard(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{NULL, 0, NULL, 0},
+	    {NULL, 0, NULL, 0},
 	};
-	struct wizard_opts o = {.profile = ctx->profile, .ascii = ctx->ascii, .kdf_ms = ctx->kdf_ms, .cacert = ctx->cacert,
-	                      .accept_setup_format = ctx->accept_setup_format};
+	struct wizard_opts o = {.profile = ctx->profile,
+	                        .ascii = ctx->ascii,
+	                        .kdf_ms = ctx->kdf_ms,
+	                        .cacert = ctx->cacert,
+	                        .accept_setup_format = ctx->accept_setup_format};
 	if (getopt_long(argc, argv, "", longopts, NULL) != -1)
 		return cli_usage_error(argv[0], "%s", _("unknown option"));
 	if (optind < argc)
 		return cli_usage_error(argv[0], _("unexpected argument '%s'"), argv[optind]);
 	if (ctx->passphrase_fd >= 0)
-		return cli_usage_error(argv[0], "%s", _("the wizard asks for the passphrase itself; --passphrase-fd is for the other commands"));
+		return cli_usage_error(
+		    argv[0], "%s",
+		    _("the wizard asks for the passphrase itself; --passphrase-fd is for the other commands"));
 	int rc = cli_json_refuse(ctx, argv[0]);
 	if (rc == EX_OK)
 		rc = cli_wizard_need_tty(argv[0]);
@@ -55,17 +60,14 @@ int cli_wizard(struct cli_ctx *ctx, int argc, char **argv)
 int cli_demo(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"keep", no_argument, NULL, 'k'},
-		{NULL, 0, NULL, 0},
+	    {"keep", no_argument, NULL, 'k'},
+	    {NULL, 0, NULL, 0},
 	};
 	int keep = 0, c;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'k':
-			keep = 1;
-			break;
-		default:
-			return cli_usage_error(argv[0], "%s", _("unknown option"));
+		case 'k': keep = 1; break;
+		default: return cli_usage_error(argv[0], "%s", _("unknown option"));
 		}
 	}
 	if (optind < argc)
@@ -89,13 +91,13 @@ int cli_demo(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	struct wizard_opts o = {
-		.profile = DEMO_PROFILE,
-		.ascii = ctx->ascii,
-		.kdf_ms = ctx->kdf_ms,
-		.accept_setup_format = ctx->accept_setup_format,
-		.download_dir = dm.downloads,
-		.demo = 1,
-		.cacert = ctx->cacert,
+	    .profile = DEMO_PROFILE,
+	    .ascii = ctx->ascii,
+	    .kdf_ms = ctx->kdf_ms,
+	    .accept_setup_format = ctx->accept_setup_format,
+	    .download_dir = dm.downloads,
+	    .demo = 1,
+	    .cacert = ctx->cacert,
 	};
 	int finished = 0;
 	rc = wizard_run(&o, &finished);

@@ -121,7 +121,8 @@ static void main_help(void)
 	fputs(_("Onboard a Securosys CloudHSM partition: import the credential files into an\n"
 	        "encrypted profile, watch the setup password's 7-day countdown, make the first\n"
 	        "connection and the secret rotation, and print a support ticket when the setup\n"
-	        "password has expired.\n"), stdout);
+	        "password has expired.\n"),
+	      stdout);
 	fputs(_("\nCommands:\n"), stdout);
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		printf("  %-10s %s\n", c->name, c->summary && c->summary[0] ? _(c->summary) : "");
@@ -138,7 +139,8 @@ static void main_help(void)
 	        "      --json               print the result as one JSON document\n"
 	        "      --yes                answer yes to confirmations\n"
 	        "  -h, --help               display this help and exit\n"
-	        "  -V, --version            output version information and exit\n"), stdout);
+	        "  -V, --version            output version information and exit\n"),
+	      stdout);
 #ifdef ENABLE_FAILPOINTS
 	fputs(_("      --list-failpoints    list the crash points of this test build and exit\n"), stdout);
 #endif
@@ -159,7 +161,8 @@ static void main_version(void)
 	fputs(_("Copyright (C) 2026 the hsm-onboard developers.\n"
 	        "License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
 	        "This is free software: you are free to change and redistribute it.\n"
-	        "There is NO WARRANTY, to the extent permitted by law.\n"), stdout);
+	        "There is NO WARRANTY, to the extent permitted by law.\n"),
+	      stdout);
 }
 
 /* doc/DESIGN.md, "Secrets", rule 2: no core dump and no ptrace by the same user may see a secret. */
@@ -201,17 +204,19 @@ static int main_check_passphrase_fd(int fd, unsigned closed_stdfd, const char *c
 {
 	int fl = -1;
 	struct stat sb;
-	if ((fd <= 2 && (closed_stdfd & (1u << fd))) || fcntl(fd, F_GETFD) == -1 || (fl = fcntl(fd, F_GETFL)) == -1)
+	if ((fd <= 2 && (closed_stdfd & (1u << fd))) || fcntl(fd, F_GETFD) == -1 ||
+	    (fl = fcntl(fd, F_GETFL)) == -1)
 		return cli_usage_error(cmd, _("--passphrase-fd %d: file descriptor %d is not open"), fd, fd);
 	if ((fl & O_ACCMODE) == O_WRONLY
 #ifdef O_PATH
 	    || (fl & O_PATH)
 #endif
 	)
-		return cli_usage_error(cmd, _("--passphrase-fd %d: file descriptor %d is not open for reading"), fd, fd);
+		return cli_usage_error(cmd, _("--passphrase-fd %d: file descriptor %d is not open for reading"), fd,
+		                       fd);
 	if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode))
-		return cli_usage_error(cmd, _("--passphrase-fd %d: file descriptor %d is a directory, not a passphrase"),
-		                       fd, fd);
+		return cli_usage_error(
+		    cmd, _("--passphrase-fd %d: file descriptor %d is a directory, not a passphrase"), fd, fd);
 	/* Our children (ppin) need no passphrase. */
 	if (fd > 2)
 		fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
@@ -250,17 +255,26 @@ static int main_parse_int(const char *s, int min, int max, int *out)
 	return 0;
 }
 
-enum { OPT_PROFILE = 1000, OPT_PASSFD, OPT_KDFMS, OPT_ASCII, OPT_JSON, OPT_YES, OPT_CACERT, OPT_ACCEPT_SETUP };
+enum {
+	OPT_PROFILE = 1000,
+	OPT_PASSFD,
+	OPT_KDFMS,
+	OPT_ASCII,
+	OPT_JSON,
+	OPT_YES,
+	OPT_CACERT,
+	OPT_ACCEPT_SETUP
+};
 
 static const struct main_common {
 	const char *name;
 	int id;
 	int has_arg;
 } main_common[] = {
-	{"--profile", OPT_PROFILE, 1},   {"--passphrase-fd", OPT_PASSFD, 1},
-	{"--kdf-ms", OPT_KDFMS, 1},      {"--ascii", OPT_ASCII, 0},
-	{"--json", OPT_JSON, 0},         {"--yes", OPT_YES, 0},
-	{"--cacert", OPT_CACERT, 1},     {"--accept-setup-format", OPT_ACCEPT_SETUP, 0},
+    {"--profile", OPT_PROFILE, 1}, {"--passphrase-fd", OPT_PASSFD, 1},
+    {"--kdf-ms", OPT_KDFMS, 1},    {"--ascii", OPT_ASCII, 0},
+    {"--json", OPT_JSON, 0},       {"--yes", OPT_YES, 0},
+    {"--cacert", OPT_CACERT, 1},   {"--accept-setup-format", OPT_ACCEPT_SETUP, 0},
 };
 #define MAIN_N_COMMON (sizeof main_common / sizeof main_common[0])
 
@@ -323,32 +337,21 @@ static int main_extract_common(int *argc, char **argv, struct cli_ctx *ctx, cons
 			}
 		}
 		switch (id) {
-		case 0:
-			argv[out++] = argv[i];
-			break;
-		case OPT_PROFILE:
-			ctx->profile = val;
-			break;
+		case 0: argv[out++] = argv[i]; break;
+		case OPT_PROFILE: ctx->profile = val; break;
 		case OPT_PASSFD:
 			if (main_parse_int(val, 0, 1 << 20, &ctx->passphrase_fd) != 0)
 				return cli_usage_error(cmd, _("--passphrase-fd: '%s' is not a file descriptor"), val);
 			break;
 		case OPT_KDFMS:
 			if (main_parse_int(val, 1, 60000, &ctx->kdf_ms) != 0)
-				return cli_usage_error(cmd, _("--kdf-ms: '%s' is not a number of milliseconds from 1 to 60000"), val);
+				return cli_usage_error(
+				    cmd, _("--kdf-ms: '%s' is not a number of milliseconds from 1 to 60000"), val);
 			break;
-		case OPT_ASCII:
-			ctx->ascii = 1;
-			break;
-		case OPT_JSON:
-			ctx->json = 1;
-			break;
-		case OPT_YES:
-			ctx->yes = 1;
-			break;
-		case OPT_ACCEPT_SETUP:
-			ctx->accept_setup_format = 1;
-			break;
+		case OPT_ASCII: ctx->ascii = 1; break;
+		case OPT_JSON: ctx->json = 1; break;
+		case OPT_YES: ctx->yes = 1; break;
+		case OPT_ACCEPT_SETUP: ctx->accept_setup_format = 1; break;
 		case OPT_CACERT:
 			/* Checked once here, for every command that makes HTTPS requests (check, fetch, the
 			 * wizard's download and preflight): a typo must not turn into a TLS error later. */

@@ -32,16 +32,11 @@ const char *clusters_default_path(void)
 int clusters_api_port(enum state_api api)
 {
 	switch (api) {
-	case API_JCE:
-		return 2300;
-	case API_PKCS11:
-		return 2310;
-	case API_CNG:
-		return 2320;
-	case API_REST:
-		return 443;
-	case API_UNKNOWN:
-		break;
+	case API_JCE: return 2300;
+	case API_PKCS11: return 2310;
+	case API_CNG: return 2320;
+	case API_REST: return 443;
+	case API_UNKNOWN: break;
 	}
 	return 0;
 }
@@ -64,8 +59,8 @@ static int clusters_host_valid(const char *h)
 	if (n == 0 || n > 253 || h[0] == '-' || h[0] == '.')
 		return 0;
 	for (const char *p = h; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '-' || *p == '.'))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		      *p == '.'))
 			return 0;
 	return 1;
 }
@@ -76,14 +71,14 @@ static int clusters_name_valid(const char *s)
 	if (n == 0 || n > 32)
 		return 0;
 	for (const char *p = s; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		      *p == '-' || *p == '_'))
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		      *p == '_'))
 			return 0;
 	return 1;
 }
 
 static int clusters_err(struct diag *d, const char *file, const config_setting_t *s, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static int clusters_err(struct diag *d, const char *file, const config_setting_t *s, const char *fmt, ...)
 {
 	unsigned line = s ? config_setting_source_line(s) : 0;
@@ -123,8 +118,7 @@ static const char *clusters_string(struct diag *d, const char *file, const confi
 	return cfglib_config_setting_get_string(s);
 }
 
-static int clusters_parse_one(const char *file, const config_setting_t *g, struct cluster *c,
-                              struct diag *d)
+static int clusters_parse_one(const char *file, const config_setting_t *g, struct cluster *c, struct diag *d)
 {
 	int rc = EX_OK;
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
@@ -155,12 +149,14 @@ static int clusters_parse_one(const char *file, const config_setting_t *g, struc
 		return EX_OK;
 	int type = config_setting_type(clones);
 	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
-		return clusters_err(d, file, clones, "%s", _("'clones' must be a list of host names: [ \"a\", \"b\" ]"));
+		return clusters_err(d, file, clones, "%s",
+		                    _("'clones' must be a list of host names: [ \"a\", \"b\" ]"));
 	int n = cfglib_config_setting_length(clones);
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *h = cfglib_config_setting_get_elem(clones, (unsigned)i);
 		if (config_setting_type(h) != CONFIG_TYPE_STRING)
-			return clusters_err(d, file, h ? h : clones, "%s", _("a clone must be a host name in double quotes"));
+			return clusters_err(d, file, h ? h : clones, "%s",
+			                    _("a clone must be a host name in double quotes"));
 		const char *host = cfglib_config_setting_get_string(h);
 		if (!clusters_host_valid(host))
 			return clusters_err(d, file, h, _("'%s' is not a host name"), host);
@@ -191,7 +187,8 @@ static int clusters_parse_ports(const char *file, const config_t *cfg, struct cl
 			continue;
 		int v = config_setting_type(s) == CONFIG_TYPE_INT ? cfglib_config_setting_get_int(s) : -1;
 		if (v < 1 || v > 65535)
-			return clusters_err(d, file, s, _("the port of '%s' must be a number from 1 to 65535"), keys[i].key);
+			return clusters_err(d, file, s, _("the port of '%s' must be a number from 1 to 65535"),
+			                    keys[i].key);
 		t->ports[keys[i].api] = v;
 	}
 	return EX_OK;
@@ -224,7 +221,8 @@ int clusters_parse(const char *text, size_t len, const char *display_name, struc
 	}
 	const char *as_of = NULL;
 	if (cfglib_config_lookup_string(&cfg, "as_of", &as_of) != CONFIG_TRUE) {
-		rc = diag_set(d, EX_DATAERR, _("%s: 'as_of' (the date of the Securosys page, \"YYYY-MM-DD\") is missing"), file);
+		rc = diag_set(d, EX_DATAERR,
+		              _("%s: 'as_of' (the date of the Securosys page, \"YYYY-MM-DD\") is missing"), file);
 		goto out;
 	}
 	if ((rc = clusters_parse_ports(file, &cfg, t, d)) != EX_OK)

@@ -11,11 +11,11 @@
 #define CLUSTERS_MAX_HOSTS 8
 
 struct cluster {
-	char *name;                          /* "ECO01", "SBX01", ... */
-	char *description;                   /* one line, e.g. "Economy, Switzerland" */
-	char *hosts[CLUSTERS_MAX_HOSTS];     /* hosts[0] is the master */
+	char *name;                      /* "ECO01", "SBX01", ... */
+	char *description;               /* one line, e.g. "Economy, Switzerland" */
+	char *hosts[CLUSTERS_MAX_HOSTS]; /* hosts[0] is the master */
 	size_t n_hosts;
-	char *rest;                          /* REST (TSBaaS) base URL, e.g. "https://rest-api.cloudshsm.com/v1" */
+	char *rest; /* REST (TSBaaS) base URL, e.g. "https://rest-api.cloudshsm.com/v1" */
 };
 
 /* The host of c's REST base URL ("rest-api.cloudshsm.com"; "sbx-rest-api.cloudshsm.com" for SBX01)
@@ -29,11 +29,11 @@ int clusters_rest_host(const struct cluster *c, char *buf, size_t size);
 const char *clusters_tier_warning(int tier, const char *cluster);
 
 struct cluster_table {
-	char *source;        /* the file it was read from */
-	char *as_of;         /* date of the Securosys page the facts come from */
+	char *source; /* the file it was read from */
+	char *as_of;  /* date of the Securosys page the facts come from */
 	struct cluster *clusters;
 	size_t n;
-	int ports[API_REST + 1];  /* per enum state_api, from the file's ports section (0 for API_UNKNOWN) */
+	int ports[API_REST + 1]; /* per enum state_api, from the file's ports section (0 for API_UNKNOWN) */
 };
 
 /* The installed table: $HSM_ONBOARD_DATADIR/clusters.conf when that variable is set (tests run from

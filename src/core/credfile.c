@@ -39,8 +39,8 @@ enum credfile_field {
 /* The names used in messages: the spelling of the docs' standard files. Not translated: they are the
  * keys the user sees in the file. */
 static const char *const credfile_field_names[CF_NFIELDS] = {
-	"Service User Name", "Service User Password", "HSM User Name", "HSM User Setup Password",
-	"PKCS#11 password",  "API-Endpoint",          "JWT-TOKEN",
+    "Service User Name", "Service User Password", "HSM User Name", "HSM User Setup Password",
+    "PKCS#11 password",  "API-Endpoint",          "JWT-TOKEN",
 };
 static const int credfile_field_secret[CF_NFIELDS] = {0, 1, 0, 1, 1, 0, 1};
 
@@ -54,18 +54,18 @@ static const struct {
 	enum credfile_field field;
 	int flags;
 } credfile_keys[] = {
-	{"Service User Name", CF_SERVICE_USER, 0},
-	{"Service (Proxy) User Name", CF_SERVICE_USER, CF_KEY_ONLINE},
-	{"Service User Password", CF_SERVICE_PASSWORD, 0},
-	{"Service (Proxy) User Password", CF_SERVICE_PASSWORD, CF_KEY_ONLINE},
-	{"HSM User Name", CF_HSM_USER, 0},
-	{"HSM User Setup Password", CF_SETUP_PASSWORD, 0},
-	{"PKCS#11 password", CF_PKCS11_PASSWORD, 0},
-	{"API-Endpoint", CF_API_ENDPOINT, 0},
-	{"JWT-TOKEN", CF_JWT, 0},
-	{"JWT-TOKEN for Restful-API & Transaction Security Broker", CF_JWT, CF_KEY_ONLINE},
-	/* The TSBaaS file's pointer to the Swagger UI. */
-	{"Documentation available at", CF_IGNORED, 0},
+    {"Service User Name", CF_SERVICE_USER, 0},
+    {"Service (Proxy) User Name", CF_SERVICE_USER, CF_KEY_ONLINE},
+    {"Service User Password", CF_SERVICE_PASSWORD, 0},
+    {"Service (Proxy) User Password", CF_SERVICE_PASSWORD, CF_KEY_ONLINE},
+    {"HSM User Name", CF_HSM_USER, 0},
+    {"HSM User Setup Password", CF_SETUP_PASSWORD, 0},
+    {"PKCS#11 password", CF_PKCS11_PASSWORD, 0},
+    {"API-Endpoint", CF_API_ENDPOINT, 0},
+    {"JWT-TOKEN", CF_JWT, 0},
+    {"JWT-TOKEN for Restful-API & Transaction Security Broker", CF_JWT, CF_KEY_ONLINE},
+    /* The TSBaaS file's pointer to the Swagger UI. */
+    {"Documentation available at", CF_IGNORED, 0},
 };
 
 struct credfile_slot {
@@ -171,8 +171,9 @@ static int cf_check_text(const char *name, const char *buf, size_t len, struct d
 		if (n == 0)
 			return diag_set(d, EX_DATAERR, _("%s:%zu: invalid UTF-8 (byte 0x%02x)"), name, line, c);
 		if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp <= 0x9f))
-			return diag_set(d, EX_DATAERR, _("%s:%zu: control character U+%04lX: this is not a credential file"),
-			                name, line, cp);
+			return diag_set(d, EX_DATAERR,
+			                _("%s:%zu: control character U+%04lX: this is not a credential file"), name, line,
+			                cp);
 		i += n;
 	}
 	return EX_OK;
@@ -258,10 +259,10 @@ static enum credfile_kind cf_kind_word(const char *s, size_t n)
 		const char *word;
 		enum credfile_kind kind;
 	} words[] = {
-		{"service", CREDFILE_SERVICE},
-		{"hsm", CREDFILE_HSM},
-		{"credentials", CREDFILE_COMBINED},
-		{"jwt", CREDFILE_JWT},
+	    {"service", CREDFILE_SERVICE},
+	    {"hsm", CREDFILE_HSM},
+	    {"credentials", CREDFILE_COMBINED},
+	    {"jwt", CREDFILE_JWT},
 	};
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
 		if (strlen(words[i].word) == n && cf_ci_equal(s, words[i].word, n))
@@ -332,16 +333,11 @@ int credfile_parse_name(const char *path, struct credfile_name *out)
 const char *credfile_kind_name(enum credfile_kind kind)
 {
 	switch (kind) {
-	case CREDFILE_SERVICE:
-		return "service";
-	case CREDFILE_HSM:
-		return "hsm";
-	case CREDFILE_COMBINED:
-		return "credentials";
-	case CREDFILE_JWT:
-		return "jwt";
-	case CREDFILE_UNKNOWN:
-		break;
+	case CREDFILE_SERVICE: return "service";
+	case CREDFILE_HSM: return "hsm";
+	case CREDFILE_COMBINED: return "credentials";
+	case CREDFILE_JWT: return "jwt";
+	case CREDFILE_UNKNOWN: break;
 	}
 	return "unknown";
 }
@@ -349,16 +345,11 @@ const char *credfile_kind_name(enum credfile_kind kind)
 const char *credfile_kind_description(enum credfile_kind kind)
 {
 	switch (kind) {
-	case CREDFILE_SERVICE:
-		return _("service user credentials (the Proxy-User of the gateway)");
-	case CREDFILE_HSM:
-		return _("technical user credentials (HSM user and setup password)");
-	case CREDFILE_COMBINED:
-		return _("combined credentials of an online order");
-	case CREDFILE_JWT:
-		return _("JWT for the multi-tenant TSBaaS REST API");
-	case CREDFILE_UNKNOWN:
-		break;
+	case CREDFILE_SERVICE: return _("service user credentials (the Proxy-User of the gateway)");
+	case CREDFILE_HSM: return _("technical user credentials (HSM user and setup password)");
+	case CREDFILE_COMBINED: return _("combined credentials of an online order");
+	case CREDFILE_JWT: return _("JWT for the multi-tenant TSBaaS REST API");
+	case CREDFILE_UNKNOWN: break;
 	}
 	return _("unknown kind");
 }
@@ -381,7 +372,8 @@ int credfile_setup_password_well_formed(const char *pw)
 
 /* The content decides. The online file is recognised by its own spellings, or by mixing what the
  * two standard files hold; only a file that holds nothing but "HSM User Name" lets the name decide. */
-static enum credfile_kind cf_content_kind(const struct credfile_slot *slot, int online, enum credfile_kind hint)
+static enum credfile_kind cf_content_kind(const struct credfile_slot *slot, int online,
+                                          enum credfile_kind hint)
 {
 	int s = slot[CF_SERVICE_USER].line || slot[CF_SERVICE_PASSWORD].line;
 	int h = slot[CF_SETUP_PASSWORD].line || slot[CF_PKCS11_PASSWORD].line;
@@ -402,16 +394,11 @@ static enum credfile_kind cf_content_kind(const struct credfile_slot *slot, int 
 static int cf_required(enum credfile_kind kind, enum credfile_field f)
 {
 	switch (kind) {
-	case CREDFILE_SERVICE:
-		return f == CF_SERVICE_USER || f == CF_SERVICE_PASSWORD || f == CF_HSM_USER;
-	case CREDFILE_HSM:
-		return f == CF_HSM_USER || f == CF_SETUP_PASSWORD;
-	case CREDFILE_COMBINED:
-		return f == CF_SERVICE_USER || f == CF_SERVICE_PASSWORD || f == CF_HSM_USER;
-	case CREDFILE_JWT:
-		return f == CF_API_ENDPOINT || f == CF_JWT;
-	case CREDFILE_UNKNOWN:
-		break;
+	case CREDFILE_SERVICE: return f == CF_SERVICE_USER || f == CF_SERVICE_PASSWORD || f == CF_HSM_USER;
+	case CREDFILE_HSM: return f == CF_HSM_USER || f == CF_SETUP_PASSWORD;
+	case CREDFILE_COMBINED: return f == CF_SERVICE_USER || f == CF_SERVICE_PASSWORD || f == CF_HSM_USER;
+	case CREDFILE_JWT: return f == CF_API_ENDPOINT || f == CF_JWT;
+	case CREDFILE_UNKNOWN: break;
 	}
 	return 0;
 }
@@ -523,7 +510,8 @@ static int cf_parse(const char *name, const char *buf, size_t len, int flags, st
 			continue;
 		const char *colon = memchr(s, ':', (size_t)(e - s));
 		if (!colon)
-			return diag_set(d, EX_DATAERR, _("%s:%zu: no ':' on this line (expected 'Key: value')"), name, lineno);
+			return diag_set(d, EX_DATAERR, _("%s:%zu: no ':' on this line (expected 'Key: value')"), name,
+			                lineno);
 		const char *ks = s, *ke = colon, *vs = colon + 1, *ve = e;
 		cf_trim(&ks, &ke);
 		cf_trim(&vs, &ve);
@@ -561,12 +549,14 @@ static int cf_parse(const char *name, const char *buf, size_t len, int flags, st
 	if (key_lines == 0) {
 		if (body_len == 0)
 			return diag_set(d, EX_DATAERR, _("%s: the file is empty"), name);
-		return diag_set(d, EX_DATAERR, _("%s: no 'Key: value' line: this is not a Securosys credential file"), name);
+		return diag_set(d, EX_DATAERR, _("%s: no 'Key: value' line: this is not a Securosys credential file"),
+		                name);
 	}
 	enum credfile_kind kind = cf_content_kind(slot, online, out->name.kind);
 	if (kind == CREDFILE_UNKNOWN)
-		return diag_set(d, EX_DATAERR,
-		                _("%s: none of the Securosys credential keys (such as 'HSM User Name') is in this file"), name);
+		return diag_set(
+		    d, EX_DATAERR,
+		    _("%s: none of the Securosys credential keys (such as 'HSM User Name') is in this file"), name);
 
 	/* Empty values first: they have a line number, the most precise thing we can tell. */
 	for (int f = 0; f < CF_NFIELDS; f++) {
@@ -575,7 +565,8 @@ static int cf_parse(const char *name, const char *buf, size_t len, int flags, st
 		if (cf_required(kind, (enum credfile_field)f))
 			return diag_set(d, EX_DATAERR, _("%s:%zu: '%s' has an empty value"), name, slot[f].line,
 			                credfile_field_names[f]);
-		diag_warn(w, _("%s:%zu: '%s' has an empty value; ignored"), name, slot[f].line, credfile_field_names[f]);
+		diag_warn(w, _("%s:%zu: '%s' has an empty value; ignored"), name, slot[f].line,
+		          credfile_field_names[f]);
 		slot[f].line = 0;
 	}
 
@@ -585,17 +576,19 @@ static int cf_parse(const char *name, const char *buf, size_t len, int flags, st
 		if (slot[f].line || !cf_required(kind, (enum credfile_field)f))
 			continue;
 		size_t used = strlen(missing);
-		snprintf(missing + used, sizeof missing - used, "%s'%s'", nmissing ? ", " : "", credfile_field_names[f]);
+		snprintf(missing + used, sizeof missing - used, "%s'%s'", nmissing ? ", " : "",
+		         credfile_field_names[f]);
 		nmissing++;
 	}
 	if (nmissing)
-		return diag_set(d, EX_DATAERR, P_("%s: missing key %s (this is a %s file)", "%s: missing keys %s (this is a %s file)",
-		                                  nmissing),
-		                name, missing, credfile_kind_name(kind));
+		return diag_set(
+		    d, EX_DATAERR,
+		    P_("%s: missing key %s (this is a %s file)", "%s: missing keys %s (this is a %s file)", nmissing),
+		    name, missing, credfile_kind_name(kind));
 	if (kind == CREDFILE_COMBINED && !slot[CF_SETUP_PASSWORD].line && !slot[CF_JWT].line)
-		return diag_set(d, EX_DATAERR,
-		                _("%s: missing key 'HSM User Setup Password' or 'JWT-TOKEN' (this is a credentials file)"),
-		                name);
+		return diag_set(
+		    d, EX_DATAERR,
+		    _("%s: missing key 'HSM User Setup Password' or 'JWT-TOKEN' (this is a credentials file)"), name);
 
 	out->kind = kind;
 	if (out->name.kind != CREDFILE_UNKNOWN && out->name.kind != kind)
@@ -603,8 +596,8 @@ static int cf_parse(const char *name, const char *buf, size_t len, int flags, st
 		          credfile_kind_name(out->name.kind), credfile_kind_name(kind));
 
 	char **dest[CF_NFIELDS] = {
-		&out->service_user, &out->service_password, &out->hsm_user,     &out->setup_password,
-		&out->pkcs11_password, &out->api_endpoint,  &out->jwt,
+	    &out->service_user,    &out->service_password, &out->hsm_user, &out->setup_password,
+	    &out->pkcs11_password, &out->api_endpoint,     &out->jwt,
 	};
 	for (int f = 0; f < CF_NFIELDS; f++) {
 		if (!slot[f].line)
@@ -624,17 +617,19 @@ static int cf_parse(const char *name, const char *buf, size_t len, int flags, st
 		for (const char *c = out->setup_password; *c; c++)
 			groups += *c == '-';
 		if (!(flags & CREDFILE_ACCEPT_SETUP_FORMAT))
-			return diag_set(d, EX_DATAERR,
-			                _("%s:%zu: the HSM User Setup Password is not in the documented format, five groups "
-			                  "of five letters and digits joined by '-' (29 characters: xxxxx-xxxxx-xxxxx-xxxxx-xxxxx); "
-			                  "this one has %zu characters in %zu groups. Was it "
-			                  "cut when copied? Copy it again from the original file, or give "
-			                  "--accept-setup-format if Securosys changed the format"),
-			                name, slot[CF_SETUP_PASSWORD].line, chars, groups);
-		diag_warn(w,
-		          _("%s:%zu: the HSM User Setup Password is not in the documented format (%zu characters in %zu "
-		            "groups); accepted because of --accept-setup-format"),
-		          name, slot[CF_SETUP_PASSWORD].line, chars, groups);
+			return diag_set(
+			    d, EX_DATAERR,
+			    _("%s:%zu: the HSM User Setup Password is not in the documented format, five groups "
+			      "of five letters and digits joined by '-' (29 characters: xxxxx-xxxxx-xxxxx-xxxxx-xxxxx); "
+			      "this one has %zu characters in %zu groups. Was it "
+			      "cut when copied? Copy it again from the original file, or give "
+			      "--accept-setup-format if Securosys changed the format"),
+			    name, slot[CF_SETUP_PASSWORD].line, chars, groups);
+		diag_warn(
+		    w,
+		    _("%s:%zu: the HSM User Setup Password is not in the documented format (%zu characters in %zu "
+		      "groups); accepted because of --accept-setup-format"),
+		    name, slot[CF_SETUP_PASSWORD].line, chars, groups);
 	}
 	if (out->api_endpoint &&
 	    (strlen(out->api_endpoint) <= 8 || !cf_ci_equal(out->api_endpoint, "https://", 8)))
@@ -690,7 +685,8 @@ int credfile_parse_file_flags(const char *path, int flags, struct credfile *out,
 	 * without writing them to a file first. It has no name, so no facts from one and no mode. */
 	if (strcmp(path, "-") == 0) {
 		const char *name = _("standard input");
-		int rc = fsutil_read_fd_bounded(STDIN_FILENO, name, CREDFILE_MAX_SIZE, FSUTIL_READ_SECRET, &buf, &len, d);
+		int rc =
+		    fsutil_read_fd_bounded(STDIN_FILENO, name, CREDFILE_MAX_SIZE, FSUTIL_READ_SECRET, &buf, &len, d);
 		if (rc == EX_OK)
 			rc = credfile_parse_buffer(name, buf, len, out, w, d);
 		secmem_free(buf);

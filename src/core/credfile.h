@@ -33,9 +33,9 @@ enum credfile_kind {
 struct credfile_name {
 	enum credfile_kind kind; /* from the kind part of the name; CREDFILE_UNKNOWN if none */
 	char *company;
-	char *service;           /* the <svc> part, e.g. "eco", "sbx", "ecocc" */
+	char *service; /* the <svc> part, e.g. "eco", "sbx", "ecocc" */
 	char *user;
-	char *date;              /* normalised to YYYY-MM-DD */
+	char *date; /* normalised to YYYY-MM-DD */
 };
 
 struct credfile {
@@ -44,17 +44,17 @@ struct credfile {
 	struct credfile_name name;
 
 	/* Non-secret fields; NULL when absent. */
-	char *service_user;      /* Service User Name (the Proxy-User) */
-	char *hsm_user;          /* HSM User Name */
-	char *api_endpoint;      /* API-Endpoint (jwt kind) */
-	time_t jwt_exp;          /* the JWT's exp claim, 0 when absent */
-	time_t jwt_iat;          /* the JWT's iat claim, 0 when absent */
+	char *service_user; /* Service User Name (the Proxy-User) */
+	char *hsm_user;     /* HSM User Name */
+	char *api_endpoint; /* API-Endpoint (jwt kind) */
+	time_t jwt_exp;     /* the JWT's exp claim, 0 when absent */
+	time_t jwt_iat;     /* the JWT's iat claim, 0 when absent */
 
 	/* Secrets, in secure-heap buffers; NULL when absent. */
-	char *service_password;  /* Service User Password (the Proxy-Password) */
-	char *setup_password;    /* HSM User Setup Password */
-	char *pkcs11_password;   /* PKCS#11 password */
-	char *jwt;               /* JWT-TOKEN */
+	char *service_password; /* Service User Password (the Proxy-Password) */
+	char *setup_password;   /* HSM User Setup Password */
+	char *pkcs11_password;  /* PKCS#11 password */
+	char *jwt;              /* JWT-TOKEN */
 };
 
 /* Reads (bounded, CREDFILE_MAX_SIZE) and parses one file. Returns EX_OK, EX_DATAERR for an invalid

@@ -109,13 +109,14 @@ int demo_write_credfiles(const char *dir, const char *user, char **setup_pw, str
 		if (g < 4)
 			setup[g * 6 + 5] = '-';
 	}
-	snprintf(text, 512, "Service User Name: " DEMO_PROXY_USER "\nService User Password: %s\nHSM User Name: %s\n",
-	         svc_pw, user);
+	snprintf(text, 512,
+	         "Service User Name: " DEMO_PROXY_USER "\nService User Password: %s\nHSM User Name: %s\n", svc_pw,
+	         user);
 	rc = demo_write_secret_file(out->service_file, text, d);
 	if (rc != EX_OK)
 		goto done;
-	snprintf(text, 512, "HSM User Name: %s\nHSM User Setup Password: %s\nPKCS#11 password : %s\n", user, setup,
-	         p11_pw);
+	snprintf(text, 512, "HSM User Name: %s\nHSM User Setup Password: %s\nPKCS#11 password : %s\n", user,
+	         setup, p11_pw);
 	rc = demo_write_secret_file(out->hsm_file, text, d);
 done:
 	secmem_free(svc_pw);
@@ -141,7 +142,8 @@ static int demo_init_token(const char *module, char *user_pin, struct diag *d)
 	CK_RV rv = p11lib_p11_kit_module_initialize(f);
 	if (rv != CKR_OK) {
 		p11lib_p11_kit_module_release(f);
-		return diag_set(d, EX_UNAVAILABLE, _("%s: C_Initialize failed: %s"), module, p11lib_p11_kit_strerror(rv));
+		return diag_set(d, EX_UNAVAILABLE, _("%s: C_Initialize failed: %s"), module,
+		                p11lib_p11_kit_strerror(rv));
 	}
 	int rc = EX_OK;
 	char *so_pin = secmem_alloc(24);
@@ -188,7 +190,8 @@ static int demo_init_token(const char *module, char *user_pin, struct diag *d)
 	if (rv == CKR_OK)
 		rv = f->C_InitPIN(s, (CK_UTF8CHAR_PTR)user_pin, strlen(user_pin));
 	if (rv != CKR_OK)
-		rc = diag_set(d, EX_UNAVAILABLE, _("setting the demo token's PIN failed: %s"), p11lib_p11_kit_strerror(rv));
+		rc = diag_set(d, EX_UNAVAILABLE, _("setting the demo token's PIN failed: %s"),
+		              p11lib_p11_kit_strerror(rv));
 	if (s != CK_INVALID_HANDLE) {
 		f->C_Logout(s);
 		f->C_CloseSession(s);
@@ -215,12 +218,12 @@ static int demo_write_primus_cfg(const struct profile *p, struct diag *d)
 {
 	static const char *const hosts[] = {"ch01-api.cloudshsm.com", "ch02-api.cloudshsm.com"};
 	struct primus_cfg_in in = {
-		.hosts = hosts,
-		.n_hosts = 2,
-		.port = 2310,
-		.client_id = PACKAGE_NAME,
-		.user_name = DEMO_PROFILE,
-		.proxy_user = DEMO_PROXY_USER,
+	    .hosts = hosts,
+	    .n_hosts = 2,
+	    .port = 2310,
+	    .client_id = PACKAGE_NAME,
+	    .user_name = DEMO_PROFILE,
+	    .proxy_user = DEMO_PROXY_USER,
 	};
 	char *work = demo_join(p->dir, "primus");
 	char *path = work ? demo_join(work, "primus.cfg") : NULL;
@@ -261,7 +264,8 @@ int demo_create(const char *tmpdir, const char *module, struct demo *out, struct
 	out->module = strdup(module);
 	char *sim = demo_ppin_sim();
 	if (!sim || access(sim, X_OK) != 0) {
-		int rc = diag_set(d, EX_UNAVAILABLE, _("the demo's ppin simulator %s is not installed"), sim ? sim : "?");
+		int rc =
+		    diag_set(d, EX_UNAVAILABLE, _("the demo's ppin simulator %s is not installed"), sim ? sim : "?");
 		free(sim);
 		return rc;
 	}
@@ -286,10 +290,11 @@ int demo_create(const char *tmpdir, const char *module, struct demo *out, struct
 	    (rc = fsutil_mkdir_private(out->downloads, d)) != EX_OK)
 		goto done;
 	char text[8192];
-	snprintf(text, sizeof text,
-	         "# SoftHSM2 configuration of the hsm-onboard demo (a throwaway token)\n"
-	         "directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n",
-	         tokens);
+	snprintf(
+	    text, sizeof text,
+	    "# SoftHSM2 configuration of the hsm-onboard demo (a throwaway token)\n"
+	    "directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n",
+	    tokens);
 	if ((rc = fsutil_write_atomic(conf, text, strlen(text), 0600, "config", d)) != EX_OK)
 		goto done;
 	if ((rc = demo_setenv("HOME", out->dir, "home", d)) != EX_OK ||

@@ -22,9 +22,9 @@
 #define DEMO_CLUSTER "demo"
 
 struct demo {
-	char *dir;           /* the world, e.g. /tmp/hsm-onboard-demo.XXXXXX */
-	char *downloads;     /* dir/Downloads: the files to import */
-	char *module;        /* the SoftHSM2 module */
+	char *dir;       /* the world, e.g. /tmp/hsm-onboard-demo.XXXXXX */
+	char *downloads; /* dir/Downloads: the files to import */
+	char *module;    /* the SoftHSM2 module */
 	char *service_file;
 	char *hsm_file;
 };
@@ -34,7 +34,8 @@ struct demo {
 int demo_create(const char *tmpdir, const char *module, struct demo *out, struct diag *d);
 /* Generates the service and hsm files of user into dir (used by demo_create; the setup password is
  * returned in *setup_pw, a secmem string the caller frees, or not when setup_pw is NULL). */
-int demo_write_credfiles(const char *dir, const char *user, char **setup_pw, struct demo *out, struct diag *d);
+int demo_write_credfiles(const char *dir, const char *user, char **setup_pw, struct demo *out,
+                         struct diag *d);
 /* Removes the world (the token and vault files are overwritten first where it is cheap). */
 int demo_remove(struct demo *dm, struct diag *d);
 void demo_free(struct demo *dm);

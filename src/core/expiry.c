@@ -199,13 +199,11 @@ const char *expiry_rule_text(enum state_tier tier)
 	switch (tier) {
 	case TIER_SBX:
 	case TIER_ECO:
-	case TIER_PLATINUM:
-		return _("The setup password expires 7 days (168 hours) after its first use.");
+	case TIER_PLATINUM: return _("The setup password expires 7 days (168 hours) after its first use.");
 	case TIER_ECO_CC:
 		return _("The setup password expires 7 days after the date of issue, counted from 00:00 "
 		         "Europe/Zurich on that date.");
-	case TIER_UNKNOWN:
-		break;
+	case TIER_UNKNOWN: break;
 	}
 	return _("The tier is unknown, so the expiry rule is unknown.");
 }
@@ -244,8 +242,13 @@ int expiry_parse_time(const char *s, time_t *out)
 
 	if (*p == '\0') {
 		/* Local time: mktime decides the offset, and a time the clocks skip comes back changed. */
-		struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-		                .tm_min = mi, .tm_sec = sec, .tm_isdst = -1};
+		struct tm tm = {.tm_year = y - 1900,
+		                .tm_mon = mo - 1,
+		                .tm_mday = d,
+		                .tm_hour = h,
+		                .tm_min = mi,
+		                .tm_sec = sec,
+		                .tm_isdst = -1};
 		time_t t = mktime(&tm);
 		if (t == (time_t)-1 && !(y == 1969 || y == 1970))
 			return EXPIRY_TIME_INVALID;

@@ -19,7 +19,7 @@ enum expiry_state {
 	EXPIRY_UNUSED,      /* first-use tiers before the first use: no deadline yet */
 	EXPIRY_RUNNING,
 	EXPIRY_EXPIRED,
-	EXPIRY_REPLACED,    /* the rotation is done */
+	EXPIRY_REPLACED, /* the rotation is done */
 };
 
 struct expiry {

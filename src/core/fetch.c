@@ -25,8 +25,8 @@
 
 struct fetch_xfer {
 	int fd;
-	long long written;   /* bytes in the .part, resumed ones included */
-	long long base;      /* bytes that were there before this request */
+	long long written; /* bytes in the .part, resumed ones included */
+	long long base;    /* bytes that were there before this request */
 	size_t max;
 	int oversize;
 	int write_error;
@@ -189,7 +189,7 @@ static void fetch_setup(CURL *c, const char *url, const struct fetch_opts *o, st
 	if (o->cacert)
 		netlib_setopt_ptr(c, CURLOPT_CAINFO, o->cacert);
 	netlib_setopt_long(c, CURLOPT_CONNECTTIMEOUT_MS,
-	                 o->connect_timeout_ms > 0 ? o->connect_timeout_ms : FETCH_CONNECT_TIMEOUT_MS);
+	                   o->connect_timeout_ms > 0 ? o->connect_timeout_ms : FETCH_CONNECT_TIMEOUT_MS);
 	netlib_setopt_long(c, CURLOPT_TIMEOUT_MS, o->timeout_ms > 0 ? o->timeout_ms : FETCH_TIMEOUT_MS);
 	/* An error page is never written into the .part. */
 	netlib_setopt_long(c, CURLOPT_FAILONERROR, 1L);
@@ -213,8 +213,8 @@ static int fetch_report(CURL *c, CURLcode res, const struct fetch_xfer *x, const
 		return diag_set(d, EX_TEMPFAIL, _("%s: download interrupted; run fetch again to resume it"), shown);
 	if (x->oversize || res == CURLE_FILESIZE_EXCEEDED)
 		return diag_set(d, EX_DATAERR,
-		                _("%s: refused: the file is larger than %zu KiB, which no credential file is"),
-		                shown, x->max / 1024);
+		                _("%s: refused: the file is larger than %zu KiB, which no credential file is"), shown,
+		                x->max / 1024);
 	if (x->write_error) {
 		errno = x->write_error;
 		return diag_set_errno(d, EX_IOERR, _("%s: cannot write the download"), shown);
@@ -240,13 +240,12 @@ static int fetch_report(CURL *c, CURLcode res, const struct fetch_xfer *x, const
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_ISSUER_ERROR:
-		return diag_set(d, EX_UNAVAILABLE,
-		                _("%s: TLS failed (%s): a CA problem (try --cacert FILE) or TLS interception by a proxy"),
-		                shown, msg);
-	case CURLE_OPERATION_TIMEDOUT:
-		return diag_set(d, EX_UNAVAILABLE, _("%s: timed out (%s)"), shown, msg);
-	default:
-		return diag_set(d, EX_UNAVAILABLE, _("%s: download failed: %s"), shown, msg);
+		return diag_set(
+		    d, EX_UNAVAILABLE,
+		    _("%s: TLS failed (%s): a CA problem (try --cacert FILE) or TLS interception by a proxy"), shown,
+		    msg);
+	case CURLE_OPERATION_TIMEDOUT: return diag_set(d, EX_UNAVAILABLE, _("%s: timed out (%s)"), shown, msg);
+	default: return diag_set(d, EX_UNAVAILABLE, _("%s: download failed: %s"), shown, msg);
 	}
 }
 

@@ -21,19 +21,19 @@
 typedef int (*fetch_progress_fn)(void *ctx, long long now, long long total);
 
 struct fetch_opts {
-	const char *cacert;           /* CA file to trust instead of the system's, or NULL */
-	long connect_timeout_ms;      /* 0: 15 s */
-	long timeout_ms;              /* the whole transfer; 0: 120 s */
-	size_t max_size;              /* 0: FETCH_MAX_SIZE */
-	fetch_progress_fn progress;   /* may be NULL */
+	const char *cacert;         /* CA file to trust instead of the system's, or NULL */
+	long connect_timeout_ms;    /* 0: 15 s */
+	long timeout_ms;            /* the whole transfer; 0: 120 s */
+	size_t max_size;            /* 0: FETCH_MAX_SIZE */
+	fetch_progress_fn progress; /* may be NULL */
 	void *progress_ctx;
 };
 
 struct fetch_result {
-	char *path;         /* the complete file (malloc'd), NULL on failure */
-	long http_status;   /* last HTTP status, 0 when none */
+	char *path;             /* the complete file (malloc'd), NULL on failure */
+	long http_status;       /* last HTTP status, 0 when none */
 	long long resumed_from; /* bytes of an earlier .part that were kept, 0 when none */
-	int restarted;      /* 1 when the server ignored the range and the download restarted from zero */
+	int restarted;          /* 1 when the server ignored the range and the download restarted from zero */
 };
 
 /* The private download directory, $XDG_STATE_HOME/hsm-onboard/.downloads (created 0700). */

@@ -12,25 +12,25 @@
 #include <stddef.h>
 
 enum hsmcodes_class {
-	HSMCODES_OTHER = 0,        /* a documented code without a more specific next step */
-	HSMCODES_SETUP_REFUSED,    /* the HSM refused the setup password (0x80005017) */
-	HSMCODES_SETUP_EXPIRED,    /* the setup password has expired (0x80005018, 0x80000037) */
-	HSMCODES_PIN_REFUSED,      /* a wrong PKCS#11 password (0x8000000B) */
-	HSMCODES_USER_UNKNOWN,     /* the HSM or primus.cfg has no such user (0x8000000D, 0x80005012) */
-	HSMCODES_ALREADY_EXISTS,   /* the secrets file already has the user (0x80005002) */
-	HSMCODES_CONFIG,           /* primus.cfg or .secrets.cfg missing, invalid or not writable */
-	HSMCODES_NETWORK,          /* the HSM was not reached (0x80005015, 0x8000003B) */
-	HSMCODES_DISABLED,         /* access to the partition disabled (0x80005019, 0x80000069) */
-	HSMCODES_BUSY,             /* too many connections (0x80000018) */
-	HSMCODES_SYSTEM,           /* an HSM system error (0xCnnnnnnn) */
+	HSMCODES_OTHER = 0,      /* a documented code without a more specific next step */
+	HSMCODES_SETUP_REFUSED,  /* the HSM refused the setup password (0x80005017) */
+	HSMCODES_SETUP_EXPIRED,  /* the setup password has expired (0x80005018, 0x80000037) */
+	HSMCODES_PIN_REFUSED,    /* a wrong PKCS#11 password (0x8000000B) */
+	HSMCODES_USER_UNKNOWN,   /* the HSM or primus.cfg has no such user (0x8000000D, 0x80005012) */
+	HSMCODES_ALREADY_EXISTS, /* the secrets file already has the user (0x80005002) */
+	HSMCODES_CONFIG,         /* primus.cfg or .secrets.cfg missing, invalid or not writable */
+	HSMCODES_NETWORK,        /* the HSM was not reached (0x80005015, 0x8000003B) */
+	HSMCODES_DISABLED,       /* access to the partition disabled (0x80005019, 0x80000069) */
+	HSMCODES_BUSY,           /* too many connections (0x80000018) */
+	HSMCODES_SYSTEM,         /* an HSM system error (0xCnnnnnnn) */
 };
 
 struct hsmcodes_entry {
 	unsigned long code;
 	enum hsmcodes_class cls;
-	int exit_code;             /* sysexits */
-	const char *what;          /* N_(): what the docs say the code means */
-	const char *next;          /* N_(): the next step */
+	int exit_code;    /* sysexits */
+	const char *what; /* N_(): what the docs say the code means */
+	const char *next; /* N_(): the next step */
 };
 
 /* The entry for code: the documented one, the 0xCnnnnnnn system-error entry, or a generic

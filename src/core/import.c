@@ -70,8 +70,8 @@ struct import_group {
 	int new_vault;
 	int secrets_changed;
 	int changed;
-	int renewed;       /* the setup password is (or was, before a crash) being replaced */
-	int renewal_new;   /* ... and this run is the one that replaces it in the vault */
+	int renewed;     /* the setup password is (or was, before a crash) being replaced */
+	int renewal_new; /* ... and this run is the one that replaces it in the vault */
 	enum state_tier tier;
 	enum state_service_type stype;
 	time_t issued;
@@ -81,34 +81,23 @@ struct import_group {
 static const char *import_kind_word(enum credfile_kind k)
 {
 	switch (k) {
-	case CREDFILE_SERVICE:
-		return "service";
-	case CREDFILE_HSM:
-		return "hsm";
-	case CREDFILE_COMBINED:
-		return "credentials";
-	case CREDFILE_JWT:
-		return "jwt";
-	default:
-		return "unknown";
+	case CREDFILE_SERVICE: return "service";
+	case CREDFILE_HSM: return "hsm";
+	case CREDFILE_COMBINED: return "credentials";
+	case CREDFILE_JWT: return "jwt";
+	default: return "unknown";
 	}
 }
 
 static const char *import_slot_what(enum import_slot s)
 {
 	switch (s) {
-	case SLOT_SERVICE_PASSWORD:
-		return _("service passwords");
-	case SLOT_SETUP_PASSWORD:
-		return _("setup passwords");
-	case SLOT_PKCS11_PASSWORD:
-		return _("PKCS#11 passwords");
-	case SLOT_JWT:
-		return _("JWTs");
-	case SLOT_SERVICE_USER:
-		return _("Service User Names");
-	default:
-		return _("API endpoints");
+	case SLOT_SERVICE_PASSWORD: return _("service passwords");
+	case SLOT_SETUP_PASSWORD: return _("setup passwords");
+	case SLOT_PKCS11_PASSWORD: return _("PKCS#11 passwords");
+	case SLOT_JWT: return _("JWTs");
+	case SLOT_SERVICE_USER: return _("Service User Names");
+	default: return _("API endpoints");
 	}
 }
 
@@ -216,7 +205,8 @@ static int import_group_files(const struct credfile *files, size_t n, struct imp
 		enum state_tier t;
 		if (cf->name.service && state_tier_parse(cf->name.service, &t) == 0) {
 			if (g->name_tier && g->name_tier != t)
-				diag_warn(&r->warnings, _("%s names tier %s but %s names tier %s; using %s (give --tier to choose)"),
+				diag_warn(&r->warnings,
+				          _("%s names tier %s but %s names tier %s; using %s (give --tier to choose)"),
 				          g->name_tier_file, state_tier_name(g->name_tier), path, state_tier_name(t),
 				          state_tier_name(g->name_tier));
 			else if (!g->name_tier) {
@@ -283,10 +273,10 @@ static int import_prepare(struct import_group *g, const char *name, const struct
 		                _("profile %s: the file names do not tell the tier; give --tier SBX, ECO, ECO-CC or "
 		                  "PLATINUM (nothing was imported)"),
 		                name);
-	enum state_service_type stype = o->service_type
-	                                    ? o->service_type
-	                                    : g->has_jwt ? SERVICE_TYPE_TSBAAS_MULTI
-	                                                 : st->service_type ? st->service_type : SERVICE_TYPE_STANDARD;
+	enum state_service_type stype = o->service_type    ? o->service_type
+	                                : g->has_jwt       ? SERVICE_TYPE_TSBAAS_MULTI
+	                                : st->service_type ? st->service_type
+	                                                   : SERVICE_TYPE_STANDARD;
 	time_t issued = 0;
 	if (o->issued)
 		issued = import_parse_date(o->issued);
@@ -506,8 +496,9 @@ int import_credfiles(const struct credfile *files, size_t n, const struct import
 	size_t ng = 0;
 	int rc = import_group_files(files, n, groups, &ng, r, d);
 	if (rc == EX_OK && o->profile && ng > 1)
-		rc = diag_set(d, EX_USAGE, _("--profile names one profile, but the files are for %zu HSM users (%s, %s%s)"),
-		              ng, groups[0].hsm_user, groups[1].hsm_user, ng > 2 ? ", ..." : "");
+		rc = diag_set(d, EX_USAGE,
+		              _("--profile names one profile, but the files are for %zu HSM users (%s, %s%s)"), ng,
+		              groups[0].hsm_user, groups[1].hsm_user, ng > 2 ? ", ..." : "");
 	for (size_t i = 0; rc == EX_OK && i < ng; i++) {
 		const char *name = o->profile ? o->profile : groups[i].hsm_user;
 		if (!profile_name_valid(name)) {

@@ -22,19 +22,19 @@ typedef int (*import_confirm_fn)(void *ctx, const char *question);
 typedef enum state_tier (*import_tier_fn)(void *ctx, const char *profile);
 
 struct import_opts {
-	const char *profile;                 /* --profile, or NULL: each HSM User Name names its profile */
-	enum state_tier tier;                /* --tier, or TIER_UNKNOWN: infer from the file names */
-	enum state_service_type service_type;/* --service-type, or SERVICE_TYPE_UNKNOWN: infer */
-	const char *issued;                  /* --issued YYYY-MM-DD, or NULL */
-	int renew;                           /* --renew: replacing the setup password is confirmed */
-	int shred;                           /* --shred: overwrite and unlink the plaintext afterwards */
-	int kdf_ms;                          /* for a new vault; 0: default */
-	int accept_setup_format;             /* --accept-setup-format (CREDFILE_ACCEPT_SETUP_FORMAT) */
+	const char *profile;                  /* --profile, or NULL: each HSM User Name names its profile */
+	enum state_tier tier;                 /* --tier, or TIER_UNKNOWN: infer from the file names */
+	enum state_service_type service_type; /* --service-type, or SERVICE_TYPE_UNKNOWN: infer */
+	const char *issued;                   /* --issued YYYY-MM-DD, or NULL */
+	int renew;                            /* --renew: replacing the setup password is confirmed */
+	int shred;                            /* --shred: overwrite and unlink the plaintext afterwards */
+	int kdf_ms;                           /* for a new vault; 0: default */
+	int accept_setup_format;              /* --accept-setup-format (CREDFILE_ACCEPT_SETUP_FORMAT) */
 	import_passphrase_fn passphrase;
 	void *passphrase_ctx;
-	import_confirm_fn confirm;           /* may be NULL: no confirmation possible (off a terminal) */
+	import_confirm_fn confirm; /* may be NULL: no confirmation possible (off a terminal) */
 	void *confirm_ctx;
-	import_tier_fn ask_tier;             /* may be NULL: an unknown tier is an error (off a terminal) */
+	import_tier_fn ask_tier; /* may be NULL: an unknown tier is an error (off a terminal) */
 	void *ask_tier_ctx;
 };
 

@@ -36,7 +36,7 @@ struct netcheck_probe {
 	struct curl_slist auth;
 	char *auth_line;
 	size_t body;
-	char head[256];      /* the body's first bytes, to tell a refused client certificate */
+	char head[256]; /* the body's first bytes, to tell a refused client certificate */
 	size_t head_len;
 	int done;
 };
@@ -53,9 +53,7 @@ void netcheck_hint(enum netcheck_category c, int port, char *buf, size_t size)
 {
 	switch (c) {
 	case NETCHECK_OK:
-	case NETCHECK_CATEGORY_COUNT:
-		snprintf(buf, size, "%s", "");
-		break;
+	case NETCHECK_CATEGORY_COUNT: snprintf(buf, size, "%s", ""); break;
 	case NETCHECK_DNS:
 		snprintf(buf, size, "%s", _("the name does not resolve: check the host name and your DNS"));
 		break;
@@ -79,16 +77,16 @@ void netcheck_hint(enum netcheck_category c, int port, char *buf, size_t size)
 			         port);
 		break;
 	case NETCHECK_TLS:
-		snprintf(buf, size, "%s",
-		         _("the TLS handshake failed: a CA problem (try --cacert FILE) or TLS interception by a proxy"));
+		snprintf(
+		    buf, size, "%s",
+		    _("the TLS handshake failed: a CA problem (try --cacert FILE) or TLS interception by a proxy"));
 		break;
 	case NETCHECK_AUTH:
 		snprintf(buf, size, "%s",
 		         _("the server refused the JWT: it is wrong, expired or revoked; ask Securosys support"));
 		break;
 	case NETCHECK_HTTP:
-		snprintf(buf, size, "%s",
-		         _("the server answered, but not as expected: check the API endpoint URL"));
+		snprintf(buf, size, "%s", _("the server answered, but not as expected: check the API endpoint URL"));
 		break;
 	}
 }
@@ -141,8 +139,9 @@ int netcheck_client_cert_check(const char *path, struct diag *d)
 	struct stat st;
 	if (stat(path, &st) != 0 || access(path, R_OK) != 0)
 		return diag_set_errno(d, EX_NOINPUT, _("%s: cannot read the client certificate"), path);
-	return S_ISREG(st.st_mode) ? EX_OK
-	                           : diag_set(d, EX_NOINPUT, _("%s: the client certificate is not a regular file"), path);
+	return S_ISREG(st.st_mode)
+	           ? EX_OK
+	           : diag_set(d, EX_NOINPUT, _("%s: the client certificate is not a regular file"), path);
 }
 
 int netcheck_all_ok(const struct netcheck_result *r, size_t n)
@@ -177,7 +176,8 @@ int netcheck_parse_endpoint(const char *s, char **host, int *port, struct diag *
 		char c = h[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
 		      c == '.' || c == ':'))
-			return diag_set(d, EX_USAGE, _("'%s': the host may hold only letters, digits, '-', '.' and ':'"), s);
+			return diag_set(d, EX_USAGE, _("'%s': the host may hold only letters, digits, '-', '.' and ':'"),
+			                s);
 	}
 	char *end;
 	errno = 0;
@@ -298,9 +298,10 @@ static int netcheck_setup(struct netcheck_probe *p, const struct netcheck_opts *
  * it on): none was sent though it is required (TLS 1.3), or it was not trusted. */
 static int netcheck_client_cert_alert(const char *msg)
 {
-	static const char *const alerts[] = {"certificate required", "alert bad certificate", "alert unknown ca",
-	                                     "alert certificate unknown", "alert certificate revoked",
-	                                     "alert certificate expired", "alert access denied"};
+	static const char *const alerts[] = {"certificate required",      "alert bad certificate",
+	                                     "alert unknown ca",          "alert certificate unknown",
+	                                     "alert certificate revoked", "alert certificate expired",
+	                                     "alert access denied"};
 	for (size_t i = 0; i < sizeof alerts / sizeof alerts[0]; i++)
 		if (strstr(msg, alerts[i]))
 			return 1;
@@ -324,11 +325,9 @@ static enum netcheck_category netcheck_classify(struct netcheck_probe *p, CURLco
 		return NETCHECK_TLS;
 	}
 	switch (res) {
-	case CURLE_OK:
-		break;
+	case CURLE_OK: break;
 	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-		return NETCHECK_DNS;
+	case CURLE_COULDNT_RESOLVE_PROXY: return NETCHECK_DNS;
 	case CURLE_OPERATION_TIMEDOUT:
 		/* libcurl says which phase timed out; a resolver that never answers is a DNS problem. */
 		if (strncmp(msg, "Resolving timed out", 19) == 0)
@@ -356,8 +355,7 @@ static enum netcheck_category netcheck_classify(struct netcheck_probe *p, CURLco
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 	case CURLE_SSL_INVALIDCERTSTATUS:
 	case CURLE_SSL_CRL_BADFILE:
-	case CURLE_USE_SSL_FAILED:
-		return NETCHECK_TLS;
+	case CURLE_USE_SSL_FAILED: return NETCHECK_TLS;
 	default:
 		/* Anything else happened after the connect: a TLS endpoint that broke off the handshake, or
 		 * a server that does not speak HTTP as expected. */
@@ -546,7 +544,8 @@ int netcheck_cluster_endpoints(const char *name, enum state_api api, int tls, st
 				rc = diag_set(d, EX_OSERR, "%s", _("out of memory"));
 				break;
 			}
-			c->e[i] = (struct netcheck_endpoint){.host = c->hosts[i], .port = c->port,
+			c->e[i] = (struct netcheck_endpoint){.host = c->hosts[i],
+			                                     .port = c->port,
 			                                     .tls = tls || c->port == 443};
 			c->n++;
 		}

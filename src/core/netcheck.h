@@ -18,21 +18,21 @@
 
 enum netcheck_category {
 	NETCHECK_OK = 0,
-	NETCHECK_DNS,      /* the name does not resolve */
-	NETCHECK_REFUSED,  /* connection refused (or the network is unreachable) */
-	NETCHECK_TIMEOUT,  /* no answer: traffic dropped */
-	NETCHECK_TLS,      /* handshake or certificate verification failed */
-	NETCHECK_AUTH,     /* HTTP 401 or 403 */
-	NETCHECK_HTTP,     /* another HTTP status, or no valid HTTP answer */
+	NETCHECK_DNS,     /* the name does not resolve */
+	NETCHECK_REFUSED, /* connection refused (or the network is unreachable) */
+	NETCHECK_TIMEOUT, /* no answer: traffic dropped */
+	NETCHECK_TLS,     /* handshake or certificate verification failed */
+	NETCHECK_AUTH,    /* HTTP 401 or 403 */
+	NETCHECK_HTTP,    /* another HTTP status, or no valid HTTP answer */
 	NETCHECK_CATEGORY_COUNT,
 };
 
 struct netcheck_endpoint {
-	const char *host;    /* for a TCP (and TLS) probe */
+	const char *host; /* for a TCP (and TLS) probe */
 	int port;
-	int tls;             /* also do a TLS handshake with verification */
-	const char *url;     /* when set: an HTTPS GET of url instead (TSBaaS versionInfo) */
-	const char *bearer;  /* with url: the JWT, a secmem string; sent only as "Authorization: Bearer" */
+	int tls;            /* also do a TLS handshake with verification */
+	const char *url;    /* when set: an HTTPS GET of url instead (TSBaaS versionInfo) */
+	const char *bearer; /* with url: the JWT, a secmem string; sent only as "Authorization: Bearer" */
 	/* With url: the client certificate and its key (PEM files; paths, never contents) for mutual TLS,
 	 * how a dedicated TSBaaS authenticates (doc/securosys-facts.md, section "Order channels and
 	 * tiers"). key NULL: the key is in the cert file. Check the key with netcheck_client_key_check. */
@@ -45,19 +45,19 @@ struct netcheck_endpoint {
 
 struct netcheck_result {
 	enum netcheck_category category;
-	long latency_ms;     /* time to the answer (connect, handshake or response), or to the failure */
-	long http_status;    /* 0 when no HTTP answer */
+	long latency_ms;  /* time to the answer (connect, handshake or response), or to the failure */
+	long http_status; /* 0 when no HTTP answer */
 	/* The failure concerns mutual TLS: the server asked for a client certificate that was not sent
 	 * or that it refused, or the certificate or key could not be loaded. netcheck_result_hint says
 	 * which. */
 	int mtls;
-	char label[NETCHECK_LABEL_MAX];    /* "host:port" or the URL */
-	char detail[NETCHECK_DETAIL_MAX];  /* libcurl's message, or "HTTP 404"; never a secret */
+	char label[NETCHECK_LABEL_MAX];   /* "host:port" or the URL */
+	char detail[NETCHECK_DETAIL_MAX]; /* libcurl's message, or "HTTP 404"; never a secret */
 };
 
 struct netcheck_opts {
-	long timeout_ms;     /* per endpoint, for the whole probe; 0: 5000 */
-	const char *cacert;  /* --cacert FILE, or NULL for the system's CAs */
+	long timeout_ms;    /* per endpoint, for the whole probe; 0: 5000 */
+	const char *cacert; /* --cacert FILE, or NULL for the system's CAs */
 	/* Polled about every 100 ms; nonzero cancels the remaining probes (reported as timeout). */
 	int (*cancel)(void *ctx);
 	void *cancel_ctx;
@@ -101,10 +101,10 @@ void netcheck_store(struct state *st, const struct netcheck_result *r, size_t n,
 /* A cluster of the table, as endpoints to probe: every host (master first) on the port of api (the
  * table's, PKCS#11 when api is unknown), with a TLS handshake on 443 or when tls is set. */
 struct netcheck_cluster {
-	char name[64];     /* the table's spelling of the name asked for */
+	char name[64]; /* the table's spelling of the name asked for */
 	int port;
 	size_t n;
-	char *hosts[CLUSTERS_MAX_HOSTS];                 /* owned copies, borrowed by e[] */
+	char *hosts[CLUSTERS_MAX_HOSTS]; /* owned copies, borrowed by e[] */
 	struct netcheck_endpoint e[CLUSTERS_MAX_HOSTS];
 };
 /* Loads the cluster table and fills c. EX_USAGE naming the cluster when the table has none of that

@@ -76,8 +76,9 @@ int primus_cfg_render(const struct primus_cfg_in *in, char **text, size_t *len, 
 		cfglib_config_destroy(&cfg);
 		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
 	}
-	fprintf(f, "# Primus PKCS#11 configuration for %s, written by " PACKAGE_NAME ".\n"
-	           "# Layout: docs.securosys.com, pkcs/Installation/pkcs11_provider_configuration.\n",
+	fprintf(f,
+	        "# Primus PKCS#11 configuration for %s, written by " PACKAGE_NAME ".\n"
+	        "# Layout: docs.securosys.com, pkcs/Installation/pkcs11_provider_configuration.\n",
 	        in->user_name);
 	cfglib_config_write(&cfg, f);
 	cfglib_config_destroy(&cfg);
@@ -89,14 +90,10 @@ int primus_cfg_render(const struct primus_cfg_in *in, char **text, size_t *len, 
 static const char *pc_type_word(int type)
 {
 	switch (type) {
-	case CONFIG_TYPE_STRING:
-		return _("a string");
-	case CONFIG_TYPE_INT:
-		return _("an integer");
-	case CONFIG_TYPE_BOOL:
-		return _("true or false");
-	default:
-		return _("a group");
+	case CONFIG_TYPE_STRING: return _("a string");
+	case CONFIG_TYPE_INT: return _("an integer");
+	case CONFIG_TYPE_BOOL: return _("true or false");
+	default: return _("a group");
 	}
 }
 
@@ -122,12 +119,12 @@ static int pc_only(const config_setting_t *g, const char *const *allowed, const 
 		const char *name = m ? config_setting_name(m) : NULL;
 		int ok = 0;
 		for (size_t k = 0; name && allowed[k]; k++)
-			if (strcmp(name, allowed[k]) == 0 || (allowed[k][0] == '*' && strncmp(name, allowed[k] + 1,
-			                                                                          strlen(allowed[k] + 1)) == 0))
+			if (strcmp(name, allowed[k]) == 0 ||
+			    (allowed[k][0] == '*' && strncmp(name, allowed[k] + 1, strlen(allowed[k] + 1)) == 0))
 				ok = 1;
 		if (!ok)
-			return diag_set(d, EX_CONFIG, _("%s: line %d: '%s' is not part of the documented layout"), display,
-			                (int)(m ? config_setting_source_line(m) : 0), name ? name : "?");
+			return diag_set(d, EX_CONFIG, _("%s: line %d: '%s' is not part of the documented layout"),
+			                display, (int)(m ? config_setting_source_line(m) : 0), name ? name : "?");
 	}
 	return EX_OK;
 }
@@ -138,7 +135,8 @@ static char *pc_dup(const config_setting_t *s)
 	return v ? strdup(v) : NULL;
 }
 
-static int pc_slot(const config_setting_t *g, const char *display, struct primus_cfg_slot *out, struct diag *d)
+static int pc_slot(const config_setting_t *g, const char *display, struct primus_cfg_slot *out,
+                   struct diag *d)
 {
 	static const char *const keys[] = {"client_id", "user_name", "proxy_user", "proxy_password", "id", NULL};
 	config_setting_t *s;
@@ -222,8 +220,8 @@ int primus_cfg_parse(const char *text, const char *display, struct primus_cfg *o
 	}
 	config_setting_t *root = config_root_setting(&cfg), *s, *primus = NULL, *hsms = NULL;
 	static const char *const root_keys[] = {"version", "primus", NULL};
-	static const char *const primus_keys[] = {"wait_delay", "wait_max_tries", "connect_on_init", "hsms", "log",
-	                                          NULL};
+	static const char *const primus_keys[] = {
+	    "wait_delay", "wait_max_tries", "connect_on_init", "hsms", "log", NULL};
 	static const char *const hsm_keys[] = {"*hsm", NULL};
 	rc = pc_only(root, root_keys, display, d);
 	if (rc == EX_OK && (rc = pc_need(root, "version", CONFIG_TYPE_STRING, display, &s, d)) == EX_OK &&

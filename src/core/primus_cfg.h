@@ -21,25 +21,25 @@
 
 /* What primus_cfg_render writes. */
 struct primus_cfg_in {
-	const char *const *hosts;  /* master first, then the clones */
+	const char *const *hosts; /* master first, then the clones */
 	size_t n_hosts;
-	int port;                  /* 2310 for PKCS#11 */
+	int port; /* 2310 for PKCS#11 */
 	const char *client_id;
-	const char *user_name;     /* the HSM User Name */
-	const char *proxy_user;    /* the Service User Name; NULL: no proxy line */
+	const char *user_name;  /* the HSM User Name */
+	const char *proxy_user; /* the Service User Name; NULL: no proxy line */
 };
 
 struct primus_cfg_slot {
 	char *client_id;
 	char *user_name;
-	char *proxy_user;          /* NULL when absent */
+	char *proxy_user; /* NULL when absent */
 	int id;
 };
 
 struct primus_cfg_hsm {
-	char *name;                /* "hsm0" */
+	char *name; /* "hsm0" */
 	char *host;
-	char *port;                /* a string, as documented */
+	char *port; /* a string, as documented */
 	struct primus_cfg_slot slots[PRIMUS_CFG_MAX_SLOTS];
 	size_t n_slots;
 };

@@ -62,8 +62,8 @@ int profile_name_valid(const char *name)
 	size_t n = 0;
 	for (const char *p = name; *p; p++, n++) {
 		char c = *p;
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		      c == '-'))
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+		      c == '_' || c == '-'))
 			return 0;
 	}
 	return n <= 64;
@@ -92,7 +92,8 @@ static int profile_lock_busy(const struct profile *p, int fd, struct diag *d)
 	}
 	if (pid > 0 && since[0])
 		return diag_set(d, EX_TEMPFAIL, _("profile %s is in use by PID %ld since %s"), p->name, pid, since);
-	return diag_set(d, EX_TEMPFAIL, _("profile %s is in use by another process (%s is locked)"), p->name, p->dir);
+	return diag_set(d, EX_TEMPFAIL, _("profile %s is in use by another process (%s is locked)"), p->name,
+	                p->dir);
 }
 
 static int profile_lock(struct profile *p, struct diag *d)
@@ -103,8 +104,8 @@ static int profile_lock(struct profile *p, struct diag *d)
 	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		int rc = errno == ELOOP && fsutil_refuse_symlink(path, d) != EX_OK
-		                 ? d->code
-		                 : diag_set_errno(d, EX_CANTCREAT, _("%s: cannot open the lock file"), path);
+		             ? d->code
+		             : diag_set_errno(d, EX_CANTCREAT, _("%s: cannot open the lock file"), path);
 		free(path);
 		return rc;
 	}
@@ -136,10 +137,11 @@ int profile_open(const char *name, int flags, struct profile *p, struct diag *d)
 	p->lock_fd = -1;
 	state_init(&p->st);
 	if (!profile_name_valid(name))
-		return diag_set(d, EX_USAGE,
-		                _("'%s' is not a valid profile name: use 1 to 64 letters, digits, '.', '_' or '-', not "
-		                  "starting with '.'"),
-		                name ? name : "");
+		return diag_set(
+		    d, EX_USAGE,
+		    _("'%s' is not a valid profile name: use 1 to 64 letters, digits, '.', '_' or '-', not "
+		      "starting with '.'"),
+		    name ? name : "");
 	char base[PATH_MAX];
 	int rc = profile_base_dir(base, sizeof base, d);
 	if (rc != EX_OK)
@@ -155,8 +157,9 @@ int profile_open(const char *name, int flags, struct profile *p, struct diag *d)
 	struct stat st;
 	if (lstat(p->dir, &st) != 0) {
 		if (errno != ENOENT || !(flags & PROFILE_CREATE)) {
-			rc = diag_set(d, EX_NOINPUT, _("no profile named %s (%s does not exist); import credential files first"),
-			              name, p->dir);
+			rc = diag_set(d, EX_NOINPUT,
+			              _("no profile named %s (%s does not exist); import credential files first"), name,
+			              p->dir);
 			profile_close(p);
 			return rc;
 		}
@@ -243,8 +246,8 @@ int profile_half_made(const char *dir)
 	struct stat st;
 	static const char *const files[] = {"state.json", "vault", "vault.tmp", "state.json.tmp"};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, files[i]) >= sizeof path || lstat(path, &st) == 0 ||
-		    errno != ENOENT)
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, files[i]) >= sizeof path ||
+		    lstat(path, &st) == 0 || errno != ENOENT)
 			return 0;
 	return 1;
 }
@@ -275,8 +278,8 @@ int profile_list(char ***names, size_t *n, struct diag *d)
 			continue;
 		char path[PATH_MAX];
 		struct stat st;
-		if ((size_t)snprintf(path, sizeof path, "%s/%s", base, e->d_name) >= sizeof path || lstat(path, &st) != 0 ||
-		    !S_ISDIR(st.st_mode) || profile_half_made(path))
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", base, e->d_name) >= sizeof path ||
+		    lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || profile_half_made(path))
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;

@@ -16,15 +16,15 @@ struct profile {
 	char *dir;
 	char *state_path;
 	char *vault_path;
-	int lock_fd;          /* -1 when not locked */
-	int has_state;        /* state.json existed and was loaded */
+	int lock_fd;   /* -1 when not locked */
+	int has_state; /* state.json existed and was loaded */
 	struct state st;
 };
 
 enum profile_open_flags {
-	PROFILE_CREATE = 1,   /* create the directory if missing */
-	PROFILE_LOCK = 2,     /* take the lock (EX_TEMPFAIL, 75, "profile X is in use by PID N since T") */
-	PROFILE_NO_STATE = 4, /* do not read state.json (forget must work on a damaged profile) */
+	PROFILE_CREATE = 1,     /* create the directory if missing */
+	PROFILE_LOCK = 2,       /* take the lock (EX_TEMPFAIL, 75, "profile X is in use by PID N since T") */
+	PROFILE_NO_STATE = 4,   /* do not read state.json (forget must work on a damaged profile) */
 	PROFILE_NEED_STATE = 8, /* no state.json is an error (EX_NOINPUT, "import the credential files
 	                         * first"), for every command that works on an imported profile */
 };

@@ -13,11 +13,11 @@
 #define QR_QUIET_ZONE 4
 
 struct qr_text {
-	int version;      /* the QR version libqrencode chose */
-	int modules;      /* modules per side, without the quiet zone */
-	int columns;      /* display width of each line, in terminal columns */
+	int version; /* the QR version libqrencode chose */
+	int modules; /* modules per side, without the quiet zone */
+	int columns; /* display width of each line, in terminal columns */
 	size_t n_lines;
-	char **lines;     /* NUL-terminated UTF-8 (or ASCII) lines */
+	char **lines; /* NUL-terminated UTF-8 (or ASCII) lines */
 };
 
 /* Encodes data (8-bit mode, error correction level M) and renders it. ascii=1 for ASCII only. */

@@ -172,14 +172,15 @@ int rotation_check_refused(const struct state *st, struct diag *d)
 	struct tm tm;
 	if (st->setup_refused.at && gmtime_r(&st->setup_refused.at, &tm))
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
-	return diag_set(d, EX_NOPERM,
-	                _("the HSM refused this profile's setup password on %s (%s, engine %s). It is not sent "
-	                  "again: every wrong attempt uses up the partition's lock-out counter. Next: import the "
-	                  "renewed hsm credential file ('hsm-onboard import --renew FILE'), which clears this; or "
-	                  "run 'hsm-onboard ticket' for the support ticket that asks for one. If the refusal was "
-	                  "a mistake, 'hsm-onboard connect --retry-refused' sends it once more"),
-	                when, st->setup_refused.code ? st->setup_refused.code : "?",
-	                st->setup_refused.engine ? st->setup_refused.engine : "?");
+	return diag_set(
+	    d, EX_NOPERM,
+	    _("the HSM refused this profile's setup password on %s (%s, engine %s). It is not sent "
+	      "again: every wrong attempt uses up the partition's lock-out counter. Next: import the "
+	      "renewed hsm credential file ('hsm-onboard import --renew FILE'), which clears this; or "
+	      "run 'hsm-onboard ticket' for the support ticket that asks for one. If the refusal was "
+	      "a mistake, 'hsm-onboard connect --retry-refused' sends it once more"),
+	    when, st->setup_refused.code ? st->setup_refused.code : "?",
+	    st->setup_refused.engine ? st->setup_refused.engine : "?");
 }
 
 static void rotation_clear_refusal(struct state *st)
@@ -255,7 +256,8 @@ static int rotation_step_verify(struct profile *p, struct vault *v, struct engin
  * key, and primus.cfg) go into the vault, durably, before anything else (DESIGN.md, "The exchange
  * protocol"). Done after a fresh exchange and on a resume that finds the exchange done; a vault that
  * already holds them keeps its copy. */
-static int rotation_keep_files(struct profile *p, struct vault *v, struct engine_ctx *e, int fresh, struct diag *d)
+static int rotation_keep_files(struct profile *p, struct vault *v, struct engine_ctx *e, int fresh,
+                               struct diag *d)
 {
 	if (!e->ops->keep_files || (!fresh && vault_get(v, VAULT_PRIMUS_SECRETS_CFG)))
 		return EX_OK;
@@ -295,8 +297,8 @@ static int rotation_step_promote(struct profile *p, struct vault *v, struct diag
 	if (rc != EX_OK)
 		return rc;
 	FAILPOINT("rotate.after-promote");
-	return rotation_set_state(p, ROTATION_PROMOTED, "rotated", _("the setup password was replaced by the user secret"),
-	                          d);
+	return rotation_set_state(p, ROTATION_PROMOTED, "rotated",
+	                          _("the setup password was replaced by the user secret"), d);
 }
 
 int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const char *config_dir,
@@ -410,10 +412,11 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 				if (e->err.rejected) {
 					rotation_record_refusal(st, e);
 					size_t len = strlen(d->msg);
-					snprintf(d->msg + len, sizeof d->msg - len, "; %s",
-					         _("the refusal is recorded and this setup password will not be sent again. "
-					           "Next: import the renewed hsm credential file ('hsm-onboard import --renew "
-					           "FILE'), or run 'hsm-onboard ticket' for the support ticket that asks for one"));
+					snprintf(
+					    d->msg + len, sizeof d->msg - len, "; %s",
+					    _("the refusal is recorded and this setup password will not be sent again. "
+					      "Next: import the renewed hsm credential file ('hsm-onboard import --renew "
+					      "FILE'), or run 'hsm-onboard ticket' for the support ticket that asks for one"));
 				}
 				if (e->err.rejected && probed && !e->err.locked) {
 					/* Neither PENDING nor the setup password opens the token. */
@@ -450,8 +453,7 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 int rotation_verify(struct profile *p, struct vault *v, struct engine_ctx *e, struct diag *d)
 {
 	if (!rotation_has_secret(&p->st))
-		return diag_set(d, EX_USAGE, "%s",
-		                _("there is no user secret yet: run 'hsm-onboard connect' first"));
+		return diag_set(d, EX_USAGE, "%s", _("there is no user secret yet: run 'hsm-onboard connect' first"));
 	if (p->st.rotation == ROTATION_PROMOTED)
 		return rotation_step_verify(p, v, e, d);
 	const char *current = vault_get(v, VAULT_CURRENT);

@@ -33,9 +33,9 @@
 #include "vault.h"
 
 struct rotation_report {
-	int already_done;       /* nothing was sent: the profile was rotated before */
-	int resumed;            /* an earlier run had stopped part way */
-	int pending_worked;     /* the resume probe found the change had happened */
+	int already_done;   /* nothing was sent: the profile was rotated before */
+	int resumed;        /* an earlier run had stopped part way */
+	int pending_worked; /* the resume probe found the change had happened */
 	int config_written;
 	struct engine_files files;
 	struct diag_warnings warnings;

@@ -71,9 +71,9 @@
 static const char *const state_tier_names[] = {NULL, "SBX", "ECO", "ECO-CC", "PLATINUM"};
 static const char *const state_service_type_names[] = {NULL, "standard", "tsbaas-multi", "tsbaas-dedicated"};
 static const char *const state_api_names[] = {NULL, "pkcs11", "jce", "cng", "rest"};
-static const char *const state_step_names[] = {"start",     "subscription", "emails",    "securecode",
-                                               "import",    "review",       "countdown", "preflight",
-                                               "rotation",  "provider",     "done"};
+static const char *const state_step_names[] = {"start",    "subscription", "emails",    "securecode",
+                                               "import",   "review",       "countdown", "preflight",
+                                               "rotation", "provider",     "done"};
 static const char *const state_rotation_names[] = {"none",     "first-use", "pending",
                                                    "promoted", "verified",  "configured"};
 
@@ -81,7 +81,8 @@ static const char *const state_rotation_names[] = {"none",     "first-use", "pen
 
 const char *state_tier_name(enum state_tier t)
 {
-	return (unsigned)t < STATE_COUNT(state_tier_names) && state_tier_names[t] ? state_tier_names[t] : "unknown";
+	return (unsigned)t < STATE_COUNT(state_tier_names) && state_tier_names[t] ? state_tier_names[t]
+	                                                                          : "unknown";
 }
 
 const char *state_service_type_name(enum state_service_type s)
@@ -120,9 +121,9 @@ int state_tier_parse(const char *s, enum state_tier *out)
 		const char *name;
 		enum state_tier tier;
 	} aliases[] = {
-		{"sbx", TIER_SBX},         {"sandbox", TIER_SBX},       {"eco", TIER_ECO},
-		{"economy", TIER_ECO},     {"ecocc", TIER_ECO_CC},      {"eco-cc", TIER_ECO_CC},
-		{"eco_cc", TIER_ECO_CC},   {"pla", TIER_PLATINUM},      {"platinum", TIER_PLATINUM},
+	    {"sbx", TIER_SBX},       {"sandbox", TIER_SBX},  {"eco", TIER_ECO},
+	    {"economy", TIER_ECO},   {"ecocc", TIER_ECO_CC}, {"eco-cc", TIER_ECO_CC},
+	    {"eco_cc", TIER_ECO_CC}, {"pla", TIER_PLATINUM}, {"platinum", TIER_PLATINUM},
 	};
 	if (!s)
 		return -1;
@@ -212,8 +213,8 @@ static char *state_strdup_cut(const char *s, size_t max)
 
 /* The milestone kinds whose first and last occurrence are kept whatever else is dropped: the countdown
  * (expiry.c) reads the last "imported", "renewed" and "rotated", and the ticket the first ones. */
-static const char *const state_milestones_kept[] = {"imported", "renewed",  "first-use", "change-sent",
-                                                    "setup-rejected", "rotated", "verified", "configured"};
+static const char *const state_milestones_kept[] = {"imported",       "renewed", "first-use", "change-sent",
+                                                    "setup-rejected", "rotated", "verified",  "configured"};
 
 /* Marks in keep[] (n_events bytes) the events the cap keeps (see state.h). */
 static void state_events_keep(const struct state *st, unsigned char *keep)
@@ -227,7 +228,8 @@ static void state_events_keep(const struct state *st, unsigned char *keep)
 	size_t routine = 0, milestones = 0;
 	for (size_t i = st->n_events; i-- > 0;) {
 		const char *k = st->events[i].kind;
-		int is_routine = !k || strcmp(k, "checked") == 0 || (strcmp(k, "verified") == 0 && i != first_verified);
+		int is_routine =
+		    !k || strcmp(k, "checked") == 0 || (strcmp(k, "verified") == 0 && i != first_verified);
 		keep[i] = is_routine ? routine++ < STATE_ROUTINE_KEEP : milestones++ < STATE_MILESTONE_KEEP;
 	}
 	for (size_t m = 0; m < STATE_COUNT(state_milestones_kept); m++) {
@@ -364,9 +366,11 @@ static json_t *state_to_json(const struct state *st)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "version", json_integer(STATE_FORMAT_VERSION));
-	json_object_set_new(o, "tier", state_json_name(state_tier_names, STATE_COUNT(state_tier_names), st->tier));
-	json_object_set_new(o, "service_type", state_json_name(state_service_type_names,
-	                                                       STATE_COUNT(state_service_type_names), st->service_type));
+	json_object_set_new(o, "tier",
+	                    state_json_name(state_tier_names, STATE_COUNT(state_tier_names), st->tier));
+	json_object_set_new(
+	    o, "service_type",
+	    state_json_name(state_service_type_names, STATE_COUNT(state_service_type_names), st->service_type));
 	json_object_set_new(o, "api", state_json_name(state_api_names, STATE_COUNT(state_api_names), st->api));
 	json_object_set_new(o, "hsm_user", state_json_str(st->hsm_user));
 	json_object_set_new(o, "service_user", state_json_str(st->service_user));
@@ -377,9 +381,11 @@ static json_t *state_to_json(const struct state *st)
 	json_object_set_new(o, "first_use", state_json_time(st->first_use));
 	json_object_set_new(o, "renewal_pending", json_boolean(st->renewal_pending));
 	json_object_set_new(o, "created", state_json_time(st->created));
-	json_object_set_new(o, "step", state_json_name(state_step_names, STATE_COUNT(state_step_names), st->step));
-	json_object_set_new(o, "rotation",
-	                    state_json_name(state_rotation_names, STATE_COUNT(state_rotation_names), st->rotation));
+	json_object_set_new(o, "step",
+	                    state_json_name(state_step_names, STATE_COUNT(state_step_names), st->step));
+	json_object_set_new(
+	    o, "rotation",
+	    state_json_name(state_rotation_names, STATE_COUNT(state_rotation_names), st->rotation));
 
 	json_t *e = json_object();
 	json_object_set_new(e, "engine", state_json_str(st->engine.engine));
@@ -494,15 +500,17 @@ static int state_parse_time(const char *s, time_t *out)
 	int y, mo, da, h, mi, se;
 	char z;
 	int n = 0;
-	if (strlen(s) != 20 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &y, &mo, &da, &h, &mi, &se, &z, &n) != 7 ||
-	    n != 20 || z != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+	if (strlen(s) != 20 ||
+	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &y, &mo, &da, &h, &mi, &se, &z, &n) != 7 || n != 20 ||
+	    z != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
 		return -1;
 	for (int i = 0; i < 20; i++)
 		if ((i != 4 && i != 7 && i != 10 && i != 13 && i != 16 && i != 19) && (s[i] < '0' || s[i] > '9'))
 			return -1;
 	if (y < 1970 || mo < 1 || mo > 12 || da < 1 || da > 31 || h > 23 || mi > 59 || se > 60)
 		return -1;
-	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = da, .tm_hour = h, .tm_min = mi, .tm_sec = se};
+	struct tm tm =
+	    {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = da, .tm_hour = h, .tm_min = mi, .tm_sec = se};
 	time_t t = timegm(&tm);
 	if (t == (time_t)-1)
 		return -1;
@@ -560,8 +568,8 @@ static void state_get_long(struct state_reader *r, json_t *o, const char *key, c
 	*out = (long)json_integer_value(v);
 }
 
-static int state_get_enum(struct state_reader *r, json_t *o, const char *key, const char *const *names, size_t n,
-                          const char *expected)
+static int state_get_enum(struct state_reader *r, json_t *o, const char *key, const char *const *names,
+                          size_t n, const char *expected)
 {
 	json_t *v = json_object_get(o, key);
 	if (!v || json_is_null(v))
@@ -603,8 +611,8 @@ static void state_from_json(struct state_reader *r, json_t *o, struct state *st)
 	st->tier = (enum state_tier)state_get_enum(r, o, "tier", state_tier_names, STATE_COUNT(state_tier_names),
 	                                           _("\"SBX\", \"ECO\", \"ECO-CC\", \"PLATINUM\" or null"));
 	st->service_type = (enum state_service_type)state_get_enum(
-		r, o, "service_type", state_service_type_names, STATE_COUNT(state_service_type_names),
-		_("\"standard\", \"tsbaas-multi\", \"tsbaas-dedicated\" or null"));
+	    r, o, "service_type", state_service_type_names, STATE_COUNT(state_service_type_names),
+	    _("\"standard\", \"tsbaas-multi\", \"tsbaas-dedicated\" or null"));
 	st->api = (enum state_api)state_get_enum(r, o, "api", state_api_names, STATE_COUNT(state_api_names),
 	                                         _("\"pkcs11\", \"jce\", \"cng\", \"rest\" or null"));
 	state_get_str(r, o, "hsm_user", "hsm_user", &st->hsm_user);
@@ -625,8 +633,8 @@ static void state_from_json(struct state_reader *r, json_t *o, struct state *st)
 	st->step = (enum state_step)state_get_enum(r, o, "step", state_step_names, STATE_COUNT(state_step_names),
 	                                           _("a step name (\"start\" ... \"done\")"));
 	st->rotation = (enum state_rotation)state_get_enum(
-		r, o, "rotation", state_rotation_names, STATE_COUNT(state_rotation_names),
-		_("\"none\", \"first-use\", \"pending\", \"promoted\", \"verified\" or \"configured\""));
+	    r, o, "rotation", state_rotation_names, STATE_COUNT(state_rotation_names),
+	    _("\"none\", \"first-use\", \"pending\", \"promoted\", \"verified\" or \"configured\""));
 
 	json_t *e = state_get_object(r, o, "engine");
 	if (e) {

@@ -17,62 +17,62 @@
 
 enum state_tier {
 	TIER_UNKNOWN = 0,
-	TIER_SBX,       /* Sandbox: 7 days from first use */
-	TIER_ECO,       /* Economy: 7 days from first use */
-	TIER_ECO_CC,    /* Economy Certified: 7 days from the date of issue */
-	TIER_PLATINUM,  /* Platinum: 7 days from first use */
+	TIER_SBX,      /* Sandbox: 7 days from first use */
+	TIER_ECO,      /* Economy: 7 days from first use */
+	TIER_ECO_CC,   /* Economy Certified: 7 days from the date of issue */
+	TIER_PLATINUM, /* Platinum: 7 days from first use */
 };
 
 enum state_service_type {
 	SERVICE_TYPE_UNKNOWN = 0,
-	SERVICE_TYPE_STANDARD,          /* HSM standard: service file + hsm file */
-	SERVICE_TYPE_TSBAAS_MULTI,      /* multi-tenant TSBaaS: jwt file */
-	SERVICE_TYPE_TSBAAS_DEDICATED,  /* HSM with dedicated TSBaaS */
+	SERVICE_TYPE_STANDARD,         /* HSM standard: service file + hsm file */
+	SERVICE_TYPE_TSBAAS_MULTI,     /* multi-tenant TSBaaS: jwt file */
+	SERVICE_TYPE_TSBAAS_DEDICATED, /* HSM with dedicated TSBaaS */
 };
 
 enum state_api {
 	API_UNKNOWN = 0,
-	API_PKCS11,     /* port 2310 */
-	API_JCE,        /* port 2300 */
-	API_CNG,        /* port 2320 */
-	API_REST,       /* port 443 */
+	API_PKCS11, /* port 2310 */
+	API_JCE,    /* port 2300 */
+	API_CNG,    /* port 2320 */
+	API_REST,   /* port 443 */
 };
 
 /* The wizard's steps, in order; the step reached is stored, and resume reopens it. */
 enum state_step {
 	STEP_START = 0,
-	STEP_SUBSCRIPTION,   /* 1 tier, service type, API, cluster */
-	STEP_EMAILS,         /* 2 the SecureSafe emails */
-	STEP_SECURECODE,     /* 3 the SecureCode SMS */
-	STEP_IMPORT,         /* 4 download and import */
-	STEP_REVIEW,         /* 5 review of the non-secret fields */
-	STEP_COUNTDOWN,      /* 6 the setup password's countdown */
-	STEP_PREFLIGHT,      /* 7 the cluster preflight */
-	STEP_ROTATION,       /* 8 point of no return: first connection and rotation */
-	STEP_PROVIDER,       /* 9 provider configuration */
-	STEP_DONE,           /* 10 onboarding complete */
+	STEP_SUBSCRIPTION, /* 1 tier, service type, API, cluster */
+	STEP_EMAILS,       /* 2 the SecureSafe emails */
+	STEP_SECURECODE,   /* 3 the SecureCode SMS */
+	STEP_IMPORT,       /* 4 download and import */
+	STEP_REVIEW,       /* 5 review of the non-secret fields */
+	STEP_COUNTDOWN,    /* 6 the setup password's countdown */
+	STEP_PREFLIGHT,    /* 7 the cluster preflight */
+	STEP_ROTATION,     /* 8 point of no return: first connection and rotation */
+	STEP_PROVIDER,     /* 9 provider configuration */
+	STEP_DONE,         /* 10 onboarding complete */
 	STEP_COUNT,
 };
 
 /* Where the exchange (doc/DESIGN.md, "Exchange and rotation") stands; written by the rotation module only. */
 enum state_rotation {
-	ROTATION_NONE = 0,       /* nothing sent to the HSM yet */
-	ROTATION_FIRST_USE,      /* first use recorded; the setup password may have been tried */
-	ROTATION_PENDING,        /* PENDING saved in the vault; the change may or may not have happened */
-	ROTATION_PROMOTED,       /* CURRENT = PENDING, PREVIOUS = setup password */
-	ROTATION_VERIFIED,       /* CURRENT opens the token; PREVIOUS wiped */
-	ROTATION_CONFIGURED,     /* provider configuration written */
+	ROTATION_NONE = 0,   /* nothing sent to the HSM yet */
+	ROTATION_FIRST_USE,  /* first use recorded; the setup password may have been tried */
+	ROTATION_PENDING,    /* PENDING saved in the vault; the change may or may not have happened */
+	ROTATION_PROMOTED,   /* CURRENT = PENDING, PREVIOUS = setup password */
+	ROTATION_VERIFIED,   /* CURRENT opens the token; PREVIOUS wiped */
+	ROTATION_CONFIGURED, /* provider configuration written */
 };
 
 struct state_event {
 	time_t at;
-	char *kind;    /* "imported", "renewed", "first-use", "rotated", ... */
-	char *detail;  /* free text, never a secret; may be NULL */
+	char *kind;   /* "imported", "renewed", "first-use", "rotated", ... */
+	char *detail; /* free text, never a secret; may be NULL */
 };
 
 struct state_check {
-	char *endpoint;   /* "host:port" or a URL */
-	char *category;   /* "ok", "dns", "refused", "timeout", "tls", "auth", "http" */
+	char *endpoint; /* "host:port" or a URL */
+	char *category; /* "ok", "dns", "refused", "timeout", "tls", "auth", "http" */
 	long latency_ms;
 };
 
@@ -84,23 +84,23 @@ struct state {
 	char *hsm_user;
 	char *service_user;
 	char *company;
-	char *service;          /* the <svc> part of the file names */
-	char *cluster;          /* cluster name from the cluster table, e.g. "ECO01" */
-	time_t issued;          /* date of issue (00:00 UTC of the file name's date), 0 unknown */
-	time_t first_use;       /* first use of the setup password, 0 none recorded */
-	int renewal_pending;    /* import is replacing the setup password (written before the vault, cleared
+	char *service;       /* the <svc> part of the file names */
+	char *cluster;       /* cluster name from the cluster table, e.g. "ECO01" */
+	time_t issued;       /* date of issue (00:00 UTC of the file name's date), 0 unknown */
+	time_t first_use;    /* first use of the setup password, 0 none recorded */
+	int renewal_pending; /* import is replacing the setup password (written before the vault, cleared
 	                         * after it): a crash in between is completed by re-running the import */
 	time_t created;
 	enum state_step step;
 	enum state_rotation rotation;
 
 	struct {
-		char *engine;       /* an engine name of engine_find(): "pkcs11", "primus" */
-		char *module;       /* PKCS#11 module path */
+		char *engine; /* an engine name of engine_find(): "pkcs11", "primus" */
+		char *module; /* PKCS#11 module path */
 		char *token_label;
-		long slot;          /* -1 unless --slot */
-		char *ppin;         /* ppin path */
-		char *config_dir;   /* where config --output wrote */
+		long slot;        /* -1 unless --slot */
+		char *ppin;       /* ppin path */
+		char *config_dir; /* where config --output wrote */
 		/* The hosts connect was given (--endpoint), the master first: verify and config reuse them
 		 * when the cluster table does not name the partition's hosts (the jce engine has no
 		 * configuration file of its own that would keep them). */
@@ -108,12 +108,12 @@ struct state {
 		size_t n_hosts;
 	} engine;
 
-	char *api_endpoint;     /* TSBaaS API-Endpoint */
+	char *api_endpoint; /* TSBaaS API-Endpoint */
 	time_t jwt_exp;
 
 	struct {
-		time_t at;          /* 0 when no error is recorded */
-		char *code;         /* e.g. "CKR_PIN_INCORRECT", "0x80005017" */
+		time_t at;  /* 0 when no error is recorded */
+		char *code; /* e.g. "CKR_PIN_INCORRECT", "0x80005017" */
 		char *message;
 	} last_error;
 
@@ -121,12 +121,12 @@ struct state {
 	 * never sent again until a renewed one is imported (which clears this) or the user explicitly
 	 * asks for one more attempt. Written by the rotation module; import clears it on a renewal. */
 	struct {
-		time_t at;          /* 0 when no refusal is recorded */
-		char *engine;       /* the engine that sent it */
-		char *code;         /* the HSM's answer, e.g. "CKR_PIN_INCORRECT", "0x80005017" */
+		time_t at;    /* 0 when no refusal is recorded */
+		char *engine; /* the engine that sent it */
+		char *code;   /* the HSM's answer, e.g. "CKR_PIN_INCORRECT", "0x80005017" */
 	} setup_refused;
 
-	time_t checked_at;      /* last preflight, 0 never */
+	time_t checked_at; /* last preflight, 0 never */
 	struct state_check *checks;
 	size_t n_checks;
 

@@ -25,34 +25,34 @@
 #define TARGETS_SEAL_KEY "hsm-onboard-vault-unseal"
 
 static const struct target target_libp11 = {
-	"libp11", "openssl/libp11/Installation/configuration",
-	N_("OpenSSL engine (libp11, Debian: libengine-pkcs11-openssl): openssl.cnf"),
-	N_("OpenSSL engine (libp11): openssl.cnf"), TARGET_FITS_PKCS11};
-static const struct target target_openssl3 = {
-	"openssl3", "openssl/osslv3/Installation/configuration",
-	N_("OpenSSL 3 pkcs11-provider: openssl-provider.cnf"),
-	N_("OpenSSL 3 provider: openssl-provider.cnf"), TARGET_FITS_PKCS11};
+    "libp11", "openssl/libp11/Installation/configuration",
+    N_("OpenSSL engine (libp11, Debian: libengine-pkcs11-openssl): openssl.cnf"),
+    N_("OpenSSL engine (libp11): openssl.cnf"), TARGET_FITS_PKCS11};
+static const struct target target_openssl3 = {"openssl3", "openssl/osslv3/Installation/configuration",
+                                              N_("OpenSSL 3 pkcs11-provider: openssl-provider.cnf"),
+                                              N_("OpenSSL 3 provider: openssl-provider.cnf"),
+                                              TARGET_FITS_PKCS11};
 static const struct target target_env = {
-	"env", "pkcs/Installation/pkcs11_provider_configuration",
-	N_("primus.env for services and containers (Primus provider 1.8.4 or later)"),
-	N_("primus.env for services and containers"), TARGET_FITS_PRIMUS};
+    "env", "pkcs/Installation/pkcs11_provider_configuration",
+    N_("primus.env for services and containers (Primus provider 1.8.4 or later)"),
+    N_("primus.env for services and containers"), TARGET_FITS_PRIMUS};
 static const struct target target_vault = {
-	"vault", "hc_sse/Installation/configuration, hc_vault/Concepts/autounseal, "
-	         "hc-vault-enterprise/Installation/installation",
-	N_("HashiCorp Vault: secrets engine script and auto-unseal stanza (TSBaaS), or the pkcs11 seal"),
-	N_("HashiCorp Vault: seal stanza"), TARGET_FITS_PKCS11 | TARGET_FITS_TSBAAS};
+    "vault",
+    "hc_sse/Installation/configuration, hc_vault/Concepts/autounseal, "
+    "hc-vault-enterprise/Installation/installation",
+    N_("HashiCorp Vault: secrets engine script and auto-unseal stanza (TSBaaS), or the pkcs11 seal"),
+    N_("HashiCorp Vault: seal stanza"), TARGET_FITS_PKCS11 | TARGET_FITS_TSBAAS};
 
 static const struct target target_tsb = {
-	"tsb", "tsb/Installation/On-Premise-Installation",
-	N_("Transaction Security Broker: the hsm: block of application-local.yml"),
-	N_("Transaction Security Broker (TSB)"), TARGET_FITS_JCE};
-static const struct target target_xks = {
-	"xks", "xks/Installation/Installation",
-	N_("XKS proxy for AWS KMS: the hsm: block of application.yaml"),
-	N_("XKS proxy for AWS KMS"), TARGET_FITS_JCE};
+    "tsb", "tsb/Installation/On-Premise-Installation",
+    N_("Transaction Security Broker: the hsm: block of application-local.yml"),
+    N_("Transaction Security Broker (TSB)"), TARGET_FITS_JCE};
+static const struct target target_xks = {"xks", "xks/Installation/Installation",
+                                         N_("XKS proxy for AWS KMS: the hsm: block of application.yaml"),
+                                         N_("XKS proxy for AWS KMS"), TARGET_FITS_JCE};
 
 const struct target *const targets_all[] = {&target_libp11, &target_openssl3, &target_env, &target_vault,
-                                            &target_tsb, &target_xks, NULL};
+                                            &target_tsb,    &target_xks,      NULL};
 
 const struct target *targets_find(const char *name)
 {
@@ -169,7 +169,8 @@ static int tg_plain(const char *what, const char *v, struct diag *d)
 {
 	for (const unsigned char *c = (const unsigned char *)v; *c; c++)
 		if (*c < 0x20 || *c == 0x7f || *c == '"' || *c == '\\' || *c == '\'' || *c == '$')
-			return diag_set(d, EX_DATAERR, _("%s '%s' has a character that cannot be written into a configuration file"),
+			return diag_set(d, EX_DATAERR,
+			                _("%s '%s' has a character that cannot be written into a configuration file"),
 			                what, v);
 	return EX_OK;
 }
@@ -195,7 +196,8 @@ static int tg_exists(const char *path)
 	return stat(path, &sb) == 0;
 }
 
-static int tg_libp11(const struct targets_input *in, const char *dir, struct engine_files *out, struct diag *d)
+static int tg_libp11(const struct targets_input *in, const char *dir, struct engine_files *out,
+                     struct diag *d)
 {
 	char pin_path[PATH_MAX + 32], cnf[PATH_MAX + 32], engines[PATH_MAX], engine[PATH_MAX + 32];
 	if (!in->pin)
@@ -218,28 +220,30 @@ static int tg_libp11(const struct targets_input *in, const char *dir, struct eng
 	}
 	/* libp11 takes the PIN only from its PIN setting, so OpenSSL's .include brings it in from a 0600
 	 * file: openssl.cnf itself holds no secret. */
-	rc = tg_write_secret(pin_path, "# hsm-onboard: the PKCS#11 PIN for openssl.cnf (keep this file mode 0600)\nPIN = \"",
-	                     in->pin, "\"\n", 1, out, _("OpenSSL engine PIN (mode 0600, included by openssl.cnf)"), d);
+	rc = tg_write_secret(
+	    pin_path, "# hsm-onboard: the PKCS#11 PIN for openssl.cnf (keep this file mode 0600)\nPIN = \"",
+	    in->pin, "\"\n", 1, out, _("OpenSSL engine PIN (mode 0600, included by openssl.cnf)"), d);
 	if (rc != EX_OK)
 		return rc;
 	struct tg_buf b = {0};
-	tg_printf(&b,
-	          "# OpenSSL configuration for the PKCS#11 engine (libp11), written by hsm-onboard.\n"
-	          "# Layout: Securosys docs, openssl/libp11/Installation/configuration. Use it with\n"
-	          "#   OPENSSL_CONF=%s openssl ... -engine pkcs11 -keyform engine \\\n"
-	          "#     -inkey 'pkcs11:token=%s;object=KEY-LABEL;type=private'\n"
-	          "# (libp11 refuses module-path in a URI: the module is set below). It holds no secret: the PIN\n"
-	          "# comes from the included file, mode 0600. libp11 uses at most 31 characters of a PIN.\n"
-	          "openssl_conf = openssl_init\n\n"
-	          "[openssl_init]\nengines = engine_section\n\n"
-	          "[engine_section]\npkcs11 = pkcs11_section\n\n"
-	          "[pkcs11_section]\n"
-	          "engine_id = pkcs11\n"
-	          "dynamic_path = \"%s\"\n"
-	          "MODULE_PATH = \"%s\"\n"
-	          ".include %s\n"
-	          "init = 0\n",
-	          cnf, in->token_label ? in->token_label : "", engine, in->module, pin_path);
+	tg_printf(
+	    &b,
+	    "# OpenSSL configuration for the PKCS#11 engine (libp11), written by hsm-onboard.\n"
+	    "# Layout: Securosys docs, openssl/libp11/Installation/configuration. Use it with\n"
+	    "#   OPENSSL_CONF=%s openssl ... -engine pkcs11 -keyform engine \\\n"
+	    "#     -inkey 'pkcs11:token=%s;object=KEY-LABEL;type=private'\n"
+	    "# (libp11 refuses module-path in a URI: the module is set below). It holds no secret: the PIN\n"
+	    "# comes from the included file, mode 0600. libp11 uses at most 31 characters of a PIN.\n"
+	    "openssl_conf = openssl_init\n\n"
+	    "[openssl_init]\nengines = engine_section\n\n"
+	    "[engine_section]\npkcs11 = pkcs11_section\n\n"
+	    "[pkcs11_section]\n"
+	    "engine_id = pkcs11\n"
+	    "dynamic_path = \"%s\"\n"
+	    "MODULE_PATH = \"%s\"\n"
+	    ".include %s\n"
+	    "init = 0\n",
+	    cnf, in->token_label ? in->token_label : "", engine, in->module, pin_path);
 	return tg_write_buf(&b, cnf, 0644, out, _("OpenSSL engine configuration (OPENSSL_CONF)"), d);
 }
 
@@ -273,26 +277,27 @@ static int tg_openssl3(const struct targets_input *in, const char *dir, struct e
 	if (!tg_exists(provider) && tg_exists("/usr/local/lib/ossl-modules/pkcs11.so"))
 		snprintf(provider, sizeof provider, "%s", "/usr/local/lib/ossl-modules/pkcs11.so");
 	struct tg_buf b = {0};
-	tg_printf(&b,
-	          "# OpenSSL 3 configuration for the PKCS#11 provider (pkcs11-provider), written by hsm-onboard.\n"
-	          "# Layout: Securosys docs, openssl/osslv3/Installation/configuration. Use it with\n"
-	          "#   OPENSSL_CONF=%s\n"
-	          "# It holds no secret: the provider reads the PIN from the file, mode 0600.\n"
-	          "HOME = .\n"
-	          "openssl_conf = openssl_init\n"
-	          "config_diagnostics = 1\n\n"
-	          "[openssl_init]\nproviders = provider_sect\n\n"
-	          "[provider_sect]\ndefault = default_sect\nbase = base_sect\npkcs11 = pkcs11_sect\n\n"
-	          "[base_sect]\nactivate = 1\n\n"
-	          "[default_sect]\nactivate = 1\n\n"
-	          "[pkcs11_sect]\n"
-	          "module = %s\n"
-	          "pkcs11-module-path = %s\n"
-	          "pkcs11-module-token-pin = file:%s\n"
-	          "pkcs11-module-load-behavior = early\n"
-	          "pkcs11-module-quirks = no-deinit no-operation-state\n"
-	          "activate = 1\n",
-	          cnf, provider, in->module, pin_path);
+	tg_printf(
+	    &b,
+	    "# OpenSSL 3 configuration for the PKCS#11 provider (pkcs11-provider), written by hsm-onboard.\n"
+	    "# Layout: Securosys docs, openssl/osslv3/Installation/configuration. Use it with\n"
+	    "#   OPENSSL_CONF=%s\n"
+	    "# It holds no secret: the provider reads the PIN from the file, mode 0600.\n"
+	    "HOME = .\n"
+	    "openssl_conf = openssl_init\n"
+	    "config_diagnostics = 1\n\n"
+	    "[openssl_init]\nproviders = provider_sect\n\n"
+	    "[provider_sect]\ndefault = default_sect\nbase = base_sect\npkcs11 = pkcs11_sect\n\n"
+	    "[base_sect]\nactivate = 1\n\n"
+	    "[default_sect]\nactivate = 1\n\n"
+	    "[pkcs11_sect]\n"
+	    "module = %s\n"
+	    "pkcs11-module-path = %s\n"
+	    "pkcs11-module-token-pin = file:%s\n"
+	    "pkcs11-module-load-behavior = early\n"
+	    "pkcs11-module-quirks = no-deinit no-operation-state\n"
+	    "activate = 1\n",
+	    cnf, provider, in->module, pin_path);
 	return tg_write_buf(&b, cnf, 0644, out, _("OpenSSL 3 provider configuration (OPENSSL_CONF)"), d);
 }
 
@@ -369,24 +374,27 @@ static int tg_vault_tsbaas(const struct targets_input *in, const char *dir, stru
 	for (const char *c = in->jwt; *c; c++)
 		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' ||
 		      *c == '_' || *c == '.'))
-			return diag_set(d, EX_DATAERR, "%s", _("the JWT in the vault is not of base64url parts: import the jwt file again"));
+			return diag_set(d, EX_DATAERR, "%s",
+			                _("the JWT in the vault is not of base64url parts: import the jwt file again"));
 	char token[PATH_MAX + 40], script[PATH_MAX + 40], seal[PATH_MAX + 40];
 	snprintf(token, sizeof token, "%s/vault-bearer-token.secret", dir);
 	snprintf(script, sizeof script, "%s/vault-secrets-engine.sh", dir);
 	snprintf(seal, sizeof seal, "%s/vault-seal-securosys.secret.hcl", dir);
 
 	/* The JWT alone: `vault write key=@file` reads it, so it never reaches argv. */
-	rc = tg_write_secret(token, "", in->jwt, "", 0, out, _("Vault bearer token (mode 0600, holds the JWT)"), d);
+	rc = tg_write_secret(token, "", in->jwt, "", 0, out, _("Vault bearer token (mode 0600, holds the JWT)"),
+	                     d);
 	if (rc != EX_OK)
 		return rc;
 	struct tg_buf b = {0};
-	tg_printf(&b,
-	          "#!/bin/sh\n"
-	          "# Configures the Securosys secrets engine of HashiCorp Vault for TSBaaS, written by hsm-onboard\n"
-	          "# (Securosys docs, hc_sse/Installation/configuration). Run it where `vault` is logged in.\n"
-	          "# The JWT stays in the 0600 file: Vault reads `bearertoken=@FILE` itself.\n"
-	          "set -eu\n"
-	          "exec vault write securosys-hsm/config auth=\"TOKEN\" bearertoken=@");
+	tg_printf(
+	    &b,
+	    "#!/bin/sh\n"
+	    "# Configures the Securosys secrets engine of HashiCorp Vault for TSBaaS, written by hsm-onboard\n"
+	    "# (Securosys docs, hc_sse/Installation/configuration). Run it where `vault` is logged in.\n"
+	    "# The JWT stays in the 0600 file: Vault reads `bearertoken=@FILE` itself.\n"
+	    "set -eu\n"
+	    "exec vault write securosys-hsm/config auth=\"TOKEN\" bearertoken=@");
 	tg_sh_quote(&b, token);
 	tg_printf(&b, " restapi=");
 	tg_sh_quote(&b, api);
@@ -408,24 +416,26 @@ static int tg_vault_tsbaas(const struct targets_input *in, const char *dir, stru
 		secmem_free(kp);
 		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
 	}
-	snprintf(text, n + 1,
-	         "# Auto-unseal of HashiCorp Vault through TSBaaS, written by hsm-onboard (Securosys docs,\n"
-	         "# hc_vault/Concepts/autounseal). Copy this stanza into Vault's config.hcl. It holds the JWT\n"
-	         "# (bearer_token) and the unseal key's password (key_password): keep it mode 0600. Keep\n"
-	         "# key_password once Vault has created its key; hsm-onboard keeps it when it rewrites this file.\n"
-	         "seal \"securosys-hsm\" {\n"
-	         "  key_label        = \"" TARGETS_SEAL_KEY "\"\n"
-	         "  key_password     = \"%s\"\n"
-	         "  tsb_api_endpoint = \"%s\"\n"
-	         "  auth             = \"TOKEN\"\n"
-	         "  bearer_token     = \"%s\"\n"
-	         "  check_every      = 5\n"
-	         "  approval_timeout = 30\n"
-	         "}\n",
-	         kp, api, in->jwt);
+	snprintf(
+	    text, n + 1,
+	    "# Auto-unseal of HashiCorp Vault through TSBaaS, written by hsm-onboard (Securosys docs,\n"
+	    "# hc_vault/Concepts/autounseal). Copy this stanza into Vault's config.hcl. It holds the JWT\n"
+	    "# (bearer_token) and the unseal key's password (key_password): keep it mode 0600. Keep\n"
+	    "# key_password once Vault has created its key; hsm-onboard keeps it when it rewrites this file.\n"
+	    "seal \"securosys-hsm\" {\n"
+	    "  key_label        = \"" TARGETS_SEAL_KEY "\"\n"
+	    "  key_password     = \"%s\"\n"
+	    "  tsb_api_endpoint = \"%s\"\n"
+	    "  auth             = \"TOKEN\"\n"
+	    "  bearer_token     = \"%s\"\n"
+	    "  check_every      = 5\n"
+	    "  approval_timeout = 30\n"
+	    "}\n",
+	    kp, api, in->jwt);
 	/* The JWT and the random password are of [A-Za-z0-9._-] (checked at import, made here), so no
 	 * escaping is needed; tg_write_secret writes the text as it is. */
-	rc = tg_write_secret(seal, "", text, "", 0, out, _("Vault auto-unseal stanza (mode 0600, holds the JWT)"), d);
+	rc = tg_write_secret(seal, "", text, "", 0, out, _("Vault auto-unseal stanza (mode 0600, holds the JWT)"),
+	                     d);
 	secmem_free(text);
 	secmem_free(kp);
 	return rc;
@@ -522,7 +532,8 @@ static int tg_yaml_secret(const char *what, const char *v, struct diag *d)
 {
 	for (const unsigned char *c = (const unsigned char *)v; *c; c++)
 		if (*c < 0x20 || *c == 0x7f)
-			return diag_set(d, EX_DATAERR, _("%s: it has a control character, which cannot be written into a YAML file"),
+			return diag_set(d, EX_DATAERR,
+			                _("%s: it has a control character, which cannot be written into a YAML file"),
 			                what);
 	return EX_OK;
 }
@@ -531,18 +542,21 @@ static int tg_yaml_secret(const char *what, const char *v, struct diag *d)
 static int tg_jce_check(const struct targets_input *in, struct diag *d)
 {
 	if (!in->pin)
-		return diag_set(d, EX_DATAERR, "%s", _("the vault holds no JCE user secret: run 'hsm-onboard connect' first"));
+		return diag_set(d, EX_DATAERR, "%s",
+		                _("the vault holds no JCE user secret: run 'hsm-onboard connect' first"));
 	if (in->n_hosts == 0)
 		return diag_set(d, EX_USAGE, "%s",
 		                _("no HSM host known for the JCE login: give --endpoint HOST or import the cluster"));
 	if (!in->st->hsm_user)
-		return diag_set(d, EX_DATAERR, "%s", _("the profile has no HSM user name: import the credential files again"));
+		return diag_set(d, EX_DATAERR, "%s",
+		                _("the profile has no HSM user name: import the credential files again"));
 	int rc = tg_plain(_("HSM user name"), in->st->hsm_user, d);
 	/* ',' and ';' separate TSB's hosts: a host never holds one. */
 	for (size_t i = 0; rc == EX_OK && i < in->n_hosts; i++) {
 		rc = tg_plain(_("host"), in->hosts[i], d);
 		if (rc == EX_OK && (strpbrk(in->hosts[i], ",; ") || !in->hosts[i][0]))
-			rc = diag_set(d, EX_DATAERR, _("%s '%s' has a character that cannot be written into a configuration file"),
+			rc = diag_set(d, EX_DATAERR,
+			              _("%s '%s' has a character that cannot be written into a configuration file"),
 			              _("host"), in->hosts[i]);
 	}
 	if (rc == EX_OK && in->service_user)
@@ -569,18 +583,19 @@ static size_t tg_jce_size(const struct targets_input *in)
 /* TSB's hsm: keys, after the header (the file's layout: doc/securosys-facts.md, "JCE, TSB and XKS"). */
 static void tg_tsb_body(struct tg_sec *b, const struct targets_input *in, const char *port, const char *enc)
 {
-	tg_sec_add(b,
-	           "# Transaction Security Broker (TSB): the hsm: block of config-files/application-local.yml,\n"
-	           "# written by hsm-onboard. Layout: Securosys docs, tsb/Installation/On-Premise-Installation\n"
-	           "# (5.1.2 application-local.yml, 7 Proxy Service for HSMaaS). Put these keys into the hsm: block\n"
-	           "# of that file and keep its other settings. It holds secrets (setupPassword, encryptionPassword,\n"
-	           "# proxyPassword): keep this file and application-local.yml mode 0600.\n"
-	           "# host: ';' makes TSB try the master first and the clones in order (',' would pick one at random).\n"
-	           "# setupPassword: the blinded permanent secret hsm-onboard fetched, which the JCE login takes\n"
-	           "# in place of the setup password (jce/Tutorials/LoginSample); the setup password expires.\n"
-	           "# encryptionPassword: random; keep it once TSB has started, it encrypts TSB's copy of the secret.\n"
-	           "hsm:\n",
-	           0);
+	tg_sec_add(
+	    b,
+	    "# Transaction Security Broker (TSB): the hsm: block of config-files/application-local.yml,\n"
+	    "# written by hsm-onboard. Layout: Securosys docs, tsb/Installation/On-Premise-Installation\n"
+	    "# (5.1.2 application-local.yml, 7 Proxy Service for HSMaaS). Put these keys into the hsm: block\n"
+	    "# of that file and keep its other settings. It holds secrets (setupPassword, encryptionPassword,\n"
+	    "# proxyPassword): keep this file and application-local.yml mode 0600.\n"
+	    "# host: ';' makes TSB try the master first and the clones in order (',' would pick one at random).\n"
+	    "# setupPassword: the blinded permanent secret hsm-onboard fetched, which the JCE login takes\n"
+	    "# in place of the setup password (jce/Tutorials/LoginSample); the setup password expires.\n"
+	    "# encryptionPassword: random; keep it once TSB has started, it encrypts TSB's copy of the secret.\n"
+	    "hsm:\n",
+	    0);
 	/* One quoted string: every host, separated by ';' (checked free of ',', ';' and quotes). */
 	tg_sec_add(b, "  host: '", 0);
 	for (size_t i = 0; i < in->n_hosts; i++) {
@@ -597,19 +612,20 @@ static void tg_tsb_body(struct tg_sec *b, const struct targets_input *in, const 
 /* The XKS proxy's hsm: keys, after the header. */
 static void tg_xks_body(struct tg_sec *b, const struct targets_input *in, const char *port)
 {
-	tg_sec_add(b,
-	           "# Securosys XKS proxy for AWS KMS: the hsm: block of config-files/application.yaml, written\n"
-	           "# by hsm-onboard. Layout: Securosys docs, xks/Installation/Installation (4. Configure the\n"
-	           "# Securosys XKS proxy). Put these keys into the hsm: block of that file; the aws: and server:\n"
-	           "# blocks are yours to fill. It holds secrets (setupPassword, proxyPassword): keep this file and\n"
-	           "# application.yaml mode 0600.\n"
-	           "# host and port: one line each, in the same order, the master first (high availability).\n"
-	           "# setupPassword: the blinded permanent secret hsm-onboard fetched, which the JCE login takes\n"
-	           "# in place of the setup password (jce/Tutorials/LoginSample); the setup password expires.\n"
-	           "hsm:\n"
-	           "  attestationKeyName: 'attestation-key'\n"
-	           "  host:\n",
-	           0);
+	tg_sec_add(
+	    b,
+	    "# Securosys XKS proxy for AWS KMS: the hsm: block of config-files/application.yaml, written\n"
+	    "# by hsm-onboard. Layout: Securosys docs, xks/Installation/Installation (4. Configure the\n"
+	    "# Securosys XKS proxy). Put these keys into the hsm: block of that file; the aws: and server:\n"
+	    "# blocks are yours to fill. It holds secrets (setupPassword, proxyPassword): keep this file and\n"
+	    "# application.yaml mode 0600.\n"
+	    "# host and port: one line each, in the same order, the master first (high availability).\n"
+	    "# setupPassword: the blinded permanent secret hsm-onboard fetched, which the JCE login takes\n"
+	    "# in place of the setup password (jce/Tutorials/LoginSample); the setup password expires.\n"
+	    "hsm:\n"
+	    "  attestationKeyName: 'attestation-key'\n"
+	    "  host:\n",
+	    0);
 	for (size_t i = 0; i < in->n_hosts; i++) {
 		tg_sec_add(b, "    - ", 0);
 		tg_sec_add(b, in->hosts[i], 1);
@@ -633,7 +649,8 @@ static int tg_jce_file(const struct targets_input *in, const char *dir, int tsb,
 	if (rc != EX_OK)
 		return rc;
 	char path[PATH_MAX + 40], port[16];
-	snprintf(path, sizeof path, "%s/%s", dir, tsb ? "tsb-application-local.secret.yml" : "xks-application.secret.yaml");
+	snprintf(path, sizeof path, "%s/%s", dir,
+	         tsb ? "tsb-application-local.secret.yml" : "xks-application.secret.yaml");
 	snprintf(port, sizeof port, "%d", in->port);
 	/* TSB encrypts the user secret it keeps in its database with encryptionPassword: a rewrite keeps
 	 * the one TSB already uses. */
@@ -732,8 +749,8 @@ void targets_input_from(struct targets_input *in, const char *profile, const str
 	in->service_password = e->service_password;
 }
 
-int targets_write_list(const struct target *const *ts, size_t n, const struct targets_input *in, const char *dir,
-                       struct engine_files *out, struct diag *d)
+int targets_write_list(const struct target *const *ts, size_t n, const struct targets_input *in,
+                       const char *dir, struct engine_files *out, struct diag *d)
 {
 	int rc = EX_OK;
 	for (size_t i = 0; rc == EX_OK && i < n; i++)
@@ -752,15 +769,16 @@ static const char *tg_secret_note(const char *path)
 		const char *name;
 		const char *note;
 	} notes[] = {
-		{"pkcs11.pin", N_("the whole file: it is the PIN")},
-		{".secrets.cfg", N_("the whole file: the provider's user secret, ciphered for this machine")},
-		{"openssl-pin.secret.cnf", N_("the line PIN = ...")},
-		{"vault-bearer-token.secret", N_("the whole file: it is the JWT")},
-		{"vault-seal-securosys.secret.hcl", N_("the lines key_password and bearer_token")},
-		{"vault-hsm-pin.secret.env", N_("the line VAULT_HSM_PIN=...")},
-		{"jce-user-secret.secret", N_("the whole file: the blinded JCE user secret")},
-		{"tsb-application-local.secret.yml", N_("the lines setupPassword, encryptionPassword and proxyPassword")},
-		{"xks-application.secret.yaml", N_("the lines setupPassword and proxyPassword")},
+	    {"pkcs11.pin", N_("the whole file: it is the PIN")},
+	    {".secrets.cfg", N_("the whole file: the provider's user secret, ciphered for this machine")},
+	    {"openssl-pin.secret.cnf", N_("the line PIN = ...")},
+	    {"vault-bearer-token.secret", N_("the whole file: it is the JWT")},
+	    {"vault-seal-securosys.secret.hcl", N_("the lines key_password and bearer_token")},
+	    {"vault-hsm-pin.secret.env", N_("the line VAULT_HSM_PIN=...")},
+	    {"jce-user-secret.secret", N_("the whole file: the blinded JCE user secret")},
+	    {"tsb-application-local.secret.yml",
+	     N_("the lines setupPassword, encryptionPassword and proxyPassword")},
+	    {"xks-application.secret.yaml", N_("the lines setupPassword and proxyPassword")},
 	};
 	for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
 		if (strcmp(base, notes[i].name) == 0)

@@ -28,28 +28,28 @@
 
 struct target {
 	const char *name;
-	const char *doc;       /* the page in the Securosys docs */
-	const char *summary;   /* N_() string: what it writes, for --list */
-	const char *label;     /* N_() string: the same in at most 50 columns, for the wizard's list */
-	unsigned fits;         /* TARGET_FITS_* */
+	const char *doc;     /* the page in the Securosys docs */
+	const char *summary; /* N_() string: what it writes, for --list */
+	const char *label;   /* N_() string: the same in at most 50 columns, for the wizard's list */
+	unsigned fits;       /* TARGET_FITS_* */
 };
 
 enum {
-	TARGET_FITS_PKCS11 = 1,  /* a PKCS#11 profile (generic or Primus engine) */
-	TARGET_FITS_PRIMUS = 2,  /* only the Primus provider */
-	TARGET_FITS_TSBAAS = 4,  /* a TSBaaS profile (JWT and API endpoint) */
-	TARGET_FITS_JCE = 8,     /* a JCE profile (engine jce, or API JCE before connect): TSB, XKS */
+	TARGET_FITS_PKCS11 = 1, /* a PKCS#11 profile (generic or Primus engine) */
+	TARGET_FITS_PRIMUS = 2, /* only the Primus provider */
+	TARGET_FITS_TSBAAS = 4, /* a TSBaaS profile (JWT and API endpoint) */
+	TARGET_FITS_JCE = 8,    /* a JCE profile (engine jce, or API JCE before connect): TSB, XKS */
 };
 
 /* What a target needs; strings are borrowed. pin and jwt are secmem strings or NULL. */
 struct targets_input {
 	const struct state *st;
 	const char *profile;
-	const char *engine;       /* "pkcs11", "primus", "jce", or NULL (TSBaaS) */
-	const char *module;       /* the PKCS#11 module path */
-	const char *token_label;  /* the token label applications select */
-	const char *pin;          /* the PIN applications give the module; jce: the blinded user secret */
-	const char *jwt;          /* TSBaaS: the JWT */
+	const char *engine;      /* "pkcs11", "primus", "jce", or NULL (TSBaaS) */
+	const char *module;      /* the PKCS#11 module path */
+	const char *token_label; /* the token label applications select */
+	const char *pin;         /* the PIN applications give the module; jce: the blinded user secret */
+	const char *jwt;         /* TSBaaS: the JWT */
 	/* jce: where the JCE provider logs in, and the proxy (service) user of CloudHSM, if any. */
 	const char *const *hosts; /* hosts[0] is the master */
 	size_t n_hosts;
@@ -77,8 +77,8 @@ void targets_input_from(struct targets_input *in, const char *profile, const str
                         const struct vault *v, const struct engine_ctx *e);
 /* Writes the n targets of ts into dir, then README.txt (targets_write_readme) when n > 0; adds every
  * file to out. */
-int targets_write_list(const struct target *const *ts, size_t n, const struct targets_input *in, const char *dir,
-                       struct engine_files *out, struct diag *d);
+int targets_write_list(const struct target *const *ts, size_t n, const struct targets_input *in,
+                       const char *dir, struct engine_files *out, struct diag *d);
 
 /* Writes dir/README.txt (translated): every file in files, what it is, and what in it to keep
  * secret (every file of mode 0600 holds a secret), and adds it to files. */

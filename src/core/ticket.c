@@ -130,9 +130,7 @@ static void ticket_state_text(const struct expiry *ex, char *buf, size_t size)
 		expiry_format_local(ex->deadline, until, sizeof until);
 		snprintf(buf, size, _("running: %s left, until %s"), left, until);
 		return;
-	case EXPIRY_EXPIRED:
-		snprintf(buf, size, _("expired since %s"), since);
-		return;
+	case EXPIRY_EXPIRED: snprintf(buf, size, _("expired since %s"), since); return;
 	case EXPIRY_UNUSED:
 		if (ex->since > 0)
 			snprintf(buf, size, _("not used yet (received %s)"), since);
@@ -145,8 +143,7 @@ static void ticket_state_text(const struct expiry *ex, char *buf, size_t size)
 		else
 			snprintf(buf, size, "%s", _("replaced by the rotation"));
 		return;
-	case EXPIRY_UNKNOWN:
-		break;
+	case EXPIRY_UNKNOWN: break;
 	}
 	snprintf(buf, size, _("unknown: %s is missing"), ex->missing ? ex->missing : _("data"));
 }
@@ -157,25 +154,30 @@ static char *ticket_notice(const struct expiry *ex)
 	char left[64], until[96], *s = NULL;
 	int n = 0;
 	switch (ex->state) {
-	case EXPIRY_EXPIRED:
-		return NULL;
+	case EXPIRY_EXPIRED: return NULL;
 	case EXPIRY_RUNNING:
 		expiry_format_left(ex->seconds_left, left, sizeof left);
 		expiry_format_local(ex->deadline, until, sizeof until);
-		n = asprintf(&s, _("NOTE: the setup password has NOT expired: %s left, until %s. A renewal "
-		                   "may not be needed."), left, until);
+		n = asprintf(&s,
+		             _("NOTE: the setup password has NOT expired: %s left, until %s. A renewal "
+		               "may not be needed."),
+		             left, until);
 		break;
 	case EXPIRY_UNUSED:
-		n = asprintf(&s, "%s", _("NOTE: the setup password has NOT expired: it has not been used yet, "
-		                         "so its 7 days have not started."));
+		n = asprintf(&s, "%s",
+		             _("NOTE: the setup password has NOT expired: it has not been used yet, "
+		               "so its 7 days have not started."));
 		break;
 	case EXPIRY_REPLACED:
-		n = asprintf(&s, "%s", _("NOTE: the setup password has NOT expired: the rotation already "
-		                         "replaced it with a permanent user secret."));
+		n = asprintf(&s, "%s",
+		             _("NOTE: the setup password has NOT expired: the rotation already "
+		               "replaced it with a permanent user secret."));
 		break;
 	case EXPIRY_UNKNOWN:
-		n = asprintf(&s, _("NOTE: it is not known whether the setup password has expired: %s is "
-		                   "missing."), ex->missing ? ex->missing : _("data"));
+		n = asprintf(&s,
+		             _("NOTE: it is not known whether the setup password has expired: %s is "
+		               "missing."),
+		             ex->missing ? ex->missing : _("data"));
 		break;
 	}
 	return n < 0 ? NULL : s;
@@ -216,7 +218,7 @@ struct ticket_rows {
 };
 
 static void row_add(struct ticket_rows *rows, const char *label, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void row_add(struct ticket_rows *rows, const char *label, const char *fmt, ...)
 {
 	if (rows->n >= sizeof rows->r / sizeof rows->r[0]) {
@@ -243,8 +245,8 @@ static void rows_free(struct ticket_rows *rows)
 	rows->n = 0;
 }
 
-static void ticket_rows_build(const struct state *st, const struct expiry *ex,
-                              const struct ticket_options *o, struct ticket_rows *rows)
+static void ticket_rows_build(const struct state *st, const struct expiry *ex, const struct ticket_options *o,
+                              struct ticket_rows *rows)
 {
 	char buf[512], os[300];
 	memset(rows, 0, sizeof *rows);
@@ -252,7 +254,8 @@ static void ticket_rows_build(const struct state *st, const struct expiry *ex,
 
 	row_add(rows, _("Request:"), _("Renewal of the HSM setup password for HSM user %s"), hsm);
 	/* Where and by whom (doc/securosys-facts.md, section "Setup password"). */
-	row_add(rows, _("Portal:"), "%s", _("support.securosys.com (registered support users; a renewal incurs costs)"));
+	row_add(rows, _("Portal:"), "%s",
+	        _("support.securosys.com (registered support users; a renewal incurs costs)"));
 	row_add(rows, _("Company:"), "%s", or_unknown(st->company));
 	row_add(rows, _("Service:"), "%s", or_unknown(st->service));
 	row_add(rows, _("Tier:"), "%s", or_unknown(ticket_tier(st)));
@@ -498,32 +501,28 @@ static char *ticket_json(const struct state *st, const struct expiry *ex, const 
 	for (size_t i = 0; i < o->n_hosts; i++)
 		json_array_append_new(hosts, j_str(o->hosts[i]));
 
-	json_t *sp = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s}",
-		"state", expiry_state_name(ex->state),
-		"since", j_time(ex->since),
-		"missing", ex->state == EXPIRY_UNKNOWN ? j_str(ex->missing) : json_null(),
-		"issued", j_time(st->issued),
-		"first_use", j_time(st->first_use),
-		"expires_at", j_time(ex->deadline),
-		"issued_local", j_local(st->issued),
-		"first_use_local", j_local(st->first_use),
-		"expires_at_local", j_local(ex->deadline),
-		"seconds_left", ex->state == EXPIRY_RUNNING ? json_integer(ex->seconds_left) : json_null(),
-		"rule", expiry_rule_text(st->tier));
+	json_t *sp = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s}", "state",
+	                       expiry_state_name(ex->state), "since", j_time(ex->since), "missing",
+	                       ex->state == EXPIRY_UNKNOWN ? j_str(ex->missing) : json_null(), "issued",
+	                       j_time(st->issued), "first_use", j_time(st->first_use), "expires_at",
+	                       j_time(ex->deadline), "issued_local", j_local(st->issued), "first_use_local",
+	                       j_local(st->first_use), "expires_at_local", j_local(ex->deadline), "seconds_left",
+	                       ex->state == EXPIRY_RUNNING ? json_integer(ex->seconds_left) : json_null(), "rule",
+	                       expiry_rule_text(st->tier));
 
 	json_t *err = json_null();
 	if (st->last_error.at > 0 || st->last_error.code || st->last_error.message)
-		err = json_pack("{s:o, s:o, s:o}", "at", j_time(st->last_error.at),
-		                "code", j_str(st->last_error.code), "message", j_str(st->last_error.message));
+		err = json_pack("{s:o, s:o, s:o}", "at", j_time(st->last_error.at), "code",
+		                j_str(st->last_error.code), "message", j_str(st->last_error.message));
 
 	json_t *pre = json_null();
 	if (st->checked_at > 0 || st->n_checks > 0) {
 		json_t *checks = json_array();
 		for (size_t i = 0; i < st->n_checks; i++)
-			json_array_append_new(checks, json_pack("{s:o, s:o, s:I}",
-				"endpoint", j_str(st->checks[i].endpoint),
-				"category", j_str(st->checks[i].category),
-				"latency_ms", (json_int_t)st->checks[i].latency_ms));
+			json_array_append_new(checks,
+			                      json_pack("{s:o, s:o, s:I}", "endpoint", j_str(st->checks[i].endpoint),
+			                                "category", j_str(st->checks[i].category), "latency_ms",
+			                                (json_int_t)st->checks[i].latency_ms));
 		pre = json_pack("{s:o, s:o}", "checked_at", j_time(st->checked_at), "checks", checks);
 	}
 

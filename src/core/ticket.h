@@ -52,13 +52,13 @@ enum ticket_format {
 #define TICKET_WIDTH 80
 
 struct ticket_options {
-	const char *profile;          /* the profile name, or NULL */
-	const char *contract;         /* --contract REF, or NULL */
-	const char *contact;          /* --contact NAME, or NULL */
-	time_t generated;             /* when the ticket is made */
-	const char *tool_version;     /* NULL: this build's version */
-	const char *os;               /* NULL: uname's sysname, release and machine */
-	const char *const *hosts;     /* the cluster's hosts, master first, when known */
+	const char *profile;      /* the profile name, or NULL */
+	const char *contract;     /* --contract REF, or NULL */
+	const char *contact;      /* --contact NAME, or NULL */
+	time_t generated;         /* when the ticket is made */
+	const char *tool_version; /* NULL: this build's version */
+	const char *os;           /* NULL: uname's sysname, release and machine */
+	const char *const *hosts; /* the cluster's hosts, master first, when known */
 	size_t n_hosts;
 };
 

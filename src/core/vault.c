@@ -51,7 +51,8 @@
 #define VAULT_NONCE_LEN 12
 #define VAULT_KCV_LEN 16
 #define VAULT_HCV_LEN 8
-#define VAULT_HEADER_LEN (8 + 1 + 1 + 4 + 4 + VAULT_SALT_LEN + VAULT_NONCE_LEN + VAULT_KCV_LEN + VAULT_HCV_LEN)
+#define VAULT_HEADER_LEN \
+	(8 + 1 + 1 + 4 + 4 + VAULT_SALT_LEN + VAULT_NONCE_LEN + VAULT_KCV_LEN + VAULT_HCV_LEN)
 #define VAULT_TAG_LEN 16
 #define VAULT_KEY_LEN 32
 /* Entries hold a few passwords and a JWT; 64 KiB is generous and keeps the secure heap safe. */
@@ -83,8 +84,8 @@ struct vault {
 };
 
 static const char *const vault_label_names[VAULT_LABEL_COUNT] = {
-	"service-password", "setup-password", "pkcs11-password", "jwt", "pending", "current", "previous",
-	"primus-secrets-cfg", "primus-cfg",
+    "service-password", "setup-password", "pkcs11-password",    "jwt",        "pending",
+    "current",          "previous",       "primus-secrets-cfg", "primus-cfg",
 };
 
 const char *vault_label_name(enum vault_label label)
@@ -106,14 +107,15 @@ static uint32_t vault_get32(const unsigned char *p)
 }
 
 /* Derives K1 into key (VAULT_KEY_LEN) and the key check value into kcv. */
-static int vault_derive(const char *passphrase, const unsigned char *salt, unsigned log2n, uint32_t r, uint32_t p,
-                        char *key, unsigned char *kcv)
+static int vault_derive(const char *passphrase, const unsigned char *salt, unsigned log2n, uint32_t r,
+                        uint32_t p, char *key, unsigned char *kcv)
 {
 	char *out = secmem_alloc(2 * VAULT_KEY_LEN);
 	if (!out)
 		return -1;
-	int ok = cryptolib_EVP_PBE_scrypt(passphrase, strlen(passphrase), salt, VAULT_SALT_LEN, (uint64_t)1 << log2n, r, p,
-	                        VAULT_MAXMEM + ((uint64_t)1 << 20), (unsigned char *)out, 2 * VAULT_KEY_LEN);
+	int ok = cryptolib_EVP_PBE_scrypt(passphrase, strlen(passphrase), salt, VAULT_SALT_LEN,
+	                                  (uint64_t)1 << log2n, r, p, VAULT_MAXMEM + ((uint64_t)1 << 20),
+	                                  (unsigned char *)out, 2 * VAULT_KEY_LEN);
 	if (ok == 1) {
 		memcpy(key, out, VAULT_KEY_LEN);
 		static const char label[] = "hsm-onboard vault key check";
@@ -121,7 +123,8 @@ static int vault_derive(const char *passphrase, const unsigned char *salt, unsig
 		EVP_MD_CTX *ctx = cryptolib_EVP_MD_CTX_new();
 		if (!ctx || cryptolib_EVP_DigestInit_ex(ctx, cryptolib_EVP_sha256(), NULL) != 1 ||
 		    cryptolib_EVP_DigestUpdate(ctx, label, sizeof label - 1) != 1 ||
-		    cryptolib_EVP_DigestUpdate(ctx, out + VAULT_KEY_LEN, VAULT_KEY_LEN) != 1 || cryptolib_EVP_DigestFinal_ex(ctx, md, NULL) != 1)
+		    cryptolib_EVP_DigestUpdate(ctx, out + VAULT_KEY_LEN, VAULT_KEY_LEN) != 1 ||
+		    cryptolib_EVP_DigestFinal_ex(ctx, md, NULL) != 1)
 			ok = 0;
 		cryptolib_EVP_MD_CTX_free(ctx);
 		memcpy(kcv, md, VAULT_KCV_LEN);
@@ -148,8 +151,8 @@ static unsigned vault_calibrate(int kdf_ms)
 	double ms = 0;
 	for (;;) {
 		double t0 = vault_now_ms();
-		if (cryptolib_EVP_PBE_scrypt("calibration", 11, salt, sizeof salt, (uint64_t)1 << log2n, VAULT_R, VAULT_P,
-		                   VAULT_MAXMEM, out, sizeof out) != 1)
+		if (cryptolib_EVP_PBE_scrypt("calibration", 11, salt, sizeof salt, (uint64_t)1 << log2n, VAULT_R,
+		                             VAULT_P, VAULT_MAXMEM, out, sizeof out) != 1)
 			return VAULT_LOG2N_MIN + 4;
 		ms = vault_now_ms() - t0;
 		/* Too quick to measure well: measure again at a higher cost. */
@@ -232,10 +235,11 @@ int vault_passphrase_check(const char *passphrase, struct diag *d)
 		if ((*p & 0xc0U) != 0x80U)
 			chars++;
 	if (chars < VAULT_PASSPHRASE_MIN)
-		return diag_set(d, EX_USAGE,
-		                _("the vault passphrase must have at least %d characters, not counting white space at "
-		                  "either end"),
-		                VAULT_PASSPHRASE_MIN);
+		return diag_set(
+		    d, EX_USAGE,
+		    _("the vault passphrase must have at least %d characters, not counting white space at "
+		      "either end"),
+		    VAULT_PASSPHRASE_MIN);
 	return EX_OK;
 }
 
@@ -307,7 +311,8 @@ static int vault_parse_header(const unsigned char *data, size_t len, const char 
 	if (len < 9 || memcmp(data, VAULT_MAGIC, 8) != 0) {
 		if (len == 0 || (len < 9 && memcmp(data, VAULT_MAGIC, len < 8 ? len : 8) == 0))
 			return diag_set(d, EX_DATAERR, _("%s: the vault is truncated (%zu bytes)"), name, len);
-		return diag_set(d, EX_DATAERR, _("%s: not an hsm-onboard vault (bad magic); the file is corrupted"), name);
+		return diag_set(d, EX_DATAERR, _("%s: not an hsm-onboard vault (bad magic); the file is corrupted"),
+		                name);
 	}
 	if (data[8] != VAULT_VERSION)
 		return diag_set(d, EX_DATAERR,
@@ -319,14 +324,16 @@ static int vault_parse_header(const unsigned char *data, size_t len, const char 
 	unsigned char hcv[VAULT_HCV_LEN];
 	vault_header_check(data, hcv);
 	if (cryptolib_CRYPTO_memcmp(hcv, data + VAULT_HEADER_LEN - VAULT_HCV_LEN, VAULT_HCV_LEN) != 0)
-		return diag_set(d, EX_DATAERR, _("%s: the vault header is corrupted (its checksum does not match)"), name);
+		return diag_set(d, EX_DATAERR, _("%s: the vault header is corrupted (its checksum does not match)"),
+		                name);
 	v->log2n = data[9];
 	v->r = vault_get32(data + 10);
 	v->p = vault_get32(data + 14);
 	if (v->log2n < 1 || v->log2n > VAULT_LOG2N_OPEN_MAX || v->r < 1 || v->r > 32 || v->p < 1 || v->p > 16 ||
 	    ((uint64_t)128 * v->r << v->log2n) > VAULT_MAXMEM)
-		return diag_set(d, EX_DATAERR, _("%s: the vault header has impossible scrypt parameters (N=2^%u r=%u p=%u)"),
-		                name, v->log2n, (unsigned)v->r, (unsigned)v->p);
+		return diag_set(d, EX_DATAERR,
+		                _("%s: the vault header has impossible scrypt parameters (N=2^%u r=%u p=%u)"), name,
+		                v->log2n, (unsigned)v->r, (unsigned)v->p);
 	memcpy(v->salt, data + 18, VAULT_SALT_LEN);
 	memcpy(nonce, data + 34, VAULT_NONCE_LEN);
 	memcpy(v->kcv, data + 46, VAULT_KCV_LEN);
@@ -389,9 +396,10 @@ static int vault_decrypt(const unsigned char *data, size_t len, const char *pass
 	ok = ok && cryptolib_EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, VAULT_NONCE_LEN, NULL) == 1;
 	ok = ok && cryptolib_EVP_DecryptInit_ex(ctx, NULL, NULL, (const unsigned char *)v->key, nonce) == 1;
 	ok = ok && cryptolib_EVP_DecryptUpdate(ctx, NULL, &outl, data, VAULT_HEADER_LEN) == 1;
-	ok = ok && cryptolib_EVP_DecryptUpdate(ctx, (unsigned char *)pt, &outl, data + VAULT_HEADER_LEN, (int)ct_len) == 1;
+	ok = ok && cryptolib_EVP_DecryptUpdate(ctx, (unsigned char *)pt, &outl, data + VAULT_HEADER_LEN,
+	                                       (int)ct_len) == 1;
 	ok = ok && cryptolib_EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, VAULT_TAG_LEN,
-	                               (void *)(uintptr_t)(data + len - VAULT_TAG_LEN)) == 1;
+	                                         (void *)(uintptr_t)(data + len - VAULT_TAG_LEN)) == 1;
 	ok = ok && cryptolib_EVP_DecryptFinal_ex(ctx, (unsigned char *)pt + outl, &fin) == 1;
 	cryptolib_EVP_CIPHER_CTX_free(ctx);
 	if (!ok) {
@@ -509,9 +517,11 @@ int vault_save(struct vault *v, struct diag *d)
 	ok = ok && cryptolib_EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, VAULT_NONCE_LEN, NULL) == 1;
 	ok = ok && cryptolib_EVP_EncryptInit_ex(ctx, NULL, NULL, (const unsigned char *)v->key, h + 34) == 1;
 	ok = ok && cryptolib_EVP_EncryptUpdate(ctx, NULL, &outl, h, VAULT_HEADER_LEN) == 1;
-	ok = ok && cryptolib_EVP_EncryptUpdate(ctx, file + VAULT_HEADER_LEN, &outl, (const unsigned char *)pt, (int)pt_len) == 1;
+	ok = ok && cryptolib_EVP_EncryptUpdate(ctx, file + VAULT_HEADER_LEN, &outl, (const unsigned char *)pt,
+	                                       (int)pt_len) == 1;
 	ok = ok && cryptolib_EVP_EncryptFinal_ex(ctx, file + VAULT_HEADER_LEN + outl, &fin) == 1;
-	ok = ok && cryptolib_EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, VAULT_TAG_LEN, file + VAULT_HEADER_LEN + pt_len) == 1;
+	ok = ok && cryptolib_EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, VAULT_TAG_LEN,
+	                                         file + VAULT_HEADER_LEN + pt_len) == 1;
 	cryptolib_EVP_CIPHER_CTX_free(ctx);
 	secmem_free(pt);
 	int rc;
@@ -542,4 +552,3 @@ int vault_set(struct vault *v, enum vault_label label, const char *value, struct
 	v->entries[label] = copy;
 	return EX_OK;
 }
-

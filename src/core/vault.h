@@ -26,9 +26,9 @@ enum vault_label {
 	VAULT_SETUP_PASSWORD,
 	VAULT_PKCS11_PASSWORD,
 	VAULT_JWT,
-	VAULT_PENDING,    /* the new user secret, saved before it is sent */
-	VAULT_CURRENT,    /* the user secret the HSM accepted */
-	VAULT_PREVIOUS,   /* the setup password, kept until CURRENT is verified */
+	VAULT_PENDING,  /* the new user secret, saved before it is sent */
+	VAULT_CURRENT,  /* the user secret the HSM accepted */
+	VAULT_PREVIOUS, /* the setup password, kept until CURRENT is verified */
 	/* The Primus provider's files right after ppin -a, base64: .secrets.cfg is then the partition's
 	 * only key (doc/securosys-facts.md, section "Primus provider files"). */
 	VAULT_PRIMUS_SECRETS_CFG,

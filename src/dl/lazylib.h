@@ -61,27 +61,27 @@ void lazylib_need(struct lazylib *l);
 #define LAZYLIB_PTR_V(name, params, args) LAZYLIB_PTR_F(void, name, params, args)
 #define LAZYLIB_SYM_F(ret, name, params, args) {#name, (void **)&LAZYLIB_POINTER(name)},
 #define LAZYLIB_SYM_V(name, params, args) LAZYLIB_SYM_F(void, name, params, args)
-#define LAZYLIB_WRAP_F(ret, name, params, args)                                                            \
-	ret LAZYLIB_WRAPPER(name) params                                                                       \
-	{                                                                                                      \
-		lazylib_need(&LAZYLIB_WRAPPER(lib));                                                               \
-		return LAZYLIB_POINTER(name) args;                                                                 \
+#define LAZYLIB_WRAP_F(ret, name, params, args) \
+	ret LAZYLIB_WRAPPER(name) params            \
+	{                                           \
+		lazylib_need(&LAZYLIB_WRAPPER(lib));    \
+		return LAZYLIB_POINTER(name) args;      \
 	}
-#define LAZYLIB_WRAP_V(name, params, args)                                                                 \
-	void LAZYLIB_WRAPPER(name) params                                                                      \
-	{                                                                                                      \
-		lazylib_need(&LAZYLIB_WRAPPER(lib));                                                               \
-		LAZYLIB_POINTER(name) args;                                                                        \
+#define LAZYLIB_WRAP_V(name, params, args)   \
+	void LAZYLIB_WRAPPER(name) params        \
+	{                                        \
+		lazylib_need(&LAZYLIB_WRAPPER(lib)); \
+		LAZYLIB_POINTER(name) args;          \
 	}
 /* The whole .c of a module, with LAZYLIB_PREFIX defined. */
-#define LAZYLIB_DEFINE(funcs, soname, package)                                                             \
-	funcs(LAZYLIB_PTR_F, LAZYLIB_PTR_V)                                                                    \
-	static const struct lazylib_sym LAZYLIB_WRAPPER(syms)[] = {funcs(LAZYLIB_SYM_F, LAZYLIB_SYM_V){NULL, NULL}}; \
-	static struct lazylib LAZYLIB_WRAPPER(lib) = {soname, package, LAZYLIB_WRAPPER(syms), 0};              \
-	int LAZYLIB_WRAPPER(load)(struct diag * d)                                                             \
-	{                                                                                                      \
-		return lazylib_load(&LAZYLIB_WRAPPER(lib), d);                                                     \
-	}                                                                                                      \
+#define LAZYLIB_DEFINE(funcs, soname, package)                                                      \
+	funcs(LAZYLIB_PTR_F, LAZYLIB_PTR_V) static const struct lazylib_sym LAZYLIB_WRAPPER(syms)[] = { \
+	    funcs(LAZYLIB_SYM_F, LAZYLIB_SYM_V){NULL, NULL}};                                           \
+	static struct lazylib LAZYLIB_WRAPPER(lib) = {soname, package, LAZYLIB_WRAPPER(syms), 0};       \
+	int LAZYLIB_WRAPPER(load)(struct diag * d)                                                      \
+	{                                                                                               \
+		return lazylib_load(&LAZYLIB_WRAPPER(lib), d);                                              \
+	}                                                                                               \
 	funcs(LAZYLIB_WRAP_F, LAZYLIB_WRAP_V)
 
 #endif

@@ -27,13 +27,27 @@ static struct {
 	CURLMsg *(*multi_info_read)(CURLM *m, int *left);
 } lib;
 
-#define NETLIB_SYM(field) {"curl_" #field, (void **)&lib.field}
+#define NETLIB_SYM(field)                   \
+	{                                       \
+		"curl_" #field, (void **)&lib.field \
+	}
 static const struct lazylib_sym netlib_syms[] = {
-	NETLIB_SYM(global_init), NETLIB_SYM(easy_init), NETLIB_SYM(easy_cleanup), NETLIB_SYM(easy_perform),
-	NETLIB_SYM(easy_strerror), NETLIB_SYM(easy_setopt), NETLIB_SYM(easy_getinfo), NETLIB_SYM(multi_init),
-	NETLIB_SYM(multi_cleanup), NETLIB_SYM(multi_add_handle), NETLIB_SYM(multi_remove_handle),
-	/* curl_multi_poll is 7.66: an older libcurl than configure required is refused whole. */
-	NETLIB_SYM(multi_perform), NETLIB_SYM(multi_poll), NETLIB_SYM(multi_info_read), {NULL, NULL},
+    NETLIB_SYM(global_init),
+    NETLIB_SYM(easy_init),
+    NETLIB_SYM(easy_cleanup),
+    NETLIB_SYM(easy_perform),
+    NETLIB_SYM(easy_strerror),
+    NETLIB_SYM(easy_setopt),
+    NETLIB_SYM(easy_getinfo),
+    NETLIB_SYM(multi_init),
+    NETLIB_SYM(multi_cleanup),
+    NETLIB_SYM(multi_add_handle),
+    NETLIB_SYM(multi_remove_handle),
+    /* curl_multi_poll is 7.66: an older libcurl than configure required is refused whole. */
+    NETLIB_SYM(multi_perform),
+    NETLIB_SYM(multi_poll),
+    NETLIB_SYM(multi_info_read),
+    {NULL, NULL},
 };
 
 static struct lazylib netlib_lib = {NETLIB_SONAME, "libcurl4", netlib_syms, 0};
@@ -52,14 +66,35 @@ int netlib_load(struct diag *d)
 	return EX_OK;
 }
 
-CURL *netlib_easy_init(void) { return lib.easy_init(); }
-void netlib_easy_cleanup(CURL *c) { lib.easy_cleanup(c); }
-CURLcode netlib_easy_perform(CURL *c) { return lib.easy_perform(c); }
-const char *netlib_easy_strerror(CURLcode res) { return lib.easy_strerror(res); }
+CURL *netlib_easy_init(void)
+{
+	return lib.easy_init();
+}
+void netlib_easy_cleanup(CURL *c)
+{
+	lib.easy_cleanup(c);
+}
+CURLcode netlib_easy_perform(CURL *c)
+{
+	return lib.easy_perform(c);
+}
+const char *netlib_easy_strerror(CURLcode res)
+{
+	return lib.easy_strerror(res);
+}
 
-CURLcode netlib_setopt_long(CURL *c, CURLoption opt, long v) { return lib.easy_setopt(c, opt, v); }
-CURLcode netlib_setopt_ptr(CURL *c, CURLoption opt, const void *v) { return lib.easy_setopt(c, opt, v); }
-CURLcode netlib_setopt_off(CURL *c, CURLoption opt, curl_off_t v) { return lib.easy_setopt(c, opt, v); }
+CURLcode netlib_setopt_long(CURL *c, CURLoption opt, long v)
+{
+	return lib.easy_setopt(c, opt, v);
+}
+CURLcode netlib_setopt_ptr(CURL *c, CURLoption opt, const void *v)
+{
+	return lib.easy_setopt(c, opt, v);
+}
+CURLcode netlib_setopt_off(CURL *c, CURLoption opt, curl_off_t v)
+{
+	return lib.easy_setopt(c, opt, v);
+}
 CURLcode netlib_setopt_write(CURL *c, CURLoption opt, curl_write_callback fn)
 {
 	return lib.easy_setopt(c, opt, fn);
@@ -69,17 +104,44 @@ CURLcode netlib_setopt_xferinfo(CURL *c, CURLoption opt, curl_xferinfo_callback 
 	return lib.easy_setopt(c, opt, fn);
 }
 
-CURLcode netlib_getinfo_long(CURL *c, CURLINFO info, long *v) { return lib.easy_getinfo(c, info, v); }
-CURLcode netlib_getinfo_off(CURL *c, CURLINFO info, curl_off_t *v) { return lib.easy_getinfo(c, info, v); }
-CURLcode netlib_getinfo_str(CURL *c, CURLINFO info, char **v) { return lib.easy_getinfo(c, info, v); }
+CURLcode netlib_getinfo_long(CURL *c, CURLINFO info, long *v)
+{
+	return lib.easy_getinfo(c, info, v);
+}
+CURLcode netlib_getinfo_off(CURL *c, CURLINFO info, curl_off_t *v)
+{
+	return lib.easy_getinfo(c, info, v);
+}
+CURLcode netlib_getinfo_str(CURL *c, CURLINFO info, char **v)
+{
+	return lib.easy_getinfo(c, info, v);
+}
 
-CURLM *netlib_multi_init(void) { return lib.multi_init(); }
-CURLMcode netlib_multi_cleanup(CURLM *m) { return lib.multi_cleanup(m); }
-CURLMcode netlib_multi_add_handle(CURLM *m, CURL *c) { return lib.multi_add_handle(m, c); }
-CURLMcode netlib_multi_remove_handle(CURLM *m, CURL *c) { return lib.multi_remove_handle(m, c); }
-CURLMcode netlib_multi_perform(CURLM *m, int *running) { return lib.multi_perform(m, running); }
+CURLM *netlib_multi_init(void)
+{
+	return lib.multi_init();
+}
+CURLMcode netlib_multi_cleanup(CURLM *m)
+{
+	return lib.multi_cleanup(m);
+}
+CURLMcode netlib_multi_add_handle(CURLM *m, CURL *c)
+{
+	return lib.multi_add_handle(m, c);
+}
+CURLMcode netlib_multi_remove_handle(CURLM *m, CURL *c)
+{
+	return lib.multi_remove_handle(m, c);
+}
+CURLMcode netlib_multi_perform(CURLM *m, int *running)
+{
+	return lib.multi_perform(m, running);
+}
 CURLMcode netlib_multi_poll(CURLM *m, struct curl_waitfd *extra, unsigned n, int timeout_ms, int *ret)
 {
 	return lib.multi_poll(m, extra, n, timeout_ms, ret);
 }
-CURLMsg *netlib_multi_info_read(CURLM *m, int *left) { return lib.multi_info_read(m, left); }
+CURLMsg *netlib_multi_info_read(CURLM *m, int *left)
+{
+	return lib.multi_info_read(m, left);
+}

@@ -21,10 +21,10 @@ int p11lib_load(struct diag *d);
 
 /* F(return type, name, parameters, arguments), V(name, parameters, arguments): see lazylib.h. */
 #define P11LIB_FUNCS(F, V)                                                                                 \
-	F(CK_FUNCTION_LIST *, p11_kit_module_load, (const char *module_path, int flags), (module_path, flags))  \
-	F(CK_RV, p11_kit_module_initialize, (CK_FUNCTION_LIST *module), (module))                              \
-	F(CK_RV, p11_kit_module_finalize, (CK_FUNCTION_LIST *module), (module))                                \
-	V(p11_kit_module_release, (CK_FUNCTION_LIST *module), (module))                                        \
+	F(CK_FUNCTION_LIST *, p11_kit_module_load, (const char *module_path, int flags), (module_path, flags)) \
+	F(CK_RV, p11_kit_module_initialize, (CK_FUNCTION_LIST * module), (module))                             \
+	F(CK_RV, p11_kit_module_finalize, (CK_FUNCTION_LIST * module), (module))                               \
+	V(p11_kit_module_release, (CK_FUNCTION_LIST * module), (module))                                       \
 	F(const char *, p11_kit_message, (void), ())                                                           \
 	F(const char *, p11_kit_strerror, (CK_RV rv), (rv))
 

@@ -20,9 +20,10 @@
 int qrlib_load(struct diag *d);
 
 /* F(return type, name, parameters, arguments), V(name, parameters, arguments): see lazylib.h. */
-#define QRLIB_FUNCS(F, V) \
-	F(QRcode *, QRcode_encodeString8bit, (const char *string, int version, QRecLevel level), (string, version, level)) \
-	V(QRcode_free, (QRcode *qrcode), (qrcode))
+#define QRLIB_FUNCS(F, V)                                                                    \
+	F(QRcode *, QRcode_encodeString8bit, (const char *string, int version, QRecLevel level), \
+	  (string, version, level))                                                              \
+	V(QRcode_free, (QRcode * qrcode), (qrcode))
 
 #define LAZYLIB_PREFIX qrlib
 QRLIB_FUNCS(LAZYLIB_DECLARE_F, LAZYLIB_DECLARE_V)

@@ -27,29 +27,29 @@
 
 /* What the last failed call learnt; cleared by every call. */
 struct engine_error {
-	char code[48];   /* stable code, "" when none */
-	int rejected;    /* the HSM answered and refused the secret (wrong, expired, locked) */
-	int locked;      /* the secret was refused because the account is locked or expired */
+	char code[48]; /* stable code, "" when none */
+	int rejected;  /* the HSM answered and refused the secret (wrong, expired, locked) */
+	int locked;    /* the secret was refused because the account is locked or expired */
 };
 
 struct engine_ctx {
 	const struct engine_ops *ops;
 	/* Settings (state.engine and the profile); strings are borrowed, never freed by the engine. */
-	const char *module;        /* pkcs11: the module path; primus: the provider's library for verify
+	const char *module;      /* pkcs11: the module path; primus: the provider's library for verify
 	                            * (NULL: ENGINE_PRIMUS_MODULE) */
-	const char *token_label;   /* pkcs11: the token label; NULL: the HSM User Name */
-	long slot;                 /* pkcs11: a slot id, or -1 to choose by label */
-	const char *ppin;          /* primus: the ppin path; NULL: search PATH */
-	const char *work_dir;      /* primus: where primus.cfg and .secrets.cfg live while connecting */
+	const char *token_label; /* pkcs11: the token label; NULL: the HSM User Name */
+	long slot;               /* pkcs11: a slot id, or -1 to choose by label */
+	const char *ppin;        /* primus: the ppin path; NULL: search PATH */
+	const char *work_dir;    /* primus: where primus.cfg and .secrets.cfg live while connecting */
 	const char *hsm_user;
 	const char *service_user;
 	const char *hosts[ENGINE_MAX_HOSTS]; /* primus: hosts[0] is the master */
 	size_t n_hosts;
-	int port;                  /* primus: 2310 unless told */
-	size_t pin_length;         /* pkcs11: length of a new user secret; 0: ENGINE_PIN_DEFAULT */
+	int port;          /* primus: 2310 unless told */
+	size_t pin_length; /* pkcs11: length of a new user secret; 0: ENGINE_PIN_DEFAULT */
 	/* Secrets the engine may need besides the ones passed to each call (secmem, borrowed). */
-	const char *service_password;  /* primus: the proxy password for ppin -p */
-	const char *pkcs11_password;   /* primus: the PKCS#11 password given to ppin -a */
+	const char *service_password; /* primus: the proxy password for ppin -p */
+	const char *pkcs11_password;  /* primus: the PKCS#11 password given to ppin -a */
 	/* primus and config: a group that shares the provider files (mode 0640, that group), as the docs'
 	 * `primus` group; NULL: owner only (0600). */
 	const char *group;
@@ -57,17 +57,17 @@ struct engine_ctx {
 	 * it; step counts from 1. May be NULL. */
 	void (*progress)(void *arg, int step, int total, const char *what);
 	void *progress_arg;
-	char token[96];            /* verify: the token that opened ("LABEL, serial S"), for the report */
-	const char *setup_password;    /* jce: the setup password GetUserSecret exchanges */
+	char token[96];             /* verify: the token that opened ("LABEL, serial S"), for the report */
+	const char *setup_password; /* jce: the setup password GetUserSecret exchanges */
 	struct engine_error err;
-	void *priv;                /* the engine's own data, between open and close */
+	void *priv; /* the engine's own data, between open and close */
 };
 
 /* Paths written by write_config, for the front end to print. */
 struct engine_files {
 	size_t n;
 	char *path[16];
-	char *what[16];   /* translated one-word description: "URI", "PIN file", ... */
+	char *what[16]; /* translated one-word description: "URI", "PIN file", ... */
 };
 /* The files of a written configuration that hold the user secret (mode 0600), in its folder. */
 #define ENGINE_PKCS11_PIN_NAME "pkcs11.pin"
@@ -82,9 +82,9 @@ void engine_files_free(struct engine_files *f);
 
 /* What keep_files returns: the provider's secrets file and configuration, as they are on disk. */
 struct engine_kept {
-	char *secrets;   /* secmem; may hold any byte */
+	char *secrets; /* secmem; may hold any byte */
 	size_t secrets_len;
-	char *cfg;       /* malloc: primus.cfg holds no secret */
+	char *cfg; /* malloc: primus.cfg holds no secret */
 	size_t cfg_len;
 };
 void engine_kept_free(struct engine_kept *k);

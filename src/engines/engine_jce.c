@@ -38,7 +38,7 @@ struct jce_call {
 	char setup[PATH_MAX + 16];
 	char proxy[PATH_MAX + 16];
 	char secret[PATH_MAX + 16];
-	char out[JCE_OUT_MAX];   /* what the tool printed (never a secret: the tool gets them in files) */
+	char out[JCE_OUT_MAX]; /* what the tool printed (never a secret: the tool gets them in files) */
 };
 
 static int jce_open(struct engine_ctx *e, struct diag *d)
@@ -46,7 +46,8 @@ static int jce_open(struct engine_ctx *e, struct diag *d)
 	engine_set_code(e, "", 0, 0);
 	if (!e->module || !e->module[0]) {
 		engine_set_code(e, "MODULE_MISSING", 0, 0);
-		return diag_set(d, EX_USAGE, "%s", _("no Primus Tools jar given: use --module PATH/primus-tools.jar"));
+		return diag_set(d, EX_USAGE, "%s",
+		                _("no Primus Tools jar given: use --module PATH/primus-tools.jar"));
 	}
 	if (access(e->module, R_OK) != 0) {
 		engine_set_code(e, "MODULE_LOAD", 0, 0);
@@ -131,19 +132,20 @@ static int jce_run(struct engine_ctx *e, struct jce_call *c, const char *const *
 		argv[n++] = args[i];
 	argv[n] = NULL;
 	struct spawn_opts o = {
-		.argv = argv,
-		.flags = SPAWN_PATH | SPAWN_CAPTURE,
-		.output_max = sizeof c->out - 1,
+	    .argv = argv,
+	    .flags = SPAWN_PATH | SPAWN_CAPTURE,
+	    .output_max = sizeof c->out - 1,
 	};
 	struct spawn_result r;
 	if (spawn_run(&o, &r) != 0) {
 		static const char *const step[] = {
-			[SPAWN_STAGE_OUTPUT] = "pipe",
-			[SPAWN_STAGE_MEMORY] = "malloc",
-			[SPAWN_STAGE_FORK] = "fork",
-			[SPAWN_STAGE_WAIT] = "waitpid",
+		    [SPAWN_STAGE_OUTPUT] = "pipe",
+		    [SPAWN_STAGE_MEMORY] = "malloc",
+		    [SPAWN_STAGE_FORK] = "fork",
+		    [SPAWN_STAGE_WAIT] = "waitpid",
 		};
-		const char *what = r.failed < sizeof step / sizeof step[0] && step[r.failed] ? step[r.failed] : "fork";
+		const char *what =
+		    r.failed < sizeof step / sizeof step[0] && step[r.failed] ? step[r.failed] : "fork";
 		diag_set_errno(d, EX_OSERR, "%s", what);
 		spawn_result_free(&r);
 		return -1;
@@ -165,19 +167,20 @@ static int jce_fail(struct engine_ctx *e, const struct jce_call *c, int setup, i
 		const char *code;
 		int rejected, locked;
 	} codes[] = {
-		{"0x80005017", 1, 0}, {"0x80005018", 1, 1}, {"0x80000037", 1, 1}, {"0x8000000B", 1, 0},
-		{"0x80005019", 1, 1}, {"0x80000069", 1, 1}, {"0x8000000D", 0, 0}, {"0x80005015", 0, 0},
-		{"0x8000003B", 0, 0},
+	    {"0x80005017", 1, 0}, {"0x80005018", 1, 1}, {"0x80000037", 1, 1},
+	    {"0x8000000B", 1, 0}, {"0x80005019", 1, 1}, {"0x80000069", 1, 1},
+	    {"0x8000000D", 0, 0}, {"0x80005015", 0, 0}, {"0x8000003B", 0, 0},
 	};
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
 		if (strstr(c->out, codes[i].code)) {
 			engine_set_code(e, codes[i].code, codes[i].rejected, codes[i].locked);
 			if (codes[i].rejected && setup)
-				return diag_set(d, EX_NOPERM,
-				                _("the HSM rejected the setup password (%s); it is not retried automatically: "
-				                  "repeated wrong attempts can lock the account. If it is refused again, run "
-				                  "'hsm-onboard ticket'"),
-				                codes[i].code);
+				return diag_set(
+				    d, EX_NOPERM,
+				    _("the HSM rejected the setup password (%s); it is not retried automatically: "
+				      "repeated wrong attempts can lock the account. If it is refused again, run "
+				      "'hsm-onboard ticket'"),
+				    codes[i].code);
 			if (codes[i].rejected)
 				return diag_set(d, EX_NOPERM,
 				                _("the HSM rejected the stored user secret (%s); it is not retried "
@@ -259,7 +262,8 @@ static int jce_new_secret(struct engine_ctx *e, char **out, struct diag *d)
 	if (len == 0) {
 		secmem_free(secret);
 		engine_set_code(e, "JCE_TOOL", 0, 0);
-		return diag_set(d, EX_PROTOCOL, "%s", _("Primus Tools wrote an empty user secret; nothing was stored"));
+		return diag_set(d, EX_PROTOCOL, "%s",
+		                _("Primus Tools wrote an empty user secret; nothing was stored"));
 	}
 	*out = secret;
 	return EX_OK;
@@ -333,13 +337,13 @@ static int jce_write_config(struct engine_ctx *e, const char *dir, const char *c
 }
 
 const struct engine_ops engine_jce_ops = {
-	.name = "jce",
-	.open = jce_open,
-	.close = jce_close,
-	.preflight = jce_preflight,
-	.new_secret = jce_new_secret,
-	.login_probe = jce_login,
-	.first_connect = jce_first_connect,
-	.verify = jce_login,
-	.write_config = jce_write_config,
+    .name = "jce",
+    .open = jce_open,
+    .close = jce_close,
+    .preflight = jce_preflight,
+    .new_secret = jce_new_secret,
+    .login_probe = jce_login,
+    .first_connect = jce_first_connect,
+    .verify = jce_login,
+    .write_config = jce_write_config,
 };

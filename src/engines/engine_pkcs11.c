@@ -39,32 +39,32 @@ static const struct {
 	CK_RV rv;
 	const char *name;
 } pk_rv_names[] = {
-	{CKR_OK, "CKR_OK"},
-	{CKR_HOST_MEMORY, "CKR_HOST_MEMORY"},
-	{CKR_GENERAL_ERROR, "CKR_GENERAL_ERROR"},
-	{CKR_FUNCTION_FAILED, "CKR_FUNCTION_FAILED"},
-	{CKR_ARGUMENTS_BAD, "CKR_ARGUMENTS_BAD"},
-	{CKR_DEVICE_ERROR, "CKR_DEVICE_ERROR"},
-	{CKR_DEVICE_MEMORY, "CKR_DEVICE_MEMORY"},
-	{CKR_DEVICE_REMOVED, "CKR_DEVICE_REMOVED"},
-	{CKR_FUNCTION_NOT_SUPPORTED, "CKR_FUNCTION_NOT_SUPPORTED"},
-	{CKR_PIN_INCORRECT, "CKR_PIN_INCORRECT"},
-	{CKR_PIN_INVALID, "CKR_PIN_INVALID"},
-	{CKR_PIN_LEN_RANGE, "CKR_PIN_LEN_RANGE"},
-	{CKR_PIN_EXPIRED, "CKR_PIN_EXPIRED"},
-	{CKR_PIN_LOCKED, "CKR_PIN_LOCKED"},
-	{CKR_SESSION_COUNT, "CKR_SESSION_COUNT"},
-	{CKR_SESSION_READ_ONLY, "CKR_SESSION_READ_ONLY"},
-	{CKR_SESSION_READ_ONLY_EXISTS, "CKR_SESSION_READ_ONLY_EXISTS"},
-	{CKR_SLOT_ID_INVALID, "CKR_SLOT_ID_INVALID"},
-	{CKR_TOKEN_NOT_PRESENT, "CKR_TOKEN_NOT_PRESENT"},
-	{CKR_TOKEN_NOT_RECOGNIZED, "CKR_TOKEN_NOT_RECOGNIZED"},
-	{CKR_TOKEN_WRITE_PROTECTED, "CKR_TOKEN_WRITE_PROTECTED"},
-	{CKR_USER_NOT_LOGGED_IN, "CKR_USER_NOT_LOGGED_IN"},
-	{CKR_USER_PIN_NOT_INITIALIZED, "CKR_USER_PIN_NOT_INITIALIZED"},
-	{CKR_USER_TYPE_INVALID, "CKR_USER_TYPE_INVALID"},
-	{CKR_USER_ALREADY_LOGGED_IN, "CKR_USER_ALREADY_LOGGED_IN"},
-	{CKR_CRYPTOKI_NOT_INITIALIZED, "CKR_CRYPTOKI_NOT_INITIALIZED"},
+    {CKR_OK, "CKR_OK"},
+    {CKR_HOST_MEMORY, "CKR_HOST_MEMORY"},
+    {CKR_GENERAL_ERROR, "CKR_GENERAL_ERROR"},
+    {CKR_FUNCTION_FAILED, "CKR_FUNCTION_FAILED"},
+    {CKR_ARGUMENTS_BAD, "CKR_ARGUMENTS_BAD"},
+    {CKR_DEVICE_ERROR, "CKR_DEVICE_ERROR"},
+    {CKR_DEVICE_MEMORY, "CKR_DEVICE_MEMORY"},
+    {CKR_DEVICE_REMOVED, "CKR_DEVICE_REMOVED"},
+    {CKR_FUNCTION_NOT_SUPPORTED, "CKR_FUNCTION_NOT_SUPPORTED"},
+    {CKR_PIN_INCORRECT, "CKR_PIN_INCORRECT"},
+    {CKR_PIN_INVALID, "CKR_PIN_INVALID"},
+    {CKR_PIN_LEN_RANGE, "CKR_PIN_LEN_RANGE"},
+    {CKR_PIN_EXPIRED, "CKR_PIN_EXPIRED"},
+    {CKR_PIN_LOCKED, "CKR_PIN_LOCKED"},
+    {CKR_SESSION_COUNT, "CKR_SESSION_COUNT"},
+    {CKR_SESSION_READ_ONLY, "CKR_SESSION_READ_ONLY"},
+    {CKR_SESSION_READ_ONLY_EXISTS, "CKR_SESSION_READ_ONLY_EXISTS"},
+    {CKR_SLOT_ID_INVALID, "CKR_SLOT_ID_INVALID"},
+    {CKR_TOKEN_NOT_PRESENT, "CKR_TOKEN_NOT_PRESENT"},
+    {CKR_TOKEN_NOT_RECOGNIZED, "CKR_TOKEN_NOT_RECOGNIZED"},
+    {CKR_TOKEN_WRITE_PROTECTED, "CKR_TOKEN_WRITE_PROTECTED"},
+    {CKR_USER_NOT_LOGGED_IN, "CKR_USER_NOT_LOGGED_IN"},
+    {CKR_USER_PIN_NOT_INITIALIZED, "CKR_USER_PIN_NOT_INITIALIZED"},
+    {CKR_USER_TYPE_INVALID, "CKR_USER_TYPE_INVALID"},
+    {CKR_USER_ALREADY_LOGGED_IN, "CKR_USER_ALREADY_LOGGED_IN"},
+    {CKR_CRYPTOKI_NOT_INITIALIZED, "CKR_CRYPTOKI_NOT_INITIALIZED"},
 };
 
 static void pk_rv_name(CK_RV rv, char *buf, size_t size)
@@ -206,8 +206,7 @@ static int pk_open(struct engine_ctx *e, struct diag *d)
 		char code[48];
 		pk_rv_name(rv, code, sizeof code);
 		engine_set_code(e, "MODULE_INIT", 0, 0);
-		return diag_set(d, rc,
-		                _("PKCS#11 module %s did not initialize (%s); check its configuration file"),
+		return diag_set(d, rc, _("PKCS#11 module %s did not initialize (%s); check its configuration file"),
 		                e->module, code);
 	}
 	e->priv = p;
@@ -453,13 +452,13 @@ static int pk_write_config(struct engine_ctx *e, const char *dir, const char *cu
 }
 
 const struct engine_ops engine_pkcs11_ops = {
-	.name = "pkcs11",
-	.open = pk_open,
-	.close = pk_close,
-	.preflight = pk_preflight,
-	.new_secret = pk_new_secret,
-	.login_probe = pk_login_probe,
-	.first_connect = pk_first_connect,
-	.verify = pk_verify,
-	.write_config = pk_write_config,
+    .name = "pkcs11",
+    .open = pk_open,
+    .close = pk_close,
+    .preflight = pk_preflight,
+    .new_secret = pk_new_secret,
+    .login_probe = pk_login_probe,
+    .first_connect = pk_first_connect,
+    .verify = pk_verify,
+    .write_config = pk_write_config,
 };

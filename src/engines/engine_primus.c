@@ -94,12 +94,12 @@ static int pp_run(struct engine_ctx *e, const char *const *args, const char *inp
 
 	/* Its own session: without a controlling terminal, a getpass-style prompt reads stdin. */
 	struct spawn_opts o = {
-		.argv = argv,
-		.flags = SPAWN_NEW_SESSION | SPAWN_CAPTURE,
-		.input = input,
-		.input_len = input ? strlen(input) : 0,
-		.output_max = PP_OUTPUT_MAX,
-		.timeout_ms = PP_TIMEOUT_MS,
+	    .argv = argv,
+	    .flags = SPAWN_NEW_SESSION | SPAWN_CAPTURE,
+	    .input = input,
+	    .input_len = input ? strlen(input) : 0,
+	    .output_max = PP_OUTPUT_MAX,
+	    .timeout_ms = PP_TIMEOUT_MS,
 	};
 	struct spawn_result r;
 	if (spawn_run(&o, &r) != 0) {
@@ -111,12 +111,8 @@ static int pp_run(struct engine_ctx *e, const char *const *args, const char *inp
 		case SPAWN_STAGE_OUTPUT:
 			rc = diag_set_errno(d, EX_OSERR, "%s", _("cannot create a pipe for ppin"));
 			break;
-		case SPAWN_STAGE_MEMORY:
-			rc = diag_set(d, EX_OSERR, "%s", _("out of memory"));
-			break;
-		default:
-			rc = diag_set_errno(d, EX_OSERR, "%s", _("cannot start ppin"));
-			break;
+		case SPAWN_STAGE_MEMORY: rc = diag_set(d, EX_OSERR, "%s", _("out of memory")); break;
+		default: rc = diag_set_errno(d, EX_OSERR, "%s", _("cannot start ppin")); break;
 		}
 		spawn_result_free(&r);
 		return rc;
@@ -124,7 +120,8 @@ static int pp_run(struct engine_ctx *e, const char *const *args, const char *inp
 	if (r.timed_out) {
 		spawn_result_free(&r);
 		engine_set_code(e, "PPIN_TIMEOUT", 0, 0);
-		return diag_set(d, EX_UNAVAILABLE, _("ppin %s did not finish within %d s"), args[0], PP_TIMEOUT_MS / 1000);
+		return diag_set(d, EX_UNAVAILABLE, _("ppin %s did not finish within %d s"), args[0],
+		                PP_TIMEOUT_MS / 1000);
 	}
 	*status = r.status;
 	if (r.status == 127 && r.out_len == 0) {
@@ -170,8 +167,8 @@ static int pp_do_codes(struct engine_ctx *e, const char *const *args, const char
 	return EX_OK;
 }
 
-static int pp_do(struct engine_ctx *e, const char *const *args, const char *input, const char *what, char **out,
-                 struct diag *d)
+static int pp_do(struct engine_ctx *e, const char *const *args, const char *input, const char *what,
+                 char **out, struct diag *d)
 {
 	return pp_do_codes(e, args, input, what, out, NULL, NULL, d);
 }
@@ -217,21 +214,22 @@ static int pp_find_ppin(struct engine_ctx *e, char *buf, size_t size, struct dia
 			path++;
 	}
 	engine_set_code(e, "PPIN_NOT_FOUND", 0, 0);
-	return diag_set(d, EX_UNAVAILABLE, "%s",
-	                _("ppin was found neither in /usr/local/primus/bin nor in PATH: install the Primus PKCS#11 "
-	                  "provider or give --ppin PATH"));
+	return diag_set(
+	    d, EX_UNAVAILABLE, "%s",
+	    _("ppin was found neither in /usr/local/primus/bin nor in PATH: install the Primus PKCS#11 "
+	      "provider or give --ppin PATH"));
 }
 
 /* primus.cfg as documented, written, then read back the way the provider reads it. */
 static int pp_write_cfg(struct engine_ctx *e, const char *path, struct diag *d)
 {
 	struct primus_cfg_in in = {
-		.hosts = e->hosts,
-		.n_hosts = e->n_hosts,
-		.port = e->port,
-		.client_id = PACKAGE_NAME,
-		.user_name = e->hsm_user,
-		.proxy_user = e->service_user,
+	    .hosts = e->hosts,
+	    .n_hosts = e->n_hosts,
+	    .port = e->port,
+	    .client_id = PACKAGE_NAME,
+	    .user_name = e->hsm_user,
+	    .proxy_user = e->service_user,
 	};
 	char *text = NULL;
 	size_t len = 0;
@@ -392,12 +390,13 @@ static int pp_first_connect(struct engine_ctx *e, const char *setup, const char 
 		 * "Error codes"): the probe's "secret missing" must not be recorded as a refusal
 		 * (doc/DESIGN.md, "Refused setup password"). */
 		e->err = before;
-		rc = diag_set(d, EX_CONFIG,
-		              _("ppin -a: the HSM user %s is already configured (0x80005002), but ppin -l lists no "
-		                "permanent secret for it. Every file is kept in %s; compare its .secrets.cfg with the "
-		                "vault's copy ('hsm-onboard restore --output DIR') before removing anything with "
-		                "ppin -r, then run connect again"),
-		              e->hsm_user, e->work_dir);
+		rc =
+		    diag_set(d, EX_CONFIG,
+		             _("ppin -a: the HSM user %s is already configured (0x80005002), but ppin -l lists no "
+		               "permanent secret for it. Every file is kept in %s; compare its .secrets.cfg with the "
+		               "vault's copy ('hsm-onboard restore --output DIR') before removing anything with "
+		               "ppin -r, then run connect again"),
+		             e->hsm_user, e->work_dir);
 	}
 	return rc;
 }
@@ -424,7 +423,8 @@ static int pp_verify(struct engine_ctx *e, const char *current, struct diag *d)
 		return diag_set(d, EX_NOPERM, _("ppin -t: the login of %s did not succeed"), e->hsm_user);
 	}
 	/* The provider finds its files through these (provider 1.8.4+); they are paths, not secrets. */
-	if (setenv("SECUROSYS_PKCS11_CONF", p->cfg, 1) != 0 || setenv("SECUROSYS_SECRETS_CONF", p->secrets, 1) != 0)
+	if (setenv("SECUROSYS_PKCS11_CONF", p->cfg, 1) != 0 ||
+	    setenv("SECUROSYS_SECRETS_CONF", p->secrets, 1) != 0)
 		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
 	struct engine_ctx pk;
 	engine_ctx_init(&pk, &engine_pkcs11_ops);
@@ -469,8 +469,9 @@ static int pp_write_config(struct engine_ctx *e, const char *dir, const char *cu
 			return rc;
 	}
 	engine_files_add(out, sec,
-	                 e->group ? _("Primus secrets file (mode 0640, shared with the group; SECUROSYS_SECRETS_CONF)")
-	                          : _("Primus secrets file (mode 0600; SECUROSYS_SECRETS_CONF)"));
+	                 e->group
+	                     ? _("Primus secrets file (mode 0640, shared with the group; SECUROSYS_SECRETS_CONF)")
+	                     : _("Primus secrets file (mode 0600; SECUROSYS_SECRETS_CONF)"));
 	if (hook)
 		hook();
 	/* The primus.cfg ppin used, so the application sees exactly what was tested. */
@@ -502,14 +503,14 @@ static int pp_keep_files(struct engine_ctx *e, struct engine_kept *out, struct d
 }
 
 const struct engine_ops engine_primus_ops = {
-	.name = "primus",
-	.open = pp_open,
-	.close = pp_close,
-	.preflight = pp_preflight,
-	.new_secret = pp_new_secret,
-	.login_probe = pp_login_probe,
-	.first_connect = pp_first_connect,
-	.verify = pp_verify,
-	.write_config = pp_write_config,
-	.keep_files = pp_keep_files,
+    .name = "primus",
+    .open = pp_open,
+    .close = pp_close,
+    .preflight = pp_preflight,
+    .new_secret = pp_new_secret,
+    .login_probe = pp_login_probe,
+    .first_connect = pp_first_connect,
+    .verify = pp_verify,
+    .write_config = pp_write_config,
+    .keep_files = pp_keep_files,
 };

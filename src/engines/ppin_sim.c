@@ -343,7 +343,8 @@ static void sim_cmd_p(const char *user)
 			fclose(f);
 			want[strcspn(want, "\r\n")] = '\0';
 			if (strcmp(want, h) != 0)
-				sim_fail("0x80005017", "login to HSM failed with provided credentials for proxy user '%s'", user);
+				sim_fail("0x80005017", "login to HSM failed with provided credentials for proxy user '%s'",
+				         user);
 		}
 	}
 	sim_store("proxy", user, h);
@@ -382,7 +383,8 @@ static void sim_cmd_a(const char *user)
 	if (rv != 0) {
 		sim_token_close(&t);
 		sim_count_failure();
-		sim_fail("0x80005017", "login to HSM failed with provided credentials (setup password) for '%s'", user);
+		sim_fail("0x80005017", "login to HSM failed with provided credentials (setup password) for '%s'",
+		         user);
 	}
 	/* The permanent secret replaces the setup password; applications log in with the PKCS#11 password. */
 	CK_RV r = t.f->C_SetPIN(s, (CK_UTF8CHAR_PTR)setup, (CK_ULONG)strlen(setup), (CK_UTF8CHAR_PTR)p11,
@@ -431,8 +433,8 @@ static int sim_cmd_t(const char *only)
 			failures += !ok;
 		}
 	}
-	printf("\nNumber of tested HSMs: %zu (number of partitions: %d)\nNumber of failures: %d\n", sim_cfg.n_hsms,
-	       tested, failures);
+	printf("\nNumber of tested HSMs: %zu (number of partitions: %d)\nNumber of failures: %d\n",
+	       sim_cfg.n_hsms, tested, failures);
 	return failures ? 1 : 0;
 }
 

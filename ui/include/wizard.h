@@ -5,7 +5,7 @@
 #define HSMO_UI_WIZARD_H
 
 struct wizard_opts {
-	const char *profile;      /* open this profile (resume at its step), or NULL: the start screen */
+	const char *profile; /* open this profile (resume at its step), or NULL: the start screen */
 	int ascii;
 	int kdf_ms;               /* for a new vault; 0: default */
 	int accept_setup_format;  /* --accept-setup-format */

@@ -60,7 +60,8 @@ static void scr_countdown_figures(long long left, char *buf, size_t size)
 {
 	if (left < 0)
 		left = 0;
-	snprintf(buf, size, "%lldd %02lld:%02lld:%02lld", left / 86400, left % 86400 / 3600, left % 3600 / 60, left % 60);
+	snprintf(buf, size, "%lldd %02lld:%02lld:%02lld", left / 86400, left % 86400 / 3600, left % 3600 / 60,
+	         left % 60);
 }
 
 static void scr_countdown_draw(struct wiz *w, const struct screen_area *a)
@@ -114,11 +115,12 @@ static void scr_countdown_draw(struct wiz *w, const struct screen_area *a)
 		break;
 	}
 	y++;
-	snprintf(buf, sizeof buf, _("Rule for %s: %s"), state_tier_name(w->prof.st.tier), expiry_rule_text(w->prof.st.tier));
+	snprintf(buf, sizeof buf, _("Rule for %s: %s"), state_tier_name(w->prof.st.tier),
+	         expiry_rule_text(w->prof.st.tier));
 	y += tui_wrap(y, a->x, a->cols, 3, buf, tui_attr(&w->tui, TUI_DIM));
 	if (e.state != EXPIRY_EXPIRED)
-		tui_wrap(y + 1, a->x, a->cols, 2,
-		         _("Enter goes on to the preflight. T prepares a support ticket."), tui_attr(&w->tui, TUI_DIM));
+		tui_wrap(y + 1, a->x, a->cols, 2, _("Enter goes on to the preflight. T prepares a support ticket."),
+		         tui_attr(&w->tui, TUI_DIM));
 }
 
 static int scr_countdown_tick(struct wiz *w, const struct screen_area *a)
@@ -153,12 +155,12 @@ static int scr_countdown_key(struct wiz *w, int key)
 }
 
 const struct screen_ops scr_countdown_ops = {
-	.title = N_("Countdown"),
-	.help = N_("The setup password lives 7 days: from its first use for SBX, ECO and Platinum, from the "
-	           "date of issue for ECO Certified. Before it expires, the first connection (step 8) replaces "
-	           "it with a user secret. After it expires, only a paid support ticket brings a new one."),
-	.hints = N_("T ticket"),
-	.draw = scr_countdown_draw,
-	.key = scr_countdown_key,
-	.tick = scr_countdown_tick,
+    .title = N_("Countdown"),
+    .help = N_("The setup password lives 7 days: from its first use for SBX, ECO and Platinum, from the "
+               "date of issue for ECO Certified. Before it expires, the first connection (step 8) replaces "
+               "it with a user secret. After it expires, only a paid support ticket brings a new one."),
+    .hints = N_("T ticket"),
+    .draw = scr_countdown_draw,
+    .key = scr_countdown_key,
+    .tick = scr_countdown_tick,
 };

@@ -13,7 +13,8 @@ static void scr_done_enter(struct wiz *w)
 	w->finished = 1;
 }
 
-static void scr_done_row(struct wiz *w, int *y, const struct screen_area *a, const char *label, const char *value)
+static void scr_done_row(struct wiz *w, int *y, const struct screen_area *a, const char *label,
+                         const char *value)
 {
 	tui_put(*y, a->x + 2, 24, label, A_BOLD, 0);
 	tui_put(*y, a->x + 26, a->cols - 26, value ? value : "-", A_NORMAL, 0);
@@ -55,17 +56,19 @@ static void scr_done_draw(struct wiz *w, const struct screen_area *a)
 	char place[1200], dir[1024], text[1600];
 	if (st->rotation >= ROTATION_CONFIGURED && st->engine.config_dir) {
 		tui_path_fit(st->engine.config_dir, a->cols / 2, dir, sizeof dir);
-		if (engine_secret_place(st->engine.engine ? st->engine.engine : "pkcs11", dir, place, sizeof place) != 0)
+		if (engine_secret_place(st->engine.engine ? st->engine.engine : "pkcs11", dir, place, sizeof place) !=
+		    0)
 			place[0] = '\0';
 	} else {
 		place[0] = '\0';
 	}
 	if (place[0])
-		snprintf(text, sizeof text,
-		         _("The setup password was exchanged for a new user secret. It is in this profile's encrypted "
-		           "vault and in %s for your application: keep that file private, and the vault passphrase "
-		           "safe."),
-		         place);
+		snprintf(
+		    text, sizeof text,
+		    _("The setup password was exchanged for a new user secret. It is in this profile's encrypted "
+		      "vault and in %s for your application: keep that file private, and the vault passphrase "
+		      "safe."),
+		    place);
 	else
 		snprintf(text, sizeof text, "%s",
 		         _("The setup password was exchanged for a new user secret, stored only in this profile's "
@@ -84,10 +87,10 @@ static int scr_done_key(struct wiz *w, int key)
 }
 
 const struct screen_ops scr_done_ops = {
-	.title = N_("Done"),
-	.help = N_("The onboarding is complete. 'hsm-onboard status' shows this profile at any time; "
-	           "'hsm-onboard verify' logs in with the stored user secret to check it still works."),
-	.enter = scr_done_enter,
-	.draw = scr_done_draw,
-	.key = scr_done_key,
+    .title = N_("Done"),
+    .help = N_("The onboarding is complete. 'hsm-onboard status' shows this profile at any time; "
+               "'hsm-onboard verify' logs in with the stored user secret to check it still works."),
+    .enter = scr_done_enter,
+    .draw = scr_done_draw,
+    .key = scr_done_key,
 };

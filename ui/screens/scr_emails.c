@@ -105,7 +105,8 @@ static int scr_emails_key(struct wiz *w, int key)
 		return SCR_REDRAW;
 	}
 	if (key == 'l' || key == 'L') {
-		char *link = wiz_ask_text(w, _("SecureSafe link"), _("Paste the link from the email:"), scr_emails.link);
+		char *link =
+		    wiz_ask_text(w, _("SecureSafe link"), _("Paste the link from the email:"), scr_emails.link);
 		if (!link)
 			return SCR_REDRAW;
 		scr_emails_clear_qr();
@@ -120,8 +121,9 @@ static int scr_emails_key(struct wiz *w, int key)
 		if (link[0] && qr_render(link, w->tui.ascii, &scr_emails.qr, &d) == 0) {
 			if ((int)scr_emails.qr.n_lines > w->tui.rows - 3 || scr_emails.qr.columns > w->tui.cols - 34) {
 				qr_text_free(&scr_emails.qr);
-				snprintf(scr_emails.err, sizeof scr_emails.err, "%s",
-				         _("The link is too long for a QR code on this screen; open it on this machine instead."));
+				snprintf(
+				    scr_emails.err, sizeof scr_emails.err, "%s",
+				    _("The link is too long for a QR code on this screen; open it on this machine instead."));
 			} else {
 				scr_emails.have_qr = 1;
 			}
@@ -134,12 +136,12 @@ static int scr_emails_key(struct wiz *w, int key)
 }
 
 const struct screen_ops scr_emails_ops = {
-	.title = N_("Emails"),
-	.help = N_("Each credential file comes in its own email with a SecureSafe link; the matching SMS "
-	           "brings the SecureCode that unlocks it. Paste a link with L to show it as a QR code: scan it "
-	           "with the phone that received the SMS. The link is kept in memory only."),
-	.hints = N_("L link  Space tick"),
-	.draw = scr_emails_draw,
-	.key = scr_emails_key,
-	.leave = scr_emails_leave,
+    .title = N_("Emails"),
+    .help = N_("Each credential file comes in its own email with a SecureSafe link; the matching SMS "
+               "brings the SecureCode that unlocks it. Paste a link with L to show it as a QR code: scan it "
+               "with the phone that received the SMS. The link is kept in memory only."),
+    .hints = N_("L link  Space tick"),
+    .draw = scr_emails_draw,
+    .key = scr_emails_key,
+    .leave = scr_emails_leave,
 };

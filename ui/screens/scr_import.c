@@ -26,8 +26,8 @@
 #define SCR_IMPORT_MAX 16
 
 struct scr_import_item {
-	char *path;          /* a file, or the display name of pasted contents */
-	char *pasted;        /* secmem: pasted contents, or NULL */
+	char *path;   /* a file, or the display name of pasted contents */
+	char *pasted; /* secmem: pasted contents, or NULL */
 	size_t pasted_len;
 	int from_folder;
 	int ok;
@@ -75,12 +75,14 @@ static void scr_imp_validate(struct scr_import_item *i)
 	memset(&cf, 0, sizeof cf);
 	memset(&wr, 0, sizeof wr);
 	diag_clear(&d);
-	int rc = i->pasted ? credfile_parse_buffer_flags(i->path, i->pasted, i->pasted_len, scr_imp.parse_flags, &cf, &wr, &d)
+	int rc = i->pasted ? credfile_parse_buffer_flags(i->path, i->pasted, i->pasted_len, scr_imp.parse_flags,
+	                                                 &cf, &wr, &d)
 	                   : credfile_parse_file_flags(i->path, scr_imp.parse_flags, &cf, &wr, &d);
 	i->ok = rc == 0;
 	if (rc == 0) {
 		snprintf(i->kind, sizeof i->kind, "%s", credfile_kind_name(cf.kind));
-		snprintf(i->user, sizeof i->user, "%s", cf.hsm_user ? cf.hsm_user : (cf.api_endpoint ? cf.api_endpoint : "-"));
+		snprintf(i->user, sizeof i->user, "%s",
+		         cf.hsm_user ? cf.hsm_user : (cf.api_endpoint ? cf.api_endpoint : "-"));
 		i->err[0] = '\0';
 		if (wr.n)
 			snprintf(i->err, sizeof i->err, "%s", wr.msg[0]);
@@ -173,7 +175,8 @@ static void scr_imp_list(struct wiz *w, const struct screen_area *a)
 	for (int r = 0; r < max; r++)
 		tui_put(y + r, a->x, a->cols, "", A_NORMAL, 1);
 	if (scr_imp.n == 0) {
-		tui_put(y, a->x + 2, a->cols - 2, _("(waiting for credential files...)"), tui_attr(&w->tui, TUI_DIM), 0);
+		tui_put(y, a->x + 2, a->cols - 2, _("(waiting for credential files...)"), tui_attr(&w->tui, TUI_DIM),
+		        0);
 		return;
 	}
 	for (size_t i = 0; i < scr_imp.n && (int)(i * 2) < max; i++) {
@@ -183,11 +186,12 @@ static void scr_imp_list(struct wiz *w, const struct screen_area *a)
 		snprintf(line, sizeof line, "%s %s", it->ok ? tui_glyph_check(&w->tui, 1) : "[!]", base);
 		tui_put(y, a->x, a->cols, line, i == scr_imp.sel ? tui_attr(&w->tui, TUI_HILITE) : A_NORMAL, 1);
 		if (it->ok)
-			snprintf(line, sizeof line, _("%s file, HSM user %s%s%s"), it->kind, it->user, it->err[0] ? "; " : "",
-			         it->err);
+			snprintf(line, sizeof line, _("%s file, HSM user %s%s%s"), it->kind, it->user,
+			         it->err[0] ? "; " : "", it->err);
 		else
 			snprintf(line, sizeof line, "%s", it->err);
-		tui_put(y + 1, a->x + 4, a->cols - 4, line, it->ok ? tui_attr(&w->tui, TUI_DIM) : tui_attr(&w->tui, TUI_ERROR), 1);
+		tui_put(y + 1, a->x + 4, a->cols - 4, line,
+		        it->ok ? tui_attr(&w->tui, TUI_DIM) : tui_attr(&w->tui, TUI_ERROR), 1);
 		y += 2;
 	}
 }
@@ -216,8 +220,11 @@ static void scr_imp_pairing(struct wiz *w, int y, const struct screen_area *a)
 			comb |= strcmp(scr_imp.it[k].kind, "credentials") == 0;
 			jwt |= strcmp(scr_imp.it[k].kind, "jwt") == 0;
 		}
-		const char *verdict = (svc && hsm) || comb || jwt ? _("complete") : (svc ? _("hsm file missing") : _("service file missing"));
-		off += (size_t)snprintf(line + off, sizeof line - off, "%s%s: %s", off ? "; " : "", scr_imp.it[i].user, verdict);
+		const char *verdict = (svc && hsm) || comb || jwt
+		                          ? _("complete")
+		                          : (svc ? _("hsm file missing") : _("service file missing"));
+		off += (size_t)snprintf(line + off, sizeof line - off, "%s%s: %s", off ? "; " : "",
+		                        scr_imp.it[i].user, verdict);
 		if (off >= sizeof line)
 			break;
 	}
@@ -235,7 +242,8 @@ static void scr_imp_draw(struct wiz *w, const struct screen_area *a)
 {
 	char line[1200], dir[1024];
 	/* One line for the folder: its middle goes before its name does. */
-	tui_path_fit(scr_imp.dir, a->cols - tui_width(_("Watching %s for the downloaded files.")) + 2, dir, sizeof dir);
+	tui_path_fit(scr_imp.dir, a->cols - tui_width(_("Watching %s for the downloaded files.")) + 2, dir,
+	             sizeof dir);
 	snprintf(line, sizeof line, _("Watching %s for the downloaded files."), dir);
 	tui_wrap(a->y, a->x, a->cols, 2, line, A_NORMAL);
 	scr_imp_list(w, a);
@@ -246,7 +254,8 @@ static void scr_imp_draw(struct wiz *w, const struct screen_area *a)
 	           "Del: drop a file"),
 	         tui_attr(&w->tui, TUI_DIM));
 	tui_wrap(y + 2, a->x, a->cols, 2,
-	         _("Enter imports every valid file into the encrypted profile (you choose its passphrase)."), A_BOLD);
+	         _("Enter imports every valid file into the encrypted profile (you choose its passphrase)."),
+	         A_BOLD);
 }
 
 static int scr_imp_tick(struct wiz *w, const struct screen_area *a)
@@ -298,8 +307,8 @@ static int scr_imp_run(struct wiz *w)
 		struct diag_warnings wr;
 		memset(&wr, 0, sizeof wr);
 		memset(&files[nf], 0, sizeof files[nf]);
-		rc = it->pasted ? credfile_parse_buffer_flags(it->path, it->pasted, it->pasted_len, scr_imp.parse_flags,
-		                                              &files[nf], &wr, &d)
+		rc = it->pasted ? credfile_parse_buffer_flags(it->path, it->pasted, it->pasted_len,
+		                                              scr_imp.parse_flags, &files[nf], &wr, &d)
 		                : credfile_parse_file_flags(it->path, scr_imp.parse_flags, &files[nf], &wr, &d);
 		diag_warnings_free(&wr);
 		if (rc != 0)
@@ -314,15 +323,15 @@ static int scr_imp_run(struct wiz *w)
 		char name[128];
 		snprintf(name, sizeof name, "%s", w->prof.name);
 		struct import_opts o = {
-			.profile = name,
-			.tier = w->prof.st.tier,
-			.service_type = w->prof.st.service_type,
-			.kdf_ms = w->opts.kdf_ms,
-			.accept_setup_format = w->opts.accept_setup_format,
-			.passphrase = scr_imp_passphrase_cb,
-			.passphrase_ctx = w,
-			.confirm = scr_imp_confirm_cb,
-			.confirm_ctx = w,
+		    .profile = name,
+		    .tier = w->prof.st.tier,
+		    .service_type = w->prof.st.service_type,
+		    .kdf_ms = w->opts.kdf_ms,
+		    .accept_setup_format = w->opts.accept_setup_format,
+		    .passphrase = scr_imp_passphrase_cb,
+		    .passphrase_ctx = w,
+		    .confirm = scr_imp_confirm_cb,
+		    .confirm_ctx = w,
 		};
 		struct import_result res;
 		memset(&res, 0, sizeof res);
@@ -371,8 +380,11 @@ static int scr_imp_run(struct wiz *w)
 	for (size_t i = 0; i < scr_imp.n; i++)
 		if (scr_imp.it[i].ok && !scr_imp.it[i].pasted)
 			nfiles++;
-	if (nfiles && wiz_confirm(w, _("Imported. Shred the plaintext credential files now (overwrite, then delete)? "
-	                                "On SSDs and copy-on-write filesystems this is best effort."), 0)) {
+	if (nfiles &&
+	    wiz_confirm(w,
+	                _("Imported. Shred the plaintext credential files now (overwrite, then delete)? "
+	                  "On SSDs and copy-on-write filesystems this is best effort."),
+	                0)) {
 		for (size_t i = 0; i < scr_imp.n; i++) {
 			if (!scr_imp.it[i].ok || scr_imp.it[i].pasted)
 				continue;
@@ -392,8 +404,8 @@ static int scr_imp_progress(void *ctx, long long now, long long total)
 	int width = 40, done = total > 0 ? (int)(now * width / total) : 0;
 	if (done > width)
 		done = width;
-	snprintf(bar, sizeof bar, "[%.*s%*s] %lld/%lld", done, "########################################", width - done, "",
-	         now, total);
+	snprintf(bar, sizeof bar, "[%.*s%*s] %lld/%lld", done, "########################################",
+	         width - done, "", now, total);
 	tui_put(w->tui.rows - 2, 1, w->tui.cols - 2, bar, A_BOLD, 1);
 	refresh();
 	timeout(0);
@@ -404,7 +416,8 @@ static int scr_imp_progress(void *ctx, long long now, long long total)
 /* U: an HTTPS link, fetched with the same rules as `fetch` (https only, capped, verified). */
 static void scr_imp_fetch(struct wiz *w)
 {
-	char *url = wiz_ask_text(w, _("HTTPS link"), _("The direct https:// link to a credential file (Esc cancels):"), NULL);
+	char *url = wiz_ask_text(w, _("HTTPS link"),
+	                         _("The direct https:// link to a credential file (Esc cancels):"), NULL);
 	if (!url || !url[0]) {
 		free(url);
 		return;
@@ -447,10 +460,10 @@ static int scr_imp_key(struct wiz *w, int key)
 	}
 	if (key == 'v' || key == 'V') {
 		struct secret_entry e = {
-			.title = _("Paste file contents"),
-			.prompt = _("Paste the whole credential file (it is kept in protected memory, never shown):"),
-			.max = CREDFILE_MAX_SIZE,
-			.flags = SECRET_ENTRY_MULTILINE,
+		    .title = _("Paste file contents"),
+		    .prompt = _("Paste the whole credential file (it is kept in protected memory, never shown):"),
+		    .max = CREDFILE_MAX_SIZE,
+		    .flags = SECRET_ENTRY_MULTILINE,
 		};
 		char *buf = NULL;
 		size_t len = 0;
@@ -491,15 +504,15 @@ static int scr_imp_key(struct wiz *w, int key)
 }
 
 const struct screen_ops scr_import_ops = {
-	.title = N_("Download and import"),
-	.help = N_("Download the files from SecureSafe into the watched folder, or add them with P (a path), "
-	           "V (paste the contents: for SSH sessions without a shared disk) or U (an HTTPS link). Each "
-	           "file is checked at once. Enter imports them all into the profile's encrypted vault; nothing "
-	           "is written unless every file is valid and they belong together."),
-	.hints = N_("P path  V paste  U link"),
-	.enter = scr_imp_enter,
-	.draw = scr_imp_draw,
-	.key = scr_imp_key,
-	.leave = scr_imp_leave,
-	.tick = scr_imp_tick,
+    .title = N_("Download and import"),
+    .help = N_("Download the files from SecureSafe into the watched folder, or add them with P (a path), "
+               "V (paste the contents: for SSH sessions without a shared disk) or U (an HTTPS link). Each "
+               "file is checked at once. Enter imports them all into the profile's encrypted vault; nothing "
+               "is written unless every file is valid and they belong together."),
+    .hints = N_("P path  V paste  U link"),
+    .enter = scr_imp_enter,
+    .draw = scr_imp_draw,
+    .key = scr_imp_key,
+    .leave = scr_imp_leave,
+    .tick = scr_imp_tick,
 };

@@ -41,9 +41,10 @@ static void scr_pre_run(struct wiz *w)
 	const struct state *st = &w->prof.st;
 	if (!st->cluster || w->opts.demo) {
 		snprintf(scr_pre.note, sizeof scr_pre.note, "%s",
-		         w->opts.demo ? _("Demo: no cluster host to check; the SoftHSM2 token is local.")
-		                      : _("No cluster chosen on step 1, so there is no host to check. 'hsm-onboard check "
-		                          "--endpoint HOST:PORT' checks the hosts of your Welcome ticket."));
+		         w->opts.demo
+		             ? _("Demo: no cluster host to check; the SoftHSM2 token is local.")
+		             : _("No cluster chosen on step 1, so there is no host to check. 'hsm-onboard check "
+		                 "--endpoint HOST:PORT' checks the hosts of your Welcome ticket."));
 		return;
 	}
 	struct netcheck_cluster c;
@@ -59,8 +60,9 @@ static void scr_pre_run(struct wiz *w)
 		scr_pre.ports[i] = port;
 	scr_pre.n = c.n;
 	char msg[256];
-	snprintf(msg, sizeof msg, P_("Checking %zu host of %s on port %d... (Esc cancels)",
-	                             "Checking %zu hosts of %s on port %d... (Esc cancels)", scr_pre.n),
+	snprintf(msg, sizeof msg,
+	         P_("Checking %zu host of %s on port %d... (Esc cancels)",
+	            "Checking %zu hosts of %s on port %d... (Esc cancels)", scr_pre.n),
 	         scr_pre.n, st->cluster, port);
 	wiz_status(w, TUI_NORMAL, "%s", msg);
 	wiz_redraw(w);
@@ -104,8 +106,8 @@ static void scr_pre_engine_run(struct wiz *w)
 		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg, "%s",
 		         _("Engine primus: ppin answers, and primus.cfg is written in the documented layout."));
 	else if (scr_pre_engine.ok)
-		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg, _("Engine %s: the module loads and the token is there."),
-		         e.ops->name);
+		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg,
+		         _("Engine %s: the module loads and the token is there."), e.ops->name);
 	else
 		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg, "%s", d.msg);
 	wiz_engine_close(&e);
@@ -122,15 +124,18 @@ static void scr_preflight_draw(struct wiz *w, const struct screen_area *a)
 	int y = a->y;
 	if (scr_pre_engine.ran)
 		y += tui_wrap(y, a->x, a->cols, 3, scr_pre_engine.msg,
-		              scr_pre_engine.ok ? tui_attr(&w->tui, TUI_OK) : tui_attr(&w->tui, TUI_ERROR)) + 1;
+		              scr_pre_engine.ok ? tui_attr(&w->tui, TUI_OK) : tui_attr(&w->tui, TUI_ERROR)) +
+		     1;
 	if (scr_pre.note[0]) {
 		y += tui_wrap(y, a->x, a->cols, 4, scr_pre.note, tui_attr(&w->tui, TUI_WARN)) + 1;
 	}
 	for (size_t i = 0; i < scr_pre.n && y < a->y + a->rows - 3; i++) {
 		const struct netcheck_result *r = &scr_pre.r[i];
 		char line[512], hint[512];
-		snprintf(line, sizeof line, "%-40s %-8s %6ld ms", r->label, netcheck_category_name(r->category), r->latency_ms);
-		tui_put(y++, a->x, a->cols, line, r->category == NETCHECK_OK ? tui_attr(&w->tui, TUI_OK) : tui_attr(&w->tui, TUI_ERROR), 0);
+		snprintf(line, sizeof line, "%-40s %-8s %6ld ms", r->label, netcheck_category_name(r->category),
+		         r->latency_ms);
+		tui_put(y++, a->x, a->cols, line,
+		        r->category == NETCHECK_OK ? tui_attr(&w->tui, TUI_OK) : tui_attr(&w->tui, TUI_ERROR), 0);
 		if (r->category != NETCHECK_OK) {
 			netcheck_hint(r->category, scr_pre.ports[i], hint, sizeof hint);
 			y += tui_wrap(y, a->x + 4, a->cols - 4, 2, hint, A_NORMAL);
@@ -143,7 +148,8 @@ static void scr_preflight_draw(struct wiz *w, const struct screen_area *a)
 		             : _("R checks again. Enter goes on anyway (the first connection will probably fail)."),
 		         tui_attr(&w->tui, TUI_DIM));
 	else
-		tui_wrap(a->y + a->rows - 2, a->x, a->cols, 2, _("R checks again. Enter goes on."), tui_attr(&w->tui, TUI_DIM));
+		tui_wrap(a->y + a->rows - 2, a->x, a->cols, 2, _("R checks again. Enter goes on."),
+		         tui_attr(&w->tui, TUI_DIM));
 }
 
 static int scr_preflight_key(struct wiz *w, int key)
@@ -157,13 +163,13 @@ static int scr_preflight_key(struct wiz *w, int key)
 }
 
 const struct screen_ops scr_preflight_ops = {
-	.title = N_("Preflight"),
-	.help = N_("Before the first connection, the preflight checks that each cluster host answers on your "
-	           "API's port (DNS, TCP, TLS). A failure here costs nothing: the setup password is not used. "
-	           "Typical fixes: open the port in the firewall, or have Securosys add your source IP to the "
-	           "allow-list."),
-	.hints = N_("R again"),
-	.enter = scr_preflight_enter,
-	.draw = scr_preflight_draw,
-	.key = scr_preflight_key,
+    .title = N_("Preflight"),
+    .help = N_("Before the first connection, the preflight checks that each cluster host answers on your "
+               "API's port (DNS, TCP, TLS). A failure here costs nothing: the setup password is not used. "
+               "Typical fixes: open the port in the firewall, or have Securosys add your source IP to the "
+               "allow-list."),
+    .hints = N_("R again"),
+    .enter = scr_preflight_enter,
+    .draw = scr_preflight_draw,
+    .key = scr_preflight_key,
 };

@@ -22,9 +22,9 @@ static struct {
 	int failed;
 	char msg[DIAG_MSG_MAX];
 	char dir[1024];
-	const struct target *fit[9];   /* the targets that fit the profile; digit i + 1 writes fit[i] */
+	const struct target *fit[9]; /* the targets that fit the profile; digit i + 1 writes fit[i] */
 	size_t n_fit;
-	unsigned written;               /* bit i: fit[i] was written into dir */
+	unsigned written; /* bit i: fit[i] was written into dir */
 } scr_prov;
 
 static void scr_provider_fit(struct wiz *w)
@@ -44,13 +44,15 @@ static void scr_provider_write(struct wiz *w)
 	scr_prov.msg[0] = '\0';
 	if (!w->have_prof || !rotation_is_done(&w->prof.st)) {
 		scr_prov.failed = 1;
-		snprintf(scr_prov.msg, sizeof scr_prov.msg, "%s",
-		         _("The first connection (step 8) is not done yet: the configuration needs the new user secret."));
+		snprintf(
+		    scr_prov.msg, sizeof scr_prov.msg, "%s",
+		    _("The first connection (step 8) is not done yet: the configuration needs the new user secret."));
 		return;
 	}
 	if (wiz_unlock(w) != 0) {
 		scr_prov.failed = 1;
-		snprintf(scr_prov.msg, sizeof scr_prov.msg, "%s", _("The vault is needed to write the configuration."));
+		snprintf(scr_prov.msg, sizeof scr_prov.msg, "%s",
+		         _("The vault is needed to write the configuration."));
 		return;
 	}
 	struct engine_ctx e;
@@ -94,7 +96,8 @@ static int scr_provider_target(struct wiz *w, size_t i)
 		return SCR_REDRAW;
 	}
 	scr_prov.written |= 1u << i;
-	wiz_status(w, TUI_OK, _("%s: written; README.txt in the folder says which files hold a secret."), t->name);
+	wiz_status(w, TUI_OK, _("%s: written; README.txt in the folder says which files hold a secret."),
+	           t->name);
 	return SCR_REDRAW;
 }
 
@@ -117,10 +120,12 @@ static void scr_provider_draw(struct wiz *w, const struct screen_area *a)
 {
 	int y = a->y;
 	if (scr_prov.failed) {
-		tui_put(y, a->x, a->cols, _("The provider configuration was not written."), tui_attr(&w->tui, TUI_ERROR), 0);
+		tui_put(y, a->x, a->cols, _("The provider configuration was not written."),
+		        tui_attr(&w->tui, TUI_ERROR), 0);
 		y += 2;
 		y += tui_wrap(y, a->x, a->cols, 5, scr_prov.msg, A_NORMAL) + 1;
-		tui_wrap(y, a->x, a->cols, 2, _("R tries again; 'hsm-onboard config' does the same."), tui_attr(&w->tui, TUI_WARN));
+		tui_wrap(y, a->x, a->cols, 2, _("R tries again; 'hsm-onboard config' does the same."),
+		         tui_attr(&w->tui, TUI_WARN));
 		return;
 	}
 	char line[1200], shown[1024];
@@ -136,10 +141,12 @@ static void scr_provider_draw(struct wiz *w, const struct screen_area *a)
 	y++;
 	/* The targets that fit, one row each: "[x] 1 libp11  summary". */
 	if (scr_prov.n_fit > 0) {
-		y += tui_wrap(y, a->x, a->cols, 2, _("For the software you run, press its number to add its files:"), A_NORMAL);
+		y += tui_wrap(y, a->x, a->cols, 2, _("For the software you run, press its number to add its files:"),
+		              A_NORMAL);
 		for (size_t i = 0; i < scr_prov.n_fit; i++) {
-			snprintf(line, sizeof line, "%s %zu %-9s %s", tui_glyph_check(&w->tui, (scr_prov.written >> i) & 1),
-			         i + 1, scr_prov.fit[i]->name, _(scr_prov.fit[i]->label));
+			snprintf(line, sizeof line, "%s %zu %-9s %s",
+			         tui_glyph_check(&w->tui, (scr_prov.written >> i) & 1), i + 1, scr_prov.fit[i]->name,
+			         _(scr_prov.fit[i]->label));
 			tui_put(y++, a->x + 2, a->cols - 2, line, A_NORMAL, 0);
 		}
 		y++;
@@ -149,18 +156,21 @@ static void scr_provider_draw(struct wiz *w, const struct screen_area *a)
 	const char *eng = w->prof.st.engine.engine ? w->prof.st.engine.engine : "pkcs11";
 	tui_path_fit(scr_prov.dir, a->cols / 2, dir, sizeof dir);
 	if (engine_secret_place(eng, dir, place, sizeof place) == 0 && scr_prov.written)
-		snprintf(line, sizeof line,
-		         _("The user secret is now in the encrypted vault and in %s; README.txt names the other files "
-		           "that hold a secret (mode 0600). D writes them into another folder; Enter finishes."),
-		         place);
+		snprintf(
+		    line, sizeof line,
+		    _("The user secret is now in the encrypted vault and in %s; README.txt names the other files "
+		      "that hold a secret (mode 0600). D writes them into another folder; Enter finishes."),
+		    place);
 	else if (engine_secret_place(eng, dir, place, sizeof place) == 0)
-		snprintf(line, sizeof line,
-		         _("The user secret is now in the encrypted vault and in %s; the other files hold no secret. "
-		           "Point your application at these files. D writes them into another folder; Enter finishes."),
-		         place);
+		snprintf(
+		    line, sizeof line,
+		    _("The user secret is now in the encrypted vault and in %s; the other files hold no secret. "
+		      "Point your application at these files. D writes them into another folder; Enter finishes."),
+		    place);
 	else
-		snprintf(line, sizeof line, "%s",
-		         _("Point your application at these files. D writes them into another folder; Enter finishes."));
+		snprintf(
+		    line, sizeof line, "%s",
+		    _("Point your application at these files. D writes them into another folder; Enter finishes."));
 	tui_wrap(y, a->x, a->cols, a->y + a->rows - y, line, A_NORMAL);
 }
 
@@ -181,7 +191,8 @@ static int scr_provider_move(struct wiz *w)
 	free(dir);
 	scr_provider_write(w);
 	if (!scr_prov.failed && had)
-		wiz_status(w, TUI_WARN, _("The files written before are still in %s: delete them if no application uses them."),
+		wiz_status(w, TUI_WARN,
+		           _("The files written before are still in %s: delete them if no application uses them."),
 		           old);
 	return SCR_REDRAW;
 }
@@ -202,15 +213,16 @@ static int scr_provider_key(struct wiz *w, int key)
 }
 
 const struct screen_ops scr_provider_ops = {
-	.title = N_("Provider configuration"),
-	.help = N_("The provider configuration tells your application how to reach the HSM: for PKCS#11 a "
-	           "module, a token URI and a 0600 PIN file, for Primus a primus.cfg and the provider's .secrets.cfg. They go "
-	           "into ~/.config/hsm-onboard/PROFILE unless you choose another folder with D. The numbered "
-	           "lines add the files of the software you run (OpenSSL, Vault, TSB, ...), the same as "
-	           "'hsm-onboard config --for'."),
-	.hints = N_("D folder"),
-	.enter = scr_provider_enter,
-	.draw = scr_provider_draw,
-	.key = scr_provider_key,
-	.leave = scr_provider_leave,
+    .title = N_("Provider configuration"),
+    .help = N_("The provider configuration tells your application how to reach the HSM: for PKCS#11 a "
+               "module, a token URI and a 0600 PIN file, for Primus a primus.cfg and the provider's "
+               ".secrets.cfg. They go "
+               "into ~/.config/hsm-onboard/PROFILE unless you choose another folder with D. The numbered "
+               "lines add the files of the software you run (OpenSSL, Vault, TSB, ...), the same as "
+               "'hsm-onboard config --for'."),
+    .hints = N_("D folder"),
+    .enter = scr_provider_enter,
+    .draw = scr_provider_draw,
+    .key = scr_provider_key,
+    .leave = scr_provider_leave,
 };

@@ -44,8 +44,8 @@ static void scr_review_draw(struct wiz *w, const struct screen_area *a)
 	scr_review_row(&y, a, _("Date of issue"), buf);
 	y++;
 	tui_put(y++, a->x, a->cols, _("Secrets (in the encrypted vault, never shown):"), A_BOLD, 0);
-	static const enum vault_label labels[] = {VAULT_SERVICE_PASSWORD, VAULT_SETUP_PASSWORD, VAULT_PKCS11_PASSWORD,
-	                                         VAULT_JWT, VAULT_CURRENT};
+	static const enum vault_label labels[] = {VAULT_SERVICE_PASSWORD, VAULT_SETUP_PASSWORD,
+	                                          VAULT_PKCS11_PASSWORD, VAULT_JWT, VAULT_CURRENT};
 	static const char *const names[] = {N_("Service password"), N_("Setup password"), N_("PKCS#11 password"),
 	                                    N_("JWT"), N_("User secret")};
 	char dots[64] = "";
@@ -71,11 +71,11 @@ static int scr_review_key(struct wiz *w, int key)
 }
 
 const struct screen_ops scr_review_ops = {
-	.title = N_("Review"),
-	.help = N_("Check that the fields match your order. The secrets are in the encrypted vault; the "
-	           "wizard never shows them. If something is wrong, go back (Esc) and import the right files, "
-	           "or run 'hsm-onboard status' to see the same."),
-	.hints = N_("U unlock"),
-	.draw = scr_review_draw,
-	.key = scr_review_key,
+    .title = N_("Review"),
+    .help = N_("Check that the fields match your order. The secrets are in the encrypted vault; the "
+               "wizard never shows them. If something is wrong, go back (Esc) and import the right files, "
+               "or run 'hsm-onboard status' to see the same."),
+    .hints = N_("U unlock"),
+    .draw = scr_review_draw,
+    .key = scr_review_key,
 };

@@ -17,7 +17,7 @@ static struct {
 	int ran;
 	int failed;
 	int resumed;
-	int refused;   /* the HSM refused the setup password: R sends nothing (rotation.h) */
+	int refused; /* the HSM refused the setup password: R sends nothing (rotation.h) */
 	char msg[DIAG_MSG_MAX];
 } scr_rot;
 
@@ -81,7 +81,8 @@ static void scr_rotation_enter(struct wiz *w)
 	}
 	if (w->have_prof && rotation_in_flight(&w->prof.st)) {
 		/* Interrupted: the probe decides what happened; nothing new is tried blindly. */
-		wiz_status(w, TUI_WARN, "%s", _("A first connection was interrupted: resuming it (the probe runs first)."));
+		wiz_status(w, TUI_WARN, "%s",
+		           _("A first connection was interrupted: resuming it (the probe runs first)."));
 		wiz_redraw(w);
 		scr_rot_run(w);
 		scr_rot.resumed = 1;
@@ -96,17 +97,17 @@ struct scr_rot_step {
 static void scr_rotation_steps(struct wiz *w, int y, const struct screen_area *a)
 {
 	static const struct scr_rot_step generic[] = {
-		{ROTATION_FIRST_USE, N_("First use recorded (the 7 days start)")},
-		{ROTATION_PENDING, N_("New user secret generated and saved in the vault")},
-		{ROTATION_PROMOTED, N_("Setup password replaced on the HSM")},
-		{ROTATION_VERIFIED, N_("Login with the new secret verified")},
+	    {ROTATION_FIRST_USE, N_("First use recorded (the 7 days start)")},
+	    {ROTATION_PENDING, N_("New user secret generated and saved in the vault")},
+	    {ROTATION_PROMOTED, N_("Setup password replaced on the HSM")},
+	    {ROTATION_VERIFIED, N_("Login with the new secret verified")},
 	};
 	/* The documented ppin flow (doc/securosys-facts.md, section "ppin"). */
 	static const struct scr_rot_step primus[] = {
-		{ROTATION_FIRST_USE, N_("First use recorded (the 7 days start)")},
-		{ROTATION_PROMOTED, N_("ppin -p (proxy password), ppin -a (setup, then PKCS#11 password)")},
-		{ROTATION_PROMOTED, N_(".secrets.cfg and primus.cfg kept in the vault")},
-		{ROTATION_VERIFIED, N_("ppin -t, and login with the PKCS#11 password verified")},
+	    {ROTATION_FIRST_USE, N_("First use recorded (the 7 days start)")},
+	    {ROTATION_PROMOTED, N_("ppin -p (proxy password), ppin -a (setup, then PKCS#11 password)")},
+	    {ROTATION_PROMOTED, N_(".secrets.cfg and primus.cfg kept in the vault")},
+	    {ROTATION_VERIFIED, N_("ppin -t, and login with the PKCS#11 password verified")},
 	};
 	const struct scr_rot_step *steps = scr_rot_is_primus(w) ? primus : generic;
 	for (size_t i = 0; i < 4; i++) {
@@ -122,15 +123,16 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 	int y = a->y;
 	if (w->have_prof && rotation_is_done(&w->prof.st)) {
 		tui_put(y, a->x, a->cols,
-		        scr_rot.resumed ? _("Resumed: the interrupted rotation is complete.") : _("The first connection is done."),
+		        scr_rot.resumed ? _("Resumed: the interrupted rotation is complete.")
+		                        : _("The first connection is done."),
 		        tui_attr(&w->tui, TUI_OK), 0);
 		scr_rotation_steps(w, y + 2, a);
 		tui_wrap(y + 7, a->x, a->cols, 3,
 		         scr_rot_is_primus(w)
-		                 ? _("The setup password is disposed of; .secrets.cfg (the permanent secret) is kept in "
-		                     "the encrypted vault. Enter goes on to the provider configuration.")
-		                 : _("The setup password is gone; the new user secret is only in the encrypted vault. "
-		                     "Enter goes on to the provider configuration."),
+		             ? _("The setup password is disposed of; .secrets.cfg (the permanent secret) is kept in "
+		                 "the encrypted vault. Enter goes on to the provider configuration.")
+		             : _("The setup password is gone; the new user secret is only in the encrypted vault. "
+		                 "Enter goes on to the provider configuration."),
 		         A_NORMAL);
 		return;
 	}
@@ -138,14 +140,16 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 		tui_put(y, a->x, a->cols, _("The HSM refused the setup password."), tui_attr(&w->tui, TUI_ERROR), 0);
 		y += 2;
 		y += tui_wrap(y, a->x, a->cols, 9, scr_rot.msg, A_NORMAL) + 1;
-		tui_wrap(y, a->x, a->cols, 3,
-		         _("Every file is kept. T prepares a support ticket, F10 saves and quits; after importing the "
-		           "renewed hsm file, come back here."),
-		         tui_attr(&w->tui, TUI_WARN));
+		tui_wrap(
+		    y, a->x, a->cols, 3,
+		    _("Every file is kept. T prepares a support ticket, F10 saves and quits; after importing the "
+		      "renewed hsm file, come back here."),
+		    tui_attr(&w->tui, TUI_WARN));
 		return;
 	}
 	if (scr_rot.failed) {
-		tui_put(y, a->x, a->cols, _("The first connection did not complete."), tui_attr(&w->tui, TUI_ERROR), 0);
+		tui_put(y, a->x, a->cols, _("The first connection did not complete."), tui_attr(&w->tui, TUI_ERROR),
+		        0);
 		y += 2;
 		y += tui_wrap(y, a->x, a->cols, 5, scr_rot.msg, A_NORMAL) + 1;
 		scr_rotation_steps(w, y, a);
@@ -166,12 +170,13 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 		                "disposed of."),
 		              A_NORMAL);
 	else
-		y += tui_wrap(y, a->x, a->cols, 6,
-		              _("This is the point of no return. hsm-onboard will record the first use (for SBX, ECO "
-		                "and Platinum the 7 days start now), generate a new random user secret and save it in "
-		                "the vault, log in with the setup password and set the new secret as the token's PIN. "
-		                "Generic engine: this fits SoftHSM2 and other tokens, not a Securosys partition."),
-		              A_NORMAL);
+		y +=
+		    tui_wrap(y, a->x, a->cols, 6,
+		             _("This is the point of no return. hsm-onboard will record the first use (for SBX, ECO "
+		               "and Platinum the 7 days start now), generate a new random user secret and save it in "
+		               "the vault, log in with the setup password and set the new secret as the token's PIN. "
+		               "Generic engine: this fits SoftHSM2 and other tokens, not a Securosys partition."),
+		             A_NORMAL);
 	y++;
 	if (w->have_prof) {
 		char line[512];
@@ -180,7 +185,8 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 			eng = engine_default_name((int)w->prof.st.service_type, (int)w->prof.st.api);
 		snprintf(line, sizeof line, _("Engine: %s   Module: %s   Token: %s"), eng ? eng : "-",
 		         w->prof.st.engine.module ? w->prof.st.engine.module : "-",
-		         w->prof.st.engine.token_label ? w->prof.st.engine.token_label : (w->prof.st.hsm_user ? w->prof.st.hsm_user : "-"));
+		         w->prof.st.engine.token_label ? w->prof.st.engine.token_label
+		                                       : (w->prof.st.hsm_user ? w->prof.st.hsm_user : "-"));
 		/* Two rows: a module path and a token label together can be longer than one. */
 		y += tui_wrap(y, a->x, a->cols, 2, line, tui_attr(&w->tui, TUI_DIM));
 	}
@@ -232,12 +238,12 @@ static int scr_rotation_key(struct wiz *w, int key)
 }
 
 const struct screen_ops scr_rotation_ops = {
-	.title = N_("First connection"),
-	.help = N_("The first connection logs in with the setup password and replaces it at once with a new, "
-	           "random user secret, saved in the vault before it is sent. This cannot be undone. If it "
-	           "fails, the wizard checks which secret the HSM accepts and never retries the setup password "
-	           "by itself."),
-	.enter = scr_rotation_enter,
-	.draw = scr_rotation_draw,
-	.key = scr_rotation_key,
+    .title = N_("First connection"),
+    .help = N_("The first connection logs in with the setup password and replaces it at once with a new, "
+               "random user secret, saved in the vault before it is sent. This cannot be undone. If it "
+               "fails, the wizard checks which secret the HSM accepts and never retries the setup password "
+               "by itself."),
+    .enter = scr_rotation_enter,
+    .draw = scr_rotation_draw,
+    .key = scr_rotation_key,
 };

@@ -9,9 +9,9 @@
 #include <stdio.h>
 
 static const char *const scr_securecode_items[] = {
-	N_("The SMS came to the mobile number of the privileged support user"),
-	N_("The SecureCode was typed into SecureSafe, in the browser (not here)"),
-	N_("Every file of every email is downloaded"),
+    N_("The SMS came to the mobile number of the privileged support user"),
+    N_("The SecureCode was typed into SecureSafe, in the browser (not here)"),
+    N_("Every file of every email is downloaded"),
 };
 #define SCR_SECURECODE_N (sizeof scr_securecode_items / sizeof scr_securecode_items[0])
 
@@ -41,11 +41,12 @@ static void scr_securecode_draw(struct wiz *w, const struct screen_area *a)
 		char line[256];
 		snprintf(line, sizeof line, "%s %s", tui_glyph_check(&w->tui, scr_securecode.done[i]),
 		         _(scr_securecode_items[i]));
-		tui_put(y++, a->x, a->cols, line,
-		        i == scr_securecode.sel ? tui_attr(&w->tui, TUI_HILITE) : A_NORMAL, 1);
+		tui_put(y++, a->x, a->cols, line, i == scr_securecode.sel ? tui_attr(&w->tui, TUI_HILITE) : A_NORMAL,
+		        1);
 	}
 	y++;
-	tui_wrap(y, a->x, a->cols, 2, _("Space ticks an item (for your own tracking). Enter goes on to the download."),
+	tui_wrap(y, a->x, a->cols, 2,
+	         _("Space ticks an item (for your own tracking). Enter goes on to the download."),
 	         tui_attr(&w->tui, TUI_DIM));
 }
 
@@ -62,11 +63,11 @@ static int scr_securecode_key(struct wiz *w, int key)
 }
 
 const struct screen_ops scr_securecode_ops = {
-	.title = N_("SecureCode"),
-	.help = N_("Securosys sends a SecureCode by SMS for each SecureSafe link. It unlocks the download in "
-	           "SecureSafe, in your browser; hsm-onboard never needs it. When the SMS did not arrive, "
-	           "check that the mobile number on the order is right, then contact Securosys support."),
-	.hints = N_("Space tick"),
-	.draw = scr_securecode_draw,
-	.key = scr_securecode_key,
+    .title = N_("SecureCode"),
+    .help = N_("Securosys sends a SecureCode by SMS for each SecureSafe link. It unlocks the download in "
+               "SecureSafe, in your browser; hsm-onboard never needs it. When the SMS did not arrive, "
+               "check that the mobile number on the order is right, then contact Securosys support."),
+    .hints = N_("Space tick"),
+    .draw = scr_securecode_draw,
+    .key = scr_securecode_key,
 };

@@ -24,15 +24,15 @@
 #define SCR_START_SOON (24 * 3600)
 
 static struct {
-	struct profile *prof;            /* every profile that opened */
+	struct profile *prof; /* every profile that opened */
 	size_t n, cap;
-	size_t *shown;                   /* indices into prof: the filter's matches, most urgent first */
+	size_t *shown; /* indices into prof: the filter's matches, most urgent first */
 	size_t n_shown;
-	size_t sel;                      /* 0..n_shown-1 a profile, n_shown new, n_shown+1 ticket */
-	size_t top;                      /* the first profile row drawn */
-	char filter[128];                /* '/': a part of the name, or empty */
-	int auto_done;                   /* auto-resume happens once per run */
-	char **names;                    /* the names still to read (a long list), else NULL */
+	size_t sel;       /* 0..n_shown-1 a profile, n_shown new, n_shown+1 ticket */
+	size_t top;       /* the first profile row drawn */
+	char filter[128]; /* '/': a part of the name, or empty */
+	int auto_done;    /* auto-resume happens once per run */
+	char **names;     /* the names still to read (a long list), else NULL */
 	size_t n_names;
 } scr_start;
 
@@ -171,18 +171,10 @@ static void scr_start_countdown(const struct profile *p, time_t now, char *buf, 
 		expiry_format_left(e.seconds_left, left, sizeof left);
 		snprintf(buf, size, _("%s left"), left);
 		break;
-	case EXPIRY_UNUSED:
-		snprintf(buf, size, "%s", _("not used yet"));
-		break;
-	case EXPIRY_EXPIRED:
-		snprintf(buf, size, "%s", _("EXPIRED"));
-		break;
-	case EXPIRY_REPLACED:
-		snprintf(buf, size, "%s", _("replaced"));
-		break;
-	default:
-		snprintf(buf, size, "%s", _("unknown"));
-		break;
+	case EXPIRY_UNUSED: snprintf(buf, size, "%s", _("not used yet")); break;
+	case EXPIRY_EXPIRED: snprintf(buf, size, "%s", _("EXPIRED")); break;
+	case EXPIRY_REPLACED: snprintf(buf, size, "%s", _("replaced")); break;
+	default: snprintf(buf, size, "%s", _("unknown")); break;
 	}
 }
 
@@ -235,7 +227,8 @@ static void scr_start_summary(struct wiz *w, const struct screen_area *a)
 	char line[512], part[256];
 	snprintf(line, sizeof line, _("Expired: %zu  Expire within 24 h: %zu"), expired, soon);
 	if (scr_start.filter[0])
-		snprintf(part, sizeof part, _("  Filter '%s': %zu of %zu"), scr_start.filter, scr_start.n_shown, scr_start.n);
+		snprintf(part, sizeof part, _("  Filter '%s': %zu of %zu"), scr_start.filter, scr_start.n_shown,
+		         scr_start.n);
 	else
 		snprintf(part, sizeof part, _("  Profiles: %zu"), scr_start.n);
 	snprintf(line + strlen(line), sizeof line - strlen(line), "%s", part);
@@ -315,28 +308,15 @@ static int scr_start_move(struct wiz *w, int key)
 	size_t s = scr_start.sel;
 	switch (key) {
 	case KEY_UP:
-	case 'k':
-		s = s > 0 ? s - 1 : 0;
-		break;
+	case 'k': s = s > 0 ? s - 1 : 0; break;
 	case KEY_DOWN:
 	case 'j':
-	case '\t':
-		s = s + 1 < total ? s + 1 : s;
-		break;
-	case KEY_PPAGE:
-		s = s > page ? s - page : 0;
-		break;
-	case KEY_NPAGE:
-		s = s + page < total ? s + page : total - 1;
-		break;
-	case KEY_HOME:
-		s = 0;
-		break;
-	case KEY_END:
-		s = scr_start.n_shown ? scr_start.n_shown - 1 : total - 1;
-		break;
-	default:
-		return 0;
+	case '\t': s = s + 1 < total ? s + 1 : s; break;
+	case KEY_PPAGE: s = s > page ? s - page : 0; break;
+	case KEY_NPAGE: s = s + page < total ? s + page : total - 1; break;
+	case KEY_HOME: s = 0; break;
+	case KEY_END: s = scr_start.n_shown ? scr_start.n_shown - 1 : total - 1; break;
+	default: return 0;
 	}
 	scr_start.sel = s;
 	/* Keep the selected profile row in view. */
@@ -426,14 +406,14 @@ static int scr_start_key(struct wiz *w, int key)
 }
 
 const struct screen_ops scr_start_ops = {
-	.title = N_("hsm-onboard"),
-	.help = N_("Choose a profile and press Enter to resume it at the step it reached, N for a new "
-	           "onboarding, or T for a support ticket (when the setup password has expired). A profile "
-	           "lives in ~/.local/state/hsm-onboard; 'hsm-onboard status' lists the same."),
-	.hints = N_("N new  T ticket  / filter"),
-	.enter = scr_start_enter,
-	.draw = scr_start_draw,
-	.key = scr_start_key,
-	.leave = scr_start_leave,
-	.tick = scr_start_tick,
+    .title = N_("hsm-onboard"),
+    .help = N_("Choose a profile and press Enter to resume it at the step it reached, N for a new "
+               "onboarding, or T for a support ticket (when the setup password has expired). A profile "
+               "lives in ~/.local/state/hsm-onboard; 'hsm-onboard status' lists the same."),
+    .hints = N_("N new  T ticket  / filter"),
+    .enter = scr_start_enter,
+    .draw = scr_start_draw,
+    .key = scr_start_key,
+    .leave = scr_start_leave,
+    .tick = scr_start_tick,
 };

@@ -17,33 +17,34 @@ static const struct {
 	enum state_tier v;
 	const char *label, *why;
 } scr_sub_tiers[] = {
-	{TIER_SBX, N_("Sandbox (SBX)"), N_("for tests; no production keys")},
-	{TIER_ECO, N_("Economy (ECO)"), N_("shared production partition")},
-	{TIER_ECO_CC, N_("Economy Certified (ECO-CC)"), N_("certified operation; the password clock starts at issue")},
-	{TIER_PLATINUM, N_("Platinum"), N_("dedicated capacity and support")},
+    {TIER_SBX, N_("Sandbox (SBX)"), N_("for tests; no production keys")},
+    {TIER_ECO, N_("Economy (ECO)"), N_("shared production partition")},
+    {TIER_ECO_CC, N_("Economy Certified (ECO-CC)"),
+     N_("certified operation; the password clock starts at issue")},
+    {TIER_PLATINUM, N_("Platinum"), N_("dedicated capacity and support")},
 };
 /* What each service type delivers and how it authenticates comes from orders.h, as inspect says it. */
 static const struct {
 	enum state_service_type v;
 	const char *label;
 } scr_sub_services[] = {
-	{SERVICE_TYPE_STANDARD, N_("HSM (standard)")},
-	{SERVICE_TYPE_TSBAAS_MULTI, N_("TSBaaS, multi-tenant")},
-	{SERVICE_TYPE_TSBAAS_DEDICATED, N_("HSM with dedicated TSBaaS")},
+    {SERVICE_TYPE_STANDARD, N_("HSM (standard)")},
+    {SERVICE_TYPE_TSBAAS_MULTI, N_("TSBaaS, multi-tenant")},
+    {SERVICE_TYPE_TSBAAS_DEDICATED, N_("HSM with dedicated TSBaaS")},
 };
 static const struct {
 	enum state_api v;
 	const char *label, *why;
 } scr_sub_apis[] = {
-	{API_PKCS11, N_("PKCS#11"), N_("port 2310; Primus PKCS#11 provider or any PKCS#11 client")},
-	{API_JCE, N_("JCE"), N_("port 2300; the Primus Java provider")},
-	{API_CNG, N_("CNG"), N_("port 2320; Windows CNG/KSP")},
-	{API_REST, N_("REST (TSBaaS)"), N_("port 443; HTTPS with a JWT, or by mutual TLS (dedicated)")},
+    {API_PKCS11, N_("PKCS#11"), N_("port 2310; Primus PKCS#11 provider or any PKCS#11 client")},
+    {API_JCE, N_("JCE"), N_("port 2300; the Primus Java provider")},
+    {API_CNG, N_("CNG"), N_("port 2320; Windows CNG/KSP")},
+    {API_REST, N_("REST (TSBaaS)"), N_("port 443; HTTPS with a JWT, or by mutual TLS (dedicated)")},
 };
 #define SCR_N(a) (sizeof a / sizeof a[0])
 
 static struct {
-	size_t field;  /* 0 tier, 1 service, 2 api, 3 cluster */
+	size_t field; /* 0 tier, 1 service, 2 api, 3 cluster */
 	size_t tier, service, api, cluster;
 	struct cluster_table ct;
 	int have_ct;
@@ -109,10 +110,12 @@ static void scr_sub_draw(struct wiz *w, const struct screen_area *a)
 	           "field, Left/Right change it."),
 	         A_NORMAL);
 	y += 3;
-	scr_sub_field(w, y, a, 0, _("Tier"), _(scr_sub_tiers[scr_sub.tier].label), _(scr_sub_tiers[scr_sub.tier].why));
+	scr_sub_field(w, y, a, 0, _("Tier"), _(scr_sub_tiers[scr_sub.tier].label),
+	              _(scr_sub_tiers[scr_sub.tier].why));
 	y += 3;
-	scr_sub_field(w, y, a, 1, _("Service type"), _(scr_sub_services[scr_sub.service].label),
-	              orders_channel_summary(orders_channel_of_service_type(scr_sub_services[scr_sub.service].v)));
+	scr_sub_field(
+	    w, y, a, 1, _("Service type"), _(scr_sub_services[scr_sub.service].label),
+	    orders_channel_summary(orders_channel_of_service_type(scr_sub_services[scr_sub.service].v)));
 	y += 3;
 	scr_sub_field(w, y, a, 2, _("API"), _(scr_sub_apis[scr_sub.api].label), _(scr_sub_apis[scr_sub.api].why));
 	y += 3;
@@ -123,18 +126,18 @@ static void scr_sub_draw(struct wiz *w, const struct screen_area *a)
 	} else if (scr_sub.have_ct && scr_sub.ct.n > 0) {
 		const struct cluster *c = &scr_sub.ct.clusters[scr_sub.cluster];
 		char why[300];
-		snprintf(why, sizeof why, "%s (%s)", c->description ? c->description : "", c->n_hosts ? c->hosts[0] : "");
+		snprintf(why, sizeof why, "%s (%s)", c->description ? c->description : "",
+		         c->n_hosts ? c->hosts[0] : "");
 		scr_sub_field(w, y, a, 3, _("Cluster"), c->name, why);
-	} else
-	{
+	} else {
 		scr_sub_field(w, y, a, 3, _("Cluster"), "-", scr_sub.ct_err);
 	}
 	y += 3;
 	char rule[512];
-	const char *mismatch =
-	        !w->opts.demo && scr_sub.have_ct && scr_sub.ct.n > 0
-	                ? clusters_tier_warning((int)scr_sub_tiers[scr_sub.tier].v, scr_sub.ct.clusters[scr_sub.cluster].name)
-	                : NULL;
+	const char *mismatch = !w->opts.demo && scr_sub.have_ct && scr_sub.ct.n > 0
+	                           ? clusters_tier_warning((int)scr_sub_tiers[scr_sub.tier].v,
+	                                                   scr_sub.ct.clusters[scr_sub.cluster].name)
+	                           : NULL;
 	if (mismatch)
 		snprintf(rule, sizeof rule, "%s", mismatch);
 	else
@@ -145,28 +148,20 @@ static void scr_sub_draw(struct wiz *w, const struct screen_area *a)
 static size_t scr_sub_count(size_t field)
 {
 	switch (field) {
-	case 0:
-		return SCR_N(scr_sub_tiers);
-	case 1:
-		return SCR_N(scr_sub_services);
-	case 2:
-		return SCR_N(scr_sub_apis);
-	default:
-		return scr_sub.have_ct ? scr_sub.ct.n : 0;
+	case 0: return SCR_N(scr_sub_tiers);
+	case 1: return SCR_N(scr_sub_services);
+	case 2: return SCR_N(scr_sub_apis);
+	default: return scr_sub.have_ct ? scr_sub.ct.n : 0;
 	}
 }
 
 static size_t *scr_sub_value(size_t field)
 {
 	switch (field) {
-	case 0:
-		return &scr_sub.tier;
-	case 1:
-		return &scr_sub.service;
-	case 2:
-		return &scr_sub.api;
-	default:
-		return &scr_sub.cluster;
+	case 0: return &scr_sub.tier;
+	case 1: return &scr_sub.service;
+	case 2: return &scr_sub.api;
+	default: return &scr_sub.cluster;
 	}
 }
 
@@ -206,13 +201,13 @@ static int scr_sub_key(struct wiz *w, int key)
 }
 
 const struct screen_ops scr_subscription_ops = {
-	.title = N_("Subscription"),
-	.help = N_("The tier decides when the setup password's 7 days start: at the first use (SBX, ECO, "
-	           "Platinum) or at the date of issue (ECO Certified). The service type decides which files "
-	           "come; the API which port the preflight checks; the cluster which hosts."),
-	.hints = N_("Left/Right change"),
-	.enter = scr_sub_enter,
-	.draw = scr_sub_draw,
-	.key = scr_sub_key,
-	.leave = scr_sub_leave,
+    .title = N_("Subscription"),
+    .help = N_("The tier decides when the setup password's 7 days start: at the first use (SBX, ECO, "
+               "Platinum) or at the date of issue (ECO Certified). The service type decides which files "
+               "come; the API which port the preflight checks; the cluster which hosts."),
+    .hints = N_("Left/Right change"),
+    .enter = scr_sub_enter,
+    .draw = scr_sub_draw,
+    .key = scr_sub_key,
+    .leave = scr_sub_leave,
 };

@@ -102,7 +102,8 @@ static int scr_ticket_key(struct wiz *w, int key)
 				scr_ticket.have_qr = 1;
 				if ((int)scr_ticket.qr.n_lines > w->tui.rows - 3)
 					wiz_status(w, TUI_WARN, "%s",
-					           _("The QR code is taller than the screen: 'hsm-onboard ticket --qr' prints it whole."));
+					           _("The QR code is taller than the screen: 'hsm-onboard ticket --qr' prints it "
+					             "whole."));
 			} else {
 				wiz_status(w, TUI_ERROR, "%s", d.msg);
 				scr_ticket.show_qr = 0;
@@ -113,9 +114,11 @@ static int scr_ticket_key(struct wiz *w, int key)
 	}
 	if ((key == 's' || key == 'S') && w->have_prof) {
 		char def[1024];
-		snprintf(def, sizeof def, "%s/hsm-onboard-ticket-%s.md", getenv("HOME") ? getenv("HOME") : ".", w->prof.name);
-		char *path = wiz_ask_text(w, _("Save the ticket"),
-		                          _("File name (.md: Markdown for the ticket portal, .json: JSON, else text):"), def);
+		snprintf(def, sizeof def, "%s/hsm-onboard-ticket-%s.md", getenv("HOME") ? getenv("HOME") : ".",
+		         w->prof.name);
+		char *path =
+		    wiz_ask_text(w, _("Save the ticket"),
+		                 _("File name (.md: Markdown for the ticket portal, .json: JSON, else text):"), def);
 		if (!path)
 			return SCR_REDRAW;
 		enum ticket_format f = TICKET_FORMAT_TEXT;
@@ -142,14 +145,14 @@ static int scr_ticket_key(struct wiz *w, int key)
 }
 
 const struct screen_ops scr_ticket_ops = {
-	.title = N_("Support ticket"),
-	.help = N_("When the setup password has expired, only Securosys can issue a new one, through a support "
-	           "ticket filed by a registered support user (a paid service). This is what to paste into the "
-	           "ticket: S saves it (Markdown, JSON or text), Q shows it as a QR code. It never contains a "
-	           "secret."),
-	.hints = N_("S save  Q QR"),
-	.enter = scr_ticket_enter,
-	.draw = scr_ticket_draw,
-	.key = scr_ticket_key,
-	.leave = scr_ticket_leave,
+    .title = N_("Support ticket"),
+    .help = N_("When the setup password has expired, only Securosys can issue a new one, through a support "
+               "ticket filed by a registered support user (a paid service). This is what to paste into the "
+               "ticket: S saves it (Markdown, JSON or text), Q shows it as a QR code. It never contains a "
+               "secret."),
+    .hints = N_("S save  Q QR"),
+    .enter = scr_ticket_enter,
+    .draw = scr_ticket_draw,
+    .key = scr_ticket_key,
+    .leave = scr_ticket_leave,
 };
