@@ -81,6 +81,7 @@ mkdir -p "$T_DIR/screens"
 fit() {
 	width=$1
 	shift
+	w_settle
 	n_screen=$((n_screen + 1))
 	shot=$(printf '%s/screens/%s-%02d.txt' "$T_DIR" "$lang" "$n_screen")
 	cp "$W_SCREEN" "$shot"

@@ -112,6 +112,20 @@ w_wait() {
 	done
 }
 
+# w_settle: captures until two captures in a row are the same (a loaded machine may show a screen
+# half redrawn just when the awaited text appears), for at most a few seconds; W_SCREEN is the last.
+w_settle() {
+	end=$(( $(date +%s) + $(t_secs 5) ))
+	prev=$W_SCREEN
+	while :; do
+		w_pause 0.1
+		W_SCREEN=$(w_capture)
+		cmp -s "$prev" "$W_SCREEN" && return 0
+		[ "$(date +%s)" -lt "$end" ] || return 0
+		prev=$W_SCREEN
+	done
+}
+
 # w_gone TEXT [SECONDS]: polls until TEXT is no longer on screen.
 w_gone() {
 	text=$1 limit=$(t_secs "${2:-15}")
@@ -148,6 +162,7 @@ w_exit_status() {
 # w_golden NAME: the current screen must equal tests/golden/NAME.txt, once W_MASK (a sed script) has
 # masked what must vary (temp paths). HSMO_GOLDEN_UPDATE=1 rewrites the golden file instead.
 w_golden() {
+	w_settle
 	g="$top_srcdir/tests/golden/$1.txt"
 	sed -e "${W_MASK:-}" "$W_SCREEN" > "$T_DIR/golden-$1.txt"
 	if [ -n "${HSMO_GOLDEN_UPDATE:-}" ]; then
