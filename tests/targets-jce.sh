@@ -118,6 +118,15 @@ t_run 0 "config --for xks --endpoint other" J jt config --for xks --endpoint jce
 python3 -c 'import sys,yaml; assert yaml.safe_load(open(sys.argv[1]))["hsm"]["host"] == ["jce-x.example.test"]' \
 	"$T_DIR/cfg3/xks-application.secret.yaml" || t_fail "--endpoint did not win over the stored hosts"
 t_ok "--endpoint wins over the stored hosts"
+# A second run into the same folder: README.txt names the files of both runs, once each.
+t_run 0 "config --for tsb into the xks folder" J jt config --for tsb --output "$T_DIR/cfg3"
+for f in xks-application.secret.yaml tsb-application-local.secret.yml jce-user-secret.secret; do
+	[ "$(grep -cx "$f" "$T_DIR/cfg3/README.txt")" = 1 ] || { cat "$T_DIR/cfg3/README.txt" >&2; t_fail "README.txt does not name $f once"; }
+done
+t_ok "README.txt keeps the entries of an earlier run whose files are still there"
+rm "$T_DIR/cfg3/xks-application.secret.yaml"
+t_run 0 "config --for tsb again, the xks file removed" J jt config --for tsb --output "$T_DIR/cfg3"
+t_nogrep "$T_DIR/cfg3/README.txt" "xks-application" "README.txt drops the entry of a file that is gone"
 
 # ---- A PKCS#11 profile is not offered tsb or xks ----
 t_make_credfiles "$T_DIR/creds2" acme eco P11TGT 20261120 pkcs11

@@ -789,6 +789,42 @@ static const char *tg_secret_note(const char *path)
 	return NULL;
 }
 
+/* Is base one of files' names? */
+static int tg_files_have(const struct engine_files *files, const char *base)
+{
+	for (size_t i = 0; i < files->n; i++) {
+		const char *b = strrchr(files->path[i], '/');
+		if (strcmp(b ? b + 1 : files->path[i], base) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The entries of an earlier README.txt in absdir whose file is still there and is not written now,
+ * so that `config --for tsb` and then `--for xks` into one folder leave a README naming both. Our own
+ * layout: an entry is a name at the start of a line, then its description indented by two spaces. */
+static void tg_readme_earlier(const char *absdir, const char *readme, const struct engine_files *files,
+                              struct engine_files *earlier)
+{
+	char *old = NULL;
+	struct diag d;
+	diag_clear(&d);
+	if (fsutil_read_bounded(readme, TARGETS_MAX_FILE, FSUTIL_READ_NOFOLLOW, &old, NULL, &d) != EX_OK)
+		return;
+	char *save = NULL, *prev = NULL;
+	for (char *line = strtok_r(old, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char path[PATH_MAX + 64];
+		struct stat sb;
+		if (prev && line[0] == ' ' && line[1] == ' ' && line[2] != ' ' && !strchr(prev, '/') &&
+		    !tg_files_have(files, prev) && !tg_files_have(earlier, prev) &&
+		    (size_t)snprintf(path, sizeof path, "%s/%s", absdir, prev) < sizeof path &&
+		    lstat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+			engine_files_add(earlier, path, line + 2);
+		prev = line[0] != ' ' ? line : NULL;
+	}
+	free(old);
+}
+
 int targets_write_readme(const char *dir, const char *profile, struct engine_files *files, struct diag *d)
 {
 	char absdir[PATH_MAX], path[PATH_MAX + 16];
@@ -796,19 +832,25 @@ int targets_write_readme(const char *dir, const char *profile, struct engine_fil
 	if (rc != EX_OK)
 		return rc;
 	snprintf(path, sizeof path, "%s/README.txt", absdir);
+	struct engine_files earlier = {0};
+	tg_readme_earlier(absdir, path, files, &earlier);
 	struct tg_buf b = {0};
 	tg_printf(&b, _("Files written by hsm-onboard for the profile %s.\n"), profile ? profile : "");
 	tg_printf(&b, "%s\n\n",
 	          _("Files marked secret are mode 0600: keep them readable only by the account that runs the "
 	            "application, and out of backups, version control and container images. Files without a "
 	            "secret may be shared."));
-	for (size_t i = 0; i < files->n; i++) {
-		const char *base = strrchr(files->path[i], '/');
-		base = base ? base + 1 : files->path[i];
-		if (strcmp(base, "README.txt") == 0)
-			continue;
-		const char *note = tg_secret_note(files->path[i]);
-		tg_printf(&b, "%s\n  %s\n  %s %s\n\n", base, files->what[i], _("Secret:"), note ? note : _("none"));
-	}
+	const struct engine_files *lists[] = {files, &earlier};
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; i < lists[l]->n; i++) {
+			const char *base = strrchr(lists[l]->path[i], '/');
+			base = base ? base + 1 : lists[l]->path[i];
+			if (strcmp(base, "README.txt") == 0)
+				continue;
+			const char *note = tg_secret_note(lists[l]->path[i]);
+			tg_printf(&b, "%s\n  %s\n  %s %s\n\n", base, lists[l]->what[i], _("Secret:"),
+			          note ? note : _("none"));
+		}
+	engine_files_free(&earlier);
 	return tg_write_buf(&b, path, 0644, files, _("what each file is, and what to keep secret"), d);
 }
