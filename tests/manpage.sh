@@ -4,6 +4,7 @@
 # its own section (.SS), every exit code of --help is in EXIT STATUS, the version in .TH is the
 # program's, and the page renders without a single groff warning.
 . "$top_srcdir/tests/lib.sh"
+t_need_python3
 
 MAN="$top_srcdir/doc/hsm-onboard.1"
 [ -f "$MAN" ] || t_fail "$MAN is missing"
@@ -75,7 +76,14 @@ t_ok "the man page is for version $version"
 
 # Every target of `config --for` (src/core/targets.c: name, then its docs page or pages) has an entry in
 # the man page with every page it names.
-sed -n 's/^\t"\([a-z0-9]*\)", "\([^"]*\)".*/\1 \2/p' "$top_srcdir/src/core/targets.c" > "$T_DIR/targets"
+# Read as C reads it (adjacent literals joined), whatever the line breaks of clang-format.
+python3 - "$top_srcdir/src/core/targets.c" > "$T_DIR/targets" <<'PY'
+import re, sys
+src = open(sys.argv[1]).read()
+for body in re.findall(r"static const struct target target_\w+ = \{(.*?)\};", src, re.S):
+    lits = [re.sub(r'"\s*"', "", g).strip().strip('"') for g in re.findall(r'((?:"[^"]*"\s*)+)', body)]
+    print(lits[0], lits[1].replace(" ", ""))
+PY
 [ "$(wc -l < "$T_DIR/targets")" -ge 6 ] || t_fail "fewer than 6 targets read from src/core/targets.c"
 sed 's/\\-/-/g' "$MAN" > "$T_DIR/man-plain"
 while read -r name pages; do
