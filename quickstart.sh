@@ -59,7 +59,7 @@ PACKAGES=(
 	prometheus            # promtool: checks the OpenMetrics output and the alerting rules, unit-tests the rules
 	prometheus-node-exporter curl  # the textfile collector scraped on 127.0.0.1 (tests/metrics-scrape.sh)
 )
-# What `./quickstart.sh package` needs on top.
+# What the package test needs on top (`./quickstart.sh package`, and the end of `test`).
 PACKAGING_PACKAGES=(
 	debhelper dpkg-dev    # dpkg-buildpackage, plain dh (debhelper compat 13)
 	lintian               # the package must pass it without an error or a warning
@@ -185,7 +185,7 @@ run_valgrind() {
 }
 
 cmd_test() {
-	install_missing
+	install_missing "${PACKAGING_PACKAGES[@]}"
 	generate_locales
 	build _build/release
 	build _build/sanitize --enable-sanitizers --enable-failpoints --enable-debug
@@ -198,8 +198,9 @@ cmd_test() {
 	bash tests/skips.sh _build/release _build/sanitize || rc=1
 	run_valgrind _build/release || rc=1
 	run_packaging _build/release || rc=1
+	run_package _build/package.log || rc=1
 	# shellcheck disable=SC2046 # log file names, which have no space
-	read -r p f s < <(count_results $(find _build/release/tests _build/sanitize/tests -name '*.log' 2>/dev/null))
+	read -r p f s < <(count_results $(find _build/release/tests _build/sanitize/tests -name '*.log' 2>/dev/null) _build/package.log)
 	echo "tests: $p passed, $f failed, $s skipped"
 	if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
 		say "Some tests failed"
@@ -241,11 +242,21 @@ cmd_demo() {
 # without an error or a warning, installed with apt-get, the installed program tested (--version, man,
 # completion, German help, systemd-analyze verify, the demo in tmux, the autopkgtest), then removed.
 # It installs into the system, so it needs root, and it removes the package again whatever happens.
+# run_package LOG: the Debian package test (below), its output kept in LOG.
+run_package() {
+	local rc=0
+	say "Building, linting, installing, testing and removing the Debian package (tests/deb-package.sh)"
+	$SUDO bash tests/deb-package.sh >"$1" 2>&1 || rc=$?
+	grep -E '^(ok [0-9]+|FAIL:|[EW]: )' "$1" || true
+	[ "$rc" -eq 0 ] || tail -n 60 "$1"
+	return "$rc"
+}
+
 cmd_package() {
 	install_missing "${PACKAGING_PACKAGES[@]}"
 	generate_locales
-	say "Building, linting, installing, testing and removing the Debian package (tests/deb-package.sh)"
-	$SUDO bash tests/deb-package.sh
+	mkdir -p _build
+	run_package _build/package.log
 }
 
 case "${1:-}" in
