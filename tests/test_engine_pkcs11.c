@@ -227,6 +227,28 @@ static void test_random_secret(void **state)
 	secmem_free(b);
 }
 
+/* Every engine that writes the user secret into the configuration folder names that file to the
+ * screens (engine_secret_place); an unknown engine says nothing rather than something wrong. */
+static void test_secret_place(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *engine, *file;
+	} rows[] = {
+	    {"pkcs11", "/cfg/" ENGINE_PKCS11_PIN_NAME},
+	    {"primus", "/cfg/" ENGINE_PRIMUS_SECRETS_NAME},
+	    {"jce", "/cfg/" ENGINE_JCE_SECRET_NAME},
+	};
+	char buf[256];
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		assert_int_equal(engine_secret_place(rows[i].engine, "/cfg", buf, sizeof buf), 0);
+		if (!strstr(buf, rows[i].file) || !strstr(buf, "0600"))
+			fail_msg("%s: '%s' does not name %s (mode 0600)", rows[i].engine, buf, rows[i].file);
+	}
+	assert_int_equal(engine_secret_place("nosuch", "/cfg", buf, sizeof buf), -1);
+	assert_int_equal(engine_secret_place(NULL, "/cfg", buf, sizeof buf), -1);
+}
+
 static void test_write_config(void **state)
 {
 	(void)state;
@@ -311,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_token_not_found_lists_tokens),
 		cmocka_unit_test(test_default_label_is_hsm_user),
 		cmocka_unit_test(test_write_config),
+		cmocka_unit_test(test_secret_place),
 	};
 	int rc = cmocka_run_group_tests_name("engine_pkcs11", tests, NULL, NULL);
 	nftw(t_dir, t_rm, 16, FTW_DEPTH | FTW_PHYS);

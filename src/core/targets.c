@@ -775,7 +775,7 @@ static const char *tg_secret_note(const char *path)
 	    {"vault-bearer-token.secret", N_("the whole file: it is the JWT")},
 	    {"vault-seal-securosys.secret.hcl", N_("the lines key_password and bearer_token")},
 	    {"vault-hsm-pin.secret.env", N_("the line VAULT_HSM_PIN=...")},
-	    {"jce-user-secret.secret", N_("the whole file: the blinded JCE user secret")},
+	    {ENGINE_JCE_SECRET_NAME, N_("the whole file: the blinded JCE user secret")},
 	    {"tsb-application-local.secret.yml",
 	     N_("the lines setupPassword, encryptionPassword and proxyPassword")},
 	    {"xks-application.secret.yaml", N_("the lines setupPassword and proxyPassword")},

@@ -48,6 +48,9 @@ int engine_secret_place(const char *engine, const char *dir, char *buf, size_t s
 	else if (strcmp(engine, "primus") == 0)
 		snprintf(buf, size, _("the provider's %s (mode 0600) at %s/%s"), ENGINE_PRIMUS_SECRETS_NAME, dir,
 		         ENGINE_PRIMUS_SECRETS_NAME);
+	else if (strcmp(engine, "jce") == 0)
+		snprintf(buf, size, _("the blinded JCE user secret (mode 0600) at %s/%s"), dir,
+		         ENGINE_JCE_SECRET_NAME);
 	else
 		return -1;
 	return 0;

@@ -72,6 +72,7 @@ struct engine_files {
 /* The files of a written configuration that hold the user secret (mode 0600), in its folder. */
 #define ENGINE_PKCS11_PIN_NAME "pkcs11.pin"
 #define ENGINE_PRIMUS_SECRETS_NAME ".secrets.cfg"
+#define ENGINE_JCE_SECRET_NAME "jce-user-secret.secret"
 /* Where a configuration that engine wrote into dir keeps the user secret, in words for the user:
  * "a PIN file (mode 0600) at PATH" or "the provider's .secrets.cfg (mode 0600) at PATH". 0, or -1
  * for an unknown engine. What every screen and message says about that copy comes from here. */

@@ -329,7 +329,7 @@ static int jce_write_config(struct engine_ctx *e, const char *dir, const char *c
 	if (rc != EX_OK)
 		return rc;
 	/* The blinded secret, as `-password file:` and PrimusLogin.login(user, "file:...") read it. */
-	snprintf(path, sizeof path, "%s/jce-user-secret.secret", absdir);
+	snprintf(path, sizeof path, "%s/" ENGINE_JCE_SECRET_NAME, absdir);
 	rc = fsutil_write_atomic(path, current, strlen(current), 0600, "config", d);
 	if (rc == EX_OK)
 		engine_files_add(out, path, _("JCE user secret, blinded (mode 0600; -password file:)"));
