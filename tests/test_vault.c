@@ -52,6 +52,16 @@ static void read_file(const char *path, unsigned char **buf, size_t *len)
 	*buf = (unsigned char *)b;
 }
 
+/* A fresh vault named name (its path in p) and its bytes, for the tests that damage it. */
+static size_t vault_bytes(const char *name, char *p, size_t n, unsigned char **buf)
+{
+	size_t len;
+	vault_path(p, n, name);
+	make_vault(p);
+	read_file(p, buf, &len);
+	return len;
+}
+
 static void test_roundtrip(void **state)
 {
 	(void)state;
@@ -161,11 +171,8 @@ static void test_every_byte_flipped(void **state)
 {
 	(void)state;
 	char p[PATH_MAX];
-	vault_path(p, sizeof p, "flip.vault");
-	make_vault(p);
 	unsigned char *buf;
-	size_t len;
-	read_file(p, &buf, &len);
+	size_t len = vault_bytes("flip.vault", p, sizeof p, &buf);
 	assert_true(len > 70 + 16);
 	for (size_t i = 0; i < len; i++) {
 		static const unsigned char masks[] = {0x01, 0x80, 0xff};
@@ -196,11 +203,8 @@ static void test_every_truncation(void **state)
 {
 	(void)state;
 	char p[PATH_MAX];
-	vault_path(p, sizeof p, "trunc.vault");
-	make_vault(p);
 	unsigned char *buf;
-	size_t len;
-	read_file(p, &buf, &len);
+	size_t len = vault_bytes("trunc.vault", p, sizeof p, &buf);
 	for (size_t cut = 0; cut < len; cut++) {
 		unsigned char *copy = malloc(cut + 1);
 		memcpy(copy, buf, cut);
@@ -234,11 +238,8 @@ static void test_unknown_version(void **state)
 {
 	(void)state;
 	char p[PATH_MAX];
-	vault_path(p, sizeof p, "ver.vault");
-	make_vault(p);
 	unsigned char *buf;
-	size_t len;
-	read_file(p, &buf, &len);
+	size_t len = vault_bytes("ver.vault", p, sizeof p, &buf);
 	buf[8] = 2;
 	struct vault *v;
 	struct diag d;
