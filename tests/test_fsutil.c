@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,80 @@ static void test_read_bounded_limits(void **state)
 	secmem_free(buf);
 }
 
+/* The buffer grows with the file, never with the limit: a small state.json read under a 16 MiB limit
+ * gets a small buffer, secret or not, and the limit still holds. */
+static void test_read_bounded_small_file_small_buffer(void **state)
+{
+	(void)state;
+	char p[PATH_MAX];
+	path_in(p, sizeof p, "small.json");
+	struct diag d;
+	char data[783];
+	memset(data, 'x', sizeof data);
+	assert_int_equal(fsutil_write_atomic(p, data, sizeof data, 0600, "state", &d), EX_OK);
+	char *buf = NULL;
+	size_t len = 0;
+	assert_int_equal(fsutil_read_bounded(p, 16 * 1024 * 1024, 0, &buf, &len, &d), EX_OK);
+	assert_int_equal(len, sizeof data);
+	assert_int_equal(buf[len], '\0');
+	assert_memory_equal(buf, data, sizeof data);
+	assert_true(malloc_usable_size(buf) < 4096);
+	free(buf);
+	assert_int_equal(fsutil_read_bounded(p, 64 * 1024, FSUTIL_READ_SECRET, &buf, &len, &d), EX_OK);
+	assert_int_equal(len, sizeof data);
+	assert_true(secmem_size(buf) < 1024);
+	secmem_free(buf);
+}
+
+/* A pipe has no size to start from: the buffer doubles as bytes arrive (moving secret ones to a new
+ * secret buffer), and the limit holds to the byte. */
+static void read_pipe(size_t bytes, size_t max, int flags, int want_rc)
+{
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	char *data = malloc(bytes);
+	assert_non_null(data);
+	for (size_t i = 0; i < bytes; i++)
+		data[i] = (char)('a' + i % 26);
+	/* Under the pipe's 64 KiB buffer: written whole before the read starts. */
+	assert_int_equal(write(fds[1], data, bytes), (ssize_t)bytes);
+	close(fds[1]);
+	char *buf = NULL;
+	size_t len = 0;
+	struct diag d;
+	diag_clear(&d);
+	assert_int_equal(fsutil_read_fd_bounded(fds[0], "-", max, flags, &buf, &len, &d), want_rc);
+	close(fds[0]);
+	if (want_rc != EX_OK) {
+		assert_null(buf);
+		assert_non_null(strstr(d.msg, "larger than"));
+	} else {
+		assert_int_equal(len, bytes);
+		assert_memory_equal(buf, data, bytes);
+		assert_int_equal(buf[len], '\0');
+		if (flags & FSUTIL_READ_SECRET) {
+			assert_true(secmem_size(buf) < 2 * bytes + 4096);
+			secmem_free(buf);
+		} else {
+			assert_true(malloc_usable_size(buf) < 2 * bytes + 4096);
+			free(buf);
+		}
+	}
+	free(data);
+}
+
+static void test_read_fd_bounded_pipe_grows(void **state)
+{
+	(void)state;
+	read_pipe(10000, 1 << 20, 0, EX_OK);
+	read_pipe(10000, 64 * 1024, FSUTIL_READ_SECRET, EX_OK);
+	read_pipe(10000, 10000, 0, EX_OK);
+	read_pipe(10000, 10000, FSUTIL_READ_SECRET, EX_OK);
+	read_pipe(10001, 10000, 0, EX_DATAERR);
+	read_pipe(10001, 10000, FSUTIL_READ_SECRET, EX_DATAERR);
+	read_pipe(0, 100, 0, EX_OK);
+}
+
 static void test_read_bounded_refuses_dir_and_missing(void **state)
 {
 	(void)state;
@@ -230,6 +305,8 @@ int main(void)
 		cmocka_unit_test(test_write_atomic_refuses_symlinked_temp),
 		cmocka_unit_test(test_read_bounded_limits),
 		cmocka_unit_test(test_read_bounded_refuses_dir_and_missing),
+		cmocka_unit_test(test_read_bounded_small_file_small_buffer),
+		cmocka_unit_test(test_read_fd_bounded_pipe_grows),
 		cmocka_unit_test(test_mkdir_private),
 		cmocka_unit_test(test_shred_removes),
 		cmocka_unit_test(test_secmem_roundtrip),

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,31 +125,79 @@ fail:
 	return d ? d->code : EX_IOERR;
 }
 
+/* The buffer's first size for a read from fd: a regular file's size (plus one byte, so the read that
+ * meets EOF has room and a file that grew meanwhile is seen), else a page; never over max+1. */
+static size_t fsutil_first_size(int fd, size_t max)
+{
+	struct stat st;
+	size_t want = 4096;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		want = (uintmax_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1;
+	return want < max + 1 ? want : max + 1;
+}
+
+static char *fsutil_buf_alloc(size_t cap, int secret)
+{
+	/* Both hold cap bytes and the terminating NUL. */
+	return secret ? secmem_alloc(cap) : malloc(cap + 1);
+}
+
+static void fsutil_buf_free(char *buf, int secret)
+{
+	secret ? secmem_free(buf) : free(buf);
+}
+
+/* A secret buffer cannot be realloc()ed: the old one would be freed unwiped, outside the secure heap's
+ * bookkeeping. It moves into a new secret buffer, and the old one is wiped as it is freed. On failure
+ * the old buffer is freed as well and NULL returned. */
+static char *fsutil_buf_grow(char *buf, size_t len, size_t cap, int secret)
+{
+	char *bigger = secret ? secmem_alloc(cap) : realloc(buf, cap + 1);
+	if (!secret) {
+		if (!bigger)
+			free(buf);
+		return bigger;
+	}
+	if (bigger)
+		memcpy(bigger, buf, len);
+	secmem_free(buf);
+	return bigger;
+}
+
 int fsutil_read_fd_bounded(int fd, const char *name, size_t max, int flags, char **out, size_t *out_len,
                            struct diag *d)
 {
 	*out = NULL;
 	if (out_len)
 		*out_len = 0;
-	/* Read at most max+1 bytes whatever st_size says: the file may grow while we read. */
-	char *buf = (flags & FSUTIL_READ_SECRET) ? secmem_alloc(max + 1) : calloc(1, max + 2);
+	/* The buffer grows with what is read, never with the limit: a 783-byte state.json read under a
+	 * 16 MiB limit costs a 784-byte buffer (doc/PERFORMANCE.md, "status over many profiles"). Reading
+	 * goes on to max+1 bytes whatever st_size said, since the file may grow while we read. */
+	int secret = (flags & FSUTIL_READ_SECRET) != 0;
+	size_t cap = fsutil_first_size(fd, max), len = 0;
+	char *buf = fsutil_buf_alloc(cap, secret);
 	if (!buf)
 		return diag_set(d, EX_OSERR, _("%s: out of memory"), name);
-	size_t len = 0;
 	for (;;) {
-		ssize_t n = read(fd, buf + len, max + 1 - len);
+		if (len == cap) {
+			/* Full below max+1 (the size grew, or a pipe): double, up to max+1. */
+			cap = cap <= (max + 1) / 2 ? cap * 2 : max + 1;
+			if (!(buf = fsutil_buf_grow(buf, len, cap, secret)))
+				return diag_set(d, EX_OSERR, _("%s: out of memory"), name);
+		}
+		ssize_t n = read(fd, buf + len, cap - len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			int rc = diag_set_errno(d, EX_IOERR, _("%s: read error"), name);
-			(flags & FSUTIL_READ_SECRET) ? secmem_free(buf) : free(buf);
+			fsutil_buf_free(buf, secret);
 			return rc;
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
 		if (len > max) {
-			(flags & FSUTIL_READ_SECRET) ? secmem_free(buf) : free(buf);
+			fsutil_buf_free(buf, secret);
 			return diag_set(d, EX_DATAERR, _("%s: file is larger than %zu bytes"), name, max);
 		}
 	}
