@@ -2,8 +2,9 @@
 # lazy-libs.sh: the libraries hsm-onboard loads on first use instead of at exec (src/dl/lazylib.h and
 # doc/PERFORMANCE.md), and what that must not cost: doc/DESIGN.md, "Secrets", rule 2 and clear errors.
 #   1. The binary links none of libcrypto, libssl, libcurl, p11-kit, libconfig, libqrencode.
-#   2. `--version` loads none of them; any other command but the wizard has libcrypto loaded and the
-#      secure heap started before it runs (a missing profile is found after that).
+#   2. `--version` loads none of them; any other command but the wizard and status has libcrypto
+#      loaded and the secure heap started before it runs (a missing profile is found after that);
+#      status, which never holds a secret, loads none of them over a profile either.
 #   3. The wizard, waiting for its first key, has libcrypto loaded and the 256 KiB secure heap
 #      locked (lo) and kept out of core dumps (dd) in smaps: the heap starts after the first frame,
 #      but before any key, so before any secret can exist.
@@ -33,6 +34,18 @@ t_ok "--version loads none of libcrypto, p11-kit, libconfig, libqrencode, libcur
 loads secrets --profile NOSUCHPROFILE > "$T_DIR/secrets.libs"
 grep -q "file=libcrypto" "$T_DIR/secrets.libs" || t_fail "'secrets' ran without loading libcrypto first"
 t_ok "'secrets' (no such profile) loaded libcrypto and started the secure heap before looking"
+t_state_profile LAZYDESK '"tier": "ECO", "first_use": "2026-11-20T10:00:00Z"'
+for format in text openmetrics; do
+	loads status --format "$format" > "$T_DIR/status.libs"
+	for lib in libcrypto libp11-kit libconfig libqrencode libcurl; do
+		! grep -q "file=$lib" "$T_DIR/status.libs" || t_fail "'status --format $format' loaded $lib"
+	done
+	"$HSMO" status --format "$format" > "$T_DIR/status.out" 2>&1 || t_fail "'status --format $format' failed"
+	t_grep "$T_DIR/status.out" "LAZYDESK" "status --format $format shows the profile"
+done
+t_ok "'status' reads a profile without loading libcrypto or any other lazily loaded library"
+# The wizard below starts on the start screen, which a single profile would skip.
+rm -r "$XDG_STATE_HOME/hsm-onboard/LAZYDESK"
 
 # 3. The wizard waiting for its first key.
 w_start -- wizard

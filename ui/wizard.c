@@ -531,7 +531,7 @@ int wizard_run(const struct wizard_opts *opts, int *finished_out)
 		wiz_switch(&w, w.goto_screen);
 	}
 	wiz_redraw(&w);
-	/* doc/DESIGN.md, "Secrets", rule 2, for the command main() leaves it to (cli.h, own_secmem): the
+	/* doc/DESIGN.md, "Secrets", rule 2, for the command main() leaves it to (cli.h, CLI_SECMEM_OWN): the
 	 * secure heap starts now, after the first frame and before the first key is read, so before any
 	 * secret can exist. The frame did not wait for libcrypto to load. */
 	struct diag sec_diag;

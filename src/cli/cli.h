@@ -21,15 +21,24 @@ struct cli_ctx {
 	int accept_setup_format; /* --accept-setup-format: a setup password of another shape is a warning */
 };
 
+enum cli_secmem {
+	CLI_SECMEM_MAIN = 0, /* main() starts it before the command runs */
+	/* The command starts it before it can hold a secret (the wizard: after its first frame, which
+	 * must not wait for libcrypto). */
+	CLI_SECMEM_OWN,
+	/* The command never holds a secret (status reads state.json only, which holds none), so it needs
+	 * neither libcrypto nor the heap; were it ever to, secmem_alloc starts the heap first. */
+	CLI_SECMEM_NEVER,
+};
+
 struct cli_command {
 	const char *name;
 	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
 	const char *args;    /* usage after the name, N_()-marked, e.g. "[OPTION]... FILE..." */
 	const char *summary; /* one line, N_()-marked */
 	const char *options; /* the command's own options, one per line, N_()-marked; may be "" */
-	/* 1: main() leaves the secure heap to the command, which starts it before it can hold a secret
-	 * (the wizard: after its first frame, which must not wait for libcrypto). 0: main() starts it. */
-	int own_secmem;
+	/* Who starts the secure heap (doc/DESIGN.md, "Secrets", rule 2). */
+	enum cli_secmem secmem;
 };
 
 /* The command table, NULL-terminated, in the order of --help; cli_commands.c holds it. */

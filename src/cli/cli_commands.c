@@ -43,7 +43,7 @@ const struct cli_command cli_commands[] = {
 	    "                           Icinga; exit 0 OK, 1 WARNING (under 48 h left),\n"
 	    "                           2 CRITICAL (under 12 h left, or expired), 3 UNKNOWN\n"
 	    "      --output FILE        write to FILE atomically (openmetrics: for the\n"
-	    "                           node_exporter textfile collector)\n"), 0},
+	    "                           node_exporter textfile collector)\n"), CLI_SECMEM_NEVER},
 	{"mark-used", cli_mark_used, N_("[--at TIME]"),
 	 N_("record an earlier use of the setup password (SBX, ECO, PLATINUM)"),
 	 N_("      --at TIME            when: ISO 8601 (2026-11-24T09:30:00Z) or local\n"
@@ -135,7 +135,7 @@ const struct cli_command cli_commands[] = {
 	 N_("With --profile NAME it resumes that profile at the step it reached. It\n"
 	    "watches the download folder (XDG_DOWNLOAD_DIR, else ~/Downloads).\n"
 	    "It needs a terminal.\n"),
-	 1},
+	 CLI_SECMEM_OWN},
 	{"demo", cli_demo, N_("[--keep]"), N_("the whole onboarding on a throwaway SoftHSM2 token, in the wizard"),
 	 N_("      --keep               keep the demo directory afterwards\n"
 	    "Creates a private temporary directory with a SoftHSM2 token, invented credential\n"

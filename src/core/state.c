@@ -494,19 +494,27 @@ static void state_bad(struct state_reader *r, const char *field, const char *exp
 	diag_set(r->d, EX_DATAERR, _("%s: field %s: expected %s"), r->file, field, expected);
 }
 
-/* Parses "YYYY-MM-DDTHH:MM:SSZ" strictly; 0 on success. */
+/* n digits at s, already checked to be digits. */
+static int state_digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* Parses "YYYY-MM-DDTHH:MM:SSZ" strictly; 0 on success. By hand, not sscanf: the format is fixed to
+ * the character, and a desk's status reads several of these per profile. */
 static int state_parse_time(const char *s, time_t *out)
 {
-	int y, mo, da, h, mi, se;
-	char z;
-	int n = 0;
-	if (strlen(s) != 20 ||
-	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &y, &mo, &da, &h, &mi, &se, &z, &n) != 7 || n != 20 ||
-	    z != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+	if (strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+	    s[19] != 'Z')
 		return -1;
-	for (int i = 0; i < 20; i++)
-		if ((i != 4 && i != 7 && i != 10 && i != 13 && i != 16 && i != 19) && (s[i] < '0' || s[i] > '9'))
+	for (int i = 0; i < 19; i++)
+		if ((i != 4 && i != 7 && i != 10 && i != 13 && i != 16) && (s[i] < '0' || s[i] > '9'))
 			return -1;
+	int y = state_digits(s, 4), mo = state_digits(s + 5, 2), da = state_digits(s + 8, 2);
+	int h = state_digits(s + 11, 2), mi = state_digits(s + 14, 2), se = state_digits(s + 17, 2);
 	if (y < 1970 || mo < 1 || mo > 12 || da < 1 || da > 31 || h > 23 || mi > 59 || se > 60)
 		return -1;
 	struct tm tm =
@@ -568,6 +576,8 @@ static void state_get_long(struct state_reader *r, json_t *o, const char *key, c
 	*out = (long)json_integer_value(v);
 }
 
+/* expected is an untranslated msgid (N_()): a good file, which is every file of a desk, costs no
+ * gettext lookup. */
 static int state_get_enum(struct state_reader *r, json_t *o, const char *key, const char *const *names,
                           size_t n, const char *expected)
 {
@@ -576,7 +586,7 @@ static int state_get_enum(struct state_reader *r, json_t *o, const char *key, co
 		return 0;
 	int i = json_is_string(v) ? state_lookup(names, n, json_string_value(v)) : -1;
 	if (i < 0) {
-		state_bad(r, key, expected);
+		state_bad(r, key, _(expected));
 		return 0;
 	}
 	return i;
@@ -609,12 +619,12 @@ static json_t *state_get_array(struct state_reader *r, json_t *o, const char *ke
 static void state_from_json(struct state_reader *r, json_t *o, struct state *st)
 {
 	st->tier = (enum state_tier)state_get_enum(r, o, "tier", state_tier_names, STATE_COUNT(state_tier_names),
-	                                           _("\"SBX\", \"ECO\", \"ECO-CC\", \"PLATINUM\" or null"));
+	                                           N_("\"SBX\", \"ECO\", \"ECO-CC\", \"PLATINUM\" or null"));
 	st->service_type = (enum state_service_type)state_get_enum(
 	    r, o, "service_type", state_service_type_names, STATE_COUNT(state_service_type_names),
-	    _("\"standard\", \"tsbaas-multi\", \"tsbaas-dedicated\" or null"));
+	    N_("\"standard\", \"tsbaas-multi\", \"tsbaas-dedicated\" or null"));
 	st->api = (enum state_api)state_get_enum(r, o, "api", state_api_names, STATE_COUNT(state_api_names),
-	                                         _("\"pkcs11\", \"jce\", \"cng\", \"rest\" or null"));
+	                                         N_("\"pkcs11\", \"jce\", \"cng\", \"rest\" or null"));
 	state_get_str(r, o, "hsm_user", "hsm_user", &st->hsm_user);
 	state_get_str(r, o, "service_user", "service_user", &st->service_user);
 	state_get_str(r, o, "company", "company", &st->company);
@@ -631,10 +641,10 @@ static void state_from_json(struct state_reader *r, json_t *o, struct state *st)
 	}
 	state_get_time(r, o, "created", "created", &st->created);
 	st->step = (enum state_step)state_get_enum(r, o, "step", state_step_names, STATE_COUNT(state_step_names),
-	                                           _("a step name (\"start\" ... \"done\")"));
+	                                           N_("a step name (\"start\" ... \"done\")"));
 	st->rotation = (enum state_rotation)state_get_enum(
 	    r, o, "rotation", state_rotation_names, STATE_COUNT(state_rotation_names),
-	    _("\"none\", \"first-use\", \"pending\", \"promoted\", \"verified\" or \"configured\""));
+	    N_("\"none\", \"first-use\", \"pending\", \"promoted\", \"verified\" or \"configured\""));
 
 	json_t *e = state_get_object(r, o, "engine");
 	if (e) {
