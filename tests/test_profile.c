@@ -19,6 +19,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "profile.h"
 #include "secmem.h"
 #include "vault.h"
@@ -175,6 +176,35 @@ static void test_list_and_remove(void **state)
 	assert_int_equal(profile_open("bob", 0, &p, &d), EX_NOINPUT);
 }
 
+/* profile_count looks at names only: a half-made directory and a file with a profile's name count,
+ * a hidden entry does not, and it is never below profile_list's count. */
+static void test_count(void **state)
+{
+	(void)state;
+	struct diag d;
+	size_t before, after, listed;
+	char **names;
+	assert_int_equal(profile_count(&before, &d), EX_OK);
+	char base[PATH_MAX], path[PATH_MAX + 16];
+	assert_int_equal(profile_base_dir(base, sizeof base, &d), EX_OK);
+	assert_int_equal(fsutil_mkdir_private(base, &d), EX_OK);
+	snprintf(path, sizeof path, "%s/half-made", base);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/.hidden", base);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/a-file", base);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(profile_count(&after, &d), EX_OK);
+	assert_int_equal(after, before + 2);
+	assert_int_equal(profile_list(&names, &listed, &d), EX_OK);
+	assert_true(listed <= after);
+	for (size_t i = 0; i < listed; i++)
+		assert_true(strcmp(names[i], "half-made") != 0 && strcmp(names[i], "a-file") != 0);
+	profile_list_free(names, listed);
+}
+
 int main(void)
 {
 	secmem_init(NULL);
@@ -184,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_create_lock_and_refuse),
 		cmocka_unit_test(test_corrupt_state_refused),
 		cmocka_unit_test(test_list_and_remove),
+		cmocka_unit_test(test_count),
 	};
 	return cmocka_run_group_tests_name("profile", tests, testutil_setup_state, testutil_teardown);
 }

@@ -54,9 +54,12 @@ struct screen_ops {
 	int (*key)(struct wiz *w, int key);
 	/* Called when the screen stops being current. */
 	void (*leave)(struct wiz *w);
-	/* Optional: redraws only the live fields (no erase) once a second; returns 1 while it wants ticks. */
+	/* Optional: redraws only the live fields (no erase) once a second; returns 1 while it wants ticks,
+	 * SCREEN_TICK_SOON while it has work in hand that the next tick goes on with at once (keys are
+	 * still read between two such ticks). */
 	int (*tick)(struct wiz *w, const struct screen_area *a);
 };
+#define SCREEN_TICK_SOON 2
 
 extern const struct screen_ops scr_start_ops, scr_subscription_ops, scr_emails_ops, scr_securecode_ops,
     scr_import_ops, scr_review_ops, scr_countdown_ops, scr_preflight_ops, scr_rotation_ops, scr_provider_ops,

@@ -545,14 +545,18 @@ int wizard_run(const struct wizard_opts *opts, int *finished_out)
 		wiz_redraw(&w);
 	}
 	while (!quit) {
-		int want_tick = 0;
+		int want_tick = 0, soon = 0;
 		struct screen_area a = wiz_area(&w);
 		if (!w.tui.too_small) {
 			want_tick = wiz_countdown_running(&w);
-			if (wiz_screens[w.cur]->tick && wiz_screens[w.cur]->tick(&w, &a))
+			int t = wiz_screens[w.cur]->tick ? wiz_screens[w.cur]->tick(&w, &a) : 0;
+			if (t)
 				want_tick = 1;
+			soon = t == SCREEN_TICK_SOON;
 		}
-		int k = tui_getkey(&w.tui, want_tick ? wiz_ms_to_next_second() : -1);
+		/* A screen with work in hand (the start screen reading a desk's profiles) only looks for a
+		 * key between two slices of it. */
+		int k = tui_getkey(&w.tui, soon ? 0 : want_tick ? wiz_ms_to_next_second() : -1);
 		if (k == TUI_KEY_TIMEOUT) {
 			if (w.tui.too_small)
 				continue;

@@ -257,20 +257,43 @@ static int profile_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The profile directory open for readdir (base gets its path), or *dir NULL when there is none yet. */
+static int profile_open_base(char *base, size_t size, DIR **dir, struct diag *d)
+{
+	*dir = NULL;
+	int rc = profile_base_dir(base, size, d);
+	if (rc != EX_OK)
+		return rc;
+	if (!(*dir = opendir(base)) && errno != ENOENT)
+		return diag_set_errno(d, EX_NOINPUT, _("%s: cannot list the profiles"), base);
+	return EX_OK;
+}
+
+int profile_count(size_t *n, struct diag *d)
+{
+	*n = 0;
+	char base[PATH_MAX];
+	DIR *dir;
+	int rc = profile_open_base(base, sizeof base, &dir, d);
+	if (rc != EX_OK || !dir)
+		return rc;
+	struct dirent *e;
+	while ((e = readdir(dir)))
+		if (profile_name_valid(e->d_name))
+			(*n)++;
+	closedir(dir);
+	return EX_OK;
+}
+
 int profile_list(char ***names, size_t *n, struct diag *d)
 {
 	*names = NULL;
 	*n = 0;
 	char base[PATH_MAX];
-	int rc = profile_base_dir(base, sizeof base, d);
-	if (rc != EX_OK)
+	DIR *dir;
+	int rc = profile_open_base(base, sizeof base, &dir, d);
+	if (rc != EX_OK || !dir)
 		return rc;
-	DIR *dir = opendir(base);
-	if (!dir) {
-		if (errno == ENOENT)
-			return EX_OK;
-		return diag_set_errno(d, EX_NOINPUT, _("%s: cannot list the profiles"), base);
-	}
 	struct dirent *e;
 	size_t cap = 0;
 	while ((e = readdir(dir))) {

@@ -50,6 +50,10 @@ int profile_half_made(const char *dir);
 /* The names of every profile, sorted, without half-made ones; free with profile_list_free. */
 int profile_list(char ***names, size_t *n, struct diag *d);
 void profile_list_free(char **names, size_t n);
+/* How many entries of the profile directory bear a profile's name, without looking into any (one
+ * readdir): at least profile_list's count, and cheap enough to run before a first frame, so the start
+ * screen can tell a desk of many profiles from a few. */
+int profile_count(size_t *n, struct diag *d);
 /* Deletes the profile: destroys the vault first (overwrite), then the rest. Needs the lock. */
 int profile_remove(struct profile *p, struct diag *d);
 

@@ -17,11 +17,20 @@
 #include <time.h>
 
 /* Up to this many profiles are read before the first frame, so that the one unfinished profile can
- * be resumed at once; a desk's longer list is read just after the first frame (from the first tick):
- * reading a thousand state.json files took longer than the whole start-up budget (bench/run). */
+ * be resumed at once. A desk's longer list is neither listed nor read before the first frame (a
+ * thousand state.json files take longer than the whole start-up budget, doc/PERFORMANCE.md): the
+ * ticks after it read the profiles in slices of SCR_START_SLICE_MS, and keys are read between two
+ * slices, so F10, N or '/' work while the list fills in. */
 #define SCR_START_EAGER 64
+#define SCR_START_SLICE_MS 15
 /* Seconds under which a running countdown counts as urgent in the summary line. */
 #define SCR_START_SOON (24 * 3600)
+
+/* A profile's urgency class and seconds left (scr_start_rank). */
+struct scr_start_urgency {
+	int rank;
+	long long left;
+};
 
 static struct {
 	struct profile *prof; /* every profile that opened */
@@ -32,8 +41,12 @@ static struct {
 	size_t top;       /* the first profile row drawn */
 	char filter[128]; /* '/': a part of the name, or empty */
 	int auto_done;    /* auto-resume happens once per run */
-	char **names;     /* the names still to read (a long list), else NULL */
+	int loading;      /* a desk: its profiles are still being listed and read, after the first frame */
+	size_t expect;    /* how many there are about to be (profile_count), for "Reading N profiles..." */
+	char **names;     /* while loading: every name listed, else NULL */
 	size_t n_names;
+	size_t next;                       /* while loading: the first name not read yet */
+	struct scr_start_urgency *urgency; /* per profile, computed once per sort */
 } scr_start;
 
 static void scr_start_leave(struct wiz *w)
@@ -43,11 +56,14 @@ static void scr_start_leave(struct wiz *w)
 		profile_close(&scr_start.prof[i]);
 	free(scr_start.prof);
 	free(scr_start.shown);
+	free(scr_start.urgency);
 	profile_list_free(scr_start.names, scr_start.n_names);
 	scr_start.names = NULL;
-	scr_start.n_names = 0;
+	scr_start.n_names = scr_start.next = 0;
+	scr_start.loading = 0;
 	scr_start.prof = NULL;
 	scr_start.shown = NULL;
+	scr_start.urgency = NULL;
 	scr_start.n = scr_start.cap = scr_start.n_shown = 0;
 }
 
@@ -66,45 +82,104 @@ static int scr_start_rank(const struct profile *p, time_t now, long long *left)
 	return 2;
 }
 
-static time_t scr_start_now;
-
 static int scr_start_cmp(const void *a, const void *b)
 {
-	const struct profile *pa = &scr_start.prof[*(const size_t *)a], *pb = &scr_start.prof[*(const size_t *)b];
-	long long la, lb;
-	int ra = scr_start_rank(pa, scr_start_now, &la), rb = scr_start_rank(pb, scr_start_now, &lb);
-	if (ra != rb)
-		return ra - rb;
-	if (ra == 1 && la != lb)
-		return la < lb ? -1 : 1;
-	return strcmp(pa->name, pb->name);
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	const struct scr_start_urgency *ua = &scr_start.urgency[ia], *ub = &scr_start.urgency[ib];
+	if (ua->rank != ub->rank)
+		return ua->rank - ub->rank;
+	if (ua->rank == 1 && ua->left != ub->left)
+		return ua->left < ub->left ? -1 : 1;
+	return strcmp(scr_start.prof[ia].name, scr_start.prof[ib].name);
 }
 
-/* The filter's matches, most urgent first; the cursor stays on a profile row when one is left. */
+/* The filter's matches, most urgent first; the cursor stays on a profile row when one is left. Each
+ * profile's urgency is computed once, not in every comparison. */
 static void scr_start_order(void)
 {
 	scr_start.n_shown = 0;
-	for (size_t i = 0; i < scr_start.n; i++)
-		if (!scr_start.filter[0] || strstr(scr_start.prof[i].name, scr_start.filter))
-			scr_start.shown[scr_start.n_shown++] = i;
-	scr_start_now = time(NULL);
+	time_t now = time(NULL);
+	for (size_t i = 0; i < scr_start.n; i++) {
+		if (scr_start.filter[0] && !strstr(scr_start.prof[i].name, scr_start.filter))
+			continue;
+		scr_start.shown[scr_start.n_shown++] = i;
+		scr_start.urgency[i].rank = scr_start_rank(&scr_start.prof[i], now, &scr_start.urgency[i].left);
+	}
 	qsort(scr_start.shown, scr_start.n_shown, sizeof scr_start.shown[0], scr_start_cmp);
 	scr_start.sel = 0;
 	scr_start.top = 0;
 }
 
-/* Reads the state of every profile named (a profile that does not open is left out, as `status`
- * reports it), then sorts. */
-static void scr_start_read(char **names, size_t n)
+/* Reads the state of profile names[i] (one that does not open is left out, as `status` reports it). */
+static void scr_start_read_one(char **names, size_t i)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct profile *p = &scr_start.prof[scr_start.n];
-		struct diag d;
-		diag_clear(&d);
-		if (profile_open(names[i], 0, p, &d) == 0)
-			scr_start.n++;
+	struct profile *p = &scr_start.prof[scr_start.n];
+	struct diag d;
+	diag_clear(&d);
+	if (profile_open(names[i], 0, p, &d) == 0)
+		scr_start.n++;
+}
+
+/* Lists the profiles and makes room for n of them; 0, or -1 with the status line set. */
+static int scr_start_list(struct wiz *w, char ***names, size_t *n)
+{
+	struct diag d;
+	diag_clear(&d);
+	if (profile_list(names, n, &d) != 0) {
+		wiz_status(w, TUI_ERROR, "%s", d.msg);
+		return -1;
 	}
+	scr_start.prof = calloc(*n ? *n : 1, sizeof *scr_start.prof);
+	scr_start.shown = calloc(*n ? *n : 1, sizeof *scr_start.shown);
+	scr_start.urgency = calloc(*n ? *n : 1, sizeof *scr_start.urgency);
+	if (!scr_start.prof || !scr_start.shown || !scr_start.urgency) {
+		profile_list_free(*names, *n);
+		*names = NULL;
+		*n = 0;
+		scr_start_leave(w);
+		wiz_status(w, TUI_ERROR, "%s", _("out of memory"));
+		return -1;
+	}
+	scr_start.cap = *n;
+	return 0;
+}
+
+static long scr_start_ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000L + (t.tv_nsec - t0->tv_nsec) / 1000000L;
+}
+
+/* One slice of a desk's loading: the listing first, then profiles until SCR_START_SLICE_MS have
+ * passed; the last slice sorts. 1 while there is more to do. */
+static int scr_start_load(struct wiz *w)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!scr_start.names && scr_start_list(w, &scr_start.names, &scr_start.n_names) != 0) {
+		scr_start.loading = 0;
+		return 0;
+	}
+	while (scr_start.next < scr_start.n_names) {
+		scr_start_read_one(scr_start.names, scr_start.next++);
+		/* The clock is read every 8 profiles: a slice is a few hundred microseconds late at most. */
+		if (scr_start.next % 8 == 0 && scr_start_ms_since(&t0) >= SCR_START_SLICE_MS)
+			return 1;
+	}
+	profile_list_free(scr_start.names, scr_start.n_names);
+	scr_start.names = NULL;
+	scr_start.n_names = scr_start.next = 0;
+	scr_start.loading = 0;
 	scr_start_order();
+	return 0;
+}
+
+/* A key that needs the whole list (T, the ticket for the selected profile) waits for the rest. */
+static void scr_start_load_all(struct wiz *w)
+{
+	while (scr_start.loading && scr_start_load(w))
+		;
 }
 
 static void scr_start_enter(struct wiz *w)
@@ -113,30 +188,26 @@ static void scr_start_enter(struct wiz *w)
 	/* Back at the start, no profile is current (nor locked). */
 	wiz_close_profile(w);
 	scr_start.sel = 0;
-	char **names = NULL;
-	size_t n = 0;
 	struct diag d;
 	diag_clear(&d);
-	if (profile_list(&names, &n, &d) != 0) {
+	size_t count = 0;
+	if (profile_count(&count, &d) != 0) {
 		wiz_status(w, TUI_ERROR, "%s", d.msg);
 		return;
 	}
-	scr_start.prof = calloc(n ? n : 1, sizeof *scr_start.prof);
-	scr_start.shown = calloc(n ? n : 1, sizeof *scr_start.shown);
-	if (!scr_start.prof || !scr_start.shown) {
-		profile_list_free(names, n);
-		scr_start_leave(w);
-		wiz_status(w, TUI_ERROR, "%s", _("out of memory"));
-		return;
-	}
-	scr_start.cap = n;
-	if (n > SCR_START_EAGER) {
-		scr_start.names = names;
-		scr_start.n_names = n;
+	if (count > SCR_START_EAGER) {
+		scr_start.loading = 1;
+		scr_start.expect = count;
 		scr_start.auto_done = 1;
 		return;
 	}
-	scr_start_read(names, n);
+	char **names = NULL;
+	size_t n = 0;
+	if (scr_start_list(w, &names, &n) != 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		scr_start_read_one(names, i);
+	scr_start_order();
 	profile_list_free(names, n);
 	size_t unfinished = 0, which = 0;
 	for (size_t i = 0; i < scr_start.n; i++)
@@ -252,9 +323,9 @@ static void scr_start_draw(struct wiz *w, const struct screen_area *a)
 	char head[200];
 	snprintf(head, sizeof head, "  %-24s %-17s %s", _("Profile"), _("Step"), _("Setup password"));
 	tui_put(a->y + 3, a->x, a->cols, head, A_BOLD, 1);
-	if (scr_start.names) {
+	if (scr_start.loading) {
 		char line[128];
-		snprintf(line, sizeof line, _("Reading %zu profiles..."), scr_start.n_names);
+		snprintf(line, sizeof line, _("Reading %zu profiles..."), scr_start.expect);
 		tui_put(a->y + 4, a->x + 2, a->cols - 2, line, tui_attr(&w->tui, TUI_DIM), 0);
 	} else if (scr_start.n == 0)
 		tui_put(a->y + 4, a->x + 2, a->cols - 2, _("(no profile yet)"), tui_attr(&w->tui, TUI_DIM), 0);
@@ -262,7 +333,7 @@ static void scr_start_draw(struct wiz *w, const struct screen_area *a)
 		tui_put(a->y + 4, a->x + 2, a->cols - 2, _("(no profile name contains the filter; / changes it)"),
 		        tui_attr(&w->tui, TUI_DIM), 0);
 	scr_start_rows(w, a, scr_start.n_shown == 0);
-	if (scr_start.n)
+	if (scr_start.n && !scr_start.loading)
 		scr_start_summary(w, a);
 	int base = a->y + a->rows - 3;
 	const char *items[2] = {_("New onboarding"), _("Support ticket for the selected profile")};
@@ -272,11 +343,9 @@ static void scr_start_draw(struct wiz *w, const struct screen_area *a)
 
 static int scr_start_tick(struct wiz *w, const struct screen_area *a)
 {
-	if (scr_start.names) {
-		scr_start_read(scr_start.names, scr_start.n_names);
-		profile_list_free(scr_start.names, scr_start.n_names);
-		scr_start.names = NULL;
-		scr_start.n_names = 0;
+	if (scr_start.loading) {
+		if (scr_start_load(w))
+			return SCREEN_TICK_SOON;
 		wiz_redraw(w);
 	}
 	if (scr_start.n_shown)
@@ -292,6 +361,10 @@ static char *scr_start_new_name(void)
 		int used = 0;
 		for (size_t k = 0; k < scr_start.n && !used; k++)
 			if (strcmp(scr_start.prof[k].name, name) == 0)
+				used = 1;
+		/* While a desk loads, the names listed but not read yet are taken too. */
+		for (size_t k = scr_start.next; k < scr_start.n_names && !used; k++)
+			if (strcmp(scr_start.names[k], name) == 0)
 				used = 1;
 		if (!used)
 			break;
@@ -341,7 +414,9 @@ static int scr_start_key(struct wiz *w, int key)
 		if (f) {
 			snprintf(scr_start.filter, sizeof scr_start.filter, "%s", f);
 			free(f);
-			scr_start_order();
+			/* While a desk loads, its last slice sorts with the filter. */
+			if (!scr_start.loading)
+				scr_start_order();
 		}
 		return SCR_REDRAW;
 	}
@@ -374,6 +449,8 @@ static int scr_start_key(struct wiz *w, int key)
 	if (scr_start.sel > m || key == 't' || key == 'T') {
 		if (!enter && key != 't' && key != 'T')
 			return SCR_IGNORED;
+		scr_start_load_all(w);
+		m = scr_start.n_shown;
 		if (m == 0) {
 			wiz_status(w, TUI_WARN, "%s", _("A ticket needs a profile: there is none yet."));
 			return SCR_REDRAW;
