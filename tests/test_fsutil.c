@@ -108,15 +108,21 @@ static void test_write_atomic_refuses_symlinked_temp(void **state)
 	unlink(tmp);
 }
 
+/* A file of n bytes c, named name in the test's dir (p gets its path). */
+static void filled_file(char *p, size_t size, const char *name, char *data, size_t n, char c)
+{
+	path_in(p, size, name);
+	memset(data, c, n);
+	struct diag d;
+	assert_int_equal(fsutil_write_atomic(p, data, n, 0600, "state", &d), EX_OK);
+}
+
 static void test_read_bounded_limits(void **state)
 {
 	(void)state;
-	char p[PATH_MAX];
-	path_in(p, sizeof p, "big");
+	char p[PATH_MAX], data[101];
+	filled_file(p, sizeof p, "big", data, sizeof data, 'a');
 	struct diag d;
-	char data[101];
-	memset(data, 'a', sizeof data);
-	assert_int_equal(fsutil_write_atomic(p, data, sizeof data, 0600, "state", &d), EX_OK);
 	char *buf = NULL;
 	assert_int_equal(fsutil_read_bounded(p, 100, 0, &buf, NULL, &d), EX_DATAERR);
 	assert_null(buf);
@@ -132,12 +138,9 @@ static void test_read_bounded_limits(void **state)
 static void test_read_bounded_small_file_small_buffer(void **state)
 {
 	(void)state;
-	char p[PATH_MAX];
-	path_in(p, sizeof p, "small.json");
+	char p[PATH_MAX], data[783];
+	filled_file(p, sizeof p, "small.json", data, sizeof data, 'x');
 	struct diag d;
-	char data[783];
-	memset(data, 'x', sizeof data);
-	assert_int_equal(fsutil_write_atomic(p, data, sizeof data, 0600, "state", &d), EX_OK);
 	char *buf = NULL;
 	size_t len = 0;
 	assert_int_equal(fsutil_read_bounded(p, 16 * 1024 * 1024, 0, &buf, &len, &d), EX_OK);
