@@ -85,7 +85,8 @@ t_grep "$STATE" '"kind": "files-kept"' "state: the provider files were kept"
 
 # primus.cfg: the documented layout, every host its own hsmN; the simulator reads it with libconfig.
 WORK="$XDG_STATE_HOME/hsm-onboard/PRIMUSER/primus"
-sed -e 's/PRIMUSER/USER/g' "$WORK/primus.cfg" > "$T_DIR/cfg-norm"
+# client_id is HSMUSER@hostname by default.
+sed -e "s/@$(uname -n)\";/@HOST\";/" -e 's/PRIMUSER/USER/g' "$WORK/primus.cfg" > "$T_DIR/cfg-norm"
 cmp -s "$T_DIR/cfg-norm" "$top_srcdir/tests/golden/primus.cfg" ||
 	{ diff "$top_srcdir/tests/golden/primus.cfg" "$T_DIR/cfg-norm" >&2; t_fail "primus.cfg differs from tests/golden/primus.cfg"; }
 t_ok "primus.cfg equals the golden file (version, primus group, hsm0 and hsm1, port as a string)"

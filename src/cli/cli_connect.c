@@ -48,6 +48,7 @@ static int connect_remember(struct state *st, const struct cli_engine_opts *o)
 	    {&st->engine.engine, o->ov.engine},
 	    {&st->engine.module, o->ov.module},
 	    {&st->engine.ppin, o->ov.ppin},
+	    {&st->engine.client_id, o->ov.client_id},
 	};
 	for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
 		if (set[i].value && connect_differs(*set[i].field, set[i].value)) {
@@ -171,6 +172,8 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 
+	/* A folder that already serves other partitions gets this one added (engine_shared.h). */
+	o.ov.shared_dir = o.output;
 	rc = connect_remember(st, &o) ? profile_save_state(&ce.p, &d) : EX_OK;
 	if (rc == EX_OK)
 		rc = cli_engine_open_rest(ctx, &ce, &o, &d);
