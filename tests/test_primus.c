@@ -144,11 +144,12 @@ static void test_merge_hand_edited(void **state)
 {
 	(void)state;
 	static const char *const hosts[] = {"a-api.cloudshsm.com"};
-	const char *base = "# hand-made\nversion = \"1.0\";\n/* c */\nprimus:\n{\n  wait_delay = 250; /* in ms*/\n"
-	                   "  wait_max_tries = 5;\n  connect_on_init = true;\n  hsms:\n  {\n    hsm1:\n    {\n"
-	                   "      host = \"a-api.cloudshsm.com\";\n      port = \"2310\";\n      slots:\n      {\n"
-	                   "        slot0: { client_id = \"X\"; user_name = \"PARTA\"; id = 1; }; /* end slot0 */\n"
-	                   "      };\n    };\n  };\n  log: { trace_level = 4; };\n};\n";
+	const char *base =
+	    "# hand-made\nversion = \"1.0\";\n/* c */\nprimus:\n{\n  wait_delay = 250; /* in ms*/\n"
+	    "  wait_max_tries = 5;\n  connect_on_init = true;\n  hsms:\n  {\n    hsm1:\n    {\n"
+	    "      host = \"a-api.cloudshsm.com\";\n      port = \"2310\";\n      slots:\n      {\n"
+	    "        slot0: { client_id = \"X\"; user_name = \"PARTA\"; id = 1; }; /* end slot0 */\n"
+	    "      };\n    };\n  };\n  log: { trace_level = 4; };\n};\n";
 	struct primus_cfg_in b = {hosts, 1, 2310, "B@HOST", "PARTB", "svc", 0};
 	char *out = NULL;
 	size_t len = 0;
@@ -168,7 +169,8 @@ static void test_merge_hand_edited(void **state)
 	primus_cfg_free(&c);
 	free(out);
 	/* A base outside the documented layout is not merged. */
-	assert_int_equal(primus_cfg_merge("hsms : { };", "x.cfg", &b, &out, &len, &id, &reformatted, &d), EX_CONFIG);
+	assert_int_equal(primus_cfg_merge("hsms : { };", "x.cfg", &b, &out, &len, &id, &reformatted, &d),
+	                 EX_CONFIG);
 }
 
 /* A layout the provider reads differently is refused, naming the line and the key. */
@@ -192,18 +194,23 @@ static void test_other_layouts_refused(void **state)
 	/* The layout written before: hsms at the top level, no version, no primus group. */
 	snprintf(buf, sizeof buf, "hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; };", slot);
 	t_refused(buf, "'hsms' is not part of the documented layout");
-	snprintf(buf, sizeof buf, "primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };", globals, slot);
+	snprintf(buf, sizeof buf, "primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };",
+	         globals, slot);
 	t_refused(buf, "'version'");
-	snprintf(buf, sizeof buf, "version = \"2.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };",
+	snprintf(buf, sizeof buf,
+	         "version = \"2.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };",
 	         globals, slot);
 	t_refused(buf, "version must be");
-	snprintf(buf, sizeof buf, "version = \"1.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = 2310; %s }; }; };",
+	snprintf(buf, sizeof buf,
+	         "version = \"1.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = 2310; %s }; }; };",
 	         globals, slot);
 	t_refused(buf, "line 1: 'port' is missing or is not a string");
-	snprintf(buf, sizeof buf, "version = \"1.0\"; primus : { hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };",
+	snprintf(buf, sizeof buf,
+	         "version = \"1.0\"; primus : { hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };",
 	         slot);
 	t_refused(buf, "'wait_delay'");
-	snprintf(buf, sizeof buf, "version = \"1.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; }; }; };",
+	snprintf(buf, sizeof buf,
+	         "version = \"1.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; }; }; };",
 	         globals);
 	t_refused(buf, "'slots'");
 	snprintf(buf, sizeof buf,
@@ -218,8 +225,9 @@ static void test_codes_scan_and_pick(void **state)
 {
 	(void)state;
 	unsigned long codes[8];
-	const char *out = "ERROR: connection failed (0x80005015)\nretry: login failed (0x80005017), 0x80005015 again, "
-	                  "HSM said 0xc0000012; not a code: 0x800050170 0x8000501";
+	const char *out =
+	    "ERROR: connection failed (0x80005015)\nretry: login failed (0x80005017), 0x80005015 again, "
+	    "HSM said 0xc0000012; not a code: 0x800050170 0x8000501";
 	size_t n = hsmcodes_scan(out, codes, 8);
 	assert_int_equal(n, 3);
 	assert_int_equal(codes[0], 0x80005015UL);
@@ -230,11 +238,10 @@ static void test_codes_scan_and_pick(void **state)
 	assert_int_equal(e->cls, HSMCODES_SETUP_REFUSED);
 	assert_int_equal(e->exit_code, EX_NOPERM);
 	/* Every documented code has an entry with a next step. */
-	static const unsigned long documented[] = {0x80000037UL, 0x8000000BUL, 0x8000000DUL, 0x80005002UL,
-	                                           0x80005005UL, 0x80005006UL, 0x80005012UL, 0x80005019UL,
-	                                           0x80000069UL, 0x80000018UL, 0x80005015UL, 0x80005017UL,
-	                                           0x80005018UL, 0x80005007UL, 0x80005003UL, 0x80005004UL,
-	                                           0x8000003BUL};
+	static const unsigned long documented[] = {
+	    0x80000037UL, 0x8000000BUL, 0x8000000DUL, 0x80005002UL, 0x80005005UL, 0x80005006UL,
+	    0x80005012UL, 0x80005019UL, 0x80000069UL, 0x80000018UL, 0x80005015UL, 0x80005017UL,
+	    0x80005018UL, 0x80005007UL, 0x80005003UL, 0x80005004UL, 0x8000003BUL};
 	for (size_t i = 0; i < sizeof documented / sizeof documented[0]; i++) {
 		e = hsmcodes_lookup(documented[i]);
 		assert_non_null(e);
@@ -257,8 +264,8 @@ static void test_refuses_setup(void **state)
 	assert_true(hsmcodes_refuses_setup("0x80005017"));
 	assert_true(hsmcodes_refuses_setup("0x80005018"));
 	assert_true(hsmcodes_refuses_setup("0X80005018"));
-	assert_false(hsmcodes_refuses_setup("0x8000000B"));   /* the PKCS#11 password, not the setup one */
-	assert_false(hsmcodes_refuses_setup("0x80005015"));   /* never reached the HSM */
+	assert_false(hsmcodes_refuses_setup("0x8000000B")); /* the PKCS#11 password, not the setup one */
+	assert_false(hsmcodes_refuses_setup("0x80005015")); /* never reached the HSM */
 	assert_false(hsmcodes_refuses_setup("CKR_PIN_INCORRECT"));
 	assert_false(hsmcodes_refuses_setup(NULL));
 	assert_true(hsmcodes_is_locked("CKR_PIN_LOCKED"));
@@ -269,12 +276,9 @@ static void test_refuses_setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_render_matches_golden),
-		cmocka_unit_test(test_merge_partitions),
-		cmocka_unit_test(test_merge_hand_edited),
-		cmocka_unit_test(test_other_layouts_refused),
-		cmocka_unit_test(test_codes_scan_and_pick),
-		cmocka_unit_test(test_refuses_setup),
+	    cmocka_unit_test(test_render_matches_golden), cmocka_unit_test(test_merge_partitions),
+	    cmocka_unit_test(test_merge_hand_edited),     cmocka_unit_test(test_other_layouts_refused),
+	    cmocka_unit_test(test_codes_scan_and_pick),   cmocka_unit_test(test_refuses_setup),
 	};
 	return cmocka_run_group_tests_name("primus", tests, NULL, NULL);
 }

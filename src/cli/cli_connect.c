@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "cli_engine.h"
 #include "cli_passphrase.h"
+#include "engine_shared.h"
 #include "expiry.h"
 #include "i18n.h"
 #include "rotation.h"
@@ -174,6 +175,11 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 
 	/* A folder that already serves other partitions gets this one added (engine_shared.h). */
 	o.ov.shared_dir = o.output;
+	rc = o.output ? engine_shared_check(o.output, o.ov.force, &d) : EX_OK;
+	if (rc != EX_OK) {
+		cli_engine_close(&ce);
+		return cli_report(&d);
+	}
 	rc = connect_remember(st, &o) ? profile_save_state(&ce.p, &d) : EX_OK;
 	if (rc == EX_OK)
 		rc = cli_engine_open_rest(ctx, &ce, &o, &d);

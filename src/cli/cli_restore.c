@@ -63,8 +63,10 @@ int cli_restore(struct cli_ctx *ctx, int argc, char **argv)
 	/* Into a folder that other partitions share, only this partition's entries change
 	 * (engine_shared.h). */
 	char *sec = NULL, *cfg = NULL;
-	struct engine_shared_pair pair = {
-	    .dir = dir, .user = ce.p.st.hsm_user, .group = o.group, .force = o.ov.force};
+	struct engine_shared_pair pair = {.dir = dir,
+	                                  .user = ce.p.st.hsm_user,
+	                                  .group = o.group,
+	                                  .force = o.ov.force};
 	struct engine_files files = {0};
 	if (rc == EX_OK)
 		rc = restore_get(ce.v, VAULT_PRIMUS_SECRETS_CFG, ".secrets.cfg", &sec, &pair.secrets_len, &d);

@@ -478,8 +478,11 @@ static int pp_write_config(struct engine_ctx *e, const char *dir, const char *cu
 		return rc;
 	if (!realpath(e->work_dir, workabs))
 		snprintf(workabs, sizeof workabs, "%s", e->work_dir);
-	struct engine_shared_pair pair = {
-	    .dir = absdir, .user = e->hsm_user, .group = e->group, .force = e->force, .hook = hook};
+	struct engine_shared_pair pair = {.dir = absdir,
+	                                  .user = e->hsm_user,
+	                                  .group = e->group,
+	                                  .force = e->force,
+	                                  .hook = hook};
 	char *sec = NULL, *seed = NULL, *text = NULL;
 	char seed_path[PATH_MAX + 32];
 	snprintf(seed_path, sizeof seed_path, "%s/" ENGINE_SHARED_SEED_NAME, e->work_dir);

@@ -89,8 +89,9 @@ static int es_write(const struct engine_shared_pair *p, const char *sec, const c
 			return rc;
 	}
 	engine_files_add(out, sec,
-	                 p->group ? _("Primus secrets file (mode 0640, shared with the group; SECUROSYS_SECRETS_CONF)")
-	                          : _("Primus secrets file (mode 0600; SECUROSYS_SECRETS_CONF)"));
+	                 p->group
+	                     ? _("Primus secrets file (mode 0640, shared with the group; SECUROSYS_SECRETS_CONF)")
+	                     : _("Primus secrets file (mode 0600; SECUROSYS_SECRETS_CONF)"));
 	if (p->hook)
 		p->hook();
 	int rc = engine_write_file(cfg, merged ? merged : p->cfg, merged ? merged_len : p->cfg_len, p->group, d);
@@ -98,8 +99,9 @@ static int es_write(const struct engine_shared_pair *p, const char *sec, const c
 		return rc;
 	if (merged && others[0]) {
 		char what[1400];
-		snprintf(what, sizeof what, _("Primus configuration (SECUROSYS_PKCS11_CONF; slot id %d, shared with %s)"),
-		         slot_id, others);
+		snprintf(what, sizeof what,
+		         _("Primus configuration (SECUROSYS_PKCS11_CONF; slot id %d, shared with %s)"), slot_id,
+		         others);
 		engine_files_add(out, cfg, what);
 	} else {
 		engine_files_add(out, cfg, _("Primus configuration (SECUROSYS_PKCS11_CONF)"));
@@ -180,15 +182,15 @@ int engine_shared_write(const struct engine_shared_pair *p, struct engine_files 
 			goto done;
 		}
 		if (old_sec)
-			rc = es_backup(sec, old_sec, old_sec_len, _("Backup of the replaced .secrets.cfg (mode 0600)"), &baks,
-			               d);
+			rc = es_backup(sec, old_sec, old_sec_len, _("Backup of the replaced .secrets.cfg (mode 0600)"),
+			               &baks, d);
 		if (rc == EX_OK && old_cfg)
-			rc = es_backup(cfg, old_cfg, old_cfg_len, _("Backup of the replaced primus.cfg (mode 0600)"), &baks,
-			               d);
+			rc = es_backup(cfg, old_cfg, old_cfg_len, _("Backup of the replaced primus.cfg (mode 0600)"),
+			               &baks, d);
 	} else if (merged && reformatted) {
 		/* A hand-edited primus.cfg: its comments and spacing do not survive libconfig. */
-		rc = es_backup(cfg, old_cfg, old_cfg_len, _("Backup of the hand-edited primus.cfg (mode 0600)"), &baks,
-		               d);
+		rc = es_backup(cfg, old_cfg, old_cfg_len, _("Backup of the hand-edited primus.cfg (mode 0600)"),
+		               &baks, d);
 	}
 	if (rc == EX_OK)
 		rc = es_write(p, sec, cfg, merged, merged_len, slot_id, others, out, d);
@@ -221,5 +223,31 @@ int engine_shared_seed(const char *dir, const char *work_dir, struct diag *d)
 	if (rc == EX_OK)
 		rc = fsutil_write_atomic(to, data, len, 0600, "config", d);
 	secmem_free(data);
+	return rc;
+}
+
+int engine_shared_check(const char *dir, int force, struct diag *d)
+{
+	char cfg[PATH_MAX + 16];
+	snprintf(cfg, sizeof cfg, "%s/primus.cfg", dir);
+	char *text = NULL;
+	size_t len = 0;
+	int rc = es_read(cfg, ES_CFG_MAX, 0, &text, &len, d);
+	if (rc != EX_OK || !text || force) {
+		free(text);
+		return rc;
+	}
+	struct primus_cfg c;
+	struct diag why;
+	diag_clear(&why);
+	if (primus_cfg_parse(text, cfg, &c, &why) == EX_OK)
+		primus_cfg_free(&c);
+	else
+		rc = diag_set(
+		    d, EX_CANTCREAT,
+		    _("%s cannot take this partition's entries (%s); nothing was sent. Choose another folder, or "
+		      "give --force to replace it (a dated copy is kept beside it, mode 0600)"),
+		    cfg, why.msg);
+	free(text);
 	return rc;
 }
