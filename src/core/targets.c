@@ -971,15 +971,17 @@ int targets_write_readme(const char *dir, const char *profile, struct engine_fil
 	if (tg_files_have(files, ENGINE_PRIMUS_SECRETS_NAME) ||
 	    tg_files_have(&earlier, ENGINE_PRIMUS_SECRETS_NAME)) {
 		/* Who must read the provider's files (doc/securosys-facts.md, "Primus provider files"). */
-		tg_printf(
-		    &b,
-		    _("The Primus provider finds these files through SECUROSYS_PKCS11_CONF=%s/primus.cfg and\n"
-		      "SECUROSYS_SECRETS_CONF=%s/.secrets.cfg (provider 1.8.4 or later; older ones read only\n"
-		      "/etc/primus: 'hsm-onboard config --system'). The service user of every application that\n"
-		      "loads the provider (vault, nginx, ...) must read .secrets.cfg: write the files with\n"
-		      "--group primus (or --system) and add that user to the group primus\n"
-		      "(usermod -a -G primus SERVICE-USER), or run the application as this user.\n\n"),
-		    absdir, absdir);
+		tg_printf(&b,
+		          _("The Primus provider finds these files through\n"
+		            "  SECUROSYS_PKCS11_CONF=%s/primus.cfg\n"
+		            "  SECUROSYS_SECRETS_CONF=%s/.secrets.cfg\n"
+		            "(provider 1.8.4 or later; older ones read only /etc/primus: 'hsm-onboard\n"
+		            "config --system'). The service user of every application that loads the\n"
+		            "provider (vault, nginx, ...) must read .secrets.cfg: write the files with\n"
+		            "--group primus (or --system) and add that user to the group primus\n"
+		            "(usermod -a -G primus SERVICE-USER), or run the application as this user.\n"
+		            "\n"),
+		          absdir, absdir);
 	}
 	const struct engine_files *lists[] = {files, &earlier};
 	for (size_t l = 0; l < 2; l++)
