@@ -133,12 +133,30 @@ for what in config restore; do
 done
 t_ok "config and restore refuse another partition's .secrets.cfg and change nothing"
 # connect --output of a connected but unconfigured profile writes the configuration: the same guard.
-new_partition PARTC
+# PARTC's PKCS#11 password has the characters each format escapes its own way.
+t_make_credfiles "$T_DIR/creds-PARTC" acme hsm PARTC 20261120 pkcs11
+HARD="$(t_rand_alnum 8)\${x}\"q\\z%{y}"
+t_secret "$HARD"
+sed -i "s|^PKCS#11 password : .*|PKCS#11 password : $(printf '%s' "$HARD" | sed 's/[\\&|]/\\&/g')|" "$T_HSM_FILE"
+grep -qF "PKCS#11 password : $HARD" "$T_HSM_FILE" || t_fail "the test's PKCS#11 password was not written"
+t_import PARTC "$PASS" --tier SBX
+t_softhsm_token PARTC
+rm -f "$HSM_ONBOARD_PPIN_SIM_DIR"/*
+sha "$T_SERVICE_PW" > "$HSM_ONBOARD_PPIN_SIM_DIR/proxy.sha256"
 t_run 0 "connect PARTC (no output)" connect PARTC
 t_run 73 "connect --output into the foreign folder" connect PARTC --output "$FOREIGN"
 t_grep "$T_ERR" "OTHER (slot 0)" "connect --output: the refusal names the partition"
 cmp -s "$T_DIR/foreign.sec" "$FOREIGN/.secrets.cfg" || t_fail "connect --output changed the foreign .secrets.cfg"
 t_ok "connect --output refuses another partition's .secrets.cfg"
+TE="$T_DIR/escapes"
+t_run 0 "config PARTC --for vault --for libp11" cmd PARTC config --output "$TE" --for vault --for libp11
+# systemd: backslash before '"' and '\'; '${' stays (no expansion in an EnvironmentFile).
+want_env=$(printf '%s' "$HARD" | sed -e 's/[\\"]/\\&/g')
+t_grep "$TE/vault-hsm-pin.secret.env" "VAULT_HSM_PIN=\"$want_env\"" "systemd env file: the PIN with backslash escapes only"
+t_nogrep "$TE/vault-hsm-pin.secret.env" '$${' "systemd env file: no HCL escape"
+# OpenSSL quoted value: the same escapes; '$' is literal inside quotes.
+t_grep "$TE/openssl-pin.secret.cnf" "PIN = \"$want_env\"" "OpenSSL PIN file: the PIN in a quoted value"
+t_nogrep "$TE/openssl-pin.secret.cnf" '$${' "OpenSSL PIN file: no HCL escape"
 
 for what in config restore; do
 	dir="$T_DIR/forced-$what"
