@@ -41,13 +41,7 @@ p11_ok() { pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label "$1" -l -p "$2"
 
 # new_partition USER [pkcs11]: credential files for USER, imported into profile USER, and a fresh
 # token labelled USER whose user PIN is the setup password; the simulator accepts the proxy password.
-new_partition() {
-	t_make_credfiles "$T_DIR/creds-$1" acme hsm "$1" 20261120 pkcs11
-	t_import "$1" "$PASS" --tier SBX
-	t_softhsm_token "$1"
-	rm -f "$HSM_ONBOARD_PPIN_SIM_DIR"/*
-	sha "$T_SERVICE_PW" > "$HSM_ONBOARD_PPIN_SIM_DIR/proxy.sha256"
-}
+new_partition() { t_primus_partition "$1" "$PASS"; }
 run_connect() {
 	prof=$1
 	shift

@@ -22,17 +22,9 @@ export HSM_ONBOARD_PPIN_SIM_DIR="$T_DIR/hsm" HSM_ONBOARD_PPIN_SIM_MODULE="$SOFTH
 mkdir -p "$HSM_ONBOARD_PPIN_SIM_DIR"
 PASS="vault pass $(t_rand_alnum 10)"
 t_secret "$PASS"
-sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
 calls="$HSM_ONBOARD_PPIN_SIM_DIR/calls.log"
 HOST=$(uname -n)
 
-new_partition() {
-	t_make_credfiles "$T_DIR/creds-$1" acme hsm "$1" 20261120 pkcs11
-	t_import "$1" "$PASS" --tier SBX
-	t_softhsm_token "$1"
-	rm -f "$HSM_ONBOARD_PPIN_SIM_DIR"/*
-	sha "$T_SERVICE_PW" > "$HSM_ONBOARD_PPIN_SIM_DIR/proxy.sha256"
-}
 # cmd PROFILE ARGS...: hsm-onboard for PROFILE, the passphrase on descriptor 3.
 cmd() { p=$1; shift; "$HSMO" --profile "$p" --passphrase-fd 3 "$@" 3<<EOF
 $PASS
@@ -45,14 +37,14 @@ slot_block() { awk -v u="user_name = \"$2\";" '/slot[0-9]+ :/{b=""; on=1} on{b=b
 SHARED="$T_DIR/etc-primus"
 
 # ---- Two partitions into one folder ----
-new_partition PARTA
+t_primus_partition PARTA "$PASS"
 t_run 0 "connect PARTA --output" connect PARTA --output "$SHARED"
 cp "$SHARED/primus.cfg" "$T_DIR/a.cfg"
 slot_block "$T_DIR/a.cfg" PARTA > "$T_DIR/a.slots"
 [ "$(grep -c 'user_name = "PARTA";' "$T_DIR/a.slots")" -eq 2 ] || t_fail "PARTA has not one slot per host"
 t_grep "$T_DIR/a.cfg" "client_id = \"PARTA@$HOST\";" "client_id defaults to HSMUSER@hostname"
 
-new_partition PARTB
+t_primus_partition PARTB "$PASS"
 # A folder whose primus.cfg cannot take the partition: refused before anything is sent.
 mkdir -p "$T_DIR/bad"
 printf 'hsms : { };\n' > "$T_DIR/bad/primus.cfg"
@@ -116,6 +108,13 @@ t_grep "$T6/openssl.cnf" "#   SECUROSYS_SECRETS_CONF=$T6/.secrets.cfg" "openssl.
 t_grep "$T6/README.txt" "usermod -a -G primus SERVICE-USER" "README.txt says which service user must be in group primus"
 t_grep "$T6/README.txt" "SECUROSYS_SECRETS_CONF=$T6/.secrets.cfg" "README.txt names .secrets.cfg"
 
+# config --system writes only /etc/primus for group primus: it takes no folder of its own. (Writing
+# /etc/primus itself is not tried here: the test must not change the machine.)
+t_run 64 "config --system --output" cmd PARTA config --system --output "$T_DIR/x"
+t_grep "$T_ERR" "it takes no --output or --group" "--system refuses another folder"
+t_run 64 "--system outside config" cmd PARTA restore --system --output "$T_DIR/x"
+t_run 64 "--client-id with a quote" connect PARTA --client-id 'a"b'
+
 # ---- The guard: another partition's files are never replaced silently ----
 FOREIGN="$T_DIR/foreign"
 mkdir -p "$FOREIGN"
@@ -141,8 +140,7 @@ sed -i "s|^PKCS#11 password : .*|PKCS#11 password : $(printf '%s' "$HARD" | sed 
 grep -qF "PKCS#11 password : $HARD" "$T_HSM_FILE" || t_fail "the test's PKCS#11 password was not written"
 t_import PARTC "$PASS" --tier SBX
 t_softhsm_token PARTC
-rm -f "$HSM_ONBOARD_PPIN_SIM_DIR"/*
-sha "$T_SERVICE_PW" > "$HSM_ONBOARD_PPIN_SIM_DIR/proxy.sha256"
+t_ppin_sim_reset
 t_run 0 "connect PARTC (no output)" connect PARTC
 t_run 73 "connect --output into the foreign folder" connect PARTC --output "$FOREIGN"
 t_grep "$T_ERR" "OTHER (slot 0)" "connect --output: the refusal names the partition"
