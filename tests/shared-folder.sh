@@ -108,6 +108,18 @@ t_grep "$T6/openssl.cnf" "#   SECUROSYS_SECRETS_CONF=$T6/.secrets.cfg" "openssl.
 t_grep "$T6/README.txt" "usermod -a -G primus SERVICE-USER" "README.txt says which service user must be in group primus"
 t_grep "$T6/README.txt" "SECUROSYS_SECRETS_CONF=$T6/.secrets.cfg" "README.txt names .secrets.cfg"
 
+# A connection begun without the folder (its own .secrets.cfg in the work folder, here from a hand-run
+# ppin -p) cannot join the shared one: refused before anything is sent.
+t_primus_partition PARTD "$PASS"
+mkdir -p "$XDG_STATE_HOME/hsm-onboard/PARTD/primus"
+printf 'proxy svc-PARTD %s\n' "$(t_rand_alnum 64)" > "$XDG_STATE_HOME/hsm-onboard/PARTD/primus/.secrets.cfg"
+cp "$SHARED/.secrets.cfg" "$T_DIR/before-d.sec"
+t_run 73 "connect PARTD --output (begun without it)" connect PARTD --output "$SHARED"
+t_grep "$T_ERR" "nothing was sent" "the refusal says nothing was sent"
+if grep -q -- ' -a -e PARTD' "$calls" 2>/dev/null; then t_fail "ppin -a ran for PARTD"; fi
+cmp -s "$T_DIR/before-d.sec" "$SHARED/.secrets.cfg" || t_fail "the refused connect changed the shared .secrets.cfg"
+t_grep "$XDG_STATE_HOME/hsm-onboard/PARTD/state.json" '"first_use": null' "the refused connect left the countdown untouched"
+
 # config --system writes only /etc/primus for group primus: it takes no folder of its own. (Writing
 # /etc/primus itself is not tried here: the test must not change the machine.)
 t_run 64 "config --system --output" cmd PARTA config --system --output "$T_DIR/x"

@@ -173,8 +173,9 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 
-	/* A folder that already serves other partitions gets this one added (engine_shared.h). */
-	o.ov.shared_dir = o.output;
+	/* A folder that already serves other partitions gets this one added (engine_shared.h): ppin adds
+	 * the user to a copy of its .secrets.cfg, so only before the exchange. */
+	o.ov.shared_dir = needs_change ? o.output : NULL;
 	rc = o.output ? engine_shared_check(o.output, o.ov.force, &d) : EX_OK;
 	if (rc != EX_OK) {
 		cli_engine_close(&ce);

@@ -48,7 +48,7 @@ static const struct target target_vault = {
     N_("HashiCorp Vault: seal stanza"), TARGET_FITS_PKCS11 | TARGET_FITS_TSBAAS};
 
 static const struct target target_openbao = {
-    "openbao", "openbao.org: docs/configuration/seal/securosys",
+    "openbao", "openbao.org/docs/configuration/seal/securosys",
     N_("OpenBao: the seal \"securosys\" stanza (TSBaaS, with the securosys plugin of openbao-plugins)"),
     N_("OpenBao: seal stanza"), TARGET_FITS_TSBAAS};
 

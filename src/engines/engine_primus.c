@@ -261,7 +261,7 @@ static int pp_seed(struct engine_ctx *e, struct diag *d)
 		return EX_OK; /* not there yet: nothing to share */
 	if (realpath(e->work_dir, work) && strcmp(dir, work) == 0)
 		return EX_OK;
-	return engine_shared_seed(dir, e->work_dir, d);
+	return engine_shared_seed(dir, e->work_dir, e->force, d);
 }
 
 static int pp_open(struct engine_ctx *e, struct diag *d)

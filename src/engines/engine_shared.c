@@ -204,20 +204,35 @@ done:
 	return rc;
 }
 
-int engine_shared_seed(const char *dir, const char *work_dir, struct diag *d)
+int engine_shared_seed(const char *dir, const char *work_dir, int force, struct diag *d)
 {
 	char from[PATH_MAX + 16], to[PATH_MAX + 16], seed[PATH_MAX + 32];
 	snprintf(from, sizeof from, "%s/" ENGINE_PRIMUS_SECRETS_NAME, dir);
 	snprintf(to, sizeof to, "%s/" ENGINE_PRIMUS_SECRETS_NAME, work_dir);
 	snprintf(seed, sizeof seed, "%s/" ENGINE_SHARED_SEED_NAME, work_dir);
-	struct stat sb;
-	if (lstat(to, &sb) == 0)
-		return EX_OK;
-	char *data = NULL;
-	size_t len = 0;
+	char *data = NULL, *mine = NULL;
+	size_t len = 0, mine_len = 0;
 	int rc = es_read(from, ES_SECRETS_MAX, FSUTIL_READ_SECRET, &data, &len, d);
 	if (rc != EX_OK || !data)
 		return rc;
+	struct stat sb;
+	if (lstat(to, &sb) == 0) {
+		/* An exchange that began without this folder: its copy cannot take the others' secrets any
+		 * more, and writing it back would replace them. Said now, before anything is sent. */
+		if (lstat(seed, &sb) != 0 && !force &&
+		    (rc = es_read(to, ES_SECRETS_MAX, FSUTIL_READ_SECRET, &mine, &mine_len, d)) == EX_OK &&
+		    !es_same(data, len, mine, mine_len))
+			rc =
+			    diag_set(d, EX_CANTCREAT,
+			             _("%s already holds a .secrets.cfg, and this profile's connection began without it: "
+			               "nothing was sent. Finish the connection without --output and write the files "
+			               "into another folder, or give --force to replace that file (a dated copy is kept "
+			               "beside it, mode 0600)"),
+			             dir);
+		secmem_free(mine);
+		secmem_free(data);
+		return rc;
+	}
 	/* The seed first: a crash between the two leaves a seed without a copy, which the next run redoes. */
 	rc = fsutil_write_atomic(seed, data, len, 0600, "config", d);
 	if (rc == EX_OK)

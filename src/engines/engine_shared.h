@@ -45,7 +45,9 @@ int engine_shared_write(const struct engine_shared_pair *p, struct engine_files 
 int engine_shared_check(const char *dir, int force, struct diag *d);
 /* Copies dir's .secrets.cfg to work_dir's .secrets.cfg and ENGINE_SHARED_SEED_NAME (mode 0600), when
  * dir has one and work_dir has none yet: ppin then adds this user to the other partitions' secrets.
- * EX_OK also when there is nothing to seed. */
-int engine_shared_seed(const char *dir, const char *work_dir, struct diag *d);
+ * EX_OK also when there is nothing to seed. When work_dir already has its own copy (an exchange begun
+ * without dir) that differs from dir's: EX_CANTCREAT unless force, so that connect stops before it
+ * sends anything. Only for a profile whose exchange is not done. */
+int engine_shared_seed(const char *dir, const char *work_dir, int force, struct diag *d);
 
 #endif
