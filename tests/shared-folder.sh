@@ -100,11 +100,13 @@ t_ok "restore into the shared folder keeps the other partition's entries (or ref
 
 # ---- Every client file of a primus profile names the provider's two files ----
 T6="$T_DIR/clients"
-t_run 0 "config --for vault --for libp11 --for env" cmd PARTA config --output "$T6" --for vault --for libp11 --for env
+t_run 0 "config --for vault --for libp11 --for openssl3 --for env" cmd PARTA config --output "$T6" --for vault --for libp11 --for openssl3 --for env
 t_grep "$T6/vault-hsm-pin.secret.env" "SECUROSYS_PKCS11_CONF=\"$T6/primus.cfg\"" "the Vault env file sets SECUROSYS_PKCS11_CONF"
 t_grep "$T6/vault-hsm-pin.secret.env" "SECUROSYS_SECRETS_CONF=\"$T6/.secrets.cfg\"" "the Vault env file sets SECUROSYS_SECRETS_CONF"
 t_grep "$T6/openssl.cnf" "#   SECUROSYS_PKCS11_CONF=$T6/primus.cfg" "openssl.cnf names primus.cfg"
 t_grep "$T6/openssl.cnf" "#   SECUROSYS_SECRETS_CONF=$T6/.secrets.cfg" "openssl.cnf names .secrets.cfg"
+t_grep "$T6/openssl-provider.cnf" "#   SECUROSYS_PKCS11_CONF=$T6/primus.cfg" "openssl-provider.cnf names primus.cfg"
+t_grep "$T6/primus.env" "SECUROSYS_SECRETS_CONF=$T6/.secrets.cfg" "primus.env names .secrets.cfg"
 t_grep "$T6/README.txt" "usermod -a -G primus SERVICE-USER" "README.txt says which service user must be in group primus"
 t_grep "$T6/README.txt" "SECUROSYS_SECRETS_CONF=$T6/.secrets.cfg" "README.txt names .secrets.cfg"
 
