@@ -109,7 +109,7 @@ const struct cli_command cli_commands[] = {
 	    "  --list         the targets that fit the profile, with their docs page\n"
 	    "  Default DIR: the folder written last, else ~/.config/hsm-onboard/PROFILE\n"
 	    "  ($XDG_CONFIG_HOME). The paths are printed, never the secret.\n"), 0},
-	{"restore", cli_restore, N_("--output DIR [--group GROUP] [--force]"),
+	{"restore", cli_restore, N_("--output DIR [--group GROUP]"),
 	 N_("write the vault's copy of .secrets.cfg and primus.cfg into DIR"),
 	 N_("  --output DIR   where to write them (created 0700 if missing)\n"
 	    "  --group GROUP  share them with GROUP (e.g. primus), mode 0640;\n"
