@@ -41,13 +41,7 @@ p11_ok() { pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label "$1" -l -p "$2"
 
 # new_partition USER [pkcs11]: credential files for USER, imported into profile USER, and a fresh
 # token labelled USER whose user PIN is the setup password; the simulator accepts the proxy password.
-new_partition() {
-	t_make_credfiles "$T_DIR/creds-$1" acme hsm "$1" 20261120 pkcs11
-	t_import "$1" "$PASS" --tier SBX
-	t_softhsm_token "$1"
-	rm -f "$HSM_ONBOARD_PPIN_SIM_DIR"/*
-	sha "$T_SERVICE_PW" > "$HSM_ONBOARD_PPIN_SIM_DIR/proxy.sha256"
-}
+new_partition() { t_primus_partition "$1" "$PASS"; }
 run_connect() {
 	prof=$1
 	shift
@@ -85,7 +79,8 @@ t_grep "$STATE" '"kind": "files-kept"' "state: the provider files were kept"
 
 # primus.cfg: the documented layout, every host its own hsmN; the simulator reads it with libconfig.
 WORK="$XDG_STATE_HOME/hsm-onboard/PRIMUSER/primus"
-sed -e 's/PRIMUSER/USER/g' "$WORK/primus.cfg" > "$T_DIR/cfg-norm"
+# client_id is HSMUSER@hostname by default.
+sed -e "s/@$(uname -n)\";/@HOST\";/" -e 's/PRIMUSER/USER/g' "$WORK/primus.cfg" > "$T_DIR/cfg-norm"
 cmp -s "$T_DIR/cfg-norm" "$top_srcdir/tests/golden/primus.cfg" ||
 	{ diff "$top_srcdir/tests/golden/primus.cfg" "$T_DIR/cfg-norm" >&2; t_fail "primus.cfg differs from tests/golden/primus.cfg"; }
 t_ok "primus.cfg equals the golden file (version, primus group, hsm0 and hsm1, port as a string)"

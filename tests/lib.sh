@@ -99,6 +99,20 @@ EOF
 t_softhsm_token() {
 	softhsm2-util --init-token --free --label "$1" --so-pin "$T_SO_PIN" --pin "${2:-$T_SETUP_PW}" >/dev/null
 }
+# t_ppin_sim_reset: a fresh hsm-onboard-ppin-sim state in HSM_ONBOARD_PPIN_SIM_DIR that accepts only
+# $T_SERVICE_PW as the proxy password.
+t_ppin_sim_reset() {
+	rm -f "$HSM_ONBOARD_PPIN_SIM_DIR"/*
+	printf '%s' "$T_SERVICE_PW" | sha256sum | cut -d' ' -f1 > "$HSM_ONBOARD_PPIN_SIM_DIR/proxy.sha256"
+}
+# t_primus_partition USER PASSPHRASE: credential files for USER (with a PKCS#11 password) imported into
+# profile USER, a fresh token labelled USER whose user PIN is the setup password, and t_ppin_sim_reset.
+t_primus_partition() {
+	t_make_credfiles "$T_DIR/creds-$1" acme hsm "$1" 20261120 pkcs11
+	t_import "$1" "$2" --tier SBX
+	t_softhsm_token "$1"
+	t_ppin_sim_reset
+}
 # t_need_nginx: nginx as configure found it (NGINX), and openssl for the throwaway CA.
 t_need_nginx() {
 	[ -x "${NGINX:-/usr/sbin/nginx}" ] || t_skip_missing nginx-light "nginx is not installed"

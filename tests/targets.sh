@@ -161,6 +161,15 @@ LONG=$(cat "$T_DIR/long/pkcs11.pin")
 t_secret "$LONG"
 [ "${#LONG}" -eq 48 ] || t_fail "--pin-length 48 gave ${#LONG} characters"
 t_ok "--pin-length 48 gives a 48-character secret"
+# pkcs11-provider reads at most 31 characters of a PIN file: openssl3 refuses the 48, naming why.
+t_run 65 "config --for openssl3 with a 48-character PIN" HP long config --for openssl3 --output "$T_DIR/long3"
+t_grep "$T_ERR" "at most 31 characters" "the refusal names the provider's limit"
+[ ! -e "$T_DIR/long3/openssl-provider.cnf" ] || t_fail "openssl3 wrote a file it refused"
+# OpenSSL reads .include and file: paths unquoted: a folder with '#' or '%' is refused, not written.
+for c in '#' '%'; do
+	t_run 65 "config --for openssl3 into a folder with $c" HP acme config --for openssl3 --output "$T_DIR/ossl${c}x"
+	t_grep "$T_ERR" "cannot take in an unquoted path" "the folder with $c is refused, naming why"
+done
 
 # ---- vault on a TSBaaS profile ----
 b64u() { printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '='; }
@@ -206,8 +215,26 @@ t_ok "vault got auth, bearertoken=@FILE and restapi; the JWT is not in its argv"
 t_ok "vault reads the JWT from the 0600 file"
 rm -f "$T_DIR/vault.token"
 
+# ---- The REST endpoint in one form, and OpenBao's own seal ----
+# The connectivity page writes https://HOST/v1/; Vault and OpenBao add /v1/ themselves.
+JWT2="$(b64u '{"alg":"RS256","typ":"JWT"}').$(b64u '{"sub":"TGTD","iat":1795740720,"exp":1798332720}').$(t_rand_alnum 43)"
+t_secret "$JWT2"
+printf 'API-Endpoint: https://tenant.example.test/v1/\nJWT-TOKEN: %s\n' "$JWT2" > "$T_DIR/creds3/acme_tsbaas_jwt_TGTD_20261120.txt"
+chmod 600 "$T_DIR/creds3/acme_tsbaas_jwt_TGTD_20261120.txt"
+"$HSMO" --passphrase-fd 3 --kdf-ms 20 import "$T_DIR/creds3/acme_tsbaas_jwt_TGTD_20261120.txt" 3<"$T_DIR/pass" >>"$T_DIR/all-output" 2>&1
+CFGB="$T_DIR/bao"
+t_run 0 "config --for vault --for openbao (endpoint .../v1/)" HP TGTD config --for vault --for openbao --output "$CFGB"
+t_grep "$CFGB/vault-seal-securosys.secret.hcl" 'tsb_api_endpoint = "https://tenant.example.test"' "the Vault stanza has the endpoint without /v1/"
+t_grep "$CFGB/vault-secrets-engine.sh" "restapi='https://tenant.example.test'" "the secrets engine script has it without /v1/"
+t_grep "$CFGB/openbao-seal-securosys.secret.hcl" 'seal "securosys" {' "openbao: OpenBao's seal \"securosys\""
+t_grep "$CFGB/openbao-seal-securosys.secret.hcl" 'tsb_api_endpoint = "https://tenant.example.test"' "openbao: the endpoint without /v1/"
+[ "$(mode "$CFGB/openbao-seal-securosys.secret.hcl")" = 600 ] || t_fail "the OpenBao stanza is not 0600"
+if grep -rq 'v1/' "$CFGB"; then t_fail "a /v1/ endpoint was written as given"; fi
+t_grep "$CFGB/README.txt" "openbao-seal-securosys.secret.hcl" "README.txt names the OpenBao stanza"
+t_ok "the /v1/ endpoint is written once, without /v1/, for every target"
+
 # ---- Secrets only in files named as holding them, each 0600 ----
-for d in "$CFG" "$CFG3" "$CFGV" "$CFGT" "$T_DIR/long"; do
+for d in "$CFG" "$CFG3" "$CFGV" "$CFGT" "$CFGB" "$T_DIR/long"; do
 	for f in $(grep -rlF -f "$T_SECRETS" "$d" 2>/dev/null || true); do
 		case ${f##*/} in *.pin | *.secret | *.secret.* | .secrets.cfg) ;; *) t_fail "a secret in $f, whose name does not say so" ;; esac
 		[ "$(mode "$f")" = 600 ] || t_fail "$f holds a secret and is mode $(mode "$f")"

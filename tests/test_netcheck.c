@@ -62,6 +62,14 @@ static void test_version_url(void **state)
 	assert_string_equal(buf, "https://a.cloudshsm.com/v1/versionInfo");
 	assert_int_equal(netcheck_version_url("https://rest-api.cloudshsm.com/v1/", buf, sizeof buf, &d), EX_OK);
 	assert_string_equal(buf, "https://rest-api.cloudshsm.com/v1/versionInfo");
+	/* The base every target writes: the same form for each spelling of the connectivity page. */
+	static const char *const spellings[] = {"https://rest-api.cloudshsm.com", "https://rest-api.cloudshsm.com/",
+	                                        "https://rest-api.cloudshsm.com/v1", "https://rest-api.cloudshsm.com/v1/",
+	                                        "https://rest-api.cloudshsm.com/v1//"};
+	for (size_t i = 0; i < sizeof spellings / sizeof spellings[0]; i++) {
+		assert_int_equal(netcheck_api_base(spellings[i], buf, sizeof buf, &d), EX_OK);
+		assert_string_equal(buf, "https://rest-api.cloudshsm.com");
+	}
 	assert_int_equal(netcheck_version_url("http://a.cloudshsm.com", buf, sizeof buf, &d), EX_USAGE);
 	assert_int_equal(netcheck_version_url("https://", buf, sizeof buf, &d), EX_USAGE);
 	char small[16];

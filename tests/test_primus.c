@@ -32,7 +32,7 @@ static char *t_read(const char *path)
 static void t_render(char **text, const char *user)
 {
 	static const char *const hosts[] = {"hsm-a.example.test", "hsm-b.example.test"};
-	struct primus_cfg_in in = {hosts, 2, 2310, "hsm-onboard", user, "svc-USER"};
+	struct primus_cfg_in in = {hosts, 2, 2310, "USER@HOST", user, "svc-USER", 0};
 	size_t len = 0;
 	struct diag d;
 	diag_clear(&d);
@@ -68,6 +68,111 @@ static void test_render_matches_golden(void **state)
 	free(text);
 }
 
+/* The text of the block that starts with the line holding `start`, up to its closing "};" at the same
+ * indentation (malloc'd). */
+static char *t_block(const char *text, const char *start)
+{
+	const char *b = strstr(text, start);
+	assert_non_null(b);
+	while (b > text && b[-1] != '\n')
+		b--;
+	size_t indent = strspn(b, " ");
+	char close[64];
+	snprintf(close, sizeof close, "\n%*s};", (int)indent, "");
+	const char *e = strstr(b, close);
+	assert_non_null(e);
+	return strndup(b, (size_t)(e - b) + strlen(close));
+}
+
+/* Several partitions in one primus.cfg: a slot id no other partition uses on every host entry, the
+ * other entries byte for byte, this partition's own slots replaced rather than added twice. */
+static void test_merge_partitions(void **state)
+{
+	(void)state;
+	static const char *const hosts[] = {"hsm-a.example.test", "hsm-b.example.test"};
+	static const char *const other[] = {"hsm-c.example.test"};
+	char *a = NULL, *ab = NULL, *again = NULL, *abc = NULL;
+	t_render(&a, "USER");
+	struct primus_cfg_in b = {hosts, 2, 2310, "B@HOST", "PARTB", NULL, 0};
+	size_t len = 0;
+	int id = -1, reformatted = -1;
+	struct diag d;
+	diag_clear(&d);
+	assert_int_equal(primus_cfg_merge(a, "primus.cfg", &b, &ab, &len, &id, &reformatted, &d), EX_OK);
+	assert_int_equal(id, 1);
+	assert_int_equal(reformatted, 0);
+	assert_non_null(strstr(ab, "configuration for USER, PARTB, written"));
+	/* USER's slot on hsm0, byte for byte. */
+	char *before = t_block(a, "slot0 :"), *after = t_block(ab, "slot0 :");
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	struct primus_cfg c;
+	assert_int_equal(primus_cfg_parse(ab, "primus.cfg", &c, &d), EX_OK);
+	assert_int_equal(c.n_hsms, 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(c.hsms[i].n_slots, 2);
+		assert_int_equal(c.hsms[i].slots[0].id, 0);
+		assert_string_equal(c.hsms[i].slots[1].user_name, "PARTB");
+		assert_int_equal(c.hsms[i].slots[1].id, 1);
+		assert_null(c.hsms[i].slots[1].proxy_user);
+	}
+	primus_cfg_free(&c);
+	/* Merging PARTB again changes nothing. */
+	assert_int_equal(primus_cfg_merge(ab, "primus.cfg", &b, &again, &len, &id, &reformatted, &d), EX_OK);
+	assert_string_equal(again, ab);
+	assert_int_equal(id, 1);
+	/* A third partition on another cluster: its own host entry, the next free id. */
+	struct primus_cfg_in cc = {other, 1, 2310, "C@HOST", "PARTC", NULL, 0};
+	assert_int_equal(primus_cfg_merge(ab, "primus.cfg", &cc, &abc, &len, &id, &reformatted, &d), EX_OK);
+	assert_int_equal(id, 2);
+	assert_int_equal(primus_cfg_parse(abc, "primus.cfg", &c, &d), EX_OK);
+	assert_int_equal(c.n_hsms, 3);
+	assert_string_equal(c.hsms[2].name, "hsm2");
+	assert_string_equal(c.hsms[2].host, "hsm-c.example.test");
+	assert_int_equal(c.hsms[2].slots[0].id, 2);
+	primus_cfg_free(&c);
+	free(a);
+	free(ab);
+	free(again);
+	free(abc);
+}
+
+/* The docs' own template (comments, a log group, a slot id 1): merged, but reported as reformatted so
+ * that the caller keeps a backup; PARTB takes id 0, which nobody uses. */
+static void test_merge_hand_edited(void **state)
+{
+	(void)state;
+	static const char *const hosts[] = {"a-api.cloudshsm.com"};
+	const char *base =
+	    "# hand-made\nversion = \"1.0\";\n/* c */\nprimus:\n{\n  wait_delay = 250; /* in ms*/\n"
+	    "  wait_max_tries = 5;\n  connect_on_init = true;\n  hsms:\n  {\n    hsm1:\n    {\n"
+	    "      host = \"a-api.cloudshsm.com\";\n      port = \"2310\";\n      slots:\n      {\n"
+	    "        slot0: { client_id = \"X\"; user_name = \"PARTA\"; id = 1; }; /* end slot0 */\n"
+	    "      };\n    };\n  };\n  log: { trace_level = 4; };\n};\n";
+	struct primus_cfg_in b = {hosts, 1, 2310, "B@HOST", "PARTB", "svc", 0};
+	char *out = NULL;
+	size_t len = 0;
+	int id = -1, reformatted = -1;
+	struct diag d;
+	diag_clear(&d);
+	assert_int_equal(primus_cfg_merge(base, "primus.cfg", &b, &out, &len, &id, &reformatted, &d), EX_OK);
+	assert_int_equal(id, 0);
+	assert_int_equal(reformatted, 1);
+	assert_non_null(strstr(out, "trace_level = 4;"));
+	struct primus_cfg c;
+	assert_int_equal(primus_cfg_parse(out, "primus.cfg", &c, &d), EX_OK);
+	assert_int_equal(c.n_hsms, 1);
+	assert_int_equal(c.hsms[0].n_slots, 2);
+	assert_int_equal(c.hsms[0].slots[0].id, 1);
+	assert_int_equal(c.hsms[0].slots[1].id, 0);
+	primus_cfg_free(&c);
+	free(out);
+	/* A base outside the documented layout is not merged. */
+	assert_int_equal(primus_cfg_merge("hsms : { };", "x.cfg", &b, &out, &len, &id, &reformatted, &d),
+	                 EX_CONFIG);
+}
+
 /* A layout the provider reads differently is refused, naming the line and the key. */
 static void t_refused(const char *text, const char *want)
 {
@@ -89,18 +194,23 @@ static void test_other_layouts_refused(void **state)
 	/* The layout written before: hsms at the top level, no version, no primus group. */
 	snprintf(buf, sizeof buf, "hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; };", slot);
 	t_refused(buf, "'hsms' is not part of the documented layout");
-	snprintf(buf, sizeof buf, "primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };", globals, slot);
+	snprintf(buf, sizeof buf, "primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };",
+	         globals, slot);
 	t_refused(buf, "'version'");
-	snprintf(buf, sizeof buf, "version = \"2.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };",
+	snprintf(buf, sizeof buf,
+	         "version = \"2.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };",
 	         globals, slot);
 	t_refused(buf, "version must be");
-	snprintf(buf, sizeof buf, "version = \"1.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = 2310; %s }; }; };",
+	snprintf(buf, sizeof buf,
+	         "version = \"1.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = 2310; %s }; }; };",
 	         globals, slot);
 	t_refused(buf, "line 1: 'port' is missing or is not a string");
-	snprintf(buf, sizeof buf, "version = \"1.0\"; primus : { hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };",
+	snprintf(buf, sizeof buf,
+	         "version = \"1.0\"; primus : { hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };",
 	         slot);
 	t_refused(buf, "'wait_delay'");
-	snprintf(buf, sizeof buf, "version = \"1.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; }; }; };",
+	snprintf(buf, sizeof buf,
+	         "version = \"1.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; }; }; };",
 	         globals);
 	t_refused(buf, "'slots'");
 	snprintf(buf, sizeof buf,
@@ -115,8 +225,9 @@ static void test_codes_scan_and_pick(void **state)
 {
 	(void)state;
 	unsigned long codes[8];
-	const char *out = "ERROR: connection failed (0x80005015)\nretry: login failed (0x80005017), 0x80005015 again, "
-	                  "HSM said 0xc0000012; not a code: 0x800050170 0x8000501";
+	const char *out =
+	    "ERROR: connection failed (0x80005015)\nretry: login failed (0x80005017), 0x80005015 again, "
+	    "HSM said 0xc0000012; not a code: 0x800050170 0x8000501";
 	size_t n = hsmcodes_scan(out, codes, 8);
 	assert_int_equal(n, 3);
 	assert_int_equal(codes[0], 0x80005015UL);
@@ -127,11 +238,10 @@ static void test_codes_scan_and_pick(void **state)
 	assert_int_equal(e->cls, HSMCODES_SETUP_REFUSED);
 	assert_int_equal(e->exit_code, EX_NOPERM);
 	/* Every documented code has an entry with a next step. */
-	static const unsigned long documented[] = {0x80000037UL, 0x8000000BUL, 0x8000000DUL, 0x80005002UL,
-	                                           0x80005005UL, 0x80005006UL, 0x80005012UL, 0x80005019UL,
-	                                           0x80000069UL, 0x80000018UL, 0x80005015UL, 0x80005017UL,
-	                                           0x80005018UL, 0x80005007UL, 0x80005003UL, 0x80005004UL,
-	                                           0x8000003BUL};
+	static const unsigned long documented[] = {
+	    0x80000037UL, 0x8000000BUL, 0x8000000DUL, 0x80005002UL, 0x80005005UL, 0x80005006UL,
+	    0x80005012UL, 0x80005019UL, 0x80000069UL, 0x80000018UL, 0x80005015UL, 0x80005017UL,
+	    0x80005018UL, 0x80005007UL, 0x80005003UL, 0x80005004UL, 0x8000003BUL};
 	for (size_t i = 0; i < sizeof documented / sizeof documented[0]; i++) {
 		e = hsmcodes_lookup(documented[i]);
 		assert_non_null(e);
@@ -154,8 +264,8 @@ static void test_refuses_setup(void **state)
 	assert_true(hsmcodes_refuses_setup("0x80005017"));
 	assert_true(hsmcodes_refuses_setup("0x80005018"));
 	assert_true(hsmcodes_refuses_setup("0X80005018"));
-	assert_false(hsmcodes_refuses_setup("0x8000000B"));   /* the PKCS#11 password, not the setup one */
-	assert_false(hsmcodes_refuses_setup("0x80005015"));   /* never reached the HSM */
+	assert_false(hsmcodes_refuses_setup("0x8000000B")); /* the PKCS#11 password, not the setup one */
+	assert_false(hsmcodes_refuses_setup("0x80005015")); /* never reached the HSM */
 	assert_false(hsmcodes_refuses_setup("CKR_PIN_INCORRECT"));
 	assert_false(hsmcodes_refuses_setup(NULL));
 	assert_true(hsmcodes_is_locked("CKR_PIN_LOCKED"));
@@ -166,10 +276,9 @@ static void test_refuses_setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_render_matches_golden),
-		cmocka_unit_test(test_other_layouts_refused),
-		cmocka_unit_test(test_codes_scan_and_pick),
-		cmocka_unit_test(test_refuses_setup),
+	    cmocka_unit_test(test_render_matches_golden), cmocka_unit_test(test_merge_partitions),
+	    cmocka_unit_test(test_merge_hand_edited),     cmocka_unit_test(test_other_layouts_refused),
+	    cmocka_unit_test(test_codes_scan_and_pick),   cmocka_unit_test(test_refuses_setup),
 	};
 	return cmocka_run_group_tests_name("primus", tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include "wiz_engine.h"
 
 #include "i18n.h"
+#include "rotation.h"
 #include "vault.h"
 
 #include <stdio.h>
@@ -34,6 +35,11 @@ int wiz_engine_open(struct wiz *w, struct engine_ctx *e)
 		           _("No PKCS#11 module in the profile: 'hsm-onboard connect --module PATH' sets it."));
 		return -1;
 	}
+	/* The folder the provider screen writes into: when it already serves other partitions, ppin adds
+	 * this one to their .secrets.cfg (engine_shared.h). */
+	char dir[4096];
+	wiz_engine_config_dir(w, dir, sizeof dir);
+	o.shared_dir = dir[0] && !rotation_has_secret(st) ? dir : NULL;
 	struct diag d;
 	diag_clear(&d);
 	if (engine_setup_open(&wiz_engine_setup, e, st, w->prof.dir, w->vault, &o, &d) != 0) {

@@ -72,11 +72,18 @@ const struct cli_command cli_commands[] = {
 	    "  --ppin PATH         primus: the ppin tool (default:\n"
 	    "                      /usr/local/primus/bin/ppin, then PATH)\n"
 	    "  --endpoint HOST     primus: an HSM host (repeat it; default: the cluster's)\n"
-	    "  --output DIR        also write the provider configuration into DIR\n"
+	    "  --output DIR        also write the provider configuration into DIR; primus:\n"
+	    "                      a DIR with another partition's files gets this one added\n"
+	    "                      (the next free slot id, one .secrets.cfg)\n"
 	    "  --group GROUP       share the provider files with GROUP (e.g. primus),\n"
 	    "                      mode 0640; default owner-only (0600)\n"
+	    "  --client-id ID      primus: the slot's client_id, shown in the HSM log\n"
+	    "                      (default HSMUSER@hostname)\n"
+	    "  --force             replace provider files in DIR that hold other\n"
+	    "                      partitions' secrets, keeping a dated 0600 backup\n"
 	    "  --pin-length N      pkcs11: length of the new user secret, 16 to 64 (default\n"
-	    "                      31: libp11 uses at most 31 characters of a PIN)\n"
+	    "                      31: libp11 and the OpenSSL 3 pkcs11-provider read at\n"
+	    "                      most 31 characters of a PIN; a longer one fits neither)\n"
 	    "  --retry-refused     send a setup password the HSM refused once more\n"
 	    "primus runs ppin -p, ppin -a (setup password, then PKCS#11 password, on its\n"
 	    "stdin), ppin -t, and keeps .secrets.cfg and primus.cfg in the vault.\n"
@@ -93,8 +100,12 @@ const struct cli_command cli_commands[] = {
 	 N_("  --output DIR   pkcs11: DIR/pkcs11.uri (RFC 7512) and DIR/pkcs11.pin (0600);\n"
 	    "                 primus: DIR/primus.cfg and DIR/.secrets.cfg (0600)\n"
 	    "  --group GROUP  primus: share them with GROUP (e.g. primus), mode 0640\n"
+	    "  --system       primus, as root: into /etc/primus, group primus, mode 0640\n"
+	    "  --force        replace files that hold other partitions' secrets, keeping\n"
+	    "                 a dated 0600 backup (without it: refused, exit 73)\n"
 	    "  --for TARGET   also the files of a client (repeatable): libp11, openssl3,\n"
-	    "                 env, vault, tsb, xks; DIR/README.txt says what to keep secret\n"
+	    "                 env, vault, openbao, tsb, xks; DIR/README.txt says what to\n"
+	    "                 keep secret\n"
 	    "  --list         the targets that fit the profile, with their docs page\n"
 	    "  Default DIR: the folder written last, else ~/.config/hsm-onboard/PROFILE\n"
 	    "  ($XDG_CONFIG_HOME). The paths are printed, never the secret.\n"), 0},
@@ -103,7 +114,10 @@ const struct cli_command cli_commands[] = {
 	 N_("  --output DIR   where to write them (created 0700 if missing)\n"
 	    "  --group GROUP  share them with GROUP (e.g. primus), mode 0640;\n"
 	    "                 default owner-only (0600)\n"
-	    "  .secrets.cfg holds the permanent secret ppin fetched: keep it safe.\n"), 0},
+	    "  --force        replace files that hold other partitions' secrets, keeping\n"
+	    "                 a dated 0600 backup (without it: refused, exit 73)\n"
+	    "  .secrets.cfg holds the permanent secret ppin fetched: keep it safe.\n"
+	    "  primus.cfg is merged: other partitions' entries stay.\n"), 0},
 
 	/* Network */
 	{"clusters", cli_clusters, N_("[--file FILE]"), N_("list the CloudHSM clusters, their hosts and ports"),

@@ -13,6 +13,49 @@
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/stat.h>
+
+/* The provider's primary location and the group its users join (pkcs11_provider_configuration). */
+#define CONFIG_SYSTEM_DIR "/etc/primus"
+#define CONFIG_SYSTEM_GROUP "primus"
+
+/* /etc/primus for the group: the members must enter it to read the files (0750, root, group primus),
+ * set on the descriptor. An existing folder is kept as it is, with a warning when the group cannot
+ * enter it. */
+static int config_system_dir(struct diag *d)
+{
+	struct group *g = getgrnam(CONFIG_SYSTEM_GROUP);
+	if (!g)
+		return diag_set(
+		    d, EX_NOUSER,
+		    _("there is no group '%s' on this machine: create it (groupadd %s) and add the service "
+		      "users of the applications that load the provider (usermod -a -G %s USER)"),
+		    CONFIG_SYSTEM_GROUP, CONFIG_SYSTEM_GROUP, CONFIG_SYSTEM_GROUP);
+	int created = mkdir(CONFIG_SYSTEM_DIR, 0700) == 0;
+	if (!created && errno != EEXIST)
+		return diag_set_errno(d, EX_CANTCREAT, _("cannot create %s"), CONFIG_SYSTEM_DIR);
+	int fd = open(CONFIG_SYSTEM_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return diag_set_errno(d, EX_CANTCREAT, _("cannot open %s"), CONFIG_SYSTEM_DIR);
+	struct stat sb;
+	int rc = EX_OK;
+	if (created && (fchown(fd, 0, g->gr_gid) != 0 || fchmod(fd, 0750) != 0))
+		rc = diag_set_errno(d, EX_NOPERM, _("%s: cannot give the folder to group '%s'"), CONFIG_SYSTEM_DIR,
+		                    CONFIG_SYSTEM_GROUP);
+	else if (!created && fstat(fd, &sb) == 0 && (sb.st_gid != g->gr_gid || (sb.st_mode & 0050) != 0050) &&
+	         (sb.st_mode & 0005) != 0005)
+		cli_warning(
+		    _("the members of group %s cannot enter %s (owner %ld:%ld, mode %03o): run chgrp %s %s and "
+		      "chmod 0750 %s"),
+		    CONFIG_SYSTEM_GROUP, CONFIG_SYSTEM_DIR, (long)sb.st_uid, (long)sb.st_gid,
+		    (unsigned)(sb.st_mode & 0777), CONFIG_SYSTEM_GROUP, CONFIG_SYSTEM_DIR, CONFIG_SYSTEM_DIR);
+	close(fd);
+	return rc;
+}
 
 static int config_list(struct cli_engine *ce)
 {
@@ -67,6 +110,29 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 		rc = config_list(&ce);
 		cli_engine_close(&ce);
 		return rc;
+	}
+	/* --system: the provider's primary location, shared through group primus as the docs set it up
+	 * (doc/securosys-facts.md, "Primus provider files"); root owns it. */
+	if (o.system) {
+		if (o.output || (o.group && strcmp(o.group, CONFIG_SYSTEM_GROUP) != 0)) {
+			cli_engine_close(&ce);
+			return cli_usage_error("config",
+			                       _("--system writes into %s for group %s: it takes no --output or --group"),
+			                       CONFIG_SYSTEM_DIR, CONFIG_SYSTEM_GROUP);
+		}
+		if (geteuid() != 0) {
+			cli_engine_close(&ce);
+			cli_error(_("--system installs into %s (group %s, mode 0640) and must run as root, for example "
+			            "with sudo"),
+			          CONFIG_SYSTEM_DIR, CONFIG_SYSTEM_GROUP);
+			return EX_NOPERM;
+		}
+		o.output = CONFIG_SYSTEM_DIR;
+		o.group = CONFIG_SYSTEM_GROUP;
+		if ((rc = config_system_dir(&d)) != EX_OK) {
+			cli_engine_close(&ce);
+			return cli_report(&d);
+		}
 	}
 	/* Without --output: the folder written last, else the profile's configuration folder (never the
 	 * state directory: an application reads these files). */

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "cli_engine.h"
 #include "cli_passphrase.h"
+#include "engine_shared.h"
 #include "expiry.h"
 #include "i18n.h"
 #include "rotation.h"
@@ -48,6 +49,7 @@ static int connect_remember(struct state *st, const struct cli_engine_opts *o)
 	    {&st->engine.engine, o->ov.engine},
 	    {&st->engine.module, o->ov.module},
 	    {&st->engine.ppin, o->ov.ppin},
+	    {&st->engine.client_id, o->ov.client_id},
 	};
 	for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
 		if (set[i].value && connect_differs(*set[i].field, set[i].value)) {
@@ -171,6 +173,14 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 
+	/* A folder that already serves other partitions gets this one added (engine_shared.h): ppin adds
+	 * the user to a copy of its .secrets.cfg, so only before the exchange. */
+	o.ov.shared_dir = needs_change ? o.output : NULL;
+	rc = o.output ? engine_shared_check(o.output, o.ov.force, &d) : EX_OK;
+	if (rc != EX_OK) {
+		cli_engine_close(&ce);
+		return cli_report(&d);
+	}
 	rc = connect_remember(st, &o) ? profile_save_state(&ce.p, &d) : EX_OK;
 	if (rc == EX_OK)
 		rc = cli_engine_open_rest(ctx, &ce, &o, &d);

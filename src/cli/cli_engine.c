@@ -30,6 +30,9 @@ const struct option cli_engine_longopts[] = {
     {"for", required_argument, NULL, CLI_ENGINE_OPT_FOR},
     {"list", no_argument, NULL, CLI_ENGINE_OPT_LIST},
     {"retry-refused", no_argument, NULL, CLI_ENGINE_OPT_RETRY_REFUSED},
+    {"client-id", required_argument, NULL, CLI_ENGINE_OPT_CLIENT_ID},
+    {"force", no_argument, NULL, CLI_ENGINE_OPT_FORCE},
+    {"system", no_argument, NULL, CLI_ENGINE_OPT_SYSTEM},
     {NULL, 0, NULL, 0},
 };
 
@@ -95,6 +98,20 @@ static int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_e
 			if (strcmp(cmd, "connect") != 0)
 				return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
 			o->retry_refused = 1;
+			break;
+		case CLI_ENGINE_OPT_CLIENT_ID:
+			/* It goes into primus.cfg, whose reader takes any string; the HSM log shows it. */
+			if (!optarg[0] || strlen(optarg) > 128 || strpbrk(optarg, "\"\\\n\r"))
+				return cli_usage_error(cmd, "%s",
+				                       _("--client-id: give 1 to 128 characters without quotes, backslashes "
+				                         "or line breaks"));
+			o->ov.client_id = optarg;
+			break;
+		case CLI_ENGINE_OPT_FORCE: o->ov.force = 1; break;
+		case CLI_ENGINE_OPT_SYSTEM:
+			if (strcmp(cmd, "config") != 0)
+				return cli_usage_error(cmd, "%s", _("--system is an option of 'config'"));
+			o->system = 1;
 			break;
 		case ':': return cli_usage_error(cmd, _("option '%s' needs a value"), argv[optind - 1]);
 		default: return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);

@@ -10,6 +10,7 @@
 #include "cli_engine.h"
 #include "cli_passphrase.h"
 #include "engine.h"
+#include "engine_shared.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "secmem.h"
@@ -21,8 +22,9 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 
-static int restore_one(const struct vault *v, enum vault_label label, const char *dir, const char *name,
-                       const char *group, char *path, size_t size, struct diag *d)
+/* The vault's copy of label (base64), decoded into a secmem buffer. */
+static int restore_get(const struct vault *v, enum vault_label label, const char *name, char **data,
+                       size_t *len, struct diag *d)
 {
 	const char *b64 = vault_get(v, label);
 	if (!b64)
@@ -30,15 +32,10 @@ static int restore_one(const struct vault *v, enum vault_label label, const char
 		                _("the vault holds no copy of %s: it is kept only after a connect with the primus "
 		                  "engine"),
 		                name);
-	char *data = NULL;
-	size_t len = 0;
-	if (engine_b64_decode(b64, &data, &len) != 0)
+	if (engine_b64_decode(b64, data, len) != 0)
 		return diag_set(d, EX_DATAERR, _("the vault's copy of %s is damaged (%s)"), name,
 		                vault_label_name(label));
-	snprintf(path, size, "%s/%s", dir, name);
-	int rc = engine_write_file(path, data, len, group, d);
-	secmem_free(data);
-	return rc;
+	return EX_OK;
 }
 
 static int restore_check(const struct cli_engine_opts *o)
@@ -46,8 +43,8 @@ static int restore_check(const struct cli_engine_opts *o)
 	if (!o->output)
 		return cli_usage_error("restore", "%s", _("--output DIR is required"));
 	if (o->ov.engine || o->ov.module || o->ov.token_label || o->ov.slot >= 0 || o->ov.ppin ||
-	    o->ov.n_endpoints)
-		return cli_usage_error("restore", "%s", _("restore takes only --output and --group"));
+	    o->ov.n_endpoints || o->ov.client_id)
+		return cli_usage_error("restore", "%s", _("restore takes only --output, --group and --force"));
 	return EX_OK;
 }
 
@@ -59,23 +56,45 @@ int cli_restore(struct cli_ctx *ctx, int argc, char **argv)
 	int rc = cli_engine_begin(ctx, "restore", argc, argv, restore_check, &o, &ce, &d);
 	if (rc != EX_OK)
 		return rc;
-	rc = fsutil_output_dir(o.output, NULL, &d);
+	char dir[PATH_MAX];
+	rc = fsutil_output_dir(o.output, dir, &d);
 	if (rc == EX_OK)
 		rc = cli_open_vault(ctx, &ce.p, &ce.v, &d);
-	char sec[PATH_MAX + 16], cfg[PATH_MAX + 16];
+	/* Into a folder that other partitions share, only this partition's entries change
+	 * (engine_shared.h). */
+	char *sec = NULL, *cfg = NULL;
+	struct engine_shared_pair pair = {.dir = dir,
+	                                  .user = ce.p.st.hsm_user,
+	                                  .group = o.group,
+	                                  .force = o.ov.force};
+	struct engine_files files = {0};
 	if (rc == EX_OK)
-		rc = restore_one(ce.v, VAULT_PRIMUS_SECRETS_CFG, o.output, ".secrets.cfg", o.group, sec, sizeof sec,
-		                 &d);
+		rc = restore_get(ce.v, VAULT_PRIMUS_SECRETS_CFG, ".secrets.cfg", &sec, &pair.secrets_len, &d);
 	if (rc == EX_OK)
-		rc = restore_one(ce.v, VAULT_PRIMUS_CFG, o.output, "primus.cfg", o.group, cfg, sizeof cfg, &d);
+		rc = restore_get(ce.v, VAULT_PRIMUS_CFG, "primus.cfg", &cfg, &pair.cfg_len, &d);
+	pair.secrets = sec;
+	pair.cfg = cfg;
+	if (rc == EX_OK && !pair.user)
+		rc = diag_set(&d, EX_DATAERR, "%s", _("the profile has no HSM User Name"));
+	if (rc == EX_OK)
+		rc = engine_shared_write(&pair, &files, &d);
+	secmem_free(sec);
+	secmem_free(cfg);
 	cli_engine_close(&ce);
-	if (rc != EX_OK)
+	if (rc != EX_OK) {
+		engine_files_free(&files);
 		return cli_report(&d);
+	}
 	if (o.group)
 		printf(_("Written (mode 0640, group %s):\n"), o.group);
 	else
 		printf("%s", _("Written (mode 0600):\n"));
-	printf("  %s\n  %s\n", sec, cfg);
-	printf(_("Point the provider at them: SECUROSYS_PKCS11_CONF=%s SECUROSYS_SECRETS_CONF=%s\n"), cfg, sec);
+	for (size_t i = 0; i < files.n; i++)
+		printf("  %s: %s\n", files.what[i], files.path[i]);
+	char secp[PATH_MAX + 16], cfgp[PATH_MAX + 16];
+	snprintf(secp, sizeof secp, "%s/.secrets.cfg", dir);
+	snprintf(cfgp, sizeof cfgp, "%s/primus.cfg", dir);
+	engine_files_free(&files);
+	printf(_("Point the provider at them: SECUROSYS_PKCS11_CONF=%s SECUROSYS_SECRETS_CONF=%s\n"), cfgp, secp);
 	return EX_OK;
 }

@@ -13,6 +13,7 @@
 #include "profile.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,29 @@ void cli_status_report_free(struct status_report *r)
 	}
 	free(r->rows);
 	memset(r, 0, sizeof *r);
+}
+
+/* Profiles whose provider files went into one folder (doc/DESIGN.md, "Shared provider folders"). */
+static int status_same_dir(const char *a, const char *b)
+{
+	char ra[PATH_MAX], rb[PATH_MAX];
+	if (!a || !b)
+		return 0;
+	if (!realpath(a, ra))
+		snprintf(ra, sizeof ra, "%s", a);
+	if (!realpath(b, rb))
+		snprintf(rb, sizeof rb, "%s", b);
+	return strcmp(ra, rb) == 0;
+}
+
+size_t cli_status_sharing(const struct status_report *r, size_t i, const char **names, size_t max)
+{
+	size_t n = 0;
+	const char *dir = r->rows[i].rc == EX_OK ? r->rows[i].st.engine.config_dir : NULL;
+	for (size_t k = 0; dir && k < r->n && n < max; k++)
+		if (k != i && r->rows[k].rc == EX_OK && status_same_dir(dir, r->rows[k].st.engine.config_dir))
+			names[n++] = r->rows[k].name;
+	return n;
 }
 
 int cli_status_report_errors(const struct status_report *r)

@@ -35,6 +35,10 @@ struct status_report {
 int cli_status_gather(const char *name, time_t now, struct status_report *r, struct diag *d);
 void cli_status_report_free(struct status_report *r);
 
+/* The other profiles of r whose provider files are in row i's folder (engine.config_dir): up to max
+ * names (borrowed) into names; returns how many. */
+size_t cli_status_sharing(const struct status_report *r, size_t i, const char **names, size_t max);
+
 /* The countdown in words: "2 d 04 h 13 min left: expires Fri 27 Nov 2026 00:00 CET", and the other
  * states, translated (the Nagios writer switches the messages to C first). */
 void cli_status_words(const struct expiry *ex, char *buf, size_t size);

@@ -29,6 +29,16 @@ int cli_status_write_text(FILE *out, const struct status_report *r)
 		        st->api ? state_api_name(st->api) : "-");
 		fputs("\n  ", out);
 		fprintf(out, _("setup password: %s"), words);
+		if (st->engine.config_dir) {
+			const char *names[16];
+			size_t n = cli_status_sharing(r, i, names, 16);
+			fputs("\n  ", out);
+			fprintf(out, _("provider files: %s"), st->engine.config_dir);
+			for (size_t k = 0; k < n; k++)
+				fprintf(out, k ? ", %s" : _(" (shared with profile %s"), names[k]);
+			if (n)
+				fputc(')', out);
+		}
 		fputc('\n', out);
 	}
 	if (r->n == 0)

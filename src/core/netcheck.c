@@ -191,16 +191,31 @@ int netcheck_parse_endpoint(const char *s, char **host, int *port, struct diag *
 	return EX_OK;
 }
 
-int netcheck_version_url(const char *api_endpoint, char *buf, size_t size, struct diag *d)
+int netcheck_api_base(const char *api_endpoint, char *buf, size_t size, struct diag *d)
 {
 	if (strncmp(api_endpoint, "https://", 8) != 0 || api_endpoint[8] == '\0' || api_endpoint[8] == '/')
 		return diag_set(d, EX_USAGE, _("the API endpoint '%s' is not an https:// URL"), api_endpoint);
+	/* The connectivity page gives it as https://HOST/v1/; every client adds /v1/ itself. */
 	size_t n = strlen(api_endpoint);
 	while (n > 8 && api_endpoint[n - 1] == '/')
 		n--;
 	if (n > 11 && strncmp(api_endpoint + n - 3, "/v1", 3) == 0)
 		n -= 3;
-	int w = snprintf(buf, size, "%.*s/v1/versionInfo", (int)n, api_endpoint);
+	while (n > 8 && api_endpoint[n - 1] == '/')
+		n--;
+	int w = snprintf(buf, size, "%.*s", (int)n, api_endpoint);
+	if (w < 0 || (size_t)w >= size)
+		return diag_set(d, EX_USAGE, "%s", _("the API endpoint URL is too long"));
+	return EX_OK;
+}
+
+int netcheck_version_url(const char *api_endpoint, char *buf, size_t size, struct diag *d)
+{
+	char base[2048];
+	int rc = netcheck_api_base(api_endpoint, base, sizeof base, d);
+	if (rc != EX_OK)
+		return rc;
+	int w = snprintf(buf, size, "%s/v1/versionInfo", base);
 	if (w < 0 || (size_t)w >= size)
 		return diag_set(d, EX_USAGE, "%s", _("the API endpoint URL is too long"));
 	return EX_OK;

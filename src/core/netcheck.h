@@ -91,6 +91,9 @@ int netcheck_client_cert_check(const char *path, struct diag *d);
 
 /* Parses HOST:PORT (or [IPv6]:PORT). host is malloc'd. EX_USAGE with a message on a bad value. */
 int netcheck_parse_endpoint(const char *s, char **host, int *port, struct diag *d);
+/* The REST API's base URL, the one form `check` and every target use: https://HOST[/PATH] without a
+ * trailing '/' or '/v1' (the connectivity page writes https://HOST/v1/). EX_USAGE unless https://. */
+int netcheck_api_base(const char *api_endpoint, char *buf, size_t size, struct diag *d);
 /* {api_endpoint}/v1/versionInfo, tolerating a trailing '/' or '/v1'. EX_USAGE unless https://. */
 int netcheck_version_url(const char *api_endpoint, char *buf, size_t size, struct diag *d);
 

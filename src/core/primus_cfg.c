@@ -36,12 +36,82 @@ static void pc_add_int(config_setting_t *parent, const char *name, int value)
 		cfglib_config_setting_set_int(s, value);
 }
 
-int primus_cfg_render(const struct primus_cfg_in *in, char **text, size_t *len, struct diag *d)
+/* Adds in's partition to hsms: a slotN with id on the hsmN of each of in's hosts (an existing hsmN of
+ * that host and port, else a new one), so that redundant hosts share the slot id (doc/securosys-facts.md,
+ * section "Several partitions"). */
+static void pc_add_partition(config_setting_t *hsms, const struct primus_cfg_in *in, int id)
+{
+	char port[16];
+	snprintf(port, sizeof port, "%d", in->port);
+	for (size_t i = 0; hsms && i < in->n_hosts; i++) {
+		config_setting_t *h = NULL;
+		int n = cfglib_config_setting_length(hsms);
+		for (int k = 0; k < n && !h; k++) {
+			config_setting_t *c = cfglib_config_setting_get_elem(hsms, (unsigned)k);
+			config_setting_t *ch = c ? cfglib_config_setting_get_member(c, "host") : NULL;
+			config_setting_t *cp = c ? cfglib_config_setting_get_member(c, "port") : NULL;
+			const char *hv = ch ? cfglib_config_setting_get_string(ch) : NULL;
+			const char *pv = cp ? cfglib_config_setting_get_string(cp) : NULL;
+			if (hv && pv && strcmp(hv, in->hosts[i]) == 0 && strcmp(pv, port) == 0)
+				h = c;
+		}
+		char name[32];
+		if (!h) {
+			for (unsigned k = 0;; k++) {
+				snprintf(name, sizeof name, "hsm%u", k);
+				if (!cfglib_config_setting_get_member(hsms, name))
+					break;
+			}
+			h = pc_add(hsms, name, CONFIG_TYPE_GROUP);
+			pc_add_string(h, "host", in->hosts[i]);
+			pc_add_string(h, "port", port);
+		}
+		config_setting_t *slots = h ? cfglib_config_setting_get_member(h, "slots") : NULL;
+		if (!slots)
+			slots = pc_add(h, "slots", CONFIG_TYPE_GROUP);
+		for (unsigned k = 0;; k++) {
+			snprintf(name, sizeof name, "slot%u", k);
+			if (!slots || !cfglib_config_setting_get_member(slots, name))
+				break;
+		}
+		config_setting_t *slot = pc_add(slots, name, CONFIG_TYPE_GROUP);
+		pc_add_string(slot, "client_id", in->client_id);
+		pc_add_string(slot, "user_name", in->user_name);
+		if (in->proxy_user && in->proxy_user[0])
+			pc_add_string(slot, "proxy_user", in->proxy_user);
+		/* The PKCS#11 slot id: the same on every redundant host, another one per partition. */
+		pc_add_int(slot, "id", id);
+	}
+}
+
+/* The header names the partitions; then libconfig's own layout, so that a file written here and
+ * merged again keeps every untouched entry byte for byte. */
+static int pc_write(config_t *cfg, const char *users, char **text, size_t *len, struct diag *d)
+{
+	FILE *f = open_memstream(text, len);
+	if (!f)
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	fprintf(f,
+	        "# Primus PKCS#11 configuration for %s, written by " PACKAGE_NAME ".\n"
+	        "# Layout: docs.securosys.com, pkcs/Installation/pkcs11_provider_configuration.\n",
+	        users);
+	cfglib_config_write(cfg, f);
+	if (fclose(f) != 0)
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	return EX_OK;
+}
+
+static int pc_check_in(const struct primus_cfg_in *in, struct diag *d)
 {
 	if (!in->user_name || !in->user_name[0] || !in->client_id || in->n_hosts == 0 ||
-	    in->n_hosts > PRIMUS_CFG_MAX_HSMS)
+	    in->n_hosts > PRIMUS_CFG_MAX_HSMS || in->slot_id < 0)
 		return diag_set(d, EX_DATAERR, "%s", _("primus.cfg needs the HSM User Name and at least one host"));
-	int rc = cfglib_load(d);
+	return cfglib_load(d);
+}
+
+int primus_cfg_render(const struct primus_cfg_in *in, char **text, size_t *len, struct diag *d)
+{
+	int rc = pc_check_in(in, d);
 	if (rc != EX_OK)
 		return rc;
 	config_t cfg;
@@ -54,37 +124,161 @@ int primus_cfg_render(const struct primus_cfg_in *in, char **text, size_t *len, 
 	config_setting_t *s = pc_add(primus, "connect_on_init", CONFIG_TYPE_BOOL);
 	if (s)
 		cfglib_config_setting_set_bool(s, 1);
-	config_setting_t *hsms = pc_add(primus, "hsms", CONFIG_TYPE_GROUP);
-	char port[16];
-	snprintf(port, sizeof port, "%d", in->port);
-	for (size_t i = 0; i < in->n_hosts; i++) {
-		char name[32];
-		snprintf(name, sizeof name, "hsm%zu", i);
-		config_setting_t *h = pc_add(hsms, name, CONFIG_TYPE_GROUP);
-		pc_add_string(h, "host", in->hosts[i]);
-		pc_add_string(h, "port", port);
-		config_setting_t *slot = pc_add(pc_add(h, "slots", CONFIG_TYPE_GROUP), "slot0", CONFIG_TYPE_GROUP);
-		pc_add_string(slot, "client_id", in->client_id);
-		pc_add_string(slot, "user_name", in->user_name);
-		if (in->proxy_user && in->proxy_user[0])
-			pc_add_string(slot, "proxy_user", in->proxy_user);
-		/* The PKCS#11 slot id: the same on every redundant host. */
-		pc_add_int(slot, "id", 0);
-	}
-	FILE *f = open_memstream(text, len);
-	if (!f) {
-		cfglib_config_destroy(&cfg);
-		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
-	}
-	fprintf(f,
-	        "# Primus PKCS#11 configuration for %s, written by " PACKAGE_NAME ".\n"
-	        "# Layout: docs.securosys.com, pkcs/Installation/pkcs11_provider_configuration.\n",
-	        in->user_name);
-	cfglib_config_write(&cfg, f);
+	pc_add_partition(pc_add(primus, "hsms", CONFIG_TYPE_GROUP), in, in->slot_id);
+	rc = pc_write(&cfg, in->user_name, text, len, d);
 	cfglib_config_destroy(&cfg);
-	if (fclose(f) != 0)
-		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
-	return EX_OK;
+	return rc;
+}
+
+/* The text after the leading comment lines (the header pc_write puts there). */
+static const char *pc_body(const char *text)
+{
+	while (*text == '#') {
+		const char *nl = strchr(text, '\n');
+		if (!nl)
+			return text + strlen(text);
+		text = nl + 1;
+	}
+	return text;
+}
+
+int primus_cfg_merge(const char *base, const char *display, const struct primus_cfg_in *in, char **text,
+                     size_t *len, int *slot_id, int *reformatted, struct diag *d)
+{
+	int rc = pc_check_in(in, d);
+	if (rc != EX_OK)
+		return rc;
+	struct primus_cfg old;
+	rc = primus_cfg_parse(base, display, &old, d);
+	if (rc != EX_OK)
+		return rc;
+	/* The id: this partition's earlier one when no other partition uses it, else the lowest free one
+	 * ("Different PKCS#11 Slot IDs have to be assigned for different partitions"). */
+	unsigned char used[PRIMUS_CFG_MAX_HSMS * PRIMUS_CFG_MAX_SLOTS + 1] = {0};
+	int mine = -1;
+	char users[512] = "";
+	size_t ul = 0;
+	for (size_t i = 0; i < old.n_hsms; i++)
+		for (size_t k = 0; k < old.hsms[i].n_slots; k++) {
+			const struct primus_cfg_slot *sl = &old.hsms[i].slots[k];
+			if (strcmp(sl->user_name, in->user_name) == 0) {
+				mine = sl->id;
+				continue;
+			}
+			if (sl->id >= 0 && (size_t)sl->id < sizeof used)
+				used[sl->id] = 1;
+			char want[300];
+			snprintf(want, sizeof want, "%s, ", sl->user_name);
+			if (!strstr(users, want) && ul + strlen(want) < sizeof users - 1) {
+				memcpy(users + ul, want, strlen(want) + 1);
+				ul += strlen(want);
+			}
+		}
+	primus_cfg_free(&old);
+	int id = 0;
+	if (mine >= 0 && ((size_t)mine >= sizeof used || !used[mine]))
+		id = mine;
+	else
+		while ((size_t)id < sizeof used - 1 && used[id])
+			id++;
+	snprintf(users + ul, sizeof users - ul, "%s", in->user_name);
+
+	config_t cfg;
+	cfglib_config_init(&cfg);
+	if (cfglib_config_read_string(&cfg, base) != CONFIG_TRUE) {
+		cfglib_config_destroy(&cfg);
+		return diag_set(d, EX_CONFIG, _("%s: line %d: %s"), display, 1, "?");
+	}
+	/* Whether the other entries come out byte for byte: only when the file was in libconfig's layout
+	 * (as written here) to begin with; a hand-edited file loses its comments. */
+	char *again = NULL;
+	size_t again_len = 0;
+	FILE *f = open_memstream(&again, &again_len);
+	if (f) {
+		cfglib_config_write(&cfg, f);
+		fclose(f);
+	}
+	*reformatted = !again || strcmp(again, pc_body(base)) != 0;
+	free(again);
+	config_setting_t *hsms = cfglib_config_lookup(&cfg, "primus.hsms");
+	for (int i = hsms ? cfglib_config_setting_length(hsms) : 0; i-- > 0;) {
+		config_setting_t *h = cfglib_config_setting_get_elem(hsms, (unsigned)i);
+		config_setting_t *slots = h ? cfglib_config_setting_get_member(h, "slots") : NULL;
+		for (int k = slots ? cfglib_config_setting_length(slots) : 0; k-- > 0;) {
+			config_setting_t *sl = cfglib_config_setting_get_elem(slots, (unsigned)k);
+			config_setting_t *u = sl ? cfglib_config_setting_get_member(sl, "user_name") : NULL;
+			const char *uv = u ? cfglib_config_setting_get_string(u) : NULL;
+			if (uv && strcmp(uv, in->user_name) == 0) {
+				char name[64];
+				snprintf(name, sizeof name, "%s", config_setting_name(sl));
+				cfglib_config_setting_remove(slots, name);
+			}
+		}
+		/* A host entry left without a slot was this partition's alone. */
+		if (slots && cfglib_config_setting_length(slots) == 0) {
+			char name[64];
+			snprintf(name, sizeof name, "%s", config_setting_name(h));
+			cfglib_config_setting_remove(hsms, name);
+		}
+	}
+	pc_add_partition(hsms, in, id);
+	rc = pc_write(&cfg, users, text, len, d);
+	cfglib_config_destroy(&cfg);
+	if (rc != EX_OK)
+		return rc;
+	/* What the provider will read must parse in the documented layout (at most PRIMUS_CFG_MAX_SLOTS
+	 * partitions per host). */
+	struct primus_cfg back;
+	rc = primus_cfg_parse(*text, display, &back, d);
+	if (rc == EX_OK)
+		primus_cfg_free(&back);
+	else {
+		free(*text);
+		*text = NULL;
+	}
+	*slot_id = id;
+	return rc;
+}
+
+int primus_cfg_partition(const struct primus_cfg *c, const char *user, const char **hosts, size_t max,
+                         struct primus_cfg_in *out)
+{
+	memset(out, 0, sizeof *out);
+	out->hosts = hosts;
+	for (size_t i = 0; i < c->n_hsms; i++)
+		for (size_t k = 0; k < c->hsms[i].n_slots; k++) {
+			const struct primus_cfg_slot *sl = &c->hsms[i].slots[k];
+			if (strcmp(sl->user_name, user) != 0 || out->n_hosts >= max)
+				continue;
+			hosts[out->n_hosts++] = c->hsms[i].host;
+			out->port = atoi(c->hsms[i].port);
+			out->client_id = sl->client_id;
+			out->user_name = sl->user_name;
+			out->proxy_user = sl->proxy_user;
+			out->slot_id = sl->id;
+		}
+	return out->n_hosts ? 0 : -1;
+}
+
+int primus_cfg_describe(const struct primus_cfg *c, char *buf, size_t size)
+{
+	size_t used = 0;
+	int n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < c->n_hsms; i++)
+		for (size_t k = 0; k < c->hsms[i].n_slots; k++) {
+			const struct primus_cfg_slot *sl = &c->hsms[i].slots[k];
+			char one[320];
+			snprintf(one, sizeof one, "%s (slot %d)", sl->user_name, sl->id);
+			if (strstr(buf, one))
+				continue;
+			int w = snprintf(buf + used, size - used, "%s%s", n ? ", " : "", one);
+			if (w < 0 || (size_t)w >= size - used)
+				return n;
+			used += (size_t)w;
+			n++;
+		}
+	return n;
 }
 
 static const char *pc_type_word(int type)

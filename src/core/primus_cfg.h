@@ -27,6 +27,7 @@ struct primus_cfg_in {
 	const char *client_id;
 	const char *user_name;  /* the HSM User Name */
 	const char *proxy_user; /* the Service User Name; NULL: no proxy line */
+	int slot_id;            /* the PKCS#11 slot id, the same on every host */
 };
 
 struct primus_cfg_slot {
@@ -61,6 +62,19 @@ int primus_cfg_parse(const char *text, const char *display, struct primus_cfg *o
 /* Reads path (at most 1 MiB) and parses it. */
 int primus_cfg_load(const char *path, struct primus_cfg *out, struct diag *d);
 void primus_cfg_free(struct primus_cfg *c);
+/* base (primus.cfg text in the documented layout, display names it in errors) with in's partition added:
+ * every slot of in->user_name is replaced by one on each of in's hosts, with the slot id this user had
+ * if no other partition uses it, else the lowest id no other partition uses (*slot_id). Other entries
+ * stay; *reformatted is 1 when base was not in libconfig's own layout (its comments and spacing are
+ * not kept, so the caller keeps a backup). EX_CONFIG when base is not in the documented layout. */
+int primus_cfg_merge(const char *base, const char *display, const struct primus_cfg_in *in, char **text,
+                     size_t *len, int *slot_id, int *reformatted, struct diag *d);
+/* The partition of user in c as primus_cfg_in (strings borrowed from c; hosts filled into hosts[max]);
+ * -1 when no slot has that user. */
+int primus_cfg_partition(const struct primus_cfg *c, const char *user, const char **hosts, size_t max,
+                         struct primus_cfg_in *out);
+/* "A (slot 0), B (slot 1)" into buf: the partitions c configures; returns how many. */
+int primus_cfg_describe(const struct primus_cfg *c, char *buf, size_t size);
 /* 1 when some slot of some hsm has user_name user. */
 int primus_cfg_has_user(const struct primus_cfg *c, const char *user);
 

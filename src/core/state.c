@@ -34,6 +34,7 @@
  *       "token_label": string | null
  *       "slot":        integer | null      -1 or null: not chosen
  *       "ppin":        string | null       ppin path
+ *       "client_id":   string | null       primus: the slot's client_id (null: HSMUSER@hostname)
  *       "config_dir":  string | null
  *       "hosts":       [ string ] | null   the hosts connect was given (--endpoint), master first;
  *                                          at most 8
@@ -171,6 +172,7 @@ void state_free(struct state *st)
 	free(st->engine.module);
 	free(st->engine.token_label);
 	free(st->engine.ppin);
+	free(st->engine.client_id);
 	free(st->engine.config_dir);
 	for (size_t i = 0; i < st->engine.n_hosts; i++)
 		free(st->engine.hosts[i]);
@@ -393,6 +395,8 @@ static json_t *state_to_json(const struct state *st)
 	json_object_set_new(e, "token_label", state_json_str(st->engine.token_label));
 	json_object_set_new(e, "slot", st->engine.slot >= 0 ? json_integer(st->engine.slot) : json_null());
 	json_object_set_new(e, "ppin", state_json_str(st->engine.ppin));
+	if (st->engine.client_id)
+		json_object_set_new(e, "client_id", state_json_str(st->engine.client_id));
 	json_object_set_new(e, "config_dir", state_json_str(st->engine.config_dir));
 	json_t *hosts = st->engine.n_hosts ? json_array() : json_null();
 	for (size_t i = 0; i < st->engine.n_hosts; i++)
@@ -653,6 +657,7 @@ static void state_from_json(struct state_reader *r, json_t *o, struct state *st)
 		state_get_str(r, e, "token_label", "engine.token_label", &st->engine.token_label);
 		state_get_long(r, e, "slot", "engine.slot", -1, &st->engine.slot);
 		state_get_str(r, e, "ppin", "engine.ppin", &st->engine.ppin);
+		state_get_str(r, e, "client_id", "engine.client_id", &st->engine.client_id);
 		state_get_str(r, e, "config_dir", "engine.config_dir", &st->engine.config_dir);
 		json_t *hosts = json_object_get(e, "hosts");
 		size_t n = json_is_array(hosts) ? json_array_size(hosts) : 0;

@@ -100,6 +100,7 @@ struct state {
 		char *token_label;
 		long slot;        /* -1 unless --slot */
 		char *ppin;       /* ppin path */
+		char *client_id;  /* primus: --client-id; NULL: HSMUSER@hostname */
 		char *config_dir; /* where config --output wrote */
 		/* The hosts connect was given (--endpoint), the master first: verify and config reuse them
 		 * when the cluster table does not name the partition's hosts (the jce engine has no

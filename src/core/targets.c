@@ -6,6 +6,7 @@
 #include "cryptolib.h"
 #include "fsutil.h"
 #include "i18n.h"
+#include "netcheck.h"
 #include "secmem.h"
 
 #include <errno.h>
@@ -21,6 +22,9 @@
 /* The Primus provider's library where its installer puts it (doc/securosys-facts.md). */
 #define TARGETS_PRIMUS_LIB "/usr/local/primus/lib/libprimusP11.so"
 #define TARGETS_MAX_FILE (64 * 1024)
+/* The longest PIN pkcs11-provider reads from a PIN file before version 1.2.0 (doc/securosys-facts.md,
+ * "OpenSSL"). */
+#define TARGETS_OPENSSL3_PIN_MAX 31
 /* The label of the key Vault creates for its seal, when it is missing. */
 #define TARGETS_SEAL_KEY "hsm-onboard-vault-unseal"
 
@@ -43,6 +47,11 @@ static const struct target target_vault = {
     N_("HashiCorp Vault: secrets engine script and auto-unseal stanza (TSBaaS), or the pkcs11 seal"),
     N_("HashiCorp Vault: seal stanza"), TARGET_FITS_PKCS11 | TARGET_FITS_TSBAAS};
 
+static const struct target target_openbao = {
+    "openbao", "openbao.org/docs/configuration/seal/securosys",
+    N_("OpenBao: the seal \"securosys\" stanza (TSBaaS, with the securosys plugin of openbao-plugins)"),
+    N_("OpenBao: seal stanza"), TARGET_FITS_TSBAAS};
+
 static const struct target target_tsb = {
     "tsb", "tsb/Installation/On-Premise-Installation",
     N_("Transaction Security Broker: the hsm: block of application-local.yml"),
@@ -51,8 +60,8 @@ static const struct target target_xks = {"xks", "xks/Installation/Installation",
                                          N_("XKS proxy for AWS KMS: the hsm: block of application.yaml"),
                                          N_("XKS proxy for AWS KMS"), TARGET_FITS_JCE};
 
-const struct target *const targets_all[] = {&target_libp11, &target_openssl3, &target_env, &target_vault,
-                                            &target_tsb,    &target_xks,      NULL};
+const struct target *const targets_all[] = {&target_libp11,  &target_openssl3, &target_env, &target_vault,
+                                            &target_openbao, &target_tsb,      &target_xks, NULL};
 
 const struct target *targets_find(const char *name)
 {
@@ -135,23 +144,30 @@ static int tg_write_buf(struct tg_buf *b, const char *path, mode_t mode, struct 
 	return rc;
 }
 
-/* Writes prefix secret suffix into a 0600 file, the text built only in the secure heap. quote:
- * escape '"' and '\\' with a backslash (OpenSSL .cnf, HCL, systemd), and "${" as "$${" (HCL). */
+/* How a secret is escaped inside the quoted string of each format (doc/DESIGN.md, "Client
+ * configuration"): each reader has its own rules, and one format's escape is a literal in another. */
+enum tg_escape {
+	TG_RAW,     /* the file holds the secret alone (a PIN file) */
+	TG_OPENSSL, /* OpenSSL .cnf "...": a backslash escapes the next character; '$' is literal in quotes */
+	TG_SYSTEMD, /* systemd EnvironmentFile "...": '\\' and '"' take a backslash; no expansion */
+	            /* HCL would also need "$${" and "%%{"; the HCL files hold only values of [A-Za-z0-9._-]. */
+};
+
+/* Writes prefix secret suffix into a 0600 file, the text built only in the secure heap, the secret
+ * escaped for its format. */
 static int tg_write_secret(const char *path, const char *prefix, const char *secret, const char *suffix,
-                           int quote, struct engine_files *out, const char *what, struct diag *d)
+                           enum tg_escape esc, struct engine_files *out, const char *what, struct diag *d)
 {
 	size_t plen = strlen(prefix), slen = strlen(secret), xlen = strlen(suffix);
-	char *buf = secmem_alloc(plen + 2 * slen + xlen);
+	char *buf = secmem_alloc(plen + 2 * slen + xlen + 1);
 	if (!buf)
 		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
 	size_t n = 0;
 	memcpy(buf, prefix, plen);
 	n += plen;
 	for (size_t i = 0; i < slen; i++) {
-		if (quote && (secret[i] == '"' || secret[i] == '\\'))
+		if (esc != TG_RAW && (secret[i] == '"' || secret[i] == '\\'))
 			buf[n++] = '\\';
-		else if (quote && secret[i] == '$' && secret[i + 1] == '{')
-			buf[n++] = '$';
 		buf[n++] = secret[i];
 	}
 	memcpy(buf + n, suffix, xlen);
@@ -173,6 +189,35 @@ static int tg_plain(const char *what, const char *v, struct diag *d)
 			                _("%s '%s' has a character that cannot be written into a configuration file"),
 			                what, v);
 	return EX_OK;
+}
+
+/* A folder OpenSSL reads unquoted (.include, the provider's file: URI): '#' starts a comment, '$' a
+ * variable, '%' an escape in a URI, and a quote or backslash is taken literally; such a folder cannot be
+ * written into those values (doc/DESIGN.md, "Client configuration"). */
+static int tg_openssl_folder(const char *dir, struct diag *d)
+{
+	for (const unsigned char *c = (const unsigned char *)dir; *c; c++)
+		if (*c < 0x20 || *c == 0x7f || strchr("#%$\"'\\ ", *c))
+			return diag_set(d, EX_DATAERR,
+			                _("the folder '%s' has a character ('#', '%%', '$', a quote, a backslash or a "
+			                  "blank) that OpenSSL's configuration cannot take in an unquoted path: choose "
+			                  "another --output folder"),
+			                dir);
+	return EX_OK;
+}
+
+/* The Primus provider finds its files through these variables (provider 1.8.4+): every client file of
+ * a primus profile names them (doc/securosys-facts.md, "Primus provider files"). */
+static void tg_primus_comment(struct tg_buf *b, const struct targets_input *in, const char *dir)
+{
+	if (!in->engine || strcmp(in->engine, "primus") != 0)
+		return;
+	tg_printf(b,
+	          "# The Primus provider reads its files from the environment of the program (provider 1.8.4 or\n"
+	          "# later; older ones read only /etc/primus, see 'hsm-onboard config --system'):\n"
+	          "#   SECUROSYS_PKCS11_CONF=%s/primus.cfg\n"
+	          "#   SECUROSYS_SECRETS_CONF=%s/.secrets.cfg\n",
+	          dir, dir);
 }
 
 /* The folder where OpenSSL looks for engines or providers (OPENSSL_ENGINES_DIR, OPENSSL_MODULES_DIR),
@@ -205,6 +250,8 @@ static int tg_libp11(const struct targets_input *in, const char *dir, struct eng
 	int rc = tg_plain(_("module path"), in->module, d);
 	if (rc == EX_OK && in->token_label)
 		rc = tg_plain(_("token label"), in->token_label, d);
+	if (rc == EX_OK)
+		rc = tg_openssl_folder(dir, d);
 	if (rc != EX_OK)
 		return rc;
 	snprintf(pin_path, sizeof pin_path, "%s/openssl-pin.secret.cnf", dir);
@@ -222,7 +269,7 @@ static int tg_libp11(const struct targets_input *in, const char *dir, struct eng
 	 * file: openssl.cnf itself holds no secret. */
 	rc = tg_write_secret(
 	    pin_path, "# hsm-onboard: the PKCS#11 PIN for openssl.cnf (keep this file mode 0600)\nPIN = \"",
-	    in->pin, "\"\n", 1, out, _("OpenSSL engine PIN (mode 0600, included by openssl.cnf)"), d);
+	    in->pin, "\"\n", TG_OPENSSL, out, _("OpenSSL engine PIN (mode 0600, included by openssl.cnf)"), d);
 	if (rc != EX_OK)
 		return rc;
 	struct tg_buf b = {0};
@@ -233,17 +280,20 @@ static int tg_libp11(const struct targets_input *in, const char *dir, struct eng
 	    "#   OPENSSL_CONF=%s openssl ... -engine pkcs11 -keyform engine \\\n"
 	    "#     -inkey 'pkcs11:token=%s;object=KEY-LABEL;type=private'\n"
 	    "# (libp11 refuses module-path in a URI: the module is set below). It holds no secret: the PIN\n"
-	    "# comes from the included file, mode 0600. libp11 uses at most 31 characters of a PIN.\n"
-	    "openssl_conf = openssl_init\n\n"
-	    "[openssl_init]\nengines = engine_section\n\n"
-	    "[engine_section]\npkcs11 = pkcs11_section\n\n"
-	    "[pkcs11_section]\n"
-	    "engine_id = pkcs11\n"
-	    "dynamic_path = \"%s\"\n"
-	    "MODULE_PATH = \"%s\"\n"
-	    ".include %s\n"
-	    "init = 0\n",
-	    cnf, in->token_label ? in->token_label : "", engine, in->module, pin_path);
+	    "# comes from the included file, mode 0600. libp11 uses at most 31 characters of a PIN.\n",
+	    cnf, in->token_label ? in->token_label : "");
+	tg_primus_comment(&b, in, dir);
+	tg_printf(&b,
+	          "openssl_conf = openssl_init\n\n"
+	          "[openssl_init]\nengines = engine_section\n\n"
+	          "[engine_section]\npkcs11 = pkcs11_section\n\n"
+	          "[pkcs11_section]\n"
+	          "engine_id = pkcs11\n"
+	          "dynamic_path = \"%s\"\n"
+	          "MODULE_PATH = \"%s\"\n"
+	          ".include %s\n"
+	          "init = 0\n",
+	          engine, in->module, pin_path);
 	return tg_write_buf(&b, cnf, 0644, out, _("OpenSSL engine configuration (OPENSSL_CONF)"), d);
 }
 
@@ -257,7 +307,7 @@ static int tg_pin_file(const struct targets_input *in, const char *dir, char *pa
 	for (size_t i = 0; i < out->n; i++)
 		if (strcmp(out->path[i], path) == 0)
 			return EX_OK;
-	return tg_write_secret(path, "", in->pin, "", 0, out, _("PIN file (mode 0600, holds the PIN)"), d);
+	return tg_write_secret(path, "", in->pin, "", TG_RAW, out, _("PIN file (mode 0600, holds the PIN)"), d);
 }
 
 static int tg_openssl3(const struct targets_input *in, const char *dir, struct engine_files *out,
@@ -265,6 +315,19 @@ static int tg_openssl3(const struct targets_input *in, const char *dir, struct e
 {
 	char pin_path[PATH_MAX + 32], cnf[PATH_MAX + 32], modules[PATH_MAX], provider[PATH_MAX + 32];
 	int rc = tg_plain(_("module path"), in->module, d);
+	if (rc == EX_OK)
+		rc = tg_openssl_folder(dir, d);
+	/* pkcs11-provider reads at most 31 characters of a PIN file (32 from its version 1.2.0): a longer
+	 * PIN would be cut and refused by the HSM, costing a login attempt (doc/securosys-facts.md,
+	 * "OpenSSL"). */
+	if (rc == EX_OK && in->pin && strlen(in->pin) > TARGETS_OPENSSL3_PIN_MAX)
+		rc = diag_set(
+		    d, EX_DATAERR,
+		    _("the OpenSSL 3 pkcs11-provider reads at most %d characters of a PIN file, and this "
+		      "profile's PIN has %zu: the provider would cut it and the HSM would refuse the login. "
+		      "A new PIN of at most %d characters is set by 'connect --pin-length %d' (engine "
+		      "pkcs11); a Primus PKCS#11 password comes from the credential file"),
+		    TARGETS_OPENSSL3_PIN_MAX, strlen(in->pin), TARGETS_OPENSSL3_PIN_MAX, TARGETS_OPENSSL3_PIN_MAX);
 	if (rc == EX_OK)
 		rc = tg_pin_file(in, dir, pin_path, sizeof pin_path, out, d);
 	if (rc != EX_OK)
@@ -282,22 +345,25 @@ static int tg_openssl3(const struct targets_input *in, const char *dir, struct e
 	    "# OpenSSL 3 configuration for the PKCS#11 provider (pkcs11-provider), written by hsm-onboard.\n"
 	    "# Layout: Securosys docs, openssl/osslv3/Installation/configuration. Use it with\n"
 	    "#   OPENSSL_CONF=%s\n"
-	    "# It holds no secret: the provider reads the PIN from the file, mode 0600.\n"
-	    "HOME = .\n"
-	    "openssl_conf = openssl_init\n"
-	    "config_diagnostics = 1\n\n"
-	    "[openssl_init]\nproviders = provider_sect\n\n"
-	    "[provider_sect]\ndefault = default_sect\nbase = base_sect\npkcs11 = pkcs11_sect\n\n"
-	    "[base_sect]\nactivate = 1\n\n"
-	    "[default_sect]\nactivate = 1\n\n"
-	    "[pkcs11_sect]\n"
-	    "module = %s\n"
-	    "pkcs11-module-path = %s\n"
-	    "pkcs11-module-token-pin = file:%s\n"
-	    "pkcs11-module-load-behavior = early\n"
-	    "pkcs11-module-quirks = no-deinit no-operation-state\n"
-	    "activate = 1\n",
-	    cnf, provider, in->module, pin_path);
+	    "# It holds no secret: the provider reads the PIN from the file, mode 0600.\n",
+	    cnf);
+	tg_primus_comment(&b, in, dir);
+	tg_printf(&b,
+	          "HOME = .\n"
+	          "openssl_conf = openssl_init\n"
+	          "config_diagnostics = 1\n\n"
+	          "[openssl_init]\nproviders = provider_sect\n\n"
+	          "[provider_sect]\ndefault = default_sect\nbase = base_sect\npkcs11 = pkcs11_sect\n\n"
+	          "[base_sect]\nactivate = 1\n\n"
+	          "[default_sect]\nactivate = 1\n\n"
+	          "[pkcs11_sect]\n"
+	          "module = %s\n"
+	          "pkcs11-module-path = \"%s\"\n"
+	          "pkcs11-module-token-pin = file:%s\n"
+	          "pkcs11-module-load-behavior = early\n"
+	          "pkcs11-module-quirks = no-deinit no-operation-state\n"
+	          "activate = 1\n",
+	          provider, in->module, pin_path);
 	return tg_write_buf(&b, cnf, 0644, out, _("OpenSSL 3 provider configuration (OPENSSL_CONF)"), d);
 }
 
@@ -358,15 +424,18 @@ static void tg_sh_quote(struct tg_buf *b, const char *s)
 	tg_printf(b, "'");
 }
 
-static int tg_vault_tsbaas(const struct targets_input *in, const char *dir, struct engine_files *out,
-                           struct diag *d)
+/* What both TSBaaS seals need: the API endpoint in its one form (api, 2048 bytes; `check` uses the same,
+ * every client adds /v1/ itself) and a JWT that fits a quoted HCL string. */
+static int tg_tsbaas_check(const struct targets_input *in, char *api, size_t size, struct diag *d)
 {
-	const char *api = in->st->api_endpoint;
-	if (!api || !api[0])
+	if (!in->st->api_endpoint || !in->st->api_endpoint[0])
 		return diag_set(d, EX_DATAERR, "%s", _("the profile has no API-Endpoint: import the jwt file again"));
+	int rc = netcheck_api_base(in->st->api_endpoint, api, size, d);
+	if (rc != EX_OK)
+		return rc;
 	if (!in->jwt)
 		return diag_set(d, EX_DATAERR, "%s", _("the vault holds no JWT: import the jwt file again"));
-	int rc = tg_plain("API-Endpoint", api, d);
+	rc = tg_plain("API-Endpoint", api, d);
 	if (rc != EX_OK)
 		return rc;
 	/* A JWT is three base64url parts joined by dots; anything else would break the quoted HCL string
@@ -376,14 +445,56 @@ static int tg_vault_tsbaas(const struct targets_input *in, const char *dir, stru
 		      *c == '_' || *c == '.'))
 			return diag_set(d, EX_DATAERR, "%s",
 			                _("the JWT in the vault is not of base64url parts: import the jwt file again"));
+	return EX_OK;
+}
+
+/* OpenBao's own Securosys seal (openbao.org, docs/configuration/seal/securosys): the external KMS plugin
+ * of openbao-plugins, with only its documented keys. */
+static int tg_openbao(const struct targets_input *in, const char *dir, struct engine_files *out,
+                      struct diag *d)
+{
+	char api[2048], seal[PATH_MAX + 40];
+	int rc = tg_tsbaas_check(in, api, sizeof api, d);
+	if (rc != EX_OK)
+		return rc;
+	snprintf(seal, sizeof seal, "%s/openbao-seal-securosys.secret.hcl", dir);
+	size_t n = strlen(in->jwt) + strlen(api) + 1024;
+	char *text = secmem_alloc(n);
+	if (!text)
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	snprintf(text, n,
+	         "# Auto-unseal of OpenBao through TSBaaS, written by hsm-onboard (openbao.org,\n"
+	         "# docs/configuration/seal/securosys). OpenBao loads this seal from the securosys plugin of\n"
+	         "# openbao-plugins. Copy this stanza into OpenBao's configuration. It holds the JWT\n"
+	         "# (bearer_token): keep it mode 0600.\n"
+	         "seal \"securosys\" {\n"
+	         "  key_label        = \"" TARGETS_SEAL_KEY "\"\n"
+	         "  tsb_api_endpoint = \"%s\"\n"
+	         "  auth             = \"TOKEN\"\n"
+	         "  bearer_token     = \"%s\"\n"
+	         "}\n",
+	         api, in->jwt);
+	rc = tg_write_secret(seal, "", text, "", TG_RAW, out,
+	                     _("OpenBao auto-unseal stanza (mode 0600, holds the JWT)"), d);
+	secmem_free(text);
+	return rc;
+}
+
+static int tg_vault_tsbaas(const struct targets_input *in, const char *dir, struct engine_files *out,
+                           struct diag *d)
+{
+	char api[2048];
+	int rc = tg_tsbaas_check(in, api, sizeof api, d);
+	if (rc != EX_OK)
+		return rc;
 	char token[PATH_MAX + 40], script[PATH_MAX + 40], seal[PATH_MAX + 40];
 	snprintf(token, sizeof token, "%s/vault-bearer-token.secret", dir);
 	snprintf(script, sizeof script, "%s/vault-secrets-engine.sh", dir);
 	snprintf(seal, sizeof seal, "%s/vault-seal-securosys.secret.hcl", dir);
 
 	/* The JWT alone: `vault write key=@file` reads it, so it never reaches argv. */
-	rc = tg_write_secret(token, "", in->jwt, "", 0, out, _("Vault bearer token (mode 0600, holds the JWT)"),
-	                     d);
+	rc = tg_write_secret(token, "", in->jwt, "", TG_RAW, out,
+	                     _("Vault bearer token (mode 0600, holds the JWT)"), d);
 	if (rc != EX_OK)
 		return rc;
 	struct tg_buf b = {0};
@@ -419,7 +530,10 @@ static int tg_vault_tsbaas(const struct targets_input *in, const char *dir, stru
 	snprintf(
 	    text, n + 1,
 	    "# Auto-unseal of HashiCorp Vault through TSBaaS, written by hsm-onboard (Securosys docs,\n"
-	    "# hc_vault/Concepts/autounseal). Copy this stanza into Vault's config.hcl. It holds the JWT\n"
+	    "# hc_vault/Concepts/autounseal). The seal \"securosys-hsm\" exists only in Securosys' build of\n"
+	    "# Vault (github.com/securosys-com/hcvault-ce-rest-integration), not in HashiCorp's; OpenBao\n"
+	    "# has its own: 'hsm-onboard config --for openbao'.\n"
+	    "# Copy this stanza into Vault's config.hcl. It holds the JWT\n"
 	    "# (bearer_token) and the unseal key's password (key_password): keep it mode 0600. Keep\n"
 	    "# key_password once Vault has created its key; hsm-onboard keeps it when it rewrites this file.\n"
 	    "seal \"securosys-hsm\" {\n"
@@ -434,8 +548,8 @@ static int tg_vault_tsbaas(const struct targets_input *in, const char *dir, stru
 	    kp, api, in->jwt);
 	/* The JWT and the random password are of [A-Za-z0-9._-] (checked at import, made here), so no
 	 * escaping is needed; tg_write_secret writes the text as it is. */
-	rc = tg_write_secret(seal, "", text, "", 0, out, _("Vault auto-unseal stanza (mode 0600, holds the JWT)"),
-	                     d);
+	rc = tg_write_secret(seal, "", text, "", TG_RAW, out,
+	                     _("Vault auto-unseal stanza (mode 0600, holds the JWT)"), d);
 	secmem_free(text);
 	secmem_free(kp);
 	return rc;
@@ -456,7 +570,18 @@ static int tg_vault_pkcs11(const struct targets_input *in, const char *dir, stru
 	snprintf(seal, sizeof seal, "%s/vault-seal-pkcs11.hcl", dir);
 	/* Vault reads the pin from VAULT_HSM_PIN when the stanza has none: the stanza stays free of it and
 	 * the service manager sets the variable from this 0600 file. */
-	rc = tg_write_secret(env, "VAULT_HSM_PIN=\"", in->pin, "\"\n", 1, out,
+	/* A primus profile: the provider in Vault's process finds its files through these (1.8.4+). */
+	char prefix[2 * PATH_MAX + 200] = "";
+	if (in->engine && strcmp(in->engine, "primus") == 0) {
+		rc = tg_plain(_("folder"), dir, d);
+		if (rc != EX_OK)
+			return rc;
+		snprintf(prefix, sizeof prefix,
+		         "SECUROSYS_PKCS11_CONF=\"%s/primus.cfg\"\nSECUROSYS_SECRETS_CONF=\"%s/.secrets.cfg\"\n", dir,
+		         dir);
+	}
+	strncat(prefix, "VAULT_HSM_PIN=\"", sizeof prefix - strlen(prefix) - 1);
+	rc = tg_write_secret(env, prefix, in->pin, "\"\n", TG_SYSTEMD, out,
 	                     _("Vault HSM PIN (mode 0600, EnvironmentFile for the Vault service)"), d);
 	if (rc != EX_OK)
 		return rc;
@@ -718,6 +843,8 @@ int targets_write(const struct target *t, const struct targets_input *in, const 
 		return tg_env(&i2, absdir, out, d);
 	if (t == &target_vault)
 		return tg_vault(&i2, absdir, out, d);
+	if (t == &target_openbao)
+		return tg_openbao(&i2, absdir, out, d);
 	if (t == &target_tsb)
 		return tg_jce_file(&i2, absdir, 1, out, d);
 	if (t == &target_xks)
@@ -775,6 +902,7 @@ static const char *tg_secret_note(const char *path)
 	    {"vault-bearer-token.secret", N_("the whole file: it is the JWT")},
 	    {"vault-seal-securosys.secret.hcl", N_("the lines key_password and bearer_token")},
 	    {"vault-hsm-pin.secret.env", N_("the line VAULT_HSM_PIN=...")},
+	    {"openbao-seal-securosys.secret.hcl", N_("the line bearer_token")},
 	    {ENGINE_JCE_SECRET_NAME, N_("the whole file: the blinded JCE user secret")},
 	    {"tsb-application-local.secret.yml",
 	     N_("the lines setupPassword, encryptionPassword and proxyPassword")},
@@ -840,6 +968,21 @@ int targets_write_readme(const char *dir, const char *profile, struct engine_fil
 	          _("Files marked secret are mode 0600: keep them readable only by the account that runs the "
 	            "application, and out of backups, version control and container images. Files without a "
 	            "secret may be shared."));
+	if (tg_files_have(files, ENGINE_PRIMUS_SECRETS_NAME) ||
+	    tg_files_have(&earlier, ENGINE_PRIMUS_SECRETS_NAME)) {
+		/* Who must read the provider's files (doc/securosys-facts.md, "Primus provider files"). */
+		tg_printf(&b,
+		          _("The Primus provider finds these files through\n"
+		            "  SECUROSYS_PKCS11_CONF=%s/primus.cfg\n"
+		            "  SECUROSYS_SECRETS_CONF=%s/.secrets.cfg\n"
+		            "(provider 1.8.4 or later; older ones read only /etc/primus: 'hsm-onboard\n"
+		            "config --system'). The service user of every application that loads the\n"
+		            "provider (vault, nginx, ...) must read .secrets.cfg: write the files with\n"
+		            "--group primus (or --system) and add that user to the group primus\n"
+		            "(usermod -a -G primus SERVICE-USER), or run the application as this user.\n"
+		            "\n"),
+		          absdir, absdir);
+	}
 	const struct engine_files *lists[] = {files, &earlier};
 	for (size_t l = 0; l < 2; l++)
 		for (size_t i = 0; i < lists[l]->n; i++) {

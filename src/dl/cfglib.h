@@ -40,7 +40,8 @@ int cfglib_load(struct diag *d);
 	F(int, config_setting_set_int, (config_setting_t * setting, int value), (setting, value))             \
 	F(int, config_setting_set_string, (config_setting_t * setting, const char *value), (setting, value))  \
 	F(int, config_setting_set_bool, (config_setting_t * setting, int value), (setting, value))            \
-	F(int, config_setting_get_bool, (const config_setting_t *setting), (setting))
+	F(int, config_setting_get_bool, (const config_setting_t *setting), (setting))                         \
+	F(int, config_setting_remove, (config_setting_t * parent, const char *name), (parent, name))
 
 #define LAZYLIB_PREFIX cfglib
 CFGLIB_FUNCS(LAZYLIB_DECLARE_F, LAZYLIB_DECLARE_V)

@@ -53,6 +53,14 @@ struct engine_ctx {
 	/* primus and config: a group that shares the provider files (mode 0640, that group), as the docs'
 	 * `primus` group; NULL: owner only (0600). */
 	const char *group;
+	/* primus: the slot's client_id, which the HSM log shows (NULL: HSMUSER@hostname, doc/securosys-facts.md,
+	 * section "Several partitions"). */
+	const char *client_id;
+	/* primus, connect --output: the folder the provider files go to. When it already holds another
+	 * partition's .secrets.cfg, ppin adds this user to a copy of it (engine_shared.h). */
+	const char *shared_dir;
+	/* write_config: replace provider files that hold other partitions' secrets, keeping a dated backup. */
+	int force;
 	/* Called before each documented step (primus: "ppin -p -e USER", ...), so a front end can show
 	 * it; step counts from 1. May be NULL. */
 	void (*progress)(void *arg, int step, int total, const char *what);

@@ -20,6 +20,7 @@
 
 #include "engine.h"
 
+#include "engine_shared.h"
 #include "hsmcodes.h"
 #include "primus_cfg.h"
 #include "fsutil.h"
@@ -223,11 +224,17 @@ static int pp_find_ppin(struct engine_ctx *e, char *buf, size_t size, struct dia
 /* primus.cfg as documented, written, then read back the way the provider reads it. */
 static int pp_write_cfg(struct engine_ctx *e, const char *path, struct diag *d)
 {
+	/* The docs: client_id "can be freely chosen", typically the HSM user name and/or an application ID;
+	 * it is what the HSM log shows. HSMUSER@hostname tells the partitions and machines apart there. */
+	char client_id[320], host[256] = "";
+	if (gethostname(host, sizeof host - 1) != 0 || !host[0])
+		snprintf(host, sizeof host, "localhost");
+	snprintf(client_id, sizeof client_id, "%s@%s", e->hsm_user, host);
 	struct primus_cfg_in in = {
 	    .hosts = e->hosts,
 	    .n_hosts = e->n_hosts,
 	    .port = e->port,
-	    .client_id = PACKAGE_NAME,
+	    .client_id = e->client_id && e->client_id[0] ? e->client_id : client_id,
 	    .user_name = e->hsm_user,
 	    .proxy_user = e->service_user,
 	};
@@ -245,6 +252,16 @@ static int pp_write_cfg(struct engine_ctx *e, const char *path, struct diag *d)
 		rc = diag_set(d, EX_SOFTWARE, _("%s: the file read back differs from what was written"), path);
 	primus_cfg_free(&back);
 	return rc;
+}
+
+static int pp_seed(struct engine_ctx *e, struct diag *d)
+{
+	char dir[PATH_MAX], work[PATH_MAX];
+	if (!realpath(e->shared_dir, dir))
+		return EX_OK; /* not there yet: nothing to share */
+	if (realpath(e->work_dir, work) && strcmp(dir, work) == 0)
+		return EX_OK;
+	return engine_shared_seed(dir, e->work_dir, e->force, d);
 }
 
 static int pp_open(struct engine_ctx *e, struct diag *d)
@@ -268,6 +285,13 @@ static int pp_open(struct engine_ctx *e, struct diag *d)
 	}
 	snprintf(p->cfg, sizeof p->cfg, "%s/primus.cfg", e->work_dir);
 	snprintf(p->secrets, sizeof p->secrets, "%s/.secrets.cfg", e->work_dir);
+	/* connect --output into a folder that already serves other partitions: ppin adds this user to a
+	 * copy of their .secrets.cfg, so that one file serves them all (engine_shared.h). */
+	if (e->shared_dir && (rc = pp_seed(e, d)) != EX_OK) {
+		free(p);
+		e->priv = NULL;
+		return rc;
+	}
 	/* ppin reads primus.cfg for every command, so it is there before the first one. Without hosts
 	 * given, the one written by an earlier connect is used as it is (the hosts live there). */
 	struct stat sb;
@@ -448,44 +472,46 @@ static int pp_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	(void)current;
 	engine_set_code(e, "", 0, 0);
 	struct pp_priv *p = e->priv;
-	char absdir[PATH_MAX], workabs[PATH_MAX], cfg[PATH_MAX + 16], sec[PATH_MAX + 16];
+	char absdir[PATH_MAX], workabs[PATH_MAX];
 	int rc = fsutil_output_dir(dir, absdir, d);
 	if (rc != EX_OK)
 		return rc;
 	if (!realpath(e->work_dir, workabs))
 		snprintf(workabs, sizeof workabs, "%s", e->work_dir);
-	snprintf(cfg, sizeof cfg, "%s/primus.cfg", absdir);
-	snprintf(sec, sizeof sec, "%s/" ENGINE_PRIMUS_SECRETS_NAME, absdir);
+	struct engine_shared_pair pair = {.dir = absdir,
+	                                  .user = e->hsm_user,
+	                                  .group = e->group,
+	                                  .force = e->force,
+	                                  .hook = hook};
+	char *sec = NULL, *seed = NULL, *text = NULL;
+	char seed_path[PATH_MAX + 32];
+	snprintf(seed_path, sizeof seed_path, "%s/" ENGINE_SHARED_SEED_NAME, e->work_dir);
+	struct stat sb;
 	if (strcmp(absdir, workabs) != 0) {
 		/* The permanent secret as ppin stored it (ciphered by ppin): copied, never read for meaning. */
-		char *data = NULL;
-		size_t len = 0;
-		rc = fsutil_read_bounded(p->secrets, 16384, FSUTIL_READ_SECRET, &data, &len, d);
-		if (rc != EX_OK)
-			return rc;
-		rc = engine_write_file(sec, data, len, e->group, d);
-		secmem_free(data);
-		if (rc != EX_OK)
-			return rc;
+		rc = fsutil_read_bounded(p->secrets, 16384, FSUTIL_READ_SECRET, &sec, &pair.secrets_len, d);
+		if (rc == EX_OK && lstat(seed_path, &sb) == 0)
+			rc = fsutil_read_bounded(seed_path, 16384, FSUTIL_READ_SECRET, &seed, &pair.seed_len, d);
+		pair.secrets = sec;
+		pair.seed = seed;
 	}
-	engine_files_add(out, sec,
-	                 e->group
-	                     ? _("Primus secrets file (mode 0640, shared with the group; SECUROSYS_SECRETS_CONF)")
-	                     : _("Primus secrets file (mode 0600; SECUROSYS_SECRETS_CONF)"));
-	if (hook)
-		hook();
-	/* The primus.cfg ppin used, so the application sees exactly what was tested. */
-	char *text = NULL;
-	size_t len = 0;
-	rc = fsutil_read_bounded(p->cfg, 1 << 20, 0, &text, &len, d);
-	if (rc != EX_OK)
-		return rc;
-	rc = engine_write_file(cfg, text, len, e->group, d);
+	/* The primus.cfg ppin used, so the application sees exactly what was tested (merged into a shared
+	 * folder's). */
+	if (rc == EX_OK)
+		rc = fsutil_read_bounded(p->cfg, 1 << 20, 0, &text, &pair.cfg_len, d);
+	pair.cfg = text;
+	if (rc == EX_OK)
+		rc = engine_shared_write(&pair, out, d);
+	/* The seed did its work: the folder now holds what ppin wrote. */
+	if (rc == EX_OK && seed) {
+		struct diag ignored;
+		diag_clear(&ignored);
+		fsutil_shred(seed_path, &ignored);
+	}
+	secmem_free(sec);
+	secmem_free(seed);
 	free(text);
-	if (rc != EX_OK)
-		return rc;
-	engine_files_add(out, cfg, _("Primus configuration (SECUROSYS_PKCS11_CONF)"));
-	return EX_OK;
+	return rc;
 }
 
 static int pp_keep_files(struct engine_ctx *e, struct engine_kept *out, struct diag *d)

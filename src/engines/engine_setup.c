@@ -45,6 +45,9 @@ int engine_setup_open(struct engine_setup *s, struct engine_ctx *e, const struct
 	e->ppin = o->ppin ? o->ppin : st->engine.ppin;
 	e->hsm_user = st->hsm_user;
 	e->pin_length = o->pin_length;
+	e->client_id = o->client_id ? o->client_id : st->engine.client_id;
+	e->shared_dir = o->shared_dir;
+	e->force = o->force;
 	e->service_user = st->service_user;
 	if (o->n_endpoints) {
 		for (size_t i = 0; i < o->n_endpoints && i < ENGINE_MAX_HOSTS; i++)

@@ -24,7 +24,10 @@ struct engine_overrides {
 	const char *ppin;
 	const char *const *endpoints;
 	size_t n_endpoints;
-	size_t pin_length; /* 0: the default */
+	size_t pin_length;      /* 0: the default */
+	const char *client_id;  /* primus: --client-id (NULL: the state's, else HSMUSER@hostname) */
+	const char *shared_dir; /* primus: connect --output DIR, which may hold other partitions' files */
+	int force;              /* --force: replace other partitions' provider files, with a backup */
 };
 
 /* What the setup owns while the engine is open (the ctx borrows from it). */
