@@ -72,17 +72,31 @@ int fsutil_refuse_symlink(const char *path, struct diag *d)
 	return EX_OK;
 }
 
-/* The temp file of a write: "PATH.PID.XXXXXX.tmp", random (mkostemps: O_EXCL, so nobody can plant it
- * in advance, and two writers of one file never share it). The PID lets a later writer recognise a
- * temp whose writer died (doc/DESIGN.md, "Data"): only such a one is removed, never a live writer's. */
+/* The temp file of a write: "PATH.PID.XXXXXX.tmp", random and opened O_CREAT|O_EXCL|O_NOFOLLOW as
+ * mkstemp does (so nobody can plant it in advance, and two writers of one file never share it; open()
+ * itself, so the fault-injection shim sees it). The PID lets a later writer recognise a temp whose
+ * writer died (doc/DESIGN.md, "Data"): only such a one is removed, never a live writer's. Returns the
+ * descriptor, or minus a sysexits code. */
 static int fsutil_tmp_create(const char *path, mode_t mode, char *tmp, size_t size, struct diag *d)
 {
+	static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	if ((size_t)snprintf(tmp, size, "%s.%ld.XXXXXX.tmp", path, (long)getpid()) >= size)
-		return diag_set(d, EX_CANTCREAT, _("%s: path too long"), path);
-	int fd = mkostemps(tmp, 4, O_CLOEXEC);
+		return -diag_set(d, EX_CANTCREAT, _("%s: path too long"), path);
+	char *x = tmp + strlen(tmp) - 10;
+	int fd = -1;
+	for (int tries = 0; fd < 0 && tries < 100; tries++) {
+		unsigned char r[6];
+		if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+			return -diag_set_errno(d, EX_OSERR, _("%s: cannot create the temporary file"), tmp);
+		for (int i = 0; i < 6; i++)
+			x[i] = alnum[r[i] % (sizeof alnum - 1)];
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
 	if (fd < 0)
 		return -diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the temporary file"), tmp);
-	/* mkostemps creates 0600; the mode must be exactly what was asked, whatever the umask. */
+	/* The mode must be exactly what was asked, whatever the umask. */
 	if (fchmod(fd, mode) != 0) {
 		diag_set_errno(d, EX_IOERR, _("%s: write failed"), tmp);
 		close(fd);

@@ -1,0 +1,101 @@
+#!/bin/sh
+# shared-folder.sh: a folder shared with a group (the docs' /etc/primus, every provider user in group
+# primus) gives nothing away, and forget leaves nothing behind.
+#
+#   - `restore --group` and `config --group` while a group member swaps a symbolic link to another file
+#     of the operator in right after each rename (tests/swapinject.so, so the window is hit every run,
+#     not raced): the file outside the folder keeps its bytes, mode and group;
+#   - `forget` of a connected primus profile (its primus/ work folder made unlink fail with EISDIR after
+#     the vault was shredded) exits 0 and leaves nothing; downloads of its user go with it, another
+#     user's download whose name merely contains "_USER_" stays.
+. "${top_srcdir:?}/tests/lib.sh"
+
+t_need_softhsm
+t_need_pkcs11_tool
+SIM="$top_builddir/hsm-onboard-ppin-sim"
+[ -x "$SIM" ] || t_fail "$SIM was not built"
+SWAP_SO=$top_builddir/tests/swapinject.so
+[ -f "$SWAP_SO" ] || t_fail "$SWAP_SO is not built (it is in check_DATA)"
+t_softhsm_private
+export HSM_ONBOARD_PPIN_SIM_DIR="$T_DIR/hsm" HSM_ONBOARD_PPIN_SIM_MODULE="$SOFTHSM2_MODULE"
+mkdir -p "$HSM_ONBOARD_PPIN_SIM_DIR"
+PASS="shared folder pass $(t_rand_alnum 10)"
+t_secret "$PASS"
+T_SCAN_EXCLUDE="$T_DIR/creds"
+S="$XDG_STATE_HOME/hsm-onboard"
+H() { "$HSMO" --passphrase-fd 3 --kdf-ms 20 "$@" 3<<EOF_PASS
+$PASS
+EOF_PASS
+}
+
+t_make_credfiles "$T_DIR/creds" acme hsm SHAREUSER 20261120 pkcs11
+t_import SHAREUSER "$PASS" --tier SBX
+t_softhsm_token SHAREUSER
+printf '%s' "$T_SERVICE_PW" | sha256sum | cut -d' ' -f1 > "$HSM_ONBOARD_PPIN_SIM_DIR/proxy.sha256"
+t_run 0 "connect (primus)" H --profile SHAREUSER --yes connect --ppin "$SIM" --module "$SOFTHSM2_MODULE" \
+	--endpoint hsm-a.example.test
+[ -d "$S/SHAREUSER/primus" ] || t_fail "connect left no primus/ work folder: the forget case below would prove nothing"
+
+# A group other than the operator's own, so that a chown through the link would show (as root any
+# group may be given; otherwise the operator's own group, and the mode shows it).
+GROUP=$(id -gn)
+if [ "$(id -u)" -eq 0 ] && getent group nogroup >/dev/null; then GROUP=nogroup; fi
+
+# ---- --group with a link swapped in after each rename ----
+VICTIM=$T_DIR/operator-private.key
+printf 'the operator private key %s\n' "$(t_rand_alnum 8)" > "$VICTIM"
+chmod 600 "$VICTIM"
+victim_id() { stat -c '%a %G %s' "$VICTIM"; sha256sum < "$VICTIM"; }
+BEFORE=$(victim_id)
+swap_case() {
+	sw_what=$1 sw_name=$2
+	shift 2
+	rm -f "$T_DIR/swap.log"
+	t_run 0 "$sw_what while $sw_name is swapped for a link" H_SWAP "$sw_name" "$@"
+	grep -q "swapped .*/$sw_name\$" "$T_DIR/swap.log" 2>/dev/null || t_fail "$sw_what: the link was never swapped in (the test proves nothing)"
+	[ "$(victim_id)" = "$BEFORE" ] || t_fail "$sw_what: the file outside the folder changed: $(victim_id) (was $BEFORE)"
+	t_ok "$sw_what: the swap happened and the file outside the folder kept bytes, mode and group"
+}
+# H_SWAP NAME ARGS...: H with the swapping shim preloaded (the preload may follow ASan's runtime).
+H_SWAP() {
+	_n=$1
+	shift
+	LD_PRELOAD="$SWAP_SO" SWAP_PATH="$T_DIR/shared/$_n" SWAP_TARGET="$VICTIM" SWAP_LOG="$T_DIR/swap.log" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+		"$HSMO" --passphrase-fd 3 --kdf-ms 20 "$@" 3<<EOF_PASS
+$PASS
+EOF_PASS
+}
+mkdir -p "$T_DIR/shared"
+for f in .secrets.cfg primus.cfg; do
+	swap_case "restore --group" "$f" --profile SHAREUSER restore --output "$T_DIR/shared" --group "$GROUP"
+	rm -f "$T_DIR/shared/$f"
+	swap_case "config --group" "$f" --profile SHAREUSER config --output "$T_DIR/shared" --group "$GROUP"
+	rm -f "$T_DIR/shared/$f"
+done
+t_run 0 "restore --group without the swap" H --profile SHAREUSER restore --output "$T_DIR/shared" --group "$GROUP"
+[ "$(stat -c '%a %G' "$T_DIR/shared/.secrets.cfg")" = "640 $GROUP" ] || t_fail "restore --group: $(stat -c '%a %G' "$T_DIR/shared/.secrets.cfg")"
+t_ok "restore --group: the file is 0640 and the group's"
+left=$(find "$T_DIR/shared" -name '*.tmp')
+[ -z "$left" ] || t_fail "temp files left in the shared folder: $left"
+t_ok "no temp file left in the shared folder"
+
+# ---- forget: everything, or nothing ----
+DL=$S/.downloads
+mkdir -p "$DL"
+chmod 700 "$DL"
+MINE=$DL/acme_hsm_hsm_SHAREUSER_20261120.txt
+THEIRS=$DL/acme_SHAREUSER_hsm_OTHERUSER_20261120.txt
+printf 'HSM User Name: SHAREUSER\n' > "$MINE"
+printf 'HSM User Name: OTHERUSER\n' > "$THEIRS"
+chmod 600 "$MINE" "$THEIRS"
+t_run 0 "forget of a connected primus profile" "$HSMO" --profile SHAREUSER forget --discard-user-secret --yes
+[ ! -e "$S/SHAREUSER" ] || t_fail "forget left: $(find "$S/SHAREUSER")"
+t_ok "forget left nothing of the profile (its primus/ folder included)"
+[ ! -e "$MINE" ] || t_fail "forget kept the profile user's download"
+[ -f "$THEIRS" ] || t_fail "forget deleted another user's download (its name contains _SHAREUSER_)"
+t_ok "forget removed the user's download and kept OTHERUSER's"
+t_run 66 "status no longer lists it" "$HSMO" --profile SHAREUSER status
+rm -rf "$T_DIR/shared"
+t_scan_leaks
+t_done
