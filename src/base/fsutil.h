@@ -3,8 +3,8 @@
  * Writes are atomic and durable: a temp file with a random name beside the target (O_EXCL as
  * mkstemp; "PATH.PID.XXXXXX.tmp"), given the target's mode (and group) on its descriptor, write, fsync,
  * rename over the target, fsync the directory; the path is never touched after the rename. A temp file
- * that a dead writer of the same user left is shredded by the next write; a live writer's never. An fsync error is fatal. On any error the
- * previous file is intact and the temp file is gone. Reads are bounded, so a 5 GB "credential file"
+ * that a dead writer of the same user left is shredded by the next write; a live writer's never. An
+ * fsync error is fatal. On any error the previous file is intact and the temp file is gone. Reads are bounded, so a 5 GB "credential file"
  * costs nothing. Functions return a sysexits code and fill d on failure. */
 #ifndef HSMO_FSUTIL_H
 #define HSMO_FSUTIL_H
