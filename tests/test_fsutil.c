@@ -260,6 +260,9 @@ static void test_quote_c(void **state)
 	assert_string_equal(quote_c("\x7f\x01"), "\"\\177\\001\"");
 	/* U+009B, the one-byte CSI of some terminals, is valid UTF-8 and still a control. */
 	assert_string_equal(quote_c("x\xc2\x9b" "2J"), "\"x\\xC2\\x9B2J\"");
+	/* Bidi controls (RIGHT-TO-LEFT OVERRIDE, RIGHT-TO-LEFT ISOLATE) reorder what is shown. */
+	assert_string_equal(quote_c("a\xe2\x80\xae" "b"), "\"a\\xE2\\x80\\xAEb\"");
+	assert_string_equal(quote_c("\xe2\x81\xa7x"), "\"\\xE2\\x81\\xA7x\"");
 	/* Overlong and truncated sequences are not UTF-8. */
 	assert_string_equal(quote_c("\xc0\xaf"), "\"\\xC0\\xAF\"");
 	assert_string_equal(quote_c("ab\xe2\x82"), "\"ab\\xE2\\x82\"");

@@ -11,6 +11,7 @@
 #include "vault.h"
 
 #include <glob.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <sys/time.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 static const struct screen_ops *const wiz_screens[SCREEN_COUNT] = {
     [SCREEN_START] = &scr_start_ops,         [SCREEN_SUBSCRIPTION] = &scr_subscription_ops,
@@ -359,10 +361,13 @@ char *wiz_ask_passphrase(struct wiz *w, const char *profile, int create)
 		if (!create)
 			return s;
 		if (!first) {
-			/* The core's rule, the same as the CLI's: empty, white space only or too short. */
+			/* The core's rule, the same as the CLI's: empty, white space only, too short, or
+			 * trivially weak (a repeat, a short pattern, the profile or login name). */
 			struct diag pd;
 			diag_clear(&pd);
-			if (vault_passphrase_check(s, &pd) != EX_OK) {
+			const struct passwd *pw = getpwuid(geteuid());
+			const char *names[] = {profile, pw ? pw->pw_name : NULL, NULL};
+			if (vault_passphrase_check_names(s, names, &pd) != EX_OK) {
 				static char pass_note[DIAG_MSG_MAX];
 				snprintf(pass_note, sizeof pass_note, "%s", pd.msg);
 				note = pass_note;
