@@ -80,6 +80,29 @@ left=$(find "$T_DIR/shared" -name '*.tmp')
 [ -z "$left" ] || t_fail "temp files left in the shared folder: $left"
 t_ok "no temp file left in the shared folder"
 
+# ---- folders for secrets: refused when others own them or may write them (no sticky bit) ----
+folder_case() { # folder_case MODE OWNER WANT-RC WORDS: restore into a fresh folder of that mode and owner
+	rm -rf "$T_DIR/f"
+	mkdir "$T_DIR/f"
+	chmod "$1" "$T_DIR/f"
+	[ "$2" = me ] || chown "$2" "$T_DIR/f"
+	t_run "$3" "restore into a folder $1 owned by $2" H --profile SHAREUSER restore --output "$T_DIR/f"
+	t_grep "$T_ERR" "$4" "folder $1 of $2: the reason is given"
+	[ "$3" -eq 0 ] || [ -z "$(ls -A "$T_DIR/f")" ] || t_fail "the refused restore wrote: $(ls -A "$T_DIR/f")"
+}
+folder_case 777 me 77 "can be written by every user without the sticky bit"
+folder_case 770 me 77 "can be written by its group without the sticky bit"
+folder_case 1777 me 0 "can be listed by every user"
+t_run 0 "--force writes into the folder others may write" H --profile SHAREUSER restore --output "$T_DIR/f" --force
+chmod 1777 "$T_DIR/f"
+if [ "$(id -u)" -eq 0 ]; then
+	folder_case 700 nobody 77 "belongs to another user"
+	t_run 0 "--force writes into another user's folder" H --profile SHAREUSER restore --output "$T_DIR/f" --force
+	[ -f "$T_DIR/f/.secrets.cfg" ] || t_fail "--force wrote nothing"
+	t_ok "--force overrides the refusal"
+fi
+rm -rf "$T_DIR/f"
+
 # ---- forget: everything, or nothing ----
 DL=$S/.downloads
 mkdir -p "$DL"

@@ -330,6 +330,32 @@ int fsutil_output_dir(const char *dir, char *absdir, struct diag *d)
 	return EX_OK;
 }
 
+int fsutil_secret_dir(const char *dir, int force, struct diag_warnings *w, struct diag *d)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return EX_OK; /* made private (0700) when it is written to, or refused there */
+	/* Root may do anything anyway; any other owner can replace or read what we put there. */
+	if (st.st_uid != geteuid() && st.st_uid != 0 && !force)
+		return diag_set(d, EX_NOPERM,
+		                _("%s belongs to another user (uid %lu), who could read or replace the secret files "
+		                  "written there: choose a folder of your own, or give --force"),
+		                dir, (unsigned long)st.st_uid);
+	/* Without the sticky bit, whoever can write the folder can rename, replace or link our files. */
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX) && !force)
+		return diag_set(d, EX_NOPERM,
+		                _("%s can be written by %s without the sticky bit, so they could replace the secret "
+		                  "files written there: remove their write access (chmod go-w), set the sticky "
+		                  "bit (chmod +t), or give --force"),
+		                dir, (st.st_mode & S_IWOTH) ? _("every user") : _("its group"));
+	if (st.st_mode & S_IROTH)
+		diag_warn(w,
+		          _("%s can be listed by every user: the secret files are not readable to them, but their "
+		            "names are; consider chmod o-rwx"),
+		          dir);
+	return EX_OK;
+}
+
 int fsutil_shred(const char *path, struct diag *d)
 {
 	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);

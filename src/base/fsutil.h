@@ -56,6 +56,12 @@ int fsutil_mkdir_private(const char *path, struct diag *d);
  * absdir (PATH_MAX bytes, may be NULL) gets its absolute path, which those files must name. */
 int fsutil_output_dir(const char *dir, char *absdir, struct diag *d);
 
+/* Whether dir may receive secret files (doc/DESIGN.md, "Data"): EX_NOPERM, naming the reason, when
+ * another user than root owns it, or its group or everyone may write it without the sticky bit, unless
+ * force; a warning into w when everyone may list it. EX_OK for a folder that does not exist yet
+ * (fsutil_output_dir makes it private). */
+int fsutil_secret_dir(const char *dir, int force, struct diag_warnings *w, struct diag *d);
+
 /* The one shredder (doc/DESIGN.md, "Data"), for plaintext credential files and the vault alike:
  * overwrites with random bytes (a block that survives SSD remapping or copy-on-write holds nothing that
  * tells what it was), fsyncs, unlinks and fsyncs the directory. Best effort on SSDs and copy-on-write

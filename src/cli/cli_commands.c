@@ -75,6 +75,7 @@ const struct cli_command cli_commands[] = {
 	    "  --output DIR        also write the provider configuration into DIR\n"
 	    "  --group GROUP       share the provider files with GROUP (e.g. primus),\n"
 	    "                      mode 0640; default owner-only (0600)\n"
+	    "  --force             write into an --output folder others own or may write\n"
 	    "  --pin-length N      pkcs11: length of the new user secret, 16 to 64 (default\n"
 	    "                      31: libp11 uses at most 31 characters of a PIN)\n"
 	    "  --retry-refused     send a setup password the HSM refused once more\n"
@@ -103,6 +104,7 @@ const struct cli_command cli_commands[] = {
 	 N_("  --output DIR   where to write them (created 0700 if missing)\n"
 	    "  --group GROUP  share them with GROUP (e.g. primus), mode 0640;\n"
 	    "                 default owner-only (0600)\n"
+	    "  --force        also into a folder others own or may write\n"
 	    "  .secrets.cfg holds the permanent secret ppin fetched: keep it safe.\n"), 0},
 
 	/* Network */

@@ -5,6 +5,7 @@
 #include "cli_json.h"
 #include "cli_passphrase.h"
 #include "clusters.h"
+#include "fsutil.h"
 #include "i18n.h"
 #include "secmem.h"
 
@@ -30,6 +31,7 @@ const struct option cli_engine_longopts[] = {
     {"for", required_argument, NULL, CLI_ENGINE_OPT_FOR},
     {"list", no_argument, NULL, CLI_ENGINE_OPT_LIST},
     {"retry-refused", no_argument, NULL, CLI_ENGINE_OPT_RETRY_REFUSED},
+    {"force", no_argument, NULL, CLI_ENGINE_OPT_FORCE},
     {NULL, 0, NULL, 0},
 };
 
@@ -96,6 +98,7 @@ static int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_e
 				return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
 			o->retry_refused = 1;
 			break;
+		case CLI_ENGINE_OPT_FORCE: o->force = 1; break;
 		case ':': return cli_usage_error(cmd, _("option '%s' needs a value"), argv[optind - 1]);
 		default: return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
 		}
@@ -118,6 +121,15 @@ int cli_engine_begin(struct cli_ctx *ctx, const char *cmd, int argc, char **argv
 		rc = check(o);
 	if (rc != EX_OK)
 		return rc;
+	if (o->output) {
+		/* The secret files go there: a folder others own or may write is refused before anything
+		 * runs (doc/DESIGN.md, "Data"). */
+		struct diag_warnings w = {0};
+		rc = fsutil_secret_dir(o->output, o->force, &w, d);
+		cli_report_warnings(&w);
+		if (rc != EX_OK)
+			return cli_report(d);
+	}
 	memset(ce, 0, sizeof *ce);
 	ce->p.lock_fd = -1;
 	rc = cli_open_profile(ctx, PROFILE_LOCK | PROFILE_NEED_STATE, &ce->p, d);

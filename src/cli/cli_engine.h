@@ -24,6 +24,7 @@ struct cli_engine_opts {
 	size_t n_targets;
 	int list;          /* config --list */
 	int retry_refused; /* connect --retry-refused */
+	int force;         /* --force: an --output folder others own or may write (fsutil_secret_dir) */
 };
 
 enum {
@@ -39,7 +40,8 @@ enum {
 	CLI_ENGINE_OPT_PIN_LENGTH,
 	CLI_ENGINE_OPT_FOR,
 	CLI_ENGINE_OPT_LIST,
-	CLI_ENGINE_OPT_RETRY_REFUSED
+	CLI_ENGINE_OPT_RETRY_REFUSED,
+	CLI_ENGINE_OPT_FORCE
 };
 
 /* The long options every engine command accepts, NULL-terminated. */
