@@ -32,6 +32,7 @@ printf '{"version": 1, "step": "import", "tier": "SBX", "hsm_user": "ACMEHSM01",
 chmod 700 "$NB/.local/state/hsm-onboard" "$NB/.local/state/hsm-onboard/ACMEHSM01"
 chmod 600 "$NB/.local/state/hsm-onboard/ACMEHSM01/state.json"
 h_world_chown "$NB"
+# shellcheck disable=SC2086 # H_RUNAS is a command and its arguments
 t_run 0 "status --output as nobody" $H_RUNAS env -i HOME="$NB" XDG_STATE_HOME="$NB/.local/state" LANG=C.UTF-8 TZ="$TZ" \
 	LD_PRELOAD="$T_FAKETIME_LIB" FAKETIME="$(date -d "$NOW UTC" '+%Y-%m-%d %H:%M:%S')" \
 	"$H_BIN" status --format openmetrics --output "$TEXTDIR/hsm-onboard-nobody.prom"

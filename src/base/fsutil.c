@@ -141,8 +141,8 @@ static void fsutil_sweep_stale(const char *path)
 	closedir(dh);
 }
 
-static int fsutil_write_tmp(const char *path, const void *data, size_t len, mode_t mode, gid_t gid, int replace,
-                            const char *fp_prefix, struct diag *d)
+static int fsutil_write_tmp(const char *path, const void *data, size_t len, mode_t mode, gid_t gid,
+                            int replace, const char *fp_prefix, struct diag *d)
 {
 	fsutil_sweep_stale(path);
 	char tmp[PATH_MAX];

@@ -207,8 +207,8 @@ static void jce_sweep_stale(const char *base)
 			continue;
 		char sub[PATH_MAX];
 		struct stat st;
-		if ((size_t)snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) >= sizeof sub || lstat(sub, &st) != 0 ||
-		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		if ((size_t)snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) >= sizeof sub ||
+		    lstat(sub, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 			continue;
 		DIR *sh = opendir(sub);
 		if (!sh)
