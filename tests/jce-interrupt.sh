@@ -12,12 +12,7 @@
 t_jce_standin
 S="$XDG_STATE_HOME/hsm-onboard"
 D=$JCE_STANDIN_DIR
-t_make_credfiles "$T_DIR/creds" co eco JCEHANG 20261120
-T_SCAN_EXCLUDE=$T_DIR/creds
-printf '%s' "$T_SETUP_PW" | sha256sum | cut -d' ' -f1 > "$D/setup.sha256"
-printf '%s' "$T_SERVICE_PW" | sha256sum | cut -d' ' -f1 > "$D/proxy.sha256"
-printf '%s' JCEHANG > "$D/user"
-t_import jh "$PASS" --tier ECO
+t_jce_profile jh JCEHANG
 connect_jce() {
 	"$HSMO" --profile jh --passphrase-fd 3 --yes connect --engine jce --module "$JAR" \
 		--endpoint jce-a.example.test --output "$T_DIR/cfg" 3<"$T_DIR/pass"
@@ -81,10 +76,7 @@ t_run 0 "the next connect" connect_jce
 t_ok "the next run shredded the stale folder"
 
 # forget of a profile whose run was killed.
-t_make_credfiles "$T_DIR/creds" co eco JCEHANG 20261121
-printf '%s' "$T_SETUP_PW" | sha256sum | cut -d' ' -f1 > "$D/setup.sha256"
-rm -f "$D/secret"
-t_run 0 "a second profile" t_import jk "$PASS" --tier ECO
+t_run 0 "a second profile" t_jce_profile jk JCEHANG 20261121
 rm -f "$D/hang.pid"
 : > "$D/hang"
 "$HSMO" --profile jk --passphrase-fd 3 --yes connect --engine jce --module "$JAR" --endpoint jce-a.example.test \

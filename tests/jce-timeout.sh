@@ -10,12 +10,7 @@ t_need_failpoints
 t_jce_standin
 S="$XDG_STATE_HOME/hsm-onboard"
 D=$JCE_STANDIN_DIR
-t_make_credfiles "$T_DIR/creds" co eco JCESLOW 20261120
-T_SCAN_EXCLUDE=$T_DIR/creds
-printf '%s' "$T_SETUP_PW" | sha256sum | cut -d' ' -f1 > "$D/setup.sha256"
-printf '%s' "$T_SERVICE_PW" | sha256sum | cut -d' ' -f1 > "$D/proxy.sha256"
-printf '%s' JCESLOW > "$D/user"
-t_import js "$PASS" --tier ECO
+t_jce_profile js JCESLOW
 connect_jce() {
 	"$HSMO" --profile js --passphrase-fd 3 --yes connect --engine jce --module "$JAR" \
 		--endpoint jce-a.example.test --output "$T_DIR/cfg" 3<"$T_DIR/pass"

@@ -34,6 +34,7 @@ chmod 600 "$NB/.local/state/hsm-onboard/ACMEHSM01/state.json"
 h_world_chown "$NB"
 # shellcheck disable=SC2086 # H_RUNAS is a command and its arguments
 t_run 0 "status --output as nobody" $H_RUNAS env -i HOME="$NB" XDG_STATE_HOME="$NB/.local/state" LANG=C.UTF-8 TZ="$TZ" \
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" LSAN_OPTIONS="${LSAN_OPTIONS:-}" \
 	LD_PRELOAD="$T_FAKETIME_LIB" FAKETIME="$(date -d "$NOW UTC" '+%Y-%m-%d %H:%M:%S')" \
 	"$H_BIN" status --format openmetrics --output "$TEXTDIR/hsm-onboard-nobody.prom"
 for f in "$TEXTDIR"/*.prom; do
