@@ -120,5 +120,43 @@ t_ok "forget left nothing of the profile (its primus/ folder included)"
 t_ok "forget removed the user's download and kept OTHERUSER's"
 t_run 66 "status no longer lists it" "$HSMO" --profile SHAREUSER status
 rm -rf "$T_DIR/shared"
+
+# ---- forget as an ordinary user: read-only files and folders of its own go, anything else stops it
+# before the vault is touched (as root, the kernel's permission checks would not apply) ----
+if [ "$(id -u)" -eq 0 ]; then
+	. "$top_srcdir/tests/hardening-lib.sh"
+	trap 'rc=$?; h_world_cleanup; (exit $rc); t_cleanup' EXIT
+	h_world
+	NS=$H_W/home/st/hsm-onboard/P1
+	nobody_profile() {
+		rm -rf "$H_W/home/st"
+		mkdir -p "$NS/primus/sub"
+		printf '{"version": 1, "step": "import", "hsm_user": "P1"}\n' > "$NS/state.json"
+		printf 'not a real vault\n' > "$NS/vault"
+		printf 'secret\n' > "$NS/primus/.secrets.cfg"
+		printf 'work\n' > "$NS/primus/sub/f"
+		chmod 700 "$H_W/home/st" "$H_W/home/st/hsm-onboard" "$NS"
+		h_world_chown "$H_W/home"
+	}
+	nobody_forget() {
+		# shellcheck disable=SC2086 # H_RUNAS is a command and its arguments
+		$H_RUNAS env -i HOME="$H_W/home" XDG_STATE_HOME="$H_W/home/st" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+			UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" LSAN_OPTIONS="${LSAN_OPTIONS:-}" "$H_BIN" --profile P1 forget --yes
+	}
+	nobody_profile
+	chmod 400 "$NS/primus/.secrets.cfg"
+	chmod 500 "$NS/primus/sub"
+	t_run 0 "forget as nobody, with a read-only file and folder of its own" nobody_forget
+	[ ! -e "$NS" ] || t_fail "forget left: $(find "$NS")"
+	t_ok "forget opened up and removed its own read-only file and folder"
+	nobody_profile
+	chown root:root "$NS/primus/sub" "$NS/primus/sub/f"
+	chmod 755 "$NS/primus/sub"
+	t_run 74 "forget as nobody, with root's folder inside the profile" nobody_forget
+	t_grep "$T_ERR" "primus/sub: cannot remove" "the entry that cannot go is named"
+	[ -f "$NS/vault" ] && [ -f "$NS/state.json" ] && [ -f "$NS/primus/.secrets.cfg" ] ||
+		t_fail "the refused forget removed something: $(find "$NS")"
+	t_ok "nothing was removed: the vault, state.json and .secrets.cfg are all there"
+fi
 t_scan_leaks
 t_done

@@ -329,6 +329,12 @@ static int profile_shred(const char *path, struct diag *d)
 	return fsutil_shred(path, d);
 }
 
+static void profile_close_fd(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
 /* One pass over a profile folder, sub-folders included (depth levels at most). check: only proves
  * that every entry can be removed (a folder writable, a file writable for the shredder), so that forget
  * deletes everything or nothing. Otherwise removes every entry: regular files shredded, since any of
@@ -339,8 +345,24 @@ static int profile_walk(const char *dir, int top, int depth, int check, struct d
 {
 	if (depth > 8)
 		return diag_set(d, EX_IOERR, _("%s: the profile's folders are nested too deep to remove"), dir);
-	if (check && access(dir, W_OK | X_OK) != 0)
-		return diag_set_errno(d, EX_IOERR, _("%s: cannot remove"), dir);
+	struct stat dst;
+	if (lstat(dir, &dst) != 0 || !S_ISDIR(dst.st_mode))
+		return diag_set_errno(d, EX_IOERR, _("%s: cannot list the profile"), dir);
+	if (access(dir, W_OK | X_OK) != 0) {
+		/* A folder of ours made read-only is opened up on its descriptor; somebody else's is not
+		 * ours to empty. */
+		if (dst.st_uid != geteuid())
+			return diag_set_errno(d, EX_IOERR, _("%s: cannot remove"), dir);
+		if (!check) {
+			int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0 || fchmod(fd, 0700) != 0) {
+				int rc = diag_set_errno(d, EX_IOERR, _("%s: cannot remove"), dir);
+				profile_close_fd(fd);
+				return rc;
+			}
+			close(fd);
+		}
+	}
 	DIR *dh = opendir(dir);
 	if (!dh)
 		return diag_set_errno(d, EX_IOERR, _("%s: cannot list the profile"), dir);
@@ -362,9 +384,20 @@ static int profile_walk(const char *dir, int top, int depth, int check, struct d
 			if (rc == EX_OK && !check && rmdir(path) != 0)
 				rc = diag_set_errno(d, EX_IOERR, _("%s: cannot remove the directory"), path);
 		} else if (S_ISREG(st.st_mode)) {
+			/* A read-only file of ours (a tool may write its files 0400) is made writable on its
+			 * descriptor, so the shredder can overwrite it; one of somebody else's cannot be. */
+			if (access(path, W_OK) != 0 && st.st_uid == geteuid() && !check) {
+				int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+				if (fd >= 0) {
+					if (fchmod(fd, 0600) != 0) {
+						/* the shredder below reports it */
+					}
+					close(fd);
+				}
+			}
 			if (!check)
 				rc = fsutil_shred(path, d);
-			else if (access(path, W_OK) != 0)
+			else if (access(path, W_OK) != 0 && st.st_uid != geteuid())
 				rc = diag_set_errno(d, EX_IOERR, _("%s: cannot remove"), path);
 		} else if (!check && unlink(path) != 0) {
 			rc = diag_set_errno(d, EX_IOERR, _("%s: cannot remove"), path);
