@@ -11,7 +11,6 @@
 #include "vault.h"
 
 #include <glob.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +18,6 @@
 #include <sys/time.h>
 #include <sysexits.h>
 #include <time.h>
-#include <unistd.h>
 
 static const struct screen_ops *const wiz_screens[SCREEN_COUNT] = {
     [SCREEN_START] = &scr_start_ops,         [SCREEN_SUBSCRIPTION] = &scr_subscription_ops,
@@ -365,9 +363,7 @@ char *wiz_ask_passphrase(struct wiz *w, const char *profile, int create)
 			 * trivially weak (a repeat, a short pattern, the profile or login name). */
 			struct diag pd;
 			diag_clear(&pd);
-			const struct passwd *pw = getpwuid(geteuid());
-			const char *names[] = {profile, pw ? pw->pw_name : NULL, NULL};
-			if (vault_passphrase_check_names(s, names, &pd) != EX_OK) {
+			if (vault_passphrase_check_for(s, profile, &pd) != EX_OK) {
 				static char pass_note[DIAG_MSG_MAX];
 				snprintf(pass_note, sizeof pass_note, "%s", pd.msg);
 				note = pass_note;

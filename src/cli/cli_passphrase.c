@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,14 +123,6 @@ static char *cli_ask_tty(int fd, const char *prompt, struct diag *d)
 	return line;
 }
 
-/* The core's rule, with the names a guesser knows: the profile's and the login's. */
-static int cli_pass_check(const char *pass, const char *profile, struct diag *d)
-{
-	const struct passwd *pw = getpwuid(geteuid());
-	const char *names[] = {profile, pw ? pw->pw_name : NULL, NULL};
-	return vault_passphrase_check_names(pass, names, d);
-}
-
 char *cli_passphrase_read(const struct cli_ctx *ctx, const char *profile, int create, struct diag *d)
 {
 	if (ctx->passphrase_fd >= 0) {
@@ -158,7 +149,7 @@ char *cli_passphrase_read(const struct cli_ctx *ctx, const char *profile, int cr
 			cli_pass_cached = line;
 			atexit(cli_pass_wipe);
 		}
-		if (create && cli_pass_check(cli_pass_cached, profile, d) != EX_OK)
+		if (create && vault_passphrase_check_for(cli_pass_cached, profile, d) != EX_OK)
 			return NULL;
 		char *copy = secmem_strdup(cli_pass_cached);
 		if (!copy)
@@ -194,7 +185,7 @@ char *cli_passphrase_read(const struct cli_ctx *ctx, const char *profile, int cr
 			pass = a;
 			break;
 		}
-		if (cli_pass_check(a, profile, d) != EX_OK) {
+		if (vault_passphrase_check_for(a, profile, d) != EX_OK) {
 			secmem_free(a);
 			fprintf(stderr, "%s\n", d->msg);
 			continue;

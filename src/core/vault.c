@@ -36,6 +36,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,6 +273,18 @@ static int vault_passphrase_weak(const unsigned char *s, const unsigned char *la
 int vault_passphrase_check(const char *passphrase, struct diag *d)
 {
 	return vault_passphrase_check_names(passphrase, NULL, d);
+}
+
+int vault_passphrase_check_for(const char *passphrase, const char *profile, struct diag *d)
+{
+	const struct passwd *pw = getpwuid(geteuid());
+	const char *names[3] = {NULL, NULL, NULL};
+	size_t n = 0;
+	if (profile)
+		names[n++] = profile;
+	if (pw && pw->pw_name)
+		names[n++] = pw->pw_name;
+	return vault_passphrase_check_names(passphrase, names, d);
 }
 
 int vault_passphrase_check_names(const char *passphrase, const char *const *names, struct diag *d)
