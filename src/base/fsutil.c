@@ -107,7 +107,8 @@ static int fsutil_tmp_create(const char *path, mode_t mode, char *tmp, size_t si
 }
 
 /* Removes (shreds: it may hold a secret) the temp files of path that a writer which has died left:
- * ours (same owner), named as fsutil_tmp_create names them, and whose PID no longer runs. */
+ * ours (same owner), named as fsutil_tmp_create names them, and whose PID no longer runs. One with a
+ * second name is left alone: in a shared folder it may be a hard link to another file of ours. */
 static void fsutil_sweep_stale(const char *path)
 {
 	char dir[PATH_MAX];
@@ -132,7 +133,7 @@ static void fsutil_sweep_stale(const char *path)
 		char full[PATH_MAX];
 		struct stat st;
 		if ((size_t)snprintf(full, sizeof full, "%s/%s", dir, n) >= sizeof full || lstat(full, &st) != 0 ||
-		    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1)
 			continue;
 		struct diag ignored;
 		diag_clear(&ignored);
