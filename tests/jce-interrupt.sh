@@ -13,10 +13,7 @@ t_jce_standin
 S="$XDG_STATE_HOME/hsm-onboard"
 D=$JCE_STANDIN_DIR
 t_jce_profile jh JCEHANG
-connect_jce() {
-	"$HSMO" --profile jh --passphrase-fd 3 --yes connect --engine jce --module "$JAR" \
-		--endpoint jce-a.example.test --output "$T_DIR/cfg" 3<"$T_DIR/pass"
-}
+connect_jce() { t_jce_connect jh --output "$T_DIR/cfg"; }
 
 # wait_for FILE: polls (no sleep) until FILE exists, at most t_secs 30.
 wait_for() {
@@ -79,6 +76,7 @@ t_ok "the next run shredded the stale folder"
 t_run 0 "a second profile" t_jce_profile jk JCEHANG 20261121
 rm -f "$D/hang.pid"
 : > "$D/hang"
+# Not through a function: $! must be hsm-onboard itself, not a subshell.
 "$HSMO" --profile jk --passphrase-fd 3 --yes connect --engine jce --module "$JAR" --endpoint jce-a.example.test \
 	3<"$T_DIR/pass" >>"$T_DIR/all-output" 2>&1 &
 pid=$!

@@ -11,10 +11,7 @@ t_jce_standin
 S="$XDG_STATE_HOME/hsm-onboard"
 D=$JCE_STANDIN_DIR
 t_jce_profile js JCESLOW
-connect_jce() {
-	"$HSMO" --profile js --passphrase-fd 3 --yes connect --engine jce --module "$JAR" \
-		--endpoint jce-a.example.test --output "$T_DIR/cfg" 3<"$T_DIR/pass"
-}
+connect_jce() { t_jce_connect js --output "$T_DIR/cfg"; }
 : > "$D/hang"
 HSM_ONBOARD_TEST_JCE_TIMEOUT_MS=$(t_secs 1500)
 export HSM_ONBOARD_TEST_JCE_TIMEOUT_MS

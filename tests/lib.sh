@@ -230,6 +230,15 @@ t_jce_profile() {
 	t_import "$1" "$PASS" --tier ECO
 }
 
+# t_jce_connect PROFILE [ARG...]: connect PROFILE with the jce engine through the stand-in, --yes, the
+# passphrase from $T_DIR/pass.
+t_jce_connect() {
+	_p=$1
+	shift
+	"$HSMO" --profile "$_p" --passphrase-fd 3 --yes connect --engine jce --module "$JAR" \
+		--endpoint jce-a.example.test "$@" 3<"$T_DIR/pass"
+}
+
 # t_state_profile NAME JSON-FIELDS: a profile directory (0700) with a state.json (0600) holding the
 # fields after '"version": 1, "step": "import", ', as a person or an older version may have left it.
 t_state_profile() {
