@@ -94,6 +94,7 @@ const struct cli_command cli_commands[] = {
 	 N_("  --output DIR   pkcs11: DIR/pkcs11.uri (RFC 7512) and DIR/pkcs11.pin (0600);\n"
 	    "                 primus: DIR/primus.cfg and DIR/.secrets.cfg (0600)\n"
 	    "  --group GROUP  primus: share them with GROUP (e.g. primus), mode 0640\n"
+	    "  --force        also into a folder others own or may write\n"
 	    "  --for TARGET   also the files of a client (repeatable): libp11, openssl3,\n"
 	    "                 env, vault, tsb, xks; DIR/README.txt says what to keep secret\n"
 	    "  --list         the targets that fit the profile, with their docs page\n"
