@@ -232,6 +232,27 @@ t_jce_standin() {
 	printf '%s\n' "$PASS" > "$T_DIR/pass"
 }
 
+# t_jce_profile PROFILE USER [DATE]: after t_jce_standin, credential files of USER (in $T_DIR/creds/,
+# which T_SCAN_EXCLUDE then names) that the stand-in accepts, imported into PROFILE with $PASS.
+t_jce_profile() {
+	t_make_credfiles "$T_DIR/creds/$1" co eco "$2" "${3:-20261120}"
+	T_SCAN_EXCLUDE=$T_DIR/creds
+	printf '%s' "$T_SETUP_PW" | sha256sum | cut -d' ' -f1 > "$JCE_STANDIN_DIR/setup.sha256"
+	printf '%s' "$T_SERVICE_PW" | sha256sum | cut -d' ' -f1 > "$JCE_STANDIN_DIR/proxy.sha256"
+	printf '%s' "$2" > "$JCE_STANDIN_DIR/user"
+	rm -f "$JCE_STANDIN_DIR/secret"
+	t_import "$1" "$PASS" --tier ECO
+}
+
+# t_jce_connect PROFILE [ARG...]: connect PROFILE with the jce engine through the stand-in, --yes, the
+# passphrase from $T_DIR/pass.
+t_jce_connect() {
+	_p=$1
+	shift
+	"$HSMO" --profile "$_p" --passphrase-fd 3 --yes connect --engine jce --module "$JAR" \
+		--endpoint jce-a.example.test "$@" 3<"$T_DIR/pass"
+}
+
 # t_state_profile NAME JSON-FIELDS: a profile directory (0700) with a state.json (0600) holding the
 # fields after '"version": 1, "step": "import", ', as a person or an older version may have left it.
 t_state_profile() {

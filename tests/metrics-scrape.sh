@@ -7,10 +7,7 @@
 # clock (tests/metrics-check.py), labels included. The exporter is stopped at the end.
 . "${top_srcdir:?}/tests/lib.sh"
 
-EXPORTER=$(command -v prometheus-node-exporter || command -v node_exporter || true)
-[ -n "$EXPORTER" ] || t_skip_missing prometheus-node-exporter "prometheus-node-exporter is not installed"
-t_need_tool curl curl
-t_need_python3
+. "$top_srcdir/tests/metrics-lib.sh"
 FAKETIME_LIB=
 for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
 	[ -f "$f" ] && { FAKETIME_LIB=$f; break; }
@@ -79,30 +76,8 @@ t_ok "the service's command wrote $(basename "$metrics_file") (and nothing else)
 at "$NOW" "$HSMO" status --json > "$T_DIR/status.json"
 
 # ---- node_exporter, on 127.0.0.1 and a free port, textfile collector only ----
-EXPORTER_PID=
-stop_exporter() {
-	[ -z "$EXPORTER_PID" ] || { kill "$EXPORTER_PID" 2>/dev/null || true; wait "$EXPORTER_PID" 2>/dev/null || true; }
-	EXPORTER_PID=
-}
-trap 'rc0=$?; stop_exporter; (exit $rc0); t_cleanup' EXIT
-scraped=
-for _ in 1 2 3; do
-	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	"$EXPORTER" --web.listen-address="127.0.0.1:$PORT" --collector.disable-defaults --collector.textfile \
-		--collector.textfile.directory="$TEXTDIR" > "$T_DIR/exporter.log" 2>&1 &
-	EXPORTER_PID=$!
-	end=$(( $(date +%s) + 20 ))
-	while [ "$(date +%s)" -lt "$end" ] && kill -0 "$EXPORTER_PID" 2>/dev/null; do
-		if curl -fsS --max-time 5 "http://127.0.0.1:$PORT/metrics" > "$T_DIR/scrape.txt" 2>/dev/null; then
-			scraped=1
-			break
-		fi
-		python3 -c 'import time; time.sleep(0.1)'
-	done
-	[ -n "$scraped" ] && break
-	stop_exporter   # the port was taken in between, or it did not come up: another port
-done
-[ -n "$scraped" ] || { cat "$T_DIR/exporter.log" >&2; t_fail "node_exporter did not answer on 127.0.0.1"; }
+trap 'rc0=$?; m_stop_exporter; (exit $rc0); t_cleanup' EXIT
+m_scrape "$TEXTDIR" "$T_DIR/scrape.txt"
 t_ok "node_exporter ($("$EXPORTER" --version 2>&1 | head -n 1 | cut -c1-40)) serves /metrics on 127.0.0.1:$PORT"
 grep -q '^node_textfile_scrape_error 0$' "$T_DIR/scrape.txt" || { grep textfile "$T_DIR/scrape.txt" >&2; cat "$T_DIR/exporter.log" >&2; t_fail "the textfile collector could not read the file"; }
 t_ok "the textfile collector read the file without an error (node_textfile_scrape_error 0)"
@@ -123,7 +98,7 @@ checked=$(python3 "$top_srcdir/tests/metrics-check.py" "$T_DIR/scrape.txt" "$T_D
 	|| { cat "$T_DIR/scraped.prom" >&2; t_fail "the scraped values disagree with status --json"; }
 [ "$checked" -eq 4 ] || t_fail "checked $checked profiles, expected 4"
 t_ok "the scraped gauges of all $checked profiles carry the values of status --json (and the escaped cluster label)"
-stop_exporter
+m_stop_exporter
 ! curl -fsS --max-time 2 "http://127.0.0.1:$PORT/metrics" >/dev/null 2>&1 || t_fail "node_exporter still answers after the stop"
 t_ok "node_exporter stopped"
 t_done

@@ -148,7 +148,8 @@ t_grep "$T_ERR" "NOSTATE has no state.json" "the unreadable profile is named on 
 promtool check metrics < "$T_DIR/m.prom" > "$T_DIR/lint" 2>&1 || { cat "$T_DIR/lint" >&2; t_fail "promtool check metrics refused the output"; }
 t_ok "promtool check metrics accepts the output ($(grep -c '^hsm_onboard' "$T_DIR/m.prom") samples)"
 t_grep "$T_DIR/m.prom" 'cluster="a\\b\"c\nd"' "the cluster label is escaped (\\\\, \\\", \\n)"
-t_grep "$T_DIR/m.prom" 'hsm_onboard_profile_readable{profile="NOSTATE",tier="",cluster=""} 0' "an unreadable profile reads 0"
+t_grep "$T_DIR/m.prom" "hsm_onboard_profile_readable{profile=\"NOSTATE\",user=\"$(id -un)\",tier=\"\",cluster=\"\"} 0" \
+	"an unreadable profile reads 0, labelled with the user that wrote the file"
 # The judge can fail: the same text with the label value unescaped is refused.
 python3 - "$T_DIR/m.prom" "$T_DIR/bad.prom" <<'EOPY'
 import sys
@@ -229,12 +230,16 @@ tests:
   # from 30 h on. The file says the same expiry every 5 minutes; now is refreshed with it.
   - interval: 5m
     input_series:
-      - series: 'hsm_onboard_setup_password_expiry_timestamp_seconds{profile="P1",tier="ECO",cluster="ECO01",instance="h:9100",job="node"}'
+      - series: 'hsm_onboard_setup_password_expiry_timestamp_seconds{profile="P1",user="alice",tier="ECO",cluster="ECO01",instance="h:9100",job="node"}'
         values: '108000+0x400'
-      - series: 'hsm_onboard_rotation_state{profile="P1",tier="ECO",cluster="ECO01",state="pending",instance="h:9100",job="node"}'
+      - series: 'hsm_onboard_rotation_state{profile="P1",user="alice",tier="ECO",cluster="ECO01",state="pending",instance="h:9100",job="node"}'
         values: '0 0 1+0x20'
-      - series: 'hsm_onboard_status_generated_timestamp_seconds{instance="h:9100",job="node"}'
+      # Two users on one machine: alice's timer stops after 3 h 20 min, bob's keeps running; only
+      # alice's file goes stale.
+      - series: 'hsm_onboard_status_generated_timestamp_seconds{user="alice",instance="h:9100",job="node"}'
         values: '0+300x40 12000+0x40'
+      - series: 'hsm_onboard_status_generated_timestamp_seconds{user="bob",instance="h:9100",job="node"}'
+        values: '0+300x80'
     alert_rule_test:
       - eval_time: 5h
         alertname: HsmOnboardSetupPasswordExpiresSoon
@@ -242,14 +247,14 @@ tests:
       - eval_time: 7h
         alertname: HsmOnboardSetupPasswordExpiresSoon
         exp_alerts:
-          - exp_labels: {severity: warning, profile: P1, tier: ECO, cluster: ECO01, instance: "h:9100", job: node}
+          - exp_labels: {severity: warning, profile: P1, user: alice, tier: ECO, cluster: ECO01, instance: "h:9100", job: node}
       - eval_time: 29h
         alertname: HsmOnboardSetupPasswordExpired
         exp_alerts: []
       - eval_time: 31h
         alertname: HsmOnboardSetupPasswordExpired
         exp_alerts:
-          - exp_labels: {severity: critical, profile: P1, tier: ECO, cluster: ECO01, instance: "h:9100", job: node}
+          - exp_labels: {severity: critical, profile: P1, user: alice, tier: ECO, cluster: ECO01, instance: "h:9100", job: node}
       - eval_time: 31h
         alertname: HsmOnboardSetupPasswordExpiresSoon
         exp_alerts: []
@@ -259,15 +264,15 @@ tests:
       - eval_time: 50m
         alertname: HsmOnboardRotationStuckPending
         exp_alerts:
-          - exp_labels: {severity: critical, profile: P1, tier: ECO, cluster: ECO01, state: pending, instance: "h:9100", job: node}
+          - exp_labels: {severity: critical, profile: P1, user: alice, tier: ECO, cluster: ECO01, state: pending, instance: "h:9100", job: node}
       - eval_time: 3h
         alertname: HsmOnboardMetricsStale
         exp_alerts: []
       - eval_time: 4h
         alertname: HsmOnboardMetricsStale
         exp_alerts:
-          - exp_labels: {severity: warning, instance: "h:9100", job: node}
+          - exp_labels: {severity: warning, user: alice, instance: "h:9100", job: node}
 EOYML
 (cd "$T_DIR" && promtool test rules rules-test.yml) > "$T_DIR/rt.out" 2>&1 || { cat "$T_DIR/rt.out" >&2; t_fail "promtool test rules: the alerts do not fire as designed"; }
-t_ok "promtool test rules: expires within 24 h, expired, stuck in PENDING and stale fire when they should, not before"
+t_ok "promtool test rules: expires within 24 h, expired, stuck in PENDING and stale fire when they should, not before; one user's dead timer is stale alone"
 t_done

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -26,6 +28,22 @@
 static void path_in(char *buf, size_t n, const char *name)
 {
 	snprintf(buf, n, "%s/%s", testutil_dir, name);
+}
+
+/* How many temp files of NAME ("NAME.*.tmp") are in the test folder. */
+static int temps_of(const char *name)
+{
+	DIR *dh = opendir(testutil_dir);
+	assert_non_null(dh);
+	int n = 0;
+	size_t len = strlen(name);
+	struct dirent *e;
+	while ((e = readdir(dh)))
+		if (strncmp(e->d_name, name, len) == 0 && e->d_name[len] == '.' &&
+		    strlen(e->d_name) > len + 4 && strcmp(e->d_name + strlen(e->d_name) - 4, ".tmp") == 0)
+			n++;
+	closedir(dh);
+	return n;
 }
 
 static void test_write_atomic_creates_with_mode(void **state)
@@ -40,9 +58,7 @@ static void test_write_atomic_creates_with_mode(void **state)
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
 	assert_int_equal(st.st_size, 5);
-	char tmp[PATH_MAX + 8];
-	snprintf(tmp, sizeof tmp, "%s.tmp", p);
-	assert_int_not_equal(access(tmp, F_OK), 0); /* no temp file left behind */
+	assert_int_equal(temps_of("a.json"), 0); /* no temp file left behind */
 }
 
 static void test_write_atomic_replaces(void **state)
@@ -74,37 +90,39 @@ static void test_write_atomic_umask_does_not_narrow_or_widen(void **state)
 	assert_int_equal(st.st_mode & 07777, 0644);
 }
 
-static void test_write_atomic_failure_keeps_previous(void **state)
+static void test_write_atomic_failure_leaves_no_temp(void **state)
 {
 	(void)state;
-	char p[PATH_MAX];
+	char p[PATH_MAX], inner[PATH_MAX + 8];
 	path_in(p, sizeof p, "d.json");
+	/* A non-empty folder at the target makes the rename fail after the temp file was written. */
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(inner, sizeof inner, "%s/x", p);
 	struct diag d;
-	assert_int_equal(fsutil_write_atomic(p, "keep me", 7, 0600, "state", &d), EX_OK);
-	/* A directory where the temp file must go makes the create fail. */
-	char tmp[PATH_MAX + 8];
-	snprintf(tmp, sizeof tmp, "%s.tmp", p);
-	assert_int_equal(mkdir(tmp, 0700), 0);
+	assert_int_equal(fsutil_write_atomic(inner, "keep me", 7, 0600, "state", &d), EX_OK);
 	assert_int_not_equal(fsutil_write_atomic(p, "lost", 4, 0600, "state", &d), EX_OK);
-	assert_non_null(strstr(d.msg, "d.json.tmp"));
+	assert_non_null(strstr(d.msg, "d.json"));
+	assert_int_equal(temps_of("d.json"), 0);
 	char *buf;
-	assert_int_equal(fsutil_read_bounded(p, 100, 0, &buf, NULL, &d), EX_OK);
+	assert_int_equal(fsutil_read_bounded(inner, 100, 0, &buf, NULL, &d), EX_OK);
 	assert_string_equal(buf, "keep me");
 	free(buf);
-	rmdir(tmp);
 }
 
-static void test_write_atomic_refuses_symlinked_temp(void **state)
+static void test_write_atomic_ignores_planted_temp(void **state)
 {
 	(void)state;
 	char p[PATH_MAX], target[PATH_MAX], tmp[PATH_MAX + 8];
 	path_in(p, sizeof p, "e.json");
 	path_in(target, sizeof target, "victim");
+	/* The name a fixed temp scheme would use: neither followed nor removed (it is somebody's). */
 	snprintf(tmp, sizeof tmp, "%s.tmp", p);
 	assert_int_equal(symlink(target, tmp), 0);
 	struct diag d;
-	assert_int_not_equal(fsutil_write_atomic(p, "x", 1, 0600, "state", &d), EX_OK);
+	assert_int_equal(fsutil_write_atomic(p, "x", 1, 0600, "state", &d), EX_OK);
 	assert_int_not_equal(access(target, F_OK), 0); /* nothing written through the link */
+	struct stat st;
+	assert_int_equal(lstat(tmp, &st), 0);
 	unlink(tmp);
 }
 
@@ -115,6 +133,43 @@ static void filled_file(char *p, size_t size, const char *name, char *data, size
 	memset(data, c, n);
 	struct diag d;
 	assert_int_equal(fsutil_write_atomic(p, data, n, 0600, "state", &d), EX_OK);
+}
+
+/* A temp file that a dead writer left is shredded by the next write; a live writer's stays. */
+static void test_write_atomic_sweeps_only_dead_writers(void **state)
+{
+	(void)state;
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(0);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+	char p[PATH_MAX], dead[PATH_MAX + 32], live[PATH_MAX + 32];
+	path_in(p, sizeof p, "g.prom");
+	snprintf(dead, sizeof dead, "%s.%ld.AbCdEf.tmp", p, (long)child);
+	snprintf(live, sizeof live, "%s.%ld.AbCdEf.tmp", p, (long)getppid());
+	struct diag d;
+	assert_int_equal(fsutil_write_new(dead, "old", 3, 0600, 1, "status", &d), EX_OK);
+	assert_int_equal(fsutil_write_new(live, "busy", 4, 0600, 1, "status", &d), EX_OK);
+	assert_int_equal(fsutil_write_atomic(p, "new", 3, 0644, "status", &d), EX_OK);
+	assert_int_not_equal(access(dead, F_OK), 0);
+	assert_int_equal(access(live, F_OK), 0);
+	unlink(live);
+}
+
+/* The group and mode are set on the descriptor: the file appears already 0640 and the group's. */
+static void test_write_atomic_group(void **state)
+{
+	(void)state;
+	char p[PATH_MAX];
+	path_in(p, sizeof p, "h.cfg");
+	struct diag d;
+	assert_int_equal(fsutil_write_atomic_group(p, "x", 1, 0640, getgid(), "config", &d), EX_OK);
+	struct stat st;
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(st.st_gid, getgid());
+	assert_int_equal(temps_of("h.cfg"), 0);
 }
 
 static void test_read_bounded_limits(void **state)
@@ -283,6 +338,9 @@ static void test_quote_c(void **state)
 	assert_string_equal(quote_c("\x7f\x01"), "\"\\177\\001\"");
 	/* U+009B, the one-byte CSI of some terminals, is valid UTF-8 and still a control. */
 	assert_string_equal(quote_c("x\xc2\x9b" "2J"), "\"x\\xC2\\x9B2J\"");
+	/* Bidi controls (RIGHT-TO-LEFT OVERRIDE, RIGHT-TO-LEFT ISOLATE) reorder what is shown. */
+	assert_string_equal(quote_c("a\xe2\x80\xae" "b"), "\"a\\xE2\\x80\\xAEb\"");
+	assert_string_equal(quote_c("\xe2\x81\xa7x"), "\"\\xE2\\x81\\xA7x\"");
 	/* Overlong and truncated sequences are not UTF-8. */
 	assert_string_equal(quote_c("\xc0\xaf"), "\"\\xC0\\xAF\"");
 	assert_string_equal(quote_c("ab\xe2\x82"), "\"ab\\xE2\\x82\"");
@@ -304,8 +362,10 @@ int main(void)
 		cmocka_unit_test(test_write_atomic_creates_with_mode),
 		cmocka_unit_test(test_write_atomic_replaces),
 		cmocka_unit_test(test_write_atomic_umask_does_not_narrow_or_widen),
-		cmocka_unit_test(test_write_atomic_failure_keeps_previous),
-		cmocka_unit_test(test_write_atomic_refuses_symlinked_temp),
+		cmocka_unit_test(test_write_atomic_failure_leaves_no_temp),
+		cmocka_unit_test(test_write_atomic_ignores_planted_temp),
+		cmocka_unit_test(test_write_atomic_sweeps_only_dead_writers),
+		cmocka_unit_test(test_write_atomic_group),
 		cmocka_unit_test(test_read_bounded_limits),
 		cmocka_unit_test(test_read_bounded_refuses_dir_and_missing),
 		cmocka_unit_test(test_read_bounded_small_file_small_buffer),

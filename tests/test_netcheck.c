@@ -70,6 +70,14 @@ static void test_version_url(void **state)
 		assert_int_equal(netcheck_api_base(spellings[i], buf, sizeof buf, &d), EX_OK);
 		assert_string_equal(buf, "https://rest-api.cloudshsm.com");
 	}
+	/* Userinfo, query and fragment may hold credentials: never stored, never printed. */
+	assert_int_equal(netcheck_version_url("https://u:pw@a.cloudshsm.com:8443/api/?token=T#f", buf, sizeof buf, &d),
+	                 EX_OK);
+	assert_string_equal(buf, "https://a.cloudshsm.com:8443/api/v1/versionInfo");
+	assert_int_equal(netcheck_version_url("https://a@b@c.example?x=1", buf, sizeof buf, &d), EX_OK);
+	assert_string_equal(buf, "https://c.example/v1/versionInfo");
+	assert_int_equal(netcheck_version_url("https://u:secret@", buf, sizeof buf, &d), EX_USAGE);
+	assert_null(strstr(d.msg, "secret"));
 	assert_int_equal(netcheck_version_url("http://a.cloudshsm.com", buf, sizeof buf, &d), EX_USAGE);
 	assert_int_equal(netcheck_version_url("https://", buf, sizeof buf, &d), EX_USAGE);
 	char small[16];

@@ -148,6 +148,25 @@ static void test_passphrase_check(void **state)
 	assert_non_null(strstr(d.msg, "only white space"));
 	assert_int_equal(vault_passphrase_check("\xc2\xa0" "eleven char\xc2\xa0", &d), EX_USAGE);
 	assert_int_equal(vault_passphrase_check("\n", &d), EX_USAGE);
+	/* Trivially weak, with the reason: a repeat, a short pattern, a name others know. */
+	assert_int_equal(vault_passphrase_check("aaaaaaaaaaaa", &d), EX_USAGE);
+	assert_non_null(strstr(d.msg, "one character repeated"));
+	assert_int_equal(vault_passphrase_check("\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4"
+	                                        "\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4", &d),
+	                 EX_USAGE);
+	assert_non_null(strstr(d.msg, "one character repeated"));
+	assert_int_equal(vault_passphrase_check("abcabcabcabc", &d), EX_USAGE);
+	assert_non_null(strstr(d.msg, "pattern of 3 characters"));
+	assert_int_equal(vault_passphrase_check("12341234123412", &d), EX_USAGE);
+	assert_non_null(strstr(d.msg, "pattern of 4 characters"));
+	assert_int_equal(vault_passphrase_check("abcdeabcdeabcde", &d), EX_OK); /* a 5-character cycle passes */
+	const char *names[] = {"ACMEHSM01", "alice", NULL};
+	assert_int_equal(vault_passphrase_check_names("acmehsm01!2026", names, &d), EX_USAGE);
+	assert_non_null(strstr(d.msg, "the name 'ACMEHSM01'"));
+	assert_int_equal(vault_passphrase_check_names("AliceAliceAlice", names, &d), EX_USAGE);
+	assert_non_null(strstr(d.msg, "the name 'alice'"));
+	assert_int_equal(vault_passphrase_check_names("alice likes green tea", names, &d), EX_OK);
+	assert_int_equal(vault_passphrase_check_names("correct horse battery", names, &d), EX_OK);
 }
 
 static void test_wrong_passphrase(void **state)

@@ -359,10 +359,11 @@ char *wiz_ask_passphrase(struct wiz *w, const char *profile, int create)
 		if (!create)
 			return s;
 		if (!first) {
-			/* The core's rule, the same as the CLI's: empty, white space only or too short. */
+			/* The core's rule, the same as the CLI's: empty, white space only, too short, or
+			 * trivially weak (a repeat, a short pattern, the profile or login name). */
 			struct diag pd;
 			diag_clear(&pd);
-			if (vault_passphrase_check(s, &pd) != EX_OK) {
+			if (vault_passphrase_check_for(s, profile, &pd) != EX_OK) {
 				static char pass_note[DIAG_MSG_MAX];
 				snprintf(pass_note, sizeof pass_note, "%s", pd.msg);
 				note = pass_note;

@@ -6,10 +6,12 @@
 #include "i18n.h"
 #include "secmem.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,56 +73,130 @@ int fsutil_refuse_symlink(const char *path, struct diag *d)
 	return EX_OK;
 }
 
-int fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode, const char *fp_prefix,
-                        struct diag *d)
+/* The temp file of a write: "PATH.PID.XXXXXX.tmp", random and opened O_CREAT|O_EXCL|O_NOFOLLOW as
+ * mkstemp does (so nobody can plant it in advance, and two writers of one file never share it; open()
+ * itself, so the fault-injection shim sees it). The PID lets a later writer recognise a temp whose
+ * writer died (doc/DESIGN.md, "Data"): only such a one is removed, never a live writer's. Returns the
+ * descriptor, or minus a sysexits code. */
+static int fsutil_tmp_create(const char *path, mode_t mode, char *tmp, size_t size, struct diag *d)
 {
-	/* rename() would replace the link itself, so this is about intent: a link where our file should
-	 * be was put there by someone, and either silently dropping it or following it is wrong. */
-	int rc0 = fsutil_refuse_symlink(path, d);
-	if (rc0 != EX_OK)
-		return rc0;
-	char tmp[PATH_MAX];
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
-		return diag_set(d, EX_CANTCREAT, _("%s: path too long"), path);
-
-	/* A temp file left by a crash is ours to remove: it was never renamed, so it holds nothing
-	 * that the real file does not. O_EXCL below still refuses a file that appears meanwhile. */
-	struct stat st;
-	if (lstat(tmp, &st) == 0 && S_ISREG(st.st_mode))
-		unlink(tmp);
-
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	if ((size_t)snprintf(tmp, size, "%s.%ld.XXXXXX.tmp", path, (long)getpid()) >= size)
+		return -diag_set(d, EX_CANTCREAT, _("%s: path too long"), path);
+	char *x = tmp + strlen(tmp) - 10;
+	int fd = -1;
+	for (int tries = 0; fd < 0 && tries < 100; tries++) {
+		unsigned char r[6];
+		if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+			return -diag_set_errno(d, EX_OSERR, _("%s: cannot create the temporary file"), tmp);
+		for (int i = 0; i < 6; i++)
+			x[i] = alnum[r[i] % (sizeof alnum - 1)];
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
 	if (fd < 0)
-		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the temporary file"), tmp);
-	/* The umask may have narrowed the mode; it must be exactly what was asked. */
-	if (fchmod(fd, mode) != 0 || fsutil_write_all(fd, data, len) != 0) {
+		return -diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the temporary file"), tmp);
+	/* The mode must be exactly what was asked, whatever the umask. */
+	if (fchmod(fd, mode) != 0) {
 		diag_set_errno(d, EX_IOERR, _("%s: write failed"), tmp);
+		close(fd);
+		unlink(tmp);
+		return -EX_IOERR;
+	}
+	return fd;
+}
+
+/* Removes (shreds: it may hold a secret) the temp files of path that a writer which has died left:
+ * ours (same owner), named as fsutil_tmp_create names them, and whose PID no longer runs. One with a
+ * second name is left alone: in a shared folder it may be a hard link to another file of ours. */
+static void fsutil_sweep_stale(const char *path)
+{
+	char dir[PATH_MAX];
+	fsutil_dirname(path, dir, sizeof dir);
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t blen = strlen(base);
+	DIR *dh = opendir(dir);
+	if (!dh)
+		return;
+	struct dirent *e;
+	while ((e = readdir(dh))) {
+		const char *n = e->d_name;
+		size_t nlen = strlen(n);
+		if (nlen < blen + 13 || strncmp(n, base, blen) != 0 || n[blen] != '.' ||
+		    strcmp(n + nlen - 4, ".tmp") != 0 || n[nlen - 11] != '.')
+			continue;
+		char *endp = NULL;
+		long pid = strtol(n + blen + 1, &endp, 10);
+		if (pid <= 0 || endp != n + nlen - 11 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		char full[PATH_MAX];
+		struct stat st;
+		if ((size_t)snprintf(full, sizeof full, "%s/%s", dir, n) >= sizeof full || lstat(full, &st) != 0 ||
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1)
+			continue;
+		struct diag ignored;
+		diag_clear(&ignored);
+		fsutil_shred(full, &ignored);
+	}
+	closedir(dh);
+}
+
+static int fsutil_write_tmp(const char *path, const void *data, size_t len, mode_t mode, gid_t gid,
+                            int replace, const char *fp_prefix, struct diag *d)
+{
+	fsutil_sweep_stale(path);
+	char tmp[PATH_MAX];
+	int fd = fsutil_tmp_create(path, mode, tmp, sizeof tmp, d);
+	if (fd < 0)
+		return -fd;
+	/* The group is given on the descriptor, before the file has its name: after the rename the name
+	 * may already be somebody's symbolic link, and chown(path) would give away its target. */
+	if (gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) != 0) {
+		diag_set_errno(d, EX_NOPERM,
+		               _("%s: cannot give the file to the group (the user must be a member of it)"), path);
+		close(fd);
+		goto fail;
+	}
+	if (fsutil_write_all(fd, data, len) != 0) {
+		diag_set_errno(d, EX_IOERR, _("%s: write failed"), tmp);
+		close(fd);
 		goto fail;
 	}
 	if (fsync(fd) != 0) {
 		diag_set_errno(d, EX_IOERR, _("%s: fsync failed"), tmp);
+		close(fd);
 		goto fail;
 	}
 	if (close(fd) != 0) {
-		fd = -1;
 		diag_set_errno(d, EX_IOERR, _("%s: close failed"), tmp);
 		goto fail;
 	}
-	fd = -1;
 	FAILPOINT2(fp_prefix, "before-rename");
-	if (rename(tmp, path) != 0) {
-		diag_set_errno(d, EX_CANTCREAT, _("%s: rename failed"), path);
-		goto fail;
+	if (replace) {
+		if (rename(tmp, path) != 0) {
+			diag_set_errno(d, EX_CANTCREAT, _("%s: rename failed"), path);
+			goto fail;
+		}
+	} else {
+		/* link() fails if path appeared since the check: no window in which it is clobbered. */
+		if (link(tmp, path) != 0) {
+			if (errno == EEXIST)
+				diag_set(d, EX_CANTCREAT, _("%s exists; it is not overwritten without --force"), path);
+			else
+				diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create"), path);
+			goto fail;
+		}
+		unlink(tmp);
 	}
+	/* From here on the path is never touched again: only its directory is synced. */
 	FAILPOINT2(fp_prefix, "after-rename");
 	FAILPOINT2(fp_prefix, "before-dirsync");
 	int rc = fsutil_sync_parent(path, d);
 	FAILPOINT2(fp_prefix, "after-dirsync");
 	return rc;
-
 fail:
-	if (fd >= 0)
-		close(fd);
 	unlink(tmp);
 	return d ? d->code : EX_IOERR;
 }
@@ -162,6 +238,23 @@ static char *fsutil_buf_grow(char *buf, size_t len, size_t cap, int secret)
 		memcpy(bigger, buf, len);
 	secmem_free(buf);
 	return bigger;
+}
+
+int fsutil_write_atomic_group(const char *path, const void *data, size_t len, mode_t mode, gid_t gid,
+                              const char *fp_prefix, struct diag *d)
+{
+	/* rename() would replace the link itself, so this is about intent: a link where our file should
+	 * be was put there by someone, and either silently dropping it or following it is wrong. */
+	int rc = fsutil_refuse_symlink(path, d);
+	if (rc != EX_OK)
+		return rc;
+	return fsutil_write_tmp(path, data, len, mode, gid, 1, fp_prefix, d);
+}
+
+int fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode, const char *fp_prefix,
+                        struct diag *d)
+{
+	return fsutil_write_atomic_group(path, data, len, mode, (gid_t)-1, fp_prefix, d);
 }
 
 int fsutil_read_fd_bounded(int fd, const char *name, size_t max, int flags, char **out, size_t *out_len,
@@ -217,52 +310,7 @@ int fsutil_write_new(const char *path, const void *data, size_t len, mode_t mode
 	struct stat st;
 	if (!replace && lstat(path, &st) == 0)
 		return diag_set(d, EX_CANTCREAT, _("%s exists; it is not overwritten without --force"), path);
-	char tmp[PATH_MAX];
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= sizeof tmp)
-		return diag_set(d, EX_CANTCREAT, _("%s: path too long"), path);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the temporary file"), tmp);
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 || fchmod(fd, mode) != 0 ||
-	    fsutil_write_all(fd, data, len) != 0) {
-		diag_set_errno(d, EX_IOERR, _("%s: write failed"), tmp);
-		close(fd);
-		goto fail;
-	}
-	if (fsync(fd) != 0) {
-		diag_set_errno(d, EX_IOERR, _("%s: fsync failed"), tmp);
-		close(fd);
-		goto fail;
-	}
-	if (close(fd) != 0) {
-		diag_set_errno(d, EX_IOERR, _("%s: close failed"), tmp);
-		goto fail;
-	}
-	FAILPOINT2(fp_prefix, "before-rename");
-	if (replace) {
-		if (rename(tmp, path) != 0) {
-			diag_set_errno(d, EX_CANTCREAT, _("%s: rename failed"), path);
-			goto fail;
-		}
-	} else {
-		/* link() fails if path appeared since the check above: no window in which it is clobbered. */
-		if (link(tmp, path) != 0) {
-			if (errno == EEXIST)
-				diag_set(d, EX_CANTCREAT, _("%s exists; it is not overwritten without --force"), path);
-			else
-				diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create"), path);
-			goto fail;
-		}
-		unlink(tmp);
-	}
-	FAILPOINT2(fp_prefix, "after-rename");
-	FAILPOINT2(fp_prefix, "before-dirsync");
-	rc = fsutil_sync_parent(path, d);
-	FAILPOINT2(fp_prefix, "after-dirsync");
-	return rc;
-fail:
-	unlink(tmp);
-	return d ? d->code : EX_IOERR;
+	return fsutil_write_tmp(path, data, len, mode, (gid_t)-1, replace, fp_prefix, d);
 }
 
 int fsutil_read_bounded(const char *path, size_t max, int flags, char **out, size_t *out_len, struct diag *d)
@@ -329,6 +377,32 @@ int fsutil_output_dir(const char *dir, char *absdir, struct diag *d)
 	}
 	if (absdir && !realpath(dir, absdir))
 		return diag_set_errno(d, EX_CANTCREAT, "%s", dir);
+	return EX_OK;
+}
+
+int fsutil_secret_dir(const char *dir, int force, struct diag_warnings *w, struct diag *d)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return EX_OK; /* made private (0700) when it is written to, or refused there */
+	/* Root may do anything anyway; any other owner can replace or read what we put there. */
+	if (st.st_uid != geteuid() && st.st_uid != 0 && !force)
+		return diag_set(d, EX_NOPERM,
+		                _("%s belongs to another user (uid %lu), who could read or replace the secret files "
+		                  "written there: choose a folder of your own, or give --force"),
+		                dir, (unsigned long)st.st_uid);
+	/* Without the sticky bit, whoever can write the folder can rename, replace or link our files. */
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX) && !force)
+		return diag_set(d, EX_NOPERM,
+		                _("%s can be written by %s without the sticky bit, so they could replace the secret "
+		                  "files written there: remove their write access (chmod go-w), set the sticky "
+		                  "bit (chmod +t), or give --force"),
+		                dir, (st.st_mode & S_IWOTH) ? _("every user") : _("its group"));
+	if (st.st_mode & S_IROTH)
+		diag_warn(w,
+		          _("%s can be listed by every user: the secret files are not readable to them, but their "
+		            "names are; consider chmod o-rwx"),
+		          dir);
 	return EX_OK;
 }
 

@@ -1,8 +1,10 @@
 /* fsutil.h: every file the program writes or reads goes through here (doc/DESIGN.md, "Data").
  *
- * Writes are atomic and durable: a temp file opened O_CREAT|O_EXCL|O_NOFOLLOW in the target's mode,
- * write, fsync, rename over the target, fsync the directory. An fsync error is fatal. On any error the
- * previous file is intact and the temp file is gone. Reads are bounded, so a 5 GB "credential file"
+ * Writes are atomic and durable: a temp file with a random name beside the target (O_EXCL as
+ * mkstemp; "PATH.PID.XXXXXX.tmp"), given the target's mode (and group) on its descriptor, write, fsync,
+ * rename over the target, fsync the directory; the path is never touched after the rename. A temp file
+ * that a dead writer of the same user left is shredded by the next write; a live writer's never. An
+ * fsync error is fatal. On any error the previous file is intact and the temp file is gone. Reads are bounded, so a 5 GB "credential file"
  * costs nothing. Functions return a sysexits code and fill d on failure. */
 #ifndef HSMO_FSUTIL_H
 #define HSMO_FSUTIL_H
@@ -17,9 +19,13 @@
  * one of the prefixes in failpoint.c. */
 int fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode, const char *fp_prefix,
                         struct diag *d);
+/* The same, the file given to group gid ((gid_t)-1: unchanged) with fchown on the temp file's
+ * descriptor before the rename: a file shared with a group in a folder the group can write
+ * (doc/DESIGN.md, "Data"). EX_NOPERM when the user may not give it to that group. */
+int fsutil_write_atomic_group(const char *path, const void *data, size_t len, mode_t mode, gid_t gid,
+                              const char *fp_prefix, struct diag *d);
 
-/* The same steps for a file the user names (ticket --output), in any directory: the temp file gets a
- * random name beside path (mkstemp: O_EXCL, so nobody can plant it in advance), and without replace
+/* The same steps for a file the user names (ticket --output), in any directory; without replace
  * an existing path is never overwritten: link(2) publishes the file only where nothing is, and an
  * existing path is EX_CANTCREAT ("... exists; give --force"). With replace, rename over it. */
 int fsutil_write_new(const char *path, const void *data, size_t len, mode_t mode, int replace,
@@ -49,6 +55,12 @@ int fsutil_mkdir_private(const char *path, struct diag *d);
  * private (fsutil_mkdir_private) when it is missing, refused when it is not a folder (EX_CANTCREAT).
  * absdir (PATH_MAX bytes, may be NULL) gets its absolute path, which those files must name. */
 int fsutil_output_dir(const char *dir, char *absdir, struct diag *d);
+
+/* Whether dir may receive secret files (doc/DESIGN.md, "Data"): EX_NOPERM, naming the reason, when
+ * another user than root owns it, or its group or everyone may write it without the sticky bit, unless
+ * force; a warning into w when everyone may list it. EX_OK for a folder that does not exist yet
+ * (fsutil_output_dir makes it private). */
+int fsutil_secret_dir(const char *dir, int force, struct diag_warnings *w, struct diag *d);
 
 /* The one shredder (doc/DESIGN.md, "Data"), for plaintext credential files and the vault alike:
  * overwrites with random bytes (a block that survives SSD remapping or copy-on-write holds nothing that

@@ -48,9 +48,13 @@ static size_t quote_utf8(const unsigned char *p, unsigned long *cp)
 	return quote_utf8_seq(p, 4, cp);
 }
 
+/* C0, DEL and C1 controls, and the bidirectional formatting characters (U+061C, U+200E, U+200F,
+ * U+202A..U+202E, U+2066..U+2069): those reorder what the terminal shows, so a name can read as
+ * another (the "Trojan Source" trick) and must be seen for what it is. */
 static int quote_is_control(unsigned long cp)
 {
-	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x61c || cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 int quote_needed(const char *s)
@@ -102,7 +106,7 @@ static const char *quote_do(const char *s, int keep_lines)
 				p += n;
 				continue;
 			}
-			/* Not UTF-8, or a C1 control: every byte of it as \xNN. */
+			/* Not UTF-8, a C1 control or a bidi control: every byte of it as \xNN. */
 			size_t m = n ? n : 1;
 			for (size_t i = 0; i < m; i++)
 				o += sprintf(o, "\\x%02X", p[i]);

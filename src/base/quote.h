@@ -7,7 +7,8 @@
  * git's quote_c_style: a string that needs nothing is shown as it is; one that holds a control
  * character or a byte that is not UTF-8 is put in double quotes, with ESC as \033, newline as \n,
  * tab as \t, '"' and '\' escaped, other C0 controls and DEL in octal, and every byte that is not
- * part of valid UTF-8 (and the C1 controls U+0080..U+009F) as \xNN. JSON output needs none of this:
+ * part of valid UTF-8 (and the C1 controls U+0080..U+009F and the bidi controls, which reorder what
+ * is shown) as \xNN. JSON output needs none of this:
  * jansson escapes what JSON requires, and only a string that is not UTF-8 goes through quote_c. */
 #ifndef HSMO_QUOTE_H
 #define HSMO_QUOTE_H

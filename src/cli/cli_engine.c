@@ -5,6 +5,7 @@
 #include "cli_json.h"
 #include "cli_passphrase.h"
 #include "clusters.h"
+#include "fsutil.h"
 #include "i18n.h"
 #include "secmem.h"
 
@@ -107,7 +108,12 @@ static int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_e
 				                         "or line breaks"));
 			o->ov.client_id = optarg;
 			break;
-		case CLI_ENGINE_OPT_FORCE: o->ov.force = 1; break;
+		/* One --force for both guards: a folder others own or may write, and provider files
+			 * that hold other partitions' secrets (kept as a dated backup). */
+		case CLI_ENGINE_OPT_FORCE:
+			o->ov.force = 1;
+			o->force = 1;
+			break;
 		case CLI_ENGINE_OPT_SYSTEM:
 			if (strcmp(cmd, "config") != 0)
 				return cli_usage_error(cmd, "%s", _("--system is an option of 'config'"));
@@ -135,6 +141,15 @@ int cli_engine_begin(struct cli_ctx *ctx, const char *cmd, int argc, char **argv
 		rc = check(o);
 	if (rc != EX_OK)
 		return rc;
+	if (o->output) {
+		/* The secret files go there: a folder others own or may write is refused before anything
+		 * runs (doc/DESIGN.md, "Data"). */
+		struct diag_warnings w = {0};
+		rc = fsutil_secret_dir(o->output, o->force, &w, d);
+		cli_report_warnings(&w);
+		if (rc != EX_OK)
+			return cli_report(d);
+	}
 	memset(ce, 0, sizeof *ce);
 	ce->p.lock_fd = -1;
 	rc = cli_open_profile(ctx, PROFILE_LOCK | PROFILE_NEED_STATE, &ce->p, d);

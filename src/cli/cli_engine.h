@@ -25,6 +25,8 @@ struct cli_engine_opts {
 	int list;          /* config --list */
 	int retry_refused; /* connect --retry-refused */
 	int system;        /* config --system: /etc/primus, group primus, as root */
+	int force;         /* --force: an --output folder others own or may write (fsutil_secret_dir);
+	                    * the same option sets ov.force (provider files of other partitions) */
 };
 
 enum {

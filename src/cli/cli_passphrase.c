@@ -149,7 +149,7 @@ char *cli_passphrase_read(const struct cli_ctx *ctx, const char *profile, int cr
 			cli_pass_cached = line;
 			atexit(cli_pass_wipe);
 		}
-		if (create && vault_passphrase_check(cli_pass_cached, d) != EX_OK)
+		if (create && vault_passphrase_check_for(cli_pass_cached, profile, d) != EX_OK)
 			return NULL;
 		char *copy = secmem_strdup(cli_pass_cached);
 		if (!copy)
@@ -185,7 +185,7 @@ char *cli_passphrase_read(const struct cli_ctx *ctx, const char *profile, int cr
 			pass = a;
 			break;
 		}
-		if (vault_passphrase_check(a, d) != EX_OK) {
+		if (vault_passphrase_check_for(a, profile, d) != EX_OK) {
 			secmem_free(a);
 			fprintf(stderr, "%s\n", d->msg);
 			continue;

@@ -261,8 +261,8 @@ int cli_status(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error("%s", _("out of memory"));
 		return EX_OSERR;
 	}
-	/* Atomic (temp file "FILE.tmp", fsync, rename): node_exporter's textfile collector reads only
-	 * "*.prom", so it never sees a half-written file. 0644: the metrics hold no secret, and the
+	/* Atomic (a random temp name per writer, fsync, rename): node_exporter's textfile collector
+	 * reads only "*.prom", so it never sees a half-written file, and two writers never share a temp. 0644: the metrics hold no secret, and the
 	 * collector runs as another user. */
 	int wrc = fsutil_write_atomic(output, text, text_len, 0644, "status", &d);
 	free(text);

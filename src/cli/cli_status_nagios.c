@@ -51,10 +51,20 @@ static const char *status_nagios_name(enum status_nagios l)
 	return names[l];
 }
 
+/* Free text on the status line: '|' would start the performance data early (the plugin guidelines'
+ * separator), and a control character would end or garble the line, so both become a space. */
+static void status_nagios_text(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
+		fputc(*p == '|' || *p < 0x20 || *p == 0x7f ? ' ' : *p, out);
+}
+
 int cli_status_write_nagios(FILE *out, const struct status_report *r, const char *list_error)
 {
 	if (list_error) {
-		fprintf(out, "HSM-ONBOARD UNKNOWN - %s\n", list_error);
+		fputs("HSM-ONBOARD UNKNOWN - ", out);
+		status_nagios_text(out, list_error);
+		fputc('\n', out);
 		return NAGIOS_UNKNOWN;
 	}
 	if (r->n == 0) {
@@ -75,11 +85,13 @@ int cli_status_write_nagios(FILE *out, const struct status_report *r, const char
 		if (i)
 			fputs("; ", out);
 		if (row->rc != 0) {
-			fputs(row->error, out);
+			status_nagios_text(out, row->error);
 			continue;
 		}
 		cli_status_words(&row->ex, words, sizeof words);
-		fprintf(out, "%s: %s", row->name, words);
+		status_nagios_text(out, row->name);
+		fputs(": ", out);
+		status_nagios_text(out, words);
 	}
 	const char *sep = " |";
 	for (size_t i = 0; i < r->n; i++) {

@@ -3,7 +3,7 @@
  *
  * The Prometheus text exposition format (version 0.0.4), which is also valid OpenMetrics text: per
  * metric family a "# HELP" and a "# TYPE ... gauge" line, then one sample per profile labelled
- * profile, tier and cluster; "# EOF" at the end (OpenMetrics requires it; to Prometheus it is a
+ * profile, user, tier and cluster; "# EOF" at the end (OpenMetrics requires it; to Prometheus it is a
  * comment). No sample carries a timestamp: the textfile collector refuses them. Label values are
  * escaped as both formats require: backslash, double quote and line feed become \\, \" and \n (the
  * cluster name comes from state.json, which a person may have edited). Nothing here is a secret:
@@ -13,15 +13,22 @@
  * HELP differs between two files, so the text of one name must be the same on every machine.
  *
  * Gauges rather than one stateset: the textfile collector accepts only the Prometheus types, so each
- * state is a sample of its own with a "state" label, 1 for the current one and 0 for the others. */
+ * state is a sample of its own with a "state" label, 1 for the current one and 0 for the others.
+ *
+ * Every sample, the generation timestamp included, carries "user": the Unix user that wrote the file.
+ * One textfile directory collects the files of every user of a machine (README "Monitoring many
+ * profiles"); profile names are chosen per user, so only the pair (user, profile) is unique there, and
+ * without it node_exporter drops one of two equal series, and one user's dead timer raises no alert. */
 #include "config.h"
 
 #include "cli.h"
 #include "cli_status.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 /* One family: its name, help, and the value of one profile (returns 0 when it has none). */
 struct status_family {
@@ -129,11 +136,27 @@ static void status_om_label(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* The Unix user running this (the file's writer): its name, or its number when it has none. */
+static const char *status_om_user(void)
+{
+	static char user[64];
+	if (!user[0]) {
+		const struct passwd *pw = getpwuid(geteuid());
+		if (pw && pw->pw_name && pw->pw_name[0])
+			snprintf(user, sizeof user, "%s", pw->pw_name);
+		else
+			snprintf(user, sizeof user, "%lu", (unsigned long)geteuid());
+	}
+	return user;
+}
+
 static void status_om_labels(FILE *out, const struct status_row *row, const char *state)
 {
 	const struct state *st = &row->st;
 	fputs("{profile=", out);
 	status_om_label(out, row->name);
+	fputs(",user=", out);
+	status_om_label(out, status_om_user());
 	fputs(",tier=", out);
 	status_om_label(out, row->rc == EX_OK && st->tier != TIER_UNKNOWN ? state_tier_name(st->tier) : "");
 	fputs(",cluster=", out);
@@ -188,7 +211,9 @@ int cli_status_write_openmetrics(FILE *out, const struct status_report *r)
 	int rc = cli_status_report_errors(r);
 	status_om_head(out, "hsm_onboard_status_generated_timestamp_seconds",
 	               "When hsm-onboard status wrote these metrics, in seconds since the epoch.");
-	fprintf(out, "hsm_onboard_status_generated_timestamp_seconds %lld\n", (long long)r->now);
+	fputs("hsm_onboard_status_generated_timestamp_seconds{user=", out);
+	status_om_label(out, status_om_user());
+	fprintf(out, "} %lld\n", (long long)r->now);
 	for (size_t f = 0; f < sizeof status_om_families / sizeof status_om_families[0]; f++) {
 		const struct status_family *fam = &status_om_families[f];
 		int any = 0;

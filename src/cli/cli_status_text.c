@@ -1,9 +1,13 @@
-/* cli_status_text.c: `status` for people: two lines a profile, translated, local times. */
+/* cli_status_text.c: `status` for people: two lines a profile, translated, local times. Every string
+ * from state.json (a person may have edited it, and the HSM user may come from a file name) is shown
+ * through quote_c, as inspect shows them: an escape sequence or a bidi control is never sent raw to
+ * the terminal. */
 #include "config.h"
 
 #include "cli.h"
 #include "cli_status.h"
 #include "i18n.h"
+#include "quote.h"
 
 #include <stdio.h>
 #include <sysexits.h>
@@ -18,14 +22,14 @@ int cli_status_write_text(FILE *out, const struct status_report *r)
 		const struct state *st = &row->st;
 		char words[512];
 		cli_status_words(&row->ex, words, sizeof words);
-		fprintf(out, _("%s: HSM user %s, %s, %s, step %s"), row->name,
-		        st->hsm_user ? st->hsm_user : _("unknown"),
+		fprintf(out, _("%s: HSM user %s, %s, %s, step %s"), quote_c(row->name),
+		        st->hsm_user ? quote_c(st->hsm_user) : _("unknown"),
 		        st->tier ? state_tier_name(st->tier) : _("tier unknown"),
 		        st->service_type ? state_service_type_name(st->service_type) : _("service type unknown"),
 		        state_step_name(st->step));
 		/* The cluster and API the subscription step chose, as the wizard's Review and Done show. */
 		fputs("\n  ", out);
-		fprintf(out, _("cluster %s, API %s"), st->cluster ? st->cluster : "-",
+		fprintf(out, _("cluster %s, API %s"), st->cluster ? quote_c(st->cluster) : "-",
 		        st->api ? state_api_name(st->api) : "-");
 		fputs("\n  ", out);
 		fprintf(out, _("setup password: %s"), words);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "fetch.h"
+#include "credfile.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "netlib.h"
@@ -49,13 +50,11 @@ int fetch_download_dir(char *buf, size_t size, struct diag *d)
 int fetch_forget_downloads(const char *hsm_user, size_t *removed, struct diag *d)
 {
 	*removed = 0;
-	char base[4096], dir[4200], needle[300];
+	char base[4096], dir[4200];
 	int rc = profile_base_dir(base, sizeof base, d);
 	if (rc != EX_OK)
 		return rc;
 	snprintf(dir, sizeof dir, "%s/.downloads", base);
-	if ((size_t)snprintf(needle, sizeof needle, "_%s_", hsm_user) >= sizeof needle)
-		return EX_OK;
 	DIR *dh = opendir(dir);
 	if (!dh)
 		return errno == ENOENT ? EX_OK : diag_set_errno(d, EX_IOERR, _("%s: cannot list the downloads"), dir);
@@ -63,8 +62,21 @@ int fetch_forget_downloads(const char *hsm_user, size_t *removed, struct diag *d
 	rc = EX_OK;
 	while ((e = readdir(dh))) {
 		char path[4500];
-		if (e->d_name[0] == '.' || !strstr(e->d_name, needle) ||
-		    (size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
+		/* The user field of the name, exactly: "_BOB_" is also in another user's "ACME_BOB_hsm_ALICE_..."
+		 * file, the only copy of that user's setup password. */
+		char name[300];
+		size_t nlen = strlen(e->d_name);
+		if (nlen >= sizeof name)
+			continue;
+		memcpy(name, e->d_name, nlen + 1);
+		if (nlen > 5 && strcmp(name + nlen - 5, ".part") == 0) /* a download in progress */
+			name[nlen - 5] = '\0';
+		struct credfile_name cn;
+		memset(&cn, 0, sizeof cn);
+		int mine = name[0] != '.' && credfile_parse_name(name, &cn) == 0 && cn.user &&
+		           strcmp(cn.user, hsm_user) == 0;
+		credfile_name_free(&cn);
+		if (!mine || (size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
 			continue;
 		if (fsutil_shred(path, d) == EX_OK)
 			(*removed)++;

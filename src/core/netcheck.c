@@ -193,17 +193,32 @@ int netcheck_parse_endpoint(const char *s, char **host, int *port, struct diag *
 
 int netcheck_api_base(const char *api_endpoint, char *buf, size_t size, struct diag *d)
 {
+	/* The URL is not quoted in the error: it may hold credentials (below). */
 	if (strncmp(api_endpoint, "https://", 8) != 0 || api_endpoint[8] == '\0' || api_endpoint[8] == '/')
-		return diag_set(d, EX_USAGE, _("the API endpoint '%s' is not an https:// URL"), api_endpoint);
+		return diag_set(d, EX_USAGE, "%s", _("the API endpoint is not an https:// URL"));
+	/* Userinfo ("user:password@") and the query or fragment ("?token=...") may hold credentials: the
+	 * URL is stored in state.json and printed in the ticket, so both are dropped (the JWT is the
+	 * authentication). */
+	const char *host = api_endpoint + 8;
+	size_t alen = strcspn(host, "/?#");
+	for (size_t i = alen; i > 0; i--)
+		if (host[i - 1] == '@') {
+			host += i;
+			alen -= i;
+			break;
+		}
+	if (alen == 0)
+		return diag_set(d, EX_USAGE, "%s", _("the API endpoint is not an https:// URL"));
 	/* The connectivity page gives it as https://HOST/v1/; every client adds /v1/ itself. */
-	size_t n = strlen(api_endpoint);
-	while (n > 8 && api_endpoint[n - 1] == '/')
+	const char *path = host + alen;
+	size_t n = strcspn(path, "?#");
+	while (n > 0 && path[n - 1] == '/')
 		n--;
-	if (n > 11 && strncmp(api_endpoint + n - 3, "/v1", 3) == 0)
+	if (n >= 3 && strncmp(path + n - 3, "/v1", 3) == 0)
 		n -= 3;
-	while (n > 8 && api_endpoint[n - 1] == '/')
+	while (n > 0 && path[n - 1] == '/')
 		n--;
-	int w = snprintf(buf, size, "%.*s", (int)n, api_endpoint);
+	int w = snprintf(buf, size, "https://%.*s%.*s", (int)alen, host, (int)n, path);
 	if (w < 0 || (size_t)w >= size)
 		return diag_set(d, EX_USAGE, "%s", _("the API endpoint URL is too long"));
 	return EX_OK;

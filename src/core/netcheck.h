@@ -92,9 +92,10 @@ int netcheck_client_cert_check(const char *path, struct diag *d);
 /* Parses HOST:PORT (or [IPv6]:PORT). host is malloc'd. EX_USAGE with a message on a bad value. */
 int netcheck_parse_endpoint(const char *s, char **host, int *port, struct diag *d);
 /* The REST API's base URL, the one form `check` and every target use: https://HOST[/PATH] without a
- * trailing '/' or '/v1' (the connectivity page writes https://HOST/v1/). EX_USAGE unless https://. */
+ * trailing '/' or '/v1' (the connectivity page writes https://HOST/v1/), and without userinfo, query or
+ * fragment, which may hold credentials. EX_USAGE unless https://. */
 int netcheck_api_base(const char *api_endpoint, char *buf, size_t size, struct diag *d);
-/* {api_endpoint}/v1/versionInfo, tolerating a trailing '/' or '/v1'. EX_USAGE unless https://. */
+/* netcheck_api_base's URL followed by /v1/versionInfo. */
 int netcheck_version_url(const char *api_endpoint, char *buf, size_t size, struct diag *d);
 
 /* Records a check in the profile's state, for status and the ticket: the results replace the check

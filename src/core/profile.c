@@ -242,14 +242,19 @@ void profile_close(struct profile *p)
 
 int profile_half_made(const char *dir)
 {
-	char path[PATH_MAX];
-	struct stat st;
-	static const char *const files[] = {"state.json", "vault", "vault.tmp", "state.json.tmp"};
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, files[i]) >= sizeof path ||
-		    lstat(path, &st) == 0 || errno != ENOENT)
-			return 0;
-	return 1;
+	/* A vault or state.json, or a temp file of either (fsutil names them "vault.PID.XXXXXX.tmp"),
+	 * makes it a profile. */
+	DIR *dh = opendir(dir);
+	if (!dh)
+		return 0;
+	int half = 1;
+	struct dirent *e;
+	while (half && (e = readdir(dh)))
+		if (strcmp(e->d_name, "vault") == 0 || strcmp(e->d_name, "state.json") == 0 ||
+		    strncmp(e->d_name, "vault.", 6) == 0 || strncmp(e->d_name, "state.json.", 11) == 0)
+			half = 0;
+	closedir(dh);
+	return half;
 }
 
 static int profile_cmp(const void *a, const void *b)
@@ -351,40 +356,102 @@ static int profile_shred(const char *path, struct diag *d)
 	return fsutil_shred(path, d);
 }
 
+static void profile_close_fd(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/* One pass over a profile folder, sub-folders included (depth levels at most). check: only proves
+ * that every entry can be removed (a folder writable, a file writable for the shredder), so that forget
+ * deletes everything or nothing. Otherwise removes every entry: regular files shredded, since any of
+ * them may hold a secret (.secrets.cfg, the jce engine's work files, temp files), links and other
+ * entries unlinked, never followed. At the top level, "lock", "vault" and "state.json" are left to the
+ * caller, which shreds the vault last. */
+static int profile_walk(const char *dir, int top, int depth, int check, struct diag *d)
+{
+	if (depth > 8)
+		return diag_set(d, EX_IOERR, _("%s: the profile's folders are nested too deep to remove"), dir);
+	struct stat dst;
+	if (lstat(dir, &dst) != 0 || !S_ISDIR(dst.st_mode))
+		return diag_set_errno(d, EX_IOERR, _("%s: cannot list the profile"), dir);
+	if (access(dir, W_OK | X_OK) != 0) {
+		/* A folder of ours made read-only is opened up on its descriptor; somebody else's is not
+		 * ours to empty. */
+		if (dst.st_uid != geteuid())
+			return diag_set_errno(d, EX_IOERR, _("%s: cannot remove"), dir);
+		if (!check) {
+			int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0 || fchmod(fd, 0700) != 0) {
+				int rc = diag_set_errno(d, EX_IOERR, _("%s: cannot remove"), dir);
+				profile_close_fd(fd);
+				return rc;
+			}
+			close(fd);
+		}
+	}
+	DIR *dh = opendir(dir);
+	if (!dh)
+		return diag_set_errno(d, EX_IOERR, _("%s: cannot list the profile"), dir);
+	int rc = EX_OK;
+	struct dirent *e;
+	while (rc == EX_OK && (e = readdir(dh))) {
+		const char *n = e->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 ||
+		    (top && (strcmp(n, "lock") == 0 || strcmp(n, "vault") == 0 || strcmp(n, "state.json") == 0)))
+			continue;
+		char path[PATH_MAX];
+		struct stat st;
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, n) >= sizeof path) {
+			rc = diag_set(d, EX_IOERR, _("%s: path too long"), dir);
+		} else if (lstat(path, &st) != 0) {
+			rc = diag_set_errno(d, EX_IOERR, _("%s: cannot remove"), path);
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = profile_walk(path, 0, depth + 1, check, d);
+			if (rc == EX_OK && !check && rmdir(path) != 0)
+				rc = diag_set_errno(d, EX_IOERR, _("%s: cannot remove the directory"), path);
+		} else if (S_ISREG(st.st_mode)) {
+			/* A read-only file of ours (a tool may write its files 0400) is made writable on its
+			 * descriptor, so the shredder can overwrite it; one of somebody else's cannot be. */
+			if (access(path, W_OK) != 0 && st.st_uid == geteuid() && !check) {
+				int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+				if (fd >= 0) {
+					if (fchmod(fd, 0600) != 0) {
+						/* the shredder below reports it */
+					}
+					close(fd);
+				}
+			}
+			if (!check)
+				rc = fsutil_shred(path, d);
+			else if (access(path, W_OK) != 0 && st.st_uid != geteuid())
+				rc = diag_set_errno(d, EX_IOERR, _("%s: cannot remove"), path);
+		} else if (!check && unlink(path) != 0) {
+			rc = diag_set_errno(d, EX_IOERR, _("%s: cannot remove"), path);
+		}
+	}
+	closedir(dh);
+	return rc;
+}
+
 int profile_remove(struct profile *p, struct diag *d)
 {
 	if (p->lock_fd < 0)
 		return diag_set(d, EX_SOFTWARE, _("profile %s: removal needs the lock"), p->name);
-	/* The secrets go first: if anything below fails, no readable vault is left behind. */
-	int rc = profile_shred(p->vault_path, d);
-	if (rc != EX_OK && rc != EX_NOINPUT)
-		return rc;
-	char *tmp = profile_join(p->dir, "vault.tmp");
-	if (tmp) {
-		rc = profile_shred(tmp, d);
-		free(tmp);
-		if (rc != EX_OK && rc != EX_NOINPUT)
-			return rc;
-	}
-	diag_clear(d);
-	DIR *dir = opendir(p->dir);
-	if (!dir)
-		return diag_set_errno(d, EX_IOERR, _("%s: cannot list the profile"), p->dir);
-	struct dirent *e;
-	rc = EX_OK;
-	while ((e = readdir(dir))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || strcmp(e->d_name, "lock") == 0)
-			continue;
-		char path[PATH_MAX];
-		if ((size_t)snprintf(path, sizeof path, "%s/%s", p->dir, e->d_name) >= sizeof path ||
-		    unlink(path) != 0) {
-			rc = diag_set_errno(d, EX_IOERR, _("%s: cannot remove"), path);
-			break;
-		}
-	}
-	closedir(dir);
+	/* Everything or nothing (doc/DESIGN.md, "Data"): first prove every entry can go, so that a failure
+	 * never leaves the secret files on disk after the vault is gone; then every other secret file,
+	 * and only then the vault, the key to everything. */
+	int rc = profile_walk(p->dir, 1, 0, 1, d);
+	if (rc == EX_OK)
+		rc = profile_walk(p->dir, 1, 0, 0, d);
 	if (rc != EX_OK)
 		return rc;
+	rc = profile_shred(p->vault_path, d);
+	if (rc == EX_OK || rc == EX_NOINPUT)
+		rc = profile_shred(p->state_path, d);
+	if (rc != EX_OK && rc != EX_NOINPUT)
+		return rc;
+	diag_clear(d);
 	char *lock = profile_join(p->dir, "lock");
 	if (!lock || unlink(lock) != 0) {
 		rc = diag_set_errno(d, EX_IOERR, _("%s: cannot remove the lock file"), p->dir);

@@ -36,10 +36,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
@@ -203,7 +205,89 @@ static size_t vault_space_at(const unsigned char *s)
 	return 0;
 }
 
+/* The bytes of the first k characters from s (UTF-8), or 0 when end comes first. */
+static size_t vault_chars_len(const unsigned char *s, const unsigned char *end, int k)
+{
+	const unsigned char *p = s;
+	for (int i = 0; i < k; i++) {
+		if (p >= end)
+			return 0;
+		p++;
+		while (p < end && (*p & 0xc0U) == 0x80U)
+			p++;
+	}
+	return (size_t)(p - s);
+}
+
+/* The passphrases a guesser tries first (doc/DESIGN.md, "Secrets"): one character repeated, a short
+ * pattern repeated ("abcabcabcabc"), or little more than a name an attacker knows (the profile's, the
+ * login's). s..last is the passphrase without white space at either end, of chars characters. */
+static int vault_passphrase_weak(const unsigned char *s, const unsigned char *last, size_t chars,
+                                 const char *const *names, struct diag *d)
+{
+	size_t len = (size_t)(last - s);
+	for (int k = 1; k <= 4; k++) {
+		size_t period = vault_chars_len(s, last, k);
+		if (period == 0 || period >= len)
+			break;
+		size_t i = period;
+		while (i < len && s[i] == s[i - period])
+			i++;
+		if (i == len) {
+			if (k == 1)
+				return diag_set(d, EX_USAGE, "%s",
+				                _("the vault passphrase is one character repeated: choose one that is hard "
+				                  "to guess"));
+			return diag_set(d, EX_USAGE,
+			                _("the vault passphrase repeats a pattern of %d characters: choose one that is "
+			                  "hard to guess"),
+			                k);
+		}
+	}
+	for (size_t ni = 0; names && names[ni]; ni++) {
+		size_t nlen = strlen(names[ni]);
+		if (nlen < 3)
+			continue;
+		/* With every occurrence of the name taken out (any case), fewer than half the minimum left. */
+		size_t rest = chars, found = 0;
+		for (const unsigned char *p = s; p < last;) {
+			if ((size_t)(last - p) >= nlen && strncasecmp((const char *)p, names[ni], nlen) == 0) {
+				found++;
+				for (size_t j = 0; j < nlen; j++)
+					if ((p[j] & 0xc0U) != 0x80U)
+						rest--;
+				p += nlen;
+				continue;
+			}
+			p += vault_chars_len(p, last, 1);
+		}
+		if (found && rest < VAULT_PASSPHRASE_MIN / 2)
+			return diag_set(d, EX_USAGE,
+			                _("the vault passphrase is little more than the name '%s', which others know: "
+			                  "choose one that is hard to guess"),
+			                names[ni]);
+	}
+	return EX_OK;
+}
+
 int vault_passphrase_check(const char *passphrase, struct diag *d)
+{
+	return vault_passphrase_check_names(passphrase, NULL, d);
+}
+
+int vault_passphrase_check_for(const char *passphrase, const char *profile, struct diag *d)
+{
+	const struct passwd *pw = getpwuid(geteuid());
+	const char *names[3] = {NULL, NULL, NULL};
+	size_t n = 0;
+	if (profile)
+		names[n++] = profile;
+	if (pw && pw->pw_name)
+		names[n++] = pw->pw_name;
+	return vault_passphrase_check_names(passphrase, names, d);
+}
+
+int vault_passphrase_check_names(const char *passphrase, const char *const *names, struct diag *d)
 {
 	if (!passphrase || !passphrase[0])
 		return diag_set(d, EX_USAGE, _("the vault passphrase is empty: choose one of at least %d characters"),
@@ -240,7 +324,7 @@ int vault_passphrase_check(const char *passphrase, struct diag *d)
 		    _("the vault passphrase must have at least %d characters, not counting white space at "
 		      "either end"),
 		    VAULT_PASSPHRASE_MIN);
-	return EX_OK;
+	return vault_passphrase_weak(s, last, chars, names, d);
 }
 
 int vault_kdf_floor_hit(const struct vault *v)

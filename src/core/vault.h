@@ -40,9 +40,15 @@ struct vault;
 
 /* Whether passphrase may protect a new vault: EX_OK, or EX_USAGE with the reason when it is empty,
  * only white space, or shorter than VAULT_PASSPHRASE_MIN characters once the white space at either
- * end is left out. Every front end asks this before it takes a new passphrase, and vault_create
- * refuses what it refuses. */
+ * end is left out, or trivially weak: one character repeated, a pattern of up to 4 characters
+ * repeated. Every front end asks this before it takes a new passphrase, and vault_create refuses
+ * what it refuses. */
 int vault_passphrase_check(const char *passphrase, struct diag *d);
+/* The same, and refused when it is little more than one of names (NULL-terminated; the profile name,
+ * the login name: names others know), whatever the case. */
+int vault_passphrase_check_names(const char *passphrase, const char *const *names, struct diag *d);
+/* vault_passphrase_check_names with the names a guesser knows: profile (may be NULL) and the login's. */
+int vault_passphrase_check_for(const char *passphrase, const char *profile, struct diag *d);
 
 /* A new, empty vault for path, with its scrypt cost calibrated to kdf_ms (0: the default) and never
  * below the floor (VAULT_KDF_FLOOR_LOG2N). Nothing is written until vault_save. The passphrase must

@@ -138,16 +138,10 @@ int engine_write_file(const char *path, const void *data, size_t len, const char
 			return diag_set(d, EX_NOUSER, _("--group: there is no group '%s' on this machine"), group);
 		gid = g->gr_gid;
 	}
-	int rc = fsutil_write_atomic(path, data, len, 0600, "config", d);
-	if (rc != EX_OK || !group)
-		return rc;
-	/* Given to the group only after it is complete and owner-only, so it is never readable by more
-	 * than the owner and the group. */
-	if (chown(path, (uid_t)-1, gid) != 0 || chmod(path, 0640) != 0)
-		return diag_set_errno(d, EX_NOPERM,
-		                      _("%s: cannot give the file to group '%s' (the user must be a member of it)"),
-		                      path, group);
-	return EX_OK;
+	/* Given to the group on the descriptor, before the rename: never by name afterwards, when the name
+	 * may already be a group member's symbolic link (doc/DESIGN.md, "Data"). */
+	return group ? fsutil_write_atomic_group(path, data, len, 0640, gid, "config", d)
+	             : fsutil_write_atomic(path, data, len, 0600, "config", d);
 }
 
 static const char engine_b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

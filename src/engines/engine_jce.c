@@ -20,18 +20,25 @@
 #include "secmem.h"
 #include "spawn.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sysexits.h>
 #include <unistd.h>
 
 #define JCE_PORT 2300
 #define JCE_OUT_MAX 4096
+/* As ppin's (engine_primus.c): a login is a few round trips; a tool that has not finished by then
+ * hangs, and it must not hold the profile lock for ever. */
+#define JCE_TIMEOUT_MS 120000
 
 struct jce_call {
 	char dir[PATH_MAX];
@@ -73,29 +80,211 @@ static int jce_preflight(struct engine_ctx *e, struct diag *d)
 	return EX_OK;
 }
 
-/* The private folder beside the profile's work directory, mode 0700. */
+/* The call whose secret files are on disk, for the signal handler; NULL between calls. */
+static struct jce_call *volatile jce_active;
+static struct sigaction jce_old_int, jce_old_term, jce_old_hup;
+
+/* Overwrites and removes one file with async-signal-safe calls only (the handler's shredder). */
+static void jce_shred_raw(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		struct stat st;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+			unsigned char buf[512];
+			for (off_t left = st.st_size; left > 0; left -= (off_t)sizeof buf) {
+				if (getrandom(buf, sizeof buf, GRND_NONBLOCK) < 0)
+					memset(buf, 0, sizeof buf);
+				if (write(fd, buf, left < (off_t)sizeof buf ? (size_t)left : sizeof buf) < 0)
+					break;
+			}
+			fsync(fd);
+		}
+		close(fd);
+	}
+	unlink(path);
+}
+
+/* Kills every child of ours, with its process group (spawn gives the tool its own, so the terminal's
+ * Ctrl-C never reaches it): async-signal-safe, so /proc is read with raw getdents64. */
+static void jce_kill_children(void)
+{
+	int dfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	char buf[4096];
+	long n;
+	pid_t self = getpid();
+	while ((n = syscall(SYS_getdents64, dfd, buf, sizeof buf)) > 0) {
+		for (long off = 0; off < n;) {
+			/* struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name */
+			unsigned short reclen;
+			memcpy(&reclen, buf + off + 16, sizeof reclen);
+			const char *name = buf + off + 19;
+			off += reclen;
+			pid_t pid = 0;
+			const char *c = name;
+			for (; *c >= '0' && *c <= '9'; c++)
+				pid = pid * 10 + (*c - '0');
+			if (*c || pid <= 0)
+				continue;
+			char stat_path[40], line[512];
+			int k = 0;
+			memcpy(stat_path, "/proc/", 6);
+			k = 6;
+			for (const char *q = name; *q && k < 30; q++)
+				stat_path[k++] = *q;
+			memcpy(stat_path + k, "/stat", 6);
+			int fd = open(stat_path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			ssize_t len = read(fd, line, sizeof line - 1);
+			close(fd);
+			if (len <= 0)
+				continue;
+			line[len] = '\0';
+			/* "PID (COMM) STATE PPID ...": COMM may hold anything, so from the last ')'. */
+			char *rp = NULL;
+			for (char *q = line; *q; q++)
+				if (*q == ')')
+					rp = q;
+			if (!rp || !rp[1] || !rp[2] || !rp[3])
+				continue;
+			pid_t ppid = 0;
+			for (const char *q = rp + 4; *q >= '0' && *q <= '9'; q++)
+				ppid = ppid * 10 + (*q - '0');
+			if (ppid == self) {
+				kill(-pid, SIGKILL);
+				kill(pid, SIGKILL);
+			}
+		}
+	}
+	close(dfd);
+}
+
+/* SIGINT, SIGTERM, SIGHUP while a tool runs: its secret files are shredded and it is killed, then the
+ * signal does what it would have done (doc/DESIGN.md, "Secrets"). */
+static void jce_on_signal(int sig)
+{
+	struct jce_call *c = jce_active;
+	if (c) {
+		jce_shred_raw(c->setup);
+		jce_shred_raw(c->proxy);
+		jce_shred_raw(c->secret);
+		rmdir(c->dir);
+		jce_kill_children();
+	}
+	/* What it would have done without us: the caller's handler, or the default. */
+	sigaction(sig, sig == SIGINT ? &jce_old_int : sig == SIGTERM ? &jce_old_term : &jce_old_hup, NULL);
+	raise(sig);
+}
+
+/* Catches sig for the call, unless it is ignored (nohup): an ignored signal stays ignored. */
+static void jce_catch(int sig, const struct sigaction *sa, struct sigaction *old)
+{
+	sigaction(sig, NULL, old);
+	if (old->sa_handler != SIG_IGN)
+		sigaction(sig, sa, NULL);
+}
+
+/* Shreds the folders (PROFILE/primus.jce.*) that a run which was killed (SIGKILL, a power cut) left,
+ * with the setup and service passwords in them. The profile lock is held, so none is a live call's. */
+static void jce_sweep_stale(const char *base)
+{
+	char dir[PATH_MAX], prefix[NAME_MAX + 8];
+	snprintf(dir, sizeof dir, "%s", base);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	snprintf(prefix, sizeof prefix, "%s.jce.", slash + 1);
+	DIR *dh = opendir(dir);
+	if (!dh)
+		return;
+	struct dirent *e;
+	while ((e = readdir(dh))) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		char sub[PATH_MAX];
+		struct stat st;
+		if ((size_t)snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) >= sizeof sub ||
+		    lstat(sub, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		DIR *sh = opendir(sub);
+		if (!sh)
+			continue;
+		struct dirent *f;
+		while ((f = readdir(sh))) {
+			char path[PATH_MAX];
+			if (strcmp(f->d_name, ".") == 0 || strcmp(f->d_name, "..") == 0 ||
+			    (size_t)snprintf(path, sizeof path, "%s/%s", sub, f->d_name) >= sizeof path)
+				continue;
+			struct diag ignored;
+			if (fsutil_shred(path, &ignored) != EX_OK)
+				unlink(path);
+		}
+		closedir(sh);
+		rmdir(sub);
+	}
+	closedir(dh);
+}
+
+/* The private folder beside the profile's work directory, mode 0700; from here until jce_call_end a
+ * signal shreds it. */
 static int jce_call_begin(struct engine_ctx *e, struct jce_call *c, struct diag *d)
 {
 	memset(c, 0, sizeof *c);
 	const char *base = e->work_dir ? e->work_dir : "/tmp/hsm-onboard";
+	if (e->work_dir)
+		jce_sweep_stale(e->work_dir);
 	snprintf(c->dir, sizeof c->dir, "%s.jce.XXXXXX", base);
 	if (!mkdtemp(c->dir))
 		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot make a private folder"), c->dir);
 	snprintf(c->setup, sizeof c->setup, "%s/setup", c->dir);
 	snprintf(c->proxy, sizeof c->proxy, "%s/proxy", c->dir);
 	snprintf(c->secret, sizeof c->secret, "%s/secret", c->dir);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = jce_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	jce_active = c;
+	jce_catch(SIGINT, &sa, &jce_old_int);
+	jce_catch(SIGTERM, &sa, &jce_old_term);
+	jce_catch(SIGHUP, &sa, &jce_old_hup);
 	return EX_OK;
 }
 
 /* Every file overwritten and removed, then the folder. */
 static void jce_call_end(struct jce_call *c)
 {
+	sigaction(SIGINT, &jce_old_int, NULL);
+	sigaction(SIGTERM, &jce_old_term, NULL);
+	sigaction(SIGHUP, &jce_old_hup, NULL);
+	jce_active = NULL;
 	struct diag ignored;
 	const char *files[] = {c->setup, c->proxy, c->secret};
 	for (size_t i = 0; i < 3; i++)
 		if (access(files[i], F_OK) == 0)
 			fsutil_shred(files[i], &ignored);
 	rmdir(c->dir);
+}
+
+/* The tool's time limit; a test build may shorten it (HSM_ONBOARD_TEST_JCE_TIMEOUT_MS). */
+static long jce_timeout_ms(void)
+{
+#ifdef ENABLE_FAILPOINTS
+	const char *env = getenv("HSM_ONBOARD_TEST_JCE_TIMEOUT_MS");
+	if (env && env[0]) {
+		char *end;
+		long v = strtol(env, &end, 10);
+		if (*end == '\0' && v > 0)
+			return v;
+	}
+#endif
+	return JCE_TIMEOUT_MS;
 }
 
 static int jce_put(const char *path, const char *secret, struct diag *d)
@@ -131,10 +320,13 @@ static int jce_run(struct engine_ctx *e, struct jce_call *c, const char *const *
 	for (size_t i = 0; args[i] && n < sizeof argv / sizeof argv[0] - 1; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
+	/* With a timeout, spawn gives the tool its own process group and kills all of it when the time
+	 * is up (java starts threads, and may start helpers). */
 	struct spawn_opts o = {
 	    .argv = argv,
 	    .flags = SPAWN_PATH | SPAWN_CAPTURE,
 	    .output_max = sizeof c->out - 1,
+	    .timeout_ms = jce_timeout_ms(),
 	};
 	struct spawn_result r;
 	if (spawn_run(&o, &r) != 0) {
@@ -151,7 +343,16 @@ static int jce_run(struct engine_ctx *e, struct jce_call *c, const char *const *
 		return -1;
 	}
 	memcpy(c->out, r.out, r.out_len + 1);
+	int timed_out = r.timed_out;
 	spawn_result_free(&r);
+	if (timed_out) {
+		engine_set_code(e, "JCE_TIMEOUT", 0, 0);
+		return diag_set(d, EX_UNAVAILABLE,
+		                _("Primus Tools (java) did not finish within %ld s and was stopped; nothing was "
+		                  "stored. Check the host and port 2300, then run the command again"),
+		                jce_timeout_ms() / 1000),
+		       -1;
+	}
 	if (r.status == 127)
 		return diag_set(d, EX_UNAVAILABLE, "%s",
 		                _("java was not found: install a Java runtime (Debian: openjdk-17-jre-headless)")),
