@@ -533,19 +533,28 @@ int wizard_run(const struct wizard_opts *opts, int *finished_out)
 	}
 	wiz_redraw(&w);
 	/* doc/DESIGN.md, "Secrets", rule 2, for the command main() leaves it to (cli.h, CLI_SECMEM_OWN): the
-	 * secure heap starts now, after the first frame and before the first key is read, so before any
-	 * secret can exist. The frame did not wait for libcrypto to load. */
+	 * secure heap starts with the first secret, whose secmem_alloc starts it before the secret exists
+	 * (secmem.h). Until then libcrypto stays unloaded: the start screen and the countdown need neither,
+	 * and at the countdown it would be a third of the wizard's memory (doc/PERFORMANCE.md, "rss"). After
+	 * each key, the wizard says once what that start gave. */
 	struct diag sec_diag;
 	diag_clear(&sec_diag);
-	enum secmem_init_result sec = secmem_init(&sec_diag);
-	int quit = sec == SECMEM_NO_LIBRARY;
-	if (quit)
-		w.rc = sec_diag.code;
-	else if (secmem_warning(sec)) {
-		wiz_status(&w, TUI_WARN, "%s", secmem_warning(sec));
-		wiz_redraw(&w);
-	}
+	enum secmem_init_result sec = SECMEM_OK;
+	int sec_seen = 0, quit = 0;
 	while (!quit) {
+		if (!sec_seen && secmem_started()) {
+			sec_seen = 1;
+			sec = secmem_init(&sec_diag);
+			if (sec == SECMEM_NO_LIBRARY) {
+				wiz_save(&w);
+				w.rc = sec_diag.code;
+				break;
+			}
+			if (secmem_warning(sec)) {
+				wiz_status(&w, TUI_WARN, "%s", secmem_warning(sec));
+				wiz_redraw(&w);
+			}
+		}
 		int want_tick = 0, soon = 0;
 		struct screen_area a = wiz_area(&w);
 		if (!w.tui.too_small) {
@@ -641,6 +650,8 @@ int wizard_run(const struct wizard_opts *opts, int *finished_out)
 		snprintf(name, sizeof name, "%s", w.prof.name);
 		step = w.prof.st.step;
 	}
+	if (!sec_seen && secmem_started())
+		sec = secmem_init(&sec_diag);
 	int finished = w.finished;
 	wiz_close_profile(&w);
 	tui_stop(&w.tui);

@@ -43,6 +43,11 @@ enum secmem_init_result secmem_init(struct diag *why)
 	return (enum secmem_init_result)secmem_state;
 }
 
+int secmem_started(void)
+{
+	return secmem_state >= 0;
+}
+
 const char *secmem_warning(enum secmem_init_result r)
 {
 	if (r == SECMEM_NOT_LOCKED)

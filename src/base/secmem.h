@@ -18,10 +18,13 @@ enum secmem_init_result {
 };
 
 /* Loads libcrypto (cryptolib.h) and starts the OpenSSL secure heap, once per process; later calls
- * return the first result. Must run before the first secret exists: main() calls it before any
- * command, the wizard right after its first frame. On SECMEM_NO_LIBRARY, why (if not NULL) says what
+ * return the first result. It runs before the first secret exists: main() calls it before any command
+ * but the wizard and status; the wizard's first secret calls it through secmem_alloc, and the wizard
+ * reports the result once secmem_started() says so. On SECMEM_NO_LIBRARY, why (if not NULL) says what
  * failed; the caller must stop. */
 enum secmem_init_result secmem_init(struct diag *why);
+/* 1 once secmem_init has run (whatever its result), without starting anything. */
+int secmem_started(void);
 /* The translated warning a front end shows for SECMEM_NOT_LOCKED or SECMEM_FAILED; NULL otherwise. */
 const char *secmem_warning(enum secmem_init_result r);
 /* Zero-filled secret buffer of n bytes plus a terminating NUL byte; NULL when out of memory. Starts

@@ -23,8 +23,9 @@ struct cli_ctx {
 
 enum cli_secmem {
 	CLI_SECMEM_MAIN = 0, /* main() starts it before the command runs */
-	/* The command starts it before it can hold a secret (the wizard: after its first frame, which
-	 * must not wait for libcrypto). */
+	/* The command's first secret starts it (secmem_alloc starts the heap before the secret exists):
+	 * the wizard, whose first frame must not wait for libcrypto, and whose start screen and countdown
+	 * need none. */
 	CLI_SECMEM_OWN,
 	/* The command never holds a secret (status reads state.json only, which holds none), so it needs
 	 * neither libcrypto nor the heap; were it ever to, secmem_alloc starts the heap first. */

@@ -444,8 +444,8 @@ int main(int argc, char **argv)
 	if (rc == EX_OK && ctx.passphrase_fd >= 0)
 		rc = main_check_passphrase_fd(ctx.passphrase_fd, closed_stdfd, cmd->name);
 	/* doc/DESIGN.md, "Secrets", rule 2: the secure heap is up before any command can hold a secret. The
-	 * commands marked CLI_SECMEM_OWN (the wizard) start it themselves, right after the first frame and
-	 * before reading a key: that frame needs no secret and no OpenSSL, and must not wait for libcrypto.
+	 * commands marked CLI_SECMEM_OWN (the wizard) start it with their first secret (secmem_alloc starts
+	 * the heap before the secret exists): their first frame needs no OpenSSL, and must not wait for it.
 	 * Those marked CLI_SECMEM_NEVER (status) hold none, and over a desk of profiles loading libcrypto
 	 * would be a good part of their cost. */
 	if (rc == EX_OK && cmd->secmem == CLI_SECMEM_MAIN) {

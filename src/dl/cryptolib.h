@@ -5,9 +5,9 @@
  * its first frame, which never needs OpenSSL. Only the vault, the secure heap and the
  * random secrets do, and they call it through these wrappers, which load libcrypto.so.3 (lazylib.h).
  *
- * secmem_init(NULL) is the first caller on every path (doc/DESIGN.md, "Secrets", rule 2): main() starts
- * the secure heap before any command runs, except the wizard, which starts it right after its first
- * frame and before it reads a key. <openssl/...> headers still give the types and constants.
+ * secmem_init(NULL) is the first caller on every path that holds a secret (doc/DESIGN.md, "Secrets",
+ * rule 2): main() starts the secure heap before most commands run; the wizard's first secret starts it
+ * through secmem_alloc, before the secret exists. <openssl/...> headers still give the types and constants.
  *
  * Each wrapper has the name and the parameters of the OpenSSL function, prefixed with cryptolib_. The
  * pointers behind them have the exact type of OpenSSL's own declaration (cryptolib.c), so a wrapper

@@ -1,5 +1,6 @@
 /* scr_countdown.c: step 6, the setup password's countdown (what `status` computes, expiry.h). The big
- * figures are redrawn in place once a second; the rest of the screen is drawn once. */
+ * figures (days, hours, minutes) and the small seconds beside them are redrawn in place once a second;
+ * the rest of the screen is drawn once. */
 #include "config.h"
 
 #include "expiry.h"
@@ -10,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-/* A 3x5 font for the figures: enough for "6 d 23:59:59" in 44 columns. */
+/* A 3x5 font for the figures: "6d 23:59" takes 32 columns. */
 static const char *scr_countdown_glyph(char c)
 {
 	switch (c) {
@@ -30,13 +31,21 @@ static const char *scr_countdown_glyph(char c)
 	}
 }
 
-static void scr_countdown_big(struct wiz *w, int y, int x, const char *text)
+/* The big figures, and the seconds small on their bottom row. Only the cells that differ from the last
+ * frame reach the link (ncurses), so a second costs what changes in it: big seconds changed up to 15
+ * cells over five rows, each row a cursor motion, ~30 B a second; small ones change one or two cells
+ * right where the cursor was left, a few bytes (doc/PERFORMANCE.md, "tick-bytes"). */
+static void scr_countdown_big(struct wiz *w, int y, int x, long long left)
 {
+	char text[64], secs[32];
+	if (left < 0)
+		left = 0;
+	snprintf(text, sizeof text, "%lldd %02lld:%02lld", left / 86400, left % 86400 / 3600, left % 3600 / 60);
+	/* TRANSLATORS: the seconds of the countdown, small beside its big figures; keep the width fixed. */
+	snprintf(secs, sizeof secs, _("%02lld s"), left % 60);
 	const char *on = w->tui.ascii ? "#" : "\xe2\x96\x88";
 	/* Plain cells: the figures are five rows high and stand out without colour. Any attribute would
-	 * cost every tick its set and its reset (ncurses returns to normal after each update): with bold
-	 * yellow that was ~25 of the ~45 bytes a second costs on the link, over the budget of 5% of a full
-	 * repaint per second. */
+	 * cost every tick its set and its reset (ncurses returns to normal after each update). */
 	attr_t a = A_NORMAL;
 	for (int row = 0; row < 5; row++) {
 		char line[512];
@@ -52,16 +61,10 @@ static void scr_countdown_big(struct wiz *w, int y, int x, const char *text)
 			line[off++] = ' ';
 		}
 		line[off] = '\0';
+		if (row == 4)
+			snprintf(line + off, sizeof line - off, "%s", secs);
 		tui_put(y + row, x, 60, line, a, 1);
 	}
-}
-
-static void scr_countdown_figures(long long left, char *buf, size_t size)
-{
-	if (left < 0)
-		left = 0;
-	snprintf(buf, size, "%lldd %02lld:%02lld:%02lld", left / 86400, left % 86400 / 3600, left % 3600 / 60,
-	         left % 60);
 }
 
 static void scr_countdown_draw(struct wiz *w, const struct screen_area *a)
@@ -75,8 +78,7 @@ static void scr_countdown_draw(struct wiz *w, const struct screen_area *a)
 	switch (e.state) {
 	case EXPIRY_RUNNING:
 		tui_put(y, a->x, a->cols, _("The setup password expires in:"), A_BOLD, 0);
-		scr_countdown_figures(e.seconds_left, buf, sizeof buf);
-		scr_countdown_big(w, y + 2, a->x + 2, buf);
+		scr_countdown_big(w, y + 2, a->x + 2, e.seconds_left);
 		y += 8;
 		expiry_format_local(e.deadline, when, sizeof when);
 		snprintf(buf, sizeof buf, _("Deadline: %s"), when);
@@ -128,12 +130,10 @@ static int scr_countdown_tick(struct wiz *w, const struct screen_area *a)
 	if (!w->have_prof)
 		return 0;
 	struct expiry e;
-	char buf[64];
 	expiry_compute(&w->prof.st, time(NULL), &e);
 	if (e.state != EXPIRY_RUNNING)
 		return 0;
-	scr_countdown_figures(e.seconds_left, buf, sizeof buf);
-	scr_countdown_big(w, a->y + 2, a->x + 2, buf);
+	scr_countdown_big(w, a->y + 2, a->x + 2, e.seconds_left);
 	return 1;
 }
 
