@@ -25,6 +25,8 @@ const struct cli_command cli_commands[] = {
 	 N_("      --tier T             SBX, ECO, ECO-CC or PLATINUM; needed when the file\n"
 	    "                           names do not tell the tier\n"
 	    "      --service-type S     standard, tsbaas-multi or tsbaas-dedicated\n"
+	    "      --api API            pkcs11, jce (also BYOK), cng or rest: how the setup\n"
+	    "                           password is exchanged (see 'connect')\n"
 	    "      --issued DATE        date of issue, YYYY-MM-DD (default: the file name's)\n"
 	    "      --renew              replace a different setup password (renewal ticket)\n"
 	    "      --shred              overwrite and delete the plaintext files afterwards\n"), 0},

@@ -6,7 +6,9 @@
 #include "cli.h"
 #include "cli_engine.h"
 #include "cli_passphrase.h"
+#include "engine_setup.h"
 #include "i18n.h"
+#include "orders.h"
 #include "rotation.h"
 #include "targets.h"
 
@@ -87,6 +89,36 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	struct engine_files files = {0};
+	/* A CNG profile's exchange happens on Windows (orders_path_of): its settings hold no secret, so
+	 * neither the vault nor an engine is opened. */
+	if (!ce.p.st.engine.engine && orders_path_is(&ce.p.st, ORDERS_PATH_KSP)) {
+		if (o.n_targets == 0) {
+			cli_engine_close(&ce);
+			cli_error("%s", _("a CNG profile is configured on the Windows machine: use --for ksp"));
+			return EX_USAGE;
+		}
+		struct engine_setup es = {0};
+		struct engine_overrides ov = o.ov;
+		ov.endpoints = o.endpoints;
+		const char *hosts[ENGINE_MAX_HOSTS];
+		struct orders_path op;
+		orders_path_of(&ce.p.st, &op);
+		struct targets_input in;
+		targets_input_from(&in, ce.p.name, &ce.p.st, NULL, NULL);
+		in.hosts = hosts;
+		in.n_hosts = engine_setup_hosts(&es, &ce.p.st, &ov, hosts, ENGINE_MAX_HOSTS);
+		in.port = op.port;
+		rc = targets_write_list(targets, o.n_targets, &in, o.output, &files, &d);
+		clusters_free(&es.clusters);
+		if (rc == EX_OK && !ctx->json)
+			for (size_t i = 0; i < files.n; i++)
+				printf("%s: %s\n", files.what[i], files.path[i]);
+		if (rc == EX_OK && ctx->json)
+			rc = cli_engine_print_json(&ce, NULL, &files, NULL);
+		engine_files_free(&files);
+		cli_engine_close(&ce);
+		return rc == EX_OK ? rc : cli_report(&d);
+	}
 	/* A TSBaaS profile has no rotation and no engine: its targets need only the vault. */
 	int tsbaas = targets_is_tsbaas(&ce.p.st);
 	if (tsbaas && o.n_targets == 0) {

@@ -6,6 +6,7 @@
 #include "cli_passphrase.h"
 #include "clusters.h"
 #include "i18n.h"
+#include "orders.h"
 #include "secmem.h"
 
 #include <errno.h>
@@ -130,12 +131,8 @@ int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struc
 	struct engine_overrides ov = o->ov;
 	ov.endpoints = o->endpoints;
 	/* Fail on a missing engine before asking for the passphrase. */
-	if (!engine_find(o->ov.engine ? o->ov.engine
-	                 : ce->p.st.engine.engine
-	                     ? ce->p.st.engine.engine
-	                     : engine_default_name((int)ce->p.st.service_type, (int)ce->p.st.api)))
-		return diag_set(d, EX_USAGE, "%s",
-		                _("no engine chosen for this profile: give --engine pkcs11 or --engine primus"));
+	if (!engine_find(o->ov.engine ? o->ov.engine : orders_path_engine(&ce->p.st)))
+		return engine_setup_no_engine(&ce->p.st, d);
 	int rc = cli_open_vault(ctx, &ce->p, &ce->v, d);
 	if (rc != EX_OK)
 		return rc;

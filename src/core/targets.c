@@ -6,6 +6,7 @@
 #include "cryptolib.h"
 #include "fsutil.h"
 #include "i18n.h"
+#include "orders.h"
 #include "secmem.h"
 
 #include <errno.h>
@@ -51,8 +52,13 @@ static const struct target target_xks = {"xks", "xks/Installation/Installation",
                                          N_("XKS proxy for AWS KMS: the hsm: block of application.yaml"),
                                          N_("XKS proxy for AWS KMS"), TARGET_FITS_JCE};
 
+static const struct target target_ksp = {
+    "ksp", "mscng/Installation/Configuring, mscng/Installation/installation-CLI",
+    N_("Microsoft CNG/KSP on Windows: the connection settings and the steps (no secret)"),
+    N_("Microsoft CNG/KSP on Windows (no secret)"), TARGET_FITS_KSP};
+
 const struct target *const targets_all[] = {&target_libp11, &target_openssl3, &target_env, &target_vault,
-                                            &target_tsb,    &target_xks,      NULL};
+                                            &target_tsb,    &target_xks,      &target_ksp, NULL};
 
 const struct target *targets_find(const char *name)
 {
@@ -69,16 +75,16 @@ int targets_is_tsbaas(const struct state *st)
 
 int targets_fit(const struct target *t, const struct state *st)
 {
-	const char *engine = st->engine.engine;
-	/* Before connect the engine is not chosen: a standard profile whose API is PKCS#11 (or not
-	 * recorded) will use the Primus provider, the default for Securosys PKCS#11 customers. */
-	int p11_api = st->api == API_PKCS11 || st->api == API_UNKNOWN;
-	int pkcs11 = engine ? strcmp(engine, "pkcs11") == 0 || strcmp(engine, "primus") == 0 : p11_api;
-	int primus = engine ? strcmp(engine, "primus") == 0 : p11_api;
-	/* JCE, TSB and XKS customers log in through the JCE provider (DESIGN.md, "Architecture": jce). */
-	int jce = engine ? strcmp(engine, "jce") == 0 : st->api == API_JCE;
+	/* The engine chosen, or before connect the one of the profile's path (orders_path_of; DESIGN.md,
+	 * "Engines"): JCE, TSB and XKS customers log in through the JCE provider, CNG ones on Windows. */
+	const char *engine = orders_path_engine(st);
+	int pkcs11 = engine && (strcmp(engine, "pkcs11") == 0 || strcmp(engine, "primus") == 0);
+	int primus = engine && strcmp(engine, "primus") == 0;
+	int jce = engine && strcmp(engine, "jce") == 0;
 	if (targets_is_tsbaas(st))
 		return (t->fits & TARGET_FITS_TSBAAS) != 0;
+	if (t->fits & TARGET_FITS_KSP)
+		return !st->engine.engine && orders_path_is(st, ORDERS_PATH_KSP);
 	if (t->fits & TARGET_FITS_JCE)
 		return jce;
 	if (t->fits & TARGET_FITS_PRIMUS)
@@ -684,6 +690,64 @@ static int tg_jce_file(const struct targets_input *in, const char *dir, int tsb,
 	return rc;
 }
 
+/* The KSP's settings, as the Key Storage Provider Configuration tool asks for them
+ * (mscng/Installation/Configuring): one HSM connection per host, port 2320, the HSM and proxy user
+ * names. No password: the setup password is typed into the tool on the Windows machine, whose "Test
+ * all Connections" fetches the permanent secret, encrypted for that machine only
+ * (mscng/Installation/installation-CLI). The docs do not give KspCfg.ini's keys, so this is a list
+ * to type in, not that file (doc/securosys-facts.md, "CNG on Windows"). */
+static int tg_ksp(const struct targets_input *in, const char *dir, struct engine_files *out, struct diag *d)
+{
+	if (in->n_hosts == 0)
+		return diag_set(d, EX_CONFIG, "%s",
+		                _("no HSM host is known for this profile: choose the cluster in the wizard or give "
+		                  "--endpoint HOST"));
+	int rc = tg_plain(_("HSM user name"), in->st->hsm_user ? in->st->hsm_user : "", d);
+	for (size_t i = 0; rc == EX_OK && i < in->n_hosts; i++)
+		rc = tg_plain(_("host"), in->hosts[i], d);
+	if (rc == EX_OK && in->st->service_user)
+		rc = tg_plain(_("service user"), in->st->service_user, d);
+	if (rc != EX_OK)
+		return rc;
+	char path[PATH_MAX + 40];
+	struct tg_buf b = {0};
+	tg_printf(&b, "%s",
+	          _("# Securosys CNG/KSP: the HSM connections for the Key Storage Provider Configuration\n"
+	            "# tool (SecurosysKspCfg.exe), written by hsm-onboard. No secret is in this file.\n"
+	            "# Docs: mscng/Installation/Configuring, mscng/Installation/installation-CLI.\n"));
+	for (size_t i = 0; i < in->n_hosts; i++) {
+		tg_printf(&b, "\n[%s %zu]\n", _("HSM connection"), i + 1);
+		tg_printf(&b, "Identifier = %s-%zu\n", in->st->hsm_user ? in->st->hsm_user : "hsm", i + 1);
+		tg_printf(&b, "Hostname = %s\n", in->hosts[i]);
+		tg_printf(&b, "Port = %d\n", in->port);
+		tg_printf(&b, "Priority = %zu\n", i + 1);
+		tg_printf(&b, "HSM Username = %s\n", in->st->hsm_user ? in->st->hsm_user : "");
+		if (in->st->service_user)
+			tg_printf(&b, "Proxy Username = %s\n", in->st->service_user);
+	}
+	snprintf(path, sizeof path, "%s/ksp-connections.txt", dir);
+	rc = tg_write_buf(&b, path, 0644, out, _("CNG/KSP connection settings (no secret)"), d);
+	if (rc != EX_OK)
+		return rc;
+	tg_printf(&b, "%s",
+	          _("Securosys CNG/KSP on Windows: the steps (mscng/Installation/Configuring)\n\n"
+	            "The exchange of the setup password happens on the Windows machine, not here: the\n"
+	            "permanent secret the KSP fetches is encrypted for that machine only, and a backup\n"
+	            "restored elsewhere needs a new setup password.\n\n"
+	            "1. Install the CNG/KSP provider (setup_x64.msi; mscng/Installation/installation-GUI).\n"
+	            "2. Start the Key Storage Provider Configuration tool:\n"
+	            "   C:\\Program Files\\Securosys\\PrimusHsmKsp\\SecurosysKspCfg.exe\n"
+	            "3. Click New for each HSM connection of ksp-connections.txt: Identifier, Hostname,\n"
+	            "   Port (2320), Priority, the HSM Username with the setup password of the hsm file,\n"
+	            "   and the Proxy Username with the service user's password.\n"
+	            "4. Click \"Test all Connections\": it checks the connections and fetches the permanent\n"
+	            "   secret. This is the first use of the setup password (the 7 days start).\n"
+	            "5. Tell hsm-onboard that it happened: 'hsm-onboard mark-used' (or confirm it in the\n"
+	            "   wizard), so that the countdown is right.\n"));
+	snprintf(path, sizeof path, "%s/ksp-steps.txt", dir);
+	return tg_write_buf(&b, path, 0644, out, _("CNG/KSP steps for the Windows machine"), d);
+}
+
 static int tg_prepare_dir(const char *dir, char *absdir, size_t size, struct diag *d)
 {
 	char buf[PATH_MAX];
@@ -722,6 +786,8 @@ int targets_write(const struct target *t, const struct targets_input *in, const 
 		return tg_jce_file(&i2, absdir, 1, out, d);
 	if (t == &target_xks)
 		return tg_jce_file(&i2, absdir, 0, out, d);
+	if (t == &target_ksp)
+		return tg_ksp(&i2, absdir, out, d);
 	return diag_set(d, EX_SOFTWARE, _("unknown target '%s'"), t->name);
 }
 

@@ -39,6 +39,7 @@ enum {
 	TARGET_FITS_PRIMUS = 2, /* only the Primus provider */
 	TARGET_FITS_TSBAAS = 4, /* a TSBaaS profile (JWT and API endpoint) */
 	TARGET_FITS_JCE = 8,    /* a JCE profile (engine jce, or API JCE before connect): TSB, XKS */
+	TARGET_FITS_KSP = 16,   /* a CNG profile: the Windows KSP's settings, no secret */
 };
 
 /* What a target needs; strings are borrowed. pin and jwt are secmem strings or NULL. */

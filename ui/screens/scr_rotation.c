@@ -4,13 +4,16 @@
  * itself. A rotation left in flight by a crash is resumed at once on entering (the resume probe). */
 #include "config.h"
 
+#include "expiry.h"
 #include "i18n.h"
+#include "orders.h"
 #include "wiz_engine.h"
 #include "wiz.h"
 #include "rotation.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static struct {
 	char typed[8];
@@ -21,12 +24,45 @@ static struct {
 	char msg[DIAG_MSG_MAX];
 } scr_rot;
 
+/* The engine of the profile's path (orders_path_of; DESIGN.md, "Engines"), or NULL. */
+static const char *scr_rot_engine(const struct wiz *w)
+{
+	return w->have_prof ? orders_path_engine(&w->prof.st) : NULL;
+}
+
+static int scr_rot_is(const struct wiz *w, const char *engine)
+{
+	const char *e = scr_rot_engine(w);
+	return e && strcmp(e, engine) == 0;
+}
+
 static int scr_rot_is_primus(const struct wiz *w)
 {
-	const char *e = w->have_prof ? w->prof.st.engine.engine : NULL;
-	if (!e && w->have_prof)
-		e = engine_default_name((int)w->prof.st.service_type, (int)w->prof.st.api);
-	return e && strcmp(e, "primus") == 0;
+	return scr_rot_is(w, "primus");
+}
+
+/* A CNG profile: the exchange happens on the Windows machine, so "yes" here only records that it
+ * happened, the first use (mscng/Installation/Configuring, "Test all Connections"). */
+static int scr_rot_is_ksp(const struct wiz *w)
+{
+	return w->have_prof && !w->prof.st.engine.engine && orders_path_is(&w->prof.st, ORDERS_PATH_KSP);
+}
+
+static void scr_rot_ksp_confirm(struct wiz *w)
+{
+	struct diag d;
+	diag_clear(&d);
+	int changed = 0;
+	time_t now = time(NULL);
+	int rc = expiry_mark_used(&w->prof.st, w->prof.name, now, now, &changed, &d);
+	if (rc == 0 && changed)
+		rc = profile_save_state(&w->prof, &d);
+	if (rc != 0)
+		wiz_status(w, TUI_ERROR, "%s", d.msg);
+	else
+		wiz_status(w, TUI_OK, "%s",
+		           _("First use recorded: the Windows machine has the permanent secret. Its backup is tied to "
+		             "that machine."));
 }
 
 static void scr_rot_run(struct wiz *w)
@@ -161,7 +197,25 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 		         tui_attr(&w->tui, TUI_WARN));
 		return;
 	}
-	if (scr_rot_is_primus(w))
+	if (scr_rot_is_ksp(w))
+		y += tui_wrap(
+		    y, a->x, a->cols, 8,
+		    _("CNG: the setup password is exchanged on the Windows machine, not here. There, install the "
+		      "Securosys KSP, add each HSM host on port 2320 with the HSM user name and the setup password "
+		      "in SecurosysKspCfg, then click \"Test all Connections\": it fetches the permanent secret, "
+		      "encrypted for that machine only. 'hsm-onboard config --for ksp' writes the settings and "
+		      "steps. Type yes once the Windows machine has connected: that records the first use."),
+		    A_NORMAL);
+	else if (scr_rot_is(w, "jce"))
+		y += tui_wrap(
+		    y, a->x, a->cols, 7,
+		    _("This is the point of no return. hsm-onboard records the first use (for SBX, ECO and Platinum "
+		      "the 7 days start now), then Primus Tools' GetUserSecret logs in with the setup password and "
+		      "returns the permanent user secret, blinded: it is saved in the vault at once and checked with "
+		      "a Login. Your JCE application logs in with it (PrimusLogin, \"file:\" with the blinded "
+		      "secret; jce/quickstart). The setup password is then disposed of."),
+		    A_NORMAL);
+	else if (scr_rot_is_primus(w))
 		y += tui_wrap(y, a->x, a->cols, 6,
 		              _("This is the point of no return. hsm-onboard records the first use (for SBX, ECO and "
 		                "Platinum the 7 days start now), then runs ppin -p (proxy password), ppin -a (setup "
@@ -180,9 +234,7 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 	y++;
 	if (w->have_prof) {
 		char line[512];
-		const char *eng = w->prof.st.engine.engine;
-		if (!eng)
-			eng = engine_default_name((int)w->prof.st.service_type, (int)w->prof.st.api);
+		const char *eng = scr_rot_engine(w);
 		snprintf(line, sizeof line, _("Engine: %s   Module: %s   Token: %s"), eng ? eng : "-",
 		         w->prof.st.engine.module ? w->prof.st.engine.module : "-",
 		         w->prof.st.engine.token_label ? w->prof.st.engine.token_label
@@ -219,7 +271,10 @@ static int scr_rotation_key(struct wiz *w, int key)
 			return SCR_REDRAW;
 		}
 		scr_rot.typed[0] = '\0';
-		scr_rot_run(w);
+		if (scr_rot_is_ksp(w))
+			scr_rot_ksp_confirm(w);
+		else
+			scr_rot_run(w);
 		return SCR_REDRAW;
 	}
 	size_t n = strlen(scr_rot.typed);
