@@ -29,7 +29,7 @@ first_uses() { grep -c '"kind": "first-use"' "$st" || true; }
 
 # ---- import --api and the path in status ----
 t_run 64 "import --api with an unknown API" "$HSMO" --profile bad import --api soap "$T_DIR/none"
-t_grep "$T_ERR" "pkcs11, jce, cng, rest" "the error names the APIs"
+t_grep "$T_ERR" "pkcs11, jce, cng or rest" "the error names the APIs"
 new_profile jce ECO
 t_grep "$st" '"api": "jce"' "import --api jce records the API"
 t_run 0 "status --json" "$HSMO" --profile "$prof" --json status

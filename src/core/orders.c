@@ -133,8 +133,10 @@ const char *orders_path_name(enum orders_path_kind k)
 const char *orders_path_summary(enum orders_path_kind k)
 {
 	switch (k) {
-	case ORDERS_PATH_PRIMUS: return _("PKCS#11: ppin of the Primus provider exchanges the setup password here");
-	case ORDERS_PATH_JCE: return _("JCE (and BYOK): Primus Tools' GetUserSecret exchanges the setup password here");
+	case ORDERS_PATH_PRIMUS:
+		return _("PKCS#11: ppin of the Primus provider exchanges the setup password here");
+	case ORDERS_PATH_JCE:
+		return _("JCE (and BYOK): Primus Tools' GetUserSecret exchanges the setup password here");
 	case ORDERS_PATH_KSP:
 		return _("CNG: the Windows KSP exchanges the setup password on the Windows machine (Test all "
 		         "Connections)");

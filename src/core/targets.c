@@ -712,9 +712,10 @@ static int tg_ksp(const struct targets_input *in, const char *dir, struct engine
 	char path[PATH_MAX + 40];
 	struct tg_buf b = {0};
 	tg_printf(&b, "%s",
-	          _("# Securosys CNG/KSP: the HSM connections for the Key Storage Provider Configuration\n"
-	            "# tool (SecurosysKspCfg.exe), written by hsm-onboard. No secret is in this file.\n"
-	            "# Docs: mscng/Installation/Configuring, mscng/Installation/installation-CLI.\n"));
+	          _("# Securosys CNG/KSP: the HSM connections for the Key Storage Provider\n"
+	            "# Configuration tool (SecurosysKspCfg.exe), written by hsm-onboard.\n"
+	            "# No secret is in this file. Docs: mscng/Installation/Configuring,\n"
+	            "# mscng/Installation/installation-CLI.\n"));
 	for (size_t i = 0; i < in->n_hosts; i++) {
 		tg_printf(&b, "\n[%s %zu]\n", _("HSM connection"), i + 1);
 		tg_printf(&b, "Identifier = %s-%zu\n", in->st->hsm_user ? in->st->hsm_user : "hsm", i + 1);
@@ -731,19 +732,22 @@ static int tg_ksp(const struct targets_input *in, const char *dir, struct engine
 		return rc;
 	tg_printf(&b, "%s",
 	          _("Securosys CNG/KSP on Windows: the steps (mscng/Installation/Configuring)\n\n"
-	            "The exchange of the setup password happens on the Windows machine, not here: the\n"
-	            "permanent secret the KSP fetches is encrypted for that machine only, and a backup\n"
-	            "restored elsewhere needs a new setup password.\n\n"
-	            "1. Install the CNG/KSP provider (setup_x64.msi; mscng/Installation/installation-GUI).\n"
+	            "The setup password is exchanged on the Windows machine, not here: the\n"
+	            "permanent secret the KSP fetches is encrypted for that machine only, and a\n"
+	            "backup restored elsewhere needs a new setup password.\n\n"
+	            "1. Install the CNG/KSP provider (setup_x64.msi;\n"
+	            "   mscng/Installation/installation-GUI).\n"
 	            "2. Start the Key Storage Provider Configuration tool:\n"
 	            "   C:\\Program Files\\Securosys\\PrimusHsmKsp\\SecurosysKspCfg.exe\n"
-	            "3. Click New for each HSM connection of ksp-connections.txt: Identifier, Hostname,\n"
-	            "   Port (2320), Priority, the HSM Username with the setup password of the hsm file,\n"
-	            "   and the Proxy Username with the service user's password.\n"
-	            "4. Click \"Test all Connections\": it checks the connections and fetches the permanent\n"
-	            "   secret. This is the first use of the setup password (the 7 days start).\n"
-	            "5. Tell hsm-onboard that it happened: 'hsm-onboard mark-used' (or confirm it in the\n"
-	            "   wizard), so that the countdown is right.\n"));
+	            "3. Click New for each HSM connection of ksp-connections.txt: Identifier,\n"
+	            "   Hostname, Port (2320), Priority, the HSM Username with the setup\n"
+	            "   password of the hsm file, and the Proxy Username with the service\n"
+	            "   user's password.\n"
+	            "4. Click \"Test all Connections\": it checks the connections and fetches\n"
+	            "   the permanent secret. This is the first use of the setup password\n"
+	            "   (the 7 days start).\n"
+	            "5. Tell hsm-onboard that it happened: 'hsm-onboard mark-used' (or confirm\n"
+	            "   it in the wizard), so that the countdown is right.\n"));
 	snprintf(path, sizeof path, "%s/ksp-steps.txt", dir);
 	return tg_write_buf(&b, path, 0644, out, _("CNG/KSP steps for the Windows machine"), d);
 }

@@ -56,11 +56,12 @@ static int jce_open(struct engine_ctx *e, struct diag *d)
 	}
 	if (access(e->module, R_OK) != 0) {
 		engine_set_code(e, "MODULE_LOAD", 0, 0);
-		return diag_set_errno(d, EX_UNAVAILABLE,
-		                      _("Primus Tools (%s) cannot be read: download Primus Tools from the Securosys "
-		                        "support portal, unzip it and give --module PATH/primus-tools.jar. Nothing was "
-		                        "sent"),
-		                      e->module);
+		return diag_set_errno(
+		    d, EX_UNAVAILABLE,
+		    _("Primus Tools (%s) cannot be read: download Primus Tools from the Securosys "
+		      "support portal, unzip it and give --module PATH/primus-tools.jar. Nothing was "
+		      "sent"),
+		    e->module);
 	}
 	char java[PATH_MAX];
 	if (!engine_find_program("java", java, sizeof java)) {

@@ -60,9 +60,10 @@ static void scr_rot_ksp_confirm(struct wiz *w)
 	if (rc != 0)
 		wiz_status(w, TUI_ERROR, "%s", d.msg);
 	else
-		wiz_status(w, TUI_OK, "%s",
-		           _("First use recorded: the Windows machine has the permanent secret. Its backup is tied to "
-		             "that machine."));
+		wiz_status(
+		    w, TUI_OK, "%s",
+		    _("First use recorded: the Windows machine has the permanent secret. Its backup is tied to "
+		      "that machine."));
 }
 
 static void scr_rot_run(struct wiz *w)
