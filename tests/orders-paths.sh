@@ -15,7 +15,7 @@ n=0
 new_profile() {
 	n=$((n + 1))
 	prof="p$n" user="USER$n"
-	t_make_credfiles "$T_DIR/creds/$n" "co$n" "$(echo "$2" | tr 'A-Z' 'a-z')" "$user" 20261120
+	t_make_credfiles "$T_DIR/creds/$n" "co$n" "$(echo "$2" | tr '[:upper:]' '[:lower:]')" "$user" 20261120
 	t_secret "$T_SETUP_PW"
 	t_secret "$T_SERVICE_PW"
 	printf '%s' "$T_SETUP_PW" | sha256sum | cut -d' ' -f1 > "$JCE_STANDIN_DIR/setup.sha256"

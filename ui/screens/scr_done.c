@@ -3,6 +3,7 @@
 
 #include "engine.h"
 #include "i18n.h"
+#include "orders.h"
 #include "wiz.h"
 
 #include <stdio.h>
@@ -56,8 +57,9 @@ static void scr_done_draw(struct wiz *w, const struct screen_area *a)
 	char place[1200], dir[1024], text[1600];
 	if (st->rotation >= ROTATION_CONFIGURED && st->engine.config_dir) {
 		tui_path_fit(st->engine.config_dir, a->cols / 2, dir, sizeof dir);
-		if (engine_secret_place(st->engine.engine ? st->engine.engine : "pkcs11", dir, place, sizeof place) !=
-		    0)
+		/* The engine of the profile's path when the wizard chose it (orders_path_of). */
+		const char *eng = orders_path_engine(st) ? orders_path_engine(st) : "pkcs11";
+		if (engine_secret_place(eng, dir, place, sizeof place) != 0)
 			place[0] = '\0';
 	} else {
 		place[0] = '\0';

@@ -89,7 +89,17 @@ static void scr_rot_run(struct wiz *w)
 	memset(&rep, 0, sizeof rep);
 	struct diag d;
 	diag_clear(&d);
-	int rc = rotation_run(&w->prof, w->vault, &e, NULL, &rep, &d);
+	/* What the engine needs (hosts, Primus Tools, java, ppin) is checked before the rotation records
+	 * the first use, as connect does: a missing piece must not start the 7 days. */
+	int rc = e.ops->preflight ? e.ops->preflight(&e, &d) : 0;
+	if (rc != 0) {
+		wiz_engine_close(&e);
+		w->status[0] = '\0';
+		scr_rot.failed = 1;
+		snprintf(scr_rot.msg, sizeof scr_rot.msg, "%s", d.msg);
+		return;
+	}
+	rc = rotation_run(&w->prof, w->vault, &e, NULL, &rep, &d);
 	wiz_engine_close(&e);
 	w->status[0] = '\0';
 	scr_rot.ran = 1;
@@ -233,7 +243,7 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 		               "Generic engine: this fits SoftHSM2 and other tokens, not a Securosys partition."),
 		             A_NORMAL);
 	y++;
-	if (w->have_prof) {
+	if (w->have_prof && !scr_rot_is_ksp(w)) {
 		char line[512];
 		const char *eng = scr_rot_engine(w);
 		snprintf(line, sizeof line, _("Engine: %s   Module: %s   Token: %s"), eng ? eng : "-",
@@ -245,7 +255,11 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 	}
 	y++;
 	char prompt[128];
-	snprintf(prompt, sizeof prompt, _("Type yes and press Enter to connect: %s_"), scr_rot.typed);
+	if (scr_rot_is_ksp(w))
+		snprintf(prompt, sizeof prompt, _("Type yes when the Windows machine has connected: %s_"),
+		         scr_rot.typed);
+	else
+		snprintf(prompt, sizeof prompt, _("Type yes and press Enter to connect: %s_"), scr_rot.typed);
 	tui_put(y, a->x, a->cols, prompt, A_BOLD, 1);
 }
 
