@@ -31,6 +31,7 @@ const struct option cli_engine_longopts[] = {
     {"for", required_argument, NULL, CLI_ENGINE_OPT_FOR},
     {"list", no_argument, NULL, CLI_ENGINE_OPT_LIST},
     {"retry-refused", no_argument, NULL, CLI_ENGINE_OPT_RETRY_REFUSED},
+    {"blinded-secret", no_argument, NULL, CLI_ENGINE_OPT_BLINDED_SECRET},
     {NULL, 0, NULL, 0},
 };
 
@@ -96,6 +97,11 @@ static int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_e
 			if (strcmp(cmd, "connect") != 0)
 				return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
 			o->retry_refused = 1;
+			break;
+		case CLI_ENGINE_OPT_BLINDED_SECRET:
+			if (strcmp(cmd, "config") != 0)
+				return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
+			o->blinded_secret = 1;
 			break;
 		case ':': return cli_usage_error(cmd, _("option '%s' needs a value"), argv[optind - 1]);
 		default: return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);

@@ -22,8 +22,9 @@ struct cli_engine_opts {
 	const char *group;      /* --group: provider files shared with this group (0640) */
 	const char *targets[8]; /* config --for, repeatable */
 	size_t n_targets;
-	int list;          /* config --list */
-	int retry_refused; /* connect --retry-refused */
+	int list;           /* config --list */
+	int retry_refused;  /* connect --retry-refused */
+	int blinded_secret; /* config --blinded-secret: tsb/xks get the blinded user secret (not in the docs) */
 };
 
 enum {
@@ -39,7 +40,8 @@ enum {
 	CLI_ENGINE_OPT_PIN_LENGTH,
 	CLI_ENGINE_OPT_FOR,
 	CLI_ENGINE_OPT_LIST,
-	CLI_ENGINE_OPT_RETRY_REFUSED
+	CLI_ENGINE_OPT_RETRY_REFUSED,
+	CLI_ENGINE_OPT_BLINDED_SECRET
 };
 
 /* The long options every engine command accepts, NULL-terminated. */

@@ -549,7 +549,9 @@ static int tg_jce_check(const struct targets_input *in, struct diag *d)
 {
 	if (!in->pin)
 		return diag_set(d, EX_DATAERR, "%s",
-		                _("the vault holds no JCE user secret: run 'hsm-onboard connect' first"));
+		                in->handover
+		                    ? _("the vault holds no setup password: import the hsm file first")
+		                    : _("the vault holds no JCE user secret: run 'hsm-onboard connect' first"));
 	if (in->n_hosts == 0)
 		return diag_set(d, EX_USAGE, "%s",
 		                _("no HSM host known for the JCE login: give --endpoint HOST or import the cluster"));
@@ -596,12 +598,25 @@ static void tg_tsb_body(struct tg_sec *b, const struct targets_input *in, const 
 	    "# (5.1.2 application-local.yml, 7 Proxy Service for HSMaaS). Put these keys into the hsm: block\n"
 	    "# of that file and keep its other settings. It holds secrets (setupPassword, encryptionPassword,\n"
 	    "# proxyPassword): keep this file and application-local.yml mode 0600.\n"
-	    "# host: ';' makes TSB try the master first and the clones in order (',' would pick one at random).\n"
-	    "# setupPassword: the blinded permanent secret hsm-onboard fetched, which the JCE login takes\n"
-	    "# in place of the setup password (jce/Tutorials/LoginSample); the setup password expires.\n"
-	    "# encryptionPassword: random; keep it once TSB has started, it encrypts TSB's copy of the secret.\n"
-	    "hsm:\n",
+	    "# host: ';' makes TSB try the master first and the clones in order (',' would pick one at "
+	    "random).\n",
 	    0);
+	tg_sec_add(
+	    b,
+	    in->handover
+	        ? "# setupPassword: the setup password of the hsm file, as the docs say: at its first start TSB\n"
+	          "# uses it to obtain the permanent secret and keeps that secret in its database, encrypted\n"
+	          "# with encryptionPassword. hsm-onboard made no exchange. The 7 days start when TSB first\n"
+	          "# logs in: record that time with 'hsm-onboard mark-used'.\n"
+	          "# encryptionPassword: random. Keep TSB's database and this password together: losing them\n"
+	          "# after the setup password expired means a paid renewal.\n"
+	        : "# setupPassword: the blinded permanent secret hsm-onboard fetched (--blinded-secret). This\n"
+	          "# route is NOT in the TSB docs, which name the setup password here; the JCE login takes the\n"
+	          "# blinded secret in place of it (jce/Tutorials/LoginSample).\n"
+	          "# encryptionPassword: random; keep it once TSB has started, it encrypts TSB's copy of the\n"
+	          "# secret.\n",
+	    0);
+	tg_sec_add(b, "hsm:\n", 0);
 	/* One quoted string: every host, separated by ';' (checked free of ',', ';' and quotes). */
 	tg_sec_add(b, "  host: '", 0);
 	for (size_t i = 0; i < in->n_hosts; i++) {
@@ -625,13 +640,25 @@ static void tg_xks_body(struct tg_sec *b, const struct targets_input *in, const 
 	    "# Securosys XKS proxy). Put these keys into the hsm: block of that file; the aws: and server:\n"
 	    "# blocks are yours to fill. It holds secrets (setupPassword, proxyPassword): keep this file and\n"
 	    "# application.yaml mode 0600.\n"
-	    "# host and port: one line each, in the same order, the master first (high availability).\n"
-	    "# setupPassword: the blinded permanent secret hsm-onboard fetched, which the JCE login takes\n"
-	    "# in place of the setup password (jce/Tutorials/LoginSample); the setup password expires.\n"
-	    "hsm:\n"
-	    "  attestationKeyName: 'attestation-key'\n"
-	    "  host:\n",
+	    "# host and port: one line each, in the same order, the master first (high availability).\n",
 	    0);
+	tg_sec_add(
+	    b,
+	    in->handover
+	        ? "# setupPassword: the setup password of the hsm file, as the docs say: the proxy exchanges it\n"
+	          "# at its first connection and keeps the credentials in its hidden encrypted .secret file.\n"
+	          "# hsm-onboard made no exchange. Keep that .secret file: losing it after the setup password\n"
+	          "# expired means a paid renewal. The 7 days start at the proxy's first connection: record\n"
+	          "# that time with 'hsm-onboard mark-used'.\n"
+	        : "# setupPassword: the blinded permanent secret hsm-onboard fetched (--blinded-secret). This\n"
+	          "# route is NOT in the XKS docs, which name the setup password here; the JCE login takes the\n"
+	          "# blinded secret in place of it (jce/Tutorials/LoginSample).\n",
+	    0);
+	tg_sec_add(b,
+	           "hsm:\n"
+	           "  attestationKeyName: 'attestation-key'\n"
+	           "  host:\n",
+	           0);
 	for (size_t i = 0; i < in->n_hosts; i++) {
 		tg_sec_add(b, "    - ", 0);
 		tg_sec_add(b, in->hosts[i], 1);

@@ -57,6 +57,10 @@ struct targets_input {
 	int port;
 	const char *service_user;
 	const char *service_password;
+	/* tsb, xks: pin is the setup password, handed over before any exchange of ours: TSB and XKS make
+	 * the exchange themselves, as their docs say (doc/securosys-facts.md, "JCE, TSB and XKS").
+	 * 0: pin is the blinded user secret of our exchange, a route the docs do not describe. */
+	int handover;
 };
 
 /* Every target, NULL-terminated. */
