@@ -96,7 +96,11 @@ const struct cli_command cli_commands[] = {
 	    "                 primus: DIR/primus.cfg and DIR/.secrets.cfg (0600)\n"
 	    "  --group GROUP  primus: share them with GROUP (e.g. primus), mode 0640\n"
 	    "  --for TARGET   also the files of a client (repeatable): libp11, openssl3,\n"
-	    "                 env, vault, tsb, xks; DIR/README.txt says what to keep secret\n"
+	    "                 env, vault, tsb, xks, ksp; DIR/README.txt says what to keep\n"
+	    "                 secret\n"
+	    "  --blinded-secret  tsb, xks after connect: the blinded user secret as\n"
+	    "                 setupPassword (not in their docs; before connect: the setup\n"
+	    "                 password)\n"
 	    "  --list         the targets that fit the profile, with their docs page\n"
 	    "  Default DIR: the folder written last, else ~/.config/hsm-onboard/PROFILE\n"
 	    "  ($XDG_CONFIG_HOME). The paths are printed, never the secret.\n"), 0},
