@@ -144,6 +144,8 @@ const struct cli_command cli_commands[] = {
 	 1},
 	{"demo", cli_demo, N_("[--keep]"), N_("the whole onboarding on a throwaway SoftHSM2 token, in the wizard"),
 	 N_("      --keep               keep the demo directory afterwards\n"
+	    "      --api API            pkcs11 (default) or jce: the JCE path, with a\n"
+	    "                           stand-in for Primus Tools\n"
 	    "Creates a private temporary directory with a SoftHSM2 token, invented credential\n"
 	    "files and a demo profile, then runs the wizard on them. Nothing outside that\n"
 	    "directory is touched.\n"), 0},

@@ -36,7 +36,7 @@ static void scr_done_draw(struct wiz *w, const struct screen_area *a)
 	scr_done_row(w, &y, a, _("Tier"), state_tier_name(st->tier));
 	scr_done_row(w, &y, a, _("API"), state_api_name(st->api));
 	scr_done_row(w, &y, a, _("Cluster"), st->cluster);
-	scr_done_row(w, &y, a, _("Engine"), st->engine.engine);
+	scr_done_row(w, &y, a, _("Engine"), orders_path_engine(st));
 	scr_done_row(w, &y, a, _("Rotation"), state_rotation_name(st->rotation));
 	char cfg[1024];
 	tui_path_fit(st->engine.config_dir ? st->engine.config_dir : "-", a->cols - 26, cfg, sizeof cfg);
