@@ -28,34 +28,12 @@ for f in "$demo"/Downloads/*.txt; do
 		| while read -r s; do t_secret "$s"; done
 done
 t_grep "$W_SCREEN" "JCE" "the subscription screen shows the JCE API"
-w_key Enter
-w_wait "Step 2 of 10: Emails"
-w_key Enter
-w_wait "Step 3 of 10: SecureCode"
-w_key Enter
-w_wait "Pairing: DEMOHSM01: complete"
-w_key Enter
-w_wait "New vault passphrase"
-w_type "$pass"; w_key Enter
-w_wait "Type the passphrase again"
-w_type "$pass"; w_key Enter
-w_wait "Shred the plaintext"
-w_key Enter
-w_wait "Step 5 of 10: Review"
-w_key Enter
-w_wait "Step 6 of 10: Countdown"
-w_key Enter
-w_wait "Step 7 of 10: Preflight"
-w_key Enter
-w_wait "Type yes and press Enter"
-t_grep "$W_SCREEN" "GetUserSecret" "the rotation screen describes GetUserSecret"
-t_grep "$W_SCREEN" "Engine: jce" "the rotation screen names the jce engine"
-w_type yes; w_key Enter
-w_wait "The first connection is done." 60
-w_key Enter
-w_wait "Step 9 of 10: Provider configuration"
-w_wait "Written in"
-t_grep "$W_SCREEN" "jce-user-secret.secret" "the provider screen names the blinded secret's file"
+W_DEMO_PREFLIGHT=
+w_demo_walk_to_provider "$pass"
+t_grep "$W_NO_RETURN" "GetUserSecret" "the rotation screen describes GetUserSecret"
+t_grep "$W_NO_RETURN" "Engine: jce" "the rotation screen names the jce engine"
+t_grep "$W_PROVIDER" "jce-user-secret.secret" "the provider screen names the blinded secret's file"
+W_SCREEN=$W_PROVIDER
 for t in "[ ] 1 tsb" "[ ] 2 xks"; do
 	t_grep "$W_SCREEN" "$t" "the provider screen offers '$t'"
 done

@@ -253,6 +253,24 @@ static int demo_setenv(const char *name, const char *dir, const char *sub, struc
 	return EX_OK;
 }
 
+/* HOME and the XDG folders inside the world, so every later core call and the wizard use it. */
+static int demo_setenv_home(const char *dir, struct diag *d)
+{
+	static const char *const vars[][2] = {
+	    {"HOME", "home"},
+	    {"XDG_STATE_HOME", "home/.local/state"},
+	    {"XDG_CONFIG_HOME", "home/.config"},
+	    {"XDG_DATA_HOME", "home/.local/share"},
+	    {"XDG_CACHE_HOME", "home/.cache"},
+	};
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		int rc = demo_setenv(vars[i][0], dir, vars[i][1], d);
+		if (rc != EX_OK)
+			return rc;
+	}
+	return EX_OK;
+}
+
 int demo_create(const char *tmpdir, const char *module, struct demo *out, struct diag *d)
 {
 	memset(out, 0, sizeof *out);
@@ -297,11 +315,7 @@ int demo_create(const char *tmpdir, const char *module, struct demo *out, struct
 	    tokens);
 	if ((rc = fsutil_write_atomic(conf, text, strlen(text), 0600, "config", d)) != EX_OK)
 		goto done;
-	if ((rc = demo_setenv("HOME", out->dir, "home", d)) != EX_OK ||
-	    (rc = demo_setenv("XDG_STATE_HOME", out->dir, "home/.local/state", d)) != EX_OK ||
-	    (rc = demo_setenv("XDG_CONFIG_HOME", out->dir, "home/.config", d)) != EX_OK ||
-	    (rc = demo_setenv("XDG_DATA_HOME", out->dir, "home/.local/share", d)) != EX_OK ||
-	    (rc = demo_setenv("XDG_CACHE_HOME", out->dir, "home/.cache", d)) != EX_OK ||
+	if ((rc = demo_setenv_home(out->dir, d)) != EX_OK ||
 	    (rc = demo_setenv("SOFTHSM2_CONF", conf, NULL, d)) != EX_OK ||
 	    (rc = demo_setenv("HSM_ONBOARD_PPIN_SIM_MODULE", out->module, NULL, d)) != EX_OK)
 		goto done;
@@ -412,11 +426,7 @@ int demo_create_jce(const char *tmpdir, struct demo *out, struct diag *d)
 	}
 	snprintf(path, n, "%s%s%s", bin, old && old[0] ? ":" : "", old ? old : "");
 	if (setenv("PATH", path, 1) != 0 || (rc = demo_setenv("JCE_STANDIN_DIR", hsm, NULL, d)) != EX_OK ||
-	    (rc = demo_setenv("HOME", out->dir, "home", d)) != EX_OK ||
-	    (rc = demo_setenv("XDG_STATE_HOME", out->dir, "home/.local/state", d)) != EX_OK ||
-	    (rc = demo_setenv("XDG_CONFIG_HOME", out->dir, "home/.config", d)) != EX_OK ||
-	    (rc = demo_setenv("XDG_DATA_HOME", out->dir, "home/.local/share", d)) != EX_OK ||
-	    (rc = demo_setenv("XDG_CACHE_HOME", out->dir, "home/.cache", d)) != EX_OK) {
+	    (rc = demo_setenv_home(out->dir, d)) != EX_OK) {
 		rc = rc ? rc : diag_set(d, EX_OSERR, "%s", _("out of memory"));
 		goto done;
 	}
