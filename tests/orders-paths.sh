@@ -109,6 +109,20 @@ t_grep "$T_DIR/ksp/README.txt" "ksp-connections.txt" "the README names the setti
 [ "$(first_uses)" -eq 0 ] || t_fail "config --for ksp recorded a first use"
 [ "$(grep -c '^ARGV:' "$JCE_STANDIN_DIR/calls.log")" -eq "$calls_before" ] || t_fail "Primus Tools was run for CNG"
 t_ok "config --for ksp: no first use, nothing sent"
+# The preflight's port is the path's: 2320 for CNG, from the profile or --api cng.
+mkdir -p "$T_DIR/data"
+cat > "$T_DIR/data/clusters.conf" <<CONF
+as_of = "2025-03-06";
+clusters = ( { name = "LOCAL01"; description = "loopback"; master = "127.0.0.1"; clones = [ ];
+               rest = "https://127.0.0.1/v1"; } );
+CONF
+python3 -c 'import json,sys; p=sys.argv[1]; d=json.load(open(p)); d["cluster"]="LOCAL01"; json.dump(d, open(p, "w"))' "$st"
+set +e
+HSM_ONBOARD_DATADIR="$T_DIR/data" "$HSMO" --profile "$prof" check --timeout 2 > "$T_DIR/check" 2>&1
+HSM_ONBOARD_DATADIR="$T_DIR/data" "$HSMO" check --cluster LOCAL01 --api cng --timeout 2 > "$T_DIR/check2" 2>&1
+set -e
+t_grep "$T_DIR/check" "127.0.0.1:2320" "check on a CNG profile probes port 2320"
+t_grep "$T_DIR/check2" "127.0.0.1:2320" "check --api cng probes port 2320"
 t_run 64 "config --for tsb on a CNG profile does not fit" J "$prof" config --for tsb --output "$T_DIR/ksp"
 
 T_SCAN_EXCLUDE=$T_DIR/creds t_scan_leaks "$JCE_STANDIN_DIR/calls.log" "$T_DIR/ksp"
