@@ -104,6 +104,39 @@ t_ok "the confirmation recorded the first use"
 t_ok "nothing was sent for the CNG profile"
 w_key F10
 w_exit_status >/dev/null
+# ---- JCE: "H" hands the setup password over to TSB/XKS, with no exchange of ours ----
+profile wt jce
+calls=$(grep -c '^ARGV:' "$JCE_STANDIN_DIR/calls.log")
+w_start -- --profile wt --kdf-ms "$W_KDF_MS" wizard
+w_wait "Step 5 of 10: Review"
+w_key Enter
+w_wait "Step 6 of 10: Countdown"
+w_key Enter
+w_wait "Step 7 of 10: Preflight"
+w_key Enter
+w_wait "H hands the setup password over to TSB/XKS"
+w_key h
+w_wait "passphrase"
+w_type "$PASS"; w_key Enter
+w_wait "Handed over to TSB/XKS"
+w_key F10
+w_exit_status >/dev/null
+hand="$XDG_CONFIG_HOME/hsm-onboard/wt"
+for f in tsb-application-local.secret.yml xks-application.secret.yaml; do
+	[ "$(stat -c %a "$hand/$f")" = 600 ] || t_fail "$f is not 0600"
+	grep -qF "setupPassword: '$T_SETUP_PW'" "$hand/$f" || t_fail "$f: setupPassword is not the setup password"
+done
+t_ok "the hand-over wrote the TSB and XKS files with the setup password, 0600"
+python3 - "$st" <<'PY' || t_fail "the hand-over recorded a first use or began the rotation"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["first_use"] is None and s["rotation"] == "none", (s["first_use"], s["rotation"])
+assert "handed-over" in [e["kind"] for e in s["events"]]
+PY
+[ "$(grep -c '^ARGV:' "$JCE_STANDIN_DIR/calls.log")" -eq "$calls" ] || t_fail "Primus Tools ran during the hand-over"
+t_ok "the hand-over sent nothing and recorded no first use"
+rm -f "$hand/tsb-application-local.secret.yml" "$hand/xks-application.secret.yaml"
+
 # The one copy outside the vault is the 0600 file whose name says it holds the secret.
 f="$XDG_CONFIG_HOME/hsm-onboard/wj/jce-user-secret.secret"
 [ "$(stat -c %a "$f")" = 600 ] || t_fail "the blinded secret's file is not 0600"

@@ -57,8 +57,7 @@ static int config_check_targets(const struct cli_engine_opts *o, const struct st
 	return EX_OK;
 }
 
-/* config --for tsb|xks before any exchange: the setup password into setupPassword, no engine, no
- * exchange, no first use (the product's first start is it). An event says the hand-over happened. */
+/* config --for tsb|xks before any exchange: the hand-over (targets_handover), no engine. */
 static int config_handover(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,
                            const struct target *const *targets, struct engine_files *files, struct diag *d)
 {
@@ -69,24 +68,10 @@ static int config_handover(struct cli_ctx *ctx, struct cli_engine *ce, const str
 	struct engine_overrides ov = o->ov;
 	ov.endpoints = o->endpoints;
 	const char *hosts[ENGINE_MAX_HOSTS];
-	struct orders_path op;
-	orders_path_of(&ce->p.st, &op);
-	struct targets_input in;
-	targets_input_from(&in, ce->p.name, &ce->p.st, ce->v, NULL);
-	in.handover = 1;
-	in.pin = vault_get(ce->v, VAULT_SETUP_PASSWORD);
-	in.hosts = hosts;
-	in.n_hosts = engine_setup_hosts(&es, &ce->p.st, &ov, hosts, ENGINE_MAX_HOSTS);
-	in.port = op.port;
-	in.service_user = ce->p.st.service_user;
-	in.service_password = vault_get(ce->v, VAULT_SERVICE_PASSWORD);
-	rc = targets_write_list(targets, o->n_targets, &in, o->output, files, d);
+	size_t n = engine_setup_hosts(&es, &ce->p.st, &ov, hosts, ENGINE_MAX_HOSTS);
+	rc = targets_handover(targets, o->n_targets, ce->p.name, &ce->p.st, ce->v, hosts, n, o->output, files, d);
 	clusters_free(&es.clusters);
-	if (rc == EX_OK) {
-		state_add_event(&ce->p.st, "handed-over", targets[0]->name);
-		rc = profile_save_state(&ce->p, d);
-	}
-	return rc;
+	return rc == EX_OK ? profile_save_state(&ce->p, d) : rc;
 }
 
 int cli_config(struct cli_ctx *ctx, int argc, char **argv)

@@ -846,6 +846,34 @@ void targets_input_from(struct targets_input *in, const char *profile, const str
 	in->service_password = e->service_password;
 }
 
+int targets_handover(const struct target *const *ts, size_t n, const char *profile, struct state *st,
+                     const struct vault *v, const char *const *hosts, size_t n_hosts, const char *dir,
+                     struct engine_files *out, struct diag *d)
+{
+	if (st->rotation != ROTATION_NONE || st->first_use)
+		return diag_set(d, EX_USAGE, "%s",
+		                _("the exchange of this profile has begun: TSB and XKS can no longer take the setup "
+		                  "password"));
+	for (size_t i = 0; i < n; i++)
+		if (!(ts[i]->fits & TARGET_FITS_JCE))
+			return diag_set(d, EX_USAGE, _("unknown target '%s'"), ts[i]->name);
+	struct orders_path op;
+	orders_path_of(st, &op);
+	struct targets_input in;
+	targets_input_from(&in, profile, st, v, NULL);
+	in.handover = 1;
+	in.pin = vault_get(v, VAULT_SETUP_PASSWORD);
+	in.hosts = hosts;
+	in.n_hosts = n_hosts;
+	in.port = op.port;
+	in.service_user = st->service_user;
+	in.service_password = vault_get(v, VAULT_SERVICE_PASSWORD);
+	int rc = targets_write_list(ts, n, &in, dir, out, d);
+	if (rc == EX_OK)
+		state_add_event(st, "handed-over", ts[0]->name);
+	return rc;
+}
+
 int targets_write_list(const struct target *const *ts, size_t n, const struct targets_input *in,
                        const char *dir, struct engine_files *out, struct diag *d)
 {

@@ -7,6 +7,9 @@
 #include "expiry.h"
 #include "i18n.h"
 #include "orders.h"
+#include "targets.h"
+
+#include "engine_setup.h"
 #include "wiz_engine.h"
 #include "wiz.h"
 #include "rotation.h"
@@ -64,6 +67,41 @@ static void scr_rot_ksp_confirm(struct wiz *w)
 		    w, TUI_OK, "%s",
 		    _("First use recorded: the Windows machine has the permanent secret. Its backup is tied to "
 		      "that machine."));
+}
+
+/* A JCE profile whose exchange has not begun can hand the setup password over to TSB or XKS, which
+ * make the exchange themselves (targets_handover; doc/securosys-facts.md, "JCE, TSB and XKS"). */
+static int scr_rot_can_hand_over(const struct wiz *w)
+{
+	return w->have_prof && scr_rot_is(w, "jce") && w->prof.st.rotation == ROTATION_NONE &&
+	       !w->prof.st.first_use;
+}
+
+static void scr_rot_hand_over(struct wiz *w)
+{
+	if (wiz_unlock(w) != 0)
+		return;
+	const struct target *ts[] = {targets_find("tsb"), targets_find("xks")};
+	struct engine_setup es = {0};
+	const char *hosts[ENGINE_MAX_HOSTS];
+	size_t n = engine_setup_hosts(&es, &w->prof.st, NULL, hosts, ENGINE_MAX_HOSTS);
+	char dir[1024];
+	wiz_engine_config_dir(w, dir, sizeof dir);
+	struct engine_files files = {0};
+	struct diag d;
+	diag_clear(&d);
+	int rc = targets_handover(ts, 2, w->prof.name, &w->prof.st, w->vault, hosts, n, dir, &files, &d);
+	clusters_free(&es.clusters);
+	engine_files_free(&files);
+	if (rc == 0)
+		rc = profile_save_state(&w->prof, &d);
+	if (rc != 0)
+		wiz_status(w, TUI_ERROR, "%s", d.msg);
+	else
+		wiz_status(w, TUI_OK,
+		           _("Handed over to TSB/XKS in %s: they make the exchange at their first start. Record that "
+		             "moment with 'hsm-onboard mark-used'."),
+		           dir);
 }
 
 static void scr_rot_run(struct wiz *w)
@@ -253,6 +291,11 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 		/* Two rows: a module path and a token label together can be longer than one. */
 		y += tui_wrap(y, a->x, a->cols, 2, line, tui_attr(&w->tui, TUI_DIM));
 	}
+	if (scr_rot_can_hand_over(w))
+		y += tui_wrap(y, a->x, a->cols, 2,
+		              _("H hands the setup password over to TSB/XKS instead: they make the exchange "
+		                "themselves (config --for tsb|xks)."),
+		              tui_attr(&w->tui, TUI_DIM));
 	y++;
 	char prompt[128];
 	if (scr_rot_is_ksp(w))
@@ -278,6 +321,10 @@ static int scr_rotation_key(struct wiz *w, int key)
 			return SCR_GOTO;
 		}
 		return enter ? SCR_HANDLED : SCR_IGNORED;
+	}
+	if ((key == 'H' || key == 'h') && scr_rot.typed[0] == '\0' && scr_rot_can_hand_over(w)) {
+		scr_rot_hand_over(w);
+		return SCR_REDRAW;
 	}
 	if (enter) {
 		if (strcmp(scr_rot.typed, _("yes")) != 0 && strcmp(scr_rot.typed, "yes") != 0) {
