@@ -36,13 +36,18 @@ json.dump(s, open(sys.argv[1], "w"), indent=2)
 PY
 }
 
+# walk_to_preflight: from the review a profile resumes at to the preflight.
+walk_to_preflight() {
+	w_wait "Step 5 of 10: Review"
+	w_key Enter
+	w_wait "Step 6 of 10: Countdown"
+	w_key Enter
+	w_wait "Step 7 of 10: Preflight"
+}
+
 profile wj jce
 w_start -- --profile wj --kdf-ms "$W_KDF_MS" wizard
-w_wait "Step 5 of 10: Review"
-w_key Enter
-w_wait "Step 6 of 10: Countdown"
-w_key Enter
-w_wait "Step 7 of 10: Preflight"
+walk_to_preflight
 w_wait "jce-a.invalid:2300"
 w_key Enter
 w_wait "Step 8 of 10: First connection"
@@ -78,11 +83,7 @@ t_nogrep "$T_DIR/provider.txt" "pkcs11.pin" "the provider screen names no PIN fi
 profile wc cng
 calls=$(grep -c '^ARGV:' "$JCE_STANDIN_DIR/calls.log")
 w_start -- --profile wc --kdf-ms "$W_KDF_MS" wizard
-w_wait "Step 5 of 10: Review"
-w_key Enter
-w_wait "Step 6 of 10: Countdown"
-w_key Enter
-w_wait "Step 7 of 10: Preflight"
+walk_to_preflight
 w_wait "jce-a.invalid:2320"
 t_ok "the CNG preflight checks port 2320"
 w_key Enter
@@ -108,11 +109,7 @@ w_exit_status >/dev/null
 profile wt jce
 calls=$(grep -c '^ARGV:' "$JCE_STANDIN_DIR/calls.log")
 w_start -- --profile wt --kdf-ms "$W_KDF_MS" wizard
-w_wait "Step 5 of 10: Review"
-w_key Enter
-w_wait "Step 6 of 10: Countdown"
-w_key Enter
-w_wait "Step 7 of 10: Preflight"
+walk_to_preflight
 w_key Enter
 w_wait "H hands the setup password over to TSB/XKS"
 w_key h
