@@ -107,7 +107,7 @@ t_softhsm_token JSONUSER
 t_run 0 "import --json" HJ import "$T_SERVICE_FILE" "$T_HSM_FILE"
 j_check "import" .=profiles profiles[]=name,changed
 t_run 0 "status --json" HJ status
-j_check "status" .=profiles profiles[]=name,hsm_user,service_user,tier,service_type,api,cluster,step,setup_password,config_dir,shares_config_dir_with "profiles[].$SP"
+j_check "status" .=profiles profiles[]=name,hsm_user,service_user,tier,service_type,api,path,cluster,step,setup_password,config_dir,shares_config_dir_with "profiles[].$SP"
 t_run 0 "secrets --json" HJ secrets
 j_check "secrets" .=profile,secrets
 t_run 0 "mark-used --json" HJ mark-used --at "$(date -u +%Y-%m-%dT%H:%M:%SZ)"

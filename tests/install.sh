@@ -116,6 +116,7 @@ make -C "$build" install DESTDIR="$dest" > "$build/install.out" 2>&1 \
 {
 	echo "$dest$bindir/hsm-onboard"
 	echo "$dest$libexecdir/hsm-onboard-ppin-sim"
+	echo "$dest$libexecdir/hsm-onboard-jce-standin"
 	echo "$dest$man1dir/hsm-onboard.1"
 	for f in $dist_pkgdata_DATA; do echo "$dest$pkgdatadir/${f##*/}"; done
 	# shellcheck disable=SC2013 # a list of words, one a line

@@ -6,6 +6,10 @@
 #   - the TSB and XKS files are read by a real YAML parser (python3-yaml): the hsm: keys and values
 #     of the docs' layout, the blinded user secret as setupPassword, the proxy credentials;
 #   - encryptionPassword is random and kept by a rewrite; the files are 0600, README.txt names them;
+#   - after connect, the blinded secret goes into setupPassword only with --blinded-secret (a route
+#     the docs do not describe);
+#   - before any exchange, the TSB and XKS files hold the setup password, as their docs say, and
+#     nothing of ours used it or recorded a first use;
 #   - --list offers tsb and xks only to JCE profiles; the leak scan.
 . "$top_srcdir/tests/lib.sh"
 
@@ -50,7 +54,10 @@ grep '^ARGV:' "$JCE_STANDIN_DIR/calls.log" | tail -n 1 | grep -q ' Login -host j
 t_ok "verify logs in at the stored master host, port 2300"
 
 CFG="$T_DIR/cfg"
-t_run 0 "config --for tsb --for xks without --endpoint" J jt config --for tsb --for xks --output "$CFG"
+t_run 64 "config --for tsb after connect, without --blinded-secret" J jt config --for tsb --output "$CFG"
+t_grep "$T_ERR" "--blinded-secret" "the refusal names the explicit option"
+t_grep "$T_ERR" "do not describe" "the refusal says the route is not in the docs"
+t_run 0 "config --for tsb --for xks --blinded-secret without --endpoint" J jt config --for tsb --for xks --blinded-secret --output "$CFG"
 for f in jce-user-secret.secret tsb-application-local.secret.yml xks-application.secret.yaml README.txt; do
 	[ -f "$CFG/$f" ] || t_fail "config did not write $f"
 	t_grep "$T_OUT" "$CFG/$f" "config prints $f"
@@ -83,7 +90,7 @@ else:
     assert h["port"] == ["2300", "2300"], h["port"]
     assert h["attestationKeyName"] == "attestation-key"
 assert h["user"] == user, h["user"]
-assert h["setupPassword"] == secret, "setupPassword is not the blinded user secret"
+assert h["setupPassword"] == secret, "setupPassword is not the expected secret"
 assert h["proxyUser"] == puser, h["proxyUser"]
 assert h["proxyPassword"] == ppw, "proxyPassword is not the service user password"
 EOF
@@ -100,12 +107,12 @@ t_grep "$CFG/README.txt" "tsb-application-local.secret.yml" "README names the TS
 t_grep "$CFG/README.txt" "the lines setupPassword, encryptionPassword and proxyPassword" "README says what in it is secret"
 t_grep "$CFG/README.txt" "xks-application.secret.yaml" "README names the XKS file"
 
-t_run 0 "config --for tsb again" J jt config --for tsb --output "$CFG"
+t_run 0 "config --for tsb again" J jt config --blinded-secret --for tsb --output "$CFG"
 ENC2=$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["hsm"]["encryptionPassword"])' \
 	"$CFG/tsb-application-local.secret.yml")
 [ "$ENC2" = "$ENC" ] || t_fail "a rewrite changed encryptionPassword (TSB could not read its stored secret)"
 t_ok "a rewrite keeps encryptionPassword"
-t_run 0 "config --for tsb into a new folder" J jt config --for tsb --output "$T_DIR/cfg2"
+t_run 0 "config --for tsb into a new folder" J jt config --blinded-secret --for tsb --output "$T_DIR/cfg2"
 ENC3=$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["hsm"]["encryptionPassword"])' \
 	"$T_DIR/cfg2/tsb-application-local.secret.yml")
 t_secret "$ENC3"
@@ -114,18 +121,18 @@ t_ok "a new folder gets a new random encryptionPassword"
 
 
 # --endpoint still wins over the stored hosts.
-t_run 0 "config --for xks --endpoint other" J jt config --for xks --endpoint jce-x.example.test --output "$T_DIR/cfg3"
+t_run 0 "config --for xks --endpoint other" J jt config --blinded-secret --for xks --endpoint jce-x.example.test --output "$T_DIR/cfg3"
 python3 -c 'import sys,yaml; assert yaml.safe_load(open(sys.argv[1]))["hsm"]["host"] == ["jce-x.example.test"]' \
 	"$T_DIR/cfg3/xks-application.secret.yaml" || t_fail "--endpoint did not win over the stored hosts"
 t_ok "--endpoint wins over the stored hosts"
 # A second run into the same folder: README.txt names the files of both runs, once each.
-t_run 0 "config --for tsb into the xks folder" J jt config --for tsb --output "$T_DIR/cfg3"
+t_run 0 "config --for tsb into the xks folder" J jt config --blinded-secret --for tsb --output "$T_DIR/cfg3"
 for f in xks-application.secret.yaml tsb-application-local.secret.yml jce-user-secret.secret; do
 	[ "$(grep -cx "$f" "$T_DIR/cfg3/README.txt")" = 1 ] || { cat "$T_DIR/cfg3/README.txt" >&2; t_fail "README.txt does not name $f once"; }
 done
 t_ok "README.txt keeps the entries of an earlier run whose files are still there"
 rm "$T_DIR/cfg3/xks-application.secret.yaml"
-t_run 0 "config --for tsb again, the xks file removed" J jt config --for tsb --output "$T_DIR/cfg3"
+t_run 0 "config --for tsb again, the xks file removed" J jt config --blinded-secret --for tsb --output "$T_DIR/cfg3"
 t_nogrep "$T_DIR/cfg3/README.txt" "xks-application" "README.txt drops the entry of a file that is gone"
 
 # ---- A PKCS#11 profile is not offered tsb or xks ----
@@ -138,8 +145,39 @@ t_ok "--list offers neither tsb nor xks to a PKCS#11 profile"
 t_run 64 "--for tsb on a PKCS#11 profile" J p11 config --for tsb --output "$T_DIR/x"
 t_grep "$T_ERR" "does not fit" "the error says tsb does not fit"
 
+# ---- TSB and XKS by their docs: before any exchange, the setup password is handed over ----
+t_make_credfiles "$T_DIR/creds/h" acme eco JCEHAND 20261120
+"$HSMO" --profile jh --passphrase-fd 3 --kdf-ms 20 import --tier ECO --api jce "$T_SERVICE_FILE" "$T_HSM_FILE" \
+	3<"$T_DIR/pass" >>"$T_DIR/all-output" 2>&1 || t_fail "import of the hand-over profile"
+sth="$XDG_STATE_HOME/hsm-onboard/jh/state.json"
+calls=$(grep -c '^ARGV:' "$JCE_STANDIN_DIR/calls.log")
+t_run 0 "config --for tsb --for xks before any exchange" J jh config --for tsb --for xks \
+	--endpoint jce-m.example.test --endpoint jce-c.example.test --output "$T_DIR/hand"
+t_grep "$T_OUT" "handed over" "config says the setup password is handed over"
+ENC4=$(check_yaml tsb "$T_DIR/hand/tsb-application-local.secret.yml" JCEHAND "$T_SETUP_PW" "svc-JCEHAND" "$T_SERVICE_PW") ||
+	t_fail "TSB: setupPassword is not the setup password"
+t_secret "$ENC4"
+t_ok "TSB: setupPassword is the setup password (python3-yaml)"
+check_yaml xks "$T_DIR/hand/xks-application.secret.yaml" JCEHAND "$T_SETUP_PW" "svc-JCEHAND" "$T_SERVICE_PW" ||
+	t_fail "XKS: setupPassword is not the setup password"
+t_ok "XKS: setupPassword is the setup password (python3-yaml)"
+t_grep "$T_DIR/hand/tsb-application-local.secret.yml" "hsm-onboard made no exchange" "the TSB file says no exchange was made"
+t_grep "$T_DIR/hand/xks-application.secret.yaml" ".secret file" "the XKS file says to keep its .secret file"
+[ "$(grep -c '^ARGV:' "$JCE_STANDIN_DIR/calls.log")" -eq "$calls" ] || t_fail "Primus Tools ran: the setup password was used"
+t_ok "nothing of ours used the setup password"
+python3 - "$sth" <<'EOF' || t_fail "the hand-over recorded a first use or an exchange"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["first_use"] is None, s["first_use"]
+assert s["rotation"] == "none", s["rotation"]
+assert "first-use" not in [e["kind"] for e in s["events"]]
+assert "handed-over" in [e["kind"] for e in s["events"]]
+EOF
+t_ok "no first use recorded, the rotation not begun, the hand-over noted"
+t_run 64 "--blinded-secret before any exchange is not possible" J jh config --for tsb --blinded-secret --output "$T_DIR/hand2"
+
 # ---- Secrets only in files named as holding them, each 0600 ----
-for d in "$T_DIR/base" "$CFG" "$T_DIR/cfg2" "$T_DIR/cfg3"; do
+for d in "$T_DIR/base" "$CFG" "$T_DIR/cfg2" "$T_DIR/cfg3" "$T_DIR/hand"; do
 	for f in $(grep -rlF -f "$T_SECRETS" "$d" 2>/dev/null || true); do
 		case ${f##*/} in *.secret | *.secret.*) ;; *) t_fail "a secret in $f, whose name does not say so" ;; esac
 		[ "$(mode "$f")" = 600 ] || t_fail "$f holds a secret and is mode $(mode "$f")"

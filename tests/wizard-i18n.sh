@@ -107,6 +107,37 @@ gone_tr() {
 	w_gone "$t"
 }
 
+# demo_walk_to_preflight: a demo just started, from its subscription screen through the import (the
+# passphrase twice), the review and the countdown, to the preflight; its files' secrets registered.
+demo_walk_to_preflight() {
+	wait_tr "Subscription"
+	for f in "$T_DIR"/hsm-onboard-demo.*/Downloads/*.txt; do
+		sed -n 's/^\(Service User Password\|HSM User Setup Password\|PKCS#11 password \): //p' "$f" \
+			| while read -r v; do t_secret "$v"; done
+	done
+	w_key Enter
+	wait_tr "Emails"
+	w_key Enter
+	wait_tr "SecureCode"
+	w_key Enter
+	wait_tr "Download and import"
+	w_wait "DEMOHSM01"
+	w_key Enter
+	wait_tr "Choose a passphrase (at least 12 characters). It encrypts the secrets on this machine; it is not sent anywhere."
+	w_type "$passphrase"
+	w_key Enter
+	wait_tr "Type the passphrase again:"
+	w_type "$passphrase"
+	w_key Enter
+	wait_tr "Imported. Shred the plaintext credential files now (overwrite, then delete)? On SSDs and copy-on-write filesystems this is best effort." 30
+	w_key Enter
+	wait_tr "Review"
+	w_key Enter
+	wait_tr "Countdown"
+	w_key Enter
+	wait_tr "Preflight"
+}
+
 help_all="Enter: next (where it is safe)  Esc: back  F10: save and quit  Ctrl-C: quit (asks first)  Ctrl-L: repaint. Progress is saved at every step; run 'hsm-onboard wizard' to resume."
 
 for run in $runs; do
@@ -198,6 +229,30 @@ for run in $runs; do
 	[ "$st" = 0 ] || t_fail "$lang: '$yes_key' on the quit question: exit status $st"
 	t_ok "$lang: start, help, subscription, emails, SecureCode, import, review, countdown, ticket, 40x12 walked; '$yes_key' answered the quit question"
 
+	# The JCE demo (demo --api jce, Primus Tools played by the stand-in): its point of no return
+	# describes GetUserSecret and the blinded secret, and its done screen names that secret's file.
+	w_tmux kill-server >/dev/null 2>&1 || true
+	W_SOCK="$T_DIR/tmux-jce-$lang.sock"
+	W_FAKETIME=
+	w_start TMPDIR="$T_DIR" LANG="$loc" LC_ALL="$loc" LANGUAGE= -- demo --api jce --kdf-ms "$W_KDF_MS"
+	demo_walk_to_preflight
+	w_key Enter
+	wait_tr "Type yes and press Enter to connect: %s_"
+	G=jce-point-of-no-return fit 80
+	w_type "$(tr_ "yes")"
+	w_key Enter
+	wait_tr "The first connection is done." 60
+	w_key Enter
+	wait_tr "Written in %s:" 30
+	w_key Enter
+	wait_tr "Onboarding complete"
+	G=jce-done fit 80
+	w_key Enter
+	st=$(w_exit_status 30)
+	[ "$st" = 0 ] || t_fail "$lang: JCE demo exit status $st"
+	rm -f "$T_DIR"/hsm-onboard-demo.*/hsm/secret "$T_DIR"/hsm-onboard-demo.*/home/.config/hsm-onboard/DEMOHSM01/jce-user-secret.secret
+	t_ok "$lang: the JCE demo walked to the end (point of no return with GetUserSecret, done)"
+
 	# The demo, to the end: the preflight, the point of no return, the rotation (real, on SoftHSM2),
 	# the provider configuration and the done screen.
 	if [ -z "${SOFTHSM2_MODULE:-}" ]; then
@@ -208,32 +263,7 @@ for run in $runs; do
 	W_SOCK="$T_DIR/tmux-demo-$lang.sock"
 	W_FAKETIME=
 	w_start TMPDIR="$T_DIR" LANG="$loc" LC_ALL="$loc" LANGUAGE= -- demo --kdf-ms "$W_KDF_MS"
-	wait_tr "Subscription"
-	for f in "$T_DIR"/hsm-onboard-demo.*/Downloads/*.txt; do
-		sed -n 's/^\(Service User Password\|HSM User Setup Password\|PKCS#11 password \): //p' "$f" \
-			| while read -r v; do t_secret "$v"; done
-	done
-	w_key Enter
-	wait_tr "Emails"
-	w_key Enter
-	wait_tr "SecureCode"
-	w_key Enter
-	wait_tr "Download and import"
-	w_wait "DEMOHSM01"
-	w_key Enter
-	wait_tr "Choose a passphrase (at least 12 characters). It encrypts the secrets on this machine; it is not sent anywhere."
-	w_type "$passphrase"
-	w_key Enter
-	wait_tr "Type the passphrase again:"
-	w_type "$passphrase"
-	w_key Enter
-	wait_tr "Imported. Shred the plaintext credential files now (overwrite, then delete)? On SSDs and copy-on-write filesystems this is best effort." 30
-	w_key Enter
-	wait_tr "Review"
-	w_key Enter
-	wait_tr "Countdown"
-	w_key Enter
-	wait_tr "Preflight"
+	demo_walk_to_preflight
 	wait_tr "Engine %s: the module loads and the token is there." 30
 	G=preflight fit 80
 	w_key Enter

@@ -187,9 +187,10 @@ w_new_onboarding() {
 
 # w_demo_walk_to_provider PASSPHRASE: from the demo's first screen ("Step 1 of 10: Subscription") to
 # the provider screen, the way a person goes: Enter through each step, the passphrase twice, "yes" at
-# the point of no return. The demo drives the primus engine (ppin is its simulator). W_ROTATED and
-# W_PROVIDER are the captures of the rotation's result screen and of the provider screen. Shared by
-# the demo test of the build (wizard-demo.sh) and of the installed package (installed-demo.sh).
+# the point of no return. The demo drives the primus engine (ppin is its simulator). W_NO_RETURN,
+# W_ROTATED and W_PROVIDER are the captures of the point of no return, the rotation's result screen and
+# the provider screen. Shared by the demo tests of the build (wizard-demo.sh, wizard-demo-jce.sh with
+# W_DEMO_PREFLIGHT="") and of the installed package (installed-demo.sh).
 w_demo_walk_to_provider() {
 	w_wait "Step 1 of 10: Subscription"
 	w_key Enter
@@ -211,9 +212,12 @@ w_demo_walk_to_provider() {
 	w_wait "The 7 days start at the first connection"
 	w_key Enter
 	w_wait "Step 7 of 10: Preflight"
-	w_wait "Engine primus: ppin answers"
+	# The primus demo's engine line; W_DEMO_PREFLIGHT="" for a demo whose engine shows none (jce).
+	[ -z "${W_DEMO_PREFLIGHT-Engine primus: ppin answers}" ] || w_wait "${W_DEMO_PREFLIGHT-Engine primus: ppin answers}"
 	w_key Enter
 	w_wait "Type yes and press Enter"
+	# shellcheck disable=SC2034 # read by the scripts that source this file
+	W_NO_RETURN=$W_SCREEN
 	w_type yes; w_key Enter
 	w_wait "The first connection is done." 60
 	# shellcheck disable=SC2034 # read by the scripts that source this file

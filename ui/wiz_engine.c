@@ -4,6 +4,7 @@
 #include "wiz_engine.h"
 
 #include "i18n.h"
+#include "orders.h"
 #include "rotation.h"
 #include "vault.h"
 
@@ -20,14 +21,13 @@ int wiz_engine_open(struct wiz *w, struct engine_ctx *e)
 	const struct state *st = &w->prof.st;
 	struct engine_overrides o;
 	engine_overrides_init(&o);
-	/* A profile that never chose an engine gets the core's default: primus for a Securosys PKCS#11 or
-	 * CNG partition (engine_default_name; DESIGN.md, "Architecture"). */
-	if (!st->engine.engine)
-		o.engine = engine_default_name((int)st->service_type, (int)st->api);
-	if (!engine_find(o.engine ? o.engine : st->engine.engine)) {
-		wiz_status(w, TUI_ERROR,
-		           _("Unknown engine '%s' in the profile: set it with 'hsm-onboard connect --engine'."),
-		           st->engine.engine);
+	/* The profile's path decides the engine (orders_path_of; DESIGN.md, "Engines"). */
+	o.engine = orders_path_engine(st);
+	if (!engine_find(o.engine)) {
+		struct diag nd;
+		diag_clear(&nd);
+		engine_setup_no_engine(st, &nd);
+		wiz_status(w, TUI_ERROR, "%s", nd.msg);
 		return -1;
 	}
 	if (!st->engine.module && st->engine.engine && strcmp(st->engine.engine, "pkcs11") == 0) {

@@ -8,6 +8,7 @@
 #include "cli_net.h"
 #include "cli_passphrase.h"
 #include "i18n.h"
+#include "orders.h"
 #include "netcheck.h"
 #include "profile.h"
 #include "secmem.h"
@@ -261,7 +262,11 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 	int tsbaas = have_profile && (p.st.service_type == SERVICE_TYPE_TSBAAS_MULTI || p.st.api_endpoint);
 	if (n_endpoints == 0) {
 		const char *cl = cluster ? cluster : (have_profile ? p.st.cluster : NULL);
-		enum state_api a = api != API_UNKNOWN ? api : (have_profile ? p.st.api : API_UNKNOWN);
+		/* --api, else the port of the profile's path (orders_path_of). */
+		struct orders_path op = {.api = API_UNKNOWN};
+		if (have_profile)
+			orders_path_of(&p.st, &op);
+		enum state_api a = api != API_UNKNOWN ? api : op.api;
 		if (cl) {
 			if ((rc = check_from_cluster(&run, cl, a, tls)) != EX_OK)
 				goto out;

@@ -25,6 +25,8 @@ const struct cli_command cli_commands[] = {
 	 N_("      --tier T             SBX, ECO, ECO-CC or PLATINUM; needed when the file\n"
 	    "                           names do not tell the tier\n"
 	    "      --service-type S     standard, tsbaas-multi or tsbaas-dedicated\n"
+	    "      --api API            pkcs11, jce (also BYOK), cng or rest: how the setup\n"
+	    "                           password is exchanged (see 'connect')\n"
 	    "      --issued DATE        date of issue, YYYY-MM-DD (default: the file name's)\n"
 	    "      --renew              replace a different setup password (renewal ticket)\n"
 	    "      --shred              overwrite and delete the plaintext files afterwards\n"), 0},
@@ -106,8 +108,11 @@ const struct cli_command cli_commands[] = {
 	    "                 files that hold other partitions' secrets, keeping a dated\n"
 	    "                 0600 backup (without it: refused, exit 77 or 73)\n"
 	    "  --for TARGET   also the files of a client (repeatable): libp11, openssl3,\n"
-	    "                 env, vault, openbao, tsb, xks; DIR/README.txt says what to\n"
-	    "                 keep secret\n"
+	    "                 env, vault, openbao, tsb, xks, ksp; DIR/README.txt says what\n"
+	    "                 to keep secret\n"
+	    "  --blinded-secret  tsb, xks after connect: the blinded user secret as\n"
+	    "                 setupPassword (not in their docs; before connect: the setup\n"
+	    "                 password)\n"
 	    "  --list         the targets that fit the profile, with their docs page\n"
 	    "  Default DIR: the folder written last, else ~/.config/hsm-onboard/PROFILE\n"
 	    "  ($XDG_CONFIG_HOME). The paths are printed, never the secret.\n"), 0},
@@ -155,6 +160,8 @@ const struct cli_command cli_commands[] = {
 	 CLI_SECMEM_OWN},
 	{"demo", cli_demo, N_("[--keep]"), N_("the whole onboarding on a throwaway SoftHSM2 token, in the wizard"),
 	 N_("      --keep               keep the demo directory afterwards\n"
+	    "      --api API            pkcs11 (default) or jce: the JCE path, with a\n"
+	    "                           stand-in for Primus Tools\n"
 	    "Creates a private temporary directory with a SoftHSM2 token, invented credential\n"
 	    "files and a demo profile, then runs the wizard on them. Nothing outside that\n"
 	    "directory is touched.\n"), 0},

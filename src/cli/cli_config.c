@@ -6,7 +6,9 @@
 #include "cli.h"
 #include "cli_engine.h"
 #include "cli_passphrase.h"
+#include "engine_setup.h"
 #include "i18n.h"
+#include "orders.h"
 #include "rotation.h"
 #include "targets.h"
 
@@ -98,6 +100,23 @@ static int config_check_targets(const struct cli_engine_opts *o, const struct st
 	return EX_OK;
 }
 
+/* config --for tsb|xks before any exchange: the hand-over (targets_handover), no engine. */
+static int config_handover(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,
+                           const struct target *const *targets, struct engine_files *files, struct diag *d)
+{
+	int rc = cli_open_vault(ctx, &ce->p, &ce->v, d);
+	if (rc != EX_OK)
+		return rc;
+	struct engine_setup es = {0};
+	struct engine_overrides ov = o->ov;
+	ov.endpoints = o->endpoints;
+	const char *hosts[ENGINE_MAX_HOSTS];
+	size_t n = engine_setup_hosts(&es, &ce->p.st, &ov, hosts, ENGINE_MAX_HOSTS);
+	rc = targets_handover(targets, o->n_targets, ce->p.name, &ce->p.st, ce->v, hosts, n, o->output, files, d);
+	clusters_free(&es.clusters);
+	return rc == EX_OK ? profile_save_state(&ce->p, d) : rc;
+}
+
 int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_engine_opts o;
@@ -153,6 +172,69 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	struct engine_files files = {0};
+	/* A CNG profile's exchange happens on Windows (orders_path_of): its settings hold no secret, so
+	 * neither the vault nor an engine is opened. */
+	if (!ce.p.st.engine.engine && orders_path_is(&ce.p.st, ORDERS_PATH_KSP)) {
+		if (o.n_targets == 0) {
+			cli_engine_close(&ce);
+			cli_error("%s", _("a CNG profile is configured on the Windows machine: use --for ksp"));
+			return EX_USAGE;
+		}
+		struct engine_setup es = {0};
+		struct engine_overrides ov = o.ov;
+		ov.endpoints = o.endpoints;
+		const char *hosts[ENGINE_MAX_HOSTS];
+		struct orders_path op;
+		orders_path_of(&ce.p.st, &op);
+		struct targets_input in;
+		targets_input_from(&in, ce.p.name, &ce.p.st, NULL, NULL);
+		in.hosts = hosts;
+		in.n_hosts = engine_setup_hosts(&es, &ce.p.st, &ov, hosts, ENGINE_MAX_HOSTS);
+		in.port = op.port;
+		rc = targets_write_list(targets, o.n_targets, &in, o.output, &files, &d);
+		clusters_free(&es.clusters);
+		if (rc == EX_OK && !ctx->json)
+			for (size_t i = 0; i < files.n; i++)
+				printf("%s: %s\n", files.what[i], files.path[i]);
+		if (rc == EX_OK && ctx->json)
+			rc = cli_engine_print_json(&ce, NULL, &files, NULL);
+		engine_files_free(&files);
+		cli_engine_close(&ce);
+		return rc == EX_OK ? rc : cli_report(&d);
+	}
+	/* TSB and XKS make the exchange themselves: before any exchange of ours, their setupPassword is
+	 * the setup password, as their docs say (doc/securosys-facts.md, "JCE, TSB and XKS"). */
+	int jce_only = o.n_targets > 0;
+	for (size_t i = 0; i < o.n_targets; i++)
+		jce_only &= (targets[i]->fits & TARGET_FITS_JCE) != 0;
+	if (o.blinded_secret && !rotation_is_done(&ce.p.st)) {
+		cli_engine_close(&ce);
+		cli_error("%s", _("--blinded-secret needs the blinded user secret of 'hsm-onboard connect'; before "
+		                  "it, TSB and XKS take the setup password, as their docs say"));
+		return EX_USAGE;
+	}
+	if (jce_only && ce.p.st.rotation == ROTATION_NONE && !ce.p.st.first_use) {
+		rc = config_handover(ctx, &ce, &o, targets, &files, &d);
+		if (rc == EX_OK && !ctx->json) {
+			for (size_t i = 0; i < files.n; i++)
+				printf("%s: %s\n", files.what[i], files.path[i]);
+			printf("%s\n",
+			       _("The setup password is handed over: TSB or XKS exchanges it at its first start, and "
+			         "hsm-onboard made no exchange. Record that moment with 'hsm-onboard mark-used'."));
+		} else if (rc == EX_OK)
+			rc = cli_engine_print_json(&ce, NULL, &files, json_pack("{s:b}", "handover", 1));
+		engine_files_free(&files);
+		cli_engine_close(&ce);
+		return rc == EX_OK ? rc : cli_report(&d);
+	}
+	if (jce_only && !o.blinded_secret && rotation_is_done(&ce.p.st)) {
+		cli_engine_close(&ce);
+		cli_error("%s",
+		          _("connect has exchanged the setup password, which TSB and XKS take as setupPassword: "
+		            "--blinded-secret writes the blinded user secret there instead, a route the TSB and "
+		            "XKS docs do not describe"));
+		return EX_USAGE;
+	}
 	/* A TSBaaS profile has no rotation and no engine: its targets need only the vault. */
 	int tsbaas = targets_is_tsbaas(&ce.p.st);
 	if (tsbaas && o.n_targets == 0) {

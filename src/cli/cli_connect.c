@@ -10,6 +10,7 @@
 #include "engine_shared.h"
 #include "expiry.h"
 #include "i18n.h"
+#include "orders.h"
 #include "rotation.h"
 
 #include <stdio.h>
@@ -94,13 +95,32 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		cli_engine_close(&ce);
 		return EX_OK;
 	}
+	/* The profile's path decides (orders_path_of; DESIGN.md, "Engines"). A CNG partition exchanges its
+	 * setup password on Windows: nothing is sent or recorded here, whatever --engine says. */
+	struct orders_path op;
+	orders_path_of(st, &op);
+	if (op.kind == ORDERS_PATH_KSP && !st->engine.engine) {
+		cli_engine_close(&ce);
+		cli_error("%s", _("this is a CNG partition: its setup password is exchanged on the Windows machine, "
+		                  "not here. Nothing was sent and no first use was recorded."));
+		fputs(_("On the Windows machine (mscng/Installation/Configuring):\n"
+		        "  1. install the Securosys CNG/KSP provider (setup_x64.msi; with INSTALLCFG=1 it\n"
+		        "     reads KspCfg.ini),\n"
+		        "  2. in SecurosysKspCfg add each HSM host on port 2320 with the HSM user name\n"
+		        "     and the setup password, and the proxy (service) user,\n"
+		        "  3. click \"Test all Connections\": it fetches the permanent secret, which is\n"
+		        "     encrypted for that machine only,\n"
+		        "  4. then run 'hsm-onboard mark-used' here, so that the countdown is right.\n"
+		        "'hsm-onboard config --for ksp --output DIR' writes these settings and steps.\n"),
+		      stderr);
+		return EX_CONFIG;
+	}
 	if (!o.ov.engine && !st->engine.engine) {
-		/* primus for a Securosys PKCS#11 or CNG partition (DESIGN.md, "Architecture"). */
-		o.ov.engine = engine_default_name((int)st->service_type, (int)st->api);
+		o.ov.engine = op.engine;
 		if (!o.ov.engine) {
+			engine_setup_no_engine(st, &d);
 			cli_engine_close(&ce);
-			return cli_usage_error("connect", "%s",
-			                       _("choose the engine: --engine pkcs11 or --engine primus"));
+			return cli_report(&d);
 		}
 	}
 	if (st->engine.engine && o.ov.engine && strcmp(st->engine.engine, o.ov.engine) != 0 &&
@@ -153,13 +173,22 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 				                  "run it on a terminal, or add --yes"));
 				return EX_USAGE;
 			}
-			fputs(_("Point of no return: connect sends the setup password to the HSM once, to\n"
-			        "exchange it (primus: ppin -p, ppin -a, ppin -t; the provider keeps the\n"
-			        "permanent secret in .secrets.cfg, which is copied into this profile's vault).\n"
-			        "After that the setup password is disposed of. If the files and the vault are\n"
-			        "lost, a new setup password needs a paid support ticket. An interrupted connect\n"
-			        "is resumed by running it again.\n"),
-			      stderr);
+			if (strcmp(o.ov.engine ? o.ov.engine : st->engine.engine, "jce") == 0)
+				fputs(_("Point of no return: connect sends the setup password to the HSM once, to\n"
+				        "exchange it (jce: Primus Tools' GetUserSecret returns the permanent user\n"
+				        "secret, blinded, which is saved in this profile's vault and checked with a\n"
+				        "Login). After that the setup password is disposed of. If the vault is lost,\n"
+				        "a new setup password needs a paid support ticket. An interrupted connect is\n"
+				        "resumed by running it again.\n"),
+				      stderr);
+			else
+				fputs(_("Point of no return: connect sends the setup password to the HSM once, to\n"
+				        "exchange it (primus: ppin -p, ppin -a, ppin -t; the provider keeps the\n"
+				        "permanent secret in .secrets.cfg, which is copied into this profile's vault).\n"
+				        "After that the setup password is disposed of. If the files and the vault are\n"
+				        "lost, a new setup password needs a paid support ticket. An interrupted connect\n"
+				        "is resumed by running it again.\n"),
+				      stderr);
 			if (expired && !connect_confirm(_("The setup password may have expired."))) {
 				cli_engine_close(&ce);
 				cli_error("%s", _("stopped; nothing was sent"));

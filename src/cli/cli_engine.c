@@ -7,6 +7,7 @@
 #include "clusters.h"
 #include "fsutil.h"
 #include "i18n.h"
+#include "orders.h"
 #include "secmem.h"
 
 #include <errno.h>
@@ -34,6 +35,7 @@ const struct option cli_engine_longopts[] = {
     {"client-id", required_argument, NULL, CLI_ENGINE_OPT_CLIENT_ID},
     {"force", no_argument, NULL, CLI_ENGINE_OPT_FORCE},
     {"system", no_argument, NULL, CLI_ENGINE_OPT_SYSTEM},
+    {"blinded-secret", no_argument, NULL, CLI_ENGINE_OPT_BLINDED_SECRET},
     {NULL, 0, NULL, 0},
 };
 
@@ -119,6 +121,11 @@ static int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_e
 				return cli_usage_error(cmd, "%s", _("--system is an option of 'config'"));
 			o->system = 1;
 			break;
+		case CLI_ENGINE_OPT_BLINDED_SECRET:
+			if (strcmp(cmd, "config") != 0)
+				return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
+			o->blinded_secret = 1;
+			break;
 		case ':': return cli_usage_error(cmd, _("option '%s' needs a value"), argv[optind - 1]);
 		default: return cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
 		}
@@ -162,12 +169,8 @@ int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struc
 	struct engine_overrides ov = o->ov;
 	ov.endpoints = o->endpoints;
 	/* Fail on a missing engine before asking for the passphrase. */
-	if (!engine_find(o->ov.engine ? o->ov.engine
-	                 : ce->p.st.engine.engine
-	                     ? ce->p.st.engine.engine
-	                     : engine_default_name((int)ce->p.st.service_type, (int)ce->p.st.api)))
-		return diag_set(d, EX_USAGE, "%s",
-		                _("no engine chosen for this profile: give --engine pkcs11 or --engine primus"));
+	if (!engine_find(o->ov.engine ? o->ov.engine : orders_path_engine(&ce->p.st)))
+		return engine_setup_no_engine(&ce->p.st, d);
 	int rc = cli_open_vault(ctx, &ce->p, &ce->v, d);
 	if (rc != EX_OK)
 		return rc;

@@ -27,6 +27,7 @@ struct cli_engine_opts {
 	int system;        /* config --system: /etc/primus, group primus, as root */
 	int force;         /* --force: an --output folder others own or may write (fsutil_secret_dir);
 	                    * the same option sets ov.force (provider files of other partitions) */
+	int blinded_secret; /* config --blinded-secret: tsb/xks get the blinded user secret (not in the docs) */
 };
 
 enum {
@@ -45,7 +46,8 @@ enum {
 	CLI_ENGINE_OPT_RETRY_REFUSED,
 	CLI_ENGINE_OPT_CLIENT_ID,
 	CLI_ENGINE_OPT_FORCE,
-	CLI_ENGINE_OPT_SYSTEM
+	CLI_ENGINE_OPT_SYSTEM,
+	CLI_ENGINE_OPT_BLINDED_SECRET
 };
 
 /* The long options every engine command accepts, NULL-terminated. */

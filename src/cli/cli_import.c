@@ -49,11 +49,15 @@ static enum state_tier cli_import_ask_tier(void *ctx, const char *profile)
 
 int cli_import(struct cli_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_TIER = 1, OPT_STYPE, OPT_ISSUED, OPT_RENEW, OPT_SHRED };
+	enum { OPT_TIER = 1, OPT_STYPE, OPT_ISSUED, OPT_RENEW, OPT_SHRED, OPT_API };
 	static const struct option opts[] = {
-	    {"tier", required_argument, NULL, OPT_TIER},     {"service-type", required_argument, NULL, OPT_STYPE},
-	    {"issued", required_argument, NULL, OPT_ISSUED}, {"renew", no_argument, NULL, OPT_RENEW},
-	    {"shred", no_argument, NULL, OPT_SHRED},         {NULL, 0, NULL, 0},
+	    {"tier", required_argument, NULL, OPT_TIER},
+	    {"service-type", required_argument, NULL, OPT_STYPE},
+	    {"issued", required_argument, NULL, OPT_ISSUED},
+	    {"renew", no_argument, NULL, OPT_RENEW},
+	    {"shred", no_argument, NULL, OPT_SHRED},
+	    {"api", required_argument, NULL, OPT_API},
+	    {NULL, 0, NULL, 0},
 	};
 	struct import_opts o = {0};
 	int c;
@@ -70,6 +74,11 @@ int cli_import(struct cli_ctx *ctx, int argc, char **argv)
 				                       _("--service-type: '%s' is not one of standard, tsbaas-multi, "
 				                         "tsbaas-dedicated"),
 				                       optarg);
+			break;
+		case OPT_API:
+			/* A BYOK order is ECO with API jce (orders_path_of). */
+			if (state_api_parse(optarg, &o.api) != 0 || o.api == API_UNKNOWN)
+				return cli_usage_error("import", _("--api: '%s' is not pkcs11, jce, cng or rest"), optarg);
 			break;
 		case OPT_ISSUED: o.issued = optarg; break;
 		case OPT_RENEW: o.renew = 1; break;

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "cli_json.h"
 #include "cli_status.h"
+#include "orders.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -29,6 +30,10 @@ static json_t *status_json_profile(const struct status_report *r, size_t i)
 	                        : json_string(state_service_type_name(st->service_type)));
 	json_object_set_new(o, "api",
 	                    st->api == API_UNKNOWN ? json_null() : json_string(state_api_name(st->api)));
+	/* How the setup password is exchanged: primus, jce, ksp or none (orders_path_of). */
+	struct orders_path op;
+	orders_path_of(st, &op);
+	json_object_set_new(o, "path", json_string(orders_path_name(op.kind)));
 	json_object_set_new(o, "cluster", cli_json_str(st->cluster));
 	json_object_set_new(o, "step", json_string(state_step_name(st->step)));
 	json_object_set_new(o, "setup_password", cli_json_setup_password(st, ex));

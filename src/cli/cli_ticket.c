@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "cli_passphrase.h"
 #include "clusters.h"
+#include "engine.h"
 #include "expiry.h"
 #include "fsutil.h"
 #include "i18n.h"
@@ -26,32 +27,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The first executable "lp" in PATH, like execvp would find it; 0 when there is none. */
-static int ticket_find_lp(char *buf, size_t size)
-{
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		return 0;
-	while (*path) {
-		size_t n = strcspn(path, ":");
-		/* An empty PATH element means the current directory, as in the shell. */
-		int len = n ? snprintf(buf, size, "%.*s/lp", (int)n, path) : snprintf(buf, size, "./lp");
-		struct stat sb;
-		if (len > 0 && (size_t)len < size && stat(buf, &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    access(buf, X_OK) == 0)
-			return 1;
-		path += n;
-		if (*path == ':')
-			path++;
-	}
-	return 0;
-}
-
 /* Sends text to lp on its stdin (fork/exec, no shell). */
 static int ticket_print(const char *text, size_t len)
 {
 	char lp[PATH_MAX];
-	if (!ticket_find_lp(lp, sizeof lp)) {
+	if (!engine_find_program("lp", lp, sizeof lp)) {
 		cli_error("%s", _("--print: 'lp' (the CUPS client) was not found in PATH; install the CUPS client "
 		                  "(Debian: cups-client), or write the ticket with --output FILE and print that"));
 		return EX_UNAVAILABLE;

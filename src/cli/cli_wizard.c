@@ -61,12 +61,19 @@ int cli_demo(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"keep", no_argument, NULL, 'k'},
+	    {"api", required_argument, NULL, 'a'},
 	    {NULL, 0, NULL, 0},
 	};
 	int keep = 0, c;
+	enum state_api api = API_PKCS11;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': keep = 1; break;
+		case 'a':
+			/* The demo walks the path of an API (orders_path_of): PKCS#11 or JCE. */
+			if (state_api_parse(optarg, &api) != 0 || (api != API_PKCS11 && api != API_JCE))
+				return cli_usage_error(argv[0], _("--api: '%s' is not pkcs11 or jce"), optarg);
+			break;
 		default: return cli_usage_error(argv[0], "%s", _("unknown option"));
 		}
 	}
@@ -82,7 +89,7 @@ int cli_demo(struct cli_ctx *ctx, int argc, char **argv)
 	struct demo dm;
 	struct diag d;
 	diag_clear(&d);
-	rc = demo_create(NULL, NULL, &dm, &d);
+	rc = api == API_JCE ? demo_create_jce(NULL, &dm, &d) : demo_create(NULL, NULL, &dm, &d);
 	if (rc != EX_OK) {
 		cli_report(&d);
 		if (dm.dir && !keep)

@@ -253,6 +253,24 @@ static int demo_setenv(const char *name, const char *dir, const char *sub, struc
 	return EX_OK;
 }
 
+/* HOME and the XDG folders inside the world, so every later core call and the wizard use it. */
+static int demo_setenv_home(const char *dir, struct diag *d)
+{
+	static const char *const vars[][2] = {
+	    {"HOME", "home"},
+	    {"XDG_STATE_HOME", "home/.local/state"},
+	    {"XDG_CONFIG_HOME", "home/.config"},
+	    {"XDG_DATA_HOME", "home/.local/share"},
+	    {"XDG_CACHE_HOME", "home/.cache"},
+	};
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		int rc = demo_setenv(vars[i][0], dir, vars[i][1], d);
+		if (rc != EX_OK)
+			return rc;
+	}
+	return EX_OK;
+}
+
 int demo_create(const char *tmpdir, const char *module, struct demo *out, struct diag *d)
 {
 	memset(out, 0, sizeof *out);
@@ -297,11 +315,7 @@ int demo_create(const char *tmpdir, const char *module, struct demo *out, struct
 	    tokens);
 	if ((rc = fsutil_write_atomic(conf, text, strlen(text), 0600, "config", d)) != EX_OK)
 		goto done;
-	if ((rc = demo_setenv("HOME", out->dir, "home", d)) != EX_OK ||
-	    (rc = demo_setenv("XDG_STATE_HOME", out->dir, "home/.local/state", d)) != EX_OK ||
-	    (rc = demo_setenv("XDG_CONFIG_HOME", out->dir, "home/.config", d)) != EX_OK ||
-	    (rc = demo_setenv("XDG_DATA_HOME", out->dir, "home/.local/share", d)) != EX_OK ||
-	    (rc = demo_setenv("XDG_CACHE_HOME", out->dir, "home/.cache", d)) != EX_OK ||
+	if ((rc = demo_setenv_home(out->dir, d)) != EX_OK ||
 	    (rc = demo_setenv("SOFTHSM2_CONF", conf, NULL, d)) != EX_OK ||
 	    (rc = demo_setenv("HSM_ONBOARD_PPIN_SIM_MODULE", out->module, NULL, d)) != EX_OK)
 		goto done;
@@ -344,6 +358,112 @@ done:
 	free(home);
 	free(tokens);
 	free(conf);
+	return rc;
+}
+
+/* The hex SHA-256 of a secret, as the stand-in compares what it is given (never the secret itself). */
+static int demo_sha256_file(const char *path, const char *secret, struct diag *d)
+{
+	unsigned char md[32];
+	char hex[65];
+	int rc = cryptolib_load(d);
+	if (rc != EX_OK)
+		return rc;
+	cryptolib_SHA256((const unsigned char *)secret, strlen(secret), md);
+	for (size_t i = 0; i < sizeof md; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return fsutil_write_atomic(path, hex, 64, 0600, "config", d);
+}
+
+int demo_create_jce(const char *tmpdir, struct demo *out, struct diag *d)
+{
+	memset(out, 0, sizeof *out);
+	const char *dir = getenv("HSM_ONBOARD_LIBEXECDIR");
+	char *standin = demo_join(dir && dir[0] ? dir : LIBEXECDIR, "hsm-onboard-jce-standin");
+	if (!standin || access(standin, X_OK) != 0) {
+		int rc = diag_set(d, EX_UNAVAILABLE, _("the demo's Primus Tools stand-in %s is not installed"),
+		                  standin ? standin : "?");
+		free(standin);
+		return rc;
+	}
+	if (!tmpdir)
+		tmpdir = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
+	char templ[4096];
+	snprintf(templ, sizeof templ, "%s/hsm-onboard-demo.XXXXXX", tmpdir);
+	if (!mkdtemp(templ)) {
+		free(standin);
+		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the demo directory"), templ);
+	}
+	out->dir = strdup(templ);
+	out->downloads = demo_join(templ, "Downloads");
+	char *home = demo_join(templ, "home"), *bin = demo_join(templ, "bin"), *hsm = demo_join(templ, "hsm");
+	char *java = bin ? demo_join(bin, "java") : NULL, *jar = demo_join(templ, "primus-tools.jar");
+	char *user = hsm ? demo_join(hsm, "user") : NULL, *sha = hsm ? demo_join(hsm, "setup.sha256") : NULL;
+	char *setup = NULL, *path = NULL;
+	int rc = EX_OK;
+	if (!out->dir || !out->downloads || !home || !bin || !hsm || !java || !jar || !user || !sha) {
+		rc = diag_set(d, EX_OSERR, "%s", _("out of memory"));
+		goto done;
+	}
+	if ((rc = fsutil_mkdir_private(home, d)) != EX_OK || (rc = fsutil_mkdir_private(bin, d)) != EX_OK ||
+	    (rc = fsutil_mkdir_private(hsm, d)) != EX_OK ||
+	    (rc = fsutil_mkdir_private(out->downloads, d)) != EX_OK)
+		goto done;
+	if (symlink(standin, java) != 0) {
+		rc = diag_set_errno(d, EX_CANTCREAT, "%s", java);
+		goto done;
+	}
+	/* The jar only has to exist: the stand-in plays `java -jar primus-tools.jar`. */
+	if ((rc = fsutil_write_atomic(jar, "", 0, 0644, "config", d)) != EX_OK ||
+	    (rc = fsutil_write_atomic(user, DEMO_PROFILE, strlen(DEMO_PROFILE), 0600, "config", d)) != EX_OK)
+		goto done;
+	const char *old = getenv("PATH");
+	size_t n = strlen(bin) + (old ? strlen(old) : 0) + 2;
+	path = malloc(n);
+	if (!path) {
+		rc = diag_set(d, EX_OSERR, "%s", _("out of memory"));
+		goto done;
+	}
+	snprintf(path, n, "%s%s%s", bin, old && old[0] ? ":" : "", old ? old : "");
+	if (setenv("PATH", path, 1) != 0 || (rc = demo_setenv("JCE_STANDIN_DIR", hsm, NULL, d)) != EX_OK ||
+	    (rc = demo_setenv_home(out->dir, d)) != EX_OK) {
+		rc = rc ? rc : diag_set(d, EX_OSERR, "%s", _("out of memory"));
+		goto done;
+	}
+	if ((rc = demo_write_credfiles(out->downloads, DEMO_PROFILE, &setup, out, d)) != EX_OK ||
+	    (rc = demo_sha256_file(sha, setup, d)) != EX_OK)
+		goto done;
+
+	/* The demo profile: a JCE order (ECO with API jce is also what a BYOK order is). No engine is
+	 * chosen: the profile's path picks jce, as for a customer. */
+	struct profile p;
+	rc = profile_open(DEMO_PROFILE, PROFILE_CREATE | PROFILE_LOCK, &p, d);
+	if (rc != EX_OK)
+		goto done;
+	static const char *const hosts[] = {"ch01-api.cloudshsm.com", "ch02-api.cloudshsm.com"};
+	p.st.tier = TIER_ECO;
+	p.st.service_type = SERVICE_TYPE_STANDARD;
+	p.st.api = API_JCE;
+	p.st.cluster = strdup(DEMO_CLUSTER);
+	p.st.step = STEP_SUBSCRIPTION;
+	p.st.created = time(NULL);
+	p.st.engine.module = strdup(jar);
+	p.st.engine.slot = -1;
+	state_set_hosts(&p.st, hosts, 2);
+	state_add_event(&p.st, "demo", "throwaway JCE demo profile, Primus Tools simulated");
+	rc = profile_save_state(&p, d);
+	profile_close(&p);
+done:
+	secmem_free(setup);
+	free(standin);
+	free(home);
+	free(bin);
+	free(hsm);
+	free(java);
+	free(jar);
+	free(user);
+	free(sha);
+	free(path);
 	return rc;
 }
 

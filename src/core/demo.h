@@ -32,6 +32,10 @@ struct demo {
 /* Builds the world under tmpdir (NULL: $TMPDIR or /tmp) with module as the PKCS#11 module (NULL: the
  * SoftHSM2 found at configure time). EX_UNAVAILABLE when SoftHSM2 is missing. */
 int demo_create(const char *tmpdir, const char *module, struct demo *out, struct diag *d);
+/* The JCE world (`demo --api jce`): no token; the profile's API is JCE, so its path is the jce engine
+ * (orders_path_of), and Primus Tools is the project's stand-in (hsm-onboard-jce-standin in libexecdir,
+ * run as `java` from the world's bin folder), which accepts the demo's setup password. */
+int demo_create_jce(const char *tmpdir, struct demo *out, struct diag *d);
 /* Generates the service and hsm files of user into dir (used by demo_create; the setup password is
  * returned in *setup_pw, a secmem string the caller frees, or not when setup_pw is NULL). */
 int demo_write_credfiles(const char *dir, const char *user, char **setup_pw, struct demo *out,

@@ -74,6 +74,7 @@ struct import_group {
 	int renewal_new; /* ... and this run is the one that replaces it in the vault */
 	enum state_tier tier;
 	enum state_service_type stype;
+	enum state_api api;
 	time_t issued;
 	char kinds[128];
 };
@@ -277,6 +278,14 @@ static int import_prepare(struct import_group *g, const char *name, const struct
 	                                : g->has_jwt       ? SERVICE_TYPE_TSBAAS_MULTI
 	                                : st->service_type ? st->service_type
 	                                                   : SERVICE_TYPE_STANDARD;
+	/* The API decides the path of the exchange (orders_path_of): once the exchange has begun with one
+	 * path, another would send the setup password a second way. */
+	enum state_api api = o->api ? o->api : st->api;
+	if (o->api && st->api && o->api != st->api && st->rotation >= ROTATION_FIRST_USE)
+		return diag_set(d, EX_USAGE,
+		                _("profile %s: its exchange began with API %s; --api %s cannot change it now "
+		                  "(nothing was imported)"),
+		                name, state_api_name(st->api), state_api_name(o->api));
 	time_t issued = 0;
 	if (o->issued)
 		issued = import_parse_date(o->issued);
@@ -347,8 +356,9 @@ static int import_prepare(struct import_group *g, const char *name, const struct
 		g->renewed = 1;
 	g->tier = tier;
 	g->stype = stype;
+	g->api = api;
 	g->issued = issued;
-	int meta = !g->prof.has_state || tier != st->tier || stype != st->service_type ||
+	int meta = !g->prof.has_state || tier != st->tier || stype != st->service_type || api != st->api ||
 	           import_str_differs(st->hsm_user, g->hsm_user) ||
 	           import_str_differs(st->service_user, g->f[SLOT_SERVICE_USER].value) ||
 	           import_str_differs(st->company, g->company) || import_str_differs(st->service, g->service) ||
@@ -366,6 +376,8 @@ static void import_apply_state(struct import_group *g)
 		st->created = time(NULL);
 	st->tier = g->tier;
 	st->service_type = g->stype;
+	if (g->api)
+		st->api = g->api;
 	import_replace(&st->hsm_user, g->hsm_user);
 	import_replace(&st->service_user, g->f[SLOT_SERVICE_USER].value);
 	import_replace(&st->company, g->company);

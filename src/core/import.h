@@ -25,6 +25,7 @@ struct import_opts {
 	const char *profile;                  /* --profile, or NULL: each HSM User Name names its profile */
 	enum state_tier tier;                 /* --tier, or TIER_UNKNOWN: infer from the file names */
 	enum state_service_type service_type; /* --service-type, or SERVICE_TYPE_UNKNOWN: infer */
+	enum state_api api;                   /* --api, or API_UNKNOWN: keep the profile's (orders_path_of) */
 	const char *issued;                   /* --issued YYYY-MM-DD, or NULL */
 	int renew;                            /* --renew: replacing the setup password is confirmed */
 	int shred;                            /* --shred: overwrite and unlink the plaintext afterwards */

@@ -4,6 +4,7 @@
 
 #include "orders.h"
 
+#include "clusters.h"
 #include "i18n.h"
 
 static const struct {
@@ -75,4 +76,71 @@ enum orders_channel orders_channel_of_service_type(enum state_service_type t)
 	case SERVICE_TYPE_UNKNOWN: break;
 	}
 	return ORDERS_SALES;
+}
+
+void orders_path_of(const struct state *st, struct orders_path *out)
+{
+	/* doc/securosys-facts.md, "Order channels and tiers" and "APIs and their exchange": a multi-tenant
+	 * TSBaaS and the REST API have a JWT or a client certificate, no setup password; PKCS#11 exchanges
+	 * through ppin; JCE, and BYOK (an ECO partition whose only API is JCE), through GetUserSecret; CNG
+	 * through the KSP's "Test all Connections" on Windows, whose secret is tied to that machine. The
+	 * tier does not change the path: BYOK is told by its API. */
+	enum state_api api = st->api == API_UNKNOWN ? API_PKCS11 : st->api;
+	out->api = api;
+	out->engine = NULL;
+	if (st->service_type == SERVICE_TYPE_TSBAAS_MULTI || api == API_REST) {
+		out->kind = ORDERS_PATH_NONE;
+		out->api = API_REST;
+	} else if (api == API_JCE) {
+		out->kind = ORDERS_PATH_JCE;
+		out->engine = "jce";
+	} else if (api == API_CNG) {
+		out->kind = ORDERS_PATH_KSP;
+	} else {
+		out->kind = ORDERS_PATH_PRIMUS;
+		out->engine = "primus";
+	}
+	out->port = clusters_api_port(out->api);
+}
+
+const char *orders_path_engine(const struct state *st)
+{
+	if (st->engine.engine)
+		return st->engine.engine;
+	struct orders_path op;
+	orders_path_of(st, &op);
+	return op.engine;
+}
+
+int orders_path_is(const struct state *st, enum orders_path_kind kind)
+{
+	struct orders_path op;
+	orders_path_of(st, &op);
+	return op.kind == kind;
+}
+
+const char *orders_path_name(enum orders_path_kind k)
+{
+	switch (k) {
+	case ORDERS_PATH_PRIMUS: return "primus";
+	case ORDERS_PATH_JCE: return "jce";
+	case ORDERS_PATH_KSP: return "ksp";
+	case ORDERS_PATH_NONE: break;
+	}
+	return "none";
+}
+
+const char *orders_path_summary(enum orders_path_kind k)
+{
+	switch (k) {
+	case ORDERS_PATH_PRIMUS:
+		return _("PKCS#11: ppin of the Primus provider exchanges the setup password here");
+	case ORDERS_PATH_JCE:
+		return _("JCE (and BYOK): Primus Tools' GetUserSecret exchanges the setup password here");
+	case ORDERS_PATH_KSP:
+		return _("CNG: the Windows KSP exchanges the setup password on the Windows machine (Test all "
+		         "Connections)");
+	case ORDERS_PATH_NONE: break;
+	}
+	return _("REST/TSBaaS: no setup password to exchange");
 }

@@ -38,4 +38,33 @@ size_t orders_channels_of_kind(enum credfile_kind kind, enum orders_channel *out
 /* The channel a service type is ordered through (the subscription screen's choice). */
 enum orders_channel orders_channel_of_service_type(enum state_service_type t);
 
+/* How a profile's setup password is exchanged (doc/DESIGN.md, "Engines"). This is the one rule: the
+ * CLI, the wizard, config --list, the preflight's port and the docs all ask it and keep no copy. */
+enum orders_path_kind {
+	ORDERS_PATH_PRIMUS = 0, /* PKCS#11 (or an API not recorded): the Primus provider's ppin, here */
+	ORDERS_PATH_JCE,        /* JCE and BYOK (ECO, JCE only): Primus Tools' GetUserSecret, here */
+	ORDERS_PATH_KSP,        /* CNG: the Windows KSP makes the exchange on the Windows machine */
+	ORDERS_PATH_NONE,       /* REST and TSBaaS: no setup password is exchanged */
+};
+
+struct orders_path {
+	enum orders_path_kind kind;
+	const char *engine; /* the engine of engine_find that makes the exchange here; NULL for KSP, NONE */
+	enum state_api api; /* the API whose port the preflight and `check` test (never API_UNKNOWN) */
+	int port;           /* that API's default port (clusters_api_port) */
+};
+
+/* The path of a profile (its tier, service type and API). Never fails: an API not recorded is
+ * PKCS#11, what a Securosys partition is ordered with by default. */
+void orders_path_of(const struct state *st, struct orders_path *out);
+/* The engine that makes the exchange on this machine (engine_find), the engine the profile chose
+ * first; NULL when the exchange does not happen here (CNG, REST, TSBaaS). */
+const char *orders_path_engine(const struct state *st);
+/* 1 when the profile's path is kind. */
+int orders_path_is(const struct state *st, enum orders_path_kind kind);
+/* "primus", "jce", "ksp", "none": stable names for JSON and inspect (never translated). */
+const char *orders_path_name(enum orders_path_kind k);
+/* One translated line for screens and status: "PKCS#11 through the Primus provider (ppin)". */
+const char *orders_path_summary(enum orders_path_kind k);
+
 #endif

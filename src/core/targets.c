@@ -7,6 +7,7 @@
 #include "fsutil.h"
 #include "i18n.h"
 #include "netcheck.h"
+#include "orders.h"
 #include "secmem.h"
 
 #include <errno.h>
@@ -60,8 +61,13 @@ static const struct target target_xks = {"xks", "xks/Installation/Installation",
                                          N_("XKS proxy for AWS KMS: the hsm: block of application.yaml"),
                                          N_("XKS proxy for AWS KMS"), TARGET_FITS_JCE};
 
-const struct target *const targets_all[] = {&target_libp11,  &target_openssl3, &target_env, &target_vault,
-                                            &target_openbao, &target_tsb,      &target_xks, NULL};
+static const struct target target_ksp = {
+    "ksp", "mscng/Installation/Configuring, mscng/Installation/installation-CLI",
+    N_("Microsoft CNG/KSP on Windows: the connection settings and the steps (no secret)"),
+    N_("Microsoft CNG/KSP on Windows (no secret)"), TARGET_FITS_KSP};
+
+const struct target *const targets_all[] = {&target_libp11,  &target_openssl3, &target_env, &target_vault, &target_openbao,
+                                            &target_tsb,     &target_xks,      &target_ksp, NULL};
 
 const struct target *targets_find(const char *name)
 {
@@ -78,16 +84,16 @@ int targets_is_tsbaas(const struct state *st)
 
 int targets_fit(const struct target *t, const struct state *st)
 {
-	const char *engine = st->engine.engine;
-	/* Before connect the engine is not chosen: a standard profile whose API is PKCS#11 (or not
-	 * recorded) will use the Primus provider, the default for Securosys PKCS#11 customers. */
-	int p11_api = st->api == API_PKCS11 || st->api == API_UNKNOWN;
-	int pkcs11 = engine ? strcmp(engine, "pkcs11") == 0 || strcmp(engine, "primus") == 0 : p11_api;
-	int primus = engine ? strcmp(engine, "primus") == 0 : p11_api;
-	/* JCE, TSB and XKS customers log in through the JCE provider (DESIGN.md, "Architecture": jce). */
-	int jce = engine ? strcmp(engine, "jce") == 0 : st->api == API_JCE;
+	/* The engine chosen, or before connect the one of the profile's path (orders_path_of; DESIGN.md,
+	 * "Engines"): JCE, TSB and XKS customers log in through the JCE provider, CNG ones on Windows. */
+	const char *engine = orders_path_engine(st);
+	int pkcs11 = engine && (strcmp(engine, "pkcs11") == 0 || strcmp(engine, "primus") == 0);
+	int primus = engine && strcmp(engine, "primus") == 0;
+	int jce = engine && strcmp(engine, "jce") == 0;
 	if (targets_is_tsbaas(st))
 		return (t->fits & TARGET_FITS_TSBAAS) != 0;
+	if (t->fits & TARGET_FITS_KSP)
+		return !st->engine.engine && orders_path_is(st, ORDERS_PATH_KSP);
 	if (t->fits & TARGET_FITS_JCE)
 		return jce;
 	if (t->fits & TARGET_FITS_PRIMUS)
@@ -668,7 +674,9 @@ static int tg_jce_check(const struct targets_input *in, struct diag *d)
 {
 	if (!in->pin)
 		return diag_set(d, EX_DATAERR, "%s",
-		                _("the vault holds no JCE user secret: run 'hsm-onboard connect' first"));
+		                in->handover
+		                    ? _("the vault holds no setup password: import the hsm file first")
+		                    : _("the vault holds no JCE user secret: run 'hsm-onboard connect' first"));
 	if (in->n_hosts == 0)
 		return diag_set(d, EX_USAGE, "%s",
 		                _("no HSM host known for the JCE login: give --endpoint HOST or import the cluster"));
@@ -715,12 +723,25 @@ static void tg_tsb_body(struct tg_sec *b, const struct targets_input *in, const 
 	    "# (5.1.2 application-local.yml, 7 Proxy Service for HSMaaS). Put these keys into the hsm: block\n"
 	    "# of that file and keep its other settings. It holds secrets (setupPassword, encryptionPassword,\n"
 	    "# proxyPassword): keep this file and application-local.yml mode 0600.\n"
-	    "# host: ';' makes TSB try the master first and the clones in order (',' would pick one at random).\n"
-	    "# setupPassword: the blinded permanent secret hsm-onboard fetched, which the JCE login takes\n"
-	    "# in place of the setup password (jce/Tutorials/LoginSample); the setup password expires.\n"
-	    "# encryptionPassword: random; keep it once TSB has started, it encrypts TSB's copy of the secret.\n"
-	    "hsm:\n",
+	    "# host: ';' makes TSB try the master first and the clones in order (',' would pick one at "
+	    "random).\n",
 	    0);
+	tg_sec_add(
+	    b,
+	    in->handover
+	        ? "# setupPassword: the setup password of the hsm file, as the docs say: at its first start TSB\n"
+	          "# uses it to obtain the permanent secret and keeps that secret in its database, encrypted\n"
+	          "# with encryptionPassword. hsm-onboard made no exchange. The 7 days start when TSB first\n"
+	          "# logs in: record that time with 'hsm-onboard mark-used'.\n"
+	          "# encryptionPassword: random. Keep TSB's database and this password together: losing them\n"
+	          "# after the setup password expired means a paid renewal.\n"
+	        : "# setupPassword: the blinded permanent secret hsm-onboard fetched (--blinded-secret). This\n"
+	          "# route is NOT in the TSB docs, which name the setup password here; the JCE login takes the\n"
+	          "# blinded secret in place of it (jce/Tutorials/LoginSample).\n"
+	          "# encryptionPassword: random; keep it once TSB has started, it encrypts TSB's copy of the\n"
+	          "# secret.\n",
+	    0);
+	tg_sec_add(b, "hsm:\n", 0);
 	/* One quoted string: every host, separated by ';' (checked free of ',', ';' and quotes). */
 	tg_sec_add(b, "  host: '", 0);
 	for (size_t i = 0; i < in->n_hosts; i++) {
@@ -744,13 +765,25 @@ static void tg_xks_body(struct tg_sec *b, const struct targets_input *in, const 
 	    "# Securosys XKS proxy). Put these keys into the hsm: block of that file; the aws: and server:\n"
 	    "# blocks are yours to fill. It holds secrets (setupPassword, proxyPassword): keep this file and\n"
 	    "# application.yaml mode 0600.\n"
-	    "# host and port: one line each, in the same order, the master first (high availability).\n"
-	    "# setupPassword: the blinded permanent secret hsm-onboard fetched, which the JCE login takes\n"
-	    "# in place of the setup password (jce/Tutorials/LoginSample); the setup password expires.\n"
-	    "hsm:\n"
-	    "  attestationKeyName: 'attestation-key'\n"
-	    "  host:\n",
+	    "# host and port: one line each, in the same order, the master first (high availability).\n",
 	    0);
+	tg_sec_add(
+	    b,
+	    in->handover
+	        ? "# setupPassword: the setup password of the hsm file, as the docs say: the proxy exchanges it\n"
+	          "# at its first connection and keeps the credentials in its hidden encrypted .secret file.\n"
+	          "# hsm-onboard made no exchange. Keep that .secret file: losing it after the setup password\n"
+	          "# expired means a paid renewal. The 7 days start at the proxy's first connection: record\n"
+	          "# that time with 'hsm-onboard mark-used'.\n"
+	        : "# setupPassword: the blinded permanent secret hsm-onboard fetched (--blinded-secret). This\n"
+	          "# route is NOT in the XKS docs, which name the setup password here; the JCE login takes the\n"
+	          "# blinded secret in place of it (jce/Tutorials/LoginSample).\n",
+	    0);
+	tg_sec_add(b,
+	           "hsm:\n"
+	           "  attestationKeyName: 'attestation-key'\n"
+	           "  host:\n",
+	           0);
 	for (size_t i = 0; i < in->n_hosts; i++) {
 		tg_sec_add(b, "    - ", 0);
 		tg_sec_add(b, in->hosts[i], 1);
@@ -809,6 +842,68 @@ static int tg_jce_file(const struct targets_input *in, const char *dir, int tsb,
 	return rc;
 }
 
+/* The KSP's settings, as the Key Storage Provider Configuration tool asks for them
+ * (mscng/Installation/Configuring): one HSM connection per host, port 2320, the HSM and proxy user
+ * names. No password: the setup password is typed into the tool on the Windows machine, whose "Test
+ * all Connections" fetches the permanent secret, encrypted for that machine only
+ * (mscng/Installation/installation-CLI). The docs do not give KspCfg.ini's keys, so this is a list
+ * to type in, not that file (doc/securosys-facts.md, "CNG on Windows"). */
+static int tg_ksp(const struct targets_input *in, const char *dir, struct engine_files *out, struct diag *d)
+{
+	if (in->n_hosts == 0)
+		return diag_set(d, EX_CONFIG, "%s",
+		                _("no HSM host is known for this profile: choose the cluster in the wizard or give "
+		                  "--endpoint HOST"));
+	int rc = tg_plain(_("HSM user name"), in->st->hsm_user ? in->st->hsm_user : "", d);
+	for (size_t i = 0; rc == EX_OK && i < in->n_hosts; i++)
+		rc = tg_plain(_("host"), in->hosts[i], d);
+	if (rc == EX_OK && in->st->service_user)
+		rc = tg_plain(_("service user"), in->st->service_user, d);
+	if (rc != EX_OK)
+		return rc;
+	char path[PATH_MAX + 40];
+	struct tg_buf b = {0};
+	tg_printf(&b, "%s",
+	          _("# Securosys CNG/KSP: the HSM connections for the Key Storage Provider\n"
+	            "# Configuration tool (SecurosysKspCfg.exe), written by hsm-onboard.\n"
+	            "# No secret is in this file. Docs: mscng/Installation/Configuring,\n"
+	            "# mscng/Installation/installation-CLI.\n"));
+	for (size_t i = 0; i < in->n_hosts; i++) {
+		tg_printf(&b, "\n[%s %zu]\n", _("HSM connection"), i + 1);
+		tg_printf(&b, "Identifier = %s-%zu\n", in->st->hsm_user ? in->st->hsm_user : "hsm", i + 1);
+		tg_printf(&b, "Hostname = %s\n", in->hosts[i]);
+		tg_printf(&b, "Port = %d\n", in->port);
+		tg_printf(&b, "Priority = %zu\n", i + 1);
+		tg_printf(&b, "HSM Username = %s\n", in->st->hsm_user ? in->st->hsm_user : "");
+		if (in->st->service_user)
+			tg_printf(&b, "Proxy Username = %s\n", in->st->service_user);
+	}
+	snprintf(path, sizeof path, "%s/ksp-connections.txt", dir);
+	rc = tg_write_buf(&b, path, 0644, out, _("CNG/KSP connection settings (no secret)"), d);
+	if (rc != EX_OK)
+		return rc;
+	tg_printf(&b, "%s",
+	          _("Securosys CNG/KSP on Windows: the steps (mscng/Installation/Configuring)\n\n"
+	            "The setup password is exchanged on the Windows machine, not here: the\n"
+	            "permanent secret the KSP fetches is encrypted for that machine only, and a\n"
+	            "backup restored elsewhere needs a new setup password.\n\n"
+	            "1. Install the CNG/KSP provider (setup_x64.msi;\n"
+	            "   mscng/Installation/installation-GUI).\n"
+	            "2. Start the Key Storage Provider Configuration tool:\n"
+	            "   C:\\Program Files\\Securosys\\PrimusHsmKsp\\SecurosysKspCfg.exe\n"
+	            "3. Click New for each HSM connection of ksp-connections.txt: Identifier,\n"
+	            "   Hostname, Port (2320), Priority, the HSM Username with the setup\n"
+	            "   password of the hsm file, and the Proxy Username with the service\n"
+	            "   user's password.\n"
+	            "4. Click \"Test all Connections\": it checks the connections and fetches\n"
+	            "   the permanent secret. This is the first use of the setup password\n"
+	            "   (the 7 days start).\n"
+	            "5. Tell hsm-onboard that it happened: 'hsm-onboard mark-used' (or confirm\n"
+	            "   it in the wizard), so that the countdown is right.\n"));
+	snprintf(path, sizeof path, "%s/ksp-steps.txt", dir);
+	return tg_write_buf(&b, path, 0644, out, _("CNG/KSP steps for the Windows machine"), d);
+}
+
 static int tg_prepare_dir(const char *dir, char *absdir, size_t size, struct diag *d)
 {
 	char buf[PATH_MAX];
@@ -849,6 +944,8 @@ int targets_write(const struct target *t, const struct targets_input *in, const 
 		return tg_jce_file(&i2, absdir, 1, out, d);
 	if (t == &target_xks)
 		return tg_jce_file(&i2, absdir, 0, out, d);
+	if (t == &target_ksp)
+		return tg_ksp(&i2, absdir, out, d);
 	return diag_set(d, EX_SOFTWARE, _("unknown target '%s'"), t->name);
 }
 
@@ -874,6 +971,34 @@ void targets_input_from(struct targets_input *in, const char *profile, const str
 	in->port = e->port;
 	in->service_user = e->service_user;
 	in->service_password = e->service_password;
+}
+
+int targets_handover(const struct target *const *ts, size_t n, const char *profile, struct state *st,
+                     const struct vault *v, const char *const *hosts, size_t n_hosts, const char *dir,
+                     struct engine_files *out, struct diag *d)
+{
+	if (st->rotation != ROTATION_NONE || st->first_use)
+		return diag_set(d, EX_USAGE, "%s",
+		                _("the exchange of this profile has begun: TSB and XKS can no longer take the setup "
+		                  "password"));
+	for (size_t i = 0; i < n; i++)
+		if (!(ts[i]->fits & TARGET_FITS_JCE))
+			return diag_set(d, EX_USAGE, _("unknown target '%s'"), ts[i]->name);
+	struct orders_path op;
+	orders_path_of(st, &op);
+	struct targets_input in;
+	targets_input_from(&in, profile, st, v, NULL);
+	in.handover = 1;
+	in.pin = vault_get(v, VAULT_SETUP_PASSWORD);
+	in.hosts = hosts;
+	in.n_hosts = n_hosts;
+	in.port = op.port;
+	in.service_user = st->service_user;
+	in.service_password = vault_get(v, VAULT_SERVICE_PASSWORD);
+	int rc = targets_write_list(ts, n, &in, dir, out, d);
+	if (rc == EX_OK)
+		state_add_event(st, "handed-over", ts[0]->name);
+	return rc;
 }
 
 int targets_write_list(const struct target *const *ts, size_t n, const struct targets_input *in,

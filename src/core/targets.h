@@ -39,6 +39,7 @@ enum {
 	TARGET_FITS_PRIMUS = 2, /* only the Primus provider */
 	TARGET_FITS_TSBAAS = 4, /* a TSBaaS profile (JWT and API endpoint) */
 	TARGET_FITS_JCE = 8,    /* a JCE profile (engine jce, or API JCE before connect): TSB, XKS */
+	TARGET_FITS_KSP = 16,   /* a CNG profile: the Windows KSP's settings, no secret */
 };
 
 /* What a target needs; strings are borrowed. pin and jwt are secmem strings or NULL. */
@@ -56,6 +57,10 @@ struct targets_input {
 	int port;
 	const char *service_user;
 	const char *service_password;
+	/* tsb, xks: pin is the setup password, handed over before any exchange of ours: TSB and XKS make
+	 * the exchange themselves, as their docs say (doc/securosys-facts.md, "JCE, TSB and XKS").
+	 * 0: pin is the blinded user secret of our exchange, a route the docs do not describe. */
+	int handover;
 };
 
 /* Every target, NULL-terminated. */
@@ -75,6 +80,14 @@ int targets_write(const struct target *t, const struct targets_input *in, const 
  * opened engine (e, else NULL): the one way `config` and the wizard do it. Strings stay borrowed. */
 void targets_input_from(struct targets_input *in, const char *profile, const struct state *st,
                         const struct vault *v, const struct engine_ctx *e);
+/* The hand-over to TSB or XKS (doc/securosys-facts.md, "JCE, TSB and XKS"): before any exchange of
+ * ours, writes the n targets of ts (each TARGET_FITS_JCE) with the setup password as setupPassword, the
+ * profile's hosts (the master first) on the JCE port, and the proxy credentials; sends nothing and
+ * records no first use (the product's first start is it), only a "handed-over" event in st, which
+ * the caller saves. EX_USAGE once the exchange has begun. */
+int targets_handover(const struct target *const *ts, size_t n, const char *profile, struct state *st,
+                     const struct vault *v, const char *const *hosts, size_t n_hosts, const char *dir,
+                     struct engine_files *out, struct diag *d);
 /* Writes the n targets of ts into dir, then README.txt (targets_write_readme) when n > 0; adds every
  * file to out. */
 int targets_write_list(const struct target *const *ts, size_t n, const struct targets_input *in,

@@ -206,13 +206,22 @@ int engine_b64_decode(const char *text, char **out, size_t *len)
 	return 0;
 }
 
-const char *engine_default_name(int service_type, int api)
+int engine_find_program(const char *name, char *buf, size_t size)
 {
-	/* The Primus provider is what a Securosys PKCS#11 or CNG customer installs; the generic pkcs11
-	 * engine logs in with the setup password, which no Securosys partition accepts as a PIN
-	 * (doc/securosys-facts.md, section "Primus provider files"). */
-	if (service_type != SERVICE_TYPE_TSBAAS_MULTI &&
-	    (api == API_PKCS11 || api == API_CNG || api == API_UNKNOWN))
-		return "primus";
-	return NULL;
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		/* An empty PATH element means the current directory, as in the shell. */
+		int len = n ? snprintf(buf, size, "%.*s/%s", (int)n, path, name) : snprintf(buf, size, "./%s", name);
+		struct stat sb;
+		if (len > 0 && (size_t)len < size && stat(buf, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    access(buf, X_OK) == 0)
+			return 1;
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	return 0;
 }

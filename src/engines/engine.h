@@ -18,6 +18,9 @@
  * "Primus provider files"). */
 #define ENGINE_PRIMUS_PPIN "/usr/local/primus/bin/ppin"
 #define ENGINE_PRIMUS_MODULE "/usr/local/primus/lib/libprimusP11.so"
+/* Where the jce engine looks for Primus Tools without --module: the docs leave the folder to the user
+ * (doc/securosys-facts.md, "JCE, TSB and XKS", an assumption). */
+#define ENGINE_PRIMUS_TOOLS_JAR "/usr/local/primus/tools/primus-tools.jar"
 #define ENGINE_SECRET_MAX 64
 /* The default length of a new user secret: libp11 0.4.12 (Debian 12's OpenSSL engine) keeps at most
  * 31 characters of a PIN, and every client we write a file for must be able to use the secret.
@@ -148,13 +151,12 @@ int engine_pin_length(unsigned long min, unsigned long max, size_t want, size_t 
  * for an unknown group, EX_NOPERM when the file cannot be given to it. */
 int engine_write_file(const char *path, const void *data, size_t len, const char *group, struct diag *d);
 
+/* The first executable file called name in PATH, as execvp finds it, into buf; 0 when there is none. */
+int engine_find_program(const char *name, char *buf, size_t size);
+
 /* RFC 4648 base64 of len bytes, as a secmem string (the vault keeps strings). NULL: out of memory. */
 char *engine_b64_encode(const void *data, size_t len);
 /* The bytes of a base64 string into a secmem buffer (NUL-terminated too); -1 when it is not base64. */
 int engine_b64_decode(const char *text, char **out, size_t *len);
-
-/* The engine a profile uses when none was chosen (DESIGN.md, "Architecture"): "primus" for a
- * Securosys PKCS#11 or CNG partition (the api given, or not yet known), NULL otherwise. */
-const char *engine_default_name(int service_type, int api);
 
 #endif

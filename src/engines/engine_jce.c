@@ -11,11 +11,14 @@
  *
  * Secrets reach the tool only through `file:` arguments: each call makes a private 0700 folder
  * beside the profile, writes the files 0600, and overwrites and removes them afterwards. argv and the
- * environment never hold a secret. The jar is the engine's module (--module); java is found in PATH. */
+ * environment never hold a secret. The jar is the engine's module (--module, else ENGINE_PRIMUS_TOOLS_JAR
+ * or $HSM_ONBOARD_PRIMUS_TOOLS); java is found in PATH. Both are checked when the engine opens, before
+ * the rotation records the first use. */
 #include "config.h"
 
 #include "engine.h"
 #include "fsutil.h"
+#include "hsmcodes.h"
 #include "i18n.h"
 #include "secmem.h"
 #include "spawn.h"
@@ -51,15 +54,28 @@ struct jce_call {
 static int jce_open(struct engine_ctx *e, struct diag *d)
 {
 	engine_set_code(e, "", 0, 0);
+	/* The docs unzip Primus Tools into a work folder of the user's choice
+	 * (primus-tools/Installation/primus-tools-installation): without --module, the environment's
+	 * path, then our assumed default (doc/securosys-facts.md, "JCE, TSB and XKS"). */
 	if (!e->module || !e->module[0]) {
-		engine_set_code(e, "MODULE_MISSING", 0, 0);
-		return diag_set(d, EX_USAGE, "%s",
-		                _("no Primus Tools jar given: use --module PATH/primus-tools.jar"));
+		const char *env = getenv("HSM_ONBOARD_PRIMUS_TOOLS");
+		e->module = env && env[0] ? env : ENGINE_PRIMUS_TOOLS_JAR;
 	}
 	if (access(e->module, R_OK) != 0) {
 		engine_set_code(e, "MODULE_LOAD", 0, 0);
-		return diag_set_errno(d, EX_UNAVAILABLE, _("Primus Tools %s cannot be read; check the --module path"),
-		                      e->module);
+		return diag_set_errno(
+		    d, EX_UNAVAILABLE,
+		    _("Primus Tools (%s) cannot be read: download Primus Tools from the Securosys "
+		      "support portal, unzip it and give --module PATH/primus-tools.jar. Nothing was "
+		      "sent"),
+		    e->module);
+	}
+	char java[PATH_MAX];
+	if (!engine_find_program("java", java, sizeof java)) {
+		engine_set_code(e, "JAVA_MISSING", 0, 0);
+		return diag_set(d, EX_UNAVAILABLE, "%s",
+		                _("java was not found in PATH: install a Java runtime (Debian: "
+		                  "openjdk-17-jre-headless), which Primus Tools needs. Nothing was sent"));
 	}
 	if (e->port == 2310)
 		e->port = JCE_PORT;
@@ -360,40 +376,54 @@ static int jce_run(struct engine_ctx *e, struct jce_call *c, const char *const *
 	return r.status;
 }
 
-/* A failed call: the Securosys code in the output decides whether the HSM refused the secret
- * (doc/securosys-facts.md, "PKCS#11 errors"). */
+/* A failed call: every Securosys code in the output goes through the one table (hsmcodes.h), like
+ * ppin's; the most telling decides. Access disabled (0x80005019, 0x80000069) is the partition's
+ * Client API Access, changed through the support portal, never a refused secret
+ * (doc/securosys-facts.md, "Error codes"). */
 static int jce_fail(struct engine_ctx *e, const struct jce_call *c, int setup, int status, struct diag *d)
 {
-	static const struct {
-		const char *code;
-		int rejected, locked;
-	} codes[] = {
-	    {"0x80005017", 1, 0}, {"0x80005018", 1, 1}, {"0x80000037", 1, 1},
-	    {"0x8000000B", 1, 0}, {"0x80005019", 1, 1}, {"0x80000069", 1, 1},
-	    {"0x8000000D", 0, 0}, {"0x80005015", 0, 0}, {"0x8000003B", 0, 0},
-	};
-	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
-		if (strstr(c->out, codes[i].code)) {
-			engine_set_code(e, codes[i].code, codes[i].rejected, codes[i].locked);
-			if (codes[i].rejected && setup)
-				return diag_set(
-				    d, EX_NOPERM,
-				    _("the HSM rejected the setup password (%s); it is not retried automatically: "
-				      "repeated wrong attempts can lock the account. If it is refused again, run "
-				      "'hsm-onboard ticket'"),
-				    codes[i].code);
-			if (codes[i].rejected)
-				return diag_set(d, EX_NOPERM,
-				                _("the HSM rejected the stored user secret (%s); it is not retried "
-				                  "automatically"),
-				                codes[i].code);
-			return diag_set(d, EX_UNAVAILABLE,
-			                _("Primus Tools could not reach the HSM (%s); check the host, port 2300 and "
-			                  "the firewall, then run the command again"),
-			                codes[i].code);
+	unsigned long codes[8];
+	size_t n = hsmcodes_scan(c->out, codes, sizeof codes / sizeof codes[0]);
+	const struct hsmcodes_entry *h = hsmcodes_pick(codes, n);
+	if (!h) {
+		engine_set_code(e, "JCE_TOOL", 0, 0);
+		return diag_set(d, EX_UNAVAILABLE, _("Primus Tools failed (exit %d); nothing was stored"), status);
+	}
+	unsigned long main_code = codes[0];
+	for (size_t i = 0; i < n; i++)
+		if (hsmcodes_lookup(codes[i]) == h && (h->code == 0 || h->code == codes[i])) {
+			main_code = codes[i];
+			break;
 		}
-	engine_set_code(e, "JCE_TOOL", 0, 0);
-	return diag_set(d, EX_UNAVAILABLE, _("Primus Tools failed (exit %d); nothing was stored"), status);
+	char code[16];
+	hsmcodes_format(main_code, code, sizeof code);
+	int setup_refusal = h->cls == HSMCODES_SETUP_REFUSED || h->cls == HSMCODES_SETUP_EXPIRED;
+	int rejected = setup_refusal || h->cls == HSMCODES_PIN_REFUSED;
+	/* Only GetUserSecret sends the setup password: a Login's refusal is one of the user secret. */
+	engine_set_code(e, code, rejected, h->cls == HSMCODES_SETUP_EXPIRED);
+	if (h->cls == HSMCODES_DISABLED)
+		return diag_set(d, h->exit_code,
+		                _("Primus Tools: client API access is disabled for this partition (%s): change it "
+		                  "through the support portal (support.securosys.com). The setup password was not "
+		                  "refused"),
+		                code);
+	if (rejected && setup)
+		return diag_set(d, EX_NOPERM,
+		                _("the HSM rejected the setup password (%s); it is not retried automatically: "
+		                  "repeated wrong attempts can lock the account. If it is refused again, run "
+		                  "'hsm-onboard ticket'"),
+		                code);
+	if (rejected)
+		return diag_set(d, EX_NOPERM,
+		                _("the HSM rejected the stored user secret (%s); it is not retried "
+		                  "automatically"),
+		                code);
+	if (h->cls == HSMCODES_NETWORK)
+		return diag_set(d, EX_UNAVAILABLE,
+		                _("Primus Tools could not reach the HSM (%s); check the host, port 2300 and "
+		                  "the firewall, then run the command again"),
+		                code);
+	return diag_set(d, h->exit_code, _("Primus Tools: %s (%s). %s"), _(h->what), code, _(h->next));
 }
 
 static const char *jce_port(const struct engine_ctx *e, char *buf, size_t size)

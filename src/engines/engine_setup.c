@@ -3,6 +3,7 @@
 
 #include "engine_setup.h"
 #include "i18n.h"
+#include "orders.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,48 @@ void engine_overrides_init(struct engine_overrides *o)
 	o->slot = -1;
 }
 
+int engine_setup_no_engine(const struct state *st, struct diag *d)
+{
+	struct orders_path op;
+	orders_path_of(st, &op);
+	if (op.kind == ORDERS_PATH_KSP)
+		return diag_set(d, EX_CONFIG, "%s",
+		                _("a CNG partition exchanges its setup password on the Windows machine, with the "
+		                  "Securosys KSP (SecurosysKspCfg, Test all Connections): nothing is sent from here; "
+		                  "'hsm-onboard config --for ksp --output DIR' writes the settings and the steps"));
+	if (op.kind == ORDERS_PATH_NONE)
+		return diag_set(d, EX_CONFIG, "%s",
+		                _("this profile uses the REST API (TSBaaS): there is no setup password to exchange"));
+	return diag_set(d, EX_USAGE, "%s",
+	                _("no engine chosen for this profile: give --engine primus, jce or pkcs11"));
+}
+
+size_t engine_setup_hosts(struct engine_setup *s, const struct state *st, const struct engine_overrides *o,
+                          const char **hosts, size_t max)
+{
+	size_t n = 0;
+	if (o && o->n_endpoints) {
+		for (size_t i = 0; i < o->n_endpoints && n < max; i++)
+			hosts[n++] = o->endpoints[i];
+	} else if (st->engine.n_hosts) {
+		/* The hosts connect was given: the Welcome Support Ticket's, which win over the table. */
+		for (size_t i = 0; i < st->engine.n_hosts && n < max; i++)
+			hosts[n++] = st->engine.hosts[i];
+	} else if (st->cluster) {
+		/* Without the table (or the cluster in it) the primus engine asks for --endpoint, or reuses
+		 * the primus.cfg of an earlier connect. */
+		struct diag ignored;
+		diag_clear(&ignored);
+		clusters_free(&s->clusters);
+		if (clusters_load(NULL, &s->clusters, &ignored) == EX_OK) {
+			const struct cluster *c = clusters_find(&s->clusters, st->cluster);
+			for (size_t i = 0; c && i < c->n_hosts && n < max; i++)
+				hosts[n++] = c->hosts[i];
+		}
+	}
+	return n;
+}
+
 int engine_setup_open(struct engine_setup *s, struct engine_ctx *e, const struct state *st,
                       const char *profile_dir, const struct vault *v, const struct engine_overrides *o,
                       struct diag *d)
@@ -25,13 +68,11 @@ int engine_setup_open(struct engine_setup *s, struct engine_ctx *e, const struct
 		o = &none;
 	}
 	memset(s, 0, sizeof *s);
-	const char *name = o->engine ? o->engine : st->engine.engine;
-	if (!name)
-		name = engine_default_name((int)st->service_type, (int)st->api);
+	/* The profile's path decides the engine (orders_path_of; DESIGN.md, "Engines"). */
+	const char *name = o->engine ? o->engine : orders_path_engine(st);
 	const struct engine_ops *ops = engine_find(name);
 	if (!ops)
-		return diag_set(d, EX_USAGE, "%s",
-		                _("no engine chosen for this profile: give --engine pkcs11 or --engine primus"));
+		return engine_setup_no_engine(st, d);
 
 	engine_ctx_init(e, ops);
 	e->module = o->module ? o->module : st->engine.module;
@@ -49,24 +90,7 @@ int engine_setup_open(struct engine_setup *s, struct engine_ctx *e, const struct
 	e->shared_dir = o->shared_dir;
 	e->force = o->force;
 	e->service_user = st->service_user;
-	if (o->n_endpoints) {
-		for (size_t i = 0; i < o->n_endpoints && i < ENGINE_MAX_HOSTS; i++)
-			e->hosts[e->n_hosts++] = o->endpoints[i];
-	} else if (st->engine.n_hosts) {
-		/* The hosts connect was given: the Welcome Support Ticket's, which win over the table. */
-		for (size_t i = 0; i < st->engine.n_hosts && i < ENGINE_MAX_HOSTS; i++)
-			e->hosts[e->n_hosts++] = st->engine.hosts[i];
-	} else if (st->cluster) {
-		/* Without the table (or the cluster in it) the primus engine asks for --endpoint, or reuses
-		 * the primus.cfg of an earlier connect. */
-		struct diag ignored;
-		diag_clear(&ignored);
-		if (clusters_load(NULL, &s->clusters, &ignored) == EX_OK) {
-			const struct cluster *c = clusters_find(&s->clusters, st->cluster);
-			for (size_t i = 0; c && i < c->n_hosts && i < ENGINE_MAX_HOSTS; i++)
-				e->hosts[e->n_hosts++] = c->hosts[i];
-		}
-	}
+	e->n_hosts = engine_setup_hosts(s, st, o, e->hosts, ENGINE_MAX_HOSTS);
 	if (v) {
 		e->service_password = vault_get(v, VAULT_SERVICE_PASSWORD);
 		e->pkcs11_password = vault_get(v, VAULT_PKCS11_PASSWORD);

@@ -38,6 +38,13 @@ struct engine_setup {
 };
 
 void engine_overrides_init(struct engine_overrides *o);
+/* Why a profile has no engine here (a CNG, REST or TSBaaS path, or an unknown name): EX_CONFIG with
+ * the path's next step, or EX_USAGE. */
+int engine_setup_no_engine(const struct state *st, struct diag *d);
+/* The partition's hosts, the master first: --endpoint, else those connect was given, else the
+ * profile's cluster in the cluster table (loaded into s). Strings are borrowed; returns how many. */
+size_t engine_setup_hosts(struct engine_setup *s, const struct state *st, const struct engine_overrides *o,
+                          const char **hosts, size_t max);
 /* Fills e (engine_ctx_init first) and opens the engine. o may be NULL. v may be NULL when no secret
  * is needed. EX_USAGE when no engine is chosen; otherwise what the engine's open returns. */
 int engine_setup_open(struct engine_setup *s, struct engine_ctx *e, const struct state *st,

@@ -3,6 +3,7 @@
 
 #include "engine.h"
 #include "i18n.h"
+#include "orders.h"
 #include "wiz.h"
 
 #include <stdio.h>
@@ -35,7 +36,7 @@ static void scr_done_draw(struct wiz *w, const struct screen_area *a)
 	scr_done_row(w, &y, a, _("Tier"), state_tier_name(st->tier));
 	scr_done_row(w, &y, a, _("API"), state_api_name(st->api));
 	scr_done_row(w, &y, a, _("Cluster"), st->cluster);
-	scr_done_row(w, &y, a, _("Engine"), st->engine.engine);
+	scr_done_row(w, &y, a, _("Engine"), orders_path_engine(st));
 	scr_done_row(w, &y, a, _("Rotation"), state_rotation_name(st->rotation));
 	char cfg[1024];
 	tui_path_fit(st->engine.config_dir ? st->engine.config_dir : "-", a->cols - 26, cfg, sizeof cfg);
@@ -56,8 +57,9 @@ static void scr_done_draw(struct wiz *w, const struct screen_area *a)
 	char place[1200], dir[1024], text[1600];
 	if (st->rotation >= ROTATION_CONFIGURED && st->engine.config_dir) {
 		tui_path_fit(st->engine.config_dir, a->cols / 2, dir, sizeof dir);
-		if (engine_secret_place(st->engine.engine ? st->engine.engine : "pkcs11", dir, place, sizeof place) !=
-		    0)
+		/* The engine of the profile's path when the wizard chose it (orders_path_of). */
+		const char *eng = orders_path_engine(st) ? orders_path_engine(st) : "pkcs11";
+		if (engine_secret_place(eng, dir, place, sizeof place) != 0)
 			place[0] = '\0';
 	} else {
 		place[0] = '\0';

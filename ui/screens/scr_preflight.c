@@ -8,6 +8,7 @@
 #include "wiz_engine.h"
 #include "wiz.h"
 #include "netcheck.h"
+#include "orders.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +51,10 @@ static void scr_pre_run(struct wiz *w)
 	struct netcheck_cluster c;
 	struct diag d;
 	diag_clear(&d);
-	if (netcheck_cluster_endpoints(st->cluster, st->api, 0, &c, &d) != 0) {
+	/* The port of the profile's path (orders_path_of): CNG 2320, JCE 2300, PKCS#11 2310. */
+	struct orders_path op;
+	orders_path_of(st, &op);
+	if (netcheck_cluster_endpoints(st->cluster, op.api, 0, &c, &d) != 0) {
 		snprintf(scr_pre.note, sizeof scr_pre.note, "%s", d.msg);
 		netcheck_cluster_free(&c);
 		return;

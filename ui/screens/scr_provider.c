@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "i18n.h"
+#include "orders.h"
 #include "wiz_engine.h"
 #include "engine.h"
 #include "wiz.h"
@@ -153,7 +154,8 @@ static void scr_provider_draw(struct wiz *w, const struct screen_area *a)
 	}
 	/* Where the user secret is now, from the core (engine_secret_place), with the folder shown. */
 	char place[1200], dir[1024];
-	const char *eng = w->prof.st.engine.engine ? w->prof.st.engine.engine : "pkcs11";
+	/* The engine of the profile's path when the wizard chose it (orders_path_of). */
+	const char *eng = orders_path_engine(&w->prof.st) ? orders_path_engine(&w->prof.st) : "pkcs11";
 	tui_path_fit(scr_prov.dir, a->cols / 2, dir, sizeof dir);
 	if (engine_secret_place(eng, dir, place, sizeof place) == 0 && scr_prov.written)
 		snprintf(

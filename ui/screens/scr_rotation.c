@@ -4,13 +4,19 @@
  * itself. A rotation left in flight by a crash is resumed at once on entering (the resume probe). */
 #include "config.h"
 
+#include "expiry.h"
 #include "i18n.h"
+#include "orders.h"
+#include "targets.h"
+
+#include "engine_setup.h"
 #include "wiz_engine.h"
 #include "wiz.h"
 #include "rotation.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static struct {
 	char typed[8];
@@ -21,12 +27,81 @@ static struct {
 	char msg[DIAG_MSG_MAX];
 } scr_rot;
 
+/* The engine of the profile's path (orders_path_of; DESIGN.md, "Engines"), or NULL. */
+static const char *scr_rot_engine(const struct wiz *w)
+{
+	return w->have_prof ? orders_path_engine(&w->prof.st) : NULL;
+}
+
+static int scr_rot_is(const struct wiz *w, const char *engine)
+{
+	const char *e = scr_rot_engine(w);
+	return e && strcmp(e, engine) == 0;
+}
+
 static int scr_rot_is_primus(const struct wiz *w)
 {
-	const char *e = w->have_prof ? w->prof.st.engine.engine : NULL;
-	if (!e && w->have_prof)
-		e = engine_default_name((int)w->prof.st.service_type, (int)w->prof.st.api);
-	return e && strcmp(e, "primus") == 0;
+	return scr_rot_is(w, "primus");
+}
+
+/* A CNG profile: the exchange happens on the Windows machine, so "yes" here only records that it
+ * happened, the first use (mscng/Installation/Configuring, "Test all Connections"). */
+static int scr_rot_is_ksp(const struct wiz *w)
+{
+	return w->have_prof && !w->prof.st.engine.engine && orders_path_is(&w->prof.st, ORDERS_PATH_KSP);
+}
+
+static void scr_rot_ksp_confirm(struct wiz *w)
+{
+	struct diag d;
+	diag_clear(&d);
+	int changed = 0;
+	time_t now = time(NULL);
+	int rc = expiry_mark_used(&w->prof.st, w->prof.name, now, now, &changed, &d);
+	if (rc == 0 && changed)
+		rc = profile_save_state(&w->prof, &d);
+	if (rc != 0)
+		wiz_status(w, TUI_ERROR, "%s", d.msg);
+	else
+		wiz_status(
+		    w, TUI_OK, "%s",
+		    _("First use recorded: the Windows machine has the permanent secret. Its backup is tied to "
+		      "that machine."));
+}
+
+/* A JCE profile whose exchange has not begun can hand the setup password over to TSB or XKS, which
+ * make the exchange themselves (targets_handover; doc/securosys-facts.md, "JCE, TSB and XKS"). */
+static int scr_rot_can_hand_over(const struct wiz *w)
+{
+	return w->have_prof && scr_rot_is(w, "jce") && w->prof.st.rotation == ROTATION_NONE &&
+	       !w->prof.st.first_use;
+}
+
+static void scr_rot_hand_over(struct wiz *w)
+{
+	if (wiz_unlock(w) != 0)
+		return;
+	const struct target *ts[] = {targets_find("tsb"), targets_find("xks")};
+	struct engine_setup es = {0};
+	const char *hosts[ENGINE_MAX_HOSTS];
+	size_t n = engine_setup_hosts(&es, &w->prof.st, NULL, hosts, ENGINE_MAX_HOSTS);
+	char dir[1024];
+	wiz_engine_config_dir(w, dir, sizeof dir);
+	struct engine_files files = {0};
+	struct diag d;
+	diag_clear(&d);
+	int rc = targets_handover(ts, 2, w->prof.name, &w->prof.st, w->vault, hosts, n, dir, &files, &d);
+	clusters_free(&es.clusters);
+	engine_files_free(&files);
+	if (rc == 0)
+		rc = profile_save_state(&w->prof, &d);
+	if (rc != 0)
+		wiz_status(w, TUI_ERROR, "%s", d.msg);
+	else
+		wiz_status(w, TUI_OK,
+		           _("Handed over to TSB/XKS in %s: they make the exchange at their first start. Record that "
+		             "moment with 'hsm-onboard mark-used'."),
+		           dir);
 }
 
 static void scr_rot_run(struct wiz *w)
@@ -52,7 +127,17 @@ static void scr_rot_run(struct wiz *w)
 	memset(&rep, 0, sizeof rep);
 	struct diag d;
 	diag_clear(&d);
-	int rc = rotation_run(&w->prof, w->vault, &e, NULL, &rep, &d);
+	/* What the engine needs (hosts, Primus Tools, java, ppin) is checked before the rotation records
+	 * the first use, as connect does: a missing piece must not start the 7 days. */
+	int rc = e.ops->preflight ? e.ops->preflight(&e, &d) : 0;
+	if (rc != 0) {
+		wiz_engine_close(&e);
+		w->status[0] = '\0';
+		scr_rot.failed = 1;
+		snprintf(scr_rot.msg, sizeof scr_rot.msg, "%s", d.msg);
+		return;
+	}
+	rc = rotation_run(&w->prof, w->vault, &e, NULL, &rep, &d);
 	wiz_engine_close(&e);
 	w->status[0] = '\0';
 	scr_rot.ran = 1;
@@ -161,7 +246,25 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 		         tui_attr(&w->tui, TUI_WARN));
 		return;
 	}
-	if (scr_rot_is_primus(w))
+	if (scr_rot_is_ksp(w))
+		y += tui_wrap(
+		    y, a->x, a->cols, 8,
+		    _("CNG: the setup password is exchanged on the Windows machine, not here. There, install the "
+		      "Securosys KSP, add each HSM host on port 2320 with the HSM user name and the setup password "
+		      "in SecurosysKspCfg, then click \"Test all Connections\": it fetches the permanent secret, "
+		      "encrypted for that machine only. 'hsm-onboard config --for ksp' writes the settings and "
+		      "steps. Type yes once the Windows machine has connected: that records the first use."),
+		    A_NORMAL);
+	else if (scr_rot_is(w, "jce"))
+		y += tui_wrap(
+		    y, a->x, a->cols, 7,
+		    _("This is the point of no return. hsm-onboard records the first use (for SBX, ECO and Platinum "
+		      "the 7 days start now), then Primus Tools' GetUserSecret logs in with the setup password and "
+		      "returns the permanent user secret, blinded: it is saved in the vault at once and checked with "
+		      "a Login. Your JCE application logs in with it (PrimusLogin, \"file:\" with the blinded "
+		      "secret; jce/quickstart). The setup password is then disposed of."),
+		    A_NORMAL);
+	else if (scr_rot_is_primus(w))
 		y += tui_wrap(y, a->x, a->cols, 6,
 		              _("This is the point of no return. hsm-onboard records the first use (for SBX, ECO and "
 		                "Platinum the 7 days start now), then runs ppin -p (proxy password), ppin -a (setup "
@@ -178,11 +281,9 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 		               "Generic engine: this fits SoftHSM2 and other tokens, not a Securosys partition."),
 		             A_NORMAL);
 	y++;
-	if (w->have_prof) {
+	if (w->have_prof && !scr_rot_is_ksp(w)) {
 		char line[512];
-		const char *eng = w->prof.st.engine.engine;
-		if (!eng)
-			eng = engine_default_name((int)w->prof.st.service_type, (int)w->prof.st.api);
+		const char *eng = scr_rot_engine(w);
 		snprintf(line, sizeof line, _("Engine: %s   Module: %s   Token: %s"), eng ? eng : "-",
 		         w->prof.st.engine.module ? w->prof.st.engine.module : "-",
 		         w->prof.st.engine.token_label ? w->prof.st.engine.token_label
@@ -190,9 +291,18 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 		/* Two rows: a module path and a token label together can be longer than one. */
 		y += tui_wrap(y, a->x, a->cols, 2, line, tui_attr(&w->tui, TUI_DIM));
 	}
+	if (scr_rot_can_hand_over(w))
+		y += tui_wrap(y, a->x, a->cols, 2,
+		              _("H hands the setup password over to TSB/XKS instead: they make the exchange "
+		                "themselves (config --for tsb|xks)."),
+		              tui_attr(&w->tui, TUI_DIM));
 	y++;
 	char prompt[128];
-	snprintf(prompt, sizeof prompt, _("Type yes and press Enter to connect: %s_"), scr_rot.typed);
+	if (scr_rot_is_ksp(w))
+		snprintf(prompt, sizeof prompt, _("Type yes when the Windows machine has connected: %s_"),
+		         scr_rot.typed);
+	else
+		snprintf(prompt, sizeof prompt, _("Type yes and press Enter to connect: %s_"), scr_rot.typed);
 	tui_put(y, a->x, a->cols, prompt, A_BOLD, 1);
 }
 
@@ -212,6 +322,10 @@ static int scr_rotation_key(struct wiz *w, int key)
 		}
 		return enter ? SCR_HANDLED : SCR_IGNORED;
 	}
+	if ((key == 'H' || key == 'h') && scr_rot.typed[0] == '\0' && scr_rot_can_hand_over(w)) {
+		scr_rot_hand_over(w);
+		return SCR_REDRAW;
+	}
 	if (enter) {
 		if (strcmp(scr_rot.typed, _("yes")) != 0 && strcmp(scr_rot.typed, "yes") != 0) {
 			wiz_status(w, TUI_WARN, "%s", _("Type yes (three letters) to connect, or Esc to go back."));
@@ -219,7 +333,10 @@ static int scr_rotation_key(struct wiz *w, int key)
 			return SCR_REDRAW;
 		}
 		scr_rot.typed[0] = '\0';
-		scr_rot_run(w);
+		if (scr_rot_is_ksp(w))
+			scr_rot_ksp_confirm(w);
+		else
+			scr_rot_run(w);
 		return SCR_REDRAW;
 	}
 	size_t n = strlen(scr_rot.typed);
