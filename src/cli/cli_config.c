@@ -88,14 +88,14 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	struct engine_files files = {0};
 	/* A TSBaaS profile has no rotation and no engine: its targets need only the vault. */
-	int tsbaas = targets_is_tsbaas(&ce.p.st);
+	int tsbaas = state_is_tsbaas(&ce.p.st);
 	if (tsbaas && o.n_targets == 0) {
 		cli_engine_close(&ce);
 		cli_error("%s", _("a TSBaaS profile has no provider files of its own: choose a target with --for "
 		                  "(see 'config --list')"));
 		return EX_USAGE;
 	}
-	if (!tsbaas && !rotation_is_done(&ce.p.st)) {
+	if (!rotation_config_allowed(&ce.p.st)) {
 		cli_engine_close(&ce);
 		cli_error("%s", _("the user secret is not in place yet: run 'hsm-onboard connect' first"));
 		return EX_USAGE;

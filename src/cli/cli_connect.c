@@ -114,7 +114,7 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 	int needs_change = !rotation_has_secret(st);
 	/* A setup password the HSM refused is never sent again unless asked for and confirmed: every
 	 * wrong attempt uses up the partition's lock-out counter (rotation.h). */
-	int retry = needs_change && rotation_setup_refused(st);
+	int retry = rotation_refusal_blocks(st);
 	if (retry && !o.retry_refused) {
 		rotation_check_refused(st, &d);
 		cli_engine_close(&ce);

@@ -41,6 +41,14 @@ int clusters_api_port(enum state_api api)
 	return 0;
 }
 
+enum state_api clusters_port_api(int port)
+{
+	for (int api = API_PKCS11; api <= API_REST; api++)
+		if (port > 0 && clusters_api_port((enum state_api)api) == port)
+			return (enum state_api)api;
+	return API_UNKNOWN;
+}
+
 int clusters_table_port(const struct cluster_table *t, enum state_api api)
 {
 	/* A profile that never chose an API is onboarding PKCS#11, the API every tier includes. */

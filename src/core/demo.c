@@ -3,6 +3,7 @@
 
 #include "demo.h"
 
+#include "clusters.h"
 #include "cryptolib.h"
 #include "fsutil.h"
 #include "i18n.h"
@@ -220,7 +221,7 @@ static int demo_write_primus_cfg(const struct profile *p, struct diag *d)
 	struct primus_cfg_in in = {
 	    .hosts = hosts,
 	    .n_hosts = 2,
-	    .port = 2310,
+	    .port = clusters_api_port(API_PKCS11),
 	    .client_id = PACKAGE_NAME,
 	    .user_name = DEMO_PROFILE,
 	    .proxy_user = DEMO_PROXY_USER,

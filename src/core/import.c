@@ -380,8 +380,8 @@ static void import_apply_state(struct import_group *g)
 		st->issued = g->issued;
 	if (g->jwt_exp)
 		st->jwt_exp = g->jwt_exp;
-	if (g->stype == SERVICE_TYPE_TSBAAS_MULTI && !st->api)
-		st->api = API_REST;
+	if (!st->api)
+		st->api = state_service_api(g->stype);
 	if (g->renewed)
 		rotation_reset_for_renewal(st);
 	if (st->step < STEP_REVIEW)

@@ -50,6 +50,16 @@ int rotation_is_configured(const struct state *st)
 	return st->rotation >= ROTATION_CONFIGURED;
 }
 
+int rotation_config_allowed(const struct state *st)
+{
+	return rotation_is_done(st) || state_is_tsbaas(st);
+}
+
+int rotation_refusal_blocks(const struct state *st)
+{
+	return !rotation_has_secret(st) && rotation_setup_refused(st);
+}
+
 int rotation_in_flight(const struct state *st)
 {
 	return st->rotation >= ROTATION_FIRST_USE && st->rotation < ROTATION_VERIFIED;

@@ -55,6 +55,13 @@ int rotation_is_configured(const struct state *st);
 int rotation_in_flight(const struct state *st);
 /* 1 once PENDING may have reached the HSM: the engine must not be changed any more. */
 int rotation_engine_fixed(const struct state *st);
+/* 1 when a configuration may be written now: the rotation is done, or the profile is TSBaaS
+ * (state_is_tsbaas), which has no rotation and whose targets need only the vault. */
+int rotation_config_allowed(const struct state *st);
+/* The refusal pre-check: 1 when the next step would send a setup password the HSM refused
+ * (rotation_setup_refused below) and no user secret replaced it yet. A front end then sends nothing
+ * and says why (rotation_check_refused), unless the user asked for one more, confirmed attempt. */
+int rotation_refusal_blocks(const struct state *st);
 
 /* A new setup password was imported (a renewal after a support ticket; doc/DESIGN.md, "Renewal"): it
  * starts a new 7-day life, so its first use is still to come. Clears first_use and renewal_pending,

@@ -178,6 +178,14 @@ const char *state_step_name(enum state_step s);
 const char *state_rotation_name(enum state_rotation r);
 /* Case-insensitive; the tier also accepts "sbx", "eco", "ecocc", "eco-cc", "pla", "platinum". Return
  * 0 on success. */
+/* The TSBaaS rules, one place for every front end (doc/DESIGN.md, "Data"). A TSBaaS profile is
+ * multi-tenant TSBaaS, or one whose files brought an API endpoint (a dedicated TSBaaS); it uses the
+ * REST API and has no rotation. */
+int state_is_tsbaas(const struct state *st);
+/* The API a service type implies: multi-tenant TSBaaS offers only REST (doc/securosys-facts.md,
+ * "Order channels and tiers"); API_UNKNOWN when the type leaves the choice open. */
+enum state_api state_service_api(enum state_service_type t);
+
 int state_tier_parse(const char *s, enum state_tier *out);
 int state_service_type_parse(const char *s, enum state_service_type *out);
 int state_api_parse(const char *s, enum state_api *out);

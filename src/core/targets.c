@@ -64,7 +64,7 @@ const struct target *targets_find(const char *name)
 
 int targets_is_tsbaas(const struct state *st)
 {
-	return st->service_type == SERVICE_TYPE_TSBAAS_MULTI || (st->api_endpoint && st->api_endpoint[0]);
+	return state_is_tsbaas(st);
 }
 
 int targets_fit(const struct target *t, const struct state *st)

@@ -3,6 +3,7 @@
 
 #include "engine.h"
 
+#include "clusters.h"
 #include "cryptolib.h"
 #include "i18n.h"
 #include "secmem.h"
@@ -74,7 +75,7 @@ void engine_ctx_init(struct engine_ctx *e, const struct engine_ops *ops)
 	memset(e, 0, sizeof *e);
 	e->ops = ops;
 	e->slot = -1;
-	e->port = 2310;
+	e->port = clusters_api_port(API_PKCS11);
 }
 
 void engine_set_code(struct engine_ctx *e, const char *code, int rejected, int locked)
@@ -217,7 +218,7 @@ const char *engine_default_name(int service_type, int api)
 	/* The Primus provider is what a Securosys PKCS#11 or CNG customer installs; the generic pkcs11
 	 * engine logs in with the setup password, which no Securosys partition accepts as a PIN
 	 * (doc/securosys-facts.md, section "Primus provider files"). */
-	if (service_type != SERVICE_TYPE_TSBAAS_MULTI &&
+	if (state_service_api((enum state_service_type)service_type) != API_REST &&
 	    (api == API_PKCS11 || api == API_CNG || api == API_UNKNOWN))
 		return "primus";
 	return NULL;

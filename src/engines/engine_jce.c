@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "engine.h"
+#include "clusters.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "secmem.h"
@@ -30,7 +31,6 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#define JCE_PORT 2300
 #define JCE_OUT_MAX 4096
 
 struct jce_call {
@@ -54,8 +54,8 @@ static int jce_open(struct engine_ctx *e, struct diag *d)
 		return diag_set_errno(d, EX_UNAVAILABLE, _("Primus Tools %s cannot be read; check the --module path"),
 		                      e->module);
 	}
-	if (e->port == 2310)
-		e->port = JCE_PORT;
+	if (e->port == clusters_api_port(API_PKCS11)) /* engine_ctx_init's default: this engine's own */
+		e->port = clusters_api_port(API_JCE);
 	return EX_OK;
 }
 

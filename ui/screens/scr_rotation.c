@@ -69,7 +69,7 @@ static void scr_rot_run(struct wiz *w)
 static void scr_rotation_enter(struct wiz *w)
 {
 	memset(&scr_rot, 0, sizeof scr_rot);
-	if (w->have_prof && !rotation_has_secret(&w->prof.st) && rotation_setup_refused(&w->prof.st)) {
+	if (w->have_prof && rotation_refusal_blocks(&w->prof.st)) {
 		/* The HSM refused this setup password: say so and what comes next, and send nothing. */
 		struct diag d;
 		diag_clear(&d);
