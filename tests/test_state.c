@@ -32,7 +32,7 @@ static void fill(struct state *st)
 	st->company = strdup("ACME_Corp");
 	st->service = strdup("ecocc");
 	st->cluster = strdup("ECO01");
-	st->issued = 1795737600;    /* 2026-11-27T00:00:00Z */
+	st->issued = 1795737600; /* 2026-11-27T00:00:00Z */
 	st->first_use = 1795740000;
 	st->renewal_pending = 1;
 	st->created = 1795700001;
@@ -206,13 +206,15 @@ static void test_malformed(void **state)
 	expect_bad("{\"version\":1,\"engine\":{\"slot\":99999999999}}", "field engine.slot");
 	expect_bad("{\"version\":1,\"engine\":{\"hosts\":\"a\"}}", "field engine.hosts");
 	expect_bad("{\"version\":1,\"engine\":{\"hosts\":[\"a\",2]}}", "field engine.hosts[1]");
-	expect_bad("{\"version\":1,\"engine\":{\"hosts\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]}}",
-	           "field engine.hosts");
+	expect_bad(
+	    "{\"version\":1,\"engine\":{\"hosts\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]}}",
+	    "field engine.hosts");
 	expect_bad("{\"version\":1,\"last_error\":{\"code\":5}}", "field last_error.code");
 	expect_bad("{\"version\":1,\"checks\":{}}", "field checks");
 	expect_bad("{\"version\":1,\"checks\":[1]}", "field checks[0]");
 	expect_bad("{\"version\":1,\"checks\":[{\"latency_ms\":\"x\"}]}", "field checks[0].latency_ms");
-	expect_bad("{\"version\":1,\"events\":[{\"at\":null,\"kind\":\"a\"},{\"kind\":7}]}", "field events[1].kind");
+	expect_bad("{\"version\":1,\"events\":[{\"at\":null,\"kind\":\"a\"},{\"kind\":7}]}",
+	           "field events[1].kind");
 	expect_bad("{\"version\":1,\"events\":[{\"at\":null}]}", "field events[0].kind");
 	expect_bad("{\"version\":1,\"events\":[\"imported\"]}", "field events[0]");
 	expect_bad("{\"version\":1,\"company\":\"a\\u0000b\"}", "");
@@ -302,7 +304,8 @@ static void test_event_log_is_capped(void **state)
 	state_add_event(&st, "verified", "first verify");
 	char detail[160];
 	for (int i = 0; i < 4000; i++) {
-		snprintf(detail, sizeof detail, "ch01-api.cloudshsm.com:2310 ok, ch02-api.cloudshsm.com:2310 ok #%d", i);
+		snprintf(detail, sizeof detail, "ch01-api.cloudshsm.com:2310 ok, ch02-api.cloudshsm.com:2310 ok #%d",
+		         i);
 		state_add_event(&st, i % 10 == 9 ? "verified" : "checked", detail);
 		st.events[st.n_events - 1].at = 1795737600 + 300 * (time_t)i;
 	}
@@ -343,9 +346,13 @@ static void test_oversized_old_file_loads_and_compacts(void **state)
 	assert_non_null(f);
 	fputs("{\"version\": 1, \"hsm_user\": \"ACMEHSM01\", \"rotation\": \"verified\", \"events\": [\n"
 	      "  {\"at\": \"2026-11-20T10:00:00Z\", \"kind\": \"imported\", \"detail\": \"service,hsm\"},\n"
-	      "  {\"at\": \"2026-11-20T11:00:00Z\", \"kind\": \"rotated\", \"detail\": null}", f);
+	      "  {\"at\": \"2026-11-20T11:00:00Z\", \"kind\": \"rotated\", \"detail\": null}",
+	      f);
 	for (int i = 0; i < 40000; i++)
-		fprintf(f, ",\n  {\"at\": \"2026-11-21T00:00:00Z\", \"kind\": \"checked\", \"detail\": \"check number %d\"}", i);
+		fprintf(
+		    f,
+		    ",\n  {\"at\": \"2026-11-21T00:00:00Z\", \"kind\": \"checked\", \"detail\": \"check number %d\"}",
+		    i);
 	fputs("\n]}\n", f);
 	fclose(f);
 	assert_true(file_size(path) > 2 * 1024 * 1024);
@@ -392,17 +399,59 @@ static void test_names(void **state)
 	assert_string_equal(state_rotation_name(ROTATION_FIRST_USE), "first-use");
 }
 
+/* The stored step only moves forward (state_reach_step): the wizard's import screen, the core's
+ * import and the rotation all advance it, none sets it back. */
+static void test_reach_step_never_goes_back(void **unused)
+{
+	(void)unused;
+	struct state st;
+	memset(&st, 0, sizeof st);
+	st.step = STEP_IMPORT;
+	assert_int_equal(state_reach_step(&st, STEP_REVIEW), 1);
+	assert_int_equal(st.step, STEP_REVIEW);
+	assert_int_equal(state_reach_step(&st, STEP_IMPORT), 0);
+	assert_int_equal(st.step, STEP_REVIEW);
+	assert_int_equal(state_reach_step(&st, STEP_REVIEW), 0);
+	assert_int_equal(state_reach_step(&st, STEP_DONE), 1);
+	assert_int_equal(state_reach_step(&st, STEP_SUBSCRIPTION), 0);
+	assert_int_equal(st.step, STEP_DONE);
+}
+
+/* The TSBaaS rules (state_is_tsbaas, state_service_api): multi-tenant, or an API endpoint; only
+ * multi-tenant implies REST. */
+static void test_tsbaas_rules(void **unused)
+{
+	(void)unused;
+	struct state st;
+	memset(&st, 0, sizeof st);
+	assert_false(state_is_tsbaas(&st));
+	st.service_type = SERVICE_TYPE_TSBAAS_MULTI;
+	assert_true(state_is_tsbaas(&st));
+	st.service_type = SERVICE_TYPE_TSBAAS_DEDICATED;
+	assert_false(state_is_tsbaas(&st));
+	char empty[] = "", url[] = "https://acme.cloudshsm.com";
+	st.api_endpoint = empty;
+	assert_false(state_is_tsbaas(&st));
+	st.api_endpoint = url;
+	assert_true(state_is_tsbaas(&st));
+	assert_int_equal(state_service_api(SERVICE_TYPE_TSBAAS_MULTI), API_REST);
+	assert_int_equal(state_service_api(SERVICE_TYPE_TSBAAS_DEDICATED), API_UNKNOWN);
+	assert_int_equal(state_service_api(SERVICE_TYPE_STANDARD), API_UNKNOWN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_roundtrip_every_field),
-		cmocka_unit_test(test_defaults_are_null),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_truncated_everywhere),
-		cmocka_unit_test(test_load_missing_and_huge),
-		cmocka_unit_test(test_event_log_is_capped),
-		cmocka_unit_test(test_oversized_old_file_loads_and_compacts),
-		cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_roundtrip_every_field),
+	    cmocka_unit_test(test_defaults_are_null),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_truncated_everywhere),
+	    cmocka_unit_test(test_load_missing_and_huge),
+	    cmocka_unit_test(test_event_log_is_capped),
+	    cmocka_unit_test(test_oversized_old_file_loads_and_compacts),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_reach_step_never_goes_back),
+	    cmocka_unit_test(test_tsbaas_rules),
 	};
 	return cmocka_run_group_tests_name("state", tests, testutil_setup, testutil_teardown);
 }

@@ -384,8 +384,7 @@ static void import_apply_state(struct import_group *g)
 		st->api = state_service_api(g->stype);
 	if (g->renewed)
 		rotation_reset_for_renewal(st);
-	if (st->step < STEP_REVIEW)
-		st->step = STEP_REVIEW;
+	state_reach_step(st, STEP_REVIEW);
 	state_add_event(st, "imported", g->kinds);
 }
 

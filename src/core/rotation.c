@@ -131,7 +131,7 @@ int rotation_write_config(struct profile *p, struct vault *v, struct engine_ctx 
 		return rotation_fail(p, e, d);
 	free(p->st.engine.config_dir);
 	p->st.engine.config_dir = strdup(dir);
-	p->st.step = STEP_DONE;
+	state_reach_step(&p->st, STEP_DONE);
 	return rotation_set_state(p, ROTATION_CONFIGURED, "configured", dir, d);
 }
 
@@ -256,8 +256,7 @@ static int rotation_step_verify(struct profile *p, struct vault *v, struct engin
 		}
 	}
 	rotation_clear_error(&p->st);
-	if (p->st.step < STEP_PROVIDER)
-		p->st.step = STEP_PROVIDER;
+	state_reach_step(&p->st, STEP_PROVIDER);
 	rc = rotation_set_state(p, ROTATION_VERIFIED, "verified", e->ops->name, d);
 	return rc == EX_OK ? rc : rotation_note_kept(d);
 }
@@ -353,8 +352,7 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 				st->first_use = time(NULL);
 				state_add_event(st, "first-use", e->ops->name);
 			}
-			if (st->step < STEP_ROTATION)
-				st->step = STEP_ROTATION;
+			state_reach_step(st, STEP_ROTATION);
 			if (st->rotation < ROTATION_FIRST_USE)
 				st->rotation = ROTATION_FIRST_USE;
 			rc = profile_save_state(p, d);

@@ -175,6 +175,10 @@ const char *state_tier_name(enum state_tier t);
 const char *state_service_type_name(enum state_service_type s);
 const char *state_api_name(enum state_api a);
 const char *state_step_name(enum state_step s);
+/* Records that the onboarding reached step s: the stored step only ever moves forward, so looking
+ * back at an earlier screen or repeating an import never makes resume reopen an earlier step. (Only
+ * a renewal restarts the countdown: rotation_reset_for_renewal.) 1 when the step changed. */
+int state_reach_step(struct state *st, enum state_step s);
 const char *state_rotation_name(enum state_rotation r);
 /* Case-insensitive; the tier also accepts "sbx", "eco", "ecocc", "eco-cc", "pla", "platinum". Return
  * 0 on success. */
