@@ -32,7 +32,7 @@ static void fill(struct state *st)
 	st->company = strdup("ACME_Corp");
 	st->service = strdup("ecocc");
 	st->cluster = strdup("ECO01");
-	st->issued = 1795737600; /* 2026-11-27T00:00:00Z */
+	st->issued = 1795737600;    /* 2026-11-27T00:00:00Z */
 	st->first_use = 1795740000;
 	st->renewal_pending = 1;
 	st->created = 1795700001;
@@ -206,15 +206,13 @@ static void test_malformed(void **state)
 	expect_bad("{\"version\":1,\"engine\":{\"slot\":99999999999}}", "field engine.slot");
 	expect_bad("{\"version\":1,\"engine\":{\"hosts\":\"a\"}}", "field engine.hosts");
 	expect_bad("{\"version\":1,\"engine\":{\"hosts\":[\"a\",2]}}", "field engine.hosts[1]");
-	expect_bad(
-	    "{\"version\":1,\"engine\":{\"hosts\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]}}",
-	    "field engine.hosts");
+	expect_bad("{\"version\":1,\"engine\":{\"hosts\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]}}",
+	           "field engine.hosts");
 	expect_bad("{\"version\":1,\"last_error\":{\"code\":5}}", "field last_error.code");
 	expect_bad("{\"version\":1,\"checks\":{}}", "field checks");
 	expect_bad("{\"version\":1,\"checks\":[1]}", "field checks[0]");
 	expect_bad("{\"version\":1,\"checks\":[{\"latency_ms\":\"x\"}]}", "field checks[0].latency_ms");
-	expect_bad("{\"version\":1,\"events\":[{\"at\":null,\"kind\":\"a\"},{\"kind\":7}]}",
-	           "field events[1].kind");
+	expect_bad("{\"version\":1,\"events\":[{\"at\":null,\"kind\":\"a\"},{\"kind\":7}]}", "field events[1].kind");
 	expect_bad("{\"version\":1,\"events\":[{\"at\":null}]}", "field events[0].kind");
 	expect_bad("{\"version\":1,\"events\":[\"imported\"]}", "field events[0]");
 	expect_bad("{\"version\":1,\"company\":\"a\\u0000b\"}", "");
@@ -304,8 +302,7 @@ static void test_event_log_is_capped(void **state)
 	state_add_event(&st, "verified", "first verify");
 	char detail[160];
 	for (int i = 0; i < 4000; i++) {
-		snprintf(detail, sizeof detail, "ch01-api.cloudshsm.com:2310 ok, ch02-api.cloudshsm.com:2310 ok #%d",
-		         i);
+		snprintf(detail, sizeof detail, "ch01-api.cloudshsm.com:2310 ok, ch02-api.cloudshsm.com:2310 ok #%d", i);
 		state_add_event(&st, i % 10 == 9 ? "verified" : "checked", detail);
 		st.events[st.n_events - 1].at = 1795737600 + 300 * (time_t)i;
 	}
@@ -346,13 +343,9 @@ static void test_oversized_old_file_loads_and_compacts(void **state)
 	assert_non_null(f);
 	fputs("{\"version\": 1, \"hsm_user\": \"ACMEHSM01\", \"rotation\": \"verified\", \"events\": [\n"
 	      "  {\"at\": \"2026-11-20T10:00:00Z\", \"kind\": \"imported\", \"detail\": \"service,hsm\"},\n"
-	      "  {\"at\": \"2026-11-20T11:00:00Z\", \"kind\": \"rotated\", \"detail\": null}",
-	      f);
+	      "  {\"at\": \"2026-11-20T11:00:00Z\", \"kind\": \"rotated\", \"detail\": null}", f);
 	for (int i = 0; i < 40000; i++)
-		fprintf(
-		    f,
-		    ",\n  {\"at\": \"2026-11-21T00:00:00Z\", \"kind\": \"checked\", \"detail\": \"check number %d\"}",
-		    i);
+		fprintf(f, ",\n  {\"at\": \"2026-11-21T00:00:00Z\", \"kind\": \"checked\", \"detail\": \"check number %d\"}", i);
 	fputs("\n]}\n", f);
 	fclose(f);
 	assert_true(file_size(path) > 2 * 1024 * 1024);
@@ -442,16 +435,16 @@ static void test_tsbaas_rules(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_roundtrip_every_field),
-	    cmocka_unit_test(test_defaults_are_null),
-	    cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_truncated_everywhere),
-	    cmocka_unit_test(test_load_missing_and_huge),
-	    cmocka_unit_test(test_event_log_is_capped),
-	    cmocka_unit_test(test_oversized_old_file_loads_and_compacts),
-	    cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_reach_step_never_goes_back),
-	    cmocka_unit_test(test_tsbaas_rules),
+		cmocka_unit_test(test_roundtrip_every_field),
+		cmocka_unit_test(test_defaults_are_null),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_truncated_everywhere),
+		cmocka_unit_test(test_load_missing_and_huge),
+		cmocka_unit_test(test_event_log_is_capped),
+		cmocka_unit_test(test_oversized_old_file_loads_and_compacts),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_reach_step_never_goes_back),
+		cmocka_unit_test(test_tsbaas_rules),
 	};
 	return cmocka_run_group_tests_name("state", tests, testutil_setup, testutil_teardown);
 }
