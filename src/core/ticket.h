@@ -62,6 +62,14 @@ struct ticket_options {
 	size_t n_hosts;
 };
 
+/* The one ticket writer, for `ticket --output` and the wizard's S: mode 0600 (a ticket names the
+ * customer, the partition and its hosts, so it is nobody else's to read), never over an existing file
+ * unless force (an earlier ticket to compare with is kept: EX_CANTCREAT), and atomic, with a random
+ * temp name beside path (fsutil_write_new). The caller chose the format explicitly. */
+int ticket_save(const char *path, const char *text, size_t len, int force, struct diag *d);
+/* The file name extension of a format, ".txt", ".md" or ".json", for a default file name. */
+const char *ticket_format_extension(enum ticket_format f);
+
 /* "text", "markdown" (or "md"), "json"; 0 on success, -1 otherwise. */
 int ticket_format_parse(const char *s, enum ticket_format *out);
 /* The ticket in the given format, a malloc'd NUL-terminated string ending with a newline. */
