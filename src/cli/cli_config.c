@@ -125,9 +125,13 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	for (size_t i = 0; i < files.n; i++)
 		printf("%s: %s\n", files.what[i], files.path[i]);
-	if (!tsbaas && ce.e.ops == &engine_primus_ops && o.n_targets == 0)
-		printf(_("Point the provider at them: SECUROSYS_PKCS11_CONF=%s SECUROSYS_SECRETS_CONF=%s\n"),
-		       files.n > 1 ? files.path[1] : "", files.path[0]);
+	char hint[2200];
+	struct engine_text_args ta = {.engine = ce.e.ops ? ce.e.ops->name : NULL,
+	                              .profile = ce.p.name,
+	                              .files = &files};
+	if (!tsbaas && o.n_targets == 0 &&
+	    engine_text(ce.e.ops, ENGINE_TEXT_CONFIG_HINT, &ta, hint, sizeof hint) == 0)
+		fputs(hint, stdout);
 	engine_files_free(&files);
 	cli_engine_close(&ce);
 	return EX_OK;

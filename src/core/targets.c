@@ -734,7 +734,7 @@ void targets_input_from(struct targets_input *in, const char *profile, const str
 	in->jwt = v ? vault_get(v, VAULT_JWT) : NULL;
 	if (!e)
 		return;
-	int primus = e->ops == &engine_primus_ops;
+	int primus = e->ops->apps_use_pkcs11_password;
 	in->engine = e->ops->name;
 	in->module = e->module;
 	in->token_label = e->token_label ? e->token_label : st->hsm_user;

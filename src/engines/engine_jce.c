@@ -338,6 +338,8 @@ static int jce_write_config(struct engine_ctx *e, const char *dir, const char *c
 
 const struct engine_ops engine_jce_ops = {
     .name = "jce",
+    .secret_file = ENGINE_JCE_SECRET_NAME,
+    .text = engine_jce_text,
     .open = jce_open,
     .close = jce_close,
     .preflight = jce_preflight,
