@@ -28,7 +28,8 @@ void rotation_reset_for_renewal(struct state *st)
 		st->rotation = ROTATION_NONE;
 	if (st->step > STEP_COUNTDOWN && st->rotation == ROTATION_NONE)
 		st->step = STEP_COUNTDOWN;
-	/* A refusal was of the old setup password: the new one may be sent (doc/DESIGN.md, "The exchange"). */
+	/* A refusal was of the old setup password: the new one may be sent (doc/DESIGN.md, "Refused setup
+	 * password"). */
 	free(st->setup_refused.engine);
 	free(st->setup_refused.code);
 	memset(&st->setup_refused, 0, sizeof st->setup_refused);
@@ -262,8 +263,7 @@ static int rotation_step_verify(struct profile *p, struct vault *v, struct engin
 }
 
 /* Step 3b: the provider's files the exchange left (primus: .secrets.cfg, now the partition's only
- * key, and primus.cfg) go into the vault, durably, before anything else (DESIGN.md, "The exchange
- * protocol"). Done after a fresh exchange and on a resume that finds the exchange done; a vault that
+ * key, and primus.cfg) go into the vault, durably, before anything else (DESIGN.md, "Engines"). Done after a fresh exchange and on a resume that finds the exchange done; a vault that
  * already holds them keeps its copy. */
 static int rotation_keep_files(struct profile *p, struct vault *v, struct engine_ctx *e, int fresh,
                                struct diag *d)

@@ -75,7 +75,7 @@ void rotation_reset_for_renewal(struct state *st);
 int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const char *config_dir,
                  struct rotation_report *r, struct diag *d);
 
-/* 1 when the profile's rotation has started (DESIGN.md, "The exchange protocol"): a PENDING or CURRENT
+/* 1 when the profile's rotation has started (DESIGN.md, "Exchange and rotation"): a PENDING or CURRENT
  * user secret may exist, or an engine's exchange may have happened, so the vault may hold the only
  * copy of the secret that opens the partition. Every engine runs under rotation_run, so its progress
  * is in st->rotation and the "change-sent"/"rotated" events: this one predicate covers them all.

@@ -117,7 +117,7 @@ struct state {
 		char *message;
 	} last_error;
 
-	/* The HSM refused the setup password now in the vault (DESIGN.md, "The exchange protocol"): it is
+	/* The HSM refused the setup password now in the vault (DESIGN.md, "Refused setup password"): it is
 	 * never sent again until a renewed one is imported (which clears this) or the user explicitly
 	 * asks for one more attempt. Written by the rotation module; import clears it on a renewal. */
 	struct {
