@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "clusters.h"
+#include "paths.h"
 
 #include "cfglib.h"
 #include "fsutil.h"
@@ -22,10 +23,7 @@
 const char *clusters_default_path(void)
 {
 	static char path[4096];
-	const char *dir = getenv("HSM_ONBOARD_DATADIR");
-	if (!dir || !*dir)
-		dir = PKGDATADIR;
-	snprintf(path, sizeof path, "%s/clusters.conf", dir);
+	snprintf(path, sizeof path, "%s/clusters.conf", paths_pkgdatadir());
 	return path;
 }
 

@@ -36,8 +36,8 @@ struct cluster_table {
 	int ports[API_REST + 1]; /* per enum state_api, from the file's ports section (0 for API_UNKNOWN) */
 };
 
-/* The installed table: $HSM_ONBOARD_DATADIR/clusters.conf when that variable is set (tests run from
- * the build tree), else PKGDATADIR/clusters.conf. */
+/* The installed table: clusters.conf in paths_pkgdatadir() ($HSM_ONBOARD_DATADIR when set, the
+ * source tree's data/ for a binary in its build tree, else PKGDATADIR). */
 const char *clusters_default_path(void);
 
 /* Loads path, or the installed table when path is NULL. Errors are "FILE:LINE: message". */

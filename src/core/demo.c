@@ -4,6 +4,7 @@
 #include "demo.h"
 
 #include "clusters.h"
+#include "paths.h"
 #include "cryptolib.h"
 #include "fsutil.h"
 #include "i18n.h"
@@ -204,12 +205,11 @@ done:
 	return rc;
 }
 
-/* The ppin simulator the demo drives in place of Securosys' ppin: installed in libexecdir
- * (HSM_ONBOARD_LIBEXECDIR overrides it for an uninstalled build). malloc'd. */
+/* The ppin simulator the demo drives in place of Securosys' ppin: installed in libexecdir, beside
+ * the binary in a build tree (paths_libexecdir; HSM_ONBOARD_LIBEXECDIR overrides it). malloc'd. */
 static char *demo_ppin_sim(void)
 {
-	const char *dir = getenv("HSM_ONBOARD_LIBEXECDIR");
-	return demo_join(dir && dir[0] ? dir : LIBEXECDIR, "hsm-onboard-ppin-sim");
+	return demo_join(paths_libexecdir(), "hsm-onboard-ppin-sim");
 }
 
 /* The demo's primus.cfg, in the documented layout, for the engine to reuse (it needs no cluster
