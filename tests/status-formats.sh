@@ -19,7 +19,7 @@ done
 t_need_python3
 t_need_tool promtool prometheus
 
-# at TIME CMD...: CMD with the clock stopped at TIME (UTC); see status-ticket.sh.
+# at TIME CMD...: CMD with the clock stopped at TIME (UTC); see tests/lib.sh, t_at.
 at() {
 	when=$(date -d "$1 UTC" '+%Y-%m-%d %H:%M:%S')
 	shift

@@ -2,7 +2,7 @@
  *
  * Built only from the profile's state (state.json, which holds no secret), its expiry and the options
  * below. This module never opens the vault and links no vault code, so no password, PIN, JWT or user
- * secret can reach a ticket (tests/status-ticket.sh checks both the object's symbols and the output).
+ * secret can reach a ticket (tests/ticket-formats.sh checks both the object's symbols and the output).
  *
  * Formats:
  *   text      aligned label/value lines, wrapped to fit 80 columns;
