@@ -142,19 +142,6 @@ static const struct engine_ops fake_ops = {
     .write_config = fake_write_config,
 };
 
-static const struct engine_ops fake_keeping_ops = {
-    .name = "fake-keeping",
-    .open = fake_open,
-    .close = fake_close,
-    .preflight = fake_open,
-    .new_secret = fake_new_secret,
-    .login_probe = fake_probe,
-    .first_connect = fake_first_connect,
-    .verify = fake_verify,
-    .write_config = fake_write_config,
-    .keep_files = fake_keep_files,
-};
-
 /* One vault for every test, emptied for each: scrypt runs once per binary (its floor costs ~100 ms
  * a run), so the cases stay in milliseconds. rotation_run writes only through the vault it is given. */
 static struct vault *shared_vault;
@@ -211,6 +198,15 @@ static void world_reload(struct world *w)
 	rotation_report_free(&w->r);
 	memset(&w->r, 0, sizeof w->r);
 	diag_clear(&w->d);
+}
+
+/* A run that stopped after PENDING was saved (first use on 2026-11-21 at 09:00 UTC). */
+static void world_stopped_at_pending(struct world *w, const char *pending)
+{
+	w->p.st.rotation = ROTATION_PENDING;
+	w->p.st.first_use = 1795200000;
+	assert_int_equal(vault_set(w->v, VAULT_PENDING, pending, &w->d), EX_OK);
+	assert_int_equal(vault_save(w->v, &w->d), EX_OK);
 }
 
 static int has_event(const struct state *st, const char *kind)
@@ -374,11 +370,8 @@ static void test_resume_probe_finds_change_done(void **unused)
 	(void)unused;
 	struct world w;
 	world_open(&w, &fake_ops);
-	w.p.st.rotation = ROTATION_PENDING;
-	w.p.st.first_use = 1795200000;
 	state_add_event(&w.p.st, "change-sent", "fake");
-	assert_int_equal(vault_set(w.v, VAULT_PENDING, FRESH, &w.d), EX_OK);
-	assert_int_equal(vault_save(w.v, &w.d), EX_OK);
+	world_stopped_at_pending(&w, FRESH);
 	snprintf(hsm.pin, sizeof hsm.pin, "%s", FRESH);
 	assert_int_equal(rotation_run(&w.p, w.v, &w.e, NULL, &w.r, &w.d), EX_OK);
 	assert_true(w.r.resumed && w.r.pending_worked);
@@ -399,10 +392,7 @@ static void test_resume_probe_refused_retries_same_pending(void **unused)
 	(void)unused;
 	struct world w;
 	world_open(&w, &fake_ops);
-	w.p.st.rotation = ROTATION_PENDING;
-	w.p.st.first_use = 1795200000;
-	assert_int_equal(vault_set(w.v, VAULT_PENDING, "saved-pending-secret", &w.d), EX_OK);
-	assert_int_equal(vault_save(w.v, &w.d), EX_OK);
+	world_stopped_at_pending(&w, "saved-pending-secret");
 	assert_int_equal(rotation_run(&w.p, w.v, &w.e, NULL, &w.r, &w.d), EX_OK);
 	assert_true(w.r.resumed);
 	assert_false(w.r.pending_worked);
@@ -421,10 +411,7 @@ static void test_resume_probe_unreachable_stops(void **unused)
 	(void)unused;
 	struct world w;
 	world_open(&w, &fake_ops);
-	w.p.st.rotation = ROTATION_PENDING;
-	w.p.st.first_use = 1795200000;
-	assert_int_equal(vault_set(w.v, VAULT_PENDING, "saved-pending-secret", &w.d), EX_OK);
-	assert_int_equal(vault_save(w.v, &w.d), EX_OK);
+	world_stopped_at_pending(&w, "saved-pending-secret");
 	hsm.unreachable = 1;
 	assert_int_equal(rotation_run(&w.p, w.v, &w.e, NULL, &w.r, &w.d), EX_UNAVAILABLE);
 	assert_int_equal(hsm.n_change, 0);
@@ -442,10 +429,7 @@ static void test_probe_and_change_refused(void **unused)
 	(void)unused;
 	struct world w;
 	world_open(&w, &fake_ops);
-	w.p.st.rotation = ROTATION_PENDING;
-	w.p.st.first_use = 1795200000;
-	assert_int_equal(vault_set(w.v, VAULT_PENDING, "saved-pending-secret", &w.d), EX_OK);
-	assert_int_equal(vault_save(w.v, &w.d), EX_OK);
+	world_stopped_at_pending(&w, "saved-pending-secret");
 	snprintf(hsm.pin, sizeof hsm.pin, "something else entirely");
 	assert_int_equal(rotation_run(&w.p, w.v, &w.e, NULL, &w.r, &w.d), EX_NOPERM);
 	assert_non_null(strstr(w.d.msg, "did not open the token either"));
@@ -471,9 +455,7 @@ static void test_vault_ahead_of_state_promotes(void **unused)
 	(void)unused;
 	struct world w;
 	world_open(&w, &fake_ops);
-	w.p.st.rotation = ROTATION_PENDING;
-	w.p.st.first_use = 1795200000;
-	assert_int_equal(vault_set(w.v, VAULT_PENDING, FRESH, &w.d), EX_OK);
+	world_stopped_at_pending(&w, FRESH);
 	assert_int_equal(vault_set(w.v, VAULT_CURRENT, FRESH, &w.d), EX_OK);
 	assert_int_equal(vault_save(w.v, &w.d), EX_OK);
 	snprintf(hsm.pin, sizeof hsm.pin, "%s", FRESH);
@@ -553,8 +535,11 @@ static void test_config_failure(void **unused)
 static void test_keep_files(void **unused)
 {
 	(void)unused;
+	struct engine_ops keeping = fake_ops;
+	keeping.name = "fake-keeping";
+	keeping.keep_files = fake_keep_files;
 	struct world w;
-	world_open(&w, &fake_keeping_ops);
+	world_open(&w, &keeping);
 	assert_int_equal(rotation_run(&w.p, w.v, &w.e, NULL, &w.r, &w.d), EX_OK);
 	assert_int_equal(hsm.n_keep, 1);
 	world_reload(&w);
