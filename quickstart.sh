@@ -216,8 +216,8 @@ cmd_demo() {
 	if [ -t 0 ] && [ -t 1 ]; then
 		say "hsm-onboard demo: a throwaway SoftHSM2 token, invented credential files, the real wizard"
 		local rc=0
-		# The demo drives the ppin simulator, which the build tree has where an install has libexecdir.
-		HSM_ONBOARD_LIBEXECDIR="$top/_build/release" _build/release/hsm-onboard demo "$@" || rc=$?
+		# The build tree's binary finds its simulator, catalogs and cluster table itself (paths.h).
+		_build/release/hsm-onboard demo "$@" || rc=$?
 		# 69: the demo cannot run here (SoftHSM2 is missing or unusable); show what it can instead.
 		[ "$rc" -eq 69 ] || return "$rc"
 	else

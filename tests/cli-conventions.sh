@@ -5,13 +5,10 @@
 # (--pro), and an ambiguous or unknown option there is a usage error, not a command word.
 . "$top_srcdir/tests/lib.sh"
 
-PASS="conv pass $(t_rand_alnum 10)"
-t_secret "$PASS"
-printf '%s\n' "$PASS" > "$T_DIR/pass"
+t_passphrase "conv pass $(t_rand_alnum 10)"
 CREDS="$T_DIR/creds"
 T_SCAN_EXCLUDE=$CREDS
 t_make_credfiles "$CREDS" ACME sbx CONVUSER 20261120
-H() { "$HSMO" --kdf-ms 20 --passphrase-fd 3 "$@" 3<"$T_DIR/pass"; }
 # t_run_in EXPECTED NAME INPUT CMD...: t_run with INPUT on stdin.
 t_run_in() {
 	want=$1 name=$2 input=$3
@@ -39,7 +36,7 @@ printf 'no colon\n' > "$T_DIR/bad.txt"
 t_run_in 65 "an invalid file on stdin" "$T_DIR/bad.txt" "$HSMO" inspect -
 t_grep "$T_ERR" "standard input:1:" "the error names standard input and the line"
 
-t_run_in 0 "import - with --shred" "$T_HSM_FILE" H import --tier SBX --shred "$T_SERVICE_FILE" -
+t_run_in 0 "import - with --shred" "$T_HSM_FILE" t_hsmo import --tier SBX --shred "$T_SERVICE_FILE" -
 t_grep "$T_OUT" "Profile CONVUSER: imported." "import - imports the file from stdin"
 [ -f "$T_HSM_FILE" ] || t_fail "--shred touched the file that was only read from stdin"
 [ ! -e "$T_SERVICE_FILE" ] || t_fail "--shred did not shred the named file"
@@ -51,11 +48,11 @@ t_run_in 0 "import - again, with a file named '-' in the current directory" "$T_
 t_ok "a file named '-' is not standard input's stand-in for --shred"
 
 # ---- ticket --output - is standard output ----
-t_run 0 "ticket --output -" H ticket --output -
+t_run 0 "ticket --output -" t_hsmo ticket --output -
 t_grep "$T_OUT" "HSM SETUP PASSWORD RENEWAL REQUEST" "the ticket went to stdout"
 [ ! -e ./- ] && [ ! -e "$HOME/-" ] || t_fail "ticket --output - wrote a file named '-'"
 t_ok "no file named '-' was written"
-t_run 0 "ticket --json --output -" H --json ticket --output -
+t_run 0 "ticket --json --output -" t_hsmo --json ticket --output -
 python3 -m json.tool "$T_OUT" >/dev/null || t_fail "ticket --json --output - is not JSON"
 t_ok "ticket --json --output - prints the JSON"
 
@@ -66,11 +63,11 @@ t_grep "$T_ERR" "1 of 2 files are not valid" "its summary is on stderr too"
 t_nogrep "$T_OUT" "not valid" "stdout has the valid file's fields only"
 
 # ---- common options, abbreviated before the command word ----
-t_run 0 "--pro and --js before the command" H --pro CONVUSER --js status
+t_run 0 "--pro and --js before the command" t_hsmo --pro CONVUSER --js status
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [p["name"] for p in d["profiles"]] == ["CONVUSER"], d' \
 	"$T_OUT" || t_fail "--pro CONVUSER --js did not select the profile as JSON"
 t_ok "the abbreviations were taken as --profile and --json"
-t_run 0 "--pro=NAME before the command" H --pro=CONVUSER status
+t_run 0 "--pro=NAME before the command" t_hsmo --pro=CONVUSER status
 t_grep "$T_OUT" "CONVUSER: HSM user CONVUSER" "--pro=NAME selects the profile"
 t_run 0 "--vers is --version" "$HSMO" --vers
 t_grep "$T_OUT" "hsm-onboard" "--vers prints the version"
@@ -82,11 +79,11 @@ t_run 64 "--json=x" "$HSMO" --json=x status
 t_grep "$T_ERR" "takes no argument" "a value for a flag is refused"
 # After the command word the command's own options are abbreviated by getopt_long; the common ones are
 # spelled out there, so that they never take an abbreviation away from the command.
-t_run 0 "a command's own option abbreviated after the command" H ticket --form json
+t_run 0 "a command's own option abbreviated after the command" t_hsmo ticket --form json
 python3 -m json.tool "$T_OUT" >/dev/null || t_fail "ticket --form json is not JSON"
 t_ok "--form is ticket's --format"
-t_run 0 "a common option spelled out after the command" H status --profile CONVUSER
-t_run 64 "a common option abbreviated after the command" H status --pro CONVUSER
+t_run 0 "a common option spelled out after the command" t_hsmo status --profile CONVUSER
+t_run 64 "a common option abbreviated after the command" t_hsmo status --pro CONVUSER
 
 t_scan_leaks
 t_done

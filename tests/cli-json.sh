@@ -12,9 +12,7 @@ command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
 [ -w /dev/full ] || t_skip "/dev/full is not there"
 
 t_softhsm_private
-PASS="json pass $(t_rand_alnum 10)"
-t_secret "$PASS"
-printf '%s\n' "$PASS" > "$T_DIR/pass"
+t_passphrase "json pass $(t_rand_alnum 10)"
 CREDS="$T_DIR/creds"
 T_SCAN_EXCLUDE=$CREDS
 
@@ -85,8 +83,6 @@ full() {
 	t_ok "$name >/dev/full exits $want"
 }
 
-H() { "$HSMO" --kdf-ms 20 --passphrase-fd 3 "$@" 3<"$T_DIR/pass"; }
-HJ() { "$HSMO" --json --kdf-ms 20 --passphrase-fd 3 "$@" 3<"$T_DIR/pass"; }
 
 SP=setup_password=state,issued,first_use,expires_at,seconds_left
 FILE_KEYS=path,valid,error,exit_code,warnings,kind,name,service_user,hsm_user,api_endpoint,secrets,jwt,channels,tier,tier_warning
@@ -96,7 +92,7 @@ ENGINE_KEYS=profile,engine,connected,config_written,files
 t_make_credfiles "$CREDS" ACME sbx JSONUSER 20261120 pkcs11
 JSVC=$T_SERVICE_FILE JHSM=$T_HSM_FILE
 printf 'no colon here\n' > "$CREDS/bad.txt"
-t_run 65 "inspect --json, one invalid file" HJ inspect "$T_SERVICE_FILE" "$T_HSM_FILE" "$CREDS/bad.txt"
+t_run 65 "inspect --json, one invalid file" t_hsmo --json inspect "$T_SERVICE_FILE" "$T_HSM_FILE" "$CREDS/bad.txt"
 j_check "inspect" .=files,pairs,cluster,channels "files[]=$FILE_KEYS" "channels[]=channel,fact" \
 	"files[].secrets=service_password,setup_password,pkcs11_password,jwt" \
 	"files[].secrets.setup_password=present,length" \
@@ -104,31 +100,31 @@ j_check "inspect" .=files,pairs,cluster,channels "files[]=$FILE_KEYS" "channels[
 
 # ---- import, status, secrets, mark-used, ticket, clusters ----
 t_softhsm_token JSONUSER
-t_run 0 "import --json" HJ import "$T_SERVICE_FILE" "$T_HSM_FILE"
+t_run 0 "import --json" t_hsmo --json import "$T_SERVICE_FILE" "$T_HSM_FILE"
 j_check "import" .=profiles profiles[]=name,changed
-t_run 0 "status --json" HJ status
+t_run 0 "status --json" t_hsmo --json status
 j_check "status" .=profiles profiles[]=name,hsm_user,service_user,tier,service_type,api,path,cluster,step,setup_password,config_dir,shares_config_dir_with "profiles[].$SP"
-t_run 0 "secrets --json" HJ secrets
+t_run 0 "secrets --json" t_hsmo --json secrets
 j_check "secrets" .=profile,secrets
-t_run 0 "mark-used --json" HJ mark-used --at "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+t_run 0 "mark-used --json" t_hsmo --json mark-used --at "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 j_check "mark-used" .=profile,changed,setup_password "$SP"
-t_run 0 "ticket --json" HJ ticket
+t_run 0 "ticket --json" t_hsmo --json ticket
 j_check "ticket" .=schema,notice,request,profile,company,service,tier,service_type,hsm_user,service_user,cluster,hosts,setup_password,last_error,preflight,contract,contact,generated_at,tool_version,os,statements
-t_run 0 "ticket --format json" H ticket --format json
+t_run 0 "ticket --format json" t_hsmo ticket --format json
 j_check "ticket --format json" .=schema,notice,request,profile,company,service,tier,service_type,hsm_user,service_user,cluster,hosts,setup_password,last_error,preflight,contract,contact,generated_at,tool_version,os,statements
-t_run 64 "--json ticket --format text is a conflict" HJ ticket --format text
+t_run 64 "--json ticket --format text is a conflict" t_hsmo --json ticket --format text
 t_grep "$T_ERR" "--json conflicts with --format" "the conflict is named"
-t_run 0 "clusters --json" HJ clusters
+t_run 0 "clusters --json" t_hsmo --json clusters
 j_check "clusters" .=source,as_of,ports,clusters clusters[]=name,description,master,clones,rest
 
 # ---- connect, verify, config on a real SoftHSM2 token ----
-t_run 0 "connect --json" HJ --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE"
+t_run 0 "connect --json" t_hsmo --json --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE"
 j_check "connect" ".=$ENGINE_KEYS,already_done,resumed"
-t_run 0 "connect --json on a connected profile" HJ connect
+t_run 0 "connect --json on a connected profile" t_hsmo --json connect
 j_check "connect (done)" ".=$ENGINE_KEYS,already_done,resumed"
-t_run 0 "verify --json" HJ verify
+t_run 0 "verify --json" t_hsmo --json verify
 j_check "verify" ".=$ENGINE_KEYS,verified"
-t_run 0 "config --json" HJ config --output "$T_DIR/app"
+t_run 0 "config --json" t_hsmo --json config --output "$T_DIR/app"
 t_secret "$(cat "$T_DIR/app/pkcs11.pin")"
 j_check "config" ".=$ENGINE_KEYS" files[]=path,description
 
@@ -142,15 +138,15 @@ chmod -R a+rX "$WWW"
 printf '\t\tlocation /files/ { }\n' > "$NET_DIR/server.block"
 net_start_nginx "$NET_DIR/server.block"
 URL="https://127.0.0.1:$NET_PORT/files"
-t_run 0 "check --json" HJ check --endpoint "127.0.0.1:$NET_PORT" --tls --cacert "$NET_DIR/ca.pem"
+t_run 0 "check --json" t_hsmo --json check --endpoint "127.0.0.1:$NET_PORT" --tls --cacert "$NET_DIR/ca.pem"
 j_check "check" .=checked_at,ok,results,jwt_expires_at,jwt_seconds_left results[]=endpoint,category,latency_ms,http_status,detail,hint
-t_run 0 "fetch --json" HJ fetch --cacert "$NET_DIR/ca.pem" "$URL/$FETCH_SVC" "$URL/$FETCH_HSM"
+t_run 0 "fetch --json" t_hsmo --json fetch --cacert "$NET_DIR/ca.pem" "$URL/$FETCH_SVC" "$URL/$FETCH_HSM"
 j_check "fetch" .=files,profiles profiles[]=name,changed
 
 WATCHED="$T_DIR/downloads"
 mkdir -p "$WATCHED"
 t_make_credfiles "$T_DIR/src" ACME sbx WATCHED 20261120
-HJ watch --timeout 60 "$WATCHED" >"$T_OUT" 2>"$T_ERR" &
+t_hsmo --json watch --timeout 60 "$WATCHED" >"$T_OUT" 2>"$T_ERR" &
 watch_pid=$!
 NET_BG_PIDS="$NET_BG_PIDS $watch_pid"
 net_wait_grep "$T_ERR" "watching $WATCHED" 10 || t_fail "watch did not start"
@@ -164,40 +160,40 @@ cat "$T_OUT" "$T_ERR" >> "$T_DIR/all-output"
 j_check "watch" .=dir,complete,profiles profiles[]=name,changed
 
 # ---- forget last: it deletes ----
-t_run 0 "forget --json" HJ --profile FETCHED forget --yes
+t_run 0 "forget --json" t_hsmo --json --profile FETCHED forget --yes
 j_check "forget" .=profile,deleted,downloads_removed
 
 # ---- nothing to say in JSON: a usage error, as status --json --check ----
 t_run 64 "wizard --json" "$HSMO" --json wizard
 t_grep "$T_ERR" "nothing to print as JSON" "wizard names the refusal"
 t_run 64 "demo --json" "$HSMO" --json demo
-t_run 64 "status --json --check" HJ status --check
+t_run 64 "status --json --check" t_hsmo --json status --check
 
 # ---- a full disk: every command that prints exits 74 ----
 full 74 "--help" "$HSMO" --help
 full 74 "--version" "$HSMO" --version
 full 74 "status --help" "$HSMO" status --help
 full 74 "inspect" "$HSMO" inspect "$JSVC"
-full 74 "inspect --json" H --json inspect "$JSVC"
-full 74 "status --check" H status --check
-full 74 "watch --json (timed out)" H --json watch --timeout 0.2 "$T_DIR/downloads"
+full 74 "inspect --json" t_hsmo --json inspect "$JSVC"
+full 74 "status --check" t_hsmo status --check
+full 74 "watch --json (timed out)" t_hsmo --json watch --timeout 0.2 "$T_DIR/downloads"
 for json in "" --json; do
-	full 74 "status $json" H $json status
-	full 74 "import $json (unchanged)" H $json import "$JSVC" "$JHSM"
-	full 74 "secrets $json" H $json secrets --profile JSONUSER
-	full 74 "mark-used $json" H $json --profile WATCHED mark-used
-	full 74 "ticket $json" H $json --profile JSONUSER ticket
-	full 74 "clusters $json" H $json clusters
-	full 74 "connect $json (done)" H $json --profile JSONUSER connect
-	full 74 "verify $json" H $json --profile JSONUSER verify
-	full 74 "config $json" H $json --profile JSONUSER config --output "$T_DIR/app"
-	full 74 "check $json" H $json check --endpoint "127.0.0.1:$NET_PORT"
-	full 74 "fetch $json" H $json fetch --cacert "$NET_DIR/ca.pem" "$URL/$FETCH_SVC" "$URL/$FETCH_HSM"
+	full 74 "status $json" t_hsmo $json status
+	full 74 "import $json (unchanged)" t_hsmo $json import "$JSVC" "$JHSM"
+	full 74 "secrets $json" t_hsmo $json secrets --profile JSONUSER
+	full 74 "mark-used $json" t_hsmo $json --profile WATCHED mark-used
+	full 74 "ticket $json" t_hsmo $json --profile JSONUSER ticket
+	full 74 "clusters $json" t_hsmo $json clusters
+	full 74 "connect $json (done)" t_hsmo $json --profile JSONUSER connect
+	full 74 "verify $json" t_hsmo $json --profile JSONUSER verify
+	full 74 "config $json" t_hsmo $json --profile JSONUSER config --output "$T_DIR/app"
+	full 74 "check $json" t_hsmo $json check --endpoint "127.0.0.1:$NET_PORT"
+	full 74 "fetch $json" t_hsmo $json fetch --cacert "$NET_DIR/ca.pem" "$URL/$FETCH_SVC" "$URL/$FETCH_HSM"
 done
-t_run 0 "a profile to forget" H --profile GONE import "$JSVC" "$JHSM"
-full 74 "forget" H --profile GONE forget --yes
-t_run 0 "another profile to forget" H --profile GONE2 import "$JSVC" "$JHSM"
-full 74 "forget --json" H --json --profile GONE2 forget --yes
+t_run 0 "a profile to forget" t_hsmo --profile GONE import "$JSVC" "$JHSM"
+full 74 "forget" t_hsmo --profile GONE forget --yes
+t_run 0 "another profile to forget" t_hsmo --profile GONE2 import "$JSVC" "$JHSM"
+full 74 "forget --json" t_hsmo --json --profile GONE2 forget --yes
 t_run 0 "stdout closed before anything was written is no error" sh -c '"$1" clusters --file /nonexistent >&-; [ $? -eq 66 ]' sh "$HSMO"
 
 t_scan_leaks

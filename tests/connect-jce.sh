@@ -26,7 +26,7 @@ new_profile() {
 	rm -f "$JCE_STANDIN_DIR/secret"
 	t_import "$prof" "$PASS" --tier ECO
 }
-J() { p=$1; shift; "$HSMO" --profile "$p" --passphrase-fd 3 "$@" 3<"$T_DIR/pass"; }
+J() { p=$1; shift; t_hsmo --profile "$p" "$@"; }
 connect_jce() { J "$1" --yes connect --engine jce --module "$JAR" --endpoint jce-a.example.test --output "$T_DIR/cfg-$1"; }
 
 # ---- The exchange ----

@@ -19,8 +19,7 @@ t_softhsm_private
 export PKCS11SPY="$SOFTHSM2_MODULE" PKCS11SPY_OUTPUT="$T_DIR/spy.log"
 : > "$PKCS11SPY_OUTPUT"
 logins() { grep -c '^[0-9]*: C_Login$' "$PKCS11SPY_OUTPUT" || true; }
-PASS="vault pass $(t_rand_alnum 10)"
-t_secret "$PASS"
+t_passphrase
 state() { cat "$XDG_STATE_HOME/hsm-onboard/$1/state.json"; }
 
 t_make_credfiles "$T_DIR/creds" beta hsm BETAUSER 20261120 pkcs11
@@ -28,7 +27,7 @@ REAL_PW=$(t_setup_password)
 t_secret "$REAL_PW"
 t_softhsm_token BETAUSER "$REAL_PW"
 t_import beta "$PASS" --tier ECO
-C() { "$HSMO" --profile beta --passphrase-fd 3 "$@" 3<<<"$PASS"; }
+C() { t_hsmo --profile beta "$@"; }
 
 # ---- a transient error (no token in the slot) is not a refusal ----
 t_run 69 "connect to an empty slot" C --yes connect --engine pkcs11 --module "$SPY" --slot 4242

@@ -109,6 +109,40 @@ t_grep "$T_ERR" "name different HSM users (ACMEHSM01, OTHERHSM02)" "non-pair war
 t_run 65 "a mismatched pair in JSON exits 65 too" "$HSMO" --json inspect "$SVC" "$OTHER"
 t_grep "$T_OUT" '"pair": false' "JSON says which pair"
 
+# ---- several customers' sets in one folder: paired as import pairs them (import_files_disagree) ----
+# A Downloads folder holds several customers' files: each service file pairs with its own technical
+# file, the others are no mismatch, and import of the same folder agrees.
+DL="$T_DIR/downloads"
+bash "$top_srcdir/tests/gen-credfiles.sh" "$DL" 3 >/dev/null
+for v in $(sed -n 's/^.*Password *: *//p' "$DL"/*.txt) $(sed -n 's/^JWT-TOKEN: //p' "$DL"/*.txt); do
+	t_secret "$v"
+done
+set -- "$DL"/*_service_*.txt "$DL"/*_hsm_*.txt
+[ $# -eq 6 ] || t_fail "gen-credfiles.sh DIR 3 wrote $*"
+t_run 0 "three customers' complete sets in one folder" "$HSMO" inspect "$DL"/*.txt
+[ "$(grep -c '^pairing: .* belong together' "$T_OUT")" -eq 3 ] || t_fail "expected three pairs: $(grep pairing "$T_OUT")"
+for u in ACMEHSM01 BETAHSM02 GAMMAHSM03; do
+	grep -q "^pairing: [A-Za-z_]*_service_${u}_[0-9]*.txt and [A-Za-z_]*_hsm_${u}_[0-9]*.txt belong together (HSM User Name $u)\$" \
+		"$T_OUT" || t_fail "$u's service and hsm file are not paired: $(grep pairing "$T_OUT")"
+done
+t_ok "each customer's service file pairs with its own technical file"
+t_nogrep "$T_OUT" "do NOT belong" "no cross-customer mismatch"
+[ ! -s "$T_ERR" ] || { cat "$T_ERR" >&2; t_fail "three complete sets must not warn"; }
+t_ok "no warning for three complete sets"
+t_run 0 "three customers' sets in JSON" "$HSMO" --json inspect "$DL"/*.txt
+t_json 'len(j["pairs"]) == 3 and all(p["pair"] and p["service_hsm_user"] == p["hsm_hsm_user"] for p in j["pairs"])'
+t_passphrase
+t_run 0 "import takes the same folder" t_hsmo import --tier ECO "$DL"/*_service_*.txt "$DL"/*_hsm_*.txt
+t_grep "$T_OUT" "GAMMAHSM03" "import makes one profile per customer"
+# A fourth customer's technical file that names another HSM user than its file name is the one
+# mismatch: the sets beside it stay fine.
+sed 's/^HSM User Name: .*/HSM User Name: DELTAHSM09/' "$DL"/Beta_AG_*_hsm_*.txt > "$DL/Beta_AG_prime_hsm_BETAHSM02_20991231.txt"
+t_run 65 "one mismatched file among three sets" "$HSMO" inspect "$DL"/*.txt
+[ "$(grep -c 'do NOT belong together' "$T_OUT")" -eq 1 ] || t_fail "expected one mismatch: $(grep pairing "$T_OUT")"
+t_grep "$T_OUT" "do NOT belong together: the service file names HSM user BETAHSM02, the technical file DELTAHSM09" "the mismatch names both users"
+[ "$(grep -c 'belong together (HSM' "$T_OUT")" -eq 3 ] || t_fail "the three good pairs must still be shown"
+t_ok "the three good pairs are still shown"
+
 t_run 0 "JSON output" "$HSMO" --json inspect "$SVC" "$HSM"
 t_grep "$T_OUT" '"kind": "service"' "JSON kind"
 t_grep "$T_OUT" '"length": 29' "JSON secret length"

@@ -218,8 +218,19 @@ t_make_credfiles() {
 	t_secret "$T_SETUP_PW"
 }
 
+# t_passphrase [PASSPHRASE]: the test's vault passphrase, PASSPHRASE or a fresh one: in $PASS, registered
+# for the leak scan, and in $T_DIR/pass (0600), which t_hsmo hands over on fd 3.
+t_passphrase() {
+	PASS=${1:-"vault pass $(t_rand_alnum 10)"}
+	t_secret "$PASS"
+	(umask 077 && printf '%s\n' "$PASS" > "$T_DIR/pass")
+}
+# t_hsmo ARG...: hsm-onboard with the fast test KDF and the passphrase of t_passphrase on fd 3 (never
+# in argv or the environment). The one way a test runs a command that opens a vault.
+t_hsmo() { "$HSMO" --kdf-ms 20 --passphrase-fd 3 "$@" 3<"$T_DIR/pass"; }
+
 # t_jce_standin: tests/jce-standin as `java` on PATH, its state in JCE_STANDIN_DIR=$T_DIR/hsm, an empty
-# Primus Tools jar at JAR, and a vault passphrase (registered as a secret) in $T_DIR/pass.
+# Primus Tools jar at JAR, and a vault passphrase (t_passphrase).
 t_jce_standin() {
 	export JCE_STANDIN_DIR="$T_DIR/hsm"
 	mkdir -p "$JCE_STANDIN_DIR" "$T_DIR/bin"
@@ -227,9 +238,7 @@ t_jce_standin() {
 	export PATH="$T_DIR/bin:$PATH"
 	JAR="$T_DIR/primus-tools.jar"
 	: > "$JAR"
-	PASS="vault pass $(t_rand_alnum 10)"
-	t_secret "$PASS"
-	printf '%s\n' "$PASS" > "$T_DIR/pass"
+	t_passphrase
 }
 
 # t_jce_profile PROFILE USER [DATE]: after t_jce_standin, credential files of USER (in $T_DIR/creds/,

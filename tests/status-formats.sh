@@ -19,7 +19,7 @@ done
 t_need_python3
 t_need_tool promtool prometheus
 
-# at TIME CMD...: CMD with the clock stopped at TIME (UTC); see status-ticket.sh.
+# at TIME CMD...: CMD with the clock stopped at TIME (UTC); see tests/lib.sh, t_at.
 at() {
 	when=$(date -d "$1 UTC" '+%Y-%m-%d %H:%M:%S')
 	shift
@@ -221,17 +221,18 @@ t_ok "promtool check rules: $(grep -o 'SUCCESS: [0-9]* rules found' "$T_DIR/rule
 awk '/^        annotations:/ { skip = 1; next } skip && /^          / { next } { skip = 0; print }' \
 	"$RULES" > "$T_DIR/rules.yml"
 ! grep -q annotations "$T_DIR/rules.yml" || t_fail "the annotations were not stripped"
-[ "$(grep -c 'expr:' "$T_DIR/rules.yml")" -eq 4 ] || t_fail "stripping the annotations lost a rule"
+[ "$(grep -c 'expr:' "$T_DIR/rules.yml")" -eq 5 ] || t_fail "stripping the annotations lost a rule"
 cat > "$T_DIR/rules-test.yml" <<'EOYML'
 rule_files: [rules.yml]
 evaluation_interval: 1m
 tests:
-  # Expiry at 30 h after the start (108000 s): silent at 5 h, "within 24 h" from 6 h on, "expired"
-  # from 30 h on. The file says the same expiry every 5 minutes; now is refreshed with it.
+  # Expiry at 60 h after the start (216000 s): silent at 11 h, "within 48 h" (warning) from 12 h on,
+  # "within 12 h" (critical) from 48 h on, "expired" from 60 h on: the thresholds of expiry.h
+  # (tests/alert-rules.sh). The file says the same expiry every 5 minutes; now is refreshed with it.
   - interval: 5m
     input_series:
       - series: 'hsm_onboard_setup_password_expiry_timestamp_seconds{profile="P1",user="alice",tier="ECO",cluster="ECO01",instance="h:9100",job="node"}'
-        values: '108000+0x400'
+        values: '216000+0x800'
       - series: 'hsm_onboard_rotation_state{profile="P1",user="alice",tier="ECO",cluster="ECO01",state="pending",instance="h:9100",job="node"}'
         values: '0 0 1+0x20'
       # Two users on one machine: alice's timer stops after 3 h 20 min, bob's keeps running; only
@@ -241,22 +242,32 @@ tests:
       - series: 'hsm_onboard_status_generated_timestamp_seconds{user="bob",instance="h:9100",job="node"}'
         values: '0+300x80'
     alert_rule_test:
-      - eval_time: 5h
+      - eval_time: 11h
         alertname: HsmOnboardSetupPasswordExpiresSoon
         exp_alerts: []
-      - eval_time: 7h
+      - eval_time: 13h
         alertname: HsmOnboardSetupPasswordExpiresSoon
         exp_alerts:
           - exp_labels: {severity: warning, profile: P1, user: alice, tier: ECO, cluster: ECO01, instance: "h:9100", job: node}
-      - eval_time: 29h
+      - eval_time: 47h
+        alertname: HsmOnboardSetupPasswordExpiresToday
+        exp_alerts: []
+      - eval_time: 49h
+        alertname: HsmOnboardSetupPasswordExpiresToday
+        exp_alerts:
+          - exp_labels: {severity: critical, profile: P1, user: alice, tier: ECO, cluster: ECO01, instance: "h:9100", job: node}
+      - eval_time: 49h
+        alertname: HsmOnboardSetupPasswordExpiresSoon
+        exp_alerts: []
+      - eval_time: 59h
         alertname: HsmOnboardSetupPasswordExpired
         exp_alerts: []
-      - eval_time: 31h
+      - eval_time: 61h
         alertname: HsmOnboardSetupPasswordExpired
         exp_alerts:
           - exp_labels: {severity: critical, profile: P1, user: alice, tier: ECO, cluster: ECO01, instance: "h:9100", job: node}
-      - eval_time: 31h
-        alertname: HsmOnboardSetupPasswordExpiresSoon
+      - eval_time: 61h
+        alertname: HsmOnboardSetupPasswordExpiresToday
         exp_alerts: []
       - eval_time: 20m
         alertname: HsmOnboardRotationStuckPending
@@ -274,5 +285,5 @@ tests:
           - exp_labels: {severity: warning, user: alice, instance: "h:9100", job: node}
 EOYML
 (cd "$T_DIR" && promtool test rules rules-test.yml) > "$T_DIR/rt.out" 2>&1 || { cat "$T_DIR/rt.out" >&2; t_fail "promtool test rules: the alerts do not fire as designed"; }
-t_ok "promtool test rules: expires within 24 h, expired, stuck in PENDING and stale fire when they should, not before; one user's dead timer is stale alone"
+t_ok "promtool test rules: expires within 48 h, within 12 h, expired, stuck in PENDING and stale fire when they should, not before; one user's dead timer is stale alone"
 t_done

@@ -4,7 +4,7 @@
 # code and lp's input scanned against every secret of the profile (service password, setup password,
 # PKCS#11 password, old and new): none may appear anywhere.
 #
-# The clock is stopped at chosen times with faketime (see status-ticket.sh; it works under ASan too).
+# The clock is stopped at chosen times with faketime (see tests/lib.sh, t_at; it works under ASan too).
 . "$top_srcdir/tests/lib.sh"
 
 t_need_faketime

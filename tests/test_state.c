@@ -392,6 +392,46 @@ static void test_names(void **state)
 	assert_string_equal(state_rotation_name(ROTATION_FIRST_USE), "first-use");
 }
 
+/* The stored step only moves forward (state_reach_step): the wizard's import screen, the core's
+ * import and the rotation all advance it, none sets it back. */
+static void test_reach_step_never_goes_back(void **unused)
+{
+	(void)unused;
+	struct state st;
+	memset(&st, 0, sizeof st);
+	st.step = STEP_IMPORT;
+	assert_int_equal(state_reach_step(&st, STEP_REVIEW), 1);
+	assert_int_equal(st.step, STEP_REVIEW);
+	assert_int_equal(state_reach_step(&st, STEP_IMPORT), 0);
+	assert_int_equal(st.step, STEP_REVIEW);
+	assert_int_equal(state_reach_step(&st, STEP_REVIEW), 0);
+	assert_int_equal(state_reach_step(&st, STEP_DONE), 1);
+	assert_int_equal(state_reach_step(&st, STEP_SUBSCRIPTION), 0);
+	assert_int_equal(st.step, STEP_DONE);
+}
+
+/* The TSBaaS rules (state_is_tsbaas, state_service_api): multi-tenant, or an API endpoint; only
+ * multi-tenant implies REST. */
+static void test_tsbaas_rules(void **unused)
+{
+	(void)unused;
+	struct state st;
+	memset(&st, 0, sizeof st);
+	assert_false(state_is_tsbaas(&st));
+	st.service_type = SERVICE_TYPE_TSBAAS_MULTI;
+	assert_true(state_is_tsbaas(&st));
+	st.service_type = SERVICE_TYPE_TSBAAS_DEDICATED;
+	assert_false(state_is_tsbaas(&st));
+	char empty[] = "", url[] = "https://acme.cloudshsm.com";
+	st.api_endpoint = empty;
+	assert_false(state_is_tsbaas(&st));
+	st.api_endpoint = url;
+	assert_true(state_is_tsbaas(&st));
+	assert_int_equal(state_service_api(SERVICE_TYPE_TSBAAS_MULTI), API_REST);
+	assert_int_equal(state_service_api(SERVICE_TYPE_TSBAAS_DEDICATED), API_UNKNOWN);
+	assert_int_equal(state_service_api(SERVICE_TYPE_STANDARD), API_UNKNOWN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +443,8 @@ int main(void)
 		cmocka_unit_test(test_event_log_is_capped),
 		cmocka_unit_test(test_oversized_old_file_loads_and_compacts),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_reach_step_never_goes_back),
+		cmocka_unit_test(test_tsbaas_rules),
 	};
 	return cmocka_run_group_tests_name("state", tests, testutil_setup, testutil_teardown);
 }

@@ -56,6 +56,34 @@ t_ok "Enter on the profile resumes it at the furthest step reached"
 w_key t
 w_wait "HSM SETUP PASSWORD RENEWAL REQUEST"
 t_grep "$W_SCREEN" "HSM user:           ACMEHSM07" "T on the countdown opens the ticket preview"
+# S saves it through the one ticket writer (ticket_save): the format chosen, not guessed from the
+# name; mode 0600; an existing file replaced only when confirmed.
+w_key s
+w_wait "Format (markdown for the ticket portal, text or json):"
+w_key C-u
+w_type json
+w_key Enter
+w_wait "File name:"
+w_key C-u
+w_type "$T_DIR/ticket.txt"
+w_key Enter
+w_wait "Saved $T_DIR/ticket.txt"
+python3 -m json.tool "$T_DIR/ticket.txt" >/dev/null || t_fail "the chosen format (json) was not written"
+[ "$(stat -c %a "$T_DIR/ticket.txt")" = 600 ] || t_fail "the saved ticket has mode $(stat -c %a "$T_DIR/ticket.txt")"
+t_ok "S saves the format chosen, whatever the name says, in mode 0600"
+echo "an earlier ticket" > "$T_DIR/ticket.txt"
+w_key s
+w_wait "Format (markdown"
+w_key Enter
+w_wait "File name:"
+w_key C-u
+w_type "$T_DIR/ticket.txt"
+w_key Enter
+w_wait "exists. Replace it?"
+w_key n
+w_settle
+[ "$(cat "$T_DIR/ticket.txt")" = "an earlier ticket" ] || t_fail "an existing ticket was replaced without confirmation"
+t_ok "an existing file is kept unless the replacement is confirmed"
 w_key Escape
 w_wait "Step 6 of 10: Countdown"
 t_ok "Esc on the ticket returns to the countdown"

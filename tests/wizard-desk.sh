@@ -33,7 +33,7 @@ for i in range(1, n + 1):
         st.update(step="done", rotation="configured", first_use=iso(now - 3600))
     elif k == 1:
         st["first_use"] = iso(now - 7 * 86400 + i * 600)
-        soon += i * 600 < 86400
+        soon += i * 600 < 172800
     elif k == 2:
         st["first_use"] = iso(now - 8 * 86400 - i)
         expired += 1
@@ -46,8 +46,8 @@ EOF
 
 w_start -- wizard --kdf-ms "$W_KDF_MS"
 w_wait "Profiles: $N" 30
-t_grep "$W_SCREEN" "Expired: $expired  Expire within 24 h: $soon  Profiles: $N" \
-	"the summary line counts $expired expired and $soon expiring within 24 h"
+t_grep "$W_SCREEN" "Expired: $expired  Expire within 48 h: $soon  Profiles: $N" \
+	"the summary line counts $expired expired and $soon expiring within 48 h"
 first=$(grep -m1 '^  > ' "$W_SCREEN" || true)
 case $first in *desk-*EXPIRED*) ;; *) cat "$W_SCREEN" >&2; t_fail "the first row is not an expired profile: '$first'" ;; esac
 # The expired ones by name, then the countdowns, soonest first: desk-0001 (10 min left) right after

@@ -30,7 +30,8 @@ int wiz_engine_open(struct wiz *w, struct engine_ctx *e)
 		wiz_status(w, TUI_ERROR, "%s", nd.msg);
 		return -1;
 	}
-	if (!st->engine.module && st->engine.engine && strcmp(st->engine.engine, "pkcs11") == 0) {
+	const struct engine_ops *ops = engine_find(o.engine ? o.engine : st->engine.engine);
+	if (!st->engine.module && ops->needs_module) {
 		wiz_status(w, TUI_ERROR, "%s",
 		           _("No PKCS#11 module in the profile: 'hsm-onboard connect --module PATH' sets it."));
 		return -1;

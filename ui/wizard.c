@@ -487,10 +487,8 @@ static void wiz_switch(struct wiz *w, enum screen_id to)
 	/* The furthest step reached is what resume reopens: going back to look at an earlier screen does
 	 * not undo progress, and the ticket screen is a side trip, not a step. */
 	if (w->have_prof && to >= SCREEN_SUBSCRIPTION && to <= SCREEN_DONE &&
-	    w->prof.st.step < (enum state_step)to) {
-		w->prof.st.step = (enum state_step)to;
+	    state_reach_step(&w->prof.st, (enum state_step)to))
 		wiz_save(w);
-	}
 	if (wiz_screens[to]->enter)
 		wiz_screens[to]->enter(w);
 	if (w->pending_goto) {

@@ -3,7 +3,6 @@
 
 #include "secmem.h"
 
-#include "cryptolib.h"
 #include "i18n.h"
 
 #include <string.h>
@@ -29,11 +28,11 @@ enum secmem_init_result secmem_init(struct diag *why)
 			diag_set(why, EX_UNAVAILABLE, "%s", secmem_load_error.msg);
 		return (enum secmem_init_result)secmem_state;
 	}
-	if (cryptolib_load(&secmem_load_error) != EX_OK) {
+	if (secmem_backend.load(&secmem_load_error) != EX_OK) {
 		secmem_state = SECMEM_NO_LIBRARY;
 		return secmem_init(why);
 	}
-	int rc = cryptolib_CRYPTO_secure_malloc_init(SECMEM_HEAP_SIZE, SECMEM_MIN_ALLOC);
+	int rc = secmem_backend.heap_init(SECMEM_HEAP_SIZE, SECMEM_MIN_ALLOC);
 	if (rc == 1)
 		secmem_state = SECMEM_OK;
 	else if (rc == 2)
@@ -61,7 +60,7 @@ char *secmem_alloc(size_t n)
 {
 	if (n > SECMEM_HEAP_SIZE || secmem_init(NULL) == SECMEM_NO_LIBRARY)
 		return NULL;
-	struct secmem_header *h = cryptolib_CRYPTO_secure_zalloc(sizeof *h + n + 1, __FILE__, __LINE__);
+	struct secmem_header *h = secmem_backend.zalloc(sizeof *h + n + 1, __FILE__, __LINE__);
 	if (!h)
 		return NULL;
 	h->size = n;
@@ -91,7 +90,7 @@ void secmem_free(char *p)
 	if (!p)
 		return;
 	struct secmem_header *h = (struct secmem_header *)(void *)p - 1;
-	cryptolib_CRYPTO_secure_clear_free(h, sizeof *h + h->size + 1, __FILE__, __LINE__);
+	secmem_backend.clear_free(h, sizeof *h + h->size + 1, __FILE__, __LINE__);
 }
 
 int secmem_equal(const char *a, const char *b)
@@ -99,5 +98,5 @@ int secmem_equal(const char *a, const char *b)
 	size_t la = strlen(a), lb = strlen(b);
 	if (la != lb)
 		return 0;
-	return cryptolib_CRYPTO_memcmp(a, b, la) == 0;
+	return secmem_backend.memcmp(a, b, la) == 0;
 }

@@ -17,6 +17,18 @@ enum secmem_init_result {
 	SECMEM_NO_LIBRARY, /* libcrypto could not be loaded: nothing secret can be handled */
 };
 
+/* The secure heap the buffers come from, declared here and provided by the dl layer (cryptolib.c,
+ * over libcrypto's CRYPTO_secure_* functions), so that base depends on no layer above it. load
+ * returns EX_OK or fills d; the others are libcrypto's. */
+struct secmem_backend {
+	int (*load)(struct diag *d);
+	int (*heap_init)(size_t size, size_t minsize);
+	void *(*zalloc)(size_t num, const char *file, int line);
+	void (*clear_free)(void *ptr, size_t num, const char *file, int line);
+	int (*memcmp)(const void *a, const void *b, size_t len);
+};
+extern const struct secmem_backend secmem_backend;
+
 /* Loads libcrypto (cryptolib.h) and starts the OpenSSL secure heap, once per process; later calls
  * return the first result. It runs before the first secret exists: main() calls it before any command
  * but the wizard and status; the wizard's first secret calls it through secmem_alloc, and the wizard

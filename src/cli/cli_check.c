@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "cli_json.h"
 #include "cli_net.h"
+#include "clusters.h"
 #include "cli_passphrase.h"
 #include "i18n.h"
 #include "orders.h"
@@ -122,7 +123,9 @@ static int check_add(struct check_run *run, const char *host, int port, int tls)
 	if (!h)
 		return EX_OSERR;
 	run->hosts[run->n] = h;
-	run->e[run->n] = (struct netcheck_endpoint){.host = h, .port = port, .tls = tls || port == 443};
+	run->e[run->n] = (struct netcheck_endpoint){.host = h,
+	                                            .port = port,
+	                                            .tls = tls || clusters_port_api(port) == API_REST};
 	run->n++;
 	return EX_OK;
 }
@@ -259,7 +262,7 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 	}
 
 	/* The cluster's hosts, unless endpoints were given. */
-	int tsbaas = have_profile && (p.st.service_type == SERVICE_TYPE_TSBAAS_MULTI || p.st.api_endpoint);
+	int tsbaas = have_profile && state_is_tsbaas(&p.st);
 	if (n_endpoints == 0) {
 		const char *cl = cluster ? cluster : (have_profile ? p.st.cluster : NULL);
 		/* --api, else the port of the profile's path (orders_path_of). */

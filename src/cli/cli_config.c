@@ -236,14 +236,14 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 		return EX_USAGE;
 	}
 	/* A TSBaaS profile has no rotation and no engine: its targets need only the vault. */
-	int tsbaas = targets_is_tsbaas(&ce.p.st);
+	int tsbaas = state_is_tsbaas(&ce.p.st);
 	if (tsbaas && o.n_targets == 0) {
 		cli_engine_close(&ce);
 		cli_error("%s", _("a TSBaaS profile has no provider files of its own: choose a target with --for "
 		                  "(see 'config --list')"));
 		return EX_USAGE;
 	}
-	if (!tsbaas && !rotation_is_done(&ce.p.st)) {
+	if (!rotation_config_allowed(&ce.p.st)) {
 		cli_engine_close(&ce);
 		cli_error("%s", _("the user secret is not in place yet: run 'hsm-onboard connect' first"));
 		return EX_USAGE;
@@ -273,9 +273,13 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	for (size_t i = 0; i < files.n; i++)
 		printf("%s: %s\n", files.what[i], files.path[i]);
-	if (!tsbaas && ce.e.ops == &engine_primus_ops && o.n_targets == 0)
-		printf(_("Point the provider at them: SECUROSYS_PKCS11_CONF=%s SECUROSYS_SECRETS_CONF=%s\n"),
-		       files.n > 1 ? files.path[1] : "", files.path[0]);
+	char hint[2200];
+	struct engine_text_args ta = {.engine = ce.e.ops ? ce.e.ops->name : NULL,
+	                              .profile = ce.p.name,
+	                              .files = &files};
+	if (!tsbaas && o.n_targets == 0 &&
+	    engine_text(ce.e.ops, ENGINE_TEXT_CONFIG_HINT, &ta, hint, sizeof hint) == 0)
+		fputs(hint, stdout);
 	engine_files_free(&files);
 	cli_engine_close(&ce);
 	return EX_OK;

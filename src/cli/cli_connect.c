@@ -136,7 +136,7 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 	int needs_change = !rotation_has_secret(st);
 	/* A setup password the HSM refused is never sent again unless asked for and confirmed: every
 	 * wrong attempt uses up the partition's lock-out counter (rotation.h). */
-	int retry = needs_change && rotation_setup_refused(st);
+	int retry = rotation_refusal_blocks(st);
 	if (retry && !o.retry_refused) {
 		rotation_check_refused(st, &d);
 		cli_engine_close(&ce);
@@ -256,17 +256,10 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 		         "it is now the one in the vault.\n"));
 	else if (r.resumed)
 		printf(_("Resumed the interrupted connection.\n"));
-	if (!r.already_done && ce.e.ops == &engine_primus_ops)
-		printf(_("Connected (engine primus): ppin exchanged the setup password for the permanent\n"
-		         "secret; .secrets.cfg and primus.cfg are kept in the vault of profile %s\n"
-		         "('hsm-onboard restore --output DIR' writes them back). Applications log in\n"
-		         "with the PKCS#11 password; verified with such a login (%s).\n"),
-		       ce.p.name, ce.e.token[0] ? ce.e.token : "-");
-	else if (!r.already_done)
-		printf(_("Connected (engine %s): the setup password was replaced by a new user\n"
-		         "secret, kept in the vault of profile %s and never shown.\n"
-		         "Verified with a fresh login.\n"),
-		       ce.e.ops->name, ce.p.name);
+	char text[1024];
+	struct engine_text_args ta = {.engine = ce.e.ops->name, .profile = ce.p.name, .token = ce.e.token};
+	if (!r.already_done && engine_text(ce.e.ops, ENGINE_TEXT_CONNECTED, &ta, text, sizeof text) == 0)
+		fputs(text, stdout);
 	for (size_t i = 0; i < r.files.n; i++)
 		printf("%s: %s\n", r.files.what[i], r.files.path[i]);
 	if (!r.config_written)

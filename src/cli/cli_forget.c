@@ -3,7 +3,7 @@
  * Once the rotation has started (rotation_secret_at_stake), the vault may hold the only copy of the
  * user secret that opens the partition, and the setup password no longer works: losing it costs a
  * paid support ticket. Such a profile is deleted only with --discard-user-secret, confirmed by the
- * typed profile name on a terminal or by --yes off one (DESIGN.md, "Secrets: the rules nobody breaks"). */
+ * typed profile name on a terminal or by --yes off one (DESIGN.md, "Secrets"). */
 #include "config.h"
 
 #include "cli.h"

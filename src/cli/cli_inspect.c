@@ -2,7 +2,8 @@
  *
  * The support user runs this before anything is imported, so it must be safe to paste its output
  * into a ticket: every secret appears only as "present, N characters". It also answers the first
- * question support asks: do the service file and the technical file belong together? And it says
+ * question support asks: do the service file and the technical file belong together? (It pairs them
+ * as import does: import_files_disagree, so a folder of several customers' sets is fine.) And it says
  * through which order channel each file came and what that channel means (orders.h, as the wizard's
  * subscription and emails screens say it), and, with --cluster, whether the tier the file name tells
  * runs on that cluster (clusters_tier_warning, as the subscription screen warns). */
@@ -12,6 +13,7 @@
 #include "cli_json.h"
 #include "clusters.h"
 #include "credfile.h"
+#include "import.h"
 #include "i18n.h"
 #include "orders.h"
 #include "quote.h"
@@ -176,42 +178,56 @@ static json_t *inspect_item_json(const struct inspect_item *it)
 	    cli_json_str(it->tier_warning));
 }
 
-/* Every valid service file against every valid technical file: the HSM User Name must be the same,
- * or the gateway lets the session through to a partition the setup password does not open. */
+static void inspect_pair_text(const struct inspect_item *svc, const struct inspect_item *hsm, int same)
+{
+	if (same)
+		printf(_("pairing: %s and %s belong together (HSM User Name %s)"),
+		       quote_c(inspect_basename(svc->arg)), quote_c(inspect_basename(hsm->arg)),
+		       quote_c(svc->cf.hsm_user));
+	else
+		printf(_("pairing: %s and %s do NOT belong together: the service file names HSM user %s, the "
+		         "technical file %s"),
+		       quote_c(inspect_basename(svc->arg)), quote_c(inspect_basename(hsm->arg)),
+		       quote_c(svc->cf.hsm_user), quote_c(hsm->cf.hsm_user));
+	putchar('\n');
+}
+
+/* The pairing import applies (import_file_user, import_files_disagree): the valid files fall into
+ * one set per HSM user, a service and a technical file of one set belong together, and only two
+ * files that import would refuse together are a mismatch. Several customers' complete sets in one
+ * folder are therefore fine, as import takes them. */
 static json_t *inspect_pairs(const struct inspect_item *items, int n, int json, int *mismatches)
 {
 	json_t *pairs = json ? json_array() : NULL;
+	size_t n_valid = 0;
+	for (int i = 0; i < n; i++)
+		n_valid += items[i].rc == EX_OK;
 	for (int i = 0; i < n; i++) {
-		if (items[i].rc != EX_OK || items[i].cf.kind != CREDFILE_SERVICE)
-			continue;
-		for (int j = 0; j < n; j++) {
-			if (items[j].rc != EX_OK || items[j].cf.kind != CREDFILE_HSM)
+		for (int j = i + 1; j < n; j++) {
+			if (items[i].rc != EX_OK || items[j].rc != EX_OK)
 				continue;
-			const struct credfile *s = &items[i].cf, *h = &items[j].cf;
-			int same = strcmp(s->hsm_user, h->hsm_user) == 0;
-			if (json) {
-				json_array_append_new(
-				    pairs, json_pack("{s:o,s:o,s:b,s:o,s:o}", "service_file", inspect_str(items[i].arg),
-				                     "hsm_file", inspect_str(items[j].arg), "pair", same, "service_hsm_user",
-				                     inspect_str(s->hsm_user), "hsm_hsm_user", inspect_str(h->hsm_user)));
-			} else if (same) {
-				printf(_("pairing: %s and %s belong together (HSM User Name %s)"),
-				       quote_c(inspect_basename(items[i].arg)), quote_c(inspect_basename(items[j].arg)),
-				       quote_c(s->hsm_user));
-				putchar('\n');
-			} else {
-				printf(_("pairing: %s and %s do NOT belong together: the service file names HSM user %s, the "
-				         "technical file %s"),
-				       quote_c(inspect_basename(items[i].arg)), quote_c(inspect_basename(items[j].arg)),
-				       quote_c(s->hsm_user), quote_c(h->hsm_user));
-				putchar('\n');
+			const struct inspect_item *x = &items[i], *y = &items[j];
+			if (x->cf.kind == CREDFILE_HSM && y->cf.kind == CREDFILE_SERVICE)
+				x = &items[j], y = &items[i];
+			int svc_hsm = x->cf.kind == CREDFILE_SERVICE && y->cf.kind == CREDFILE_HSM;
+			int differ = import_files_disagree(&x->cf, &y->cf, n_valid);
+			int same = !differ && strcmp(import_file_user(&x->cf), import_file_user(&y->cf)) == 0;
+			if (svc_hsm && (same || differ)) {
+				if (json)
+					json_array_append_new(pairs, json_pack("{s:o,s:o,s:b,s:o,s:o}", "service_file",
+					                                       inspect_str(x->arg), "hsm_file",
+					                                       inspect_str(y->arg), "pair", same,
+					                                       "service_hsm_user", inspect_str(x->cf.hsm_user),
+					                                       "hsm_hsm_user", inspect_str(y->cf.hsm_user)));
+				else
+					inspect_pair_text(x, y, same);
 			}
-			if (!same)
+			if (differ) {
 				(*mismatches)++;
-			if (!same)
 				cli_warning(_("%s and %s name different HSM users (%s, %s): they are not one pair"),
-				            quote_c(items[i].arg), quote_c(items[j].arg), quote_c(s->hsm_user),
-				            quote_c(h->hsm_user));
+				            quote_c(x->arg), quote_c(y->arg), quote_c(x->cf.hsm_user),
+				            quote_c(y->cf.hsm_user));
+			}
 		}
 	}
 	return pairs;

@@ -1,7 +1,7 @@
 /* cli_restore.c: `restore --output DIR`, the Primus provider's files written back from the vault.
  *
  * After ppin -a, .secrets.cfg holds the permanent secret and is the partition's only key; the rotation
- * copies it (and primus.cfg) into the vault at once (DESIGN.md, "The exchange protocol"). This command
+ * copies it (and primus.cfg) into the vault at once (DESIGN.md, "Engines"). This command
  * writes both back, for example on a new machine or after the originals were lost: owner-only, or
  * shared with a group (--group primus, as the docs' provider group). */
 #include "config.h"

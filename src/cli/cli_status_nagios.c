@@ -17,9 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define STATUS_WARN_SECONDS (48 * 3600)
-#define STATUS_CRIT_SECONDS (12 * 3600)
-
 /* Nagios plugin exit codes. */
 enum status_nagios { NAGIOS_OK = 0, NAGIOS_WARNING = 1, NAGIOS_CRITICAL = 2, NAGIOS_UNKNOWN = 3 };
 
@@ -27,10 +24,10 @@ static enum status_nagios status_nagios_level(const struct expiry *ex)
 {
 	switch (ex->state) {
 	case EXPIRY_RUNNING:
-		if (ex->seconds_left < STATUS_CRIT_SECONDS)
-			return NAGIOS_CRITICAL;
-		return ex->seconds_left < STATUS_WARN_SECONDS ? NAGIOS_WARNING : NAGIOS_OK;
-	case EXPIRY_EXPIRED: return NAGIOS_CRITICAL;
+	case EXPIRY_EXPIRED: {
+		static const enum status_nagios level[] = {NAGIOS_OK, NAGIOS_WARNING, NAGIOS_CRITICAL};
+		return level[expiry_urgency(ex)];
+	}
 	case EXPIRY_UNUSED:
 	case EXPIRY_REPLACED: return NAGIOS_OK;
 	case EXPIRY_UNKNOWN: break;
@@ -100,8 +97,8 @@ int cli_status_write_nagios(FILE *out, const struct status_report *r, const char
 			continue;
 		/* An expired password has no time left: 0, the minimum, inside no threshold range. */
 		fprintf(out, "%s '%s_seconds_left'=%llds;%d:;%d:;0", sep, row->name,
-		        row->ex.state == EXPIRY_RUNNING ? row->ex.seconds_left : 0LL, STATUS_WARN_SECONDS,
-		        STATUS_CRIT_SECONDS);
+		        row->ex.state == EXPIRY_RUNNING ? row->ex.seconds_left : 0LL, EXPIRY_WARN_SECONDS,
+		        EXPIRY_CRIT_SECONDS);
 		sep = "";
 	}
 	fputc('\n', out);

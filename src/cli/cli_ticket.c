@@ -9,7 +9,6 @@
 #include "clusters.h"
 #include "engine.h"
 #include "expiry.h"
-#include "fsutil.h"
 #include "i18n.h"
 #include "profile.h"
 #include "qr.h"
@@ -213,7 +212,7 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 	if (output) {
 		/* The user names this file, maybe in a shared directory: a random temp name, and an existing
 		 * file (perhaps an earlier ticket to compare with) is kept unless --force says otherwise. */
-		rc = fsutil_write_new(output, text, text_len, 0644, force, "ticket", &d);
+		rc = ticket_save(output, text, text_len, force, &d);
 		if (rc != EX_OK) {
 			cli_report(&d);
 			goto out;

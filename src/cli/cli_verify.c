@@ -38,13 +38,12 @@ int cli_verify(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (ctx->json)
 		rc = cli_engine_print_json(&ce, ce.e.ops->name, NULL, json_pack("{s:b}", "verified", 1));
-	else if (ce.e.ops == &engine_primus_ops)
-		printf(_("verify: ppin -t passed, and the PKCS#11 password of profile %s opens the token\n"
-		         "through the provider's library (%s).\n"),
-		       ce.p.name, ce.e.token[0] ? ce.e.token : "-");
-	else
-		printf(_("verify: the stored user secret of profile %s opens the partition (engine %s).\n"),
-		       ce.p.name, ce.e.ops->name);
+	else {
+		char text[1024];
+		struct engine_text_args ta = {.engine = ce.e.ops->name, .profile = ce.p.name, .token = ce.e.token};
+		if (engine_text(ce.e.ops, ENGINE_TEXT_VERIFIED, &ta, text, sizeof text) == 0)
+			fputs(text, stdout);
+	}
 	cli_engine_close(&ce);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "paths.h"
 #include "quote.h"
 #include "failpoint.h"
 #include "i18n.h"
@@ -375,14 +376,8 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
-	const char *localedir = LOCALEDIR;
-#ifdef ENABLE_FAILPOINTS
-	/* Test builds only: the German and French tests run the built binary on catalogs compiled from
-	 * po/ into a temp dir, before anything is installed. Release builds read LOCALEDIR only. */
-	if (getenv("HSM_ONBOARD_LOCALEDIR") && getenv("HSM_ONBOARD_LOCALEDIR")[0] == '/')
-		localedir = getenv("HSM_ONBOARD_LOCALEDIR");
-#endif
-	bindtextdomain(PACKAGE, localedir);
+	/* LOCALEDIR, or the build tree's catalogs for a binary run from it (paths.h). */
+	bindtextdomain(PACKAGE, paths_localedir());
 	textdomain(PACKAGE);
 #endif
 	struct cli_ctx ctx = {.passphrase_fd = -1};

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "clusters.h"
+#include "paths.h"
 
 #include "cfglib.h"
 #include "fsutil.h"
@@ -22,10 +23,7 @@
 const char *clusters_default_path(void)
 {
 	static char path[4096];
-	const char *dir = getenv("HSM_ONBOARD_DATADIR");
-	if (!dir || !*dir)
-		dir = PKGDATADIR;
-	snprintf(path, sizeof path, "%s/clusters.conf", dir);
+	snprintf(path, sizeof path, "%s/clusters.conf", paths_pkgdatadir());
 	return path;
 }
 
@@ -39,6 +37,14 @@ int clusters_api_port(enum state_api api)
 	case API_UNKNOWN: break;
 	}
 	return 0;
+}
+
+enum state_api clusters_port_api(int port)
+{
+	for (int api = API_PKCS11; api <= API_REST; api++)
+		if (port > 0 && clusters_api_port((enum state_api)api) == port)
+			return (enum state_api)api;
+	return API_UNKNOWN;
 }
 
 int clusters_table_port(const struct cluster_table *t, enum state_api api)

@@ -36,8 +36,8 @@ struct cluster_table {
 	int ports[API_REST + 1]; /* per enum state_api, from the file's ports section (0 for API_UNKNOWN) */
 };
 
-/* The installed table: $HSM_ONBOARD_DATADIR/clusters.conf when that variable is set (tests run from
- * the build tree), else PKGDATADIR/clusters.conf. */
+/* The installed table: clusters.conf in paths_pkgdatadir() ($HSM_ONBOARD_DATADIR when set, the
+ * source tree's data/ for a binary in its build tree, else PKGDATADIR). */
 const char *clusters_default_path(void);
 
 /* Loads path, or the installed table when path is NULL. Errors are "FILE:LINE: message". */
@@ -47,8 +47,11 @@ int clusters_parse(const char *text, size_t len, const char *display_name, struc
                    struct diag *d);
 void clusters_free(struct cluster_table *t);
 const struct cluster *clusters_find(const struct cluster_table *t, const char *name);
-/* The port of an API: JCE 2300, PKCS#11 2310, CNG 2320, REST 443; 0 when unknown. */
+/* The port of an API: JCE 2300, PKCS#11 2310, CNG 2320, REST 443; 0 when unknown. The one table of
+ * default ports: every other place asks it (or clusters_port_api) instead of writing a number. */
 int clusters_api_port(enum state_api api);
+/* The API whose default port this is; API_UNKNOWN for any other port. */
+enum state_api clusters_port_api(int port);
 /* The port of an API in this table (the file's ports section), falling back to clusters_api_port;
  * API_UNKNOWN counts as PKCS#11, so every front end checks the same port for an undecided profile. */
 int clusters_table_port(const struct cluster_table *t, enum state_api api);

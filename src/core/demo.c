@@ -3,6 +3,8 @@
 
 #include "demo.h"
 
+#include "clusters.h"
+#include "paths.h"
 #include "cryptolib.h"
 #include "fsutil.h"
 #include "i18n.h"
@@ -203,12 +205,11 @@ done:
 	return rc;
 }
 
-/* The ppin simulator the demo drives in place of Securosys' ppin: installed in libexecdir
- * (HSM_ONBOARD_LIBEXECDIR overrides it for an uninstalled build). malloc'd. */
+/* The ppin simulator the demo drives in place of Securosys' ppin: installed in libexecdir, beside
+ * the binary in a build tree (paths_libexecdir; HSM_ONBOARD_LIBEXECDIR overrides it). malloc'd. */
 static char *demo_ppin_sim(void)
 {
-	const char *dir = getenv("HSM_ONBOARD_LIBEXECDIR");
-	return demo_join(dir && dir[0] ? dir : LIBEXECDIR, "hsm-onboard-ppin-sim");
+	return demo_join(paths_libexecdir(), "hsm-onboard-ppin-sim");
 }
 
 /* The demo's primus.cfg, in the documented layout, for the engine to reuse (it needs no cluster
@@ -220,7 +221,7 @@ static int demo_write_primus_cfg(const struct profile *p, struct diag *d)
 	struct primus_cfg_in in = {
 	    .hosts = hosts,
 	    .n_hosts = 2,
-	    .port = 2310,
+	    .port = clusters_api_port(API_PKCS11),
 	    .client_id = PACKAGE_NAME,
 	    .user_name = DEMO_PROFILE,
 	    .proxy_user = DEMO_PROXY_USER,

@@ -152,6 +152,14 @@ void expiry_compute(const struct state *st, time_t now, struct expiry *out)
 	}
 }
 
+enum expiry_urgency expiry_urgency(const struct expiry *ex)
+{
+	if (ex->state == EXPIRY_EXPIRED ||
+	    (ex->state == EXPIRY_RUNNING && ex->seconds_left < EXPIRY_CRIT_SECONDS))
+		return EXPIRY_CRIT;
+	return ex->state == EXPIRY_RUNNING && ex->seconds_left < EXPIRY_WARN_SECONDS ? EXPIRY_WARN : EXPIRY_CALM;
+}
+
 const char *expiry_state_name(enum expiry_state s)
 {
 	switch (s) {

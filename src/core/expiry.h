@@ -13,6 +13,12 @@
 #include "state.h"
 
 #define EXPIRY_LIFETIME_SECONDS (7 * 24 * 3600)
+/* When a running countdown is urgent: one definition for every place that says so, the Nagios line
+ * (WARNING, CRITICAL), the start screen's summary and the Prometheus alert rules
+ * (data/prometheus/hsm-onboard-alerts.yml, which tests/alert-rules.sh checks against these). 48 h
+ * leaves two working days to finish the connection or to order a renewal; under 12 h it is today. */
+#define EXPIRY_WARN_SECONDS (48 * 3600)
+#define EXPIRY_CRIT_SECONDS (12 * 3600)
 
 enum expiry_state {
 	EXPIRY_UNKNOWN = 0, /* data missing: see missing */
@@ -30,7 +36,16 @@ struct expiry {
 	const char *missing;    /* for UNKNOWN: a translated phrase naming the missing data */
 };
 
+enum expiry_urgency {
+	EXPIRY_CALM = 0, /* no countdown, or more than EXPIRY_WARN_SECONDS left */
+	EXPIRY_WARN,     /* less than EXPIRY_WARN_SECONDS left */
+	EXPIRY_CRIT,     /* less than EXPIRY_CRIT_SECONDS left, or expired */
+};
+
 void expiry_compute(const struct state *st, time_t now, struct expiry *out);
+/* How urgent ex is, by the thresholds above (EXPIRY_UNKNOWN counts as calm: the caller says
+ * "unknown" itself). */
+enum expiry_urgency expiry_urgency(const struct expiry *ex);
 /* "unknown", "unused", "running", "expired", "replaced": stable names for JSON. */
 const char *expiry_state_name(enum expiry_state s);
 /* "2 d 04 h 13 min" into buf. */

@@ -190,16 +190,11 @@ static void fetch_setup(CURL *c, const char *url, const struct fetch_opts *o, st
 {
 	netlib_setopt_ptr(c, CURLOPT_URL, url);
 	netlib_setopt_ptr(c, CURLOPT_ERRORBUFFER, errbuf);
-	netlib_setopt_long(c, CURLOPT_NOSIGNAL, 1L);
+	netlib_tls_defaults(c, o->cacert);
 	netlib_setopt_ptr(c, CURLOPT_PROTOCOLS_STR, "https");
 	netlib_setopt_ptr(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
 	netlib_setopt_long(c, CURLOPT_FOLLOWLOCATION, 1L);
 	netlib_setopt_long(c, CURLOPT_MAXREDIRS, FETCH_MAX_REDIRECTS);
-	netlib_setopt_long(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	netlib_setopt_long(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	netlib_setopt_long(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (o->cacert)
-		netlib_setopt_ptr(c, CURLOPT_CAINFO, o->cacert);
 	netlib_setopt_long(c, CURLOPT_CONNECTTIMEOUT_MS,
 	                   o->connect_timeout_ms > 0 ? o->connect_timeout_ms : FETCH_CONNECT_TIMEOUT_MS);
 	netlib_setopt_long(c, CURLOPT_TIMEOUT_MS, o->timeout_ms > 0 ? o->timeout_ms : FETCH_TIMEOUT_MS);

@@ -138,34 +138,39 @@ static time_t import_parse_date(const char *s)
 	return t;
 }
 
+const char *import_file_user(const struct credfile *cf)
+{
+	return cf->hsm_user ? cf->hsm_user : cf->name.user;
+}
+
+int import_files_disagree(const struct credfile *a, const struct credfile *b, size_t n)
+{
+	if (!a->hsm_user || !b->hsm_user || strcmp(a->hsm_user, b->hsm_user) == 0)
+		return 0;
+	int same_name = a->name.user && b->name.user && strcmp(a->name.user, b->name.user) == 0;
+	int only_pair = n == 2 && ((a->kind == CREDFILE_SERVICE && b->kind == CREDFILE_HSM) ||
+	                           (a->kind == CREDFILE_HSM && b->kind == CREDFILE_SERVICE));
+	return same_name || only_pair;
+}
+
 /* Phase 1: one group per HSM user, every value agreed on by every file that has it. */
 static int import_group_files(const struct credfile *files, size_t n, struct import_group *groups,
                               size_t *n_groups, struct import_result *r, struct diag *d)
 {
 	*n_groups = 0;
-	/* A service file and a technical file of the same user (by file name) must name the same HSM
-	 * user in their contents; so must the only service file and the only technical file of a call. */
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = i + 1; j < n; j++) {
-			const struct credfile *a = &files[i], *b = &files[j];
-			if (!a->hsm_user || !b->hsm_user || strcmp(a->hsm_user, b->hsm_user) == 0)
-				continue;
-			int same_name = a->name.user && b->name.user && strcmp(a->name.user, b->name.user) == 0;
-			int only_pair = n == 2 && ((a->kind == CREDFILE_SERVICE && b->kind == CREDFILE_HSM) ||
-			                           (a->kind == CREDFILE_HSM && b->kind == CREDFILE_SERVICE));
-			if (same_name || only_pair)
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (import_files_disagree(&files[i], &files[j], n))
 				return diag_set(d, EX_DATAERR,
 				                _("%s and %s disagree on the HSM User Name ('%s' and '%s'); nothing was "
 				                  "imported"),
-				                a->path, b->path, a->hsm_user, b->hsm_user);
-		}
-	}
+				                files[i].path, files[j].path, files[i].hsm_user, files[j].hsm_user);
 	for (size_t i = 0; i < n; i++) {
 		const struct credfile *cf = &files[i];
 		const char *path = cf->path ? cf->path : "?";
 		if (cf->kind == CREDFILE_UNKNOWN)
 			return diag_set(d, EX_DATAERR, _("%s: not a credential file; nothing was imported"), path);
-		const char *user = cf->hsm_user ? cf->hsm_user : cf->name.user;
+		const char *user = import_file_user(cf);
 		if (!user)
 			return diag_set(d, EX_DATAERR,
 			                _("%s: neither the contents nor the file name give the HSM User Name, so it "
@@ -387,12 +392,11 @@ static void import_apply_state(struct import_group *g)
 		st->issued = g->issued;
 	if (g->jwt_exp)
 		st->jwt_exp = g->jwt_exp;
-	if (g->stype == SERVICE_TYPE_TSBAAS_MULTI && !st->api)
-		st->api = API_REST;
+	if (!st->api)
+		st->api = state_service_api(g->stype);
 	if (g->renewed)
 		rotation_reset_for_renewal(st);
-	if (st->step < STEP_REVIEW)
-		st->step = STEP_REVIEW;
+	state_reach_step(st, STEP_REVIEW);
 	state_add_event(st, "imported", g->kinds);
 }
 

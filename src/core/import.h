@@ -48,6 +48,16 @@ struct import_result {
 	struct diag_warnings warnings;       /* world-readable files, shred caveats, ... */
 };
 
+/* The pairing rule, shared by import and inspect so both judge a folder of files alike. A file
+ * belongs to the HSM user its contents name, or, when they name none (a JWT file), to the user of its
+ * file name; NULL when neither tells. */
+const char *import_file_user(const struct credfile *cf);
+/* 1 when a and b, two of the n files of one call, cannot be one customer's files: their contents
+ * name different HSM users, yet their file names name the same user, or they are the only service
+ * file and the only technical file of the call. Files of different users otherwise are simply
+ * different customers' sets (a Downloads folder holds several). */
+int import_files_disagree(const struct credfile *a, const struct credfile *b, size_t n);
+
 /* Parses every path, then imports. Errors name the file (and line). */
 int import_paths(const char *const *paths, size_t n, const struct import_opts *o, struct import_result *r,
                  struct diag *d);

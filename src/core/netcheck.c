@@ -6,6 +6,7 @@
  * handshake (https://), so nothing is sent to an HSM port. */
 #include "config.h"
 
+#include "clusters.h"
 #include "i18n.h"
 #include "netcheck.h"
 #include "netlib.h"
@@ -64,7 +65,7 @@ void netcheck_hint(enum netcheck_category c, int port, char *buf, size_t size)
 		/* The IP allow-list guards the native APIs only, not TSB and REST; it is set through the
 		 * Service Order Form or by support (doc/securosys-facts.md, section "Connectivity and
 		 * network checks"). */
-		if (port == 2300 || port == 2310 || port == 2320)
+		if (clusters_port_api(port) != API_UNKNOWN && clusters_port_api(port) != API_REST)
 			snprintf(buf, size,
 			         _("the traffic is dropped: check status.cloudshsm.com for outages; is this machine's "
 			           "public IP on the partition's IP allow-list (set through the Service Order Form or "
@@ -94,7 +95,7 @@ void netcheck_hint(enum netcheck_category c, int port, char *buf, size_t size)
 void netcheck_result_hint(const struct netcheck_endpoint *e, const struct netcheck_result *r, char *buf,
                           size_t size)
 {
-	int port = e->url ? 443 : e->port;
+	int port = e->url ? clusters_api_port(API_REST) : e->port;
 	if (r->category == NETCHECK_AUTH && r->mtls && !e->cert)
 		snprintf(buf, size, "%s",
 		         _("the server requires a client certificate (mutual TLS, as a dedicated TSBaaS does): give "
@@ -278,16 +279,11 @@ static int netcheck_setup(struct netcheck_probe *p, const struct netcheck_opts *
 		return diag_set(d, EX_SOFTWARE, "%s", _("libcurl could not be initialised"));
 	netlib_setopt_ptr(c, CURLOPT_URL, p->url);
 	netlib_setopt_ptr(c, CURLOPT_ERRORBUFFER, p->errbuf);
-	netlib_setopt_long(c, CURLOPT_NOSIGNAL, 1L);
+	netlib_tls_defaults(c, o->cacert);
 	netlib_setopt_long(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
 	netlib_setopt_long(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-	netlib_setopt_long(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	netlib_setopt_long(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	netlib_setopt_long(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	netlib_setopt_long(c, CURLOPT_FOLLOWLOCATION, 0L);
 	netlib_setopt_ptr(c, CURLOPT_PRIVATE, p);
-	if (o->cacert)
-		netlib_setopt_ptr(c, CURLOPT_CAINFO, o->cacert);
 	if (e->url) {
 		netlib_setopt_ptr(c, CURLOPT_PROTOCOLS_STR, "https");
 		netlib_setopt_write(c, CURLOPT_WRITEFUNCTION, netcheck_discard);
@@ -576,7 +572,7 @@ int netcheck_cluster_endpoints(const char *name, enum state_api api, int tls, st
 			}
 			c->e[i] = (struct netcheck_endpoint){.host = c->hosts[i],
 			                                     .port = c->port,
-			                                     .tls = tls || c->port == 443};
+			                                     .tls = tls || clusters_port_api(c->port) == API_REST};
 			c->n++;
 		}
 	}

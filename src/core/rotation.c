@@ -28,7 +28,8 @@ void rotation_reset_for_renewal(struct state *st)
 		st->rotation = ROTATION_NONE;
 	if (st->step > STEP_COUNTDOWN && st->rotation == ROTATION_NONE)
 		st->step = STEP_COUNTDOWN;
-	/* A refusal was of the old setup password: the new one may be sent (doc/DESIGN.md, "The exchange"). */
+	/* A refusal was of the old setup password: the new one may be sent (doc/DESIGN.md, "Refused setup
+	 * password"). */
 	free(st->setup_refused.engine);
 	free(st->setup_refused.code);
 	memset(&st->setup_refused, 0, sizeof st->setup_refused);
@@ -48,6 +49,16 @@ int rotation_is_done(const struct state *st)
 int rotation_is_configured(const struct state *st)
 {
 	return st->rotation >= ROTATION_CONFIGURED;
+}
+
+int rotation_config_allowed(const struct state *st)
+{
+	return rotation_is_done(st) || state_is_tsbaas(st);
+}
+
+int rotation_refusal_blocks(const struct state *st)
+{
+	return !rotation_has_secret(st) && rotation_setup_refused(st);
 }
 
 int rotation_in_flight(const struct state *st)
@@ -121,7 +132,7 @@ int rotation_write_config(struct profile *p, struct vault *v, struct engine_ctx 
 		return rotation_fail(p, e, d);
 	free(p->st.engine.config_dir);
 	p->st.engine.config_dir = strdup(dir);
-	p->st.step = STEP_DONE;
+	state_reach_step(&p->st, STEP_DONE);
 	return rotation_set_state(p, ROTATION_CONFIGURED, "configured", dir, d);
 }
 
@@ -246,15 +257,13 @@ static int rotation_step_verify(struct profile *p, struct vault *v, struct engin
 		}
 	}
 	rotation_clear_error(&p->st);
-	if (p->st.step < STEP_PROVIDER)
-		p->st.step = STEP_PROVIDER;
+	state_reach_step(&p->st, STEP_PROVIDER);
 	rc = rotation_set_state(p, ROTATION_VERIFIED, "verified", e->ops->name, d);
 	return rc == EX_OK ? rc : rotation_note_kept(d);
 }
 
 /* Step 3b: the provider's files the exchange left (primus: .secrets.cfg, now the partition's only
- * key, and primus.cfg) go into the vault, durably, before anything else (DESIGN.md, "The exchange
- * protocol"). Done after a fresh exchange and on a resume that finds the exchange done; a vault that
+ * key, and primus.cfg) go into the vault, durably, before anything else (DESIGN.md, "Engines"). Done after a fresh exchange and on a resume that finds the exchange done; a vault that
  * already holds them keeps its copy. */
 static int rotation_keep_files(struct profile *p, struct vault *v, struct engine_ctx *e, int fresh,
                                struct diag *d)
@@ -343,8 +352,7 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 				st->first_use = time(NULL);
 				state_add_event(st, "first-use", e->ops->name);
 			}
-			if (st->step < STEP_ROTATION)
-				st->step = STEP_ROTATION;
+			state_reach_step(st, STEP_ROTATION);
 			if (st->rotation < ROTATION_FIRST_USE)
 				st->rotation = ROTATION_FIRST_USE;
 			rc = profile_save_state(p, d);

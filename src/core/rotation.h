@@ -55,6 +55,13 @@ int rotation_is_configured(const struct state *st);
 int rotation_in_flight(const struct state *st);
 /* 1 once PENDING may have reached the HSM: the engine must not be changed any more. */
 int rotation_engine_fixed(const struct state *st);
+/* 1 when a configuration may be written now: the rotation is done, or the profile is TSBaaS
+ * (state_is_tsbaas), which has no rotation and whose targets need only the vault. */
+int rotation_config_allowed(const struct state *st);
+/* The refusal pre-check: 1 when the next step would send a setup password the HSM refused
+ * (rotation_setup_refused below) and no user secret replaced it yet. A front end then sends nothing
+ * and says why (rotation_check_refused), unless the user asked for one more, confirmed attempt. */
+int rotation_refusal_blocks(const struct state *st);
 
 /* A new setup password was imported (a renewal after a support ticket; doc/DESIGN.md, "Renewal"): it
  * starts a new 7-day life, so its first use is still to come. Clears first_use and renewal_pending,
@@ -68,7 +75,7 @@ void rotation_reset_for_renewal(struct state *st);
 int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const char *config_dir,
                  struct rotation_report *r, struct diag *d);
 
-/* 1 when the profile's rotation has started (DESIGN.md, "The exchange protocol"): a PENDING or CURRENT
+/* 1 when the profile's rotation has started (DESIGN.md, "Exchange and rotation"): a PENDING or CURRENT
  * user secret may exist, or an engine's exchange may have happened, so the vault may hold the only
  * copy of the secret that opens the partition. Every engine runs under rotation_run, so its progress
  * is in st->rotation and the "change-sent"/"rotated" events: this one predicate covers them all.

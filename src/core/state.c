@@ -116,6 +116,24 @@ static int state_lookup(const char *const *names, size_t n, const char *s)
 	return -1;
 }
 
+int state_reach_step(struct state *st, enum state_step s)
+{
+	if (st->step >= s)
+		return 0;
+	st->step = s;
+	return 1;
+}
+
+int state_is_tsbaas(const struct state *st)
+{
+	return st->service_type == SERVICE_TYPE_TSBAAS_MULTI || (st->api_endpoint && st->api_endpoint[0]);
+}
+
+enum state_api state_service_api(enum state_service_type t)
+{
+	return t == SERVICE_TYPE_TSBAAS_MULTI ? API_REST : API_UNKNOWN;
+}
+
 int state_tier_parse(const char *s, enum state_tier *out)
 {
 	static const struct {

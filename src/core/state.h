@@ -118,7 +118,7 @@ struct state {
 		char *message;
 	} last_error;
 
-	/* The HSM refused the setup password now in the vault (DESIGN.md, "The exchange protocol"): it is
+	/* The HSM refused the setup password now in the vault (DESIGN.md, "Refused setup password"): it is
 	 * never sent again until a renewed one is imported (which clears this) or the user explicitly
 	 * asks for one more attempt. Written by the rotation module; import clears it on a renewal. */
 	struct {
@@ -176,9 +176,21 @@ const char *state_tier_name(enum state_tier t);
 const char *state_service_type_name(enum state_service_type s);
 const char *state_api_name(enum state_api a);
 const char *state_step_name(enum state_step s);
+/* Records that the onboarding reached step s: the stored step only ever moves forward, so looking
+ * back at an earlier screen or repeating an import never makes resume reopen an earlier step. (Only
+ * a renewal restarts the countdown: rotation_reset_for_renewal.) 1 when the step changed. */
+int state_reach_step(struct state *st, enum state_step s);
 const char *state_rotation_name(enum state_rotation r);
 /* Case-insensitive; the tier also accepts "sbx", "eco", "ecocc", "eco-cc", "pla", "platinum". Return
  * 0 on success. */
+/* The TSBaaS rules, one place for every front end (doc/DESIGN.md, "Data"). A TSBaaS profile is
+ * multi-tenant TSBaaS, or one whose files brought an API endpoint (a dedicated TSBaaS); it uses the
+ * REST API and has no rotation. */
+int state_is_tsbaas(const struct state *st);
+/* The API a service type implies: multi-tenant TSBaaS offers only REST (doc/securosys-facts.md,
+ * "Order channels and tiers"); API_UNKNOWN when the type leaves the choice open. */
+enum state_api state_service_api(enum state_service_type t);
+
 int state_tier_parse(const char *s, enum state_tier *out);
 int state_service_type_parse(const char *s, enum state_service_type *out);
 int state_api_parse(const char *s, enum state_api *out);

@@ -79,7 +79,7 @@ const struct target *targets_find(const char *name)
 
 int targets_is_tsbaas(const struct state *st)
 {
-	return st->service_type == SERVICE_TYPE_TSBAAS_MULTI || (st->api_endpoint && st->api_endpoint[0]);
+	return state_is_tsbaas(st);
 }
 
 int targets_fit(const struct target *t, const struct state *st)
@@ -958,7 +958,7 @@ void targets_input_from(struct targets_input *in, const char *profile, const str
 	in->jwt = v ? vault_get(v, VAULT_JWT) : NULL;
 	if (!e)
 		return;
-	int primus = e->ops == &engine_primus_ops;
+	int primus = e->ops->apps_use_pkcs11_password;
 	in->engine = e->ops->name;
 	in->module = e->module;
 	in->token_label = e->token_label ? e->token_label : st->hsm_user;

@@ -68,7 +68,8 @@ extern const struct target *const targets_all[];
 const struct target *targets_find(const char *name);
 /* Does t fit a profile with this state (engine: the profile's engine or NULL)? */
 int targets_fit(const struct target *t, const struct state *st);
-/* Is the profile a TSBaaS one (the vault target then needs no rotation)? */
+/* Is the profile a TSBaaS one (the vault target then needs no rotation)? state_is_tsbaas, the one
+ * rule, under the name the target writers use. */
 int targets_is_tsbaas(const struct state *st);
 
 /* Writes t's files into dir (created 0700 when missing), atomically (failpoint prefix "config"),

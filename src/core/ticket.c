@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "ticket.h"
+#include "fsutil.h"
 #include "i18n.h"
 
 #include <jansson.h>
@@ -568,6 +569,20 @@ static char *ticket_json(const struct state *st, const struct expiry *ex, const 
 }
 
 /* ---- public ---- */
+
+int ticket_save(const char *path, const char *text, size_t len, int force, struct diag *d)
+{
+	return fsutil_write_new(path, text, len, 0600, force, "ticket", d);
+}
+
+const char *ticket_format_extension(enum ticket_format f)
+{
+	switch (f) {
+	case TICKET_FORMAT_MARKDOWN: return ".md";
+	case TICKET_FORMAT_JSON: return ".json";
+	default: return ".txt";
+	}
+}
 
 int ticket_format_parse(const char *s, enum ticket_format *out)
 {

@@ -2,7 +2,7 @@
  *
  * Built only from the profile's state (state.json, which holds no secret), its expiry and the options
  * below. This module never opens the vault and links no vault code, so no password, PIN, JWT or user
- * secret can reach a ticket (tests/status-ticket.sh checks both the object's symbols and the output).
+ * secret can reach a ticket (tests/ticket-formats.sh checks both the object's symbols and the output).
  *
  * Formats:
  *   text      aligned label/value lines, wrapped to fit 80 columns;
@@ -61,6 +61,14 @@ struct ticket_options {
 	const char *const *hosts; /* the cluster's hosts, master first, when known */
 	size_t n_hosts;
 };
+
+/* The one ticket writer, for `ticket --output` and the wizard's S: mode 0600 (a ticket names the
+ * customer, the partition and its hosts, so it is nobody else's to read), never over an existing file
+ * unless force (an earlier ticket to compare with is kept: EX_CANTCREAT), and atomic, with a random
+ * temp name beside path (fsutil_write_new). The caller chose the format explicitly. */
+int ticket_save(const char *path, const char *text, size_t len, int force, struct diag *d);
+/* The file name extension of a format, ".txt", ".md" or ".json", for a default file name. */
+const char *ticket_format_extension(enum ticket_format f);
 
 /* "text", "markdown" (or "md"), "json"; 0 on success, -1 otherwise. */
 int ticket_format_parse(const char *s, enum ticket_format *out);

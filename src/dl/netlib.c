@@ -83,6 +83,16 @@ const char *netlib_easy_strerror(CURLcode res)
 	return lib.easy_strerror(res);
 }
 
+void netlib_tls_defaults(CURL *c, const char *cacert)
+{
+	netlib_setopt_long(c, CURLOPT_NOSIGNAL, 1L);
+	netlib_setopt_long(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	netlib_setopt_long(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	netlib_setopt_long(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (cacert)
+		netlib_setopt_ptr(c, CURLOPT_CAINFO, cacert);
+}
+
 CURLcode netlib_setopt_long(CURL *c, CURLoption opt, long v)
 {
 	return lib.easy_setopt(c, opt, v);

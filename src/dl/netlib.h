@@ -38,6 +38,11 @@ CURLcode netlib_setopt_off(CURL *c, CURLoption opt, curl_off_t v);
 CURLcode netlib_setopt_write(CURL *c, CURLoption opt, curl_write_callback fn);
 CURLcode netlib_setopt_xferinfo(CURL *c, CURLoption opt, curl_xferinfo_callback fn);
 
+/* The TLS settings every transfer of this program uses, in one place (fetch.c, netcheck.c): TLS 1.2
+ * at least, the peer's certificate and host name verified, no signals (the transfers run in a
+ * program that handles its own), and cacert as the trust anchor when not NULL. */
+void netlib_tls_defaults(CURL *c, const char *cacert);
+
 /* curl_easy_getinfo per result kind. */
 CURLcode netlib_getinfo_long(CURL *c, CURLINFO info, long *v);
 CURLcode netlib_getinfo_off(CURL *c, CURLINFO info, curl_off_t *v);

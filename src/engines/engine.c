@@ -3,6 +3,7 @@
 
 #include "engine.h"
 
+#include "clusters.h"
 #include "cryptolib.h"
 #include "i18n.h"
 #include "secmem.h"
@@ -41,19 +42,11 @@ void engine_files_free(struct engine_files *f)
 
 int engine_secret_place(const char *engine, const char *dir, char *buf, size_t size)
 {
-	if (!engine || !dir)
+	const struct engine_ops *ops = engine_find(engine);
+	if (!ops || !dir)
 		return -1;
-	if (strcmp(engine, "pkcs11") == 0)
-		snprintf(buf, size, _("a PIN file (mode 0600) at %s/%s"), dir, ENGINE_PKCS11_PIN_NAME);
-	else if (strcmp(engine, "primus") == 0)
-		snprintf(buf, size, _("the provider's %s (mode 0600) at %s/%s"), ENGINE_PRIMUS_SECRETS_NAME, dir,
-		         ENGINE_PRIMUS_SECRETS_NAME);
-	else if (strcmp(engine, "jce") == 0)
-		snprintf(buf, size, _("the blinded JCE user secret (mode 0600) at %s/%s"), dir,
-		         ENGINE_JCE_SECRET_NAME);
-	else
-		return -1;
-	return 0;
+	struct engine_text_args a = {.engine = ops->name, .dir = dir};
+	return engine_text(ops, ENGINE_TEXT_SECRET_PLACE, &a, buf, size);
 }
 
 const struct engine_ops *engine_find(const char *name)
@@ -74,7 +67,7 @@ void engine_ctx_init(struct engine_ctx *e, const struct engine_ops *ops)
 	memset(e, 0, sizeof *e);
 	e->ops = ops;
 	e->slot = -1;
-	e->port = 2310;
+	e->port = clusters_api_port(API_PKCS11);
 }
 
 void engine_set_code(struct engine_ctx *e, const char *code, int rejected, int locked)

@@ -101,8 +101,44 @@ struct engine_kept {
 };
 void engine_kept_free(struct engine_kept *k);
 
+/* The words the front ends use about an engine, so the CLI and the wizard say the same and no front
+ * end asks which engine it is (doc/DESIGN.md, "Architecture"): engine_text. */
+enum engine_text {
+	ENGINE_TEXT_CONNECTING,   /* the progress line while the exchange runs */
+	ENGINE_TEXT_NO_RETURN,    /* what the exchange will do, before the user confirms it */
+	ENGINE_TEXT_ROTATED,      /* the wizard, after the exchange */
+	ENGINE_TEXT_CONNECTED,    /* connect, after the exchange: profile, token */
+	ENGINE_TEXT_VERIFIED,     /* verify: profile, token */
+	ENGINE_TEXT_PREFLIGHT,    /* a preflight that passed */
+	ENGINE_TEXT_CONFIG_HINT,  /* after config wrote files: how to point the provider at them (or none) */
+	ENGINE_TEXT_KEEP,         /* the Done screen: which files to keep (or none) */
+	ENGINE_TEXT_SECRET_PLACE, /* where a configuration written into dir keeps the user secret */
+};
+struct engine_text_args {
+	const char *engine;               /* the engine's name */
+	const char *profile;              /* the profile's name */
+	const char *token;                /* the token that opened, "" when unknown */
+	const struct engine_files *files; /* what config wrote */
+	const char *dir;                  /* the configuration's folder */
+};
+/* One step of the exchange as the wizard lists it: done once the rotation reached at (an enum
+ * state_rotation); what is an N_() text. */
+struct engine_step {
+	int at;
+	const char *what;
+};
+#define ENGINE_STEPS 4
+
 struct engine_ops {
 	const char *name;
+	/* What the front ends ask instead of comparing names: */
+	int needs_module;                /* 1: there is no default library, the profile must name one */
+	int apps_use_pkcs11_password;    /* applications log in with the PKCS#11 password, not the user secret */
+	const char *secret_file;         /* the file of a written configuration that holds the secret */
+	const struct engine_step *steps; /* ENGINE_STEPS of them; NULL: the generic exchange's */
+	/* Fills buf with the translated words for what; 0, or -1 when this engine has none there. NULL, or
+	 * -1 for a text every engine has: engine_text's generic words. */
+	int (*text)(enum engine_text what, const struct engine_text_args *a, char *buf, size_t size);
 	/* Loads the module or finds ppin; no secret is used. */
 	int (*open)(struct engine_ctx *e, struct diag *d);
 	void (*close)(struct engine_ctx *e);
@@ -131,6 +167,17 @@ struct engine_ops {
 extern const struct engine_ops engine_pkcs11_ops;
 extern const struct engine_ops engine_primus_ops;
 extern const struct engine_ops engine_jce_ops;
+
+/* The words for what (see enum engine_text): the engine's own, or the generic ones; 0, or -1 when
+ * there are none (CONFIG_HINT and KEEP exist for some engines only). */
+int engine_text(const struct engine_ops *ops, enum engine_text what, const struct engine_text_args *a,
+                char *buf, size_t size);
+/* The steps of the exchange as the wizard lists them (ENGINE_STEPS). */
+const struct engine_step *engine_steps(const struct engine_ops *ops);
+/* The engines' own words (engine_text.c). */
+int engine_primus_text(enum engine_text what, const struct engine_text_args *a, char *buf, size_t size);
+int engine_jce_text(enum engine_text what, const struct engine_text_args *a, char *buf, size_t size);
+extern const struct engine_step engine_primus_steps[ENGINE_STEPS];
 
 /* "pkcs11", "primus" or "jce"; NULL when unknown. */
 const struct engine_ops *engine_find(const char *name);

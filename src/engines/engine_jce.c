@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "engine.h"
+#include "clusters.h"
 #include "fsutil.h"
 #include "hsmcodes.h"
 #include "i18n.h"
@@ -37,7 +38,6 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#define JCE_PORT 2300
 #define JCE_OUT_MAX 4096
 /* As ppin's (engine_primus.c): a login is a few round trips; a tool that has not finished by then
  * hangs, and it must not hold the profile lock for ever. */
@@ -77,8 +77,8 @@ static int jce_open(struct engine_ctx *e, struct diag *d)
 		                _("java was not found in PATH: install a Java runtime (Debian: "
 		                  "openjdk-17-jre-headless), which Primus Tools needs. Nothing was sent"));
 	}
-	if (e->port == 2310)
-		e->port = JCE_PORT;
+	if (e->port == clusters_api_port(API_PKCS11)) /* engine_ctx_init's default: this engine's own */
+		e->port = clusters_api_port(API_JCE);
 	return EX_OK;
 }
 
@@ -569,6 +569,8 @@ static int jce_write_config(struct engine_ctx *e, const char *dir, const char *c
 
 const struct engine_ops engine_jce_ops = {
     .name = "jce",
+    .secret_file = ENGINE_JCE_SECRET_NAME,
+    .text = engine_jce_text,
     .open = jce_open,
     .close = jce_close,
     .preflight = jce_preflight,

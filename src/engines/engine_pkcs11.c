@@ -453,6 +453,8 @@ static int pk_write_config(struct engine_ctx *e, const char *dir, const char *cu
 
 const struct engine_ops engine_pkcs11_ops = {
     .name = "pkcs11",
+    .needs_module = 1,
+    .secret_file = ENGINE_PKCS11_PIN_NAME,
     .open = pk_open,
     .close = pk_close,
     .preflight = pk_preflight,

@@ -530,6 +530,10 @@ static int pp_keep_files(struct engine_ctx *e, struct engine_kept *out, struct d
 
 const struct engine_ops engine_primus_ops = {
     .name = "primus",
+    .apps_use_pkcs11_password = 1,
+    .secret_file = ENGINE_PRIMUS_SECRETS_NAME,
+    .steps = engine_primus_steps,
+    .text = engine_primus_text,
     .open = pp_open,
     .close = pp_close,
     .preflight = pp_preflight,

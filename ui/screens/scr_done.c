@@ -42,12 +42,10 @@ static void scr_done_draw(struct wiz *w, const struct screen_area *a)
 	tui_path_fit(st->engine.config_dir ? st->engine.config_dir : "-", a->cols - 26, cfg, sizeof cfg);
 	scr_done_row(w, &y, a, _("Configuration in"), cfg);
 	y++;
-	if (st->engine.engine && strcmp(st->engine.engine, "primus") == 0) {
-		y += tui_wrap(y, a->x, a->cols, 5,
-		              _("Keep these files: .secrets.cfg (the permanent secret) and primus.cfg in the folder "
-		                "above, and the vault with its passphrase, which holds copies ('hsm-onboard restore "
-		                "--output DIR'). Applications log in with the PKCS#11 password."),
-		              A_NORMAL);
+	char keep[1024];
+	struct engine_text_args ta = {.engine = st->engine.engine};
+	if (engine_text(engine_find(st->engine.engine), ENGINE_TEXT_KEEP, &ta, keep, sizeof keep) == 0) {
+		y += tui_wrap(y, a->x, a->cols, 5, keep, A_NORMAL);
 		y++;
 		tui_wrap(y, a->x, a->cols, 2, _("Press Enter to leave the wizard."), tui_attr(&w->tui, TUI_DIM));
 		return;

@@ -347,7 +347,7 @@ static int scr_imp_run(struct wiz *w)
 				w->prof.st.api = api;
 			if (!w->prof.st.cluster && cluster)
 				w->prof.st.cluster = strdup(cluster);
-			w->prof.st.step = STEP_IMPORT;
+			state_reach_step(&w->prof.st, STEP_IMPORT); /* import reached STEP_REVIEW: never back */
 			wiz_save(w);
 		}
 		free(cluster);

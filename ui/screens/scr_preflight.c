@@ -106,12 +106,9 @@ static void scr_pre_engine_run(struct wiz *w)
 	struct diag d;
 	diag_clear(&d);
 	scr_pre_engine.ok = e.ops->preflight(&e, &d) == 0;
-	if (scr_pre_engine.ok && e.ops == &engine_primus_ops)
-		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg, "%s",
-		         _("Engine primus: ppin answers, and primus.cfg is written in the documented layout."));
-	else if (scr_pre_engine.ok)
-		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg,
-		         _("Engine %s: the module loads and the token is there."), e.ops->name);
+	struct engine_text_args ta = {.engine = e.ops->name};
+	if (scr_pre_engine.ok)
+		engine_text(e.ops, ENGINE_TEXT_PREFLIGHT, &ta, scr_pre_engine.msg, sizeof scr_pre_engine.msg);
 	else
 		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg, "%s", d.msg);
 	wiz_engine_close(&e);

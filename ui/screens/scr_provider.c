@@ -43,7 +43,7 @@ static void scr_provider_write(struct wiz *w)
 	engine_files_free(&scr_prov.files);
 	scr_prov.failed = 0;
 	scr_prov.msg[0] = '\0';
-	if (!w->have_prof || !rotation_is_done(&w->prof.st)) {
+	if (!w->have_prof || !rotation_config_allowed(&w->prof.st)) {
 		scr_prov.failed = 1;
 		snprintf(
 		    scr_prov.msg, sizeof scr_prov.msg, "%s",
@@ -54,6 +54,12 @@ static void scr_provider_write(struct wiz *w)
 		scr_prov.failed = 1;
 		snprintf(scr_prov.msg, sizeof scr_prov.msg, "%s",
 		         _("The vault is needed to write the configuration."));
+		return;
+	}
+	/* A TSBaaS profile has no engine and no provider files of its own: only its targets, from the
+	 * vault, as `config --for` writes them (rotation_config_allowed). */
+	if (state_is_tsbaas(&w->prof.st)) {
+		scr_provider_fit(w);
 		return;
 	}
 	struct engine_ctx e;
@@ -80,17 +86,19 @@ static int scr_provider_target(struct wiz *w, size_t i)
 		return SCR_IGNORED;
 	const struct target *t = scr_prov.fit[i];
 	struct engine_ctx e;
-	if (wiz_unlock(w) != 0 || wiz_engine_open(w, &e) != 0)
+	int tsbaas = state_is_tsbaas(&w->prof.st);
+	if (wiz_unlock(w) != 0 || (!tsbaas && wiz_engine_open(w, &e) != 0))
 		return SCR_REDRAW;
 	struct engine_files files = {0};
 	for (size_t k = 0; k < scr_prov.files.n; k++)
 		engine_files_add(&files, scr_prov.files.path[k], scr_prov.files.what[k]);
 	struct targets_input in;
-	targets_input_from(&in, w->prof.name, &w->prof.st, w->vault, &e);
+	targets_input_from(&in, w->prof.name, &w->prof.st, w->vault, tsbaas ? NULL : &e);
 	struct diag d;
 	diag_clear(&d);
 	int rc = targets_write_list(&t, 1, &in, scr_prov.dir, &files, &d);
-	wiz_engine_close(&e);
+	if (!tsbaas)
+		wiz_engine_close(&e);
 	engine_files_free(&files);
 	if (rc != 0) {
 		wiz_status(w, TUI_ERROR, "%s", d.msg);
@@ -157,13 +165,14 @@ static void scr_provider_draw(struct wiz *w, const struct screen_area *a)
 	/* The engine of the profile's path when the wizard chose it (orders_path_of). */
 	const char *eng = orders_path_engine(&w->prof.st) ? orders_path_engine(&w->prof.st) : "pkcs11";
 	tui_path_fit(scr_prov.dir, a->cols / 2, dir, sizeof dir);
-	if (engine_secret_place(eng, dir, place, sizeof place) == 0 && scr_prov.written)
+	int own = !state_is_tsbaas(&w->prof.st) && engine_secret_place(eng, dir, place, sizeof place) == 0;
+	if (own && scr_prov.written)
 		snprintf(
 		    line, sizeof line,
 		    _("The user secret is now in the encrypted vault and in %s; README.txt names the other files "
 		      "that hold a secret (mode 0600). D writes them into another folder; Enter finishes."),
 		    place);
-	else if (engine_secret_place(eng, dir, place, sizeof place) == 0)
+	else if (own)
 		snprintf(
 		    line, sizeof line,
 		    _("The user secret is now in the encrypted vault and in %s; the other files hold no secret. "

@@ -28,20 +28,32 @@ static struct {
 } scr_rot;
 
 /* The engine of the profile's path (orders_path_of; DESIGN.md, "Engines"), or NULL. */
-static const char *scr_rot_engine(const struct wiz *w)
+static const char *scr_rot_engine_name(const struct wiz *w)
 {
 	return w->have_prof ? orders_path_engine(&w->prof.st) : NULL;
 }
 
-static int scr_rot_is(const struct wiz *w, const char *engine)
+/* Its vtable: its words and steps come from engine_text and engine_steps. */
+static const struct engine_ops *scr_rot_engine(const struct wiz *w)
 {
-	const char *e = scr_rot_engine(w);
-	return e && strcmp(e, engine) == 0;
+	const char *e = scr_rot_engine_name(w);
+	return engine_find(e ? e : "pkcs11");
 }
 
-static int scr_rot_is_primus(const struct wiz *w)
+static const char *scr_rot_text(const struct wiz *w, enum engine_text what)
 {
-	return scr_rot_is(w, "primus");
+	static char buf[1024];
+	const struct engine_ops *ops = scr_rot_engine(w);
+	struct engine_text_args ta = {.engine = ops ? ops->name : NULL};
+	if (engine_text(ops, what, &ta, buf, sizeof buf) != 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+static int scr_rot_is(const struct wiz *w, const char *engine)
+{
+	const char *e = scr_rot_engine_name(w);
+	return e && strcmp(e, engine) == 0;
 }
 
 /* A CNG profile: the exchange happens on the Windows machine, so "yes" here only records that it
@@ -119,9 +131,7 @@ static void scr_rot_run(struct wiz *w)
 		snprintf(scr_rot.msg, sizeof scr_rot.msg, "%s", w->status);
 		return;
 	}
-	wiz_status(w, TUI_NORMAL, "%s",
-	           scr_rot_is_primus(w) ? _("Connecting: ppin -p, ppin -a, ppin -t...")
-	                                : _("Connecting: first use, new secret, change, verify..."));
+	wiz_status(w, TUI_NORMAL, "%s", scr_rot_text(w, ENGINE_TEXT_CONNECTING));
 	wiz_redraw(w);
 	struct rotation_report rep;
 	memset(&rep, 0, sizeof rep);
@@ -154,7 +164,7 @@ static void scr_rot_run(struct wiz *w)
 static void scr_rotation_enter(struct wiz *w)
 {
 	memset(&scr_rot, 0, sizeof scr_rot);
-	if (w->have_prof && !rotation_has_secret(&w->prof.st) && rotation_setup_refused(&w->prof.st)) {
+	if (w->have_prof && rotation_refusal_blocks(&w->prof.st)) {
 		/* The HSM refused this setup password: say so and what comes next, and send nothing. */
 		struct diag d;
 		diag_clear(&d);
@@ -174,30 +184,12 @@ static void scr_rotation_enter(struct wiz *w)
 	}
 }
 
-struct scr_rot_step {
-	enum state_rotation at;
-	const char *what;
-};
-
 static void scr_rotation_steps(struct wiz *w, int y, const struct screen_area *a)
 {
-	static const struct scr_rot_step generic[] = {
-	    {ROTATION_FIRST_USE, N_("First use recorded (the 7 days start)")},
-	    {ROTATION_PENDING, N_("New user secret generated and saved in the vault")},
-	    {ROTATION_PROMOTED, N_("Setup password replaced on the HSM")},
-	    {ROTATION_VERIFIED, N_("Login with the new secret verified")},
-	};
-	/* The documented ppin flow (doc/securosys-facts.md, section "ppin"). */
-	static const struct scr_rot_step primus[] = {
-	    {ROTATION_FIRST_USE, N_("First use recorded (the 7 days start)")},
-	    {ROTATION_PROMOTED, N_("ppin -p (proxy password), ppin -a (setup, then PKCS#11 password)")},
-	    {ROTATION_PROMOTED, N_(".secrets.cfg and primus.cfg kept in the vault")},
-	    {ROTATION_VERIFIED, N_("ppin -t, and login with the PKCS#11 password verified")},
-	};
-	const struct scr_rot_step *steps = scr_rot_is_primus(w) ? primus : generic;
-	for (size_t i = 0; i < 4; i++) {
+	const struct engine_step *steps = engine_steps(scr_rot_engine(w));
+	for (size_t i = 0; i < ENGINE_STEPS; i++) {
 		char line[256];
-		int done = w->have_prof && w->prof.st.rotation >= steps[i].at;
+		int done = w->have_prof && (int)w->prof.st.rotation >= steps[i].at;
 		snprintf(line, sizeof line, "%s %s", tui_glyph_check(&w->tui, done), _(steps[i].what));
 		tui_put(y + (int)i, a->x, a->cols, line, done ? tui_attr(&w->tui, TUI_OK) : A_NORMAL, 1);
 	}
@@ -212,13 +204,7 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 		                        : _("The first connection is done."),
 		        tui_attr(&w->tui, TUI_OK), 0);
 		scr_rotation_steps(w, y + 2, a);
-		tui_wrap(y + 7, a->x, a->cols, 3,
-		         scr_rot_is_primus(w)
-		             ? _("The setup password is disposed of; .secrets.cfg (the permanent secret) is kept in "
-		                 "the encrypted vault. Enter goes on to the provider configuration.")
-		             : _("The setup password is gone; the new user secret is only in the encrypted vault. "
-		                 "Enter goes on to the provider configuration."),
-		         A_NORMAL);
+		tui_wrap(y + 7, a->x, a->cols, 3, scr_rot_text(w, ENGINE_TEXT_ROTATED), A_NORMAL);
 		return;
 	}
 	if (scr_rot.failed && (scr_rot.refused || (w->have_prof && rotation_setup_refused(&w->prof.st)))) {
@@ -255,35 +241,12 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 		      "encrypted for that machine only. 'hsm-onboard config --for ksp' writes the settings and "
 		      "steps. Type yes once the Windows machine has connected: that records the first use."),
 		    A_NORMAL);
-	else if (scr_rot_is(w, "jce"))
-		y += tui_wrap(
-		    y, a->x, a->cols, 7,
-		    _("This is the point of no return. hsm-onboard records the first use (for SBX, ECO and Platinum "
-		      "the 7 days start now), then Primus Tools' GetUserSecret logs in with the setup password and "
-		      "returns the permanent user secret, blinded: it is saved in the vault at once and checked with "
-		      "a Login. Your JCE application logs in with it (PrimusLogin, \"file:\" with the blinded "
-		      "secret; jce/quickstart). The setup password is then disposed of."),
-		    A_NORMAL);
-	else if (scr_rot_is_primus(w))
-		y += tui_wrap(y, a->x, a->cols, 6,
-		              _("This is the point of no return. hsm-onboard records the first use (for SBX, ECO and "
-		                "Platinum the 7 days start now), then runs ppin -p (proxy password), ppin -a (setup "
-		                "password, then PKCS#11 password) and ppin -t. ppin keeps the permanent secret in "
-		                ".secrets.cfg, which is copied into the vault at once. The setup password is then "
-		                "disposed of."),
-		              A_NORMAL);
 	else
-		y +=
-		    tui_wrap(y, a->x, a->cols, 6,
-		             _("This is the point of no return. hsm-onboard will record the first use (for SBX, ECO "
-		               "and Platinum the 7 days start now), generate a new random user secret and save it in "
-		               "the vault, log in with the setup password and set the new secret as the token's PIN. "
-		               "Generic engine: this fits SoftHSM2 and other tokens, not a Securosys partition."),
-		             A_NORMAL);
+		y += tui_wrap(y, a->x, a->cols, 7, scr_rot_text(w, ENGINE_TEXT_NO_RETURN), A_NORMAL);
 	y++;
 	if (w->have_prof && !scr_rot_is_ksp(w)) {
 		char line[512];
-		const char *eng = scr_rot_engine(w);
+		const char *eng = scr_rot_engine_name(w);
 		snprintf(line, sizeof line, _("Engine: %s   Module: %s   Token: %s"), eng ? eng : "-",
 		         w->prof.st.engine.module ? w->prof.st.engine.module : "-",
 		         w->prof.st.engine.token_label ? w->prof.st.engine.token_label

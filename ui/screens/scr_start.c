@@ -23,8 +23,6 @@
  * slices, so F10, N or '/' work while the list fills in. */
 #define SCR_START_EAGER 64
 #define SCR_START_SLICE_MS 15
-/* Seconds under which a running countdown counts as urgent in the summary line. */
-#define SCR_START_SOON (24 * 3600)
 
 /* A profile's urgency class and seconds left (scr_start_rank). */
 struct scr_start_urgency {
@@ -281,7 +279,7 @@ static void scr_start_rows(struct wiz *w, const struct screen_area *a, int only_
 	}
 }
 
-/* "Expired: 1  Expire within 24 h: 3  Profiles: 40  Rows 1-11", or the filter's count instead of the
+/* "Expired: 1  Expire within 48 h: 3  Profiles: 40  Rows 1-11", or the filter's count instead of the
  * number of profiles. */
 static void scr_start_summary(struct wiz *w, const struct screen_area *a)
 {
@@ -292,11 +290,12 @@ static void scr_start_summary(struct wiz *w, const struct screen_area *a)
 		int r = scr_start_rank(&scr_start.prof[i], now, &left);
 		if (r == 0)
 			expired++;
-		else if (r == 1 && left < SCR_START_SOON)
+		else if (r == 1 && left < EXPIRY_WARN_SECONDS)
 			soon++;
 	}
 	char line[512], part[256];
-	snprintf(line, sizeof line, _("Expired: %zu  Expire within 24 h: %zu"), expired, soon);
+	snprintf(line, sizeof line, _("Expired: %zu  Expire within %d h: %zu"), expired,
+	         EXPIRY_WARN_SECONDS / 3600, soon);
 	if (scr_start.filter[0])
 		snprintf(part, sizeof part, _("  Filter '%s': %zu of %zu"), scr_start.filter, scr_start.n_shown,
 		         scr_start.n);

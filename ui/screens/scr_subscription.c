@@ -176,9 +176,12 @@ static int scr_sub_key(struct wiz *w, int key)
 		size_t n = scr_sub_count(scr_sub.field), *v = scr_sub_value(scr_sub.field);
 		if (n)
 			*v = key == KEY_LEFT ? (*v + n - 1) % n : (*v + 1) % n;
-		/* A REST API comes with TSBaaS, and TSBaaS multi-tenant only has REST. */
-		if (scr_sub.field == 1 && scr_sub_services[scr_sub.service].v == SERVICE_TYPE_TSBAAS_MULTI)
-			scr_sub.api = 3;
+		/* A service type that implies its API (multi-tenant TSBaaS: REST only) selects it
+		 * (state_service_api). */
+		enum state_api implied = state_service_api(scr_sub_services[scr_sub.service].v);
+		for (size_t i = 0; scr_sub.field == 1 && implied && i < SCR_N(scr_sub_apis); i++)
+			if (scr_sub_apis[i].v == implied)
+				scr_sub.api = i;
 		return SCR_REDRAW;
 	}
 	if (key == '\r' || key == '\n' || key == KEY_ENTER) {

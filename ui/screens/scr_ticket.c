@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include "expiry.h"
-#include "fsutil.h"
 #include "i18n.h"
 #include "qr.h"
 #include "ticket.h"
@@ -13,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static struct {
@@ -113,25 +113,39 @@ static int scr_ticket_key(struct wiz *w, int key)
 		return SCR_REDRAW;
 	}
 	if ((key == 's' || key == 'S') && w->have_prof) {
+		/* The format is chosen, as --format chooses it, never guessed from the file name; the file is
+		 * written by ticket_save, as `ticket --output` writes it. */
+		char *fmt = wiz_ask_text(w, _("Save the ticket"),
+		                         _("Format (markdown for the ticket portal, text or json):"), "markdown");
+		enum ticket_format f;
+		if (!fmt || ticket_format_parse(fmt, &f) != 0) {
+			if (fmt)
+				wiz_status(w, TUI_ERROR, _("'%s' is not text, markdown or json"), fmt);
+			free(fmt);
+			return SCR_REDRAW;
+		}
+		free(fmt);
 		char def[1024];
-		snprintf(def, sizeof def, "%s/hsm-onboard-ticket-%s.md", getenv("HOME") ? getenv("HOME") : ".",
-		         w->prof.name);
-		char *path =
-		    wiz_ask_text(w, _("Save the ticket"),
-		                 _("File name (.md: Markdown for the ticket portal, .json: JSON, else text):"), def);
+		snprintf(def, sizeof def, "%s/hsm-onboard-ticket-%s%s", getenv("HOME") ? getenv("HOME") : ".",
+		         w->prof.name, ticket_format_extension(f));
+		char *path = wiz_ask_text(w, _("Save the ticket"), _("File name:"), def);
 		if (!path)
 			return SCR_REDRAW;
-		enum ticket_format f = TICKET_FORMAT_TEXT;
-		size_t len = strlen(path);
-		if (len > 3 && strcmp(path + len - 3, ".md") == 0)
-			f = TICKET_FORMAT_MARKDOWN;
-		else if (len > 5 && strcmp(path + len - 5, ".json") == 0)
-			f = TICKET_FORMAT_JSON;
+		struct stat sb;
+		int force = 0;
+		if (lstat(path, &sb) == 0) {
+			char q[1200];
+			snprintf(q, sizeof q, _("%s exists. Replace it?"), path);
+			force = wiz_confirm(w, q, 0);
+			if (!force) {
+				free(path);
+				return SCR_REDRAW;
+			}
+		}
 		char *out = NULL;
 		struct diag d;
 		diag_clear(&d);
-		if (scr_ticket_render(w, f, &out, &d) == 0 &&
-		    fsutil_write_atomic(path, out, strlen(out), 0600, "ticket", &d) == 0)
+		if (scr_ticket_render(w, f, &out, &d) == 0 && ticket_save(path, out, strlen(out), force, &d) == 0)
 			wiz_status(w, TUI_OK, _("Saved %s. Print it with: lp %s"), path, path);
 		else
 			wiz_status(w, TUI_ERROR, "%s", d.msg);
