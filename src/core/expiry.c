@@ -132,9 +132,10 @@ void expiry_compute(const struct state *st, time_t now, struct expiry *out)
 		return;
 	}
 	if (start == 0) {
-		/* The rotation records the first use before it logs in; if it got that far but no time is
-		 * recorded, the clock is running from an unknown moment. */
-		if (st->rotation >= ROTATION_FIRST_USE) {
+		/* The rotation records the first use right before the setup password is sent (a saved
+		 * PENDING alone sends nothing); if it got that far but no time is recorded, the clock is
+		 * running from an unknown moment. */
+		if (st->rotation == ROTATION_FIRST_USE || st->rotation >= ROTATION_PROMOTED) {
 			out->missing = _("the time of first use");
 			return;
 		}

@@ -284,6 +284,35 @@ static int rotation_keep_files(struct profile *p, struct vault *v, struct engine
 	return profile_save_state(p, d);
 }
 
+/* Step 1, called by the engine immediately before it sends the setup password (engine.h,
+ * before_setup): the first use starts the 7-day clock, so it is durable before the password leaves.
+ * A first use only ever moves earlier: one already recorded is kept. */
+struct rotation_first_use_arg {
+	struct profile *p;
+	const char *engine;
+};
+
+static int rotation_first_use(void *arg, struct diag *d)
+{
+	struct rotation_first_use_arg *a = arg;
+	struct state *st = &a->p->st;
+	if (st->first_use != 0 && st->rotation >= ROTATION_FIRST_USE && st->step >= STEP_ROTATION)
+		return EX_OK;
+	if (st->first_use == 0) {
+		st->first_use = time(NULL);
+		state_add_event(st, "first-use", a->engine);
+	}
+	if (st->step < STEP_ROTATION)
+		st->step = STEP_ROTATION;
+	if (st->rotation < ROTATION_FIRST_USE)
+		st->rotation = ROTATION_FIRST_USE;
+	int rc = profile_save_state(a->p, d);
+	if (rc != EX_OK)
+		return rc;
+	FAILPOINT("rotate.after-first-use");
+	return EX_OK;
+}
+
 /* Step 4: the HSM has the new secret; keep it as CURRENT before anything else. */
 static int rotation_step_promote(struct profile *p, struct vault *v, struct diag *d)
 {
@@ -301,8 +330,8 @@ static int rotation_step_promote(struct profile *p, struct vault *v, struct diag
 	                          _("the setup password was replaced by the user secret"), d);
 }
 
-int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const char *config_dir,
-                 struct rotation_report *r, struct diag *d)
+static int rotation_run_steps(struct profile *p, struct vault *v, struct engine_ctx *e,
+                              const char *config_dir, struct rotation_report *r, struct diag *d)
 {
 	struct state *st = &p->st;
 	int rc;
@@ -337,21 +366,9 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 		if (st->rotation > ROTATION_FIRST_USE || vault_get(v, VAULT_PENDING))
 			r->resumed = 1;
 
-		/* 1. First use, before any login with the setup password: it starts the 7-day clock. */
-		if (st->rotation < ROTATION_FIRST_USE || st->first_use == 0) {
-			if (st->first_use == 0) {
-				st->first_use = time(NULL);
-				state_add_event(st, "first-use", e->ops->name);
-			}
-			if (st->step < STEP_ROTATION)
-				st->step = STEP_ROTATION;
-			if (st->rotation < ROTATION_FIRST_USE)
-				st->rotation = ROTATION_FIRST_USE;
-			rc = profile_save_state(p, d);
-			if (rc != EX_OK)
-				return rc;
-			FAILPOINT("rotate.after-first-use");
-		}
+		/* 1. First use: recorded by the engine's before_setup call, immediately before the setup
+		 * password is sent (rotation_first_use), so a run that stops earlier (a wrong secrets file,
+		 * no network at ppin -p) leaves the 7-day clock untouched. */
 
 		/* 2. PENDING, saved before it is sent, and never regenerated once saved. */
 		int fresh = 0;
@@ -375,6 +392,8 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 		}
 		FAILPOINT("rotate.after-pending-saved");
 		if (st->rotation < ROTATION_PENDING) {
+			if (st->step < STEP_ROTATION)
+				st->step = STEP_ROTATION;
 			rc = rotation_set_state(p, ROTATION_PENDING, NULL, NULL, d);
 			if (rc != EX_OK)
 				return rc;
@@ -447,6 +466,18 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 		rc = rotation_write_config(p, v, e, config_dir, &r->files, d);
 		r->config_written = rc == EX_OK;
 	}
+	return rc;
+}
+
+int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const char *config_dir,
+                 struct rotation_report *r, struct diag *d)
+{
+	struct rotation_first_use_arg fu = {p, e->ops->name};
+	e->before_setup = rotation_first_use;
+	e->before_setup_arg = &fu;
+	int rc = rotation_run_steps(p, v, e, config_dir, r, d);
+	e->before_setup = NULL;
+	e->before_setup_arg = NULL;
 	return rc;
 }
 

@@ -57,6 +57,11 @@ struct engine_ctx {
 	 * it; step counts from 1. May be NULL. */
 	void (*progress)(void *arg, int step, int total, const char *what);
 	void *progress_arg;
+	/* Called immediately before the setup password is sent (primus: ppin -a or -u; jce:
+	 * GetUserSecret; pkcs11: the C_Login with it), so the rotation records the first use there and
+	 * not earlier (doc/DESIGN.md, "Steps"). Anything but EX_OK stops before it is sent. May be NULL. */
+	int (*before_setup)(void *arg, struct diag *d);
+	void *before_setup_arg;
 	char token[96];             /* verify: the token that opened ("LABEL, serial S"), for the report */
 	const char *setup_password; /* jce: the setup password GetUserSecret exchanges */
 	struct engine_error err;

@@ -245,6 +245,11 @@ static int jce_new_secret(struct engine_ctx *e, char **out, struct diag *d)
 		jce_call_end(&c);
 		return rc;
 	}
+	/* GetUserSecret sends the setup password: the first use is recorded right before (engine.h). */
+	if (e->before_setup && (rc = e->before_setup(e->before_setup_arg, d)) != EX_OK) {
+		jce_call_end(&c);
+		return rc;
+	}
 	int status = jce_run(e, &c, args, d);
 	if (status != 0) {
 		rc = status < 0 ? d->code : jce_fail(e, &c, 1, status, d);
