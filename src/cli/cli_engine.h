@@ -39,7 +39,8 @@ enum {
 	CLI_ENGINE_OPT_PIN_LENGTH,
 	CLI_ENGINE_OPT_FOR,
 	CLI_ENGINE_OPT_LIST,
-	CLI_ENGINE_OPT_RETRY_REFUSED
+	CLI_ENGINE_OPT_RETRY_REFUSED,
+	CLI_ENGINE_OPT_PRIMUS_HOME
 };
 
 /* The long options every engine command accepts, NULL-terminated. */

@@ -40,7 +40,9 @@ struct engine_ctx {
 	const char *token_label; /* pkcs11: the token label; NULL: the HSM User Name */
 	long slot;               /* pkcs11: a slot id, or -1 to choose by label */
 	const char *ppin;        /* primus: the ppin path; NULL: search PATH */
-	const char *work_dir;    /* primus: where primus.cfg and .secrets.cfg live while connecting */
+	const char *primus_home; /* primus: where the provider's templates are (etc/); NULL: above ppin's bin/ */
+	struct diag_warnings *warnings; /* primus preflight: the readiness warnings go here; may be NULL */
+	const char *work_dir;           /* primus: where primus.cfg and .secrets.cfg live while connecting */
 	const char *hsm_user;
 	const char *service_user;
 	const char *hosts[ENGINE_MAX_HOSTS]; /* primus: hosts[0] is the master */
@@ -126,6 +128,10 @@ extern const struct engine_ops engine_pkcs11_ops;
 extern const struct engine_ops engine_primus_ops;
 extern const struct engine_ops engine_jce_ops;
 
+/* The ppin the primus engine runs: given (--ppin), else /usr/local/primus/bin/ppin, else a trusted
+ * one on PATH (engine_find_trusted). EX_OK with the path in buf. */
+int engine_primus_find_ppin(const char *given, char *buf, size_t size, struct diag *d);
+
 /* "pkcs11", "primus" or "jce"; NULL when unknown. */
 const struct engine_ops *engine_find(const char *name);
 void engine_ctx_init(struct engine_ctx *e, const struct engine_ops *ops);
@@ -144,6 +150,13 @@ int engine_pin_length(unsigned long min, unsigned long max, size_t want, size_t 
  * when group is not NULL (the docs' `primus` group: every user of the provider joins it). EX_NOUSER
  * for an unknown group, EX_NOPERM when the file cannot be given to it. */
 int engine_write_file(const char *path, const void *data, size_t len, const char *group, struct diag *d);
+
+/* Looks name up in PATH for a tool that will be handed secrets (ppin, java): relative entries are
+ * skipped, and the first hit must be owned by root or the user and writable by nobody else, nor may its
+ * folder be (doc/DESIGN.md, "Secrets"); a tool given by path (--ppin, --module) is the user's choice and
+ * never comes here. EX_OK with the path in buf; EX_NOPERM when the hit is refused (d says why and
+ * how to give it explicitly); EX_UNAVAILABLE when there is none (d not set). */
+int engine_find_trusted(const char *name, char *buf, size_t size, struct diag *d);
 
 /* RFC 4648 base64 of len bytes, as a secmem string (the vault keeps strings). NULL: out of memory. */
 char *engine_b64_encode(const void *data, size_t len);

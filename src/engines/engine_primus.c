@@ -20,6 +20,7 @@
 
 #include "engine.h"
 
+#include "doctor.h"
 #include "hsmcodes.h"
 #include "primus_cfg.h"
 #include "ptyrun.h"
@@ -208,16 +209,14 @@ static void pp_progress(struct engine_ctx *e, int step, const char *a, const cha
 	e->progress(e->progress_arg, step, 3, what);
 }
 
-static int pp_find_ppin(struct engine_ctx *e, char *buf, size_t size, struct diag *d)
+int engine_primus_find_ppin(const char *given, char *buf, size_t size, struct diag *d)
 {
-	if (e->ppin && e->ppin[0]) {
-		if (access(e->ppin, X_OK) != 0) {
-			engine_set_code(e, "PPIN_NOT_FOUND", 0, 0);
+	if (given && given[0]) {
+		if (access(given, X_OK) != 0)
 			return diag_set_errno(d, EX_UNAVAILABLE, _("%s: ppin cannot be run; check the --ppin path"),
-			                      e->ppin);
-		}
-		if (!realpath(e->ppin, buf))
-			snprintf(buf, size, "%s", e->ppin);
+			                      given);
+		if (!realpath(given, buf))
+			snprintf(buf, size, "%s", given);
 		return EX_OK;
 	}
 	/* The provider installs it here (doc/securosys-facts.md, section "Primus provider files"). */
@@ -225,25 +224,22 @@ static int pp_find_ppin(struct engine_ctx *e, char *buf, size_t size, struct dia
 		snprintf(buf, size, "%s", ENGINE_PRIMUS_PPIN);
 		return EX_OK;
 	}
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	while (*path) {
-		size_t w = strcspn(path, ":");
-		if (w > 0 && w < size - 6) {
-			snprintf(buf, size, "%.*s/ppin", (int)w, path);
-			if (access(buf, X_OK) == 0)
-				return EX_OK;
-		}
-		path += w;
-		if (*path == ':')
-			path++;
-	}
-	engine_set_code(e, "PPIN_NOT_FOUND", 0, 0);
+	/* On PATH only a ppin nobody else could have planted gets the secrets (engine_find_trusted). */
+	int rc = engine_find_trusted("ppin", buf, size, d);
+	if (rc != EX_UNAVAILABLE)
+		return rc;
 	return diag_set(
 	    d, EX_UNAVAILABLE, "%s",
 	    _("ppin was found neither in /usr/local/primus/bin nor in PATH: install the Primus PKCS#11 "
 	      "provider or give --ppin PATH"));
+}
+
+static int pp_find_ppin(struct engine_ctx *e, char *buf, size_t size, struct diag *d)
+{
+	int rc = engine_primus_find_ppin(e->ppin, buf, size, d);
+	if (rc != EX_OK)
+		engine_set_code(e, rc == EX_NOPERM ? "PPIN_UNTRUSTED" : "PPIN_NOT_FOUND", 0, 0);
+	return rc;
 }
 
 /* primus.cfg as documented, written, then read back the way the provider reads it. */
@@ -294,6 +290,7 @@ static int pp_open(struct engine_ctx *e, struct diag *d)
 	}
 	snprintf(p->cfg, sizeof p->cfg, "%s/primus.cfg", e->work_dir);
 	snprintf(p->secrets, sizeof p->secrets, "%s/.secrets.cfg", e->work_dir);
+
 	/* ppin reads primus.cfg for every command, so it is there before the first one. Without hosts
 	 * given, the one written by an earlier connect is used as it is (the hosts live there). */
 	struct stat sb;
@@ -320,11 +317,30 @@ static void pp_close(struct engine_ctx *e)
 	e->priv = NULL;
 }
 
+/* The readiness checks (doctor.h; doc/DESIGN.md, "Readiness"), before anything is recorded or sent:
+ * the first failure refuses, the warnings go to e->warnings. */
 static int pp_preflight(struct engine_ctx *e, struct diag *d)
 {
 	engine_set_code(e, "", 0, 0);
-	static const char *const args[] = {"-v", NULL};
-	return pp_do(e, args, "-v", NULL, d);
+	struct pp_priv *p = e->priv;
+	struct doctor_opts o = {
+	    .ppin = p->ppin,
+	    .module = e->module && e->module[0] ? e->module : NULL,
+	    .primus_home = e->primus_home,
+	    .group = e->group,
+	};
+	struct doctor_report r;
+	doctor_run(&o, &r);
+	for (size_t i = 0; i < r.n; i++) {
+		if (r.items[i].level == DOCTOR_FAIL) {
+			engine_set_code(e, strcmp(r.items[i].id, "version") == 0 ? "PPIN_VERSION" : "NOT_READY", 0, 0);
+			return diag_set(d, EX_UNAVAILABLE, _("not ready for the exchange, nothing was sent: %s"),
+			                r.items[i].msg);
+		}
+		if (r.items[i].level == DOCTOR_WARN && e->warnings)
+			diag_warn(e->warnings, "%s", r.items[i].msg);
+	}
+	return EX_OK;
 }
 
 static int pp_new_secret(struct engine_ctx *e, char **out, struct diag *d)
@@ -339,6 +355,22 @@ static int pp_new_secret(struct engine_ctx *e, char **out, struct diag *d)
 	return *out ? EX_OK : diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
 }
 
+/* ppin needs the secrets file to exist (0x80005004); the docs copy it from the installer's template
+ * (pkcs11_provider_configuration), and so does this, right before the first ppin command that uses
+ * it, after the readiness checks passed. */
+static int pp_seed(struct engine_ctx *e, struct diag *d)
+{
+	struct pp_priv *p = e->priv;
+	char home[PATH_MAX];
+	if (e->primus_home && e->primus_home[0])
+		snprintf(home, sizeof home, "%s", e->primus_home);
+	else
+		doctor_primus_home(p->ppin, home, sizeof home);
+	if (doctor_seed_secrets(home, p->secrets) != 0)
+		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the secrets file"), p->secrets);
+	return EX_OK;
+}
+
 /* ppin -l: is the permanent secret of the HSM user configured? It uses no secret, so it costs no
  * login attempt. */
 static int pp_login_probe(struct engine_ctx *e, const char *secret, struct diag *d)
@@ -347,7 +379,9 @@ static int pp_login_probe(struct engine_ctx *e, const char *secret, struct diag 
 	engine_set_code(e, "", 0, 0);
 	static const char *const args[] = {"-l", NULL};
 	char *o = NULL;
-	int rc = pp_do(e, args, "-l", &o, d);
+	int rc = pp_seed(e, d);
+	if (rc == EX_OK)
+		rc = pp_do(e, args, "-l", &o, d);
 	if (rc != EX_OK)
 		return rc;
 	char want[300];
@@ -366,7 +400,9 @@ static int pp_login_probe(struct engine_ctx *e, const char *secret, struct diag 
 static int pp_first_connect(struct engine_ctx *e, const char *setup, const char *pending, struct diag *d)
 {
 	engine_set_code(e, "", 0, 0);
-	int rc;
+	int rc = pp_seed(e, d);
+	if (rc != EX_OK)
+		return rc;
 	/* 1. ppin -p -e SERVICE_USER: the proxy password, before the permanent secret (CloudHSM). */
 	if (e->service_user) {
 		if (!e->service_password) {

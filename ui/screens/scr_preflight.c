@@ -101,15 +101,24 @@ static void scr_pre_engine_run(struct wiz *w)
 	}
 	struct diag d;
 	diag_clear(&d);
+	struct diag_warnings warn;
+	memset(&warn, 0, sizeof warn);
+	e.warnings = &warn;
 	scr_pre_engine.ok = e.ops->preflight(&e, &d) == 0;
-	if (scr_pre_engine.ok && e.ops == &engine_primus_ops)
+	e.warnings = NULL;
+	if (scr_pre_engine.ok && e.ops == &engine_primus_ops && warn.n)
+		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg,
+		         _("Engine primus is ready (hsm-onboard doctor), but: %s"), warn.msg[0]);
+	else if (scr_pre_engine.ok && e.ops == &engine_primus_ops)
 		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg, "%s",
-		         _("Engine primus: ppin answers, and primus.cfg is written in the documented layout."));
+		         _("Engine primus: ready (hsm-onboard doctor: ppin and its version, the library, the "
+		           "templates, the clock); primus.cfg is written in the documented layout."));
 	else if (scr_pre_engine.ok)
 		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg,
 		         _("Engine %s: the module loads and the token is there."), e.ops->name);
 	else
 		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg, "%s", d.msg);
+	diag_warnings_free(&warn);
 	wiz_engine_close(&e);
 }
 
