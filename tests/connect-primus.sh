@@ -318,5 +318,71 @@ rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/network-down"
 t_run 0 "connect once the network is back" run_connect NETUSER
 t_nogrep "$XDG_STATE_HOME/hsm-onboard/NETUSER/state.json" '"first_use": null' "the first use is recorded by the connect that sent the setup password"
 
+# ---- A renewal over an existing entry goes through ppin -u (doc/DESIGN.md, "Renewal") ----
+# Support reset the partition: the token's user PIN is the new setup password, .secrets.cfg still
+# lists the user (a stale entry). After import --renew, connect updates it with ppin -u and the new
+# setup password, never -a (which would answer 0x80005002 and keep the stale entry).
+new_partition RENUSER
+t_run 0 "connect RENUSER" run_connect RENUSER
+REN_P11=$T_PKCS11_PW
+REN_HSM_FILE=$T_HSM_FILE
+renew() { # renew NEW_SETUP: support resets the token's user PIN; the renewed file is imported
+	pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label RENUSER --login --login-type so --so-pin "$T_SO_PIN" \
+		--init-pin --new-pin "$1" >/dev/null 2>&1 || t_fail "cannot reset the token's user PIN"
+	printf 'HSM User Name: RENUSER\nHSM User Setup Password: %s\nPKCS#11 password : %s\n' "$1" "$REN_P11" > "$RENEWED"
+	chmod 600 "$RENEWED"
+	"$HSMO" --profile RENUSER --passphrase-fd 3 --kdf-ms 20 import --renew "$RENEWED" 3<<EOF >>"$T_DIR/all-output" 2>&1
+$PASS
+EOF
+}
+mkdir -p "$T_DIR/creds-ren"
+RENEWED="$T_DIR/creds-ren/acme_hsm_hsm_RENUSER_20261125.txt"
+NEW_SETUP=$(t_setup_password)
+t_secret "$NEW_SETUP"
+renew "$NEW_SETUP"
+RSTATE="$XDG_STATE_HOME/hsm-onboard/RENUSER/state.json"
+t_grep "$RSTATE" '"rotation": "none"' "the renewal takes the rotation back to none"
+t_grep "$RSTATE" '"first_use": null' "the renewed setup password is unused"
+: > "$calls"
+t_run 0 "connect after the renewal" run_connect RENUSER
+t_grep "$T_ERR" "Step 2 of 3: ppin -u -e RENUSER" "the renewal goes through ppin -u"
+t_grep "$calls" "UPDATE CALLED" "ppin -u was called"
+t_grep "$calls" "TTY: setup-password sha256=$(sha "$NEW_SETUP")" "ppin -u got the new setup password"
+t_nogrep "$calls" " -a -e RENUSER" "ppin -a was not used"
+t_grep "$RSTATE" '"rotation": "verified"' "the renewal's exchange is verified"
+p11_ok RENUSER "$REN_P11" || t_fail "the PKCS#11 password does not open the token after the renewal"
+if p11_ok RENUSER "$NEW_SETUP"; then t_fail "the new setup password still opens the token"; fi
+t_ok "after ppin -u the PKCS#11 password opens the token, the new setup password does not"
+t_run 0 "secrets after the renewal" "$HSMO" --profile RENUSER --passphrase-fd 3 secrets 3<<EOF
+$PASS
+EOF
+t_grep "$T_OUT" "primus-secrets-cfg-before-renewal missing" "the backup of the old .secrets.cfg is wiped once the new secret is verified"
+
+# A refused update removes the entry (the docs); the refusal is recorded and never re-sent, and the
+# next renewal's connect uses ppin -a.
+NEW_SETUP2=$(t_setup_password)
+t_secret "$NEW_SETUP2"
+renew "$NEW_SETUP2"
+pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label RENUSER --login --login-type so --so-pin "$T_SO_PIN" \
+	--init-pin --new-pin "$(t_rand_alnum 20)" >/dev/null 2>&1 || t_fail "cannot reset the token's user PIN"
+: > "$calls"
+rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/failures"
+t_run 77 "a renewal whose setup password the HSM refuses" run_connect RENUSER
+t_grep "$calls" "UPDATE CALLED" "the refused renewal went through ppin -u"
+RWORK="$XDG_STATE_HOME/hsm-onboard/RENUSER/primus"
+"$SIM" -c "$RWORK/primus.cfg" -s "$RWORK/.secrets.cfg" -l > "$T_DIR/ren-list" 2>&1
+t_grep "$T_DIR/ren-list" "user 'RENUSER' permanent secret: MISSING" "the failed update removed the entry"
+t_run 77 "connect again after the refusal" run_connect RENUSER
+[ "$(cat "$HSM_ONBOARD_PPIN_SIM_DIR/failures")" -eq 1 ] || t_fail "the refused setup password was sent again"
+t_ok "the refused setup password was not sent again"
+NEW_SETUP3=$(t_setup_password)
+t_secret "$NEW_SETUP3"
+renew "$NEW_SETUP3"
+: > "$calls"
+t_run 0 "connect after the next renewal" run_connect RENUSER
+t_grep "$T_ERR" "Step 2 of 3: ppin -a -e RENUSER" "with the entry gone, the next try is ppin -a"
+p11_ok RENUSER "$REN_P11" || t_fail "the PKCS#11 password does not open the token after ppin -a"
+t_ok "after the failed update, ppin -a restored the permanent secret"
+
 t_scan_leaks
 t_done

@@ -76,6 +76,10 @@ static int expiry_rotated(const struct state *st, time_t *at)
 		if (st->events[i].kind && strcmp(st->events[i].kind, "rotated") == 0) {
 			found = 1;
 			*at = st->events[i].at;
+		} else if (st->events[i].kind && strcmp(st->events[i].kind, "renewed") == 0) {
+			/* A renewal brings a new setup password, not yet replaced. */
+			found = 0;
+			*at = 0;
 		}
 	}
 	if (st->rotation >= ROTATION_PROMOTED)

@@ -13,6 +13,8 @@
 #include <sysexits.h>
 #include <time.h>
 
+static int rotation_renewing(const struct state *st);
+
 void rotation_report_free(struct rotation_report *r)
 {
 	engine_files_free(&r->files);
@@ -24,7 +26,9 @@ void rotation_reset_for_renewal(struct state *st)
 {
 	st->first_use = 0;
 	st->renewal_pending = 0;
-	if (st->rotation == ROTATION_FIRST_USE)
+	/* A renewal after an exchange (the permanent secret was reset by support) needs the exchange
+	 * again: the new setup password is still to be used (doc/DESIGN.md, "Renewal"). */
+	if (st->rotation == ROTATION_FIRST_USE || st->rotation >= ROTATION_PROMOTED)
 		st->rotation = ROTATION_NONE;
 	if (st->step > STEP_COUNTDOWN && st->rotation == ROTATION_NONE)
 		st->step = STEP_COUNTDOWN;
@@ -236,7 +240,9 @@ static int rotation_step_verify(struct profile *p, struct vault *v, struct engin
 		}
 		return rotation_fail(p, e, d);
 	}
-	if (vault_get(v, VAULT_PREVIOUS) || vault_get(v, VAULT_PENDING)) {
+	if (vault_get(v, VAULT_PREVIOUS) || vault_get(v, VAULT_PENDING) ||
+	    vault_get(v, VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL)) {
+		vault_set(v, VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL, NULL, d);
 		vault_set(v, VAULT_PREVIOUS, NULL, d);
 		vault_set(v, VAULT_PENDING, NULL, d);
 		rc = vault_save(v, d);
@@ -298,6 +304,7 @@ static int rotation_first_use(void *arg, struct diag *d)
 	struct state *st = &a->p->st;
 	if (st->first_use != 0 && st->rotation >= ROTATION_FIRST_USE && st->step >= STEP_ROTATION)
 		return EX_OK;
+	FAILPOINT("rotate.before-first-use");
 	if (st->first_use == 0) {
 		st->first_use = time(NULL);
 		state_add_event(st, "first-use", a->engine);
@@ -310,6 +317,62 @@ static int rotation_first_use(void *arg, struct diag *d)
 	if (rc != EX_OK)
 		return rc;
 	FAILPOINT("rotate.after-first-use");
+	return EX_OK;
+}
+
+/* 1 when a renewed setup password was imported since the last exchange: the last of the events
+ * "renewed" and "rotated" is "renewed". */
+static int rotation_renewing(const struct state *st)
+{
+	for (size_t i = st->n_events; i-- > 0;) {
+		const char *k = st->events[i].kind;
+		if (k && strcmp(k, "rotated") == 0)
+			return 0;
+		if (k && strcmp(k, "renewed") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A renewal over an entry ppin keeps (primus: .secrets.cfg): the file as it is now goes into the
+ * vault, durably, before ppin -u may change or remove it (doc/DESIGN.md, "Renewal"); kept until the
+ * new secret is verified. The engine gets it to judge a resume. *buf is the decoded copy (secmem). */
+static int rotation_renewal_backup(struct profile *p, struct vault *v, struct engine_ctx *e, char **buf,
+                                   struct diag *d)
+{
+	*buf = NULL;
+	if (!e->ops->keep_files || !rotation_renewing(&p->st))
+		return EX_OK;
+	const char *kept = vault_get(v, VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL);
+	if (!kept) {
+		struct engine_kept k;
+		int rc = e->ops->keep_files(e, &k, d);
+		if (rc != EX_OK) {
+			/* No secrets file: nothing ppin -u could change; the exchange is ppin -a. */
+			diag_clear(d);
+			e->renewal = 1;
+			return EX_OK;
+		}
+		char *b64 = engine_b64_encode(k.secrets, k.secrets_len);
+		engine_kept_free(&k);
+		if (!b64)
+			return diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
+		rc = vault_set(v, VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL, b64, d);
+		secmem_free(b64);
+		if (rc == EX_OK)
+			rc = vault_save(v, d);
+		if (rc != EX_OK)
+			return rc;
+		FAILPOINT("rotate.after-renewal-backup");
+		kept = vault_get(v, VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL);
+	}
+	size_t len = 0;
+	if (engine_b64_decode(kept, buf, &len) != 0)
+		return diag_set(d, EX_DATAERR, "%s",
+		                _("the vault's copy of .secrets.cfg before the renewal is damaged"));
+	e->renewal = 1;
+	e->secrets_before = *buf;
+	e->secrets_before_len = len;
 	return EX_OK;
 }
 
@@ -337,8 +400,11 @@ static int rotation_run_steps(struct profile *p, struct vault *v, struct engine_
 	int rc;
 
 	/* The vault is written before the state at every step, so it may be one step ahead after a
-	 * crash: a CURRENT in the vault means the HSM accepted it. */
-	if (st->rotation < ROTATION_PROMOTED && vault_get(v, VAULT_CURRENT) && vault_get(v, VAULT_PENDING) &&
+	 * crash: a CURRENT in the vault means the HSM accepted it. Not after a renewal: CURRENT is then
+	 * the secret of the exchange before, which a primus PENDING (the PKCS#11 password) may equal;
+	 * the resume probe decides instead. */
+	if (st->rotation < ROTATION_PROMOTED && !rotation_renewing(st) && vault_get(v, VAULT_CURRENT) &&
+	    vault_get(v, VAULT_PENDING) &&
 	    secmem_equal(vault_get(v, VAULT_CURRENT), vault_get(v, VAULT_PENDING))) {
 		r->resumed = 1;
 		rc = rotation_set_state(p, ROTATION_PROMOTED, "rotated", _("promotion completed on resume"), d);
@@ -475,9 +541,18 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 	struct rotation_first_use_arg fu = {p, e->ops->name};
 	e->before_setup = rotation_first_use;
 	e->before_setup_arg = &fu;
-	int rc = rotation_run_steps(p, v, e, config_dir, r, d);
+	char *before = NULL;
+	int rc = EX_OK;
+	if (p->st.rotation < ROTATION_PROMOTED)
+		rc = rotation_renewal_backup(p, v, e, &before, d);
+	if (rc == EX_OK)
+		rc = rotation_run_steps(p, v, e, config_dir, r, d);
 	e->before_setup = NULL;
 	e->before_setup_arg = NULL;
+	e->renewal = 0;
+	e->secrets_before = NULL;
+	e->secrets_before_len = 0;
+	secmem_free(before);
 	return rc;
 }
 

@@ -64,6 +64,13 @@ struct engine_ctx {
 	 * not earlier (doc/DESIGN.md, "Steps"). Anything but EX_OK stops before it is sent. May be NULL. */
 	int (*before_setup)(void *arg, struct diag *d);
 	void *before_setup_arg;
+	/* primus: a renewed setup password was imported since the last exchange, so an entry of the HSM
+	 * user in .secrets.cfg is stale and is updated with ppin -u (doc/DESIGN.md, "Renewal");
+	 * secrets_before is that file as it was before (secmem, borrowed), so a resume can tell whether
+	 * the update happened. */
+	int renewal;
+	const char *secrets_before;
+	size_t secrets_before_len;
 	char token[96];             /* verify: the token that opened ("LABEL, serial S"), for the report */
 	const char *setup_password; /* jce: the setup password GetUserSecret exchanges */
 	struct engine_error err;

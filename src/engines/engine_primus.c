@@ -373,12 +373,11 @@ static int pp_seed(struct engine_ctx *e, struct diag *d)
 
 /* ppin -l: is the permanent secret of the HSM user configured? It uses no secret, so it costs no
  * login attempt. */
-static int pp_login_probe(struct engine_ctx *e, const char *secret, struct diag *d)
+static int pp_listed(struct engine_ctx *e, int *configured, struct diag *d)
 {
-	(void)secret;
-	engine_set_code(e, "", 0, 0);
 	static const char *const args[] = {"-l", NULL};
 	char *o = NULL;
+	*configured = 0;
 	int rc = pp_seed(e, d);
 	if (rc == EX_OK)
 		rc = pp_do(e, args, "-l", &o, d);
@@ -386,11 +385,43 @@ static int pp_login_probe(struct engine_ctx *e, const char *secret, struct diag 
 		return rc;
 	char want[300];
 	snprintf(want, sizeof want, "user '%s'", e->hsm_user);
-	int configured = 0;
 	for (char *line = strtok(o, "\n"); line; line = strtok(NULL, "\n"))
 		if (strstr(line, "slot-id") && strstr(line, want) && strstr(line, "Configured"))
-			configured = 1;
+			*configured = 1;
 	free(o);
+	return EX_OK;
+}
+
+/* During a renewal: .secrets.cfg still as it was before ppin -u, so the update has not happened. */
+static int pp_unchanged_since_renewal(struct engine_ctx *e)
+{
+	struct pp_priv *p = e->priv;
+	if (!e->renewal || !e->secrets_before)
+		return 0;
+	char *now = NULL;
+	size_t len = 0;
+	struct diag d2;
+	diag_clear(&d2);
+	if (fsutil_read_bounded(p->secrets, 16384, FSUTIL_READ_SECRET, &now, &len, &d2) != EX_OK)
+		return 0;
+	int same = len == e->secrets_before_len && memcmp(now, e->secrets_before, len) == 0;
+	secmem_free(now);
+	return same;
+}
+
+static int pp_login_probe(struct engine_ctx *e, const char *secret, struct diag *d)
+{
+	(void)secret;
+	engine_set_code(e, "", 0, 0);
+	int configured = 0;
+	int rc = pp_listed(e, &configured, d);
+	if (rc != EX_OK)
+		return rc;
+	/* After a renewal, "Configured" may be the stale entry that ppin -u is to replace. */
+	if (configured && pp_unchanged_since_renewal(e)) {
+		engine_set_code(e, "PPIN_SECRET_STALE", 1, 0);
+		return diag_set(d, EX_NOPERM, _("ppin -l: the entry of %s predates the renewal"), e->hsm_user);
+	}
 	if (configured)
 		return EX_OK;
 	engine_set_code(e, "PPIN_SECRET_MISSING", 1, 0);
@@ -421,20 +452,25 @@ static int pp_first_connect(struct engine_ctx *e, const char *setup, const char 
 			return rc;
 	}
 	/* 2. ppin -a -e HSM_USER: the setup password, then the PKCS#11 password, each after its documented
-	 * prompt. Never -u here: a failed update deletes the secret (permanent_secret_management), so a
-	 * retry after a failed exchange is -a again. The first use is recorded right before, as late as
-	 * it can be: nothing before this line sends the setup password. */
+	 * prompt. After a renewal, an entry of the user that .secrets.cfg still holds is stale: ppin -u
+	 * -e HSM_USER replaces it (permanent_secret_management; the rotation kept the file in the vault
+	 * before). A failed update removes the entry, so the next try finds none and is -a again; a
+	 * refused setup password is never sent again either way (rotation.h). The first use is recorded
+	 * right before, as late as it can be: nothing before this line sends the setup password. */
+	int update = 0;
+	if (e->renewal && (rc = pp_listed(e, &update, d)) != EX_OK)
+		return rc;
 	if (e->before_setup && (rc = e->before_setup(e->before_setup_arg, d)) != EX_OK)
 		return rc;
-	pp_progress(e, 2, "-a -e", e->hsm_user, NULL);
-	const char *args[] = {"-a", "-e", e->hsm_user, NULL};
+	pp_progress(e, 2, update ? "-u -e" : "-a -e", e->hsm_user, NULL);
+	const char *args[] = {update ? "-u" : "-a", "-e", e->hsm_user, NULL};
 	char p_setup[300], p_p11[300];
 	snprintf(p_setup, sizeof p_setup, "Provide setup password for '%s'", e->hsm_user);
 	snprintf(p_p11, sizeof p_p11, "Provide PKCS11 password for '%s'", e->hsm_user);
 	const struct ptyrun_step steps[] = {{p_setup, setup}, {p_p11, pending}};
 	unsigned long codes[8];
 	size_t n_codes = 0;
-	rc = pp_do_codes(e, args, steps, 2, "-a", NULL, codes, &n_codes, d);
+	rc = pp_do_codes(e, args, steps, 2, args[0], NULL, codes, &n_codes, d);
 	if (rc != EX_OK && n_codes == 1 && codes[0] == 0x80005002UL) {
 		/* "HSM/User configuration already exists": the secret of an earlier -a is in .secrets.cfg.
 		 * ppin -l (no secret used) says whether it is Configured; then the exchange is done. */
