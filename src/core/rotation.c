@@ -295,6 +295,8 @@ static int rotation_keep_files(struct profile *p, struct vault *v, struct engine
  * A first use only ever moves earlier: one already recorded is kept. */
 struct rotation_first_use_arg {
 	struct profile *p;
+	struct vault *v;
+	struct engine_ctx *e;
 	const char *engine;
 };
 
@@ -334,43 +336,52 @@ static int rotation_renewing(const struct state *st)
 	return 0;
 }
 
-/* A renewal over an entry ppin keeps (primus: .secrets.cfg): the file as it is now goes into the
- * vault, durably, before ppin -u may change or remove it (doc/DESIGN.md, "Renewal"); kept until the
- * new secret is verified. The engine gets it to judge a resume. *buf is the decoded copy (secmem). */
-static int rotation_renewal_backup(struct profile *p, struct vault *v, struct engine_ctx *e, char **buf,
-                                   struct diag *d)
+/* A renewal over an entry ppin keeps (primus: .secrets.cfg): the engine calls this right before
+ * ppin -u (engine.h, before_update), after ppin -p may have rewritten the file: the file as it is then
+ * goes into the vault, durably, before ppin -u may change or remove it (doc/DESIGN.md, "Renewal"). It
+ * is kept until the new secret is verified; a resume compares the file with it. */
+static int rotation_renewal_backup(void *arg, struct diag *d)
+{
+	struct rotation_first_use_arg *a = arg;
+	struct engine_kept k;
+	int rc = a->e->ops->keep_files(a->e, &k, d);
+	if (rc != EX_OK)
+		return rc;
+	char *b64 = engine_b64_encode(k.secrets, k.secrets_len);
+	engine_kept_free(&k);
+	if (!b64)
+		return diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
+	const char *had = vault_get(a->v, VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL);
+	if (had && secmem_equal(had, b64)) {
+		secmem_free(b64); /* an earlier run kept this very file */
+		return EX_OK;
+	}
+	rc = vault_set(a->v, VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL, b64, d);
+	secmem_free(b64);
+	if (rc == EX_OK)
+		rc = vault_save(a->v, d);
+	if (rc != EX_OK)
+		return rc;
+	FAILPOINT("rotate.after-renewal-backup");
+	return EX_OK;
+}
+
+/* The engine learns that this exchange follows a renewal, and gets the backup an earlier run made. */
+static int rotation_renewal_setup(struct profile *p, struct vault *v, struct engine_ctx *e, char **buf,
+                                  struct diag *d)
 {
 	*buf = NULL;
 	if (!e->ops->keep_files || !rotation_renewing(&p->st))
 		return EX_OK;
+	e->renewal = 1;
+	e->before_update = rotation_renewal_backup;
 	const char *kept = vault_get(v, VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL);
-	if (!kept) {
-		struct engine_kept k;
-		int rc = e->ops->keep_files(e, &k, d);
-		if (rc != EX_OK) {
-			/* No secrets file: nothing ppin -u could change; the exchange is ppin -a. */
-			diag_clear(d);
-			e->renewal = 1;
-			return EX_OK;
-		}
-		char *b64 = engine_b64_encode(k.secrets, k.secrets_len);
-		engine_kept_free(&k);
-		if (!b64)
-			return diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
-		rc = vault_set(v, VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL, b64, d);
-		secmem_free(b64);
-		if (rc == EX_OK)
-			rc = vault_save(v, d);
-		if (rc != EX_OK)
-			return rc;
-		FAILPOINT("rotate.after-renewal-backup");
-		kept = vault_get(v, VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL);
-	}
+	if (!kept)
+		return EX_OK;
 	size_t len = 0;
 	if (engine_b64_decode(kept, buf, &len) != 0)
 		return diag_set(d, EX_DATAERR, "%s",
 		                _("the vault's copy of .secrets.cfg before the renewal is damaged"));
-	e->renewal = 1;
 	e->secrets_before = *buf;
 	e->secrets_before_len = len;
 	return EX_OK;
@@ -538,16 +549,17 @@ static int rotation_run_steps(struct profile *p, struct vault *v, struct engine_
 int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const char *config_dir,
                  struct rotation_report *r, struct diag *d)
 {
-	struct rotation_first_use_arg fu = {p, e->ops->name};
+	struct rotation_first_use_arg fu = {p, v, e, e->ops->name};
 	e->before_setup = rotation_first_use;
 	e->before_setup_arg = &fu;
 	char *before = NULL;
 	int rc = EX_OK;
 	if (p->st.rotation < ROTATION_PROMOTED)
-		rc = rotation_renewal_backup(p, v, e, &before, d);
+		rc = rotation_renewal_setup(p, v, e, &before, d);
 	if (rc == EX_OK)
 		rc = rotation_run_steps(p, v, e, config_dir, r, d);
 	e->before_setup = NULL;
+	e->before_update = NULL;
 	e->before_setup_arg = NULL;
 	e->renewal = 0;
 	e->secrets_before = NULL;

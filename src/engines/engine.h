@@ -63,6 +63,9 @@ struct engine_ctx {
 	 * GetUserSecret; pkcs11: the C_Login with it), so the rotation records the first use there and
 	 * not earlier (doc/DESIGN.md, "Steps"). Anything but EX_OK stops before it is sent. May be NULL. */
 	int (*before_setup)(void *arg, struct diag *d);
+	/* primus, in a renewal: called right before ppin -u (before before_setup), so the rotation keeps
+	 * .secrets.cfg as it is then in the vault. Same arg. May be NULL. */
+	int (*before_update)(void *arg, struct diag *d);
 	void *before_setup_arg;
 	/* primus: a renewed setup password was imported since the last exchange, so an entry of the HSM
 	 * user in .secrets.cfg is stale and is updated with ppin -u (doc/DESIGN.md, "Renewal");

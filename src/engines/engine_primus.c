@@ -392,12 +392,15 @@ static int pp_listed(struct engine_ctx *e, int *configured, struct diag *d)
 	return EX_OK;
 }
 
-/* During a renewal: .secrets.cfg still as it was before ppin -u, so the update has not happened. */
+/* During a renewal: .secrets.cfg still as it was right before ppin -u (or no copy was taken yet, so
+ * ppin -u never ran), so the update has not happened. */
 static int pp_unchanged_since_renewal(struct engine_ctx *e)
 {
 	struct pp_priv *p = e->priv;
-	if (!e->renewal || !e->secrets_before)
+	if (!e->renewal)
 		return 0;
+	if (!e->secrets_before)
+		return 1;
 	char *now = NULL;
 	size_t len = 0;
 	struct diag d2;
@@ -459,6 +462,8 @@ static int pp_first_connect(struct engine_ctx *e, const char *setup, const char 
 	 * right before, as late as it can be: nothing before this line sends the setup password. */
 	int update = 0;
 	if (e->renewal && (rc = pp_listed(e, &update, d)) != EX_OK)
+		return rc;
+	if (update && e->before_update && (rc = e->before_update(e->before_setup_arg, d)) != EX_OK)
 		return rc;
 	if (e->before_setup && (rc = e->before_setup(e->before_setup_arg, d)) != EX_OK)
 		return rc;
