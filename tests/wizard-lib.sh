@@ -211,7 +211,7 @@ w_demo_walk_to_provider() {
 	w_wait "The 7 days start at the first connection"
 	w_key Enter
 	w_wait "Step 7 of 10: Preflight"
-	w_wait "Engine primus: ppin answers"
+	w_wait "Engine primus: ready"
 	w_key Enter
 	w_wait "Type yes and press Enter"
 	w_type yes; w_key Enter

@@ -108,7 +108,7 @@ static void scr_pre_engine_run(struct wiz *w)
 	e.warnings = NULL;
 	if (scr_pre_engine.ok && e.ops == &engine_primus_ops && warn.n)
 		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg,
-		         _("Engine primus is ready (hsm-onboard doctor), but: %s"), warn.msg[0]);
+		         _("Engine primus: ready (hsm-onboard doctor), but: %s"), warn.msg[0]);
 	else if (scr_pre_engine.ok && e.ops == &engine_primus_ops)
 		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg, "%s",
 		         _("Engine primus: ready (hsm-onboard doctor: ppin and its version, the library, the "
