@@ -89,18 +89,23 @@ static void test_other_layouts_refused(void **state)
 	/* The layout written before: hsms at the top level, no version, no primus group. */
 	snprintf(buf, sizeof buf, "hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; };", slot);
 	t_refused(buf, "'hsms' is not part of the documented layout");
-	snprintf(buf, sizeof buf, "primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };", globals, slot);
+	snprintf(buf, sizeof buf, "primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };",
+	         globals, slot);
 	t_refused(buf, "'version'");
-	snprintf(buf, sizeof buf, "version = \"2.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };",
+	snprintf(buf, sizeof buf,
+	         "version = \"2.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };",
 	         globals, slot);
 	t_refused(buf, "version must be");
-	snprintf(buf, sizeof buf, "version = \"1.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = 2310; %s }; }; };",
+	snprintf(buf, sizeof buf,
+	         "version = \"1.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = 2310; %s }; }; };",
 	         globals, slot);
 	t_refused(buf, "line 1: 'port' is missing or is not a string");
-	snprintf(buf, sizeof buf, "version = \"1.0\"; primus : { hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };",
+	snprintf(buf, sizeof buf,
+	         "version = \"1.0\"; primus : { hsms : { hsm0 : { host = \"h\"; port = \"2310\"; %s }; }; };",
 	         slot);
 	t_refused(buf, "'wait_delay'");
-	snprintf(buf, sizeof buf, "version = \"1.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; }; }; };",
+	snprintf(buf, sizeof buf,
+	         "version = \"1.0\"; primus : { %s hsms : { hsm0 : { host = \"h\"; port = \"2310\"; }; }; };",
 	         globals);
 	t_refused(buf, "'slots'");
 	snprintf(buf, sizeof buf,
@@ -115,8 +120,9 @@ static void test_codes_scan_and_pick(void **state)
 {
 	(void)state;
 	unsigned long codes[8];
-	const char *out = "ERROR: connection failed (0x80005015)\nretry: login failed (0x80005017), 0x80005015 again, "
-	                  "HSM said 0xc0000012; not a code: 0x800050170 0x8000501";
+	const char *out =
+	    "ERROR: connection failed (0x80005015)\nretry: login failed (0x80005017), 0x80005015 again, "
+	    "HSM said 0xc0000012; not a code: 0x800050170 0x8000501";
 	size_t n = hsmcodes_scan(out, codes, 8);
 	assert_int_equal(n, 3);
 	assert_int_equal(codes[0], 0x80005015UL);
@@ -127,11 +133,11 @@ static void test_codes_scan_and_pick(void **state)
 	assert_int_equal(e->cls, HSMCODES_SETUP_REFUSED);
 	assert_int_equal(e->exit_code, EX_NOPERM);
 	/* Every documented code has an entry with a next step. */
-	static const unsigned long documented[] = {0x80000037UL, 0x8000000BUL, 0x8000000DUL, 0x80005002UL,
-	                                           0x80005005UL, 0x80005006UL, 0x80005012UL, 0x80005019UL,
-	                                           0x80000069UL, 0x80000018UL, 0x80005015UL, 0x80005017UL,
-	                                           0x80005018UL, 0x80005007UL, 0x80005003UL, 0x80005004UL,
-	                                           0x8000003BUL};
+	static const unsigned long documented[] = {
+	    0x80000037UL, 0x8000000BUL, 0x8000000DUL, 0x80005002UL, 0x80005005UL, 0x80005006UL,
+	    0x80005012UL, 0x80005019UL, 0x80000069UL, 0x80000018UL, 0x80005015UL, 0x80005017UL,
+	    0x80005018UL, 0x80005007UL, 0x80005003UL, 0x80005004UL, 0x8000003BUL, 0x80005008UL,
+	    0x80005009UL, 0x80005010UL, 0x80005011UL, 0x80005013UL, 0x80005014UL};
 	for (size_t i = 0; i < sizeof documented / sizeof documented[0]; i++) {
 		e = hsmcodes_lookup(documented[i]);
 		assert_non_null(e);
@@ -154,8 +160,8 @@ static void test_refuses_setup(void **state)
 	assert_true(hsmcodes_refuses_setup("0x80005017"));
 	assert_true(hsmcodes_refuses_setup("0x80005018"));
 	assert_true(hsmcodes_refuses_setup("0X80005018"));
-	assert_false(hsmcodes_refuses_setup("0x8000000B"));   /* the PKCS#11 password, not the setup one */
-	assert_false(hsmcodes_refuses_setup("0x80005015"));   /* never reached the HSM */
+	assert_false(hsmcodes_refuses_setup("0x8000000B")); /* the PKCS#11 password, not the setup one */
+	assert_false(hsmcodes_refuses_setup("0x80005015")); /* never reached the HSM */
 	assert_false(hsmcodes_refuses_setup("CKR_PIN_INCORRECT"));
 	assert_false(hsmcodes_refuses_setup(NULL));
 	assert_true(hsmcodes_is_locked("CKR_PIN_LOCKED"));
@@ -166,10 +172,10 @@ static void test_refuses_setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_render_matches_golden),
-		cmocka_unit_test(test_other_layouts_refused),
-		cmocka_unit_test(test_codes_scan_and_pick),
-		cmocka_unit_test(test_refuses_setup),
+	    cmocka_unit_test(test_render_matches_golden),
+	    cmocka_unit_test(test_other_layouts_refused),
+	    cmocka_unit_test(test_codes_scan_and_pick),
+	    cmocka_unit_test(test_refuses_setup),
 	};
 	return cmocka_run_group_tests_name("primus", tests, NULL, NULL);
 }
