@@ -325,7 +325,6 @@ t_nogrep "$XDG_STATE_HOME/hsm-onboard/NETUSER/state.json" '"first_use": null' "t
 new_partition RENUSER
 t_run 0 "connect RENUSER" run_connect RENUSER
 REN_P11=$T_PKCS11_PW
-REN_HSM_FILE=$T_HSM_FILE
 renew() { # renew NEW_SETUP: support resets the token's user PIN; the renewed file is imported
 	pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label RENUSER --login --login-type so --so-pin "$T_SO_PIN" \
 		--init-pin --new-pin "$1" >/dev/null 2>&1 || t_fail "cannot reset the token's user PIN"
