@@ -11,12 +11,7 @@ t_need_softhsm
 t_need_pkcs11_tool
 t_need_failpoints
 "$HSMO" --list-failpoints > "$T_DIR/fps"
-SIM="$top_builddir/hsm-onboard-ppin-sim"
-[ -x "$SIM" ] || t_fail "$SIM was not built"
-t_softhsm_private
-export HSM_ONBOARD_PPIN_SIM_DIR="$T_DIR/hsm" HSM_ONBOARD_PPIN_SIM_MODULE="$SOFTHSM2_MODULE"
-mkdir -p "$HSM_ONBOARD_PPIN_SIM_DIR"
-calls="$HSM_ONBOARD_PPIN_SIM_DIR/calls.log"
+t_ppin_sim
 PASS="vault pass $(t_rand_alnum 10)"
 t_secret "$PASS"
 sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }

@@ -10,12 +10,7 @@
 
 t_need_softhsm
 t_need_python3
-SIM="$top_builddir/hsm-onboard-ppin-sim"
-[ -x "$SIM" ] || t_fail "$SIM was not built"
-t_softhsm_private
-export HSM_ONBOARD_PPIN_SIM_DIR="$T_DIR/hsm" HSM_ONBOARD_PPIN_SIM_MODULE="$SOFTHSM2_MODULE"
-mkdir -p "$HSM_ONBOARD_PPIN_SIM_DIR"
-calls="$HSM_ONBOARD_PPIN_SIM_DIR/calls.log"
+t_ppin_sim
 PASS="vault pass $(t_rand_alnum 10)"
 t_secret "$PASS"
 STATE="$XDG_STATE_HOME/hsm-onboard/DOCUSER/state.json"

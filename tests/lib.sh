@@ -306,3 +306,15 @@ sys.stdout.write(out.decode(errors="replace"))
 sys.exit(os.waitstatus_to_exitcode(status) if not os.WIFSIGNALED(status) else 128)
 ' "$@"
 }
+
+# t_ppin_sim: a private SoftHSM2 (t_softhsm_private) and hsm-onboard-ppin-sim over it: SIM is the
+# simulator, HSM_ONBOARD_PPIN_SIM_DIR its flag folder, calls its log of calls.
+t_ppin_sim() {
+	SIM="$top_builddir/hsm-onboard-ppin-sim"
+	[ -x "$SIM" ] || t_fail "$SIM was not built"
+	t_softhsm_private
+	export HSM_ONBOARD_PPIN_SIM_DIR="$T_DIR/hsm" HSM_ONBOARD_PPIN_SIM_MODULE="$SOFTHSM2_MODULE"
+	mkdir -p "$HSM_ONBOARD_PPIN_SIM_DIR"
+	# shellcheck disable=SC2034 # read by the tests that call this
+	calls="$HSM_ONBOARD_PPIN_SIM_DIR/calls.log"
+}
