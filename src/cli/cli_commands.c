@@ -61,7 +61,7 @@ const struct cli_command cli_commands[] = {
 
 	/* Engines and rotation */
 	{"doctor", cli_doctor, N_("[OPTION]..."),
-	 N_("check that this machine is ready for the Primus exchange (no secret used)"),
+	 N_("check that this machine is ready for the Primus exchange"),
 	 N_("  --ppin PATH         the ppin tool (default: the profile's, then\n"
 	    "                      /usr/local/primus/bin/ppin, then a trusted one on PATH)\n"
 	    "  --module PATH       the provider's library (default: PRIMUS_HOME/lib/\n"
