@@ -106,10 +106,8 @@ static void scr_pre_engine_run(struct wiz *w)
 	e.warnings = &warn;
 	scr_pre_engine.ok = e.ops->preflight(&e, &d) == 0;
 	e.warnings = NULL;
-	if (scr_pre_engine.ok && e.ops == &engine_primus_ops && warn.n)
-		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg,
-		         _("Engine primus: ready (hsm-onboard doctor), but: %s"), warn.msg[0]);
-	else if (scr_pre_engine.ok && e.ops == &engine_primus_ops)
+	/* Its warnings name paths of this machine and are not shown here: 'hsm-onboard doctor' does. */
+	if (scr_pre_engine.ok && e.ops == &engine_primus_ops)
 		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg, "%s",
 		         _("Engine primus: ready (hsm-onboard doctor: ppin and its version, the library, the "
 		           "templates, the clock); primus.cfg is written in the documented layout."));

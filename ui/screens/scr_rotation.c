@@ -52,10 +52,9 @@ static void scr_rot_run(struct wiz *w)
 	memset(&rep, 0, sizeof rep);
 	struct diag d;
 	diag_clear(&d);
-	/* The readiness checks first, as connect runs them: nothing is recorded or sent until they pass. */
-	e.warnings = &rep.warnings;
+	/* The readiness checks first, as connect runs them: nothing is recorded or sent until they pass.
+	 * Their warnings are for 'hsm-onboard doctor', not this screen. */
 	int rc = e.ops->preflight(&e, &d);
-	e.warnings = NULL;
 	if (rc == 0)
 		rc = rotation_run(&w->prof, w->vault, &e, NULL, &rep, &d);
 	wiz_engine_close(&e);
