@@ -7,7 +7,8 @@
 # user PIN is the setup password until ppin -a makes it the PKCS#11 password, as on a partition.
 #
 # Checks: primus is the default engine; ppin -p, -a, -t run as steps; the simulator got the proxy
-# password, then the setup password, then the PKCS#11 password on its stdin, never in argv or the
+# password, then the setup password, then the PKCS#11 password from its terminal (/dev/tty: the
+# simulator never reads stdin, so only the pty path works), never in argv or the
 # environment; primus.cfg is in the documented layout (and another layout is refused); .secrets.cfg
 # and primus.cfg are in the vault and `restore` writes them back (0600, or 0640 with --group);
 # `verify` logs in with the PKCS#11 password (seen by OpenSC's pkcs11-spy); pkcs11-tool opens the
@@ -20,6 +21,8 @@
 [ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
 command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
 command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
+t_need_tool python3 python3
+t_need_tool setsid util-linux
 SPY=
 for f in /usr/lib/*/pkcs11-spy.so /usr/lib/pkcs11-spy.so /usr/lib/*/pkcs11/pkcs11-spy.so; do
 	[ -f "$f" ] && { SPY=$f; break; }
@@ -67,11 +70,11 @@ t_grep "$T_OUT" "Connected (engine primus)" "connect reports the exchange"
 t_grep "$T_ERR" "Step 1 of 3: ppin -p -e svc-PRIMUSER" "step 1 shown: ppin -p -e SERVICE_USER"
 t_grep "$T_ERR" "Step 2 of 3: ppin -a -e PRIMUSER" "step 2 shown: ppin -a -e HSM_USER"
 t_grep "$T_ERR" "Step 3 of 3: ppin -t" "step 3 shown: ppin -t"
-grep '^STDIN:' "$calls" > "$T_DIR/stdin-order"
-printf 'STDIN: proxy-password sha256=%s\nSTDIN: setup-password sha256=%s\nSTDIN: pkcs11-password sha256=%s\n' \
+grep '^TTY:' "$calls" > "$T_DIR/stdin-order"
+printf 'TTY: proxy-password sha256=%s echo=off\nTTY: setup-password sha256=%s echo=off\nTTY: pkcs11-password sha256=%s echo=off\n' \
 	"$(sha "$T_SERVICE_PW")" "$(sha "$T_SETUP_PW")" "$(sha "$T_PKCS11_PW")" > "$T_DIR/stdin-want"
 cmp -s "$T_DIR/stdin-order" "$T_DIR/stdin-want" || { diff "$T_DIR/stdin-want" "$T_DIR/stdin-order" >&2; t_fail "ppin's stdin order"; }
-t_ok "ppin got the proxy password, then the setup password, then the PKCS#11 password, on its stdin"
+t_ok "ppin got the proxy password, then the setup password, then the PKCS#11 password, from /dev/tty"
 t_nogrep "$calls" "UPDATE CALLED" "ppin -u was never used"
 no_secret_in_calls "flow"
 t_grep "$STATE" '"rotation": "verified"' "state: rotation verified"
@@ -182,9 +185,9 @@ DWORK="$XDG_STATE_HOME/hsm-onboard/DUPUSER/primus"
 mkdir -p "$DWORK"
 chmod 700 "$DWORK"
 sed -e 's/USER/DUPUSER/g' "$top_srcdir/tests/golden/primus.cfg" > "$DWORK/primus.cfg"
-printf '%s\n' "$T_SERVICE_PW" | "$SIM" -c "$DWORK/primus.cfg" -s "$DWORK/.secrets.cfg" -p -e svc-DUPUSER >/dev/null ||
-	t_fail "the hand-run ppin -p failed"
-printf '%s\n%s\n' "$T_SETUP_PW" "$T_PKCS11_PW" |
+printf '%s\n' "$T_SERVICE_PW" | t_tty_answers "proxy password" -- "$SIM" -c "$DWORK/primus.cfg" \
+	-s "$DWORK/.secrets.cfg" -p -e svc-DUPUSER >/dev/null || t_fail "the hand-run ppin -p failed"
+printf '%s\n%s\n' "$T_SETUP_PW" "$T_PKCS11_PW" | t_tty_answers "setup password" "PKCS11 password" -- \
 	"$SIM" -c "$DWORK/primus.cfg" -s "$DWORK/.secrets.cfg" -a -e DUPUSER >/dev/null || t_fail "the hand-run ppin -a failed"
 : > "$calls"
 t_run 0 "connect after a hand-run ppin -a" run_connect DUPUSER
@@ -192,7 +195,7 @@ t_grep "$T_ERR" "Step 2 of 3: ppin -a -e DUPUSER" "connect ran ppin -a"
 grep -- ' -a -e DUPUSER' "$calls" > /dev/null || t_fail "the simulator did not see connect's ppin -a"
 # The simulator's answer to -a, as ppin prints it, seen through a direct call with the same files.
 set +e
-printf '%s\n%s\n' "$T_SETUP_PW" "$T_PKCS11_PW" |
+printf '%s\n%s\n' "$T_SETUP_PW" "$T_PKCS11_PW" | t_tty_answers "setup password" "PKCS11 password" -- \
 	"$SIM" -c "$DWORK/primus.cfg" -s "$DWORK/.secrets.cfg" -a -e DUPUSER > "$T_DIR/dup-a" 2>&1
 rc=$?
 set -e
@@ -272,6 +275,108 @@ t_run 69 "ppin missing" "$HSMO" --profile ERRUSER --passphrase-fd 3 --yes connec
 $PASS
 EOF
 t_grep "$T_ERR" "--ppin" "the error says how to give ppin"
+
+# ---- ppin on a terminal (doc/DESIGN.md, "Driving ppin") ----
+# The simulator reads its secrets from /dev/tty, as ppin's no-echo prompts do: without a controlling
+# terminal, a pipe gets nowhere. So the flow above went through the pty.
+PWORK="$XDG_STATE_HOME/hsm-onboard/PRIMUSER/primus"
+rm -rf "$T_DIR/pipe.secrets"
+if printf 'x\n' | setsid -w "$SIM" -c "$PWORK/primus.cfg" -s "$T_DIR/pipe.secrets" -p -e svc-PRIMUSER > "$T_DIR/pipe.out" 2>&1; then
+	t_fail "the simulator took a secret from a pipe"
+fi
+t_grep "$T_DIR/pipe.out" "no terminal to read the proxy-password" "a pipe does not reach the simulator: it reads /dev/tty only"
+# A tool that turns echo on: the secret still never comes back, echo is off when each answer goes.
+new_partition ECHOUSER
+: > "$HSM_ONBOARD_PPIN_SIM_DIR/echo-on"
+t_run 0 "connect with a ppin that turns echo on" run_connect ECHOUSER
+[ "$(grep -c '^TTY: .* echo=off$' "$calls")" = 3 ] || { cat "$calls" >&2; t_fail "an answer went with echo on"; }
+t_ok "echo-on: echo was off for each of the 3 answers"
+# An unexpected prompt: stopped before anything secret is sent, the text shown quoted.
+new_partition ODDUSER
+: > "$HSM_ONBOARD_PPIN_SIM_DIR/odd-prompt"
+t_run 76 "connect stops at an unexpected ppin prompt" run_connect ODDUSER
+t_grep "$T_ERR" "ppin -a asked \"Provide new device PIN for 'ODDUSER':\", which is not in its documented" \
+	"the unexpected prompt is shown, quoted"
+t_grep "$T_ERR" "0 of 2 answers sent" "nothing was answered at ppin -a"
+t_nogrep "$calls" "TTY: setup-password" "the setup password was not sent after the odd prompt"
+t_nogrep "$calls" "TTY: odd" "no answer was given to the odd prompt"
+rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/odd-prompt"
+
+# The first use is recorded immediately before ppin -a (doc/DESIGN.md, "Steps"): a connect that fails
+# earlier, here at ppin -p with the network down, leaves the countdown untouched.
+new_partition NETUSER
+: > "$HSM_ONBOARD_PPIN_SIM_DIR/network-down"
+t_run 69 "connect failing at ppin -p" run_connect NETUSER
+t_grep "$XDG_STATE_HOME/hsm-onboard/NETUSER/state.json" '"first_use": null' "a connect that failed before ppin -a leaves first_use null"
+t_nogrep "$XDG_STATE_HOME/hsm-onboard/NETUSER/state.json" '"kind": "first-use"' "and records no first-use event"
+rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/network-down"
+t_run 0 "connect once the network is back" run_connect NETUSER
+t_nogrep "$XDG_STATE_HOME/hsm-onboard/NETUSER/state.json" '"first_use": null' "the first use is recorded by the connect that sent the setup password"
+
+# ---- A renewal over an existing entry goes through ppin -u (doc/DESIGN.md, "Renewal") ----
+# Support reset the partition: the token's user PIN is the new setup password, .secrets.cfg still
+# lists the user (a stale entry). After import --renew, connect updates it with ppin -u and the new
+# setup password, never -a (which would answer 0x80005002 and keep the stale entry).
+new_partition RENUSER
+t_run 0 "connect RENUSER" run_connect RENUSER
+REN_P11=$T_PKCS11_PW
+renew() { # renew NEW_SETUP: support resets the token's user PIN; the renewed file is imported
+	pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label RENUSER --login --login-type so --so-pin "$T_SO_PIN" \
+		--init-pin --new-pin "$1" >/dev/null 2>&1 || t_fail "cannot reset the token's user PIN"
+	printf 'HSM User Name: RENUSER\nHSM User Setup Password: %s\nPKCS#11 password : %s\n' "$1" "$REN_P11" > "$RENEWED"
+	chmod 600 "$RENEWED"
+	"$HSMO" --profile RENUSER --passphrase-fd 3 --kdf-ms 20 import --renew "$RENEWED" 3<<EOF >>"$T_DIR/all-output" 2>&1
+$PASS
+EOF
+}
+mkdir -p "$T_DIR/creds-ren"
+RENEWED="$T_DIR/creds-ren/acme_hsm_hsm_RENUSER_20261125.txt"
+NEW_SETUP=$(t_setup_password)
+t_secret "$NEW_SETUP"
+renew "$NEW_SETUP"
+RSTATE="$XDG_STATE_HOME/hsm-onboard/RENUSER/state.json"
+t_grep "$RSTATE" '"rotation": "none"' "the renewal takes the rotation back to none"
+t_grep "$RSTATE" '"first_use": null' "the renewed setup password is unused"
+: > "$calls"
+t_run 0 "connect after the renewal" run_connect RENUSER
+t_grep "$T_ERR" "Step 2 of 3: ppin -u -e RENUSER" "the renewal goes through ppin -u"
+t_grep "$calls" "UPDATE CALLED" "ppin -u was called"
+t_grep "$calls" "TTY: setup-password sha256=$(sha "$NEW_SETUP")" "ppin -u got the new setup password"
+t_nogrep "$calls" " -a -e RENUSER" "ppin -a was not used"
+t_grep "$RSTATE" '"rotation": "verified"' "the renewal's exchange is verified"
+p11_ok RENUSER "$REN_P11" || t_fail "the PKCS#11 password does not open the token after the renewal"
+if p11_ok RENUSER "$NEW_SETUP"; then t_fail "the new setup password still opens the token"; fi
+t_ok "after ppin -u the PKCS#11 password opens the token, the new setup password does not"
+t_run 0 "secrets after the renewal" "$HSMO" --profile RENUSER --passphrase-fd 3 secrets 3<<EOF
+$PASS
+EOF
+t_grep "$T_OUT" "primus-secrets-cfg-before-renewal missing" "the backup of the old .secrets.cfg is wiped once the new secret is verified"
+
+# A refused update removes the entry (the docs); the refusal is recorded and never re-sent, and the
+# next renewal's connect uses ppin -a.
+NEW_SETUP2=$(t_setup_password)
+t_secret "$NEW_SETUP2"
+renew "$NEW_SETUP2"
+pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label RENUSER --login --login-type so --so-pin "$T_SO_PIN" \
+	--init-pin --new-pin "$(t_rand_alnum 20)" >/dev/null 2>&1 || t_fail "cannot reset the token's user PIN"
+: > "$calls"
+rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/failures"
+t_run 77 "a renewal whose setup password the HSM refuses" run_connect RENUSER
+t_grep "$calls" "UPDATE CALLED" "the refused renewal went through ppin -u"
+RWORK="$XDG_STATE_HOME/hsm-onboard/RENUSER/primus"
+"$SIM" -c "$RWORK/primus.cfg" -s "$RWORK/.secrets.cfg" -l > "$T_DIR/ren-list" 2>&1
+t_grep "$T_DIR/ren-list" "user 'RENUSER' permanent secret: MISSING" "the failed update removed the entry"
+t_run 77 "connect again after the refusal" run_connect RENUSER
+[ "$(cat "$HSM_ONBOARD_PPIN_SIM_DIR/failures")" -eq 1 ] || t_fail "the refused setup password was sent again"
+t_ok "the refused setup password was not sent again"
+NEW_SETUP3=$(t_setup_password)
+t_secret "$NEW_SETUP3"
+renew "$NEW_SETUP3"
+: > "$calls"
+t_run 0 "connect after the next renewal" run_connect RENUSER
+t_grep "$T_ERR" "Step 2 of 3: ppin -a -e RENUSER" "with the entry gone, the next try is ppin -a"
+p11_ok RENUSER "$REN_P11" || t_fail "the PKCS#11 password does not open the token after ppin -a"
+t_ok "after the failed update, ppin -a restored the permanent secret"
 
 t_scan_leaks
 t_done

@@ -124,7 +124,7 @@ while read -r fp; do
 	# resumed by that engine's own loop, which must name it.
 	elsewhere=
 	[ -n "$where" ] || elsewhere=$(grep -l -e "$fp" "$top_srcdir/tests/connect-primus.sh" \
-		"$top_srcdir/tests/connect-jce.sh" "$top_srcdir/tests/wizard-crash.sh" 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
+		"$top_srcdir/tests/connect-jce.sh" "$top_srcdir/tests/wizard-crash.sh" "$top_srcdir/tests/crash-renewal.sh" 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
 	if [ -z "$where" ] && [ -n "$elsewhere" ]; then
 		t_ok "$fp: an engine's own point, crashed and resumed by $elsewhere"
 	elif [ -z "$where" ]; then

@@ -61,7 +61,7 @@ new_profile() {
 }
 
 # Every failpoint of the connect path, crashed once.
-for fp in rotate.after-first-use rotate.after-pending-saved rotate.after-change rotate.after-promote \
+for fp in rotate.before-first-use rotate.after-first-use rotate.after-pending-saved rotate.after-change rotate.after-promote \
 	rotate.during-config vault.before-rename vault.after-rename vault.before-dirsync vault.after-dirsync \
 	state.before-rename state.after-rename state.before-dirsync state.after-dirsync \
 	config.before-rename config.after-rename config.before-dirsync config.after-dirsync; do

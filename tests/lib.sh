@@ -312,3 +312,53 @@ _, status = os.waitpid(pid, 0)
 print("signal" if os.WIFSIGNALED(status) else os.waitstatus_to_exitcode(status))
 PY
 }
+
+# t_tty_answers PROMPT... -- PROGRAM ARGS...: runs PROGRAM on a new pseudo-terminal (its controlling
+# terminal, so a tool that reads /dev/tty, as ppin does, gets the answers), and for each PROMPT in
+# turn waits up to 60 s for it, then types the next line of this function's stdin and Enter (the
+# answers never go into an argv). Prints PROGRAM's output, then exits with its status. Needs python3.
+t_tty_answers() {
+	python3 -c '
+import os, sys, time
+i = sys.argv.index("--")
+prompts, argv = [p.encode() for p in sys.argv[1:i]], sys.argv[i + 1:]
+answers = sys.stdin.read().split("\n")
+pid, fd = os.forkpty()
+if pid == 0:
+    os.execv(argv[0], argv)
+out, seen = b"", 0
+for k, prompt in enumerate(prompts):
+    deadline = time.time() + 60
+    while prompt not in out[seen:] and time.time() < deadline:
+        try:
+            out += os.read(fd, 4096)
+        except OSError:
+            break
+    seen = out.find(prompt, seen) + len(prompt)
+    time.sleep(0.1)
+    os.write(fd, answers[k].encode() + b"\n")
+while True:
+    try:
+        b = os.read(fd, 4096)
+    except OSError:
+        break
+    if not b:
+        break
+    out += b
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(status) if not os.WIFSIGNALED(status) else 128)
+' "$@"
+}
+
+# t_ppin_sim: a private SoftHSM2 (t_softhsm_private) and hsm-onboard-ppin-sim over it: SIM is the
+# simulator, HSM_ONBOARD_PPIN_SIM_DIR its flag folder, calls its log of calls.
+t_ppin_sim() {
+	SIM="$top_builddir/hsm-onboard-ppin-sim"
+	[ -x "$SIM" ] || t_fail "$SIM was not built"
+	t_softhsm_private
+	export HSM_ONBOARD_PPIN_SIM_DIR="$T_DIR/hsm" HSM_ONBOARD_PPIN_SIM_MODULE="$SOFTHSM2_MODULE"
+	mkdir -p "$HSM_ONBOARD_PPIN_SIM_DIR"
+	# shellcheck disable=SC2034 # read by the tests that call this
+	calls="$HSM_ONBOARD_PPIN_SIM_DIR/calls.log"
+}

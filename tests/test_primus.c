@@ -241,7 +241,8 @@ static void test_codes_scan_and_pick(void **state)
 	static const unsigned long documented[] = {
 	    0x80000037UL, 0x8000000BUL, 0x8000000DUL, 0x80005002UL, 0x80005005UL, 0x80005006UL,
 	    0x80005012UL, 0x80005019UL, 0x80000069UL, 0x80000018UL, 0x80005015UL, 0x80005017UL,
-	    0x80005018UL, 0x80005007UL, 0x80005003UL, 0x80005004UL, 0x8000003BUL};
+	    0x80005018UL, 0x80005007UL, 0x80005003UL, 0x80005004UL, 0x8000003BUL, 0x80005008UL,
+	    0x80005009UL, 0x80005010UL, 0x80005011UL, 0x80005013UL, 0x80005014UL};
 	for (size_t i = 0; i < sizeof documented / sizeof documented[0]; i++) {
 		e = hsmcodes_lookup(documented[i]);
 		assert_non_null(e);

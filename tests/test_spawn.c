@@ -1,6 +1,9 @@
 /* test_spawn.c: the one fork/exec (spawn.h): stdin delivered from a secure-heap buffer, output
  * bounded, exit status and signals, the timeout killing the child's whole group, no descriptor of
- * ours in the child. The children are /bin/sh one-liners, so the test needs nothing else. */
+ * ours in the child, the end at the child's exit even while a process it started holds stdout; and
+ * the pty dialogue (ptyrun.h): answers read from /dev/tty with echo off, an unexpected prompt and a
+ * silence stop it before anything is sent. The children are /bin/sh one-liners, so the test needs
+ * nothing else. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -19,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ptyrun.h"
 #include "secmem.h"
 #include "spawn.h"
 #include "testutil.h"
@@ -224,6 +228,144 @@ static void test_no_descriptor_leaks(void **state)
 	close(next);
 }
 
+static int read_pid(const char *file)
+{
+	FILE *f = fopen(file, "r");
+	assert_non_null(f);
+	int pid = 0;
+	assert_int_equal(fscanf(f, "%d", &pid), 1);
+	fclose(f);
+	return pid;
+}
+
+/* A grandchild that keeps the output open must not turn a finished run into a timeout
+ * (doc/RELIABILITY.md): the run ends when the child exits. */
+static void test_ends_at_exit_not_at_pipe_close(void **state)
+{
+	(void)state;
+	char pidfile[300], script[400];
+	testutil_path(pidfile, sizeof pidfile, "pid-holder");
+	snprintf(script, sizeof script, "sleep 300 & echo $! > '%s'; echo done; exit 3", pidfile);
+	long limit = 5000 * time_factor();
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct spawn_result r;
+	assert_int_equal(sh(script, NULL, 0, 100, limit, &r), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	int bg = read_pid(pidfile);
+	kill(bg, SIGKILL);
+	assert_int_equal(r.timed_out, 0);
+	assert_int_equal(r.status, 3);
+	assert_string_equal(r.out, "done\n");
+	long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(ms < limit);
+	spawn_result_free(&r);
+}
+
+static int pty_sh(const char *script, const struct ptyrun_step *steps, size_t n, long step_ms, long quiet_ms,
+                  struct ptyrun_result *r)
+{
+	const char *const argv[] = {"/bin/sh", "-c", script, NULL};
+	struct ptyrun_opts o = {
+	    .argv = argv,
+	    .steps = steps,
+	    .n_steps = n,
+	    .output_max = 4096,
+	    .step_timeout_ms = step_ms * time_factor(),
+	    .timeout_ms = 60000 * time_factor(),
+	    .quiet_ms = quiet_ms * time_factor(),
+	};
+	return ptyrun_run(&o, r);
+}
+
+/* Two prompts, answered in order from /dev/tty, with the terminal the child's stdin and stdout; the
+ * answers never come back in the output, even from a tool that turns echo on. */
+static void test_pty_answers_from_tty_without_echo(void **state)
+{
+	(void)state;
+	char *one = secmem_strdup("first-Secret-1"), *two = secmem_strdup("second-Secret-2");
+	const struct ptyrun_step steps[] = {{"Provide setup password for 'U'", one},
+	                                    {"Provide PKCS11 password for 'U'", two}};
+	const char *script = "[ -t 0 ] && [ -t 1 ] && echo tty; stty echo; "
+	                     "printf \"Provide setup password for 'U': \"; read -r a < /dev/tty; echo; "
+	                     "printf \"Provide PKCS11 password for 'U' : \"; read -r b < /dev/tty; echo; "
+	                     "[ \"$a\" = first-Secret-1 ] && [ \"$b\" = second-Secret-2 ] && echo both-right";
+	struct ptyrun_result r;
+	assert_int_equal(pty_sh(script, steps, 2, 10000, 3000, &r), 0);
+	assert_int_equal(r.stop, PTYRUN_EXITED);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.answered, 2);
+	assert_non_null(strstr(r.out, "tty\n"));
+	assert_non_null(strstr(r.out, "both-right"));
+	assert_null(strstr(r.out, "Secret"));
+	ptyrun_result_free(&r);
+	secmem_free(one);
+	secmem_free(two);
+}
+
+/* A question that is not the expected prompt: stopped, nothing sent, the text kept for the message. */
+static void test_pty_unexpected_prompt(void **state)
+{
+	(void)state;
+	const struct ptyrun_step steps[] = {{"Provide setup password for 'U'", "never-sent"}};
+	const char *script = "printf 'Enter new PIN: '; read -r a < /dev/tty; echo \"got $a\"";
+	struct ptyrun_result r;
+	assert_int_equal(pty_sh(script, steps, 1, 10000, 300, &r), 0);
+	assert_int_equal(r.stop, PTYRUN_UNEXPECTED);
+	assert_int_equal(r.answered, 0);
+	assert_non_null(r.unexpected);
+	assert_string_equal(r.unexpected, "Enter new PIN: ");
+	assert_null(strstr(r.out, "never-sent"));
+	assert_int_equal(r.signal, SIGKILL);
+	ptyrun_result_free(&r);
+}
+
+/* No prompt at all within the step's bound: a timeout, the child killed. */
+static void test_pty_step_timeout(void **state)
+{
+	(void)state;
+	const struct ptyrun_step steps[] = {{"Provide setup password for 'U'", "x"}};
+	struct ptyrun_result r;
+	assert_int_equal(pty_sh("echo working; sleep 300", steps, 1, 300, 300, &r), 0);
+	assert_int_equal(r.stop, PTYRUN_TIMEOUT);
+	assert_int_equal(r.answered, 0);
+	assert_int_equal(r.signal, SIGKILL);
+	ptyrun_result_free(&r);
+}
+
+/* The child's exit ends the run even while a process it started holds the terminal. */
+static void test_pty_ends_at_exit(void **state)
+{
+	(void)state;
+	char pidfile[300], script[400];
+	testutil_path(pidfile, sizeof pidfile, "pid-pty-holder");
+	snprintf(script, sizeof script, "sleep 300 & echo $! > '%s'; echo done", pidfile);
+	struct ptyrun_result r;
+	assert_int_equal(pty_sh(script, NULL, 0, 1000, 3000, &r), 0);
+	kill(read_pid(pidfile), SIGKILL);
+	assert_int_equal(r.stop, PTYRUN_EXITED);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "done\n");
+	ptyrun_result_free(&r);
+}
+
+static void test_pty_prompt_match(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		int match;
+	} t[] = {
+	    {"Provide proxy password for 'S': ", 1},  {"Provide proxy password for 'S' : ", 1},
+	    {"Provide proxy password for 'S':", 1},   {"Provide proxy password for 'S'", 0},
+	    {"Provide proxy password for 'T': ", 0},  {"xProvide proxy password for 'S': ", 1},
+	    {"Provide proxy password for 'S': x", 0}, {"", 0},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		assert_int_equal(ptyrun_is_prompt(t[i].line, strlen(t[i].line), "Provide proxy password for 'S'"),
+		                 t[i].match);
+}
+
 int main(void)
 {
 	secmem_init(NULL);
@@ -235,6 +377,12 @@ int main(void)
 	    cmocka_unit_test(test_timeout_kills_group),
 	    cmocka_unit_test(test_child_stops_reading),
 	    cmocka_unit_test(test_no_descriptor_leaks),
+	    cmocka_unit_test(test_ends_at_exit_not_at_pipe_close),
+	    cmocka_unit_test(test_pty_answers_from_tty_without_echo),
+	    cmocka_unit_test(test_pty_unexpected_prompt),
+	    cmocka_unit_test(test_pty_step_timeout),
+	    cmocka_unit_test(test_pty_ends_at_exit),
+	    cmocka_unit_test(test_pty_prompt_match),
 	};
 	return cmocka_run_group_tests_name("spawn", tests, testutil_setup, testutil_teardown);
 }

@@ -32,12 +32,12 @@ static time_t utc(int y, int mo, int d, int h, int mi)
 /* Invented values. The secrets below are what the vault of such a profile would hold; the ticket
  * code is never given them, and the outputs must not contain them nor anything shaped like them. */
 static char hsm_user[] = "ACME_ECO_7781", service_user[] = "svc-ACME_ECO_7781", company[] = "ACME",
-	service[] = "eco", cluster[] = "ECO01", err_code[] = "CKR_PIN_INCORRECT",
-	err_msg[] = "The PIN is incorrect (the setup password was refused)",
-	ep1[] = "eco01-master.example.invalid:2310", ep2[] = "eco01-clone.example.invalid:2310",
-	cat_ok[] = "ok", cat_to[] = "timeout";
-static const char *const secrets[] = {"FDgKb-zxsPR-ud6EN-GK6Jz-adrvB", "x7Q!svcPassw0rd#1", "1234567890abcdef",
-                                      "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"};
+            service[] = "eco", cluster[] = "ECO01", err_code[] = "CKR_PIN_INCORRECT",
+            err_msg[] = "The PIN is incorrect (the setup password was refused)",
+            ep1[] = "eco01-master.example.invalid:2310", ep2[] = "eco01-clone.example.invalid:2310",
+            cat_ok[] = "ok", cat_to[] = "timeout";
+static const char *const secrets[] = {"FDgKb-zxsPR-ud6EN-GK6Jz-adrvB", "x7Q!svcPassw0rd#1",
+                                      "1234567890abcdef", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"};
 static const char *const hosts[] = {"eco01-master.example.invalid", "eco01-clone.example.invalid"};
 
 static struct state_check checks[2];
@@ -150,25 +150,40 @@ static void test_text_fields(void **state)
 	(void)state;
 	fill();
 	char *t = render(TICKET_FORMAT_TEXT, opt.generated);
+	/* Where the renewal is asked for, the P1 rule and the Partition SO caveat (support terms). */
+	assert_non_null(strstr(t, "support.securosys.com/external/service-catalogue/18"));
+	assert_non_null(strstr(t, "confirmed by phone"));
+	assert_non_null(strstr(t, "Partition SO"));
 	const char *want[] = {
-		"Request:", "Renewal of the HSM setup password for HSM user ACME_ECO_7781",
-		"Company:            ACME", "Service:            eco", "Tier:               ECO",
-		"Service type:       standard", "HSM user:           ACME_ECO_7781",
-		"Service user:       svc-ACME_ECO_7781", "Cluster:            ECO01",
-		"Hosts:              eco01-master.example.invalid, eco01-clone.example.invalid",
-		/* a date, not a moment: nothing between it and the next field */
-		"Date of issue:      2026-11-20\nFirst use:",
-		"First use:          2026-11-24 06:26 UTC (Tue 24 Nov 2026 07:26 CET)",
-		"Expiry:             2026-12-01 06:26 UTC (Tue 01 Dec 2026 07:26 CET)",
-		"State:              expired since 2026-12-01 06:26 UTC",
-		"Last error:         CKR_PIN_INCORRECT: The PIN is incorrect",
-		"Preflight:          2026-11-24 06:16 UTC", "eco01-master.example.invalid:2310 ok (12 ms)",
-		"timeout (5000 ms)", "Contract/offer:     OFFER-2026-0042",
-		"Contact:            Jane Doe, +41 00 000 00 00", "Generated:          2026-12-02 06:26 UTC",
-		"Tool:               hsm-onboard 9.9.9-test", "OS:                 TestOS 1.0 x86_64",
-		"Profile:            acme-eco", "Expiry rule:", "after its first use",
-		"A renewal of the setup password incurs costs.",
-		"Only registered support users can file support tickets.",
+	    "Request:",
+	    "Renewal of the HSM setup password for HSM user ACME_ECO_7781",
+	    "Company:            ACME",
+	    "Service:            eco",
+	    "Tier:               ECO",
+	    "Service type:       standard",
+	    "HSM user:           ACME_ECO_7781",
+	    "Service user:       svc-ACME_ECO_7781",
+	    "Cluster:            ECO01",
+	    "Hosts:              eco01-master.example.invalid, eco01-clone.example.invalid",
+	    /* a date, not a moment: nothing between it and the next field */
+	    "Date of issue:      2026-11-20\nFirst use:",
+	    "First use:          2026-11-24 06:26 UTC (Tue 24 Nov 2026 07:26 CET)",
+	    "Expiry:             2026-12-01 06:26 UTC (Tue 01 Dec 2026 07:26 CET)",
+	    "State:              expired since 2026-12-01 06:26 UTC",
+	    "Last error:         CKR_PIN_INCORRECT: The PIN is incorrect",
+	    "Preflight:          2026-11-24 06:16 UTC",
+	    "eco01-master.example.invalid:2310 ok (12 ms)",
+	    "timeout (5000 ms)",
+	    "Contract/offer:     OFFER-2026-0042",
+	    "Contact:            Jane Doe, +41 00 000 00 00",
+	    "Generated:          2026-12-02 06:26 UTC",
+	    "Tool:               hsm-onboard 9.9.9-test",
+	    "OS:                 TestOS 1.0 x86_64",
+	    "Profile:            acme-eco",
+	    "Expiry rule:",
+	    "after its first use",
+	    "A renewal of the setup password incurs costs.",
+	    "Only registered support users can file support tickets.",
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		assert_has_flow(t, want[i]);
@@ -258,21 +273,28 @@ static void test_markdown(void **state)
 	assert_true(strncmp(t, "# HSM setup password renewal request\n", 37) == 0);
 	assert_has(t, "| Field | Value |\n| --- | --- |\n");
 	const char *want[] = {
-		"| Request | Renewal of the HSM setup password for HSM user ACME_ECO_7781 |",
-		"| Company | ACME \\| Holding_AG |", "| Service | eco |", "| Tier | ECO |",
-		"| Service type | standard |", "| HSM user | ACME_ECO_7781 |",
-		"| Service user | svc-ACME_ECO_7781 |", "| Cluster | ECO01 |",
-		"| Hosts | eco01-master.example.invalid, eco01-clone.example.invalid |",
-		"| Date of issue | 2026-11-20 |",
-		"| First use | 2026-11-24 06:26 UTC (Tue 24 Nov 2026 07:26 CET) |",
-		"| Expiry | 2026-12-01 06:26 UTC (Tue 01 Dec 2026 07:26 CET) |",
-		"| State | expired since 2026-12-01 06:26 UTC (Tue 01 Dec 2026 07:26 CET) |",
-		"| Last error | CKR_PIN_INCORRECT: The PIN is incorrect",
-		"| Preflight | 2026-11-24 06:16 UTC", "| Contract/offer | OFFER-2026-0042 |",
-		"| Contact | Jane Doe, +41 00 000 00 00 |", "| Generated | 2026-12-02 06:26 UTC",
-		"| Tool | hsm-onboard 9.9.9-test |", "| OS | TestOS 1.0 x86_64 |",
-		"- A renewal of the setup password incurs costs.",
-		"- Only registered support users can file support tickets.",
+	    "| Request | Renewal of the HSM setup password for HSM user ACME_ECO_7781 |",
+	    "| Company | ACME \\| Holding_AG |",
+	    "| Service | eco |",
+	    "| Tier | ECO |",
+	    "| Service type | standard |",
+	    "| HSM user | ACME_ECO_7781 |",
+	    "| Service user | svc-ACME_ECO_7781 |",
+	    "| Cluster | ECO01 |",
+	    "| Hosts | eco01-master.example.invalid, eco01-clone.example.invalid |",
+	    "| Date of issue | 2026-11-20 |",
+	    "| First use | 2026-11-24 06:26 UTC (Tue 24 Nov 2026 07:26 CET) |",
+	    "| Expiry | 2026-12-01 06:26 UTC (Tue 01 Dec 2026 07:26 CET) |",
+	    "| State | expired since 2026-12-01 06:26 UTC (Tue 01 Dec 2026 07:26 CET) |",
+	    "| Last error | CKR_PIN_INCORRECT: The PIN is incorrect",
+	    "| Preflight | 2026-11-24 06:16 UTC",
+	    "| Contract/offer | OFFER-2026-0042 |",
+	    "| Contact | Jane Doe, +41 00 000 00 00 |",
+	    "| Generated | 2026-12-02 06:26 UTC",
+	    "| Tool | hsm-onboard 9.9.9-test |",
+	    "| OS | TestOS 1.0 x86_64 |",
+	    "- A renewal of the setup password incurs costs.",
+	    "- Only registered support users can file support tickets.",
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		assert_has(t, want[i]);
@@ -306,10 +328,11 @@ static void test_json_schema(void **state)
 	json_t *j = json_loads(t, 0, &e);
 	if (!j)
 		fail_msg("JSON: %s at line %d", e.text, e.line);
-	const char *keys[] = {"schema", "notice", "request", "profile", "company", "service", "tier",
-	                      "service_type", "hsm_user", "service_user", "cluster", "hosts",
-	                      "setup_password", "last_error", "preflight", "contract", "contact",
-	                      "generated_at", "tool_version", "os", "statements"};
+	const char *keys[] = {"schema",    "notice",  "request",        "profile",      "company",
+	                      "service",   "tier",    "service_type",   "hsm_user",     "service_user",
+	                      "cluster",   "hosts",   "setup_password", "last_error",   "preflight",
+	                      "contract",  "contact", "generated_at",   "tool_version", "os",
+	                      "statements"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (!json_object_get(j, keys[i]))
 			fail_msg("key %s missing", keys[i]);
@@ -358,8 +381,11 @@ static void test_json_schema(void **state)
 	assert_string_equal(jstr(j, "tool_version"), "9.9.9-test");
 	assert_string_equal(jstr(j, "os"), "TestOS 1.0 x86_64");
 	json_t *s = json_object_get(j, "statements");
-	assert_int_equal(json_array_size(s), 2);
-	assert_string_equal(json_string_value(json_array_get(s, 0)), "A renewal of the setup password incurs costs.");
+	assert_int_equal(json_array_size(s), 4);
+	assert_non_null(strstr(json_string_value(json_array_get(s, 2)), "confirmed by phone"));
+	assert_non_null(strstr(json_string_value(json_array_get(s, 3)), "Partition SO"));
+	assert_string_equal(json_string_value(json_array_get(s, 0)),
+	                    "A renewal of the setup password incurs costs.");
 	assert_no_secret(t);
 	json_decref(j);
 	free(t);
@@ -459,14 +485,14 @@ static void test_format_parse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text_fields),
-		cmocka_unit_test(test_text_fits_80_columns),
-		cmocka_unit_test(test_notice_when_not_expired),
-		cmocka_unit_test(test_markdown),
-		cmocka_unit_test(test_json_schema),
-		cmocka_unit_test(test_hostile_strings),
-		cmocka_unit_test(test_qr_summary),
-		cmocka_unit_test(test_format_parse),
+	    cmocka_unit_test(test_text_fields),
+	    cmocka_unit_test(test_text_fits_80_columns),
+	    cmocka_unit_test(test_notice_when_not_expired),
+	    cmocka_unit_test(test_markdown),
+	    cmocka_unit_test(test_json_schema),
+	    cmocka_unit_test(test_hostile_strings),
+	    cmocka_unit_test(test_qr_summary),
+	    cmocka_unit_test(test_format_parse),
 	};
 	return cmocka_run_group_tests_name("ticket", tests, setup, NULL);
 }

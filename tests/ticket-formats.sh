@@ -69,7 +69,7 @@ json 'j["setup_password"]["since"] == "2026-11-28T09:00:00Z" and j["setup_passwo
 json 'j["last_error"] == {"at": "2026-11-28T09:30:00Z", "code": "CKR_PIN_INCORRECT", "message": "the PIN is incorrect"}'
 json 'j["preflight"]["checks"][0] == {"endpoint": "eco01.example.invalid:2310", "category": "ok", "latency_ms": 12}'
 json 'j["contract"] == "OFFER-2026-0042" and j["contact"].startswith("Jane Doe") and j["generated_at"] == "2026-11-29T08:00:00Z"'
-json 'len(j["statements"]) == 2 and j["os"].startswith("Linux")'
+json 'len(j["statements"]) == 4 and j["os"].startswith("Linux")'
 json 'j["hosts"] == ["ch01-api.cloudshsm.com", "ch02-api.cloudshsm.com"]'
 
 # --qr, both drawings.

@@ -1,6 +1,8 @@
 #!/bin/bash
-# wizard-crash.sh: the failpoint build kills the demo in the middle of the rotation (after the new
-# secret is saved, and after the HSM accepted the change); `hsm-onboard wizard` started again on the
+# wizard-crash.sh: the failpoint build kills the demo in the middle of the rotation (right after the
+# first use was recorded, just before ppin -a; and after the HSM accepted the change; a crash before
+# the first use leaves nothing in flight, so the wizard starts at the preflight again, as it should:
+# doc/DESIGN.md, "Steps"); `hsm-onboard wizard` started again on the
 # same profile resumes at the first-connection step, runs the resume probe and completes, and the
 # token opens with the PKCS#11 password, never again with the setup password.
 . "$top_srcdir/tests/lib.sh"
@@ -17,7 +19,7 @@ command -v pkcs11-tool >/dev/null || t_skip "pkcs11-tool is not installed (opens
 pass="crash walk $(t_rand_alnum 12)"
 t_secret "$pass"
 
-for fp in rotate.after-pending-saved rotate.after-change rotate.after-files-kept; do
+for fp in rotate.after-first-use rotate.after-change rotate.after-files-kept; do
 	world="$T_DIR/$fp"
 	mkdir -p "$world"
 	w_start TMPDIR="$world" HSM_ONBOARD_FAILPOINT="$fp" -- demo --kdf-ms "$W_KDF_MS"

@@ -213,7 +213,7 @@ w_demo_walk_to_provider() {
 	w_key Enter
 	w_wait "Step 7 of 10: Preflight"
 	# The primus demo's engine line; W_DEMO_PREFLIGHT="" for a demo whose engine shows none (jce).
-	[ -z "${W_DEMO_PREFLIGHT-Engine primus: ppin answers}" ] || w_wait "${W_DEMO_PREFLIGHT-Engine primus: ppin answers}"
+	[ -z "${W_DEMO_PREFLIGHT-Engine primus: ready}" ] || w_wait "${W_DEMO_PREFLIGHT-Engine primus: ready}"
 	w_key Enter
 	w_wait "Type yes and press Enter"
 	# shellcheck disable=SC2034 # read by the scripts that source this file

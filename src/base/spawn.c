@@ -126,30 +126,53 @@ static int spawn_feed(const struct spawn_opts *o, struct spawn_result *r, int fd
 	return 0;
 }
 
-/* Feeds stdin and reads the output until both are done or the time is up. */
-static void spawn_exchange(const struct spawn_opts *o, struct spawn_result *r, int *in, int *out,
-                           const struct timespec *t0)
+/* Takes what the output pipe holds now, without waiting for a writer that is still alive. */
+static void spawn_drain(const struct spawn_opts *o, struct spawn_result *r, int *out)
+{
+	while (*out >= 0) {
+		struct pollfd p = {*out, POLLIN, 0};
+		if (poll(&p, 1, 0) <= 0 || !spawn_take_output(o, r, *out))
+			spawn_close(out);
+	}
+}
+
+/* Feeds stdin and reads the output until the child has exited, or the time is up. The run ends when
+ * the child exits, not when the pipe closes: a process it started may hold its stdout for much longer
+ * (a daemon, a helper), and waiting for that would turn a success into a timeout. *reaped is 1 when
+ * the child was waited for here (its status in *ws). */
+static void spawn_exchange(const struct spawn_opts *o, struct spawn_result *r, int *in, int *out, pid_t pid,
+                           int *ws, int *reaped, const struct timespec *t0)
 {
 	size_t off = 0;
 	if (*in >= 0 && !spawn_feed(o, r, *in, &off))
 		spawn_close(in);
-	while (*in >= 0 || *out >= 0) {
+	for (;;) {
+		pid_t w = waitpid(pid, ws, WNOHANG);
+		if (w == pid) {
+			*reaped = 1;
+			spawn_drain(o, r, out);
+			return;
+		}
+		if (w < 0 && errno != EINTR)
+			return;
 		struct pollfd pfd[2];
 		nfds_t n = 0;
 		if (*in >= 0)
 			pfd[n++] = (struct pollfd){*in, POLLOUT, 0};
 		if (*out >= 0)
 			pfd[n++] = (struct pollfd){*out, POLLIN, 0};
-		int wait = -1;
+		/* Short polls, so the exit is seen while someone else still holds the pipe. */
+		int wait = 50;
 		if (o->timeout_ms > 0) {
 			long left = o->timeout_ms - spawn_ms_since(t0);
 			if (left <= 0) {
 				r->timed_out = 1;
 				return;
 			}
-			wait = left > INT_MAX ? INT_MAX : (int)left;
+			if (left < wait)
+				wait = (int)left;
 		}
-		int pr = poll(pfd, n, wait);
+		int pr = poll(n ? pfd : NULL, n, wait);
 		if (pr < 0 && errno == EINTR)
 			continue;
 		if (pr < 0)
@@ -174,13 +197,12 @@ static void spawn_kill(const struct spawn_opts *o, pid_t pid)
 }
 
 /* Waits for the child; with a timeout, kills it once the time is up. */
-static int spawn_wait(const struct spawn_opts *o, struct spawn_result *r, pid_t pid,
+static int spawn_wait(const struct spawn_opts *o, struct spawn_result *r, pid_t pid, int ws, int reaped,
                       const struct timespec *t0)
 {
-	int ws = 0;
 	if (r->timed_out)
 		spawn_kill(o, pid);
-	for (;;) {
+	while (!reaped) {
 		int nohang = o->timeout_ms > 0 && !r->timed_out;
 		pid_t w = waitpid(pid, &ws, nohang ? WNOHANG : 0);
 		if (w == pid)
@@ -246,12 +268,13 @@ int spawn_run(const struct spawn_opts *o, struct spawn_result *r)
 		setpgid(pid, pid); /* as the child does: whichever runs first, the group is there to kill */
 	if (out[0] >= 0)
 		fcntl(out[0], F_SETFL, O_NONBLOCK);
-	spawn_exchange(o, r, &in[0], &out[0], &t0);
+	int ws = 0, reaped = 0;
+	spawn_exchange(o, r, &in[0], &out[0], pid, &ws, &reaped, &t0);
 	spawn_close(&in[0]);
 	spawn_close(&out[0]);
 	if (r->out)
 		r->out[r->out_len] = '\0';
-	if (spawn_wait(o, r, pid, &t0) != 0) {
+	if (spawn_wait(o, r, pid, ws, reaped, &t0) != 0) {
 		err = errno;
 		spawn_result_free(r);
 		return spawn_fail(r, SPAWN_STAGE_WAIT, err);

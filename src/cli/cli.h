@@ -73,6 +73,7 @@ int cli_status(struct cli_ctx *ctx, int argc, char **argv);
 int cli_ticket(struct cli_ctx *ctx, int argc, char **argv);
 int cli_mark_used(struct cli_ctx *ctx, int argc, char **argv);
 /* Engines and rotation */
+int cli_doctor(struct cli_ctx *ctx, int argc, char **argv);
 int cli_connect(struct cli_ctx *ctx, int argc, char **argv);
 int cli_verify(struct cli_ctx *ctx, int argc, char **argv);
 int cli_restore(struct cli_ctx *ctx, int argc, char **argv);

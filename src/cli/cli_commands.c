@@ -62,6 +62,20 @@ const struct cli_command cli_commands[] = {
 	    "      --contact NAME       who support should contact\n"), 0},
 
 	/* Engines and rotation */
+	{"doctor", cli_doctor, N_("[OPTION]..."),
+	 N_("check that this machine is ready for the Primus exchange"),
+	 N_("  --ppin PATH         the ppin tool (default: the profile's, then\n"
+	    "                      /usr/local/primus/bin/ppin, then a trusted one on PATH)\n"
+	    "  --module PATH       the provider's library (default: PRIMUS_HOME/lib/\n"
+	    "                      libprimusP11.so)\n"
+	    "  --primus-home DIR   where the provider's templates are (DIR/etc; default: the\n"
+	    "                      folder above ppin's bin/, else /usr/local/primus)\n"
+	    "  --group GROUP       the provider files will be shared with GROUP\n"
+	    "      --json          print one JSON document (a common option)\n"
+	    "Checks ppin and its version (1.8.1 or later; 1.8.4 for SECUROSYS_PKCS11_CONF),\n"
+	    "the library, the group primus, the templates, the clock and, with --profile,\n"
+	    "the cluster. connect and the wizard run the same checks first.\n"
+	    "Exit status: 0 ready (warnings allowed), 69 something refuses the exchange.\n"), 0},
 	{"connect", cli_connect, N_("[--engine ENGINE] [OPTION]..."),
 	 N_("first connection: exchange the setup password (point of no return)"),
 	 N_("  --engine ENGINE     primus (the default for Securosys PKCS#11 and CNG) or\n"
@@ -88,8 +102,10 @@ const struct cli_command cli_commands[] = {
 	    "                      31: libp11 and the OpenSSL 3 pkcs11-provider read at\n"
 	    "                      most 31 characters of a PIN; a longer one fits neither)\n"
 	    "  --retry-refused     send a setup password the HSM refused once more\n"
-	    "primus runs ppin -p, ppin -a (setup password, then PKCS#11 password, on its\n"
-	    "stdin), ppin -t, and keeps .secrets.cfg and primus.cfg in the vault.\n"
+	    "  --primus-home DIR   primus: where the provider's templates are (doctor)\n"
+	    "primus first runs the checks of 'doctor', then ppin -p, ppin -a (setup\n"
+	    "password, then PKCS#11 password, typed at its prompts on a pseudo-terminal),\n"
+	    "ppin -t, and keeps .secrets.cfg and primus.cfg in the vault.\n"
 	    "Without --yes it asks to type 'yes' on the terminal; off a terminal it needs\n"
 	    "--yes. "
 "Running it again resumes an interrupted connection; on a connected\n"

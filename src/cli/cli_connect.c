@@ -213,8 +213,14 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 	rc = connect_remember(st, &o) ? profile_save_state(&ce.p, &d) : EX_OK;
 	if (rc == EX_OK)
 		rc = cli_engine_open_rest(ctx, &ce, &o, &d);
+	/* The readiness checks (primus: doctor.h) before anything is recorded or sent. */
+	struct diag_warnings ready;
+	memset(&ready, 0, sizeof ready);
+	ce.e.warnings = &ready;
 	if (rc == EX_OK)
 		rc = ce.e.ops->preflight(&ce.e, &d);
+	ce.e.warnings = NULL;
+	cli_report_warnings(&ready);
 	if (rc != EX_OK) {
 		/* Nothing was sent; the state still records why, for status and the ticket. */
 		if (ce.v) {

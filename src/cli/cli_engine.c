@@ -36,6 +36,7 @@ const struct option cli_engine_longopts[] = {
     {"force", no_argument, NULL, CLI_ENGINE_OPT_FORCE},
     {"system", no_argument, NULL, CLI_ENGINE_OPT_SYSTEM},
     {"blinded-secret", no_argument, NULL, CLI_ENGINE_OPT_BLINDED_SECRET},
+    {"primus-home", required_argument, NULL, CLI_ENGINE_OPT_PRIMUS_HOME},
     {NULL, 0, NULL, 0},
 };
 
@@ -68,6 +69,7 @@ static int cli_engine_parse(const char *cmd, int argc, char **argv, struct cli_e
 				return cli_usage_error(cmd, _("--slot: '%s' is not a slot number"), optarg);
 			break;
 		case CLI_ENGINE_OPT_PPIN: o->ov.ppin = optarg; break;
+		case CLI_ENGINE_OPT_PRIMUS_HOME: o->ov.primus_home = optarg; break;
 		case CLI_ENGINE_OPT_ENDPOINT:
 			if (o->ov.n_endpoints >= ENGINE_MAX_HOSTS)
 				return cli_usage_error(cmd, _("--endpoint: at most %d hosts"), ENGINE_MAX_HOSTS);

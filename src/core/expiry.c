@@ -76,6 +76,10 @@ static int expiry_rotated(const struct state *st, time_t *at)
 		if (st->events[i].kind && strcmp(st->events[i].kind, "rotated") == 0) {
 			found = 1;
 			*at = st->events[i].at;
+		} else if (st->events[i].kind && strcmp(st->events[i].kind, "renewed") == 0) {
+			/* A renewal brings a new setup password, not yet replaced. */
+			found = 0;
+			*at = 0;
 		}
 	}
 	if (st->rotation >= ROTATION_PROMOTED)
@@ -132,9 +136,10 @@ void expiry_compute(const struct state *st, time_t now, struct expiry *out)
 		return;
 	}
 	if (start == 0) {
-		/* The rotation records the first use before it logs in; if it got that far but no time is
-		 * recorded, the clock is running from an unknown moment. */
-		if (st->rotation >= ROTATION_FIRST_USE) {
+		/* The rotation records the first use right before the setup password is sent (a saved
+		 * PENDING alone sends nothing); if it got that far but no time is recorded, the clock is
+		 * running from an unknown moment. */
+		if (st->rotation == ROTATION_FIRST_USE || st->rotation >= ROTATION_PROMOTED) {
 			out->missing = _("the time of first use");
 			return;
 		}

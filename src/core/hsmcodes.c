@@ -14,67 +14,92 @@
 #include <sysexits.h>
 
 /* Texts that several codes share. */
-#define HSMCODES_NEXT_TICKET                                                                               \
-	N_("A new setup password needs a support ticket: run 'hsm-onboard ticket' and open it at "          \
+#define HSMCODES_NEXT_TICKET                                                                   \
+	N_("A new setup password needs a support ticket: run 'hsm-onboard ticket' and open it at " \
 	   "support.securosys.com")
 #define HSMCODES_WHAT_DISABLED N_("access to the partition is disabled by the HSM configuration")
-#define HSMCODES_NEXT_SUPPORT N_("Nothing on this machine can change it: ask Securosys support at support.securosys.com")
+#define HSMCODES_NEXT_SUPPORT \
+	N_("Nothing on this machine can change it: ask Securosys support at support.securosys.com")
 
 static const struct hsmcodes_entry hsmcodes_table[] = {
-	{0x80005017UL, HSMCODES_SETUP_REFUSED, EX_NOPERM, N_("the HSM refused the setup password"),
-	 N_("It is not sent again automatically: too many wrong attempts lock the login for a while. Check that "
-	    "the profile holds the setup password of the latest hsm file; if it is refused again, run "
-	    "'hsm-onboard ticket'")},
-	{0x80005018UL, HSMCODES_SETUP_EXPIRED, EX_NOPERM, N_("the setup password has expired"),
-	 HSMCODES_NEXT_TICKET},
-	{0x80000037UL, HSMCODES_SETUP_EXPIRED, EX_NOPERM, N_("the password has expired"),
-	 HSMCODES_NEXT_TICKET},
-	{0x8000000BUL, HSMCODES_PIN_REFUSED, EX_NOPERM, N_("login failed: wrong PKCS#11 password"),
-	 N_("Check the 'PKCS#11 password' line of the hsm file and import it again if it differs. It is not "
-	    "retried automatically: too many wrong attempts lock PKCS#11 access for a while; if it is locked, "
-	    "wait and try later")},
-	{0x8000000DUL, HSMCODES_USER_UNKNOWN, EX_CONFIG, N_("the HSM does not know this user"),
-	 N_("Compare the HSM User Name of the hsm file with your Welcome ticket, and the cluster's hosts")},
-	{0x80005012UL, HSMCODES_USER_UNKNOWN, EX_CONFIG, N_("the user is not in primus.cfg"),
-	 N_("Run connect again so that primus.cfg is written for this profile's HSM user")},
-	{0x80005001UL, HSMCODES_CONFIG, EX_CONFIG, N_("no HSM or user is configured"),
-	 N_("Run connect again so that primus.cfg is written for this profile's HSM user")},
-	{0x80005002UL, HSMCODES_ALREADY_EXISTS, EX_CONFIG, N_("the HSM user is already configured"),
-	 N_("ppin -l shows whether its permanent secret is Configured; connect checks it and goes on")},
-	{0x80005003UL, HSMCODES_CONFIG, EX_CONFIG, N_("the file primus.cfg was not found"),
-	 N_("Run connect again, or point SECUROSYS_PKCS11_CONF at the file")},
-	{0x80005004UL, HSMCODES_CONFIG, EX_CONFIG, N_("the file .secrets.cfg was not found"),
-	 N_("Write it back from the vault with 'hsm-onboard restore --output DIR', or point "
-	    "SECUROSYS_SECRETS_CONF at it")},
-	{0x80005005UL, HSMCODES_CONFIG, EX_CONFIG, N_("the file primus.cfg is not valid"),
-	 N_("Run connect again so that it is rewritten in the documented layout, or write the vault's copy "
-	    "back with 'hsm-onboard restore --output DIR'")},
-	{0x80005006UL, HSMCODES_CONFIG, EX_CONFIG, N_("the file .secrets.cfg is not valid"),
-	 N_("Write the vault's copy back with 'hsm-onboard restore --output DIR'")},
-	{0x80005007UL, HSMCODES_CONFIG, EX_CANTCREAT, N_("no write access to .secrets.cfg"),
-	 N_("Fix the permissions of the file and its folder, then run connect again")},
-	{0x80005015UL, HSMCODES_NETWORK, EX_UNAVAILABLE, N_("the connection to the HSM failed (network level)"),
-	 N_("Check status.cloudshsm.com for outages, then DNS and the firewall for the port (telnet HOST "
-	    "2310), and that this machine's public IP is on the partition's IP allow-list (set through the "
-	    "Service Order Form or by support); then run connect again")},
-	{0x8000003BUL, HSMCODES_NETWORK, EX_UNAVAILABLE, N_("the connection to the HSM timed out"),
-	 N_("Check status.cloudshsm.com for outages, then the firewall for the port (telnet HOST 2310) and "
-	    "the partition's IP allow-list; then run connect again")},
-	{0x80005019UL, HSMCODES_DISABLED, EX_UNAVAILABLE, HSMCODES_WHAT_DISABLED, HSMCODES_NEXT_SUPPORT},
-	{0x80000069UL, HSMCODES_DISABLED, EX_UNAVAILABLE, HSMCODES_WHAT_DISABLED, HSMCODES_NEXT_SUPPORT},
-	{0x80000018UL, HSMCODES_BUSY, EX_TEMPFAIL, N_("the maximum number of connections is exceeded"),
-	 N_("Stop other applications that use the partition, wait a moment and try again")},
+    {0x80005017UL, HSMCODES_SETUP_REFUSED, EX_NOPERM, N_("the HSM refused the setup password"),
+     N_("It is not sent again automatically: too many wrong attempts lock the login for a while. Check that "
+        "the profile holds the setup password of the latest hsm file; if it is refused again, run "
+        "'hsm-onboard ticket'")},
+    {0x80005018UL, HSMCODES_SETUP_EXPIRED, EX_NOPERM, N_("the setup password has expired"),
+     HSMCODES_NEXT_TICKET},
+    {0x80000037UL, HSMCODES_SETUP_EXPIRED, EX_NOPERM, N_("the password has expired"), HSMCODES_NEXT_TICKET},
+    {0x8000000BUL, HSMCODES_PIN_REFUSED, EX_NOPERM, N_("login failed: wrong PKCS#11 password"),
+     N_("Check the 'PKCS#11 password' line of the hsm file and import it again if it differs. It is not "
+        "retried automatically: too many wrong attempts lock PKCS#11 access for a while; if it is locked, "
+        "wait and try later")},
+    {0x8000000DUL, HSMCODES_USER_UNKNOWN, EX_CONFIG, N_("the HSM does not know this user"),
+     N_("Compare the HSM User Name of the hsm file with your Welcome ticket, and the cluster's hosts")},
+    {0x80005012UL, HSMCODES_USER_UNKNOWN, EX_CONFIG, N_("the user is not in primus.cfg"),
+     N_("Run connect again so that primus.cfg is written for this profile's HSM user")},
+    {0x80005001UL, HSMCODES_CONFIG, EX_CONFIG, N_("no HSM or user is configured"),
+     N_("Run connect again so that primus.cfg is written for this profile's HSM user")},
+    {0x80005002UL, HSMCODES_ALREADY_EXISTS, EX_CONFIG, N_("the HSM user is already configured"),
+     N_("ppin -l shows whether its permanent secret is Configured; connect checks it and goes on")},
+    {0x80005003UL, HSMCODES_CONFIG, EX_CONFIG, N_("the file primus.cfg was not found"),
+     N_("Run connect again, or point SECUROSYS_PKCS11_CONF at the file")},
+    {0x80005004UL, HSMCODES_CONFIG, EX_CONFIG, N_("the file .secrets.cfg was not found"),
+     N_("Write it back from the vault with 'hsm-onboard restore --output DIR', or point "
+        "SECUROSYS_SECRETS_CONF at it")},
+    {0x80005005UL, HSMCODES_CONFIG, EX_CONFIG, N_("the file primus.cfg is not valid"),
+     N_("Run connect again so that it is rewritten in the documented layout, or write the vault's copy "
+        "back with 'hsm-onboard restore --output DIR'")},
+    {0x80005006UL, HSMCODES_CONFIG, EX_CONFIG, N_("the file .secrets.cfg is not valid"),
+     N_("Write the vault's copy back with 'hsm-onboard restore --output DIR'")},
+    {0x80005007UL, HSMCODES_CONFIG, EX_CANTCREAT, N_("no write access to .secrets.cfg"),
+     N_("Fix the permissions of the file and its folder, then run connect again")},
+    /* pkcs/Tutorials/troubleshooting, "Error Codes" (doc/securosys-facts.md, section "Error codes"). */
+    {0x80005008UL, HSMCODES_CONFIG, EX_CANTCREAT,
+     N_("the permanent secret could not be added to .secrets.cfg"),
+     N_("Check the free space and the permissions of the folder of .secrets.cfg, then run connect again "
+        "(ppin -l says whether the secret is Configured)")},
+    {0x80005009UL, HSMCODES_CONFIG, EX_CONFIG, N_("an element of .secrets.cfg is not valid"),
+     N_("Write the vault's copy back with 'hsm-onboard restore --output DIR'")},
+    {0x80005010UL, HSMCODES_CONFIG, EX_CANTCREAT, N_("the file .secrets.cfg could not be updated"),
+     N_("Check the free space and the permissions of the folder of .secrets.cfg, then run connect again "
+        "(ppin -l says whether the secret is Configured)")},
+    {0x80005011UL, HSMCODES_CONFIG, EX_CANTCREAT,
+     N_("the permanent secret could not be removed from .secrets.cfg"),
+     N_("Check the permissions of .secrets.cfg and its folder")},
+    {0x80005013UL, HSMCODES_CONFIG, EX_SOFTWARE, N_("a secret type in .secrets.cfg is not supported"),
+     N_("The file was written by another provider version: write the vault's copy back with 'hsm-onboard "
+        "restore --output DIR', or check the provider version with 'hsm-onboard doctor'")},
+    {0x80005014UL, HSMCODES_CONFIG, EX_SOFTWARE,
+     N_("the provider reported an internal error (NULL list pointer)"),
+     N_("Run 'hsm-onboard ticket' and send it with ppin -v's version to support")},
+    {0x80005015UL, HSMCODES_NETWORK, EX_UNAVAILABLE, N_("the connection to the HSM failed (network level)"),
+     N_("Check status.cloudshsm.com for outages, then DNS and the firewall for the port (telnet HOST "
+        "2310), and that this machine's public IP is on the partition's IP allow-list (set through the "
+        "Service Order Form or by support); then run connect again")},
+    {0x8000003BUL, HSMCODES_NETWORK, EX_UNAVAILABLE, N_("the connection to the HSM timed out"),
+     N_("Check status.cloudshsm.com for outages, then the firewall for the port (telnet HOST 2310) and "
+        "the partition's IP allow-list; then run connect again")},
+    {0x80005019UL, HSMCODES_DISABLED, EX_UNAVAILABLE, HSMCODES_WHAT_DISABLED, HSMCODES_NEXT_SUPPORT},
+    {0x80000069UL, HSMCODES_DISABLED, EX_UNAVAILABLE, HSMCODES_WHAT_DISABLED, HSMCODES_NEXT_SUPPORT},
+    {0x80000018UL, HSMCODES_BUSY, EX_TEMPFAIL, N_("the maximum number of connections is exceeded"),
+     N_("Stop other applications that use the partition, wait a moment and try again")},
 };
 
 static const struct hsmcodes_entry hsmcodes_system = {
-	0, HSMCODES_SYSTEM, EX_UNAVAILABLE, N_("an HSM system error"),
-	N_("Try again later; if it persists, check status.cloudshsm.com and open a support ticket at "
-	   "support.securosys.com with this code"),
+    0,
+    HSMCODES_SYSTEM,
+    EX_UNAVAILABLE,
+    N_("an HSM system error"),
+    N_("Try again later; if it persists, check status.cloudshsm.com and open a support ticket at "
+       "support.securosys.com with this code"),
 };
 
 static const struct hsmcodes_entry hsmcodes_vendor = {
-	0, HSMCODES_OTHER, EX_UNAVAILABLE, N_("a Securosys provider error"),
-	N_("See the error-code table on the Primus PKCS#11 troubleshooting page"),
+    0,
+    HSMCODES_OTHER,
+    EX_UNAVAILABLE,
+    N_("a Securosys provider error"),
+    N_("See the error-code table on the Primus PKCS#11 troubleshooting page"),
 };
 
 const struct hsmcodes_entry *hsmcodes_lookup(unsigned long code)
@@ -151,26 +176,17 @@ size_t hsmcodes_scan(const char *text, unsigned long *codes, size_t max)
 static int hsmcodes_rank(enum hsmcodes_class c)
 {
 	switch (c) {
-	case HSMCODES_SETUP_EXPIRED:
-		return 9;
-	case HSMCODES_SETUP_REFUSED:
-		return 8;
-	case HSMCODES_PIN_REFUSED:
-		return 7;
-	case HSMCODES_DISABLED:
-		return 6;
-	case HSMCODES_USER_UNKNOWN:
-		return 5;
-	case HSMCODES_NETWORK:
-		return 4;
+	case HSMCODES_SETUP_EXPIRED: return 9;
+	case HSMCODES_SETUP_REFUSED: return 8;
+	case HSMCODES_PIN_REFUSED: return 7;
+	case HSMCODES_DISABLED: return 6;
+	case HSMCODES_USER_UNKNOWN: return 5;
+	case HSMCODES_NETWORK: return 4;
 	case HSMCODES_CONFIG:
-	case HSMCODES_ALREADY_EXISTS:
-		return 3;
+	case HSMCODES_ALREADY_EXISTS: return 3;
 	case HSMCODES_BUSY:
-	case HSMCODES_SYSTEM:
-		return 2;
-	default:
-		return 1;
+	case HSMCODES_SYSTEM: return 2;
+	default: return 1;
 	}
 }
 

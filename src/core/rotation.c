@@ -13,6 +13,8 @@
 #include <sysexits.h>
 #include <time.h>
 
+static int rotation_renewing(const struct state *st);
+
 void rotation_report_free(struct rotation_report *r)
 {
 	engine_files_free(&r->files);
@@ -24,7 +26,9 @@ void rotation_reset_for_renewal(struct state *st)
 {
 	st->first_use = 0;
 	st->renewal_pending = 0;
-	if (st->rotation == ROTATION_FIRST_USE)
+	/* A renewal after an exchange (the permanent secret was reset by support) needs the exchange
+	 * again: the new setup password is still to be used (doc/DESIGN.md, "Renewal"). */
+	if (st->rotation == ROTATION_FIRST_USE || st->rotation >= ROTATION_PROMOTED)
 		st->rotation = ROTATION_NONE;
 	if (st->step > STEP_COUNTDOWN && st->rotation == ROTATION_NONE)
 		st->step = STEP_COUNTDOWN;
@@ -247,7 +251,9 @@ static int rotation_step_verify(struct profile *p, struct vault *v, struct engin
 		}
 		return rotation_fail(p, e, d);
 	}
-	if (vault_get(v, VAULT_PREVIOUS) || vault_get(v, VAULT_PENDING)) {
+	if (vault_get(v, VAULT_PREVIOUS) || vault_get(v, VAULT_PENDING) ||
+	    vault_get(v, VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL)) {
+		vault_set(v, VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL, NULL, d);
 		vault_set(v, VAULT_PREVIOUS, NULL, d);
 		vault_set(v, VAULT_PENDING, NULL, d);
 		rc = vault_save(v, d);
@@ -293,6 +299,103 @@ static int rotation_keep_files(struct profile *p, struct vault *v, struct engine
 	return profile_save_state(p, d);
 }
 
+/* Step 1, called by the engine immediately before it sends the setup password (engine.h,
+ * before_setup): the first use starts the 7-day clock, so it is durable before the password leaves.
+ * A first use only ever moves earlier: one already recorded is kept. */
+struct rotation_first_use_arg {
+	struct profile *p;
+	struct vault *v;
+	struct engine_ctx *e;
+	const char *engine;
+};
+
+static int rotation_first_use(void *arg, struct diag *d)
+{
+	struct rotation_first_use_arg *a = arg;
+	struct state *st = &a->p->st;
+	if (st->first_use != 0 && st->rotation >= ROTATION_FIRST_USE && st->step >= STEP_ROTATION)
+		return EX_OK;
+	FAILPOINT("rotate.before-first-use");
+	if (st->first_use == 0) {
+		st->first_use = time(NULL);
+		state_add_event(st, "first-use", a->engine);
+	}
+	if (st->step < STEP_ROTATION)
+		st->step = STEP_ROTATION;
+	if (st->rotation < ROTATION_FIRST_USE)
+		st->rotation = ROTATION_FIRST_USE;
+	int rc = profile_save_state(a->p, d);
+	if (rc != EX_OK)
+		return rc;
+	FAILPOINT("rotate.after-first-use");
+	return EX_OK;
+}
+
+/* 1 when a renewed setup password was imported since the last exchange: the last of the events
+ * "renewed" and "rotated" is "renewed". */
+static int rotation_renewing(const struct state *st)
+{
+	for (size_t i = st->n_events; i-- > 0;) {
+		const char *k = st->events[i].kind;
+		if (k && strcmp(k, "rotated") == 0)
+			return 0;
+		if (k && strcmp(k, "renewed") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A renewal over an entry ppin keeps (primus: .secrets.cfg): the engine calls this right before
+ * ppin -u (engine.h, before_update), after ppin -p may have rewritten the file: the file as it is then
+ * goes into the vault, durably, before ppin -u may change or remove it (doc/DESIGN.md, "Renewal"). It
+ * is kept until the new secret is verified; a resume compares the file with it. */
+static int rotation_renewal_backup(void *arg, struct diag *d)
+{
+	struct rotation_first_use_arg *a = arg;
+	struct engine_kept k;
+	int rc = a->e->ops->keep_files(a->e, &k, d);
+	if (rc != EX_OK)
+		return rc;
+	char *b64 = engine_b64_encode(k.secrets, k.secrets_len);
+	engine_kept_free(&k);
+	if (!b64)
+		return diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
+	const char *had = vault_get(a->v, VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL);
+	if (had && secmem_equal(had, b64)) {
+		secmem_free(b64); /* an earlier run kept this very file */
+		return EX_OK;
+	}
+	rc = vault_set(a->v, VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL, b64, d);
+	secmem_free(b64);
+	if (rc == EX_OK)
+		rc = vault_save(a->v, d);
+	if (rc != EX_OK)
+		return rc;
+	FAILPOINT("rotate.after-renewal-backup");
+	return EX_OK;
+}
+
+/* The engine learns that this exchange follows a renewal, and gets the backup an earlier run made. */
+static int rotation_renewal_setup(struct profile *p, struct vault *v, struct engine_ctx *e, char **buf,
+                                  struct diag *d)
+{
+	*buf = NULL;
+	if (!e->ops->keep_files || !rotation_renewing(&p->st))
+		return EX_OK;
+	e->renewal = 1;
+	e->before_update = rotation_renewal_backup;
+	const char *kept = vault_get(v, VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL);
+	if (!kept)
+		return EX_OK;
+	size_t len = 0;
+	if (engine_b64_decode(kept, buf, &len) != 0)
+		return diag_set(d, EX_DATAERR, "%s",
+		                _("the vault's copy of .secrets.cfg before the renewal is damaged"));
+	e->secrets_before = *buf;
+	e->secrets_before_len = len;
+	return EX_OK;
+}
+
 /* Step 4: the HSM has the new secret; keep it as CURRENT before anything else. */
 static int rotation_step_promote(struct profile *p, struct vault *v, struct diag *d)
 {
@@ -310,15 +413,18 @@ static int rotation_step_promote(struct profile *p, struct vault *v, struct diag
 	                          _("the setup password was replaced by the user secret"), d);
 }
 
-int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const char *config_dir,
-                 struct rotation_report *r, struct diag *d)
+static int rotation_run_steps(struct profile *p, struct vault *v, struct engine_ctx *e,
+                              const char *config_dir, struct rotation_report *r, struct diag *d)
 {
 	struct state *st = &p->st;
 	int rc;
 
 	/* The vault is written before the state at every step, so it may be one step ahead after a
-	 * crash: a CURRENT in the vault means the HSM accepted it. */
-	if (st->rotation < ROTATION_PROMOTED && vault_get(v, VAULT_CURRENT) && vault_get(v, VAULT_PENDING) &&
+	 * crash: a CURRENT in the vault means the HSM accepted it. Not after a renewal: CURRENT is then
+	 * the secret of the exchange before, which a primus PENDING (the PKCS#11 password) may equal;
+	 * the resume probe decides instead. */
+	if (st->rotation < ROTATION_PROMOTED && !rotation_renewing(st) && vault_get(v, VAULT_CURRENT) &&
+	    vault_get(v, VAULT_PENDING) &&
 	    secmem_equal(vault_get(v, VAULT_CURRENT), vault_get(v, VAULT_PENDING))) {
 		r->resumed = 1;
 		rc = rotation_set_state(p, ROTATION_PROMOTED, "rotated", _("promotion completed on resume"), d);
@@ -346,20 +452,9 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 		if (st->rotation > ROTATION_FIRST_USE || vault_get(v, VAULT_PENDING))
 			r->resumed = 1;
 
-		/* 1. First use, before any login with the setup password: it starts the 7-day clock. */
-		if (st->rotation < ROTATION_FIRST_USE || st->first_use == 0) {
-			if (st->first_use == 0) {
-				st->first_use = time(NULL);
-				state_add_event(st, "first-use", e->ops->name);
-			}
-			state_reach_step(st, STEP_ROTATION);
-			if (st->rotation < ROTATION_FIRST_USE)
-				st->rotation = ROTATION_FIRST_USE;
-			rc = profile_save_state(p, d);
-			if (rc != EX_OK)
-				return rc;
-			FAILPOINT("rotate.after-first-use");
-		}
+		/* 1. First use: recorded by the engine's before_setup call, immediately before the setup
+		 * password is sent (rotation_first_use), so a run that stops earlier (a wrong secrets file,
+		 * no network at ppin -p) leaves the 7-day clock untouched. */
 
 		/* 2. PENDING, saved before it is sent, and never regenerated once saved. */
 		int fresh = 0;
@@ -383,6 +478,8 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 		}
 		FAILPOINT("rotate.after-pending-saved");
 		if (st->rotation < ROTATION_PENDING) {
+			if (st->step < STEP_ROTATION)
+				st->step = STEP_ROTATION;
 			rc = rotation_set_state(p, ROTATION_PENDING, NULL, NULL, d);
 			if (rc != EX_OK)
 				return rc;
@@ -455,6 +552,28 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 		rc = rotation_write_config(p, v, e, config_dir, &r->files, d);
 		r->config_written = rc == EX_OK;
 	}
+	return rc;
+}
+
+int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const char *config_dir,
+                 struct rotation_report *r, struct diag *d)
+{
+	struct rotation_first_use_arg fu = {p, v, e, e->ops->name};
+	e->before_setup = rotation_first_use;
+	e->before_setup_arg = &fu;
+	char *before = NULL;
+	int rc = EX_OK;
+	if (p->st.rotation < ROTATION_PROMOTED)
+		rc = rotation_renewal_setup(p, v, e, &before, d);
+	if (rc == EX_OK)
+		rc = rotation_run_steps(p, v, e, config_dir, r, d);
+	e->before_setup = NULL;
+	e->before_update = NULL;
+	e->before_setup_arg = NULL;
+	e->renewal = 0;
+	e->secrets_before = NULL;
+	e->secrets_before_len = 0;
+	secmem_free(before);
 	return rc;
 }
 

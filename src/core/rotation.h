@@ -2,8 +2,9 @@
  *
  * This module is the only one that writes the rotation's vault entries (PENDING, CURRENT, PREVIOUS)
  * and state.rotation. It runs above any engine:
- *   1. first use recorded in state.json before the first login with the setup password
- *      (failpoint rotate.after-first-use);
+ *   1. first use recorded in state.json immediately before the setup password is sent: the engine
+ *      calls back (engine_ctx.before_setup) right before ppin -a, GetUserSecret or C_Login(setup), so
+ *      a run that stops earlier leaves the clock untouched (failpoint rotate.after-first-use);
  *   2. PENDING generated in the secure heap and saved durably; once saved it is never regenerated
  *      (rotate.after-pending-saved, between the vault and the state write);
  *   3. the change sent through the engine (rotate.after-change, after it returned, before anything

@@ -194,6 +194,20 @@ static const char *ticket_statement_who(void)
 	return _("Only registered support users can file support tickets.");
 }
 
+/* The support terms (doc/securosys-facts.md, section "Setup password"): a P1 request is valid only once
+ * confirmed by phone; with device SO access disabled, only the Partition SO can reset the partition. */
+static const char *ticket_statement_p1(void)
+{
+	return _("A request filed as priority P1 must be confirmed by phone after it is submitted to become "
+	         "valid.");
+}
+
+static const char *ticket_statement_pso(void)
+{
+	return _("If the partition's \"device SO access\" was disabled (Partition Administration), Securosys "
+	         "cannot reset it: the setup password can then be reset only by the customer's Partition SO.");
+}
+
 static void ticket_os(const struct ticket_options *o, char *buf, size_t size)
 {
 	struct utsname u;
@@ -256,7 +270,8 @@ static void ticket_rows_build(const struct state *st, const struct expiry *ex, c
 	row_add(rows, _("Request:"), _("Renewal of the HSM setup password for HSM user %s"), hsm);
 	/* Where and by whom (doc/securosys-facts.md, section "Setup password"). */
 	row_add(rows, _("Portal:"), "%s",
-	        _("support.securosys.com (registered support users; a renewal incurs costs)"));
+	        _("https://support.securosys.com/external/service-catalogue/18 (registered support users; a "
+	          "renewal incurs costs)"));
 	row_add(rows, _("Company:"), "%s", or_unknown(st->company));
 	row_add(rows, _("Service:"), "%s", or_unknown(st->service));
 	row_add(rows, _("Tier:"), "%s", or_unknown(ticket_tier(st)));
@@ -422,6 +437,8 @@ static void ticket_text(struct sbuf *b, struct ticket_rows *rows, const char *no
 	sb_puts(b, "\n");
 	ticket_text_para(b, ticket_statement_costs());
 	ticket_text_para(b, ticket_statement_who());
+	ticket_text_para(b, ticket_statement_p1());
+	ticket_text_para(b, ticket_statement_pso());
 }
 
 /* '_' stays: user names like ACME_ECO_01 must paste and search as they are, and an underscore
@@ -457,7 +474,8 @@ static void ticket_markdown(struct sbuf *b, struct ticket_rows *rows, const char
 		ticket_md_escape(b, rows->r[i].value);
 		sb_puts(b, " |\n");
 	}
-	sb_printf(b, "\n- %s\n- %s\n", ticket_statement_costs(), ticket_statement_who());
+	sb_printf(b, "\n- %s\n- %s\n- %s\n- %s\n", ticket_statement_costs(), ticket_statement_who(),
+	          ticket_statement_p1(), ticket_statement_pso());
 }
 
 /* ---- json ---- */
@@ -527,7 +545,8 @@ static char *ticket_json(const struct state *st, const struct expiry *ex, const 
 		pre = json_pack("{s:o, s:o}", "checked_at", j_time(st->checked_at), "checks", checks);
 	}
 
-	json_t *statements = json_pack("[s, s]", ticket_statement_costs(), ticket_statement_who());
+	json_t *statements = json_pack("[s, s, s, s]", ticket_statement_costs(), ticket_statement_who(),
+	                               ticket_statement_p1(), ticket_statement_pso());
 
 	json_t *root = json_object();
 	json_object_set_new(root, "schema", json_string("hsm-onboard-ticket/1"));

@@ -86,8 +86,11 @@ struct vault {
 };
 
 static const char *const vault_label_names[VAULT_LABEL_COUNT] = {
-    "service-password", "setup-password", "pkcs11-password",    "jwt",        "pending",
-    "current",          "previous",       "primus-secrets-cfg", "primus-cfg",
+    "service-password", "setup-password",
+    "pkcs11-password",  "jwt",
+    "pending",          "current",
+    "previous",         "primus-secrets-cfg",
+    "primus-cfg",       "primus-secrets-cfg-before-renewal",
 };
 
 const char *vault_label_name(enum vault_label label)

@@ -33,6 +33,9 @@ enum vault_label {
 	 * only key (doc/securosys-facts.md, section "Primus provider files"). */
 	VAULT_PRIMUS_SECRETS_CFG,
 	VAULT_PRIMUS_CFG,
+	/* .secrets.cfg as it was before a renewal's ppin -u (base64), kept until the new secret is
+	 * verified: a failed update removes the entry (doc/securosys-facts.md, section "ppin"). */
+	VAULT_PRIMUS_SECRETS_CFG_BEFORE_RENEWAL,
 	VAULT_LABEL_COUNT,
 };
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <limits.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -217,4 +218,50 @@ int engine_find_program(const char *name, char *buf, size_t size)
 			path++;
 	}
 	return 0;
+}
+
+/* Who may have put the file there: root or the user, and nobody else may write it. */
+static const char *engine_untrusted(const struct stat *sb)
+{
+	if (sb->st_uid != 0 && sb->st_uid != getuid())
+		return _("owned by another user");
+	if (sb->st_mode & (S_IWGRP | S_IWOTH))
+		return _("writable by other users");
+	return NULL;
+}
+
+int engine_find_trusted(const char *name, char *buf, size_t size, struct diag *d)
+{
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t w = strcspn(path, ":");
+		/* A relative entry ("", ".", "bin") names whatever folder we happen to run in. */
+		if (w > 0 && path[0] == '/' && w + strlen(name) + 2 <= size) {
+			snprintf(buf, size, "%.*s/%s", (int)w, path, name);
+			if (access(buf, X_OK) == 0) {
+				struct stat file, dir;
+				char folder[PATH_MAX];
+				snprintf(folder, sizeof folder, "%.*s", (int)w, path);
+				const char *why = NULL, *what = buf;
+				if (stat(buf, &file) != 0 || !S_ISREG(file.st_mode))
+					why = _("not a regular file");
+				else if ((why = engine_untrusted(&file)) == NULL && stat(folder, &dir) == 0 &&
+				         (why = engine_untrusted(&dir)) != NULL)
+					what = folder;
+				if (!why)
+					return EX_OK;
+				return diag_set(d, EX_NOPERM,
+				                _("%s was found on PATH, but %s is %s: a tool that gets the secrets must "
+				                  "be one nobody else could have put there. Give its path explicitly "
+				                  "(--ppin or --module) if you trust it"),
+				                buf, what, why);
+			}
+		}
+		path += w;
+		if (*path == ':')
+			path++;
+	}
+	return EX_UNAVAILABLE;
 }

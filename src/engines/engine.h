@@ -43,7 +43,9 @@ struct engine_ctx {
 	const char *token_label; /* pkcs11: the token label; NULL: the HSM User Name */
 	long slot;               /* pkcs11: a slot id, or -1 to choose by label */
 	const char *ppin;        /* primus: the ppin path; NULL: search PATH */
-	const char *work_dir;    /* primus: where primus.cfg and .secrets.cfg live while connecting */
+	const char *primus_home; /* primus: where the provider's templates are (etc/); NULL: above ppin's bin/ */
+	struct diag_warnings *warnings; /* primus preflight: the readiness warnings go here; may be NULL */
+	const char *work_dir;           /* primus: where primus.cfg and .secrets.cfg live while connecting */
 	const char *hsm_user;
 	const char *service_user;
 	const char *hosts[ENGINE_MAX_HOSTS]; /* primus: hosts[0] is the master */
@@ -68,6 +70,21 @@ struct engine_ctx {
 	 * it; step counts from 1. May be NULL. */
 	void (*progress)(void *arg, int step, int total, const char *what);
 	void *progress_arg;
+	/* Called immediately before the setup password is sent (primus: ppin -a or -u; jce:
+	 * GetUserSecret; pkcs11: the C_Login with it), so the rotation records the first use there and
+	 * not earlier (doc/DESIGN.md, "Steps"). Anything but EX_OK stops before it is sent. May be NULL. */
+	int (*before_setup)(void *arg, struct diag *d);
+	/* primus, in a renewal: called right before ppin -u (before before_setup), so the rotation keeps
+	 * .secrets.cfg as it is then in the vault. Same arg. May be NULL. */
+	int (*before_update)(void *arg, struct diag *d);
+	void *before_setup_arg;
+	/* primus: a renewed setup password was imported since the last exchange, so an entry of the HSM
+	 * user in .secrets.cfg is stale and is updated with ppin -u (doc/DESIGN.md, "Renewal");
+	 * secrets_before is that file as it was before (secmem, borrowed), so a resume can tell whether
+	 * the update happened. */
+	int renewal;
+	const char *secrets_before;
+	size_t secrets_before_len;
 	char token[96];             /* verify: the token that opened ("LABEL, serial S"), for the report */
 	const char *setup_password; /* jce: the setup password GetUserSecret exchanges */
 	struct engine_error err;
@@ -178,6 +195,9 @@ const struct engine_step *engine_steps(const struct engine_ops *ops);
 int engine_primus_text(enum engine_text what, const struct engine_text_args *a, char *buf, size_t size);
 int engine_jce_text(enum engine_text what, const struct engine_text_args *a, char *buf, size_t size);
 extern const struct engine_step engine_primus_steps[ENGINE_STEPS];
+/* The ppin the primus engine runs: given (--ppin), else /usr/local/primus/bin/ppin, else a trusted
+ * one on PATH (engine_find_trusted). EX_OK with the path in buf. */
+int engine_primus_find_ppin(const char *given, char *buf, size_t size, struct diag *d);
 
 /* "pkcs11", "primus" or "jce"; NULL when unknown. */
 const struct engine_ops *engine_find(const char *name);
@@ -200,6 +220,12 @@ int engine_write_file(const char *path, const void *data, size_t len, const char
 
 /* The first executable file called name in PATH, as execvp finds it, into buf; 0 when there is none. */
 int engine_find_program(const char *name, char *buf, size_t size);
+/* Looks name up in PATH for a tool that will be handed secrets (ppin, java): relative entries are
+ * skipped, and the first hit must be owned by root or the user and writable by nobody else, nor may its
+ * folder be (doc/DESIGN.md, "Secrets"); a tool given by path (--ppin, --module) is the user's choice and
+ * never comes here. EX_OK with the path in buf; EX_NOPERM when the hit is refused (d says why and
+ * how to give it explicitly); EX_UNAVAILABLE when there is none (d not set). */
+int engine_find_trusted(const char *name, char *buf, size_t size, struct diag *d);
 
 /* RFC 4648 base64 of len bytes, as a secmem string (the vault keeps strings). NULL: out of memory. */
 char *engine_b64_encode(const void *data, size_t len);

@@ -70,8 +70,15 @@ static int jce_open(struct engine_ctx *e, struct diag *d)
 		      "sent"),
 		    e->module);
 	}
+	/* java is handed the setup password's file: only one nobody else could have planted
+	 * (engine_find_trusted; doc/DESIGN.md, "Secrets"). */
 	char java[PATH_MAX];
-	if (!engine_find_program("java", java, sizeof java)) {
+	int jrc = engine_find_trusted("java", java, sizeof java, d);
+	if (jrc == EX_NOPERM) {
+		engine_set_code(e, "JAVA_MISSING", 0, 0);
+		return jrc;
+	}
+	if (jrc != EX_OK) {
 		engine_set_code(e, "JAVA_MISSING", 0, 0);
 		return diag_set(d, EX_UNAVAILABLE, "%s",
 		                _("java was not found in PATH: install a Java runtime (Debian: "
@@ -328,9 +335,16 @@ static int jce_put(const char *path, const char *secret, struct diag *d)
  * not run. */
 static int jce_run(struct engine_ctx *e, struct jce_call *c, const char *const *args, struct diag *d)
 {
+	/* The java that open checked (engine_find_trusted), by its path: execvp would search PATH again. */
+	char java[PATH_MAX];
+	int jrc = engine_find_trusted("java", java, sizeof java, d);
+	if (jrc == EX_UNAVAILABLE)
+		diag_set(d, EX_UNAVAILABLE, "%s", _("java was not found in PATH. Nothing was sent"));
+	if (jrc != EX_OK)
+		return -1;
 	const char *argv[40];
 	size_t n = 0;
-	argv[n++] = "java";
+	argv[n++] = java;
 	argv[n++] = "-jar";
 	argv[n++] = e->module;
 	for (size_t i = 0; args[i] && n < sizeof argv / sizeof argv[0] - 1; i++)
@@ -340,7 +354,7 @@ static int jce_run(struct engine_ctx *e, struct jce_call *c, const char *const *
 	 * is up (java starts threads, and may start helpers). */
 	struct spawn_opts o = {
 	    .argv = argv,
-	    .flags = SPAWN_PATH | SPAWN_CAPTURE,
+	    .flags = SPAWN_CAPTURE,
 	    .output_max = sizeof c->out - 1,
 	    .timeout_ms = jce_timeout_ms(),
 	};
@@ -473,6 +487,11 @@ static int jce_new_secret(struct engine_ctx *e, char **out, struct diag *d)
 	args[n++] = c.secret;
 	args[n] = NULL;
 	if (rc != EX_OK) {
+		jce_call_end(&c);
+		return rc;
+	}
+	/* GetUserSecret sends the setup password: the first use is recorded right before (engine.h). */
+	if (e->before_setup && (rc = e->before_setup(e->before_setup_arg, d)) != EX_OK) {
 		jce_call_end(&c);
 		return rc;
 	}

@@ -361,6 +361,11 @@ static int pk_first_connect(struct engine_ctx *e, const char *setup, const char 
 	rc = pk_session(e, CKF_RW_SESSION, &s, d);
 	if (rc != EX_OK)
 		return rc;
+	/* The first use is recorded right before the setup password goes to the token (engine.h). */
+	if (e->before_setup && (rc = e->before_setup(e->before_setup_arg, d)) != EX_OK) {
+		p->m->C_CloseSession(s);
+		return rc;
+	}
 	CK_RV rv = p->m->C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)(uintptr_t)setup, (CK_ULONG)strlen(setup));
 	if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) {
 		rc = pk_fail(e, d, "C_Login", rv, PK_SETUP);

@@ -10,9 +10,9 @@
  *     the resume; a failed -u deletes the secret, so this engine never calls -u;
  *   - verify logs in as an application does: libprimusP11 through p11-kit, C_Login(CKU_USER) with the
  *     PKCS#11 password; the setup password is never a PIN.
- * Secrets reach ppin only on its stdin (a socket, so a child that exits early cannot SIGPIPE us),
- * never in argv or the environment. The child runs in its own session without a controlling
- * terminal, so a getpass-style prompt reads stdin instead of /dev/tty.
+ * Secrets reach ppin only through a pseudo-terminal that is its controlling terminal, stdin and
+ * stdout (ptyrun.h), each after its documented prompt and with echo off, never in argv or the
+ * environment: ppin prompts without echo, and such a prompt reads /dev/tty, which no pipe reaches.
  *
  * The tests and the demo drive this engine against hsm-onboard-ppin-sim (src/engines/ppin_sim.c),
  * which implements the documented behaviour over a SoftHSM2 token, not against the vendor binary. */
@@ -21,8 +21,11 @@
 #include "engine.h"
 
 #include "engine_shared.h"
+#include "doctor.h"
 #include "hsmcodes.h"
 #include "primus_cfg.h"
+#include "ptyrun.h"
+#include "quote.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "secmem.h"
@@ -39,6 +42,10 @@
 
 #define PP_OUTPUT_MAX 65536
 #define PP_TIMEOUT_MS 120000
+/* The prompts come at once; the answer's check needs the HSM, which the whole-run bound covers. */
+#define PP_PROMPT_TIMEOUT_MS 30000
+/* An unfinished line that is not the expected prompt, unchanged this long: ppin waits for something. */
+#define PP_QUIET_MS 3000
 
 struct pp_priv {
 	char ppin[PATH_MAX];
@@ -76,10 +83,13 @@ static int pp_codes_fail(struct engine_ctx *e, const unsigned long *codes, size_
 	return diag_set(d, h->exit_code, _("ppin %s: %s (%s). %s"), what, _(h->what), code, _(h->next));
 }
 
-/* Runs ppin with args (after -c CFG -s SECRETS), feeding input (may be NULL) on stdin. The output
- * (stdout and stderr) lands in *out (malloc'd). Returns EX_OK when it ran; *status is its exit. */
-static int pp_run(struct engine_ctx *e, const char *const *args, const char *input, char **out, int *status,
-                  struct diag *d)
+/* ppin on a pseudo-terminal (ptyrun.h; doc/DESIGN.md, "Driving ppin"): it prompts without echo and
+ * may read /dev/tty, which no pipe reaches. Runs ppin with args (after -c CFG -s SECRETS) and answers
+ * the steps' prompts in order; an unexpected prompt or a silence stops it before anything more is
+ * sent, and its text is shown quoted. The output lands in *out (malloc'd). EX_OK when it ran to its
+ * exit; *status is its exit status. */
+static int pp_run(struct engine_ctx *e, const char *const *args, const struct ptyrun_step *steps,
+                  size_t n_steps, char **out, int *status, struct diag *d)
 {
 	struct pp_priv *p = e->priv;
 	const char *argv[16];
@@ -93,40 +103,56 @@ static int pp_run(struct engine_ctx *e, const char *const *args, const char *inp
 		argv[n++] = args[i];
 	argv[n] = NULL;
 
-	/* Its own session: without a controlling terminal, a getpass-style prompt reads stdin. */
-	struct spawn_opts o = {
+	struct ptyrun_opts o = {
 	    .argv = argv,
-	    .flags = SPAWN_NEW_SESSION | SPAWN_CAPTURE,
-	    .input = input,
-	    .input_len = input ? strlen(input) : 0,
+	    .steps = steps,
+	    .n_steps = n_steps,
 	    .output_max = PP_OUTPUT_MAX,
+	    .step_timeout_ms = PP_PROMPT_TIMEOUT_MS,
 	    .timeout_ms = PP_TIMEOUT_MS,
+	    .quiet_ms = PP_QUIET_MS,
 	};
-	struct spawn_result r;
-	if (spawn_run(&o, &r) != 0) {
+	struct ptyrun_result r;
+	if (ptyrun_run(&o, &r) != 0) {
 		int rc;
 		switch (r.failed) {
-		case SPAWN_STAGE_STDIN:
-			rc = diag_set_errno(d, EX_OSERR, "%s", _("cannot create a socket for ppin"));
+		case PTYRUN_STAGE_PTY:
+			rc = diag_set_errno(d, EX_OSERR, "%s", _("cannot open a pseudo-terminal for ppin"));
 			break;
-		case SPAWN_STAGE_OUTPUT:
-			rc = diag_set_errno(d, EX_OSERR, "%s", _("cannot create a pipe for ppin"));
-			break;
-		case SPAWN_STAGE_MEMORY: rc = diag_set(d, EX_OSERR, "%s", _("out of memory")); break;
+		case PTYRUN_STAGE_MEMORY: rc = diag_set(d, EX_OSERR, "%s", _("out of memory")); break;
 		default: rc = diag_set_errno(d, EX_OSERR, "%s", _("cannot start ppin")); break;
 		}
-		spawn_result_free(&r);
+		ptyrun_result_free(&r);
 		return rc;
 	}
-	if (r.timed_out) {
-		spawn_result_free(&r);
-		engine_set_code(e, "PPIN_TIMEOUT", 0, 0);
-		return diag_set(d, EX_UNAVAILABLE, _("ppin %s did not finish within %d s"), args[0],
-		                PP_TIMEOUT_MS / 1000);
+	if (r.stop != PTYRUN_EXITED) {
+		/* The text it stopped at: never a secret (echo was off, and nothing was sent after it). */
+		char seen[160];
+		snprintf(seen, sizeof seen, "%s", r.unexpected && r.unexpected[0] ? r.unexpected : "");
+		size_t k = strlen(seen);
+		while (k > 0 && (seen[k - 1] == ' ' || seen[k - 1] == '\n'))
+			seen[--k] = '\0';
+		const char *expected = r.answered < n_steps ? steps[r.answered].prompt : NULL;
+		int timeout = r.stop == PTYRUN_TIMEOUT;
+		size_t answered = r.answered;
+		ptyrun_result_free(&r);
+		engine_set_code(e, timeout ? "PPIN_TIMEOUT" : "PPIN_UNEXPECTED", 0, 0);
+		if (timeout && !seen[0] && expected)
+			return diag_set(d, EX_UNAVAILABLE,
+			                _("ppin %s: no prompt \"%s:\" within %ld s; stopped (%zu of %zu answers sent)"),
+			                args[0], expected, (long)(PP_PROMPT_TIMEOUT_MS / 1000), answered, n_steps);
+		if (timeout)
+			return diag_set(d, EX_UNAVAILABLE, _("ppin %s did not finish within %d s; it last showed \"%s\""),
+			                args[0], PP_TIMEOUT_MS / 1000, quote_text(seen));
+		return diag_set(d, EX_PROTOCOL,
+		                _("ppin %s asked \"%s\", which is not in its documented dialogue. Stopped "
+		                  "before anything more was sent (%zu of %zu answers sent). Check the ppin "
+		                  "version ('hsm-onboard doctor') or run ppin by hand"),
+		                args[0], quote_text(seen), answered, n_steps);
 	}
 	*status = r.status;
 	if (r.status == 127 && r.out_len == 0) {
-		spawn_result_free(&r);
+		ptyrun_result_free(&r);
 		*out = NULL;
 		engine_set_code(e, "PPIN_NOT_FOUND", 0, 0);
 		return diag_set(d, EX_UNAVAILABLE, _("%s could not be run"), p->ppin);
@@ -137,12 +163,13 @@ static int pp_run(struct engine_ctx *e, const char *const *args, const char *inp
 
 /* Runs one ppin command that must succeed. On a failure the output's codes are kept in *codes (when
  * not NULL) for a caller that handles one of them itself. */
-static int pp_do_codes(struct engine_ctx *e, const char *const *args, const char *input, const char *what,
-                       char **out, unsigned long *codes, size_t *n_codes, struct diag *d)
+static int pp_do_codes(struct engine_ctx *e, const char *const *args, const struct ptyrun_step *steps,
+                       size_t n_steps, const char *what, char **out, unsigned long *codes, size_t *n_codes,
+                       struct diag *d)
 {
 	char *o = NULL;
 	int status = 0;
-	int rc = pp_run(e, args, input, &o, &status, d);
+	int rc = pp_run(e, args, steps, n_steps, &o, &status, d);
 	if (rc != EX_OK)
 		return rc;
 	unsigned long found[8];
@@ -168,10 +195,10 @@ static int pp_do_codes(struct engine_ctx *e, const char *const *args, const char
 	return EX_OK;
 }
 
-static int pp_do(struct engine_ctx *e, const char *const *args, const char *input, const char *what,
-                 char **out, struct diag *d)
+/* A ppin command without secrets: no prompt is expected, so any prompt stops it. */
+static int pp_do(struct engine_ctx *e, const char *const *args, const char *what, char **out, struct diag *d)
 {
-	return pp_do_codes(e, args, input, what, out, NULL, NULL, d);
+	return pp_do_codes(e, args, NULL, 0, what, out, NULL, NULL, d);
 }
 
 static void pp_progress(struct engine_ctx *e, int step, const char *a, const char *b, const char *c)
@@ -183,16 +210,14 @@ static void pp_progress(struct engine_ctx *e, int step, const char *a, const cha
 	e->progress(e->progress_arg, step, 3, what);
 }
 
-static int pp_find_ppin(struct engine_ctx *e, char *buf, size_t size, struct diag *d)
+int engine_primus_find_ppin(const char *given, char *buf, size_t size, struct diag *d)
 {
-	if (e->ppin && e->ppin[0]) {
-		if (access(e->ppin, X_OK) != 0) {
-			engine_set_code(e, "PPIN_NOT_FOUND", 0, 0);
+	if (given && given[0]) {
+		if (access(given, X_OK) != 0)
 			return diag_set_errno(d, EX_UNAVAILABLE, _("%s: ppin cannot be run; check the --ppin path"),
-			                      e->ppin);
-		}
-		if (!realpath(e->ppin, buf))
-			snprintf(buf, size, "%s", e->ppin);
+			                      given);
+		if (!realpath(given, buf))
+			snprintf(buf, size, "%s", given);
 		return EX_OK;
 	}
 	/* The provider installs it here (doc/securosys-facts.md, section "Primus provider files"). */
@@ -200,25 +225,22 @@ static int pp_find_ppin(struct engine_ctx *e, char *buf, size_t size, struct dia
 		snprintf(buf, size, "%s", ENGINE_PRIMUS_PPIN);
 		return EX_OK;
 	}
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	while (*path) {
-		size_t w = strcspn(path, ":");
-		if (w > 0 && w < size - 6) {
-			snprintf(buf, size, "%.*s/ppin", (int)w, path);
-			if (access(buf, X_OK) == 0)
-				return EX_OK;
-		}
-		path += w;
-		if (*path == ':')
-			path++;
-	}
-	engine_set_code(e, "PPIN_NOT_FOUND", 0, 0);
+	/* On PATH only a ppin nobody else could have planted gets the secrets (engine_find_trusted). */
+	int rc = engine_find_trusted("ppin", buf, size, d);
+	if (rc != EX_UNAVAILABLE)
+		return rc;
 	return diag_set(
 	    d, EX_UNAVAILABLE, "%s",
 	    _("ppin was found neither in /usr/local/primus/bin nor in PATH: install the Primus PKCS#11 "
 	      "provider or give --ppin PATH"));
+}
+
+static int pp_find_ppin(struct engine_ctx *e, char *buf, size_t size, struct diag *d)
+{
+	int rc = engine_primus_find_ppin(e->ppin, buf, size, d);
+	if (rc != EX_OK)
+		engine_set_code(e, rc == EX_NOPERM ? "PPIN_UNTRUSTED" : "PPIN_NOT_FOUND", 0, 0);
+	return rc;
 }
 
 /* primus.cfg as documented, written, then read back the way the provider reads it. */
@@ -254,7 +276,8 @@ static int pp_write_cfg(struct engine_ctx *e, const char *path, struct diag *d)
 	return rc;
 }
 
-static int pp_seed(struct engine_ctx *e, struct diag *d)
+/* A shared --output folder: ppin starts from its .secrets.cfg (engine_shared_seed). */
+static int pp_seed_shared(struct engine_ctx *e, struct diag *d)
 {
 	char dir[PATH_MAX], work[PATH_MAX];
 	if (!realpath(e->shared_dir, dir))
@@ -287,7 +310,7 @@ static int pp_open(struct engine_ctx *e, struct diag *d)
 	snprintf(p->secrets, sizeof p->secrets, "%s/.secrets.cfg", e->work_dir);
 	/* connect --output into a folder that already serves other partitions: ppin adds this user to a
 	 * copy of their .secrets.cfg, so that one file serves them all (engine_shared.h). */
-	if (e->shared_dir && (rc = pp_seed(e, d)) != EX_OK) {
+	if (e->shared_dir && (rc = pp_seed_shared(e, d)) != EX_OK) {
 		free(p);
 		e->priv = NULL;
 		return rc;
@@ -318,11 +341,30 @@ static void pp_close(struct engine_ctx *e)
 	e->priv = NULL;
 }
 
+/* The readiness checks (doctor.h; doc/DESIGN.md, "Readiness"), before anything is recorded or sent:
+ * the first failure refuses, the warnings go to e->warnings. */
 static int pp_preflight(struct engine_ctx *e, struct diag *d)
 {
 	engine_set_code(e, "", 0, 0);
-	static const char *const args[] = {"-v", NULL};
-	return pp_do(e, args, NULL, "-v", NULL, d);
+	struct pp_priv *p = e->priv;
+	struct doctor_opts o = {
+	    .ppin = p->ppin,
+	    .module = e->module && e->module[0] ? e->module : NULL,
+	    .primus_home = e->primus_home,
+	    .group = e->group,
+	};
+	struct doctor_report r;
+	doctor_run(&o, &r);
+	for (size_t i = 0; i < r.n; i++) {
+		if (r.items[i].level == DOCTOR_FAIL) {
+			engine_set_code(e, strcmp(r.items[i].id, "version") == 0 ? "PPIN_VERSION" : "NOT_READY", 0, 0);
+			return diag_set(d, EX_UNAVAILABLE, _("not ready for the exchange, nothing was sent: %s"),
+			                r.items[i].msg);
+		}
+		if (r.items[i].level == DOCTOR_WARN && e->warnings)
+			diag_warn(e->warnings, "%s", r.items[i].msg);
+	}
+	return EX_OK;
 }
 
 static int pp_new_secret(struct engine_ctx *e, char **out, struct diag *d)
@@ -337,24 +379,76 @@ static int pp_new_secret(struct engine_ctx *e, char **out, struct diag *d)
 	return *out ? EX_OK : diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
 }
 
+/* ppin needs the secrets file to exist (0x80005004); the docs copy it from the installer's template
+ * (pkcs11_provider_configuration), and so does this, right before the first ppin command that uses
+ * it, after the readiness checks passed. */
+static int pp_seed(struct engine_ctx *e, struct diag *d)
+{
+	struct pp_priv *p = e->priv;
+	char home[PATH_MAX];
+	if (e->primus_home && e->primus_home[0])
+		snprintf(home, sizeof home, "%s", e->primus_home);
+	else
+		doctor_primus_home(p->ppin, home, sizeof home);
+	if (doctor_seed_secrets(home, p->secrets) != 0)
+		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the secrets file"), p->secrets);
+	return EX_OK;
+}
+
 /* ppin -l: is the permanent secret of the HSM user configured? It uses no secret, so it costs no
  * login attempt. */
-static int pp_login_probe(struct engine_ctx *e, const char *secret, struct diag *d)
+static int pp_listed(struct engine_ctx *e, int *configured, struct diag *d)
 {
-	(void)secret;
-	engine_set_code(e, "", 0, 0);
 	static const char *const args[] = {"-l", NULL};
 	char *o = NULL;
-	int rc = pp_do(e, args, NULL, "-l", &o, d);
+	*configured = 0;
+	int rc = pp_seed(e, d);
+	if (rc == EX_OK)
+		rc = pp_do(e, args, "-l", &o, d);
 	if (rc != EX_OK)
 		return rc;
 	char want[300];
 	snprintf(want, sizeof want, "user '%s'", e->hsm_user);
-	int configured = 0;
 	for (char *line = strtok(o, "\n"); line; line = strtok(NULL, "\n"))
 		if (strstr(line, "slot-id") && strstr(line, want) && strstr(line, "Configured"))
-			configured = 1;
+			*configured = 1;
 	free(o);
+	return EX_OK;
+}
+
+/* During a renewal: .secrets.cfg still as it was right before ppin -u (or no copy was taken yet, so
+ * ppin -u never ran), so the update has not happened. */
+static int pp_unchanged_since_renewal(struct engine_ctx *e)
+{
+	struct pp_priv *p = e->priv;
+	if (!e->renewal)
+		return 0;
+	if (!e->secrets_before)
+		return 1;
+	char *now = NULL;
+	size_t len = 0;
+	struct diag d2;
+	diag_clear(&d2);
+	if (fsutil_read_bounded(p->secrets, 16384, FSUTIL_READ_SECRET, &now, &len, &d2) != EX_OK)
+		return 0;
+	int same = len == e->secrets_before_len && memcmp(now, e->secrets_before, len) == 0;
+	secmem_free(now);
+	return same;
+}
+
+static int pp_login_probe(struct engine_ctx *e, const char *secret, struct diag *d)
+{
+	(void)secret;
+	engine_set_code(e, "", 0, 0);
+	int configured = 0;
+	int rc = pp_listed(e, &configured, d);
+	if (rc != EX_OK)
+		return rc;
+	/* After a renewal, "Configured" may be the stale entry that ppin -u is to replace. */
+	if (configured && pp_unchanged_since_renewal(e)) {
+		engine_set_code(e, "PPIN_SECRET_STALE", 1, 0);
+		return diag_set(d, EX_NOPERM, _("ppin -l: the entry of %s predates the renewal"), e->hsm_user);
+	}
 	if (configured)
 		return EX_OK;
 	engine_set_code(e, "PPIN_SECRET_MISSING", 1, 0);
@@ -364,7 +458,9 @@ static int pp_login_probe(struct engine_ctx *e, const char *secret, struct diag 
 static int pp_first_connect(struct engine_ctx *e, const char *setup, const char *pending, struct diag *d)
 {
 	engine_set_code(e, "", 0, 0);
-	int rc;
+	int rc = pp_seed(e, d);
+	if (rc != EX_OK)
+		return rc;
 	/* 1. ppin -p -e SERVICE_USER: the proxy password, before the permanent secret (CloudHSM). */
 	if (e->service_user) {
 		if (!e->service_password) {
@@ -375,30 +471,35 @@ static int pp_first_connect(struct engine_ctx *e, const char *setup, const char 
 		}
 		pp_progress(e, 1, "-p -e", e->service_user, NULL);
 		const char *args[] = {"-p", "-e", e->service_user, NULL};
-		size_t size = strlen(e->service_password) + 2; /* the line feed and the NUL */
-		char *in = secmem_alloc(size);
-		if (!in)
-			return diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
-		snprintf(in, size, "%s\n", e->service_password);
-		rc = pp_do(e, args, in, "-p", NULL, d);
-		secmem_free(in);
+		char prompt[300];
+		snprintf(prompt, sizeof prompt, "Provide proxy password for '%s'", e->service_user);
+		const struct ptyrun_step steps[] = {{prompt, e->service_password}};
+		rc = pp_do_codes(e, args, steps, 1, "-p", NULL, NULL, NULL, d);
 		if (rc != EX_OK)
 			return rc;
 	}
-	/* 2. ppin -a -e HSM_USER: the setup password, then the PKCS#11 password, in the documented order
-	 * of its prompts. Never -u: a failed update deletes the secret (permanent_secret_management), so a
-	 * retry after a failed exchange is -a again. */
-	pp_progress(e, 2, "-a -e", e->hsm_user, NULL);
-	const char *args[] = {"-a", "-e", e->hsm_user, NULL};
-	size_t n = strlen(setup) + strlen(pending) + 3; /* two line feeds and the NUL */
-	char *in = secmem_alloc(n);
-	if (!in)
-		return diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
-	snprintf(in, n, "%s\n%s\n", setup, pending);
+	/* 2. ppin -a -e HSM_USER: the setup password, then the PKCS#11 password, each after its documented
+	 * prompt. After a renewal, an entry of the user that .secrets.cfg still holds is stale: ppin -u
+	 * -e HSM_USER replaces it (permanent_secret_management; the rotation kept the file in the vault
+	 * before). A failed update removes the entry, so the next try finds none and is -a again; a
+	 * refused setup password is never sent again either way (rotation.h). The first use is recorded
+	 * right before, as late as it can be: nothing before this line sends the setup password. */
+	int update = 0;
+	if (e->renewal && (rc = pp_listed(e, &update, d)) != EX_OK)
+		return rc;
+	if (update && e->before_update && (rc = e->before_update(e->before_setup_arg, d)) != EX_OK)
+		return rc;
+	if (e->before_setup && (rc = e->before_setup(e->before_setup_arg, d)) != EX_OK)
+		return rc;
+	pp_progress(e, 2, update ? "-u -e" : "-a -e", e->hsm_user, NULL);
+	const char *args[] = {update ? "-u" : "-a", "-e", e->hsm_user, NULL};
+	char p_setup[300], p_p11[300];
+	snprintf(p_setup, sizeof p_setup, "Provide setup password for '%s'", e->hsm_user);
+	snprintf(p_p11, sizeof p_p11, "Provide PKCS11 password for '%s'", e->hsm_user);
+	const struct ptyrun_step steps[] = {{p_setup, setup}, {p_p11, pending}};
 	unsigned long codes[8];
 	size_t n_codes = 0;
-	rc = pp_do_codes(e, args, in, "-a", NULL, codes, &n_codes, d);
-	secmem_free(in);
+	rc = pp_do_codes(e, args, steps, 2, args[0], NULL, codes, &n_codes, d);
 	if (rc != EX_OK && n_codes == 1 && codes[0] == 0x80005002UL) {
 		/* "HSM/User configuration already exists": the secret of an earlier -a is in .secrets.cfg.
 		 * ppin -l (no secret used) says whether it is Configured; then the exchange is done. */
@@ -435,7 +536,7 @@ static int pp_verify(struct engine_ctx *e, const char *current, struct diag *d)
 	pp_progress(e, 3, "-t", NULL, NULL);
 	const char *args[] = {"-t", "--user", e->hsm_user, NULL};
 	char *o = NULL;
-	int rc = pp_do(e, args, NULL, "-t", &o, d);
+	int rc = pp_do(e, args, "-t", &o, d);
 	if (rc != EX_OK)
 		return rc;
 	char want[300];

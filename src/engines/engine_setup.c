@@ -84,6 +84,7 @@ int engine_setup_open(struct engine_setup *s, struct engine_ctx *e, const struct
 		e->token_label = st->engine.token_label;
 	}
 	e->ppin = o->ppin ? o->ppin : st->engine.ppin;
+	e->primus_home = o->primus_home;
 	e->hsm_user = st->hsm_user;
 	e->pin_length = o->pin_length;
 	e->client_id = o->client_id ? o->client_id : st->engine.client_id;

@@ -22,6 +22,7 @@ struct engine_overrides {
 	const char *token_label;
 	long slot;
 	const char *ppin;
+	const char *primus_home; /* primus: where the provider's templates are (doctor.h) */
 	const char *const *endpoints;
 	size_t n_endpoints;
 	size_t pin_length;      /* 0: the default */

@@ -109,7 +109,8 @@ int engine_primus_text(enum engine_text what, const struct engine_text_args *a, 
 		return 0;
 	case ENGINE_TEXT_PREFLIGHT:
 		snprintf(buf, size, "%s",
-		         _("Engine primus: ppin answers, and primus.cfg is written in the documented layout."));
+		         _("Engine primus: ready (hsm-onboard doctor: ppin and its version, the library, the "
+		           "templates, the clock); primus.cfg is written in the documented layout."));
 		return 0;
 	case ENGINE_TEXT_CONFIG_HINT:
 		/* write_config lists .secrets.cfg first, then primus.cfg. */

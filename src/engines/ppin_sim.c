@@ -7,8 +7,10 @@
  *        | -r -e USER | -x -e USER | -t [--user U] [--hsm H]
  * Before every command except -v it reads primus.cfg with the same reader as the engine
  * (primus_cfg.h), which refuses any layout but the documented one (0x80005005), as the provider would.
- * Secrets come on stdin, one line each, in the documented order of the prompts: -p the proxy password;
- * -a the setup password, then the PKCS#11 password.
+ * Secrets are read from /dev/tty with echo off, as an interactive tool reads them (never from
+ * stdin, so a pipe does not work), one line each after the documented prompt: -p the proxy password;
+ * -a and -u the setup password, then the PKCS#11 password. -u removes the entry first, as a failed
+ * update does.
  *
  * The "partition" is a SoftHSM2 token (the one labelled as the HSM user, else
  * HSM_ONBOARD_PPIN_SIM_TOKEN, else the only initialised one) of the module HSM_ONBOARD_PPIN_SIM_MODULE
@@ -18,7 +20,10 @@
  * users are configured, with a random stand-in for the ciphered permanent secret, and hashes only.
  *
  * Test hooks, only when HSM_ONBOARD_PPIN_SIM_DIR names a directory: calls.log gets each call's argv and
- * environment and, for each secret line read, its role and SHA-256 (never the secret); the flags
+ * environment and, for each secret line read from the terminal, its role and SHA-256 (never the
+ * secret), and "UPDATE CALLED" for -u; the file version sets what -v shows (default 2.2.4); the
+ * flag echo-on turns the terminal's echo on before each prompt; odd-prompt makes -a ask an
+ * undocumented question first; the flags
  * network-down and expired make -p/-a/-t fail with 0x80005015 / 0x80005018; -a of a configured user
  * answers 0x80005002, as ppin does, and the flag config-exists makes it answer so even while -l lists
  * the user MISSING; proxy.sha256 is the only proxy password -p accepts; failures counts refused setup
@@ -39,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 static const char *sim_dir;
@@ -118,18 +124,46 @@ static void sim_hash(const char *s, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
-/* One line of stdin (the prompt is shown first, as ppin shows it), logged by role and hash only. */
+/* One secret from the controlling terminal, as getpass reads it: /dev/tty with echo off, the prompt
+ * on stdout. stdin is never read, so a pipe cannot answer (the engine must use a pty). Logged by
+ * role and hash only. With the flag echo-on the terminal's echo is turned ON before the prompt, as a
+ * careless tool might do: the driver must turn it off again before it answers. */
 static void sim_ask(const char *prompt, const char *role, char *buf, size_t size)
 {
+	int tty = open("/dev/tty", O_RDWR | O_NOCTTY);
+	if (tty < 0) {
+		sim_log("TTY: none (%s)\n", strerror(errno));
+		sim_fail("0x80005017", "no terminal to read the %s from (/dev/tty: %s)", role, strerror(errno));
+	}
+	struct termios old, quiet;
+	int have = tcgetattr(tty, &old) == 0;
+	if (have) {
+		quiet = old;
+		if (sim_flag("echo-on"))
+			quiet.c_lflag |= ECHO;
+		else
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(tty, TCSAFLUSH, &quiet);
+	}
 	printf("%s", prompt);
 	fflush(stdout);
-	if (!fgets(buf, (int)size, stdin))
+	FILE *in = fdopen(tty, "r");
+	if (!in || !fgets(buf, (int)size, in)) {
+		if (in)
+			fclose(in);
 		sim_fail("0x80005017", "no %s given", role);
+	}
+	/* Whether the answer came with echo on (it would have been shown): the driver must turn it off. */
+	struct termios now;
+	int echoed = tcgetattr(fileno(in), &now) == 0 && (now.c_lflag & ECHO);
+	if (have)
+		tcsetattr(fileno(in), TCSAFLUSH, &old);
+	fclose(in);
 	buf[strcspn(buf, "\r\n")] = '\0';
 	printf("\n");
 	char h[65];
 	sim_hash(buf, h);
-	sim_log("STDIN: %s sha256=%s\n", role, h);
+	sim_log("TTY: %s sha256=%s echo=%s\n", role, h, echoed ? "on" : "off");
 }
 
 /* ---- .secrets.cfg: "user NAME SECRET" and "proxy NAME SHA256" lines ---- */
@@ -351,11 +385,19 @@ static void sim_cmd_p(const char *user)
 	sim_list();
 }
 
-static void sim_cmd_a(const char *user)
+/* -a adds the permanent secret; -u (update) replaces it with one fetched with a new setup password.
+ * A failed update removes the entry (permanent_secret_management), so the entry goes before the
+ * login is tried, and the next try must be -a. */
+static void sim_cmd_a(const char *user, int update)
 {
 	char setup[256], p11[256];
 	sim_banner();
 	char prompt[600];
+	if (sim_flag("odd-prompt")) {
+		/* A prompt the documented dialogue does not have: the driver must stop, sending nothing. */
+		snprintf(prompt, sizeof prompt, "Provide new device PIN for '%s': ", user);
+		sim_ask(prompt, "odd", setup, sizeof setup);
+	}
 	snprintf(prompt, sizeof prompt, "Provide setup password for '%s': ", user);
 	sim_ask(prompt, "setup-password", setup, sizeof setup);
 	snprintf(prompt, sizeof prompt, "Provide PKCS11 password for '%s': ", user);
@@ -370,8 +412,15 @@ static void sim_cmd_a(const char *user)
 			if (proxy && !sim_configured("proxy", proxy))
 				sim_fail("0x80005017", "proxy user '%s' has no password: run ppin -p first", proxy);
 		}
-	if (sim_configured("user", user) || sim_flag("config-exists"))
+	if (update) {
+		/* The docs do not say what -u does without an entry; assumed: "No HSM/User configured". */
+		if (!sim_configured("user", user))
+			sim_fail("0x80005001", "no permanent secret configured for '%s': use -a", user);
+		sim_log("UPDATE CALLED\n");
+		sim_store("user", user, NULL);
+	} else if (sim_configured("user", user) || sim_flag("config-exists")) {
 		sim_fail("0x80005002", "HSM/User configuration already exists for '%s'", user);
+	}
 	if (sim_flag("locked"))
 		sim_fail("0x80005017", "login locked after too many wrong attempts; it clears after a while");
 	if (sim_flag("expired"))
@@ -477,7 +526,21 @@ int main(int argc, char **argv)
 		return cmd ? 0 : 2;
 	}
 	if (strcmp(cmd, "-v") == 0) {
-		printf("Primus HSM PKCS#11 ppin (simulated by hsm-onboard-ppin-sim " PACKAGE_VERSION ")\n");
+		/* The documented form (ppin_tool, "Show Installed Provider Version"); the flag file version
+		 * sets the version shown, so a test can play an old provider. */
+		char version[32] = "2.2.4";
+		if (sim_dir) {
+			char path[PATH_MAX];
+			snprintf(path, sizeof path, "%s/version", sim_dir);
+			FILE *f = fopen(path, "r");
+			if (f) {
+				if (!fgets(version, sizeof version, f))
+					snprintf(version, sizeof version, "?");
+				fclose(f);
+				version[strcspn(version, "\r\n")] = '\0';
+			}
+		}
+		printf("Primus HSM PKCS#11 %s\n(simulated by hsm-onboard-ppin-sim " PACKAGE_VERSION ")\n", version);
 		return 0;
 	}
 	struct diag d;
@@ -494,13 +557,9 @@ int main(int argc, char **argv)
 	} else if (strcmp(cmd, "-p") == 0) {
 		sim_cmd_p(user);
 	} else if (strcmp(cmd, "-a") == 0) {
-		sim_cmd_a(user);
+		sim_cmd_a(user, 0);
 	} else if (strcmp(cmd, "-u") == 0) {
-		/* A failed update removes the secret (permanent_secret_management); the simulator never
-		 * updates, so that a caller that uses -u is caught. */
-		sim_log("UPDATE CALLED\n");
-		sim_store("user", user, NULL);
-		sim_fail("0x80005017", "update failed; the permanent secret of '%s' was removed", user);
+		sim_cmd_a(user, 1);
 	} else if (strcmp(cmd, "-r") == 0 || strcmp(cmd, "-x") == 0) {
 		sim_log("REMOVE CALLED\n");
 		sim_store(strcmp(cmd, "-r") == 0 ? "user" : "proxy", user, NULL);

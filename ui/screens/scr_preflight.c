@@ -105,12 +105,18 @@ static void scr_pre_engine_run(struct wiz *w)
 	}
 	struct diag d;
 	diag_clear(&d);
+	struct diag_warnings warn;
+	memset(&warn, 0, sizeof warn);
+	e.warnings = &warn;
 	scr_pre_engine.ok = e.ops->preflight(&e, &d) == 0;
+	e.warnings = NULL;
+	/* Its warnings name paths of this machine and are not shown here: 'hsm-onboard doctor' does. */
 	struct engine_text_args ta = {.engine = e.ops->name};
 	if (scr_pre_engine.ok)
 		engine_text(e.ops, ENGINE_TEXT_PREFLIGHT, &ta, scr_pre_engine.msg, sizeof scr_pre_engine.msg);
 	else
 		snprintf(scr_pre_engine.msg, sizeof scr_pre_engine.msg, "%s", d.msg);
+	diag_warnings_free(&warn);
 	wiz_engine_close(&e);
 }
 

@@ -137,8 +137,8 @@ static void scr_rot_run(struct wiz *w)
 	memset(&rep, 0, sizeof rep);
 	struct diag d;
 	diag_clear(&d);
-	/* What the engine needs (hosts, Primus Tools, java, ppin) is checked before the rotation records
-	 * the first use, as connect does: a missing piece must not start the 7 days. */
+	/* The readiness checks first, as connect runs them (hosts, Primus Tools, java, ppin, doctor):
+	 * nothing is recorded or sent until they pass. Their warnings are for 'hsm-onboard doctor'. */
 	int rc = e.ops->preflight ? e.ops->preflight(&e, &d) : 0;
 	if (rc != 0) {
 		wiz_engine_close(&e);
