@@ -22,11 +22,11 @@ struct cli_engine_opts {
 	const char *group;      /* --group: provider files shared with this group (0640) */
 	const char *targets[8]; /* config --for, repeatable */
 	size_t n_targets;
-	int list;          /* config --list */
-	int retry_refused; /* connect --retry-refused */
-	int system;        /* config --system: /etc/primus, group primus, as root */
-	int force;         /* --force: an --output folder others own or may write (fsutil_secret_dir);
-	                    * the same option sets ov.force (provider files of other partitions) */
+	int list;           /* config --list */
+	int retry_refused;  /* connect --retry-refused */
+	int system;         /* config --system: /etc/primus, group primus, as root */
+	int force;          /* --force: an --output folder others own or may write (fsutil_secret_dir);
+	                     * the same option sets ov.force (provider files of other partitions) */
 	int blinded_secret; /* config --blinded-secret: tsb/xks get the blinded user secret (not in the docs) */
 };
 

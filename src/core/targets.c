@@ -66,8 +66,9 @@ static const struct target target_ksp = {
     N_("Microsoft CNG/KSP on Windows: the connection settings and the steps (no secret)"),
     N_("Microsoft CNG/KSP on Windows (no secret)"), TARGET_FITS_KSP};
 
-const struct target *const targets_all[] = {&target_libp11,  &target_openssl3, &target_env, &target_vault, &target_openbao,
-                                            &target_tsb,     &target_xks,      &target_ksp, NULL};
+const struct target *const targets_all[] = {&target_libp11, &target_openssl3, &target_env,
+                                            &target_vault,  &target_openbao,  &target_tsb,
+                                            &target_xks,    &target_ksp,      NULL};
 
 const struct target *targets_find(const char *name)
 {

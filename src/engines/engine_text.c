@@ -143,12 +143,13 @@ int engine_jce_text(enum engine_text what, const struct engine_text_args *a, cha
 		return 0;
 	case ENGINE_TEXT_NO_RETURN:
 		/* jce/quickstart: the application logs in with the blinded secret ("file:"). */
-		snprintf(buf, size, "%s",
-		         _("This is the point of no return. hsm-onboard records the first use (for SBX, ECO and Platinum "
-		           "the 7 days start now), then Primus Tools' GetUserSecret logs in with the setup password and "
-		           "returns the permanent user secret, blinded: it is saved in the vault at once and checked with "
-		           "a Login. Your JCE application logs in with it (PrimusLogin, \"file:\" with the blinded "
-		           "secret; jce/quickstart). The setup password is then disposed of."));
+		snprintf(
+		    buf, size, "%s",
+		    _("This is the point of no return. hsm-onboard records the first use (for SBX, ECO and Platinum "
+		      "the 7 days start now), then Primus Tools' GetUserSecret logs in with the setup password and "
+		      "returns the permanent user secret, blinded: it is saved in the vault at once and checked with "
+		      "a Login. Your JCE application logs in with it (PrimusLogin, \"file:\" with the blinded "
+		      "secret; jce/quickstart). The setup password is then disposed of."));
 		return 0;
 	default: return -1;
 	}
