@@ -70,6 +70,12 @@ static int fake_new_secret(struct engine_ctx *e, char **out, struct diag *d)
 {
 	hsm.n_new++;
 	engine_set_code(e, "", 0, 0);
+	/* 2 plays the JCE exchange, which sends the setup password here: the first use comes first. */
+	if (hsm.fail_new == 2 && e->before_setup) {
+		int rc = e->before_setup(e->before_setup_arg, d);
+		if (rc != EX_OK)
+			return rc;
+	}
 	if (hsm.fail_new) {
 		engine_set_code(e, hsm.fail_new == 2 ? "0x80005017" : "RAND", hsm.fail_new == 2, 0);
 		return diag_set(d, hsm.fail_new == 2 ? EX_NOPERM : EX_SOFTWARE, "no new secret");
@@ -88,7 +94,11 @@ static int fake_first_connect(struct engine_ctx *e, const char *setup, const cha
 {
 	hsm.n_change++;
 	snprintf(hsm.changed_to, sizeof hsm.changed_to, "%s", pending);
-	int rc = fake_login(e, setup, d);
+	/* As every engine: the first use is recorded right before the setup password is sent. */
+	int rc = e->before_setup ? e->before_setup(e->before_setup_arg, d) : EX_OK;
+	if (rc != EX_OK)
+		return rc;
+	rc = fake_login(e, setup, d);
 	if (rc == EX_OK)
 		snprintf(hsm.pin, sizeof hsm.pin, "%s", pending);
 	return rc;
@@ -478,12 +488,16 @@ static void test_new_secret_failures(void **unused)
 	assert_int_equal(rotation_run(&w.p, w.v, &w.e, NULL, &w.r, &w.d), EX_SOFTWARE);
 	assert_int_equal(hsm.n_change, 0);
 	world_reload(&w);
-	assert_int_equal(w.p.st.rotation, ROTATION_FIRST_USE); /* the clock started: first use is durable */
+	/* Nothing was sent, so the clock did not start (doc/DESIGN.md, "Steps"). */
+	assert_int_equal(w.p.st.rotation, ROTATION_NONE);
+	assert_true(w.p.st.first_use == 0);
 	assert_vault(w.v, VAULT_PENDING, NULL);
 	assert_false(rotation_setup_refused(&w.p.st));
 	hsm.fail_new = 2;
 	assert_int_equal(rotation_run(&w.p, w.v, &w.e, NULL, &w.r, &w.d), EX_NOPERM);
 	world_reload(&w);
+	assert_int_equal(w.p.st.rotation, ROTATION_FIRST_USE); /* sent: the first use is durable */
+	assert_true(w.p.st.first_use != 0);
 	assert_true(rotation_setup_refused(&w.p.st));
 	assert_string_equal(w.p.st.setup_refused.code, "0x80005017");
 	world_close(&w);

@@ -320,8 +320,7 @@ static int rotation_first_use(void *arg, struct diag *d)
 		st->first_use = time(NULL);
 		state_add_event(st, "first-use", a->engine);
 	}
-	if (st->step < STEP_ROTATION)
-		st->step = STEP_ROTATION;
+	state_reach_step(st, STEP_ROTATION);
 	if (st->rotation < ROTATION_FIRST_USE)
 		st->rotation = ROTATION_FIRST_USE;
 	int rc = profile_save_state(a->p, d);
