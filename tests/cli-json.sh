@@ -109,9 +109,9 @@ j_check "secrets" .=profile,secrets
 t_run 0 "mark-used --json" t_hsmo --json mark-used --at "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 j_check "mark-used" .=profile,changed,setup_password "$SP"
 t_run 0 "ticket --json" t_hsmo --json ticket
-j_check "ticket" .=schema,notice,request,profile,company,service,tier,service_type,hsm_user,service_user,cluster,hosts,setup_password,last_error,preflight,contract,contact,generated_at,tool_version,os,statements
+j_check "ticket" .=schema,notice,request,profile,company,service,tier,service_type,hsm_user,service_user,cluster,hosts,setup_password,last_error,preflight,contract,contact,generated_at,tool_version,os,statements,partition_log
 t_run 0 "ticket --format json" t_hsmo ticket --format json
-j_check "ticket --format json" .=schema,notice,request,profile,company,service,tier,service_type,hsm_user,service_user,cluster,hosts,setup_password,last_error,preflight,contract,contact,generated_at,tool_version,os,statements
+j_check "ticket --format json" .=schema,notice,request,profile,company,service,tier,service_type,hsm_user,service_user,cluster,hosts,setup_password,last_error,preflight,contract,contact,generated_at,tool_version,os,statements,partition_log
 t_run 64 "--json ticket --format text is a conflict" t_hsmo --json ticket --format text
 t_grep "$T_ERR" "--json conflicts with --format" "the conflict is named"
 t_run 0 "clusters --json" t_hsmo --json clusters

@@ -332,7 +332,7 @@ static void test_json_schema(void **state)
 	                      "service",   "tier",    "service_type",   "hsm_user",     "service_user",
 	                      "cluster",   "hosts",   "setup_password", "last_error",   "preflight",
 	                      "contract",  "contact", "generated_at",   "tool_version", "os",
-	                      "statements"};
+	                      "statements", "partition_log"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (!json_object_get(j, keys[i]))
 			fail_msg("key %s missing", keys[i]);
@@ -340,6 +340,7 @@ static void test_json_schema(void **state)
 	assert_string_equal(jstr(j, "schema"), "hsm-onboard-ticket/1");
 	assert_string_equal(jstr(j, "request"), "Renewal of the HSM setup password for HSM user ACME_ECO_7781");
 	assert_true(json_is_null(json_object_get(j, "notice")));
+	assert_true(json_is_null(json_object_get(j, "partition_log")));
 	assert_string_equal(jstr(j, "profile"), "acme-eco");
 	assert_string_equal(jstr(j, "company"), "ACME");
 	assert_string_equal(jstr(j, "service"), "eco");
@@ -442,6 +443,40 @@ static void test_hostile_strings(void **state)
 	free(t);
 }
 
+/* The partition log comes from the HSM: no escape sequence, carriage return or stray byte reaches the
+ * ticket, a markdown fence cannot be closed from inside, and the JSON stays valid. */
+static void test_partition_log(void **state)
+{
+	(void)state;
+	fill();
+	opt.partition_log = "Dump log starting from 2026-11-20 00:00 UTC\r\nUser: X\x1b[2J\t```\xff end\n";
+	char *t = render(TICKET_FORMAT_TEXT, opt.generated);
+	assert_has(t, "Partition log (ppin --fetchlog)");
+	assert_has(t, "Dump log starting from 2026-11-20 00:00 UTC\nUser: X?[2J ```? end\n");
+	assert_null(strchr(t, '\x1b'));
+	assert_null(strchr(t, '\r'));
+	free(t);
+	t = render(TICKET_FORMAT_MARKDOWN, opt.generated);
+	assert_has(t, "```text\nDump log starting from 2026-11-20 00:00 UTC\nUser: X?[2J \'\'\'? end\n```\n");
+	free(t);
+	t = render(TICKET_FORMAT_JSON, opt.generated);
+	json_t *j = json_loads(t, 0, NULL);
+	assert_non_null(j);
+	assert_string_equal(jstr(j, "partition_log"), "Dump log starting from 2026-11-20 00:00 UTC\nUser: X?[2J ```? end");
+	json_decref(j);
+	free(t);
+	/* Asked for but not available: the ticket says why. */
+	opt.partition_log = NULL;
+	opt.partition_log_error = "ppin --fetchlog: access disabled\x1b (0x80000069)";
+	for (int f = TICKET_FORMAT_TEXT; f <= TICKET_FORMAT_JSON; f++) {
+		t = render((enum ticket_format)f, opt.generated);
+		assert_has(t, "partition log not available: ppin --fetchlog: access disabled");
+		assert_null(strchr(t, '\x1b'));
+		free(t);
+	}
+	opt.partition_log_error = NULL;
+}
+
 static void test_qr_summary(void **state)
 {
 	(void)state;
@@ -491,6 +526,7 @@ int main(void)
 	    cmocka_unit_test(test_markdown),
 	    cmocka_unit_test(test_json_schema),
 	    cmocka_unit_test(test_hostile_strings),
+	    cmocka_unit_test(test_partition_log),
 	    cmocka_unit_test(test_qr_summary),
 	    cmocka_unit_test(test_format_parse),
 	};

@@ -59,7 +59,11 @@ const struct cli_command cli_commands[] = {
 	    "      --force              let --output replace an existing FILE\n"
 	    "      --print              send the ticket to the printer with lp (CUPS)\n"
 	    "      --contract REF       the contract or offer reference\n"
-	    "      --contact NAME       who support should contact\n"), 0},
+	    "      --contact NAME       who support should contact\n"
+	    "      --partition-log      add the partition's HSM log (ppin --fetchlog, no\n"
+	    "                           secret), when the HSM configuration allows it\n"
+	    "      --ppin PATH          the ppin tool for --partition-log (default: the\n"
+	    "                           profile's, then /usr/local/primus/bin/ppin)\n"), 0},
 
 	/* Engines and rotation */
 	{"doctor", cli_doctor, N_("[OPTION]..."),

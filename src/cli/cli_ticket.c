@@ -1,7 +1,8 @@
 /* cli_ticket.c: `ticket`, the support-ticket summary, to stdout, a file (--output) or lp (--print).
  *
  * Only state.json is read: no passphrase is asked, and the vault is never opened, so the ticket cannot
- * carry a secret. */
+ * carry a secret. --partition-log adds ppin --fetchlog's output, which takes no secret either
+ * (doc/securosys-facts.md, section "ppin"). */
 #include "config.h"
 
 #include "cli.h"
@@ -109,11 +110,13 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 	    {"contract", required_argument, NULL, 'r'},
 	    {"contact", required_argument, NULL, 'n'},
 	    {"force", no_argument, NULL, 'F'},
+	    {"partition-log", no_argument, NULL, 'L'},
+	    {"ppin", required_argument, NULL, 'P'},
 	    {NULL, 0, NULL, 0},
 	};
 	enum ticket_format format = TICKET_FORMAT_TEXT;
-	int want_qr = 0, want_print = 0, force = 0, ascii = ctx->ascii, format_given = 0, c;
-	const char *output = NULL;
+	int want_qr = 0, want_print = 0, force = 0, ascii = ctx->ascii, format_given = 0, want_log = 0, c;
+	const char *output = NULL, *ppin = NULL;
 	struct ticket_options o;
 	memset(&o, 0, sizeof o);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -130,6 +133,8 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 		case 'r': o.contract = optarg; break;
 		case 'n': o.contact = optarg; break;
 		case 'F': force = 1; break;
+		case 'L': want_log = 1; break;
+		case 'P': ppin = optarg; break;
 		default: return cli_usage_error("ticket", "%s", _("unknown option"));
 		}
 	}
@@ -178,6 +183,23 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 		} else {
 			cli_warning(_("the ticket names no hosts: %s"), cd.msg);
 		}
+	}
+
+	/* The log since the setup password's date of issue (the partition's first days are in it), else
+	 * of the last 8 days; a failure is said in the ticket and here, and the ticket is still made. */
+	char *log = NULL;
+	struct diag ld;
+	diag_clear(&ld);
+	if (want_log) {
+		char work[PATH_MAX];
+		snprintf(work, sizeof work, "%s/primus", p.dir);
+		time_t since = p.st.issued ? p.st.issued : time(NULL) - 8 * 86400;
+		if (engine_primus_fetch_log(ppin ? ppin : p.st.engine.ppin, work, p.st.hsm_user, since, &log, &ld) !=
+		    EX_OK) {
+			o.partition_log_error = ld.msg;
+			cli_warning(_("partition log not available: %s"), ld.msg);
+		}
+		o.partition_log = log;
 	}
 
 	struct expiry ex;
@@ -234,6 +256,7 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 out:
+	free(log);
 	clusters_free(&table);
 	free(doc);
 	free(text);

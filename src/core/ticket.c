@@ -348,6 +348,45 @@ static void ticket_sanitize(char *s)
 			*s = ' ';
 }
 
+/* The partition log comes from the HSM, through ppin: only printable ASCII, newlines and tabs (made a
+ * space) stay, so no escape sequence reaches a terminal or printer and the JSON string is valid. A
+ * markdown fence cannot be closed from inside when backticks become quotes. NULL: out of memory. */
+static char *ticket_log_clean(const char *log, int markdown)
+{
+	size_t n = strlen(log);
+	char *s = malloc(n + 1), *w = s;
+	if (!s)
+		return NULL;
+	for (const char *p = log; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '\r')
+			continue;
+		if (c == '\t')
+			c = ' ';
+		else if (c != '\n' && (c < 0x20 || c >= 0x7f))
+			c = '?';
+		else if (markdown && c == '`')
+			c = '\'';
+		*w++ = (char)c;
+	}
+	while (w > s && w[-1] == '\n')
+		w--;
+	*w = '\0';
+	return s;
+}
+
+/* "partition log not available: REASON", malloc'd, or NULL (out of memory). */
+static char *ticket_log_missing(const char *reason)
+{
+	size_t n = strlen(_("partition log not available: %s")) + strlen(reason) + 1;
+	char *s = malloc(n);
+	if (s) {
+		snprintf(s, n, _("partition log not available: %s"), reason);
+		ticket_sanitize(s);
+	}
+	return s;
+}
+
 /* Display width in columns, counting each UTF-8 character as one. */
 static size_t ticket_width(const char *s, size_t n)
 {
@@ -478,6 +517,56 @@ static void ticket_markdown(struct sbuf *b, struct ticket_rows *rows, const char
 	          ticket_statement_p1(), ticket_statement_pso());
 }
 
+/* The partition log's section, after everything else (it can be long). 0, or -1: out of memory. */
+static int ticket_log_section(struct sbuf *b, const struct ticket_options *o, int markdown)
+{
+	if (!o->partition_log && !o->partition_log_error)
+		return 0;
+	const char *title = _("Partition log (ppin --fetchlog)");
+	if (markdown) {
+		sb_puts(b, "\n## ");
+		ticket_md_escape(b, title);
+		sb_puts(b, "\n\n");
+	} else {
+		sb_printf(b, "\n%s\n", title);
+		for (size_t i = ticket_width(title, strlen(title)); i > 0; i--)
+			sb_puts(b, "-");
+		sb_puts(b, "\n");
+	}
+	if (!o->partition_log) {
+		char *m = ticket_log_missing(o->partition_log_error);
+		if (!m)
+			return -1;
+		if (markdown) {
+			ticket_md_escape(b, m);
+			sb_puts(b, "\n");
+		} else {
+			ticket_text_para(b, m);
+		}
+		free(m);
+		return 0;
+	}
+	char *log = ticket_log_clean(o->partition_log, markdown);
+	if (!log)
+		return -1;
+	if (markdown)
+		sb_puts(b, "```text\n");
+	/* Each line wrapped to TICKET_WIDTH, as everything else in the text format. */
+	for (char *line = log, *next; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (markdown)
+			sb_printf(b, "%s\n", line);
+		else
+			ticket_text_para(b, line);
+	}
+	if (markdown)
+		sb_puts(b, "```\n");
+	free(log);
+	return 0;
+}
+
 /* ---- json ---- */
 
 static json_t *j_str(const char *s)
@@ -570,6 +659,13 @@ static char *ticket_json(const struct state *st, const struct expiry *ex, const 
 	json_object_set_new(root, "tool_version", json_string(version));
 	json_object_set_new(root, "os", json_string(os));
 	json_object_set_new(root, "statements", statements ? statements : json_null());
+	char *log = NULL;
+	if (o->partition_log)
+		log = ticket_log_clean(o->partition_log, 0);
+	else if (o->partition_log_error)
+		log = ticket_log_missing(o->partition_log_error);
+	json_object_set_new(root, "partition_log", j_str(log));
+	free(log);
 
 	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	json_decref(root);
@@ -635,8 +731,9 @@ int ticket_render(const struct state *st, const struct expiry *ex, const struct 
 			ticket_markdown(&b, &rows, notice);
 		else
 			ticket_text(&b, &rows, notice);
+		int log_failed = ticket_log_section(&b, o, format == TICKET_FORMAT_MARKDOWN);
 		*out = sb_take(&b);
-		if (rows.failed) {
+		if (rows.failed || log_failed) {
 			free(*out);
 			*out = NULL;
 		}

@@ -30,7 +30,10 @@
  *                   "checks": [{"endpoint": string, "category": string, "latency_ms": integer}]} | null,
  *     "contract", "contact": string | null,
  *     "generated_at": time, "tool_version": string, "os": string,
- *     "statements": [string, ...]         (translated: costs, who may file tickets)
+ *     "statements": [string, ...],        (translated: costs, who may file tickets)
+ *     "partition_log": string | null      (--partition-log: ppin --fetchlog's output, control
+ *                                          characters and non-ASCII bytes made '?'; or the translated
+ *                                          "partition log not available: REASON"; null when not asked)
  *   }
  *   where a time is ISO 8601 UTC, "2026-11-27T00:00:00Z". */
 #ifndef HSMO_TICKET_H
@@ -60,6 +63,10 @@ struct ticket_options {
 	const char *os;           /* NULL: uname's sysname, release and machine */
 	const char *const *hosts; /* the cluster's hosts, master first, when known */
 	size_t n_hosts;
+	/* --partition-log (doc/securosys-facts.md, section "ppin"): the output of ppin --fetchlog, which
+	 * comes from outside and is cleaned before it is shown; NULL when not asked or not available. */
+	const char *partition_log;
+	const char *partition_log_error; /* why the log asked for is not available, or NULL */
 };
 
 /* The one ticket writer, for `ticket --output` and the wizard's S: mode 0600 (a ticket names the

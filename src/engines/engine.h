@@ -10,6 +10,7 @@
 #define HSMO_ENGINE_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "diag.h"
 
@@ -198,6 +199,13 @@ extern const struct engine_step engine_primus_steps[ENGINE_STEPS];
 /* The ppin the primus engine runs: given (--ppin), else /usr/local/primus/bin/ppin, else a trusted
  * one on PATH (engine_find_trusted). EX_OK with the path in buf. */
 int engine_primus_find_ppin(const char *given, char *buf, size_t size, struct diag *d);
+/* The partition's HSM log since the day of since (UTC), for a support ticket: ppin (found as above)
+ * -c WORK/primus.cfg -s WORK/.secrets.cfg --fetchlog --user HSM_USER --hsm hsm0 --since YYYY-MM-DD
+ * (doc/securosys-facts.md, section "ppin"). No secret is sent; the output is bounded
+ * (ENGINE_PRIMUS_LOG_MAX) and the run has a time limit. EX_OK with the malloc'd output in *out. */
+#define ENGINE_PRIMUS_LOG_MAX (256 * 1024)
+int engine_primus_fetch_log(const char *ppin, const char *work_dir, const char *hsm_user, time_t since,
+                            char **out, struct diag *d);
 
 /* "pkcs11", "primus" or "jce"; NULL when unknown. */
 const struct engine_ops *engine_find(const char *name);

@@ -38,6 +38,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PP_OUTPUT_MAX 65536
@@ -233,6 +234,81 @@ int engine_primus_find_ppin(const char *given, char *buf, size_t size, struct di
 	    d, EX_UNAVAILABLE, "%s",
 	    _("ppin was found neither in /usr/local/primus/bin nor in PATH: install the Primus PKCS#11 "
 	      "provider or give --ppin PATH"));
+}
+
+/* Log fetching needs no secret and no terminal: a plain capture in a new session (so a prompt, which
+ * the documented command has none of, reads /dev/null and ends it). */
+int engine_primus_fetch_log(const char *ppin, const char *work_dir, const char *hsm_user, time_t since,
+                            char **out, struct diag *d)
+{
+	char prog[PATH_MAX], cfg[PATH_MAX + 16], secrets[PATH_MAX + 16], day[16];
+	*out = NULL;
+	if (!hsm_user || !hsm_user[0])
+		return diag_set(d, EX_DATAERR, "%s", _("the profile names no HSM user"));
+	snprintf(cfg, sizeof cfg, "%s/primus.cfg", work_dir);
+	snprintf(secrets, sizeof secrets, "%s/.secrets.cfg", work_dir);
+	if (access(cfg, R_OK) != 0)
+		return diag_set(d, EX_UNAVAILABLE, _("%s is missing: run 'hsm-onboard connect' first"), cfg);
+	int rc = engine_primus_find_ppin(ppin, prog, sizeof prog, d);
+	if (rc != EX_OK)
+		return rc;
+	struct tm tm;
+	if (!gmtime_r(&since, &tm) || strftime(day, sizeof day, "%Y-%m-%d", &tm) == 0)
+		return diag_set(d, EX_SOFTWARE, "%s", _("the log's start date cannot be written"));
+	/* hsm0 is the master (doc/securosys-facts.md, section "Primus provider files"). */
+	const char *const argv[] = {prog,     "-c",    cfg,    "-s",      secrets, "--fetchlog", "--user",
+	                            hsm_user, "--hsm", "hsm0", "--since", day,     NULL};
+	struct spawn_opts o = {.argv = argv,
+	                       .path = prog,
+	                       .flags = SPAWN_CAPTURE | SPAWN_NEW_SESSION,
+	                       .output_max = ENGINE_PRIMUS_LOG_MAX,
+	                       .timeout_ms = PP_TIMEOUT_MS};
+	struct spawn_result r;
+	if (spawn_run(&o, &r) != 0) {
+		int err = r.err;
+		spawn_result_free(&r);
+		errno = err;
+		return diag_set_errno(d, EX_OSERR, "%s", _("cannot start ppin"));
+	}
+	if (r.timed_out) {
+		spawn_result_free(&r);
+		return diag_set(d, EX_UNAVAILABLE, _("ppin --fetchlog did not finish within %d s"),
+		                PP_TIMEOUT_MS / 1000);
+	}
+	if (r.status != 0) {
+		/* A failure's codes go through the one table; the log lines of a success may name codes too,
+		 * so only a failure is scanned. */
+		unsigned long codes[8];
+		size_t n = hsmcodes_scan(r.out ? r.out : "", codes, sizeof codes / sizeof codes[0]);
+		const struct hsmcodes_entry *h = n ? hsmcodes_pick(codes, n) : NULL;
+		int status = r.status;
+		spawn_result_free(&r);
+		if (h) {
+			char code[16];
+			hsmcodes_format(h->code ? h->code : codes[0], code, sizeof code);
+			return diag_set(d, h->exit_code,
+			                _("ppin --fetchlog: %s (%s); the HSM configuration must allow "
+			                  "log fetching via the API"),
+			                _(h->what), code);
+		}
+		if (status == 127)
+			return diag_set(d, EX_UNAVAILABLE, _("%s could not be run"), prog);
+		return diag_set(d, EX_UNAVAILABLE, _("ppin --fetchlog failed with exit status %d"), status);
+	}
+	if (r.truncated) {
+		/* The newest lines come last; the ticket says that the rest was cut. */
+		const char *note = _("[cut: the log exceeds 256 KiB]");
+		size_t len = strlen(r.out), nl = strlen(note);
+		char *s = realloc(r.out, len + nl + 3);
+		if (s) {
+			snprintf(s + len, nl + 3, "%s%s\n", len && s[len - 1] != '\n' ? "\n" : "", note);
+			r.out = s;
+		}
+	}
+	*out = r.out;
+	r.out = NULL;
+	spawn_result_free(&r);
+	return EX_OK;
 }
 
 static int pp_find_ppin(struct engine_ctx *e, char *buf, size_t size, struct diag *d)

@@ -5,6 +5,7 @@
  * pkcs/Installation/permanent_secret_management; doc/securosys-facts.md, section "ppin"):
  *   ppin [-c primus.cfg] [-s .secrets.cfg] -v | -l | -p -e USER | -a -e USER | -u -e USER
  *        | -r -e USER | -x -e USER | -t [--user U] [--hsm H]
+ *        | --fetchlog --user U --hsm H [--since YYYY-MM-DD] [--reverse] [--out FILE]
  * Before every command except -v it reads primus.cfg with the same reader as the engine
  * (primus_cfg.h), which refuses any layout but the documented one (0x80005005), as the provider would.
  * Secrets are read from /dev/tty with echo off, as an interactive tool reads them (never from
@@ -27,7 +28,10 @@
  * network-down and expired make -p/-a/-t fail with 0x80005015 / 0x80005018; -a of a configured user
  * answers 0x80005002, as ppin does, and the flag config-exists makes it answer so even while -l lists
  * the user MISSING; proxy.sha256 is the only proxy password -p accepts; failures counts refused setup
- * passwords, and after 5 the login is locked. */
+ * passwords, and after 5 the login is locked; --fetchlog prints the documented header ("Dump log
+ * starting from ...", ppin_tool, "Fetch Partition Log") and a few invented log lines naming the user
+ * and a client, and the flag nolog makes it fail as an HSM that does not allow log fetching via the
+ * API (0x80000069, an assumption: doc/securosys-facts.md, section "ppin"). */
 #include "config.h"
 
 #include "cryptolib.h"
@@ -487,9 +491,59 @@ static int sim_cmd_t(const char *only)
 	return failures ? 1 : 0;
 }
 
+/* --fetchlog: the partition log since the date given (default: a fixed day), as ppin dumps it. It needs
+ * no secret; the HSM must allow log fetching via the API. */
+static int sim_cmd_fetchlog(const char *user, const char *hsm, const char *since, const char *out)
+{
+	if (!user || !hsm)
+		sim_fail("0x80005001", "--fetchlog needs --user <user name> and --hsm <hsm or host name>");
+	if (access(sim_sec_path, R_OK) != 0)
+		sim_fail("0x80005004", "secrets file '%s' not found", sim_sec_path);
+	if (!primus_cfg_has_user(&sim_cfg, user))
+		sim_fail("0x80005012", "user '%s' not found in '%s'", user, sim_cfg_path);
+	int known = 0;
+	for (size_t h = 0; h < sim_cfg.n_hsms; h++)
+		if (strcmp(sim_cfg.hsms[h].name, hsm) == 0 || strcmp(sim_cfg.hsms[h].host, hsm) == 0)
+			known = 1;
+	if (!known)
+		sim_fail("0x80005001", "no HSM '%s' configured in '%s'", hsm, sim_cfg_path);
+	if (!sim_configured("user", user))
+		sim_fail("0x80005001", "no permanent secret configured for '%s': use -a", user);
+	if (sim_flag("network-down"))
+		sim_fail("0x80005015", "connection to HSM failed");
+	if (sim_flag("nolog"))
+		sim_fail("0x80000069", "log fetching via API is disabled by the HSM configuration");
+	char day[16] = "2026-11-27";
+	if (since)
+		snprintf(day, sizeof day, "%s", since);
+	FILE *f = stdout;
+	if (out && !(f = fopen(out, "w")))
+		sim_fail("0x80005007", "cannot write '%s'", out);
+	fprintf(f, "Dump log starting from %s 00:00 UTC\nFetching log from HSM.\nNumber of slots: 1\n", day);
+	/* Each line: its text before the user name, then after it. */
+	static const char *const lines[][2] = {
+	    {"notice MSCNG Process: Login request: User: ",
+	     " Client: hsm-onboard-ppin-sim@simhost@127.0.0.1 with setup password over TCP connection 536870926 "
+	     "(IP 127.0.0.1:31550)"},
+	    {"info MSCNG Process: Login successful: User: ",
+	     " Client: hsm-onboard-ppin-sim@simhost@127.0.0.1 over TCP connection 0x2000000e (IP "
+	     "127.0.0.1:31550)"},
+	    {"notice Crypto Process: Interaction: User: ",
+	     ", Client: hsm-onboard-ppin-sim@simhost@127.0.0.1, Protocol: pkcs11, Retrieved permanent login "
+	     "credentials"},
+	    {"notice MSCNG Process: Disconnect: User: ", " Client: hsm-onboard-ppin-sim@simhost@127.0.0.1 over "
+	                                                 "TCP connection 536870926 (IP 127.0.0.1:31550)"},
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		fprintf(f, "%s 09:31:%02zu UTC SIMHSM %s%s%s\n", day, 28 + i, lines[i][0], user, lines[i][1]);
+	if (f != stdout && fclose(f) != 0)
+		sim_fail("0x80005007", "cannot write '%s'", out);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	const char *cmd = NULL, *user = NULL;
+	const char *cmd = NULL, *user = NULL, *hsm = NULL, *since = NULL, *out = NULL;
 	sim_dir = getenv("HSM_ONBOARD_PPIN_SIM_DIR");
 	if (sim_dir && !*sim_dir)
 		sim_dir = NULL;
@@ -508,8 +562,18 @@ int main(int argc, char **argv)
 			sim_sec_path = argv[++i];
 		else if ((strcmp(a, "-e") == 0 || strcmp(a, "--user") == 0) && has_next)
 			user = argv[++i];
-		else if ((strcmp(a, "--hsm") == 0 || strcmp(a, "--slot") == 0) && has_next)
+		else if (strcmp(a, "--hsm") == 0 && has_next)
+			hsm = argv[++i];
+		else if (strcmp(a, "--slot") == 0 && has_next)
 			i++;
+		else if (strcmp(a, "--since") == 0 && has_next)
+			since = argv[++i];
+		else if (strcmp(a, "--out") == 0 && has_next)
+			out = argv[++i];
+		else if (strcmp(a, "--reverse") == 0)
+			continue;
+		else if (strcmp(a, "--fetchlog") == 0)
+			cmd = "--fetchlog";
 		else if (strcmp(a, "-t") == 0 || strcmp(a, "--test") == 0)
 			cmd = "-t";
 		else if (strlen(a) == 2 && a[0] == '-' && strchr("hvlpaurx", a[1]))
@@ -522,7 +586,7 @@ int main(int argc, char **argv)
 	if (!cmd || strcmp(cmd, "-h") == 0) {
 		sim_banner();
 		printf("hsm-onboard-ppin-sim: simulates ppin over a SoftHSM2 token (hsm-onboard demo and tests)\n"
-		       "commands: -h -v -l -p -a -u -r -x -t\n");
+		       "commands: -h -v -l -p -a -u -r -x -t --fetchlog\n");
 		return cmd ? 0 : 2;
 	}
 	if (strcmp(cmd, "-v") == 0) {
@@ -552,6 +616,8 @@ int main(int argc, char **argv)
 	int rc = 0;
 	if (strcmp(cmd, "-l") == 0) {
 		sim_list();
+	} else if (strcmp(cmd, "--fetchlog") == 0) {
+		rc = sim_cmd_fetchlog(user, hsm, since, out);
 	} else if (strchr("pauxr", cmd[1]) && !user) {
 		sim_fail("0x80005001", "%s needs -e <user name>", cmd);
 	} else if (strcmp(cmd, "-p") == 0) {

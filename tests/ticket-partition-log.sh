@@ -1,0 +1,72 @@
+#!/bin/sh
+# ticket-partition-log.sh: `ticket --partition-log` adds ppin --fetchlog's output (doc/securosys-facts.md,
+# section "ppin") after a primus connect through hsm-onboard-ppin-sim.
+#
+# Checks: ppin gets -c/-s of the profile's primus folder, --fetchlog --user HSM_USER --hsm hsm0 and
+# --since the setup password's date of issue, and no secret in argv or the environment; the log lines
+# are in the text, markdown and json tickets; an HSM that does not allow log fetching (the
+# simulator's flag nolog) still gives a ticket, exit 0, with "partition log not available" and the
+# code, and a warning on stderr; without --partition-log ppin is not run and "partition_log" is null;
+# no secret leaks.
+. "$top_srcdir/tests/lib.sh"
+
+t_need_softhsm
+t_need_tool python3 python3
+t_ppin_sim
+PASS="vault pass $(t_rand_alnum 10)"
+t_secret "$PASS"
+t_primus_partition LOGUSER "$PASS"
+t_run 0 "connect through the simulator" "$HSMO" --profile LOGUSER --passphrase-fd 3 --yes connect --ppin "$SIM" \
+	--module "$SOFTHSM2_MODULE" --endpoint hsm-a.example.test 3<<EOF
+$PASS
+EOF
+WORK="$XDG_STATE_HOME/hsm-onboard/LOGUSER/primus"
+
+: > "$calls"
+t_run 0 "ticket --partition-log (the ppin connect used)" "$HSMO" --profile LOGUSER ticket --partition-log
+t_grep "$T_OUT" "Partition log (ppin --fetchlog)" "the text ticket has the log's section"
+t_grep "$T_OUT" "Dump log starting from 2026-11-20 00:00 UTC" "the log starts at the date of issue"
+t_grep "$T_OUT" "SIMHSM info MSCNG Process: Login successful: User:" "the text ticket has the log lines"
+t_grep "$T_OUT" "LOGUSER Client: hsm-onboard-ppin-sim@simhost" "a long log line is wrapped, not cut"
+grep -q "^ARGV:.* -c $WORK/primus.cfg -s $WORK/.secrets.cfg --fetchlog --user LOGUSER --hsm hsm0 --since 2026-11-20" "$calls" ||
+	{ cat "$calls" >&2; t_fail "ppin was not run with the documented --fetchlog command line"; }
+t_ok "ppin --fetchlog --user LOGUSER --hsm hsm0 --since 2026-11-20 with the profile's files"
+if grep -qF -f "$T_SECRETS" "$calls"; then t_fail "a secret was in ppin's argv or environment"; fi
+t_ok "no secret in ppin's argv or environment"
+awk 'length($0) > 80 { exit 1 }' "$T_OUT" || t_fail "a text ticket line is wider than 80 columns"
+t_ok "the text ticket fits 80 columns"
+
+t_run 0 "ticket --partition-log --format markdown" "$HSMO" --profile LOGUSER ticket --partition-log --ppin "$SIM" \
+	--format markdown
+t_grep "$T_OUT" '```text' "markdown: the log is a fenced block"
+t_grep "$T_OUT" "Retrieved permanent login credentials" "markdown: the log lines"
+
+t_run 0 "ticket --partition-log --json" "$HSMO" --profile LOGUSER --json ticket --partition-log --ppin "$SIM"
+t_json '"Login request: User: LOGUSER" in j["partition_log"]'
+t_json 'j["partition_log"].startswith("Dump log starting from 2026-11-20")'
+
+: > "$calls"
+t_run 0 "ticket without --partition-log" "$HSMO" --profile LOGUSER --json ticket
+t_json 'j["partition_log"] is None'
+[ ! -s "$calls" ] || t_fail "ppin was run without --partition-log"
+t_ok "without --partition-log ppin is not run"
+
+# An HSM whose configuration does not allow log fetching: the ticket is still made.
+: > "$HSM_ONBOARD_PPIN_SIM_DIR/nolog"
+t_run 0 "ticket --partition-log, log fetching not allowed" "$HSMO" --profile LOGUSER ticket --partition-log
+t_grep "$T_OUT" "HSM SETUP PASSWORD RENEWAL REQUEST" "the ticket is still written"
+t_grep "$T_OUT" "partition log not available:" "the ticket says the log is not available"
+t_grep "$T_OUT" "0x80000069" "and names the code"
+t_nogrep "$T_OUT" "Dump log starting" "no log lines"
+t_grep "$T_ERR" "partition log not available:" "a warning on stderr"
+t_run 0 "ticket --partition-log --json, log fetching not allowed" "$HSMO" --profile LOGUSER --json ticket --partition-log
+t_json 'j["partition_log"].startswith("partition log not available:")'
+rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/nolog"
+
+# A ppin that cannot be run: the same, with the reason.
+t_run 0 "ticket --partition-log --ppin missing" "$HSMO" --profile LOGUSER ticket --partition-log --ppin "$T_DIR/no/ppin"
+t_grep "$T_OUT" "partition log not available:" "a missing ppin: the ticket says so"
+t_grep "$T_ERR" "--ppin" "the warning says how to give ppin"
+
+t_scan_leaks
+t_done
