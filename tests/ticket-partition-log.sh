@@ -6,7 +6,8 @@
 # --since the setup password's date of issue, and no secret in argv or the environment; the log lines
 # are in the text, markdown and json tickets; an HSM that does not allow log fetching (the
 # simulator's flag nolog) still gives a ticket, exit 0, with "partition log not available" and the
-# code, and a warning on stderr; without --partition-log ppin is not run and "partition_log" is null;
+# code, and a warning on stderr (also for a missing ppin and a profile of another engine); without
+# --partition-log ppin is not run and "partition_log" is null;
 # no secret leaks.
 . "$top_srcdir/tests/lib.sh"
 
@@ -67,6 +68,14 @@ rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/nolog"
 t_run 0 "ticket --partition-log --ppin missing" "$HSMO" --profile LOGUSER ticket --partition-log --ppin "$T_DIR/no/ppin"
 t_grep "$T_OUT" "partition log not available:" "a missing ppin: the ticket says so"
 t_grep "$T_ERR" "--ppin" "the warning says how to give ppin"
+
+# A profile of another engine: ppin is not run, and the ticket says why.
+t_state_profile P11PROF '"hsm_user": "P11USER", "tier": "ECO", "engine": {"engine": "pkcs11"}'
+: > "$calls"
+t_run 0 "ticket --partition-log, pkcs11 engine" "$HSMO" --profile P11PROF ticket --partition-log --ppin "$SIM"
+t_grep "$T_OUT" "partition log not available: the profile uses the pkcs11 engine" "another engine: the ticket says why"
+[ ! -s "$calls" ] || t_fail "ppin was run for a pkcs11 profile"
+t_ok "ppin is not run for a pkcs11 profile"
 
 t_scan_leaks
 t_done

@@ -194,8 +194,15 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 		char work[PATH_MAX];
 		snprintf(work, sizeof work, "%s/primus", p.dir);
 		time_t since = p.st.issued ? p.st.issued : time(NULL) - 8 * 86400;
-		if (engine_primus_fetch_log(ppin ? ppin : p.st.engine.ppin, work, p.st.hsm_user, since, &log, &ld) !=
-		    EX_OK) {
+		int lrc;
+		if (p.st.engine.engine && strcmp(p.st.engine.engine, "primus") != 0)
+			lrc = diag_set(&ld, EX_UNAVAILABLE,
+			               _("the profile uses the %s engine; ppin needs the primus engine"),
+			               p.st.engine.engine);
+		else
+			lrc = engine_primus_fetch_log(ppin ? ppin : p.st.engine.ppin, work, p.st.hsm_user, since, &log,
+			                              &ld);
+		if (lrc != EX_OK) {
 			o.partition_log_error = ld.msg;
 			cli_warning(_("partition log not available: %s"), ld.msg);
 		}

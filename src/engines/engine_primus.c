@@ -285,7 +285,13 @@ int engine_primus_fetch_log(const char *ppin, const char *work_dir, const char *
 		spawn_result_free(&r);
 		if (h) {
 			char code[16];
-			hsmcodes_format(h->code ? h->code : codes[0], code, sizeof code);
+			unsigned long main_code = codes[0];
+			for (size_t i = 0; i < n; i++)
+				if (hsmcodes_lookup(codes[i]) == h) {
+					main_code = codes[i];
+					break;
+				}
+			hsmcodes_format(main_code, code, sizeof code);
 			return diag_set(d, h->exit_code,
 			                _("ppin --fetchlog: %s (%s); the HSM configuration must allow "
 			                  "log fetching via the API"),
