@@ -62,7 +62,14 @@ t_nogrep "$T_OUT" "Dump log starting" "no log lines"
 t_grep "$T_ERR" "partition log not available:" "a warning on stderr"
 t_run 0 "ticket --partition-log --json, log fetching not allowed" "$HSMO" --profile LOGUSER --json ticket --partition-log
 t_json 'j["partition_log"].startswith("partition log not available:")'
+t_grep "$T_OUT" "must allow log fetching via the API" "a refusal by the HSM's configuration names the setting"
 rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/nolog"
+# The HSM not reached: the code's own words, not the log setting.
+: > "$HSM_ONBOARD_PPIN_SIM_DIR/network-down"
+t_run 0 "ticket --partition-log, HSM not reached" "$HSMO" --profile LOGUSER ticket --partition-log
+rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/network-down"
+t_grep "$T_OUT" "0x80005015" "the HSM not reached: the ticket names 0x80005015"
+t_nogrep "$T_OUT" "must allow log fetching" "and does not blame the log setting"
 
 # A ppin that cannot be run: the same, with the reason.
 t_run 0 "ticket --partition-log --ppin missing" "$HSMO" --profile LOGUSER ticket --partition-log --ppin "$T_DIR/no/ppin"

@@ -292,17 +292,22 @@ int engine_primus_fetch_log(const char *ppin, const char *work_dir, const char *
 					break;
 				}
 			hsmcodes_format(main_code, code, sizeof code);
-			return diag_set(d, h->exit_code,
-			                _("ppin --fetchlog: %s (%s); the HSM configuration must allow "
-			                  "log fetching via the API"),
-			                _(h->what), code);
+			/* A refusal by the HSM's configuration is where the setting is named; other codes (the
+			 * network, the files) say what they say everywhere else. */
+			if (h->cls == HSMCODES_DISABLED)
+				return diag_set(d, h->exit_code,
+				                _("ppin --fetchlog: %s (%s); the HSM configuration must allow "
+				                  "log fetching via the API"),
+				                _(h->what), code);
+			return diag_set(d, h->exit_code, _("ppin --fetchlog: %s (%s)"), _(h->what), code);
 		}
 		if (status == 127)
 			return diag_set(d, EX_UNAVAILABLE, _("%s could not be run"), prog);
 		return diag_set(d, EX_UNAVAILABLE, _("ppin --fetchlog failed with exit status %d"), status);
 	}
 	if (r.truncated) {
-		/* The newest lines come last; the ticket says that the rest was cut. */
+		/* The first 256 KiB are kept: the oldest entries since the date, the newest are cut; the
+		 * ticket says so. */
 		const char *note = _("[cut: the log exceeds 256 KiB]");
 		size_t len = strlen(r.out), nl = strlen(note);
 		char *s = realloc(r.out, len + nl + 3);
