@@ -12,13 +12,9 @@
 
 t_need_softhsm
 t_need_pkcs11_tool
-SIM="$top_builddir/hsm-onboard-ppin-sim"
-[ -x "$SIM" ] || t_fail "$SIM was not built"
+t_ppin_sim
 SWAP_SO=$top_builddir/tests/swapinject.so
 [ -f "$SWAP_SO" ] || t_fail "$SWAP_SO is not built (it is in check_DATA)"
-t_softhsm_private
-export HSM_ONBOARD_PPIN_SIM_DIR="$T_DIR/hsm" HSM_ONBOARD_PPIN_SIM_MODULE="$SOFTHSM2_MODULE"
-mkdir -p "$HSM_ONBOARD_PPIN_SIM_DIR"
 PASS="shared folder pass $(t_rand_alnum 10)"
 t_secret "$PASS"
 T_SCAN_EXCLUDE="$T_DIR/creds"

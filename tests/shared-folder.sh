@@ -15,14 +15,9 @@
 [ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip_missing softhsm2 "SoftHSM2 module not found"
 t_need_tool softhsm2-util softhsm2
 
-SIM="$top_builddir/hsm-onboard-ppin-sim"
-[ -x "$SIM" ] || t_fail "$SIM was not built"
-t_softhsm_private
-export HSM_ONBOARD_PPIN_SIM_DIR="$T_DIR/hsm" HSM_ONBOARD_PPIN_SIM_MODULE="$SOFTHSM2_MODULE"
-mkdir -p "$HSM_ONBOARD_PPIN_SIM_DIR"
+t_ppin_sim
 PASS="vault pass $(t_rand_alnum 10)"
 t_secret "$PASS"
-calls="$HSM_ONBOARD_PPIN_SIM_DIR/calls.log"
 HOST=$(uname -n)
 
 # cmd PROFILE ARGS...: hsm-onboard for PROFILE, the passphrase on descriptor 3.
