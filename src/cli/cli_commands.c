@@ -82,7 +82,7 @@ const struct cli_command cli_commands[] = {
 	    "Exit status: 0 ready (warnings allowed), 69 something refuses the exchange.\n"), 0},
 	{"connect", cli_connect, N_("[--engine ENGINE] [OPTION]..."),
 	 N_("first connection: exchange the setup password (point of no return)"),
-	 N_("  --engine ENGINE     primus (the default for Securosys PKCS#11 and CNG) or\n"
+	 N_("  --engine ENGINE     primus (the default for Securosys PKCS#11) or\n"
 	    "                      pkcs11 (a generic token) or jce; remembered in the profile\n"
 	    "  --module PATH       the PKCS#11 module, loaded through p11-kit (primus:\n"
 	    "                      default /usr/local/primus/lib/libprimusP11.so;\n"

@@ -1,7 +1,7 @@
 /* engine_primus.c: the Securosys Primus PKCS#11 provider, driven through its ppin tool (engine.h).
  *
- * The engine for Securosys PKCS#11 and CNG customers (doc/securosys-facts.md, sections "Primus
- * provider files", "ppin" and "The PKCS#11 PIN"):
+ * The engine for Securosys PKCS#11 customers; CNG is set up on the Windows machine (orders_path_of).
+ * doc/securosys-facts.md, sections "Primus provider files", "ppin" and "The PKCS#11 PIN":
  *   - primus.cfg in the documented layout (primus_cfg.h), one hsmN per master and clone host, written
  *     and read back before ppin sees it;
  *   - ppin -c CFG -s SECRETS selects the files; the documented flow is -p -e SERVICE_USER (the proxy
