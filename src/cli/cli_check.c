@@ -156,7 +156,18 @@ static int check_api_endpoint_usage(const char *cmd)
 	      "dedicated TSBaaS, the client certificate of mutual TLS (--cert FILE --key FILE)"));
 }
 
-int cli_check(struct cli_ctx *ctx, int argc, char **argv)
+/* The command line, as given: the phases below decide what it means together with the profile. */
+struct check_args {
+	const char *cmd; /* argv[0], for the usage errors */
+	long timeout_ms;
+	const char *api_endpoint, *cluster, *cert, *key;
+	enum state_api api;
+	int tls;
+	const char *endpoints[CHECK_MAX_ENDPOINTS];
+	size_t n_endpoints;
+};
+
+static int check_parse(int argc, char **argv, struct check_args *a)
 {
 	enum {
 		OPT_TIMEOUT = 1,
@@ -179,176 +190,226 @@ int cli_check(struct cli_ctx *ctx, int argc, char **argv)
 	    {"key", required_argument, NULL, OPT_KEY},
 	    {NULL, 0, NULL, 0},
 	};
-	struct check_run run;
-	memset(&run, 0, sizeof run);
-	long timeout_ms = 5000;
-	const char *api_endpoint = NULL, *cluster = NULL, *cert = NULL, *key = NULL;
-	enum state_api api = API_UNKNOWN;
-	int tls = 0, c, rc = EX_OK;
-	const char *endpoints[CHECK_MAX_ENDPOINTS];
-	size_t n_endpoints = 0;
+	memset(a, 0, sizeof *a);
+	a->cmd = argv[0];
+	a->timeout_ms = 5000;
+	a->api = API_UNKNOWN;
+	int c, rc;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_TIMEOUT:
-			rc = cli_net_parse_timeout(argv[0], optarg, 600.0, &timeout_ms);
-			if (rc != EX_OK)
+			if ((rc = cli_net_parse_timeout(argv[0], optarg, 600.0, &a->timeout_ms)) != EX_OK)
 				return rc;
 			break;
 		case OPT_ENDPOINT:
-			if (n_endpoints >= CHECK_MAX_ENDPOINTS)
+			if (a->n_endpoints >= CHECK_MAX_ENDPOINTS)
 				return cli_usage_error(argv[0], _("at most %d endpoints"), CHECK_MAX_ENDPOINTS);
-			endpoints[n_endpoints++] = optarg;
+			a->endpoints[a->n_endpoints++] = optarg;
 			break;
-		case OPT_API_ENDPOINT: api_endpoint = optarg; break;
-		case OPT_TLS: tls = 1; break;
-		case OPT_CLUSTER: cluster = optarg; break;
+		case OPT_API_ENDPOINT: a->api_endpoint = optarg; break;
+		case OPT_TLS: a->tls = 1; break;
+		case OPT_CLUSTER: a->cluster = optarg; break;
 		case OPT_API:
-			if (state_api_parse(optarg, &api) != 0 || api == API_UNKNOWN)
+			if (state_api_parse(optarg, &a->api) != 0 || a->api == API_UNKNOWN)
 				return cli_usage_error(argv[0], _("--api: '%s' is not pkcs11, jce, cng or rest"), optarg);
 			break;
-		case OPT_CERT: cert = optarg; break;
-		case OPT_KEY: key = optarg; break;
+		case OPT_CERT: a->cert = optarg; break;
+		case OPT_KEY: a->key = optarg; break;
 		default: return cli_usage_error(argv[0], "%s", _("unknown option"));
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error(argv[0], _("unexpected argument '%s'"), argv[optind]);
+	return EX_OK;
+}
 
+/* Mutual TLS, the dedicated TSBaaS' authentication (doc/securosys-facts.md, section "Order
+ * channels and tiers"): the key holds a secret and is refused when others may read it, before
+ * anything is sent. Without --key the key is in the certificate file. */
+static int check_client_cert(const struct check_args *a)
+{
 	struct diag d;
 	diag_clear(&d);
-	/* Mutual TLS, the dedicated TSBaaS' authentication (doc/securosys-facts.md, section "Order
-	 * channels and tiers"): the key holds a secret and is refused when others may read it, before
-	 * anything is sent. Without --key the key is in the certificate file. */
-	if (key && !cert)
-		return cli_usage_error(argv[0], "%s", _("--key needs --cert FILE (the client certificate)"));
-	if (cert && !api_endpoint)
-		return cli_usage_error(argv[0], "%s",
+	if (a->key && !a->cert)
+		return cli_usage_error(a->cmd, "%s", _("--key needs --cert FILE (the client certificate)"));
+	if (a->cert && !a->api_endpoint)
+		return cli_usage_error(a->cmd, "%s",
 		                       _("--cert and --key are for the REST API of a dedicated TSBaaS: give "
 		                         "--api-endpoint URL"));
-	if (cert && (netcheck_client_cert_check(cert, &d) != EX_OK ||
-	             netcheck_client_key_check(key ? key : cert, &d) != EX_OK))
+	if (a->cert && (netcheck_client_cert_check(a->cert, &d) != EX_OK ||
+	                netcheck_client_key_check(a->key ? a->key : a->cert, &d) != EX_OK))
 		return cli_report(&d);
-	for (size_t i = 0; i < n_endpoints; i++) {
+	return EX_OK;
+}
+
+/* The hosts of --endpoint, in their order. */
+static int check_add_endpoints(const struct check_args *a, struct check_run *run)
+{
+	struct diag d;
+	diag_clear(&d);
+	for (size_t i = 0; i < a->n_endpoints; i++) {
 		char *host;
 		int port;
-		if (netcheck_parse_endpoint(endpoints[i], &host, &port, &d) != EX_OK)
-			return cli_usage_error(argv[0], "--endpoint: %s", d.msg);
-		rc = check_add(&run, host, port, tls);
+		if (netcheck_parse_endpoint(a->endpoints[i], &host, &port, &d) != EX_OK)
+			return cli_usage_error(a->cmd, "--endpoint: %s", d.msg);
+		int rc = check_add(run, host, port, a->tls);
 		free(host);
 		if (rc != EX_OK)
-			goto out_nop;
+			return rc;
 	}
+	return EX_OK;
+}
 
-	/* A profile is used when named, or when nothing else says what to check: then the only one. */
-	char *pname = NULL;
+/* A profile is used when named, or when nothing else says what to check: then the only one. Sets
+ * *have when p was opened (close it with profile_close). */
+static int check_open_profile(struct cli_ctx *ctx, const struct check_args *a, struct profile *p, int *have)
+{
+	if (ctx->profile || (a->n_endpoints == 0 && !a->cluster && !a->cert)) {
+		struct diag d;
+		diag_clear(&d);
+		char *pname = NULL;
+		int rc = cli_profile_name(ctx, &pname, &d);
+		if (rc != EX_OK)
+			rc = a->api_endpoint && !ctx->profile ? check_api_endpoint_usage(a->cmd) : cli_report(&d);
+		else if ((rc = profile_open(pname, PROFILE_LOCK | PROFILE_NEED_STATE, p, &d)) != EX_OK)
+			cli_report(&d);
+		else
+			*have = 1;
+		free(pname);
+		if (rc != EX_OK)
+			return rc;
+	}
+	if (a->api_endpoint && !*have && !a->cert)
+		return check_api_endpoint_usage(a->cmd);
+	return EX_OK;
+}
+
+/* The cluster's hosts, unless endpoints were given: --cluster, else the profile's (st, NULL without a
+ * profile). A TSBaaS or --api-endpoint needs no cluster. */
+static int check_cluster_hosts(const struct check_args *a, struct check_run *run, const struct state *st,
+                               int tsbaas)
+{
+	if (a->n_endpoints)
+		return EX_OK;
+	const char *cl = a->cluster ? a->cluster : (st ? st->cluster : NULL);
+	/* --api, else the port of the profile's path (orders_path_of). */
+	struct orders_path op = {.api = API_UNKNOWN};
+	if (st)
+		orders_path_of(st, &op);
+	if (cl)
+		return check_from_cluster(run, cl, a->api != API_UNKNOWN ? a->api : op.api, a->tls);
+	if (!tsbaas && !a->api_endpoint)
+		return cli_usage_error(
+		    a->cmd, "%s",
+		    _("no cluster is known for this profile: give --cluster NAME (see 'hsm-onboard "
+		      "clusters') or --endpoint HOST:PORT"));
+	return EX_OK;
+}
+
+/* TSBaaS: GET versionInfo by mutual TLS (dedicated), or with the JWT (multi-tenant). p is zeroed
+ * without a profile: then --cert was given (check_open_profile). */
+static int check_api_endpoint(struct cli_ctx *ctx, const struct check_args *a, struct check_run *run,
+                              struct profile *p)
+{
+	struct diag d;
+	diag_clear(&d);
+	const char *base = a->api_endpoint ? a->api_endpoint : p->st.api_endpoint;
+	if (!base)
+		return cli_usage_error(a->cmd, "%s", _("the profile has no API endpoint: give --api-endpoint URL"));
+	if (netcheck_version_url(base, run->url, sizeof run->url, &d) != EX_OK)
+		return cli_usage_error(a->cmd, "%s", d.msg);
+	if (a->cert) {
+		run->e[run->n++] = (struct netcheck_endpoint){.url = run->url, .cert = a->cert, .key = a->key};
+		return EX_OK;
+	}
+	if (p->st.service_type == SERVICE_TYPE_TSBAAS_DEDICATED)
+		return cli_usage_error(
+		    a->cmd,
+		    _("profile %s is a dedicated TSBaaS: its REST API authenticates by mutual TLS, "
+		      "not by a JWT; give --cert FILE --key FILE"),
+		    p->name);
+	int rc = check_load_jwt(ctx, p, run);
+	if (rc != EX_OK)
+		return rc;
+	run->jwt_exp = p->st.jwt_exp;
+	run->e[run->n++] = (struct netcheck_endpoint){.url = run->url, .bearer = run->jwt};
+	return EX_OK;
+}
+
+/* Records the results in the profile, for status and the support ticket. */
+static void check_record(const struct check_args *a, const struct check_run *run, struct profile *p,
+                         const struct netcheck_result *res, time_t at)
+{
+	/* A cluster or API named on the command line becomes the profile's choice (it was found in
+	 * the table above), so the next check, the wizard and the provider configuration use it. */
+	if (a->cluster && run->cluster_name[0] &&
+	    (!p->st.cluster || strcmp(p->st.cluster, run->cluster_name) != 0)) {
+		free(p->st.cluster);
+		p->st.cluster = strdup(run->cluster_name);
+	}
+	if (a->api != API_UNKNOWN && a->n_endpoints == 0)
+		p->st.api = a->api;
+	netcheck_store(&p->st, res, run->n, at);
+	struct diag d;
+	diag_clear(&d);
+	if (profile_save_state(p, &d) != EX_OK)
+		cli_warning("%s", d.msg);
+}
+
+/* Runs the checks, prints them, and records them when p (NULL without a profile) is given: EX_OK
+ * when every endpoint answered, else EX_UNAVAILABLE. */
+static int check_run_all(const struct cli_ctx *ctx, const struct check_args *a, const struct check_run *run,
+                         struct profile *p)
+{
+	struct netcheck_result *res = calloc(run->n ? run->n : 1, sizeof *res);
+	if (!res)
+		return EX_OSERR;
+	struct diag d;
+	diag_clear(&d);
+	struct netcheck_opts o = {.timeout_ms = a->timeout_ms, .cacert = ctx->cacert};
+	int rc = netcheck_run(run->e, run->n, &o, res, &d);
+	if (rc != EX_OK) {
+		cli_report(&d);
+		free(res);
+		return rc;
+	}
+	time_t at = time(NULL);
+	if (ctx->json)
+		check_print_json(run, res, run->n, at);
+	else
+		check_print_text(run, res, run->n);
+	fflush(stdout);
+	if (p)
+		check_record(a, run, p, res, at);
+	rc = netcheck_all_ok(res, run->n) ? EX_OK : EX_UNAVAILABLE;
+	free(res);
+	return rc;
+}
+
+/* The phases in order; each reports its own failure. */
+int cli_check(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct check_args a;
+	int rc = check_parse(argc, argv, &a);
+	if (rc != EX_OK)
+		return rc;
+	struct check_run run;
+	memset(&run, 0, sizeof run);
 	struct profile p;
 	memset(&p, 0, sizeof p);
 	p.lock_fd = -1;
 	int have_profile = 0;
-	if (ctx->profile || (n_endpoints == 0 && !cluster && !cert)) {
-		if (cli_profile_name(ctx, &pname, &d) != EX_OK) {
-			rc = api_endpoint && !ctx->profile ? check_api_endpoint_usage(argv[0]) : cli_report(&d);
-			goto out;
-		}
-		if ((rc = profile_open(pname, PROFILE_LOCK | PROFILE_NEED_STATE, &p, &d)) != EX_OK) {
-			cli_report(&d);
-			goto out;
-		}
-		have_profile = 1;
-	}
-	if (api_endpoint && !have_profile && !cert) {
-		rc = check_api_endpoint_usage(argv[0]);
-		goto out;
-	}
-
-	/* The cluster's hosts, unless endpoints were given. */
+	if ((rc = check_client_cert(&a)) == EX_OK && (rc = check_add_endpoints(&a, &run)) == EX_OK)
+		rc = check_open_profile(ctx, &a, &p, &have_profile);
 	int tsbaas = have_profile && state_is_tsbaas(&p.st);
-	if (n_endpoints == 0) {
-		const char *cl = cluster ? cluster : (have_profile ? p.st.cluster : NULL);
-		/* --api, else the port of the profile's path (orders_path_of). */
-		struct orders_path op = {.api = API_UNKNOWN};
-		if (have_profile)
-			orders_path_of(&p.st, &op);
-		enum state_api a = api != API_UNKNOWN ? api : op.api;
-		if (cl) {
-			if ((rc = check_from_cluster(&run, cl, a, tls)) != EX_OK)
-				goto out;
-		} else if (!tsbaas && !api_endpoint) {
-			rc = cli_usage_error(
-			    argv[0], "%s",
-			    _("no cluster is known for this profile: give --cluster NAME (see 'hsm-onboard "
-			      "clusters') or --endpoint HOST:PORT"));
-			goto out;
-		}
-	}
-
-	/* TSBaaS: GET versionInfo by mutual TLS (dedicated), or with the JWT (multi-tenant). */
-	if (api_endpoint || tsbaas) {
-		const char *base = api_endpoint ? api_endpoint : p.st.api_endpoint;
-		if (!base) {
-			rc =
-			    cli_usage_error(argv[0], "%s", _("the profile has no API endpoint: give --api-endpoint URL"));
-			goto out;
-		}
-		if (netcheck_version_url(base, run.url, sizeof run.url, &d) != EX_OK) {
-			rc = cli_usage_error(argv[0], "%s", d.msg);
-			goto out;
-		}
-		if (cert) {
-			run.e[run.n++] = (struct netcheck_endpoint){.url = run.url, .cert = cert, .key = key};
-		} else if (p.st.service_type == SERVICE_TYPE_TSBAAS_DEDICATED) {
-			rc = cli_usage_error(
-			    argv[0],
-			    _("profile %s is a dedicated TSBaaS: its REST API authenticates by mutual TLS, "
-			      "not by a JWT; give --cert FILE --key FILE"),
-			    p.name);
-			goto out;
-		} else {
-			if ((rc = check_load_jwt(ctx, &p, &run)) != EX_OK)
-				goto out;
-			run.jwt_exp = p.st.jwt_exp;
-			run.e[run.n++] = (struct netcheck_endpoint){.url = run.url, .bearer = run.jwt};
-		}
-	}
-
-	struct netcheck_result *res = calloc(run.n ? run.n : 1, sizeof *res);
-	if (!res) {
-		rc = EX_OSERR;
-		goto out;
-	}
-	struct netcheck_opts o = {.timeout_ms = timeout_ms, .cacert = ctx->cacert};
-	if ((rc = netcheck_run(run.e, run.n, &o, res, &d)) != EX_OK) {
-		cli_report(&d);
-		free(res);
-		goto out;
-	}
-	time_t at = time(NULL);
-	if (ctx->json)
-		check_print_json(&run, res, run.n, at);
-	else
-		check_print_text(&run, res, run.n);
-	fflush(stdout);
-	if (have_profile) {
-		/* A cluster or API named on the command line becomes the profile's choice (it was found in
-		 * the table above), so the next check, the wizard and the provider configuration use it. */
-		if (cluster && run.cluster_name[0] &&
-		    (!p.st.cluster || strcmp(p.st.cluster, run.cluster_name) != 0)) {
-			free(p.st.cluster);
-			p.st.cluster = strdup(run.cluster_name);
-		}
-		if (api != API_UNKNOWN && n_endpoints == 0)
-			p.st.api = api;
-		netcheck_store(&p.st, res, run.n, at);
-		if (profile_save_state(&p, &d) != EX_OK)
-			cli_warning("%s", d.msg);
-	}
-	rc = netcheck_all_ok(res, run.n) ? EX_OK : EX_UNAVAILABLE;
-	free(res);
-out:
+	if (rc == EX_OK)
+		rc = check_cluster_hosts(&a, &run, have_profile ? &p.st : NULL, tsbaas);
+	if (rc == EX_OK && (a.api_endpoint || tsbaas))
+		rc = check_api_endpoint(ctx, &a, &run, &p);
+	if (rc == EX_OK)
+		rc = check_run_all(ctx, &a, &run, have_profile ? &p : NULL);
 	if (have_profile)
 		profile_close(&p);
-	free(pname);
-out_nop:
 	secmem_free(run.jwt);
 	for (size_t i = 0; i < CHECK_MAX_ENDPOINTS; i++)
 		free(run.hosts[i]);
