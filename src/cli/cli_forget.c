@@ -63,6 +63,90 @@ static int forget_typed_name(const char *name)
 	return ok;
 }
 
+/* Why the profile is kept without --discard-user-secret, and how to keep its secret. */
+static int forget_refuse(const struct profile *p, enum forget_stake stake, const char *why)
+{
+	if (stake == FORGET_ROTATED)
+		cli_error(_("profile %s was not deleted: its rotation has started (%s), so its vault may hold the "
+		            "only copy of the user secret that opens the partition. The setup password no longer "
+		            "works, and a new one needs a paid support ticket. Keep the secret first: finish with "
+		            "'hsm-onboard --profile %s connect' if it was interrupted, then 'hsm-onboard --profile "
+		            "%s config --output DIR' writes it into the provider configuration. To delete the "
+		            "profile anyway: 'hsm-onboard --profile %s forget --discard-user-secret'"),
+		          p->name, why, p->name, p->name, p->name);
+	else
+		cli_error(_("profile %s was not deleted: its state cannot be read (%s), so it is unknown whether "
+		            "its vault holds the only copy of a user secret. To delete the profile anyway: "
+		            "'hsm-onboard --profile %s forget --discard-user-secret'"),
+		          p->name, why, p->name);
+	return EX_NOPERM;
+}
+
+/* 1 when the deletion is confirmed. Otherwise 0, with *rc the exit code: EX_OK when the user kept the
+ * profile, EX_USAGE when no confirmation could be asked for. */
+static int forget_confirmed(const struct cli_ctx *ctx, const struct profile *p, enum forget_stake stake,
+                            int yes, int *rc)
+{
+	*rc = EX_OK;
+	if (stake != FORGET_SAFE) {
+		/* --yes alone never discards a user secret: on a terminal the name is typed. */
+		if (!cli_is_terminal()) {
+			if (!yes)
+				*rc = cli_usage_error("forget",
+				                      _("discarding the user secret of profile %s needs a confirmation: give "
+				                        "--yes"),
+				                      p->name);
+			return yes;
+		}
+		if (forget_typed_name(p->name))
+			return 1;
+		printf(_("Profile %s kept.\n"), p->name);
+		return 0;
+	}
+	if (yes)
+		return 1;
+	if (!cli_is_terminal()) {
+		*rc = cli_usage_error("forget", _("deleting profile %s needs a confirmation: give --yes"), p->name);
+		return 0;
+	}
+	char question[512];
+	snprintf(question, sizeof question,
+	         _("Delete profile %s (%s) and overwrite its vault? The secrets in it cannot be recovered."),
+	         p->name, p->dir);
+	if (cli_confirm(question))
+		return 1;
+	if (ctx->json)
+		cli_json_print(json_pack("{s:s,s:b,s:i}", "profile", p->name, "deleted", 0, "downloads_removed", 0));
+	else
+		printf(_("Profile %s kept.\n"), p->name);
+	return 0;
+}
+
+/* Deletes the profile, and with it the downloads of its HSM user (hsm_user, may be NULL). */
+static int forget_remove(const struct cli_ctx *ctx, struct profile *p, const char *hsm_user)
+{
+	struct diag d;
+	diag_clear(&d);
+	if (profile_remove(p, &d) != EX_OK)
+		return cli_report(&d);
+	/* Downloads of this HSM user that were never imported (a failed import keeps them for a retry)
+	 * are plaintext secrets: they go with the profile. */
+	size_t removed = 0;
+	if (hsm_user && profile_name_valid(hsm_user) && fetch_forget_downloads(hsm_user, &removed, &d) != EX_OK)
+		cli_warning("%s", d.msg);
+	/* The profile is gone whatever the report says: a failed print does not change the exit code (a
+	 * failed write still does, in main's exit check). */
+	if (ctx->json) {
+		cli_json_print(json_pack("{s:s,s:b,s:I}", "profile", p->name, "deleted", 1, "downloads_removed",
+		                         (json_int_t)removed));
+		return EX_OK;
+	}
+	printf(_("Profile %s deleted; its vault was overwritten first.\n"), p->name);
+	if (removed)
+		printf(_("Downloaded credential files of this profile, overwritten and deleted: %zu\n"), removed);
+	return EX_OK;
+}
+
 int cli_forget(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_DISCARD = 1 };
@@ -92,85 +176,11 @@ int cli_forget(struct cli_ctx *ctx, int argc, char **argv)
 	char why[DIAG_MSG_MAX] = "";
 	char *hsm_user = NULL;
 	enum forget_stake stake = forget_stake(&p, why, sizeof why, &hsm_user);
-	if (stake != FORGET_SAFE && !discard) {
-		if (stake == FORGET_ROTATED)
-			cli_error(
-			    _("profile %s was not deleted: its rotation has started (%s), so its vault may hold the "
-			      "only copy of the user secret that opens the partition. The setup password no longer "
-			      "works, and a new one needs a paid support ticket. Keep the secret first: finish with "
-			      "'hsm-onboard --profile %s connect' if it was interrupted, then 'hsm-onboard --profile "
-			      "%s config --output DIR' writes it into the provider configuration. To delete the "
-			      "profile anyway: 'hsm-onboard --profile %s forget --discard-user-secret'"),
-			    p.name, why, p.name, p.name, p.name);
-		else
-			cli_error(_("profile %s was not deleted: its state cannot be read (%s), so it is unknown whether "
-			            "its vault holds the only copy of a user secret. To delete the profile anyway: "
-			            "'hsm-onboard --profile %s forget --discard-user-secret'"),
-			          p.name, why, p.name);
-		profile_close(&p);
-		free(hsm_user);
-		return EX_NOPERM;
-	}
-	if (stake != FORGET_SAFE) {
-		/* --yes alone never discards a user secret: on a terminal the name is typed. */
-		if (!cli_is_terminal()) {
-			if (!yes) {
-				rc = cli_usage_error("forget",
-				                     _("discarding the user secret of profile %s needs a confirmation: give "
-				                       "--yes"),
-				                     p.name);
-				profile_close(&p);
-				free(hsm_user);
-				return rc;
-			}
-		} else if (!forget_typed_name(p.name)) {
-			printf(_("Profile %s kept.\n"), p.name);
-			profile_close(&p);
-			free(hsm_user);
-			return EX_OK;
-		}
-	} else if (!yes) {
-		if (!cli_is_terminal()) {
-			rc = cli_usage_error("forget", _("deleting profile %s needs a confirmation: give --yes"), p.name);
-			profile_close(&p);
-			free(hsm_user);
-			return rc;
-		}
-		char question[512];
-		snprintf(question, sizeof question,
-		         _("Delete profile %s (%s) and overwrite its vault? The secrets in it cannot be recovered."),
-		         p.name, p.dir);
-		if (!cli_confirm(question)) {
-			if (ctx->json)
-				cli_json_print(
-				    json_pack("{s:s,s:b,s:i}", "profile", p.name, "deleted", 0, "downloads_removed", 0));
-			else
-				printf(_("Profile %s kept.\n"), p.name);
-			profile_close(&p);
-			free(hsm_user);
-			return EX_OK;
-		}
-	}
-	rc = profile_remove(&p, &d);
-	if (rc != EX_OK) {
-		profile_close(&p);
-		free(hsm_user);
-		return cli_report(&d);
-	}
-	/* Downloads of this HSM user that were never imported (a failed import keeps them for a retry)
-	 * are plaintext secrets: they go with the profile. */
-	size_t removed = 0;
-	if (hsm_user && profile_name_valid(hsm_user) && fetch_forget_downloads(hsm_user, &removed, &d) != EX_OK)
-		cli_warning("%s", d.msg);
-	if (ctx->json) {
-		rc = cli_json_print(json_pack("{s:s,s:b,s:I}", "profile", p.name, "deleted", 1, "downloads_removed",
-		                              (json_int_t)removed));
-	} else {
-		printf(_("Profile %s deleted; its vault was overwritten first.\n"), p.name);
-		if (removed)
-			printf(_("Downloaded credential files of this profile, overwritten and deleted: %zu\n"), removed);
-	}
+	if (stake != FORGET_SAFE && !discard)
+		rc = forget_refuse(&p, stake, why);
+	else if (forget_confirmed(ctx, &p, stake, yes, &rc))
+		rc = forget_remove(ctx, &p, hsm_user);
 	profile_close(&p);
 	free(hsm_user);
-	return EX_OK;
+	return rc;
 }
