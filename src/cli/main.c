@@ -367,25 +367,12 @@ static int main_extract_common(int *argc, char **argv, struct cli_ctx *ctx, cons
 	return EX_OK;
 }
 
-int main(int argc, char **argv)
+/* Finds the command word: common options may stand before it, and --help, --version (and, in a
+ * failpoints build, --list-failpoints) are answered there. EX_OK with *cmd_index set; EX_OK with
+ * *cmd_index 0 when such a question was answered; otherwise a usage error. */
+static int main_command_word(int argc, char **argv, int *cmd_index)
 {
-	/* First of all: nothing may be opened before fds 0-2 are safe. */
-	unsigned closed_stdfd = main_sanitise_stdfd();
-	main_harden();
-	atexit(main_close_stdout);
-
-	setlocale(LC_ALL, "");
-#ifdef ENABLE_NLS
-	/* LOCALEDIR, or the build tree's catalogs for a binary run from it (paths.h). */
-	bindtextdomain(PACKAGE, paths_localedir());
-	textdomain(PACKAGE);
-#endif
-	struct cli_ctx ctx = {.passphrase_fd = -1};
-	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
-		ctx.ascii = 1;
-
-	/* Common options may stand before the command: find the command word first. */
-	int cmd_index = 0;
+	*cmd_index = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "-h") == 0 || main_abbrev(a, "--help")) {
@@ -404,8 +391,8 @@ int main(int argc, char **argv)
 		}
 #endif
 		if (a[0] != '-' || a[1] == '\0') {
-			cmd_index = i;
-			break;
+			*cmd_index = i;
+			return EX_OK;
 		}
 		if (strcmp(a, "--") == 0)
 			continue;
@@ -419,9 +406,64 @@ int main(int argc, char **argv)
 		if (main_common[k].has_arg && !strchr(a, '='))
 			i++; /* its value */
 	}
-	if (!cmd_index)
-		return cli_usage_error(NULL, "%s", _("no command given"));
+	return cli_usage_error(NULL, "%s", _("no command given"));
+}
 
+/* doc/DESIGN.md, "Secrets", rule 2: the secure heap is up before any command can hold a secret. The
+ * commands marked CLI_SECMEM_OWN (the wizard) start it with their first secret (secmem_alloc starts
+ * the heap before the secret exists): their first frame needs no OpenSSL, and must not wait for it.
+ * Those marked CLI_SECMEM_NEVER (status) hold none, and over a desk of profiles loading libcrypto
+ * would be a good part of their cost. */
+static int main_secmem_init(const struct cli_command *cmd)
+{
+	if (cmd->secmem != CLI_SECMEM_MAIN)
+		return EX_OK;
+	struct diag d;
+	diag_clear(&d);
+	enum secmem_init_result sec = secmem_init(&d);
+	if (sec == SECMEM_NO_LIBRARY)
+		return cli_report(&d);
+	if (secmem_warning(sec))
+		cli_warning("%s", secmem_warning(sec));
+	return EX_OK;
+}
+
+/* Runs the command, or prints its help when --help or -h stands before a "--". */
+static int main_run(const struct cli_command *cmd, struct cli_ctx *ctx, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			cli_command_help(stdout, cmd->name);
+			return EX_OK;
+		}
+	}
+	optind = 0;
+	return cmd->run(ctx, argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	/* First of all: nothing may be opened before fds 0-2 are safe. */
+	unsigned closed_stdfd = main_sanitise_stdfd();
+	main_harden();
+	atexit(main_close_stdout);
+
+	setlocale(LC_ALL, "");
+#ifdef ENABLE_NLS
+	/* LOCALEDIR, or the build tree's catalogs for a binary run from it (paths.h). */
+	bindtextdomain(PACKAGE, paths_localedir());
+	textdomain(PACKAGE);
+#endif
+	struct cli_ctx ctx = {.passphrase_fd = -1};
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		ctx.ascii = 1;
+
+	int cmd_index;
+	int rc = main_command_word(argc, argv, &cmd_index);
+	if (rc != EX_OK || !cmd_index)
+		return rc;
 	const struct cli_command *cmd = main_find(argv[cmd_index]);
 	if (!cmd)
 		return cli_usage_error(NULL, _("unknown command '%s'"), argv[cmd_index]);
@@ -434,39 +476,14 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (i != cmd_index)
 			cargv[cargc++] = argv[i];
-	int rc = main_extract_common(&cargc, cargv, &ctx, cmd->name, cmd_index - 1);
+	rc = main_extract_common(&cargc, cargv, &ctx, cmd->name, cmd_index - 1);
 	/* Before libcrypto is loaded and before any profile file is opened. */
 	if (rc == EX_OK && ctx.passphrase_fd >= 0)
 		rc = main_check_passphrase_fd(ctx.passphrase_fd, closed_stdfd, cmd->name);
-	/* doc/DESIGN.md, "Secrets", rule 2: the secure heap is up before any command can hold a secret. The
-	 * commands marked CLI_SECMEM_OWN (the wizard) start it with their first secret (secmem_alloc starts
-	 * the heap before the secret exists): their first frame needs no OpenSSL, and must not wait for it.
-	 * Those marked CLI_SECMEM_NEVER (status) hold none, and over a desk of profiles loading libcrypto
-	 * would be a good part of their cost. */
-	if (rc == EX_OK && cmd->secmem == CLI_SECMEM_MAIN) {
-		struct diag d;
-		diag_clear(&d);
-		enum secmem_init_result sec = secmem_init(&d);
-		if (sec == SECMEM_NO_LIBRARY) {
-			free(cargv);
-			return cli_report(&d);
-		}
-		if (secmem_warning(sec))
-			cli_warning("%s", secmem_warning(sec));
-	}
-	if (rc == EX_OK) {
-		for (int i = 1; i < cargc; i++) {
-			if (strcmp(cargv[i], "--") == 0)
-				break;
-			if (strcmp(cargv[i], "--help") == 0 || strcmp(cargv[i], "-h") == 0) {
-				cli_command_help(stdout, cmd->name);
-				free(cargv);
-				return EX_OK;
-			}
-		}
-		optind = 0;
-		rc = cmd->run(&ctx, cargc, cargv);
-	}
+	if (rc == EX_OK)
+		rc = main_secmem_init(cmd);
+	if (rc == EX_OK)
+		rc = main_run(cmd, &ctx, cargc, cargv);
 	free(cargv);
 	return rc;
 }
