@@ -335,8 +335,13 @@ static int pk_new_secret(struct engine_ctx *e, char **out, struct diag *d)
 	return EX_OK;
 }
 
+/* Clears the last code, finds the token and opens a session on it: how every login starts. */
 static int pk_session(struct engine_ctx *e, CK_FLAGS flags, CK_SESSION_HANDLE *s, struct diag *d)
 {
+	engine_set_code(e, "", 0, 0);
+	int rc = pk_find(e, d);
+	if (rc != EX_OK)
+		return rc;
 	struct pk_priv *p = e->priv;
 	CK_RV rv = p->m->C_OpenSession(p->slot, flags | CKF_SERIAL_SESSION, NULL, NULL, s);
 	return rv == CKR_OK ? EX_OK : pk_fail(e, d, "C_OpenSession", rv, PK_STORED);
@@ -344,15 +349,11 @@ static int pk_session(struct engine_ctx *e, CK_FLAGS flags, CK_SESSION_HANDLE *s
 
 static int pk_login(struct engine_ctx *e, const char *secret, enum pk_role role, struct diag *d)
 {
-	engine_set_code(e, "", 0, 0);
-	int rc = pk_find(e, d);
+	CK_SESSION_HANDLE s;
+	int rc = pk_session(e, 0, &s, d);
 	if (rc != EX_OK)
 		return rc;
 	struct pk_priv *p = e->priv;
-	CK_SESSION_HANDLE s;
-	rc = pk_session(e, 0, &s, d);
-	if (rc != EX_OK)
-		return rc;
 	CK_RV rv = p->m->C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)(uintptr_t)secret, (CK_ULONG)strlen(secret));
 	if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) {
 		p->m->C_Logout(s);
@@ -380,15 +381,11 @@ static int pk_verify(struct engine_ctx *e, const char *current, struct diag *d)
 
 static int pk_first_connect(struct engine_ctx *e, const char *setup, const char *pending, struct diag *d)
 {
-	engine_set_code(e, "", 0, 0);
-	int rc = pk_find(e, d);
+	CK_SESSION_HANDLE s;
+	int rc = pk_session(e, CKF_RW_SESSION, &s, d);
 	if (rc != EX_OK)
 		return rc;
 	struct pk_priv *p = e->priv;
-	CK_SESSION_HANDLE s;
-	rc = pk_session(e, CKF_RW_SESSION, &s, d);
-	if (rc != EX_OK)
-		return rc;
 	/* The first use is recorded right before the setup password goes to the token (engine.h). */
 	if (e->before_setup && (rc = e->before_setup(e->before_setup_arg, d)) != EX_OK) {
 		p->m->C_CloseSession(s);
