@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "engine.h"
+#include "engine_common.h"
 #include "clusters.h"
 #include "fsutil.h"
 #include "hsmcodes.h"
@@ -39,9 +40,6 @@
 #include <unistd.h>
 
 #define JCE_OUT_MAX 4096
-/* As ppin's (engine_primus.c): a login is a few round trips; a tool that has not finished by then
- * hangs, and it must not hold the profile lock for ever. */
-#define JCE_TIMEOUT_MS 120000
 
 struct jce_call {
 	char dir[PATH_MAX];
@@ -307,7 +305,7 @@ static long jce_timeout_ms(void)
 			return v;
 	}
 #endif
-	return JCE_TIMEOUT_MS;
+	return ENGINE_TOOL_TIMEOUT_MS;
 }
 
 static int jce_put(const char *path, const char *secret, struct diag *d)
