@@ -65,54 +65,84 @@ static void t_engine(struct engine_ctx *e, const char *label)
 	assert_int_equal(e->ops->open(e, &d), EX_OK);
 }
 
+/* A test's own token, the engine opened on it, and a cleared diag. */
+struct t_opened {
+	char label[32];
+	struct engine_ctx e;
+	struct diag d;
+};
+
+static void t_open_new_token(struct t_opened *t, const char *pin)
+{
+	t_new_token(t->label, sizeof t->label, pin);
+	t_engine(&t->e, t->label);
+	diag_clear(&t->d);
+}
+
 static void test_login_and_setpin(void **state)
 {
 	(void)state;
-	char label[32];
 	const char *setup = "ABCDE-fghij-12345-KLMNO-pqrst";
-	t_new_token(label, sizeof label, setup);
-	struct engine_ctx e;
-	t_engine(&e, label);
-	struct diag d;
-	diag_clear(&d);
-	assert_int_equal(e.ops->preflight(&e, &d), EX_OK);
+	struct t_opened t;
+	t_open_new_token(&t, setup);
+	assert_int_equal(t.e.ops->preflight(&t.e, &t.d), EX_OK);
 	char *pending = NULL;
-	assert_int_equal(e.ops->new_secret(&e, &pending, &d), EX_OK);
+	assert_int_equal(t.e.ops->new_secret(&t.e, &pending, &t.d), EX_OK);
 	assert_int_equal(strlen(pending), ENGINE_PIN_DEFAULT);
-	assert_int_equal(e.ops->login_probe(&e, setup, &d), EX_OK);
-	assert_int_equal(e.ops->first_connect(&e, setup, pending, &d), EX_OK);
+	assert_int_equal(t.e.ops->login_probe(&t.e, setup, &t.d), EX_OK);
+	assert_int_equal(t.e.ops->first_connect(&t.e, setup, pending, &t.d), EX_OK);
 	/* The setup password is gone, the new secret works. */
-	assert_int_not_equal(e.ops->login_probe(&e, setup, &d), EX_OK);
-	assert_string_equal(e.err.code, "CKR_PIN_INCORRECT");
-	assert_true(e.err.rejected);
-	assert_int_equal(e.ops->verify(&e, pending, &d), EX_OK);
-	assert_string_equal(e.err.code, "");
+	assert_int_not_equal(t.e.ops->login_probe(&t.e, setup, &t.d), EX_OK);
+	assert_string_equal(t.e.err.code, "CKR_PIN_INCORRECT");
+	assert_true(t.e.err.rejected);
+	assert_int_equal(t.e.ops->verify(&t.e, pending, &t.d), EX_OK);
+	assert_string_equal(t.e.err.code, "");
 	secmem_free(pending);
-	e.ops->close(&e);
+	t.e.ops->close(&t.e);
 }
 
 static void test_wrong_setup_password(void **state)
 {
 	(void)state;
-	char label[32];
 	const char *setup = "ZZZZZ-yyyyy-98765-XXXXX-wwwww";
-	t_new_token(label, sizeof label, setup);
-	struct engine_ctx e;
-	t_engine(&e, label);
-	struct diag d;
-	diag_clear(&d);
-	int rc = e.ops->first_connect(&e, "WRONG-wrong-00000-WRONG-wrong", "new-secret-never-set-123", &d);
+	struct t_opened t;
+	t_open_new_token(&t, setup);
+	int rc =
+	    t.e.ops->first_connect(&t.e, "WRONG-wrong-00000-WRONG-wrong", "new-secret-never-set-123", &t.d);
 	assert_int_equal(rc, EX_NOPERM);
-	assert_string_equal(e.err.code, "CKR_PIN_INCORRECT");
-	assert_true(e.err.rejected);
-	assert_false(e.err.locked);
-	assert_non_null(strstr(d.msg, "setup password"));
-	assert_non_null(strstr(d.msg, "lock"));
-	assert_null(strstr(d.msg, "WRONG-wrong"));
+	assert_string_equal(t.e.err.code, "CKR_PIN_INCORRECT");
+	assert_true(t.e.err.rejected);
+	assert_false(t.e.err.locked);
+	assert_non_null(strstr(t.d.msg, "setup password"));
+	assert_non_null(strstr(t.d.msg, "lock"));
+	assert_null(strstr(t.d.msg, "WRONG-wrong"));
 	/* Nothing changed: the real setup password still opens the token, the new one does not. */
-	assert_int_equal(e.ops->login_probe(&e, setup, &d), EX_OK);
-	assert_int_not_equal(e.ops->login_probe(&e, "new-secret-never-set-123", &d), EX_OK);
-	e.ops->close(&e);
+	assert_int_equal(t.e.ops->login_probe(&t.e, setup, &t.d), EX_OK);
+	assert_int_not_equal(t.e.ops->login_probe(&t.e, "new-secret-never-set-123", &t.d), EX_OK);
+	t.e.ops->close(&t.e);
+}
+
+/* A new secret the token refuses by its length (SoftHSM2 takes at most 255 bytes): the message names
+ * the call and the code, and says that nothing changed, without quoting either secret. */
+static void test_new_secret_refused(void **state)
+{
+	(void)state;
+	const char *setup = "PPPPP-qqqqq-24680-RRRRR-sssss";
+	struct t_opened t;
+	t_open_new_token(&t, setup);
+	char pending[301];
+	memset(pending, 'x', sizeof pending - 1);
+	pending[sizeof pending - 1] = '\0';
+	assert_int_equal(t.e.ops->first_connect(&t.e, setup, pending, &t.d), EX_SOFTWARE);
+	assert_string_equal(t.e.err.code, "CKR_PIN_LEN_RANGE");
+	assert_false(t.e.err.rejected);
+	assert_false(t.e.err.locked);
+	assert_string_equal(t.d.msg, "C_SetPIN: the token refused the format of the new user secret "
+	                             "(CKR_PIN_LEN_RANGE); nothing was changed");
+	assert_null(strstr(t.d.msg, "xxxx"));
+	assert_null(strstr(t.d.msg, setup));
+	assert_int_equal(t.e.ops->login_probe(&t.e, setup, &t.d), EX_OK);
+	t.e.ops->close(&t.e);
 }
 
 static void test_token_not_found_lists_tokens(void **state)
@@ -252,17 +282,13 @@ static void test_secret_place(void **state)
 static void test_write_config(void **state)
 {
 	(void)state;
-	char label[32];
 	const char *setup = "KKKKK-LLLLL-MMMMM-NNNNN-OOOOO";
-	t_new_token(label, sizeof label, setup);
-	struct engine_ctx e;
-	t_engine(&e, label);
-	struct diag d;
-	diag_clear(&d);
+	struct t_opened t;
+	t_open_new_token(&t, setup);
 	char dir[300];
 	snprintf(dir, sizeof dir, "%s/out dir", t_dir);
 	struct engine_files files = {0};
-	assert_int_equal(e.ops->write_config(&e, dir, "the-current-secret", NULL, &files, &d), EX_OK);
+	assert_int_equal(t.e.ops->write_config(&t.e, dir, "the-current-secret", NULL, &files, &t.d), EX_OK);
 	assert_int_equal(files.n, 2);
 	struct stat sb;
 	assert_int_equal(stat(files.path[0], &sb), 0);
@@ -278,7 +304,7 @@ static void test_write_config(void **state)
 	assert_non_null(fgets(buf, sizeof buf, f));
 	fclose(f);
 	char want[128];
-	snprintf(want, sizeof want, "pkcs11:token=%s;", label);
+	snprintf(want, sizeof want, "pkcs11:token=%s;", t.label);
 	assert_true(strncmp(buf, want, strlen(want)) == 0);
 	assert_non_null(strstr(buf, "?module-path=/"));
 	assert_non_null(strstr(buf, "&pin-source=/"));
@@ -286,7 +312,7 @@ static void test_write_config(void **state)
 	assert_non_null(strstr(buf, "out%20dir/pkcs11.pin"));
 	assert_null(strstr(buf, "the-current-secret"));
 	engine_files_free(&files);
-	e.ops->close(&e);
+	t.e.ops->close(&t.e);
 }
 
 static int t_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -330,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_bad_module),
 		cmocka_unit_test(test_login_and_setpin),
 		cmocka_unit_test(test_wrong_setup_password),
+		cmocka_unit_test(test_new_secret_refused),
 		cmocka_unit_test(test_token_not_found_lists_tokens),
 		cmocka_unit_test(test_default_label_is_hsm_user),
 		cmocka_unit_test(test_write_config),

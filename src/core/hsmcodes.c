@@ -20,6 +20,12 @@
 #define HSMCODES_WHAT_DISABLED N_("access to the partition is disabled by the HSM configuration")
 #define HSMCODES_NEXT_SUPPORT \
 	N_("Nothing on this machine can change it: ask Securosys support at support.securosys.com")
+#define HSMCODES_NEXT_RECONNECT \
+	N_("Run connect again so that primus.cfg is written for this profile's HSM user")
+#define HSMCODES_NEXT_RESTORE N_("Write the vault's copy back with 'hsm-onboard restore --output DIR'")
+#define HSMCODES_NEXT_SPACE                                                                              \
+	N_("Check the free space and the permissions of the folder of .secrets.cfg, then run connect again " \
+	   "(ppin -l says whether the secret is Configured)")
 
 static const struct hsmcodes_entry hsmcodes_table[] = {
     {0x80005017UL, HSMCODES_SETUP_REFUSED, EX_NOPERM, N_("the HSM refused the setup password"),
@@ -36,9 +42,8 @@ static const struct hsmcodes_entry hsmcodes_table[] = {
     {0x8000000DUL, HSMCODES_USER_UNKNOWN, EX_CONFIG, N_("the HSM does not know this user"),
      N_("Compare the HSM User Name of the hsm file with your Welcome ticket, and the cluster's hosts")},
     {0x80005012UL, HSMCODES_USER_UNKNOWN, EX_CONFIG, N_("the user is not in primus.cfg"),
-     N_("Run connect again so that primus.cfg is written for this profile's HSM user")},
-    {0x80005001UL, HSMCODES_CONFIG, EX_CONFIG, N_("no HSM or user is configured"),
-     N_("Run connect again so that primus.cfg is written for this profile's HSM user")},
+     HSMCODES_NEXT_RECONNECT},
+    {0x80005001UL, HSMCODES_CONFIG, EX_CONFIG, N_("no HSM or user is configured"), HSMCODES_NEXT_RECONNECT},
     {0x80005002UL, HSMCODES_ALREADY_EXISTS, EX_CONFIG, N_("the HSM user is already configured"),
      N_("ppin -l shows whether its permanent secret is Configured; connect checks it and goes on")},
     {0x80005003UL, HSMCODES_CONFIG, EX_CONFIG, N_("the file primus.cfg was not found"),
@@ -50,19 +55,16 @@ static const struct hsmcodes_entry hsmcodes_table[] = {
      N_("Run connect again so that it is rewritten in the documented layout, or write the vault's copy "
         "back with 'hsm-onboard restore --output DIR'")},
     {0x80005006UL, HSMCODES_CONFIG, EX_CONFIG, N_("the file .secrets.cfg is not valid"),
-     N_("Write the vault's copy back with 'hsm-onboard restore --output DIR'")},
+     HSMCODES_NEXT_RESTORE},
     {0x80005007UL, HSMCODES_CONFIG, EX_CANTCREAT, N_("no write access to .secrets.cfg"),
      N_("Fix the permissions of the file and its folder, then run connect again")},
     /* pkcs/Tutorials/troubleshooting, "Error Codes" (doc/securosys-facts.md, section "Error codes"). */
     {0x80005008UL, HSMCODES_CONFIG, EX_CANTCREAT,
-     N_("the permanent secret could not be added to .secrets.cfg"),
-     N_("Check the free space and the permissions of the folder of .secrets.cfg, then run connect again "
-        "(ppin -l says whether the secret is Configured)")},
+     N_("the permanent secret could not be added to .secrets.cfg"), HSMCODES_NEXT_SPACE},
     {0x80005009UL, HSMCODES_CONFIG, EX_CONFIG, N_("an element of .secrets.cfg is not valid"),
-     N_("Write the vault's copy back with 'hsm-onboard restore --output DIR'")},
+     HSMCODES_NEXT_RESTORE},
     {0x80005010UL, HSMCODES_CONFIG, EX_CANTCREAT, N_("the file .secrets.cfg could not be updated"),
-     N_("Check the free space and the permissions of the folder of .secrets.cfg, then run connect again "
-        "(ppin -l says whether the secret is Configured)")},
+     HSMCODES_NEXT_SPACE},
     {0x80005011UL, HSMCODES_CONFIG, EX_CANTCREAT,
      N_("the permanent secret could not be removed from .secrets.cfg"),
      N_("Check the permissions of .secrets.cfg and its folder")},

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "engine.h"
+#include "engine_common.h"
 #include "clusters.h"
 #include "fsutil.h"
 #include "hsmcodes.h"
@@ -39,9 +40,6 @@
 #include <unistd.h>
 
 #define JCE_OUT_MAX 4096
-/* As ppin's (engine_primus.c): a login is a few round trips; a tool that has not finished by then
- * hangs, and it must not hold the profile lock for ever. */
-#define JCE_TIMEOUT_MS 120000
 
 struct jce_call {
 	char dir[PATH_MAX];
@@ -307,7 +305,7 @@ static long jce_timeout_ms(void)
 			return v;
 	}
 #endif
-	return JCE_TIMEOUT_MS;
+	return ENGINE_TOOL_TIMEOUT_MS;
 }
 
 static int jce_put(const char *path, const char *secret, struct diag *d)
@@ -440,10 +438,43 @@ static int jce_fail(struct engine_ctx *e, const struct jce_call *c, int setup, i
 	return diag_set(d, h->exit_code, _("Primus Tools: %s (%s). %s"), _(h->what), code, _(h->next));
 }
 
-static const char *jce_port(const struct engine_ctx *e, char *buf, size_t size)
+/* A Primus Tools command line; the passwords it names are files (jce_put), never argv. */
+struct jce_argv {
+	const char *v[20];
+	size_t n;
+	char port[16];
+	char pw[PATH_MAX + 24];
+	char proxypw[PATH_MAX + 24];
+};
+
+/* Starts the command line of tool: the HSM, the user with the password that pwfile receives, and the
+ * proxy user when the profile has one. The caller adds the tool's own options. */
+static int jce_argv_begin(struct engine_ctx *e, const struct jce_call *c, const char *tool,
+                          const char *pwfile, const char *password, struct jce_argv *a, struct diag *d)
 {
-	snprintf(buf, size, "%d", e->port);
-	return buf;
+	snprintf(a->port, sizeof a->port, "%d", e->port);
+	snprintf(a->pw, sizeof a->pw, "file:%s", pwfile);
+	snprintf(a->proxypw, sizeof a->proxypw, "file:%s", c->proxy);
+	a->n = 0;
+	a->v[a->n++] = tool;
+	a->v[a->n++] = "-host";
+	a->v[a->n++] = e->hosts[0];
+	a->v[a->n++] = "-port";
+	a->v[a->n++] = a->port;
+	a->v[a->n++] = "-user";
+	a->v[a->n++] = e->hsm_user;
+	a->v[a->n++] = "-password";
+	a->v[a->n++] = a->pw;
+	int rc = jce_put(pwfile, password, d);
+	if (rc == EX_OK && e->service_user && e->service_password) {
+		a->v[a->n++] = "-primusproxyuser";
+		a->v[a->n++] = e->service_user;
+		a->v[a->n++] = "-primusproxypassword";
+		a->v[a->n++] = a->proxypw;
+		rc = jce_put(c->proxy, e->service_password, d);
+	}
+	a->v[a->n] = NULL;
+	return rc;
 }
 
 static int jce_new_secret(struct engine_ctx *e, char **out, struct diag *d)
@@ -459,33 +490,12 @@ static int jce_new_secret(struct engine_ctx *e, char **out, struct diag *d)
 	rc = jce_call_begin(e, &c, d);
 	if (rc != EX_OK)
 		return rc;
-	char port[16];
-	const char *args[20];
-	size_t n = 0;
-	char pw[PATH_MAX + 24], proxypw[PATH_MAX + 24];
-	snprintf(pw, sizeof pw, "file:%s", c.setup);
-	snprintf(proxypw, sizeof proxypw, "file:%s", c.proxy);
-	args[n++] = "GetUserSecret";
-	args[n++] = "-host";
-	args[n++] = e->hosts[0];
-	args[n++] = "-port";
-	args[n++] = jce_port(e, port, sizeof port);
-	args[n++] = "-user";
-	args[n++] = e->hsm_user;
-	args[n++] = "-password";
-	args[n++] = pw;
-	rc = jce_put(c.setup, e->setup_password, d);
-	if (rc == EX_OK && e->service_user && e->service_password) {
-		args[n++] = "-primusproxyuser";
-		args[n++] = e->service_user;
-		args[n++] = "-primusproxypassword";
-		args[n++] = proxypw;
-		rc = jce_put(c.proxy, e->service_password, d);
-	}
-	args[n++] = "-blinded";
-	args[n++] = "-outputfile";
-	args[n++] = c.secret;
-	args[n] = NULL;
+	struct jce_argv a;
+	rc = jce_argv_begin(e, &c, "GetUserSecret", c.setup, e->setup_password, &a, d);
+	a.v[a.n++] = "-blinded";
+	a.v[a.n++] = "-outputfile";
+	a.v[a.n++] = c.secret;
+	a.v[a.n] = NULL;
 	if (rc != EX_OK) {
 		jce_call_end(&c);
 		return rc;
@@ -495,7 +505,7 @@ static int jce_new_secret(struct engine_ctx *e, char **out, struct diag *d)
 		jce_call_end(&c);
 		return rc;
 	}
-	int status = jce_run(e, &c, args, d);
+	int status = jce_run(e, &c, a.v, d);
 	if (status != 0) {
 		rc = status < 0 ? d->code : jce_fail(e, &c, 1, status, d);
 		jce_call_end(&c);
@@ -530,31 +540,10 @@ static int jce_login(struct engine_ctx *e, const char *secret, struct diag *d)
 	rc = jce_call_begin(e, &c, d);
 	if (rc != EX_OK)
 		return rc;
-	char port[16], pw[PATH_MAX + 24], proxypw[PATH_MAX + 24];
-	snprintf(pw, sizeof pw, "file:%s", c.secret);
-	snprintf(proxypw, sizeof proxypw, "file:%s", c.proxy);
-	const char *args[16];
-	size_t n = 0;
-	args[n++] = "Login";
-	args[n++] = "-host";
-	args[n++] = e->hosts[0];
-	args[n++] = "-port";
-	args[n++] = jce_port(e, port, sizeof port);
-	args[n++] = "-user";
-	args[n++] = e->hsm_user;
-	args[n++] = "-password";
-	args[n++] = pw;
-	rc = jce_put(c.secret, secret, d);
-	if (rc == EX_OK && e->service_user && e->service_password) {
-		args[n++] = "-primusproxyuser";
-		args[n++] = e->service_user;
-		args[n++] = "-primusproxypassword";
-		args[n++] = proxypw;
-		rc = jce_put(c.proxy, e->service_password, d);
-	}
-	args[n] = NULL;
+	struct jce_argv a;
+	rc = jce_argv_begin(e, &c, "Login", c.secret, secret, &a, d);
 	if (rc == EX_OK) {
-		int status = jce_run(e, &c, args, d);
+		int status = jce_run(e, &c, a.v, d);
 		if (status != 0)
 			rc = status < 0 ? d->code : jce_fail(e, &c, 0, status, d);
 	}

@@ -81,13 +81,72 @@ static void pk_rv_name(CK_RV rv, char *buf, size_t size)
  * different next steps. */
 enum pk_role { PK_SETUP, PK_STORED, PK_NEW };
 
+/* The return codes whose message does not depend on the secret's role: one row each, so a new code is
+ * a row, not another copy of a case. The list of codes ends at CKR_OK, which never fails. */
+struct pk_fail_row {
+	CK_RV rv[4];
+	int exit_code;
+	int rejected, locked; /* engine_set_code's */
+	int names_call;       /* fmt takes "%s" the call before "%s" the code's name; else only the name */
+	const char *fmt;
+};
+
+static const struct pk_fail_row pk_fail_rows[] = {
+    {.rv = {CKR_PIN_EXPIRED},
+     .exit_code = EX_NOPERM,
+     .rejected = 1,
+     .locked = 1,
+     .fmt = N_(
+         "the token says the PIN has expired (%s): a new setup password is needed. Run 'hsm-onboard ticket' "
+         "and open a support ticket with it")},
+    /* A locked login clears after a defined time (permanent_secret_management;
+     * doc/securosys-facts.md, section "Error codes"): waiting helps, a renewal does not. */
+    {.rv = {CKR_PIN_LOCKED},
+     .exit_code = EX_TEMPFAIL,
+     .rejected = 1,
+     .locked = 1,
+     .fmt =
+         N_("the token says the login is locked after too many wrong attempts (%s). It clears after a while: "
+            "wait, then run the command once more. Nothing was changed")},
+    {.rv = {CKR_TOKEN_NOT_PRESENT, CKR_DEVICE_REMOVED, CKR_TOKEN_NOT_RECOGNIZED},
+     .exit_code = EX_UNAVAILABLE,
+     .names_call = 1,
+     .fmt = N_(
+         "%s: no usable token in the slot (%s). Check that the HSM is reachable and the module is configured "
+         "for it, then run the command again")},
+    {.rv = {CKR_DEVICE_ERROR, CKR_DEVICE_MEMORY},
+     .exit_code = EX_UNAVAILABLE,
+     .names_call = 1,
+     .fmt = N_(
+         "%s: the device reported an error (%s). Check the connection to the HSM and run the command again")},
+    {.rv = {CKR_PIN_LEN_RANGE, CKR_PIN_INVALID},
+     .exit_code = EX_SOFTWARE,
+     .names_call = 1,
+     .fmt = N_("%s: the token refused the format of the new user secret (%s); nothing was changed")},
+    {.rv = {CKR_USER_PIN_NOT_INITIALIZED},
+     .exit_code = EX_CONFIG,
+     .names_call = 1,
+     .fmt = N_(
+         "%s: the token has no user PIN yet (%s): the partition is not set up for a user; contact support")},
+};
+
+static const struct pk_fail_row *pk_fail_row(CK_RV rv)
+{
+	for (size_t i = 0; i < sizeof pk_fail_rows / sizeof pk_fail_rows[0]; i++) {
+		const struct pk_fail_row *row = &pk_fail_rows[i];
+		for (size_t j = 0; j < sizeof row->rv / sizeof row->rv[0] && row->rv[j] != CKR_OK; j++)
+			if (row->rv[j] == rv)
+				return row;
+	}
+	return NULL;
+}
+
 /* Maps a return code to a translated message with the next step and a stable code. */
 static int pk_fail(struct engine_ctx *e, struct diag *d, const char *call, CK_RV rv, enum pk_role role)
 {
 	char name[48];
 	pk_rv_name(rv, name, sizeof name);
-	switch (rv) {
-	case CKR_PIN_INCORRECT:
+	if (rv == CKR_PIN_INCORRECT) {
 		engine_set_code(e, name, 1, 0);
 		if (role == PK_SETUP)
 			return diag_set(d, EX_NOPERM,
@@ -98,63 +157,32 @@ static int pk_fail(struct engine_ctx *e, struct diag *d, const char *call, CK_RV
 		                _("the token rejected the stored user secret (%s). It is not retried "
 		                  "automatically: repeated wrong attempts can lock the account"),
 		                name);
-	case CKR_PIN_EXPIRED:
-		engine_set_code(e, name, 1, 1);
-		return diag_set(d, EX_NOPERM,
-		                _("the token says the PIN has expired (%s): a new setup password is needed. "
-		                  "Run 'hsm-onboard ticket' and open a support ticket with it"),
-		                name);
-	case CKR_PIN_LOCKED:
-		/* A locked login clears after a defined time (permanent_secret_management;
-		 * doc/securosys-facts.md, section "Error codes"): waiting helps, a renewal does not. */
-		engine_set_code(e, name, 1, 1);
-		return diag_set(d, EX_TEMPFAIL,
-		                _("the token says the login is locked after too many wrong attempts (%s). It clears "
-		                  "after a while: wait, then run the command once more. Nothing was changed"),
-		                name);
-	case CKR_TOKEN_NOT_PRESENT:
-	case CKR_DEVICE_REMOVED:
-	case CKR_TOKEN_NOT_RECOGNIZED:
-		engine_set_code(e, name, 0, 0);
-		return diag_set(d, EX_UNAVAILABLE,
-		                _("%s: no usable token in the slot (%s). Check that the HSM is reachable and "
-		                  "the module is configured for it, then run the command again"),
-		                call, name);
-	case CKR_DEVICE_ERROR:
-	case CKR_DEVICE_MEMORY:
-		engine_set_code(e, name, 0, 0);
-		return diag_set(d, EX_UNAVAILABLE,
-		                _("%s: the device reported an error (%s). Check the connection to the HSM and "
-		                  "run the command again"),
-		                call, name);
-	case CKR_PIN_LEN_RANGE:
-	case CKR_PIN_INVALID:
-		engine_set_code(e, name, 0, 0);
-		return diag_set(d, EX_SOFTWARE,
-		                _("%s: the token refused the format of the new user secret (%s); nothing was "
-		                  "changed"),
-		                call, name);
-	case CKR_USER_PIN_NOT_INITIALIZED:
-		engine_set_code(e, name, 0, 0);
-		return diag_set(d, EX_CONFIG,
-		                _("%s: the token has no user PIN yet (%s): the partition is not set up for a "
-		                  "user; contact support"),
-		                call, name);
-	default:
-		if (rv & CKR_VENDOR_DEFINED) {
-			/* A vendor code (libprimusP11 returns Securosys codes here): the same table as ppin's. */
-			const struct hsmcodes_entry *h = hsmcodes_lookup((unsigned long)rv);
-			if (h) {
-				hsmcodes_format((unsigned long)rv, name, sizeof name);
-				int rejected = h->cls == HSMCODES_SETUP_REFUSED || h->cls == HSMCODES_SETUP_EXPIRED ||
-				               h->cls == HSMCODES_PIN_REFUSED;
-				engine_set_code(e, name, rejected, h->cls == HSMCODES_SETUP_EXPIRED);
-				return diag_set(d, h->exit_code, _("%s: %s (%s). %s"), call, _(h->what), name, _(h->next));
-			}
-		}
-		engine_set_code(e, name, 0, 0);
-		return diag_set(d, EX_UNAVAILABLE, _("the PKCS#11 call %s failed (%s)"), call, name);
 	}
+	const struct pk_fail_row *row = pk_fail_row(rv);
+	if (row) {
+		engine_set_code(e, name, row->rejected, row->locked);
+/* Every row's text is an N_() literal with the %s its names_call says; msgfmt -c (po-complete.sh)
+ * checks that the translations keep them. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		if (row->names_call)
+			return diag_set(d, row->exit_code, _(row->fmt), call, name);
+		return diag_set(d, row->exit_code, _(row->fmt), name);
+#pragma GCC diagnostic pop
+	}
+	if (rv & CKR_VENDOR_DEFINED) {
+		/* A vendor code (libprimusP11 returns Securosys codes here): the same table as ppin's. */
+		const struct hsmcodes_entry *h = hsmcodes_lookup((unsigned long)rv);
+		if (h) {
+			hsmcodes_format((unsigned long)rv, name, sizeof name);
+			int rejected = h->cls == HSMCODES_SETUP_REFUSED || h->cls == HSMCODES_SETUP_EXPIRED ||
+			               h->cls == HSMCODES_PIN_REFUSED;
+			engine_set_code(e, name, rejected, h->cls == HSMCODES_SETUP_EXPIRED);
+			return diag_set(d, h->exit_code, _("%s: %s (%s). %s"), call, _(h->what), name, _(h->next));
+		}
+	}
+	engine_set_code(e, name, 0, 0);
+	return diag_set(d, EX_UNAVAILABLE, _("the PKCS#11 call %s failed (%s)"), call, name);
 }
 
 static void pk_trim(const unsigned char *field, size_t n, char *out)
@@ -307,8 +335,13 @@ static int pk_new_secret(struct engine_ctx *e, char **out, struct diag *d)
 	return EX_OK;
 }
 
+/* Clears the last code, finds the token and opens a session on it: how every login starts. */
 static int pk_session(struct engine_ctx *e, CK_FLAGS flags, CK_SESSION_HANDLE *s, struct diag *d)
 {
+	engine_set_code(e, "", 0, 0);
+	int rc = pk_find(e, d);
+	if (rc != EX_OK)
+		return rc;
 	struct pk_priv *p = e->priv;
 	CK_RV rv = p->m->C_OpenSession(p->slot, flags | CKF_SERIAL_SESSION, NULL, NULL, s);
 	return rv == CKR_OK ? EX_OK : pk_fail(e, d, "C_OpenSession", rv, PK_STORED);
@@ -316,15 +349,11 @@ static int pk_session(struct engine_ctx *e, CK_FLAGS flags, CK_SESSION_HANDLE *s
 
 static int pk_login(struct engine_ctx *e, const char *secret, enum pk_role role, struct diag *d)
 {
-	engine_set_code(e, "", 0, 0);
-	int rc = pk_find(e, d);
+	CK_SESSION_HANDLE s;
+	int rc = pk_session(e, 0, &s, d);
 	if (rc != EX_OK)
 		return rc;
 	struct pk_priv *p = e->priv;
-	CK_SESSION_HANDLE s;
-	rc = pk_session(e, 0, &s, d);
-	if (rc != EX_OK)
-		return rc;
 	CK_RV rv = p->m->C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)(uintptr_t)secret, (CK_ULONG)strlen(secret));
 	if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) {
 		p->m->C_Logout(s);
@@ -352,15 +381,11 @@ static int pk_verify(struct engine_ctx *e, const char *current, struct diag *d)
 
 static int pk_first_connect(struct engine_ctx *e, const char *setup, const char *pending, struct diag *d)
 {
-	engine_set_code(e, "", 0, 0);
-	int rc = pk_find(e, d);
+	CK_SESSION_HANDLE s;
+	int rc = pk_session(e, CKF_RW_SESSION, &s, d);
 	if (rc != EX_OK)
 		return rc;
 	struct pk_priv *p = e->priv;
-	CK_SESSION_HANDLE s;
-	rc = pk_session(e, CKF_RW_SESSION, &s, d);
-	if (rc != EX_OK)
-		return rc;
 	/* The first use is recorded right before the setup password goes to the token (engine.h). */
 	if (e->before_setup && (rc = e->before_setup(e->before_setup_arg, d)) != EX_OK) {
 		p->m->C_CloseSession(s);

@@ -20,6 +20,7 @@
 
 #include "engine.h"
 
+#include "engine_common.h"
 #include "engine_shared.h"
 #include "doctor.h"
 #include "hsmcodes.h"
@@ -42,7 +43,6 @@
 #include <unistd.h>
 
 #define PP_OUTPUT_MAX 65536
-#define PP_TIMEOUT_MS 120000
 /* The prompts come at once; the answer's check needs the HSM, which the whole-run bound covers. */
 #define PP_PROMPT_TIMEOUT_MS 30000
 /* An unfinished line that is not the expected prompt, unchanged this long: ppin waits for something. */
@@ -110,7 +110,7 @@ static int pp_run(struct engine_ctx *e, const char *const *args, const struct pt
 	    .n_steps = n_steps,
 	    .output_max = PP_OUTPUT_MAX,
 	    .step_timeout_ms = PP_PROMPT_TIMEOUT_MS,
-	    .timeout_ms = PP_TIMEOUT_MS,
+	    .timeout_ms = ENGINE_TOOL_TIMEOUT_MS,
 	    .quiet_ms = PP_QUIET_MS,
 	};
 	struct ptyrun_result r;
@@ -144,7 +144,7 @@ static int pp_run(struct engine_ctx *e, const char *const *args, const struct pt
 			                args[0], expected, (long)(PP_PROMPT_TIMEOUT_MS / 1000), answered, n_steps);
 		if (timeout)
 			return diag_set(d, EX_UNAVAILABLE, _("ppin %s did not finish within %d s; it last showed \"%s\""),
-			                args[0], PP_TIMEOUT_MS / 1000, quote_text(seen));
+			                args[0], ENGINE_TOOL_TIMEOUT_MS / 1000, quote_text(seen));
 		return diag_set(d, EX_PROTOCOL,
 		                _("ppin %s asked \"%s\", which is not in its documented dialogue. Stopped "
 		                  "before anything more was sent (%zu of %zu answers sent). Check the ppin "
@@ -262,7 +262,7 @@ int engine_primus_fetch_log(const char *ppin, const char *work_dir, const char *
 	                       .path = prog,
 	                       .flags = SPAWN_CAPTURE | SPAWN_NEW_SESSION,
 	                       .output_max = ENGINE_PRIMUS_LOG_MAX,
-	                       .timeout_ms = PP_TIMEOUT_MS};
+	                       .timeout_ms = ENGINE_TOOL_TIMEOUT_MS};
 	struct spawn_result r;
 	if (spawn_run(&o, &r) != 0) {
 		int err = r.err;
@@ -273,7 +273,7 @@ int engine_primus_fetch_log(const char *ppin, const char *work_dir, const char *
 	if (r.timed_out) {
 		spawn_result_free(&r);
 		return diag_set(d, EX_UNAVAILABLE, _("ppin --fetchlog did not finish within %d s"),
-		                PP_TIMEOUT_MS / 1000);
+		                ENGINE_TOOL_TIMEOUT_MS / 1000);
 	}
 	if (r.status != 0) {
 		/* A failure's codes go through the one table; the log lines of a success may name codes too,
