@@ -1,8 +1,7 @@
 #!/bin/sh
 # layers.sh: includes point down (doc/DESIGN.md, "Architecture"). Every `#include "x.h"` of src/ and
-# ui/ is looked up in the layer table below; an include the table does not allow fails, unless it is
-# one of today's known violations, listed by file in KNOWN (a list to shrink, never to grow: an entry
-# that no longer happens fails too, so it is removed when it is fixed).
+# ui/ is looked up in the layer table below; an include the table does not allow fails. There are no
+# exceptions: core reaches the engines only through its port, src/core/engine_port.h.
 . "$top_srcdir/tests/lib.sh"
 t_need_python3
 
@@ -18,11 +17,6 @@ ALLOWED = {
     "cli": {"base", "dl", "core", "engines", "cli", "ui/include"},
     "ui/include": {"ui/include"},
     "ui": {"base", "dl", "core", "engines", "ui", "ui/include"},
-}
-# Today's known violations, "file -> header": to shrink.
-KNOWN = {
-    "src/core/rotation.h -> engine.h",
-    "src/core/targets.h -> engine.h",
 }
 def layer(path):
     rel = os.path.relpath(path, top)
@@ -42,7 +36,7 @@ for root in ("src", "ui"):
                 files.append(p)
                 if n.endswith(".h"):
                     where[n] = layer(p)
-bad, seen = [], set()
+bad = []
 for f in files:
     lf = layer(f)
     for m in re.finditer(r'^#\s*include\s+"([^"]+)"', open(f, encoding="utf-8").read(), re.M):
@@ -50,15 +44,9 @@ for f in files:
         lh = where.get(h)
         if lh is None or lh in ALLOWED[lf]:
             continue
-        key = "%s -> %s" % (os.path.relpath(f, top), h)
-        if key in KNOWN:
-            seen.add(key)
-        else:
-            bad.append("%s: %s may not include %s (%s)" % (key, lf, h, lh))
-for k in sorted(KNOWN - seen):
-    bad.append("%s is listed as a known violation but no longer happens: remove it from KNOWN" % k)
+        bad.append("%s -> %s: %s may not include %s (%s)" % (os.path.relpath(f, top), h, lf, h, lh))
 print("\n".join(bad))
-print("%d files, %d known violations left" % (len(files), len(seen)))
+print("%d files, every include points down" % len(files))
 sys.exit(1 if bad else 0)
 PY
 t_ok "$(tail -1 "$T_DIR/report")"

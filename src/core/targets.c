@@ -8,6 +8,7 @@
 #include "i18n.h"
 #include "netcheck.h"
 #include "orders.h"
+#include "randsecret.h"
 #include "secmem.h"
 
 #include <errno.h>
@@ -136,7 +137,7 @@ static void tg_printf(struct tg_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-static int tg_write_buf(struct tg_buf *b, const char *path, mode_t mode, struct engine_files *out,
+static int tg_write_buf(struct tg_buf *b, const char *path, mode_t mode, struct filelist *out,
                         const char *what, struct diag *d)
 {
 	if (b->oom) {
@@ -147,7 +148,7 @@ static int tg_write_buf(struct tg_buf *b, const char *path, mode_t mode, struct 
 	free(b->s);
 	memset(b, 0, sizeof *b);
 	if (rc == EX_OK)
-		engine_files_add(out, path, what);
+		filelist_add(out, path, what);
 	return rc;
 }
 
@@ -163,7 +164,7 @@ enum tg_escape {
 /* Writes prefix secret suffix into a 0600 file, the text built only in the secure heap, the secret
  * escaped for its format. */
 static int tg_write_secret(const char *path, const char *prefix, const char *secret, const char *suffix,
-                           enum tg_escape esc, struct engine_files *out, const char *what, struct diag *d)
+                           enum tg_escape esc, struct filelist *out, const char *what, struct diag *d)
 {
 	size_t plen = strlen(prefix), slen = strlen(secret), xlen = strlen(suffix);
 	char *buf = secmem_alloc(plen + 2 * slen + xlen + 1);
@@ -182,7 +183,7 @@ static int tg_write_secret(const char *path, const char *prefix, const char *sec
 	int rc = fsutil_write_atomic(path, buf, n, 0600, "config", d);
 	secmem_free(buf);
 	if (rc == EX_OK)
-		engine_files_add(out, path, what);
+		filelist_add(out, path, what);
 	return rc;
 }
 
@@ -248,8 +249,7 @@ static int tg_exists(const char *path)
 	return stat(path, &sb) == 0;
 }
 
-static int tg_libp11(const struct targets_input *in, const char *dir, struct engine_files *out,
-                     struct diag *d)
+static int tg_libp11(const struct targets_input *in, const char *dir, struct filelist *out, struct diag *d)
 {
 	char pin_path[PATH_MAX + 32], cnf[PATH_MAX + 32], engines[PATH_MAX], engine[PATH_MAX + 32];
 	if (!in->pin)
@@ -306,7 +306,7 @@ static int tg_libp11(const struct targets_input *in, const char *dir, struct eng
 
 /* The PIN file the OpenSSL 3 provider and pin-source URIs read: the PIN alone, no newline. */
 static int tg_pin_file(const struct targets_input *in, const char *dir, char *path, size_t size,
-                       struct engine_files *out, struct diag *d)
+                       struct filelist *out, struct diag *d)
 {
 	if (!in->pin)
 		return diag_set(d, EX_DATAERR, "%s", _("the vault holds no PIN for applications"));
@@ -317,8 +317,7 @@ static int tg_pin_file(const struct targets_input *in, const char *dir, char *pa
 	return tg_write_secret(path, "", in->pin, "", TG_RAW, out, _("PIN file (mode 0600, holds the PIN)"), d);
 }
 
-static int tg_openssl3(const struct targets_input *in, const char *dir, struct engine_files *out,
-                       struct diag *d)
+static int tg_openssl3(const struct targets_input *in, const char *dir, struct filelist *out, struct diag *d)
 {
 	char pin_path[PATH_MAX + 32], cnf[PATH_MAX + 32], modules[PATH_MAX], provider[PATH_MAX + 32];
 	int rc = tg_plain(_("module path"), in->module, d);
@@ -374,7 +373,7 @@ static int tg_openssl3(const struct targets_input *in, const char *dir, struct e
 	return tg_write_buf(&b, cnf, 0644, out, _("OpenSSL 3 provider configuration (OPENSSL_CONF)"), d);
 }
 
-static int tg_env(const struct targets_input *in, const char *dir, struct engine_files *out, struct diag *d)
+static int tg_env(const struct targets_input *in, const char *dir, struct filelist *out, struct diag *d)
 {
 	(void)in;
 	char path[PATH_MAX + 32];
@@ -457,8 +456,7 @@ static int tg_tsbaas_check(const struct targets_input *in, char *api, size_t siz
 
 /* OpenBao's own Securosys seal (openbao.org, docs/configuration/seal/securosys): the external KMS plugin
  * of openbao-plugins, with only its documented keys. */
-static int tg_openbao(const struct targets_input *in, const char *dir, struct engine_files *out,
-                      struct diag *d)
+static int tg_openbao(const struct targets_input *in, const char *dir, struct filelist *out, struct diag *d)
 {
 	char api[2048], seal[PATH_MAX + 40];
 	int rc = tg_tsbaas_check(in, api, sizeof api, d);
@@ -487,7 +485,7 @@ static int tg_openbao(const struct targets_input *in, const char *dir, struct en
 	return rc;
 }
 
-static int tg_vault_tsbaas(const struct targets_input *in, const char *dir, struct engine_files *out,
+static int tg_vault_tsbaas(const struct targets_input *in, const char *dir, struct filelist *out,
                            struct diag *d)
 {
 	char api[2048];
@@ -525,7 +523,7 @@ static int tg_vault_tsbaas(const struct targets_input *in, const char *dir, stru
 	 * password, so the whole file is 0600. */
 	char *kp = tg_old_setting(seal, "key_password", '=');
 	if (!kp)
-		kp = engine_random_secret(ENGINE_PIN_DEFAULT);
+		kp = randsecret_new(ENGINE_PIN_DEFAULT);
 	if (!kp)
 		return diag_set(d, EX_SOFTWARE, "%s", _("the random generator failed"));
 	size_t n = strlen(in->jwt) + strlen(kp) + strlen(api) + 1024;
@@ -562,7 +560,7 @@ static int tg_vault_tsbaas(const struct targets_input *in, const char *dir, stru
 	return rc;
 }
 
-static int tg_vault_pkcs11(const struct targets_input *in, const char *dir, struct engine_files *out,
+static int tg_vault_pkcs11(const struct targets_input *in, const char *dir, struct filelist *out,
                            struct diag *d)
 {
 	if (!in->pin)
@@ -609,7 +607,7 @@ static int tg_vault_pkcs11(const struct targets_input *in, const char *dir, stru
 	return tg_write_buf(&b, seal, 0644, out, _("Vault Enterprise pkcs11 seal stanza"), d);
 }
 
-static int tg_vault(const struct targets_input *in, const char *dir, struct engine_files *out, struct diag *d)
+static int tg_vault(const struct targets_input *in, const char *dir, struct filelist *out, struct diag *d)
 {
 	return targets_is_tsbaas(in->st) ? tg_vault_tsbaas(in, dir, out, d) : tg_vault_pkcs11(in, dir, out, d);
 }
@@ -801,7 +799,7 @@ static void tg_xks_body(struct tg_sec *b, const struct targets_input *in, const 
 }
 
 /* The tsb (tsb != 0) or xks file: the whole file is 0600, built only in the secure heap. */
-static int tg_jce_file(const struct targets_input *in, const char *dir, int tsb, struct engine_files *out,
+static int tg_jce_file(const struct targets_input *in, const char *dir, int tsb, struct filelist *out,
                        struct diag *d)
 {
 	int rc = tg_jce_check(in, d);
@@ -815,7 +813,7 @@ static int tg_jce_file(const struct targets_input *in, const char *dir, int tsb,
 	 * the one TSB already uses. */
 	char *enc = NULL;
 	if (tsb && !(enc = tg_old_setting(path, "encryptionPassword", ':')) &&
-	    !(enc = engine_random_secret(ENGINE_PIN_DEFAULT)))
+	    !(enc = randsecret_new(ENGINE_PIN_DEFAULT)))
 		return diag_set(d, EX_SOFTWARE, "%s", _("the random generator failed"));
 	struct tg_sec b = {secmem_alloc(tg_jce_size(in)), 0, tg_jce_size(in), 0};
 	if (!b.s) {
@@ -837,9 +835,9 @@ static int tg_jce_file(const struct targets_input *in, const char *dir, int tsb,
 	                : fsutil_write_atomic(path, b.s, b.len, 0600, "config", d);
 	secmem_free(b.s);
 	if (rc == EX_OK)
-		engine_files_add(out, path,
-		                 tsb ? _("TSB hsm: block for application-local.yml (mode 0600, holds secrets)")
-		                     : _("XKS proxy hsm: block for application.yaml (mode 0600, holds secrets)"));
+		filelist_add(out, path,
+		             tsb ? _("TSB hsm: block for application-local.yml (mode 0600, holds secrets)")
+		                 : _("XKS proxy hsm: block for application.yaml (mode 0600, holds secrets)"));
 	return rc;
 }
 
@@ -849,7 +847,7 @@ static int tg_jce_file(const struct targets_input *in, const char *dir, int tsb,
  * all Connections" fetches the permanent secret, encrypted for that machine only
  * (mscng/Installation/installation-CLI). The docs do not give KspCfg.ini's keys, so this is a list
  * to type in, not that file (doc/securosys-facts.md, "CNG on Windows"). */
-static int tg_ksp(const struct targets_input *in, const char *dir, struct engine_files *out, struct diag *d)
+static int tg_ksp(const struct targets_input *in, const char *dir, struct filelist *out, struct diag *d)
 {
 	if (in->n_hosts == 0)
 		return diag_set(d, EX_CONFIG, "%s",
@@ -918,7 +916,7 @@ static int tg_prepare_dir(const char *dir, char *absdir, size_t size, struct dia
 }
 
 int targets_write(const struct target *t, const struct targets_input *in, const char *dir,
-                  struct engine_files *out, struct diag *d)
+                  struct filelist *out, struct diag *d)
 {
 	char absdir[PATH_MAX];
 	int rc = tg_prepare_dir(dir, absdir, sizeof absdir, d);
@@ -976,7 +974,7 @@ void targets_input_from(struct targets_input *in, const char *profile, const str
 
 int targets_handover(const struct target *const *ts, size_t n, const char *profile, struct state *st,
                      const struct vault *v, const char *const *hosts, size_t n_hosts, const char *dir,
-                     struct engine_files *out, struct diag *d)
+                     struct filelist *out, struct diag *d)
 {
 	if (st->rotation != ROTATION_NONE || st->first_use)
 		return diag_set(d, EX_USAGE, "%s",
@@ -1003,7 +1001,7 @@ int targets_handover(const struct target *const *ts, size_t n, const char *profi
 }
 
 int targets_write_list(const struct target *const *ts, size_t n, const struct targets_input *in,
-                       const char *dir, struct engine_files *out, struct diag *d)
+                       const char *dir, struct filelist *out, struct diag *d)
 {
 	int rc = EX_OK;
 	for (size_t i = 0; rc == EX_OK && i < n; i++)
@@ -1044,7 +1042,7 @@ static const char *tg_secret_note(const char *path)
 }
 
 /* Is base one of files' names? */
-static int tg_files_have(const struct engine_files *files, const char *base)
+static int tg_files_have(const struct filelist *files, const char *base)
 {
 	for (size_t i = 0; i < files->n; i++) {
 		const char *b = strrchr(files->path[i], '/');
@@ -1057,8 +1055,8 @@ static int tg_files_have(const struct engine_files *files, const char *base)
 /* The entries of an earlier README.txt in absdir whose file is still there and is not written now,
  * so that `config --for tsb` and then `--for xks` into one folder leave a README naming both. Our own
  * layout: an entry is a name at the start of a line, then its description indented by two spaces. */
-static void tg_readme_earlier(const char *absdir, const char *readme, const struct engine_files *files,
-                              struct engine_files *earlier)
+static void tg_readme_earlier(const char *absdir, const char *readme, const struct filelist *files,
+                              struct filelist *earlier)
 {
 	char *old = NULL;
 	struct diag d;
@@ -1073,20 +1071,20 @@ static void tg_readme_earlier(const char *absdir, const char *readme, const stru
 		    !tg_files_have(files, prev) && !tg_files_have(earlier, prev) &&
 		    (size_t)snprintf(path, sizeof path, "%s/%s", absdir, prev) < sizeof path &&
 		    lstat(path, &sb) == 0 && S_ISREG(sb.st_mode))
-			engine_files_add(earlier, path, line + 2);
+			filelist_add(earlier, path, line + 2);
 		prev = line[0] != ' ' ? line : NULL;
 	}
 	free(old);
 }
 
-int targets_write_readme(const char *dir, const char *profile, struct engine_files *files, struct diag *d)
+int targets_write_readme(const char *dir, const char *profile, struct filelist *files, struct diag *d)
 {
 	char absdir[PATH_MAX], path[PATH_MAX + 16];
 	int rc = tg_prepare_dir(dir, absdir, sizeof absdir, d);
 	if (rc != EX_OK)
 		return rc;
 	snprintf(path, sizeof path, "%s/README.txt", absdir);
-	struct engine_files earlier = {0};
+	struct filelist earlier = {0};
 	tg_readme_earlier(absdir, path, files, &earlier);
 	struct tg_buf b = {0};
 	tg_printf(&b, _("Files written by hsm-onboard for the profile %s.\n"), profile ? profile : "");
@@ -1109,7 +1107,7 @@ int targets_write_readme(const char *dir, const char *profile, struct engine_fil
 		            "\n"),
 		          absdir, absdir);
 	}
-	const struct engine_files *lists[] = {files, &earlier};
+	const struct filelist *lists[] = {files, &earlier};
 	for (size_t l = 0; l < 2; l++)
 		for (size_t i = 0; i < lists[l]->n; i++) {
 			const char *base = strrchr(lists[l]->path[i], '/');
@@ -1120,6 +1118,6 @@ int targets_write_readme(const char *dir, const char *profile, struct engine_fil
 			tg_printf(&b, "%s\n  %s\n  %s %s\n\n", base, lists[l]->what[i], _("Secret:"),
 			          note ? note : _("none"));
 		}
-	engine_files_free(&earlier);
+	filelist_free(&earlier);
 	return tg_write_buf(&b, path, 0644, files, _("what each file is, and what to keep secret"), d);
 }

@@ -655,7 +655,7 @@ static int pp_verify(struct engine_ctx *e, const char *current, struct diag *d)
 }
 
 static int pp_write_config(struct engine_ctx *e, const char *dir, const char *current, void (*hook)(void),
-                           struct engine_files *out, struct diag *d)
+                           struct filelist *out, struct diag *d)
 {
 	(void)current;
 	engine_set_code(e, "", 0, 0);
