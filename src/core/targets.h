@@ -15,7 +15,10 @@
  *   xks       XKS proxy application.yaml hsm: block xks/Installation/Installation
  * A secret is written only into a file of mode 0600 whose name says it holds one (".pin" or
  * ".secret"), and only where the client cannot read it from such a file itself. README.txt in the
- * folder says, translated, what each file is and what in it must be kept secret. */
+ * folder says, translated, what each file is and what in it must be kept secret.
+ *
+ * Each target is written by its own file in src/core/targets/ (targets_libp11.c, ...); the table, the
+ * dispatch, README.txt and the helpers they share are in targets_common.[ch]. */
 #ifndef HSMO_TARGETS_H
 #define HSMO_TARGETS_H
 
