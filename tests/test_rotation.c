@@ -18,7 +18,7 @@
 #include <sysexits.h>
 
 #include "b64.h"
-#include "engine.h"
+#include "engine_port.h"
 #include "profile.h"
 #include "rotation.h"
 #include "secmem.h"
