@@ -30,7 +30,7 @@ check_installed() {
 	*) fail "$bin --version says '$v'" ;;
 	esac
 
-	# The demo's ppin simulator (src/engines/ppin_sim.c) lives in libexecdir, where the demo looks for it.
+	# The demo's ppin simulator (src/ppin-sim/ppin_sim.c) lives in libexecdir, where the demo looks for it.
 	sim="$d$libexecdir/hsm-onboard-ppin-sim"
 	[ -x "$sim" ] || fail "$sim is missing or not executable"
 	"$sim" -v 2>/dev/null | grep -q 'simulated by hsm-onboard-ppin-sim' || fail "$sim -v does not answer"

@@ -74,17 +74,17 @@ version=$(LC_ALL=C "$HSMO" --version 2>/dev/null | head -n 1 | sed 's/^hsm-onboa
 grep -qF "\"hsm\\-onboard $version\"" "$MAN" || t_fail "the .TH line does not say hsm-onboard $version"
 t_ok "the man page is for version $version"
 
-# Every target of `config --for` (src/core/targets.c: name, then its docs page or pages) has an entry in
-# the man page with every page it names.
+# Every target of `config --for` (src/core/targets/, a file each: name, then its docs page or pages) has
+# an entry in the man page with every page it names.
 # Read as C reads it (adjacent literals joined), whatever the line breaks of clang-format.
-python3 - "$top_srcdir/src/core/targets.c" > "$T_DIR/targets" <<'PY'
+python3 - "$top_srcdir"/src/core/targets/targets_*.c > "$T_DIR/targets" <<'PY'
 import re, sys
-src = open(sys.argv[1]).read()
-for body in re.findall(r"static const struct target target_\w+ = \{(.*?)\};", src, re.S):
+src = "".join(open(f).read() for f in sys.argv[1:])
+for body in re.findall(r"^const struct target target_\w+ = \{(.*?)\};", src, re.S | re.M):
     lits = [re.sub(r'"\s*"', "", g).strip().strip('"') for g in re.findall(r'((?:"[^"]*"\s*)+)', body)]
     print(lits[0], lits[1].replace(" ", ""))
 PY
-[ "$(wc -l < "$T_DIR/targets")" -ge 6 ] || t_fail "fewer than 6 targets read from src/core/targets.c"
+[ "$(wc -l < "$T_DIR/targets")" -ge 6 ] || t_fail "fewer than 6 targets read from src/core/targets/"
 sed 's/\\-/-/g' "$MAN" > "$T_DIR/man-plain"
 while read -r name pages; do
 	grep -qx "\.B $name" "$T_DIR/man-plain" || t_fail "target $name has no entry in the man page"

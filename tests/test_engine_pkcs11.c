@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "engine.h"
+#include "randsecret.h"
 #include "secmem.h"
 
 #include <fcntl.h>
@@ -246,7 +247,7 @@ static void test_pin_length(void **state)
 static void test_random_secret(void **state)
 {
 	(void)state;
-	char *a = engine_random_secret(64), *b = engine_random_secret(64);
+	char *a = randsecret_new(64), *b = randsecret_new(64);
 	assert_non_null(a);
 	assert_non_null(b);
 	assert_int_equal(strlen(a), 64);
@@ -287,7 +288,7 @@ static void test_write_config(void **state)
 	t_open_new_token(&t, setup);
 	char dir[300];
 	snprintf(dir, sizeof dir, "%s/out dir", t_dir);
-	struct engine_files files = {0};
+	struct filelist files = {0};
 	assert_int_equal(t.e.ops->write_config(&t.e, dir, "the-current-secret", NULL, &files, &t.d), EX_OK);
 	assert_int_equal(files.n, 2);
 	struct stat sb;
@@ -311,7 +312,7 @@ static void test_write_config(void **state)
 	assert_null(strstr(buf, "file:"));
 	assert_non_null(strstr(buf, "out%20dir/pkcs11.pin"));
 	assert_null(strstr(buf, "the-current-secret"));
-	engine_files_free(&files);
+	filelist_free(&files);
 	t.e.ops->close(&t.e);
 }
 

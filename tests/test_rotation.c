@@ -17,7 +17,8 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include "engine.h"
+#include "b64.h"
+#include "engine_port.h"
 #include "profile.h"
 #include "rotation.h"
 #include "secmem.h"
@@ -115,7 +116,7 @@ static int fake_verify(struct engine_ctx *e, const char *current, struct diag *d
 }
 
 static int fake_write_config(struct engine_ctx *e, const char *dir, const char *current, void (*hook)(void),
-                             struct engine_files *out, struct diag *d)
+                             struct filelist *out, struct diag *d)
 {
 	(void)e;
 	(void)current;
@@ -124,7 +125,7 @@ static int fake_write_config(struct engine_ctx *e, const char *dir, const char *
 		hook();
 	if (hsm.fail_config)
 		return diag_set(d, EX_CANTCREAT, "%s: cannot write", dir);
-	return engine_files_add(out, dir, "fake") == 0 ? EX_OK : EX_SOFTWARE;
+	return filelist_add(out, dir, "fake") == 0 ? EX_OK : EX_SOFTWARE;
 }
 
 static int fake_keep_files(struct engine_ctx *e, struct engine_kept *out, struct diag *d)
@@ -560,7 +561,7 @@ static void test_keep_files(void **unused)
 	assert_true(has_event(&w.p.st, "files-kept"));
 	char *bytes = NULL;
 	size_t len = 0;
-	assert_int_equal(engine_b64_decode(vault_get(w.v, VAULT_PRIMUS_SECRETS_CFG), &bytes, &len), 0);
+	assert_int_equal(b64_decode(vault_get(w.v, VAULT_PRIMUS_SECRETS_CFG), &bytes, &len), 0);
 	assert_int_equal(len, strlen("provider secret bytes"));
 	assert_memory_equal(bytes, "provider secret bytes", len);
 	secmem_free(bytes);
@@ -574,11 +575,11 @@ static void test_config_needs_rotation(void **unused)
 	(void)unused;
 	struct world w;
 	world_open(&w, &fake_ops);
-	struct engine_files files = {0};
+	struct filelist files = {0};
 	assert_false(rotation_config_allowed(&w.p.st));
 	assert_int_equal(rotation_write_config(&w.p, w.v, &w.e, testutil_dir, &files, &w.d), EX_USAGE);
 	assert_int_equal(hsm.n_config, 0);
-	engine_files_free(&files);
+	filelist_free(&files);
 	world_close(&w);
 }
 

@@ -102,7 +102,7 @@ static int config_check_targets(const struct cli_engine_opts *o, const struct st
 
 /* config --for tsb|xks before any exchange: the hand-over (targets_handover), no engine. */
 static int config_handover(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,
-                           const struct target *const *targets, struct engine_files *files, struct diag *d)
+                           const struct target *const *targets, struct filelist *files, struct diag *d)
 {
 	int rc = cli_open_vault(ctx, &ce->p, &ce->v, d);
 	if (rc != EX_OK)
@@ -171,7 +171,7 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 		cli_engine_close(&ce);
 		return rc;
 	}
-	struct engine_files files = {0};
+	struct filelist files = {0};
 	/* A CNG profile's exchange happens on Windows (orders_path_of): its settings hold no secret, so
 	 * neither the vault nor an engine is opened. */
 	if (!ce.p.st.engine.engine && orders_path_is(&ce.p.st, ORDERS_PATH_KSP)) {
@@ -198,7 +198,7 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 				printf("%s: %s\n", files.what[i], files.path[i]);
 		if (rc == EX_OK && ctx->json)
 			rc = cli_engine_print_json(&ce, NULL, &files, NULL);
-		engine_files_free(&files);
+		filelist_free(&files);
 		cli_engine_close(&ce);
 		return rc == EX_OK ? rc : cli_report(&d);
 	}
@@ -223,7 +223,7 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 			         "hsm-onboard made no exchange. Record that moment with 'hsm-onboard mark-used'."));
 		} else if (rc == EX_OK)
 			rc = cli_engine_print_json(&ce, NULL, &files, json_pack("{s:b}", "handover", 1));
-		engine_files_free(&files);
+		filelist_free(&files);
 		cli_engine_close(&ce);
 		return rc == EX_OK ? rc : cli_report(&d);
 	}
@@ -261,13 +261,13 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 		rc = targets_write_list(targets, o.n_targets, &in, o.output, &files, &d);
 	}
 	if (rc != EX_OK) {
-		engine_files_free(&files);
+		filelist_free(&files);
 		cli_engine_close(&ce);
 		return cli_report(&d);
 	}
 	if (ctx->json) {
 		rc = cli_engine_print_json(&ce, ce.e.ops->name, &files, NULL);
-		engine_files_free(&files);
+		filelist_free(&files);
 		cli_engine_close(&ce);
 		return rc;
 	}
@@ -280,7 +280,7 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 	if (!tsbaas && o.n_targets == 0 &&
 	    engine_text(ce.e.ops, ENGINE_TEXT_CONFIG_HINT, &ta, hint, sizeof hint) == 0)
 		fputs(hint, stdout);
-	engine_files_free(&files);
+	filelist_free(&files);
 	cli_engine_close(&ce);
 	return EX_OK;
 }

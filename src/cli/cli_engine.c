@@ -198,7 +198,7 @@ void cli_engine_close(struct cli_engine *ce)
 	profile_close(&ce->p);
 }
 
-int cli_engine_print_json(const struct cli_engine *ce, const char *engine, const struct engine_files *files,
+int cli_engine_print_json(const struct cli_engine *ce, const char *engine, const struct filelist *files,
                           json_t *extra)
 {
 	const struct state *st = &ce->p.st;

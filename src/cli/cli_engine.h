@@ -77,7 +77,7 @@ void cli_engine_close(struct cli_engine *ce);
 void cli_engine_progress(void *arg, int step, int total, const char *what);
 /* The --json document of connect, verify and config: {"profile", "engine", "connected",
  * "config_written", "files": [{"path", "description"}]}, plus extra's keys (taken) when given. */
-int cli_engine_print_json(const struct cli_engine *ce, const char *engine, const struct engine_files *files,
+int cli_engine_print_json(const struct cli_engine *ce, const char *engine, const struct filelist *files,
                           json_t *extra);
 
 #endif

@@ -6,6 +6,7 @@
  * shared with a group (--group primus, as the docs' provider group). */
 #include "config.h"
 
+#include "b64.h"
 #include "cli.h"
 #include "cli_engine.h"
 #include "cli_passphrase.h"
@@ -32,7 +33,7 @@ static int restore_get(const struct vault *v, enum vault_label label, const char
 		                _("the vault holds no copy of %s: it is kept only after a connect with the primus "
 		                  "engine"),
 		                name);
-	if (engine_b64_decode(b64, data, len) != 0)
+	if (b64_decode(b64, data, len) != 0)
 		return diag_set(d, EX_DATAERR, _("the vault's copy of %s is damaged (%s)"), name,
 		                vault_label_name(label));
 	return EX_OK;
@@ -67,7 +68,7 @@ int cli_restore(struct cli_ctx *ctx, int argc, char **argv)
 	                                  .user = ce.p.st.hsm_user,
 	                                  .group = o.group,
 	                                  .force = o.ov.force};
-	struct engine_files files = {0};
+	struct filelist files = {0};
 	if (rc == EX_OK)
 		rc = restore_get(ce.v, VAULT_PRIMUS_SECRETS_CFG, ".secrets.cfg", &sec, &pair.secrets_len, &d);
 	if (rc == EX_OK)
@@ -82,7 +83,7 @@ int cli_restore(struct cli_ctx *ctx, int argc, char **argv)
 	secmem_free(cfg);
 	cli_engine_close(&ce);
 	if (rc != EX_OK) {
-		engine_files_free(&files);
+		filelist_free(&files);
 		return cli_report(&d);
 	}
 	if (o.group)
@@ -94,7 +95,7 @@ int cli_restore(struct cli_ctx *ctx, int argc, char **argv)
 	char secp[PATH_MAX + 16], cfgp[PATH_MAX + 16];
 	snprintf(secp, sizeof secp, "%s/.secrets.cfg", dir);
 	snprintf(cfgp, sizeof cfgp, "%s/primus.cfg", dir);
-	engine_files_free(&files);
+	filelist_free(&files);
 	printf(_("Point the provider at them: SECUROSYS_PKCS11_CONF=%s SECUROSYS_SECRETS_CONF=%s\n"), cfgp, secp);
 	return EX_OK;
 }

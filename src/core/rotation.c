@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "rotation.h"
+#include "b64.h"
 #include "failpoint.h"
 #include "i18n.h"
 #include "secmem.h"
@@ -17,7 +18,7 @@ static int rotation_renewing(const struct state *st);
 
 void rotation_report_free(struct rotation_report *r)
 {
-	engine_files_free(&r->files);
+	filelist_free(&r->files);
 	diag_warnings_free(&r->warnings);
 	memset(r, 0, sizeof *r);
 }
@@ -121,7 +122,7 @@ static void rotation_config_hook(void)
 #endif
 
 int rotation_write_config(struct profile *p, struct vault *v, struct engine_ctx *e, const char *dir,
-                          struct engine_files *files, struct diag *d)
+                          struct filelist *files, struct diag *d)
 {
 	if (!rotation_is_done(&p->st))
 		return diag_set(d, EX_USAGE, "%s",
@@ -280,7 +281,7 @@ static int rotation_keep_files(struct profile *p, struct vault *v, struct engine
 	int rc = e->ops->keep_files(e, &k, d);
 	if (rc != EX_OK)
 		return rotation_fail(p, e, d);
-	char *sec = engine_b64_encode(k.secrets, k.secrets_len), *cfg = engine_b64_encode(k.cfg, k.cfg_len);
+	char *sec = b64_encode(k.secrets, k.secrets_len), *cfg = b64_encode(k.cfg, k.cfg_len);
 	engine_kept_free(&k);
 	if (!sec || !cfg)
 		rc = diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
@@ -355,7 +356,7 @@ static int rotation_renewal_backup(void *arg, struct diag *d)
 	int rc = a->e->ops->keep_files(a->e, &k, d);
 	if (rc != EX_OK)
 		return rc;
-	char *b64 = engine_b64_encode(k.secrets, k.secrets_len);
+	char *b64 = b64_encode(k.secrets, k.secrets_len);
 	engine_kept_free(&k);
 	if (!b64)
 		return diag_set(d, EX_OSERR, "%s", _("out of secure memory"));
@@ -387,7 +388,7 @@ static int rotation_renewal_setup(struct profile *p, struct vault *v, struct eng
 	if (!kept)
 		return EX_OK;
 	size_t len = 0;
-	if (engine_b64_decode(kept, buf, &len) != 0)
+	if (b64_decode(kept, buf, &len) != 0)
 		return diag_set(d, EX_DATAERR, "%s",
 		                _("the vault's copy of .secrets.cfg before the renewal is damaged"));
 	e->secrets_before = *buf;

@@ -28,7 +28,7 @@
 #define HSMO_ROTATION_H
 
 #include "diag.h"
-#include "engine.h"
+#include "engine_port.h"
 #include "profile.h"
 #include "state.h"
 #include "vault.h"
@@ -38,7 +38,7 @@ struct rotation_report {
 	int resumed;        /* an earlier run had stopped part way */
 	int pending_worked; /* the resume probe found the change had happened */
 	int config_written;
-	struct engine_files files;
+	struct filelist files;
 	struct diag_warnings warnings;
 };
 
@@ -99,6 +99,6 @@ int rotation_verify(struct profile *p, struct vault *v, struct engine_ctx *e, st
 
 /* Writes the provider configuration into dir (needs a verified rotation) and records it. */
 int rotation_write_config(struct profile *p, struct vault *v, struct engine_ctx *e, const char *dir,
-                          struct engine_files *files, struct diag *d);
+                          struct filelist *files, struct diag *d);
 
 #endif

@@ -15,14 +15,17 @@
  *   xks       XKS proxy application.yaml hsm: block xks/Installation/Installation
  * A secret is written only into a file of mode 0600 whose name says it holds one (".pin" or
  * ".secret"), and only where the client cannot read it from such a file itself. README.txt in the
- * folder says, translated, what each file is and what in it must be kept secret. */
+ * folder says, translated, what each file is and what in it must be kept secret.
+ *
+ * Each target is written by its own file in src/core/targets/ (targets_libp11.c, ...); the table, the
+ * dispatch, README.txt and the helpers they share are in targets_common.[ch]. */
 #ifndef HSMO_TARGETS_H
 #define HSMO_TARGETS_H
 
 #include <stddef.h>
 
 #include "diag.h"
-#include "engine.h"
+#include "engine_port.h"
 #include "state.h"
 #include "vault.h"
 
@@ -75,7 +78,7 @@ int targets_is_tsbaas(const struct state *st);
 /* Writes t's files into dir (created 0700 when missing), atomically (failpoint prefix "config"),
  * and adds each to out. */
 int targets_write(const struct target *t, const struct targets_input *in, const char *dir,
-                  struct engine_files *out, struct diag *d);
+                  struct filelist *out, struct diag *d);
 
 /* Fills in from a profile (name and state), its open vault and, unless it is a TSBaaS profile, its
  * opened engine (e, else NULL): the one way `config` and the wizard do it. Strings stay borrowed. */
@@ -88,14 +91,14 @@ void targets_input_from(struct targets_input *in, const char *profile, const str
  * the caller saves. EX_USAGE once the exchange has begun. */
 int targets_handover(const struct target *const *ts, size_t n, const char *profile, struct state *st,
                      const struct vault *v, const char *const *hosts, size_t n_hosts, const char *dir,
-                     struct engine_files *out, struct diag *d);
+                     struct filelist *out, struct diag *d);
 /* Writes the n targets of ts into dir, then README.txt (targets_write_readme) when n > 0; adds every
  * file to out. */
 int targets_write_list(const struct target *const *ts, size_t n, const struct targets_input *in,
-                       const char *dir, struct engine_files *out, struct diag *d);
+                       const char *dir, struct filelist *out, struct diag *d);
 
 /* Writes dir/README.txt (translated): every file in files, what it is, and what in it to keep
  * secret (every file of mode 0600 holds a secret), and adds it to files. */
-int targets_write_readme(const char *dir, const char *profile, struct engine_files *files, struct diag *d);
+int targets_write_readme(const char *dir, const char *profile, struct filelist *files, struct diag *d);
 
 #endif

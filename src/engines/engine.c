@@ -1,16 +1,11 @@
-/* engine.c: what every engine shares (engine.h). */
+/* engine.c: the engines' registry (engine_find, declared by the port) and what every engine
+ * shares (engine.h). */
 #include "config.h"
 
 #include "engine.h"
 
-#include "clusters.h"
-#include "cryptolib.h"
-#include "i18n.h"
-#include "secmem.h"
-
 #include "fsutil.h"
 #include "i18n.h"
-#include "state.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -21,25 +16,6 @@
 #include <limits.h>
 #include <sysexits.h>
 #include <unistd.h>
-
-int engine_files_add(struct engine_files *f, const char *path, const char *what)
-{
-	if (f->n >= sizeof f->path / sizeof f->path[0])
-		return -1;
-	f->path[f->n] = strdup(path);
-	f->what[f->n] = strdup(what);
-	f->n++;
-	return 0;
-}
-
-void engine_files_free(struct engine_files *f)
-{
-	for (size_t i = 0; i < f->n; i++) {
-		free(f->path[i]);
-		free(f->what[i]);
-	}
-	memset(f, 0, sizeof *f);
-}
 
 int engine_secret_place(const char *engine, const char *dir, char *buf, size_t size)
 {
@@ -63,46 +39,6 @@ const struct engine_ops *engine_find(const char *name)
 	return NULL;
 }
 
-void engine_ctx_init(struct engine_ctx *e, const struct engine_ops *ops)
-{
-	memset(e, 0, sizeof *e);
-	e->ops = ops;
-	e->slot = -1;
-	e->port = clusters_api_port(API_PKCS11);
-}
-
-void engine_set_code(struct engine_ctx *e, const char *code, int rejected, int locked)
-{
-	snprintf(e->err.code, sizeof e->err.code, "%s", code ? code : "");
-	e->err.rejected = rejected;
-	e->err.locked = locked;
-}
-
-char *engine_random_secret(size_t len)
-{
-	/* 62 symbols; bytes >= 248 (4 * 62) are rejected so every symbol is equally likely. */
-	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-	const size_t n = sizeof alphabet - 1;
-	const unsigned limit = (unsigned)(256 / n * n);
-	char *out = secmem_alloc(len);
-	if (!out)
-		return NULL;
-	size_t have = 0;
-	unsigned char buf[64];
-	while (have < len) {
-		if (cryptolib_RAND_bytes(buf, (int)sizeof buf) != 1) {
-			secmem_free(out);
-			return NULL;
-		}
-		for (size_t i = 0; i < sizeof buf && have < len; i++)
-			if (buf[i] < limit)
-				out[have++] = alphabet[buf[i] % n];
-	}
-	out[len] = '\0';
-	memset(buf, 0, sizeof buf);
-	return out;
-}
-
 int engine_pin_length(unsigned long min, unsigned long max, size_t want, size_t *len)
 {
 	size_t n = want ? want : ENGINE_PIN_DEFAULT;
@@ -114,13 +50,6 @@ int engine_pin_length(unsigned long min, unsigned long max, size_t want, size_t 
 		return -1;
 	*len = n;
 	return 0;
-}
-
-void engine_kept_free(struct engine_kept *k)
-{
-	secmem_free(k->secrets);
-	free(k->cfg);
-	memset(k, 0, sizeof *k);
 }
 
 int engine_write_file(const char *path, const void *data, size_t len, const char *group, struct diag *d)
@@ -136,68 +65,6 @@ int engine_write_file(const char *path, const void *data, size_t len, const char
 	 * may already be a group member's symbolic link (doc/DESIGN.md, "Data"). */
 	return group ? fsutil_write_atomic_group(path, data, len, 0640, gid, "config", d)
 	             : fsutil_write_atomic(path, data, len, 0600, "config", d);
-}
-
-static const char engine_b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-char *engine_b64_encode(const void *data, size_t len)
-{
-	const unsigned char *in = data;
-	char *out = secmem_alloc((len + 2) / 3 * 4 + 1);
-	if (!out)
-		return NULL;
-	size_t o = 0;
-	for (size_t i = 0; i < len; i += 3) {
-		unsigned long v = (unsigned long)in[i] << 16;
-		if (i + 1 < len)
-			v |= (unsigned long)in[i + 1] << 8;
-		if (i + 2 < len)
-			v |= in[i + 2];
-		out[o++] = engine_b64[v >> 18 & 63];
-		out[o++] = engine_b64[v >> 12 & 63];
-		out[o++] = i + 1 < len ? engine_b64[v >> 6 & 63] : '=';
-		out[o++] = i + 2 < len ? engine_b64[v & 63] : '=';
-	}
-	out[o] = '\0';
-	return out;
-}
-
-int engine_b64_decode(const char *text, char **out, size_t *len)
-{
-	size_t n = strlen(text);
-	if (n % 4 != 0)
-		return -1;
-	char *buf = secmem_alloc(n / 4 * 3 + 1);
-	if (!buf)
-		return -1;
-	size_t o = 0;
-	for (size_t i = 0; i < n; i += 4) {
-		unsigned long v = 0;
-		int pad = 0;
-		for (int k = 0; k < 4; k++) {
-			const char c = text[i + k];
-			const char *p = c ? strchr(engine_b64, c) : NULL;
-			if (c == '=' && i + 4 == n && k >= 2) {
-				pad++;
-				v <<= 6;
-				continue;
-			}
-			if (!p || pad) {
-				secmem_free(buf);
-				return -1;
-			}
-			v = v << 6 | (unsigned long)(p - engine_b64);
-		}
-		buf[o++] = (char)(v >> 16 & 255);
-		if (pad < 2)
-			buf[o++] = (char)(v >> 8 & 255);
-		if (pad < 1)
-			buf[o++] = (char)(v & 255);
-	}
-	buf[o] = '\0';
-	*out = buf;
-	*len = o;
-	return 0;
 }
 
 int engine_find_program(const char *name, char *buf, size_t size)

@@ -559,7 +559,7 @@ static int jce_first_connect(struct engine_ctx *e, const char *setup, const char
 }
 
 static int jce_write_config(struct engine_ctx *e, const char *dir, const char *current, void (*hook)(void),
-                            struct engine_files *out, struct diag *d)
+                            struct filelist *out, struct diag *d)
 {
 	(void)e;
 	(void)hook;
@@ -571,7 +571,7 @@ static int jce_write_config(struct engine_ctx *e, const char *dir, const char *c
 	snprintf(path, sizeof path, "%s/" ENGINE_JCE_SECRET_NAME, absdir);
 	rc = fsutil_write_atomic(path, current, strlen(current), 0600, "config", d);
 	if (rc == EX_OK)
-		engine_files_add(out, path, _("JCE user secret, blinded (mode 0600; -password file:)"));
+		filelist_add(out, path, _("JCE user secret, blinded (mode 0600; -password file:)"));
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include "hsmcodes.h"
 #include "i18n.h"
 #include "p11lib.h"
+#include "randsecret.h"
 #include "secmem.h"
 
 #include <errno.h>
@@ -329,7 +330,7 @@ static int pk_new_secret(struct engine_ctx *e, char **out, struct diag *d)
 		return diag_set(d, EX_SOFTWARE, _("the token wants PINs of %lu to %lu characters; cannot make one"),
 		                (unsigned long)min, (unsigned long)max);
 	}
-	*out = engine_random_secret(len);
+	*out = randsecret_new(len);
 	if (!*out)
 		return diag_set(d, EX_SOFTWARE, "%s", _("the random generator failed"));
 	return EX_OK;
@@ -418,7 +419,7 @@ static void pk_pct(FILE *f, const char *s, int keep_slash)
 }
 
 static int pk_write_config(struct engine_ctx *e, const char *dir, const char *current, void (*hook)(void),
-                           struct engine_files *out, struct diag *d)
+                           struct filelist *out, struct diag *d)
 {
 	engine_set_code(e, "", 0, 0);
 	int rc = pk_find(e, d);
@@ -440,7 +441,7 @@ static int pk_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	rc = fsutil_write_atomic(pin_path, current, strlen(current), 0600, "config", d);
 	if (rc != EX_OK)
 		return rc;
-	engine_files_add(out, pin_path, _("PIN file (mode 0600, holds the user secret)"));
+	filelist_add(out, pin_path, _("PIN file (mode 0600, holds the user secret)"));
 	if (hook)
 		hook();
 
@@ -477,7 +478,7 @@ static int pk_write_config(struct engine_ctx *e, const char *dir, const char *cu
 	free(uri);
 	if (rc != EX_OK)
 		return rc;
-	engine_files_add(out, uri_path, _("PKCS#11 URI (RFC 7512)"));
+	filelist_add(out, uri_path, _("PKCS#11 URI (RFC 7512)"));
 	return EX_OK;
 }
 

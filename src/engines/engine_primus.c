@@ -14,7 +14,7 @@
  * stdout (ptyrun.h), each after its documented prompt and with echo off, never in argv or the
  * environment: ppin prompts without echo, and such a prompt reads /dev/tty, which no pipe reaches.
  *
- * The tests and the demo drive this engine against hsm-onboard-ppin-sim (src/engines/ppin_sim.c),
+ * The tests and the demo drive this engine against hsm-onboard-ppin-sim (src/ppin-sim/ppin_sim.c),
  * which implements the documented behaviour over a SoftHSM2 token, not against the vendor binary. */
 #include "config.h"
 
@@ -655,7 +655,7 @@ static int pp_verify(struct engine_ctx *e, const char *current, struct diag *d)
 }
 
 static int pp_write_config(struct engine_ctx *e, const char *dir, const char *current, void (*hook)(void),
-                           struct engine_files *out, struct diag *d)
+                           struct filelist *out, struct diag *d)
 {
 	(void)current;
 	engine_set_code(e, "", 0, 0);

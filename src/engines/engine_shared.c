@@ -63,8 +63,8 @@ static void es_secret_users(const char *text, size_t len, const char *self, char
 }
 
 /* A dated copy of path (mode 0600) beside it, named in out. */
-static int es_backup(const char *path, const char *data, size_t len, const char *what,
-                     struct engine_files *out, struct diag *d)
+static int es_backup(const char *path, const char *data, size_t len, const char *what, struct filelist *out,
+                     struct diag *d)
 {
 	char stamp[32], bak[PATH_MAX + 64];
 	time_t now = time(NULL);
@@ -74,24 +74,23 @@ static int es_backup(const char *path, const char *data, size_t len, const char 
 	snprintf(bak, sizeof bak, "%s.%s.bak", path, stamp);
 	int rc = fsutil_write_new(bak, data, len, 0600, 0, "config", d);
 	if (rc == EX_OK)
-		engine_files_add(out, bak, what);
+		filelist_add(out, bak, what);
 	return rc;
 }
 
 /* The pair itself: the secrets first, then primus.cfg (merged when there is one). */
 static int es_write(const struct engine_shared_pair *p, const char *sec, const char *cfg, const char *merged,
-                    size_t merged_len, int slot_id, const char *others, struct engine_files *out,
-                    struct diag *d)
+                    size_t merged_len, int slot_id, const char *others, struct filelist *out, struct diag *d)
 {
 	if (p->secrets) {
 		int rc = engine_write_file(sec, p->secrets, p->secrets_len, p->group, d);
 		if (rc != EX_OK)
 			return rc;
 	}
-	engine_files_add(out, sec,
-	                 p->group
-	                     ? _("Primus secrets file (mode 0640, shared with the group; SECUROSYS_SECRETS_CONF)")
-	                     : _("Primus secrets file (mode 0600; SECUROSYS_SECRETS_CONF)"));
+	filelist_add(out, sec,
+	             p->group
+	                 ? _("Primus secrets file (mode 0640, shared with the group; SECUROSYS_SECRETS_CONF)")
+	                 : _("Primus secrets file (mode 0600; SECUROSYS_SECRETS_CONF)"));
 	if (p->hook)
 		p->hook();
 	int rc = engine_write_file(cfg, merged ? merged : p->cfg, merged ? merged_len : p->cfg_len, p->group, d);
@@ -102,14 +101,14 @@ static int es_write(const struct engine_shared_pair *p, const char *sec, const c
 		snprintf(what, sizeof what,
 		         _("Primus configuration (SECUROSYS_PKCS11_CONF; slot id %d, shared with %s)"), slot_id,
 		         others);
-		engine_files_add(out, cfg, what);
+		filelist_add(out, cfg, what);
 	} else {
-		engine_files_add(out, cfg, _("Primus configuration (SECUROSYS_PKCS11_CONF)"));
+		filelist_add(out, cfg, _("Primus configuration (SECUROSYS_PKCS11_CONF)"));
 	}
 	return EX_OK;
 }
 
-int engine_shared_write(const struct engine_shared_pair *p, struct engine_files *out, struct diag *d)
+int engine_shared_write(const struct engine_shared_pair *p, struct filelist *out, struct diag *d)
 {
 	char sec[PATH_MAX + 16], cfg[PATH_MAX + 16];
 	snprintf(sec, sizeof sec, "%s/" ENGINE_PRIMUS_SECRETS_NAME, p->dir);
@@ -169,7 +168,7 @@ int engine_shared_write(const struct engine_shared_pair *p, struct engine_files 
 		if (rc != EX_OK)
 			goto done;
 	}
-	struct engine_files baks = {0};
+	struct filelist baks = {0};
 	if (foreign) {
 		if (!p->force) {
 			rc = diag_set(
@@ -195,8 +194,8 @@ int engine_shared_write(const struct engine_shared_pair *p, struct engine_files 
 	if (rc == EX_OK)
 		rc = es_write(p, sec, cfg, merged, merged_len, slot_id, others, out, d);
 	for (size_t i = 0; i < baks.n; i++)
-		engine_files_add(out, baks.path[i], baks.what[i]);
-	engine_files_free(&baks);
+		filelist_add(out, baks.path[i], baks.what[i]);
+	filelist_free(&baks);
 done:
 	secmem_free(old_sec);
 	free(old_cfg);

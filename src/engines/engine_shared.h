@@ -38,7 +38,7 @@ struct engine_shared_pair {
 
 /* Writes the pair into p->dir under the rules above, and adds the written files (and any backup) to
  * out. */
-int engine_shared_write(const struct engine_shared_pair *p, struct engine_files *out, struct diag *d);
+int engine_shared_write(const struct engine_shared_pair *p, struct filelist *out, struct diag *d);
 /* Before connect sends anything: EX_CANTCREAT when dir holds a primus.cfg that cannot be merged (not in
  * the documented layout), so that the exchange never runs into a folder its files cannot go to. EX_OK
  * when dir or the file does not exist, or with force. */

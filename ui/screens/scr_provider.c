@@ -19,7 +19,7 @@
 #include <string.h>
 
 static struct {
-	struct engine_files files;
+	struct filelist files;
 	int failed;
 	char msg[DIAG_MSG_MAX];
 	char dir[1024];
@@ -40,7 +40,7 @@ static void scr_provider_fit(struct wiz *w)
 /* Writes the configuration into scr_prov.dir. */
 static void scr_provider_write(struct wiz *w)
 {
-	engine_files_free(&scr_prov.files);
+	filelist_free(&scr_prov.files);
 	scr_prov.failed = 0;
 	scr_prov.msg[0] = '\0';
 	if (!w->have_prof || !rotation_config_allowed(&w->prof.st)) {
@@ -89,9 +89,9 @@ static int scr_provider_target(struct wiz *w, size_t i)
 	int tsbaas = state_is_tsbaas(&w->prof.st);
 	if (wiz_unlock(w) != 0 || (!tsbaas && wiz_engine_open(w, &e) != 0))
 		return SCR_REDRAW;
-	struct engine_files files = {0};
+	struct filelist files = {0};
 	for (size_t k = 0; k < scr_prov.files.n; k++)
-		engine_files_add(&files, scr_prov.files.path[k], scr_prov.files.what[k]);
+		filelist_add(&files, scr_prov.files.path[k], scr_prov.files.what[k]);
 	struct targets_input in;
 	targets_input_from(&in, w->prof.name, &w->prof.st, w->vault, tsbaas ? NULL : &e);
 	struct diag d;
@@ -99,7 +99,7 @@ static int scr_provider_target(struct wiz *w, size_t i)
 	int rc = targets_write_list(&t, 1, &in, scr_prov.dir, &files, &d);
 	if (!tsbaas)
 		wiz_engine_close(&e);
-	engine_files_free(&files);
+	filelist_free(&files);
 	if (rc != 0) {
 		wiz_status(w, TUI_ERROR, "%s", d.msg);
 		return SCR_REDRAW;
@@ -112,7 +112,7 @@ static int scr_provider_target(struct wiz *w, size_t i)
 
 static void scr_provider_enter(struct wiz *w)
 {
-	engine_files_free(&scr_prov.files);
+	filelist_free(&scr_prov.files);
 	memset(&scr_prov, 0, sizeof scr_prov);
 	if (w->have_prof)
 		wiz_engine_config_dir(w, scr_prov.dir, sizeof scr_prov.dir);
@@ -122,7 +122,7 @@ static void scr_provider_enter(struct wiz *w)
 static void scr_provider_leave(struct wiz *w)
 {
 	(void)w;
-	engine_files_free(&scr_prov.files);
+	filelist_free(&scr_prov.files);
 }
 
 static void scr_provider_draw(struct wiz *w, const struct screen_area *a)

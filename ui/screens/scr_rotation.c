@@ -99,12 +99,12 @@ static void scr_rot_hand_over(struct wiz *w)
 	size_t n = engine_setup_hosts(&es, &w->prof.st, NULL, hosts, ENGINE_MAX_HOSTS);
 	char dir[1024];
 	wiz_engine_config_dir(w, dir, sizeof dir);
-	struct engine_files files = {0};
+	struct filelist files = {0};
 	struct diag d;
 	diag_clear(&d);
 	int rc = targets_handover(ts, 2, w->prof.name, &w->prof.st, w->vault, hosts, n, dir, &files, &d);
 	clusters_free(&es.clusters);
-	engine_files_free(&files);
+	filelist_free(&files);
 	if (rc == 0)
 		rc = profile_save_state(&w->prof, &d);
 	if (rc != 0)

@@ -9,7 +9,9 @@
  * walks the real steps (ppin -p, -a, -t) and files (primus.cfg, .secrets.cfg); the simulator's -a makes
  * the PKCS#11 password the token's user PIN, as applications then use it on a partition. The
  * process environment is pointed at the world (HOME, XDG_*, SOFTHSM2_CONF) so every later core call
- * and the wizard use it. Nothing here prints. */
+ * and the wizard use it. Nothing here prints. It sits with the engines, not in core, because it builds
+ * each engine's stand-in HSM and writes the primus engine's primus.cfg (primus_cfg.h), an engine's file
+ * (doc/DESIGN.md, "Architecture"). */
 #ifndef HSMO_DEMO_H
 #define HSMO_DEMO_H
 
