@@ -28,6 +28,12 @@ w_key F1
 w_wait "Help"
 w_key Escape
 w_gone "Ctrl-L: repaint"
+# '?' is F1's other key: the help names it, as it names every key of the frame's table.
+w_key '?'
+w_wait "F1 or ?: this help"
+w_key Escape
+w_gone "Ctrl-L: repaint"
+t_ok "F1 and ? open the help, which names both"
 w_key Enter
 w_wait "A name for the profile"
 w_key Enter

@@ -138,7 +138,10 @@ demo_walk_to_preflight() {
 	wait_tr "Preflight"
 }
 
-help_all="Enter: next (where it is safe)  Esc: back  F10: save and quit  Ctrl-C: quit (asks first)  Ctrl-L: repaint. Progress is saved at every step; run 'hsm-onboard wizard' to resume."
+# The help's key entries: ui/wizard.c's key table, one message a key, then the sentence after them.
+help_keys=("Enter: next (where it is safe)" "Esc: back" "F1 or ?: this help" "F10: save and quit"
+	"Ctrl-C: quit (asks first)" "Ctrl-L: repaint"
+	"Progress is saved at every step; run 'hsm-onboard wizard' to resume.")
 
 for run in $runs; do
 	IFS=: read -r lang loc po <<<"$run"
@@ -165,9 +168,9 @@ for run in $runs; do
 	G=start fit 80
 	w_key F1
 	wait_tr "Help"
-	G=help FIT_BOX=1 fit 80 "Help" "$help_all" "Choose a profile and press Enter to resume it at the step it reached, N for a new onboarding, or T for a support ticket (when the setup password has expired). A profile lives in ~/.local/state/hsm-onboard; 'hsm-onboard status' lists the same."
+	G=help FIT_BOX=1 fit 80 "Help" "${help_keys[@]}" "Choose a profile and press Enter to resume it at the step it reached, N for a new onboarding, or T for a support ticket (when the setup password has expired). A profile lives in ~/.local/state/hsm-onboard; 'hsm-onboard status' lists the same."
 	w_key Escape
-	gone_tr "$help_all"
+	gone_tr "${help_keys[0]}"
 	w_key Enter
 	wait_tr "A name for the profile (letters, digits, '.', '_', '-'); the HSM user name is a good choice:"
 	G=new-profile FIT_BOX=1 fit 80 "New onboarding" "A name for the profile (letters, digits, '.', '_', '-'); the HSM user name is a good choice:" \

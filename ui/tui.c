@@ -326,19 +326,26 @@ static int tui_char(const char *s, size_t *n)
 	return cw > 0 ? cw : 0;
 }
 
+/* One character further along s, when the one at s + *i still fits in width columns with *w of them
+ * used: returns 1 with *i and *w past it, or 0 (nothing changed) when it does not fit. */
+static int tui_step(const char *s, size_t *i, int *w, int width)
+{
+	size_t n;
+	int cw = tui_char(s + *i, &n);
+	if (*w + cw > width)
+		return 0;
+	*w += cw;
+	*i += n;
+	return 1;
+}
+
 /* How many bytes of s fit in width columns; *w_out gets their width. */
 static size_t tui_fit(const char *s, int width, int *w_out)
 {
 	size_t i = 0;
 	int w = 0;
-	while (s[i]) {
-		size_t n;
-		int cw = tui_char(s + i, &n);
-		if (w + cw > width)
-			break;
-		w += cw;
-		i += n;
-	}
+	while (s[i] && tui_step(s, &i, &w, width))
+		;
 	*w_out = w;
 	return i;
 }
@@ -413,16 +420,9 @@ size_t tui_wrap_line(const char *s, int width, const char **next)
 	 * the wizard's start-up). */
 	size_t best = 0, i = 0;
 	int w = 0;
-	while (s[i] && s[i] != '\n') {
-		size_t n;
-		int cw = tui_char(s + i, &n);
-		if (w + cw > width)
-			break;
-		w += cw;
-		i += n;
+	while (s[i] && s[i] != '\n' && tui_step(s, &i, &w, width))
 		if (s[i] == ' ' || s[i] == '\0' || s[i] == '\n')
 			best = i;
-	}
 	if (s[i] && s[i] != '\n' && best > 0)
 		i = best;
 	if (i == 0 && s[0] && s[0] != '\n' && width > 0) {

@@ -28,6 +28,10 @@ static const struct screen_ops *const wiz_screens[SCREEN_COUNT] = {
     [SCREEN_DONE] = &scr_done_ops,           [SCREEN_TICKET] = &scr_ticket_ops,
 };
 
+/* The texts that name the frame's keys (the table below), two spaces apart: the help's entries when
+ * help, else the footer's labels. */
+static void wiz_key_texts(int help, char *buf, size_t size);
+
 /* Header: row 0; status line: rows-2; footer: rows-1; the screen gets rows 2 .. rows-3. */
 struct screen_area wiz_area(const struct wiz *w)
 {
@@ -110,9 +114,9 @@ static void wiz_draw_footer(struct wiz *w)
 {
 	attr_t a = tui_attr(&w->tui, TUI_TITLE);
 	const struct screen_ops *s = wiz_screens[w->cur];
-	char line[400];
-	snprintf(line, sizeof line, _(" Enter next  Esc back  F1 help  F10 save and quit%s%s"),
-	         s->hints ? "  " : "", s->hints ? _(s->hints) : "");
+	char keys[300], line[400];
+	wiz_key_texts(0, keys, sizeof keys);
+	snprintf(line, sizeof line, " %s%s%s", keys, s->hints ? "  " : "", s->hints ? _(s->hints) : "");
 	tui_put(w->tui.rows - 1, 0, w->tui.cols, line, a, 1);
 	tui_put(w->tui.rows - 2, 0, w->tui.cols, "", A_NORMAL, 1);
 	if (w->status[0])
@@ -175,10 +179,10 @@ static int wiz_popup_key(struct wiz *w, struct tui_modal *m)
 static void wiz_help(struct wiz *w)
 {
 	const struct screen_ops *s = wiz_screens[w->cur];
-	char text[2048];
-	snprintf(text, sizeof text, "%s\n\n%s", _(s->help),
-	         _("Enter: next (where it is safe)  Esc: back  F10: save and quit  Ctrl-C: quit (asks first)  "
-	           "Ctrl-L: repaint. Progress is saved at every step; run 'hsm-onboard wizard' to resume."));
+	char keys[1024], text[2048];
+	wiz_key_texts(1, keys, sizeof keys);
+	snprintf(text, sizeof text, "%s\n\n%s. %s", _(s->help), keys,
+	         _("Progress is saved at every step; run 'hsm-onboard wizard' to resume."));
 	struct tui_modal m = {0};
 	for (;;) {
 		if (wiz_popup(w, &m, _("Help"), text, 0, _("Any key closes the help.")) >= 0)
@@ -505,162 +509,287 @@ static int wiz_ms_to_next_second(void)
 	return (int)(1000 - tv.tv_usec / 1000) + 5;
 }
 
-int wizard_run(const struct wizard_opts *opts, int *finished_out)
+/* ---- The frame's keys ----
+ * One table, as tig's keymap: wizard_run dispatches from it, and the footer and the help popup name
+ * the keys from it, so a key cannot work unnamed, nor be named and not work. */
+
+/* When the frame takes a key: before the screen sees it (ALWAYS: also while the terminal is too small
+ * and only the notice is drawn; FIRST: only when it is big enough), or only when the screen ignored
+ * it (AFTER: Enter and Esc are a screen's first, e.g. Enter on a list of choices). */
+enum wiz_key_when {
+	WIZ_ALWAYS,
+	WIZ_FIRST,
+	WIZ_AFTER,
+};
+
+struct wiz_key {
+	int keys[3]; /* the key codes; 0 ends a shorter list */
+	enum wiz_key_when when;
+	const char *footer; /* N_(): its label in the footer, or NULL */
+	const char *help;   /* N_(): its entry in the help popup, or NULL: not a key a user presses */
+	int (*run)(struct wiz *w, int key); /* returns enum screen_result flags */
+};
+
+static int wiz_do_hangup(struct wiz *w, int key)
 {
-	struct wiz w;
-	memset(&w, 0, sizeof w);
-	w.opts = *opts;
-	w.prof.lock_fd = -1;
-	w.rc = EX_OK;
-	if (tui_start(&w.tui, opts->ascii) != 0) {
+	(void)key;
+	w->rc = EX_TEMPFAIL;
+	return SCR_QUIT;
+}
+
+static int wiz_do_repaint(struct wiz *w, int key)
+{
+	(void)w;
+	if (key == TUI_CTRL('l'))
+		clearok(curscr, TRUE);
+	return SCR_REDRAW;
+}
+
+static int wiz_do_help(struct wiz *w, int key)
+{
+	(void)key;
+	wiz_help(w);
+	return SCR_REDRAW;
+}
+
+static int wiz_do_save_quit(struct wiz *w, int key)
+{
+	(void)w;
+	(void)key;
+	return SCR_QUIT;
+}
+
+static int wiz_do_ask_quit(struct wiz *w, int key)
+{
+	(void)key;
+	return wiz_confirm(w, _("Quit the wizard? Your progress is saved; 'hsm-onboard wizard' resumes it."), 0)
+	           ? SCR_QUIT
+	           : SCR_REDRAW;
+}
+
+static int wiz_do_next(struct wiz *w, int key)
+{
+	(void)w;
+	(void)key;
+	return SCR_NEXT;
+}
+
+static int wiz_do_back(struct wiz *w, int key)
+{
+	(void)w;
+	(void)key;
+	return SCR_BACK;
+}
+
+/* A table: the order is the footer's and the help's. */
+static const struct wiz_key wiz_keys[] = {
+    {{TUI_KEY_HANGUP}, WIZ_ALWAYS, NULL, NULL, wiz_do_hangup},
+    {{KEY_RESIZE}, WIZ_ALWAYS, NULL, NULL, wiz_do_repaint},
+    {{'\r', '\n', KEY_ENTER}, WIZ_AFTER, N_("Enter next"), N_("Enter: next (where it is safe)"), wiz_do_next},
+    {{TUI_KEY_ESC, KEY_LEFT}, WIZ_AFTER, N_("Esc back"), N_("Esc: back"), wiz_do_back},
+    {{KEY_F(1), '?'}, WIZ_FIRST, N_("F1 help"), N_("F1 or ?: this help"), wiz_do_help},
+    {{KEY_F(10)}, WIZ_ALWAYS, N_("F10 save and quit"), N_("F10: save and quit"), wiz_do_save_quit},
+    {{TUI_CTRL('c')}, WIZ_FIRST, NULL, N_("Ctrl-C: quit (asks first)"), wiz_do_ask_quit},
+    {{TUI_CTRL('l')}, WIZ_ALWAYS, NULL, N_("Ctrl-L: repaint"), wiz_do_repaint},
+};
+#define WIZ_N_KEYS (sizeof wiz_keys / sizeof wiz_keys[0])
+
+static const struct wiz_key *wiz_key_find(int key, enum wiz_key_when when)
+{
+	for (size_t i = 0; i < WIZ_N_KEYS; i++)
+		for (size_t j = 0; j < sizeof wiz_keys[i].keys / sizeof wiz_keys[i].keys[0]; j++)
+			if (wiz_keys[i].when == when && wiz_keys[i].keys[j] != 0 && wiz_keys[i].keys[j] == key)
+				return &wiz_keys[i];
+	return NULL;
+}
+
+static void wiz_key_texts(int help, char *buf, size_t size)
+{
+	size_t off = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < WIZ_N_KEYS; i++) {
+		const char *t = help ? wiz_keys[i].help : wiz_keys[i].footer;
+		if (!t)
+			continue;
+		int n = snprintf(buf + off, size - off, "%s%s", off ? "  " : "", _(t));
+		if (n < 0 || (size_t)n >= size - off)
+			break;
+		off += (size_t)n;
+	}
+}
+
+/* One key: the frame's that come first, else the screen's, else the frame's AFTER keys. Returns enum
+ * screen_result flags. */
+static int wiz_key_dispatch(struct wiz *w, int key)
+{
+	const struct wiz_key *fk = wiz_key_find(key, WIZ_ALWAYS);
+	if (!fk && w->tui.too_small)
+		return SCR_IGNORED;
+	if (!fk)
+		fk = wiz_key_find(key, WIZ_FIRST);
+	if (fk)
+		return fk->run(w, key);
+	int r = wiz_screens[w->cur]->key(w, key);
+	if (r == SCR_IGNORED && (fk = wiz_key_find(key, WIZ_AFTER)) != NULL)
+		r = fk->run(w, key);
+	return r;
+}
+
+/* Does what a key asked for (enum screen_result flags); 1 when the wizard ends, the state saved. */
+static int wiz_apply(struct wiz *w, int r)
+{
+	if (r & SCR_QUIT) {
+		wiz_save(w);
+		return 1;
+	}
+	if (r & SCR_GOTO) {
+		wiz_switch(w, w->goto_screen);
+		r |= SCR_REDRAW;
+	} else if (r & SCR_NEXT) {
+		if (w->cur == SCREEN_DONE || w->cur == SCREEN_TICKET) {
+			wiz_save(w);
+			return 1;
+		}
+		wiz_switch(w, w->cur + 1);
+		r |= SCR_REDRAW;
+	} else if (r & SCR_BACK) {
+		if (w->cur == SCREEN_TICKET)
+			wiz_switch(w, w->ticket_from);
+		else if (w->cur > SCREEN_START)
+			wiz_switch(w, w->cur - 1);
+		r |= SCR_REDRAW;
+	}
+	if (r & (SCR_REDRAW | SCR_HANDLED))
+		wiz_redraw(w);
+	return 0;
+}
+
+/* Waits for a key. While none comes, the live fields are drawn once a second: only those, no erase,
+ * so a second costs a few bytes on the link. Returns the key, or TUI_KEY_TIMEOUT after such a tick. */
+static int wiz_next_key(struct wiz *w)
+{
+	int (*tick)(struct wiz *, const struct screen_area *) = wiz_screens[w->cur]->tick;
+	int want_tick = 0, soon = 0;
+	struct screen_area a = wiz_area(w);
+	if (!w->tui.too_small) {
+		want_tick = wiz_countdown_running(w);
+		int t = tick ? tick(w, &a) : 0;
+		if (t)
+			want_tick = 1;
+		soon = t == SCREEN_TICK_SOON;
+	}
+	/* A screen with work in hand (the start screen reading a desk's profiles) only looks for a key
+	 * between two slices of it. */
+	int k = tui_getkey(&w->tui, soon ? 0 : want_tick ? wiz_ms_to_next_second() : -1);
+	if (k == TUI_KEY_TIMEOUT && !w->tui.too_small) {
+		wiz_draw_countdown_field(w);
+		if (tick)
+			tick(w, &a);
+		refresh();
+	}
+	return k;
+}
+
+/* doc/DESIGN.md, "Secrets", rule 2, for the command main() leaves it to (cli.h, CLI_SECMEM_OWN): the
+ * secure heap starts with the first secret, whose secmem_alloc starts it before the secret exists
+ * (secmem.h). Until then libcrypto stays unloaded: the start screen and the countdown need neither,
+ * and at the countdown it would be a third of the wizard's memory (doc/PERFORMANCE.md, "rss"). After
+ * each key, the wizard says once what that start gave. */
+struct wiz_secmem {
+	struct diag diag;
+	enum secmem_init_result res;
+	int seen;
+};
+
+/* Returns 1 when the wizard must end: the secure heap found no library. */
+static int wiz_secmem_check(struct wiz *w, struct wiz_secmem *s)
+{
+	if (s->seen || !secmem_started())
+		return 0;
+	s->seen = 1;
+	s->res = secmem_init(&s->diag);
+	if (s->res == SECMEM_NO_LIBRARY) {
+		wiz_save(w);
+		w->rc = s->diag.code;
+		return 1;
+	}
+	if (secmem_warning(s->res)) {
+		wiz_status(w, TUI_WARN, "%s", secmem_warning(s->res));
+		wiz_redraw(w);
+	}
+	return 0;
+}
+
+/* Starts the terminal and opens the first screen: the step the profile reached, on resume. */
+static int wiz_begin(struct wiz *w, const struct wizard_opts *opts)
+{
+	memset(w, 0, sizeof *w);
+	w->opts = *opts;
+	w->prof.lock_fd = -1;
+	w->rc = EX_OK;
+	if (tui_start(&w->tui, opts->ascii) != 0) {
 		fprintf(stderr, "%s\n", _("hsm-onboard: cannot start the terminal interface (is TERM set?)"));
 		return EX_UNAVAILABLE;
 	}
 	enum screen_id first = SCREEN_START;
-	if (opts->profile && wiz_open_profile(&w, opts->profile, 0) == 0) {
-		first = (enum screen_id)w.prof.st.step;
+	if (opts->profile && wiz_open_profile(w, opts->profile, 0) == 0) {
+		first = (enum screen_id)w->prof.st.step;
 		if (first == SCREEN_START || first > SCREEN_DONE)
 			first = SCREEN_SUBSCRIPTION;
 	}
-	w.cur = first;
-	if (wiz_screens[w.cur]->enter)
-		wiz_screens[w.cur]->enter(&w);
-	if (w.pending_goto) {
-		w.pending_goto = 0;
-		wiz_switch(&w, w.goto_screen);
+	w->cur = first;
+	if (wiz_screens[w->cur]->enter)
+		wiz_screens[w->cur]->enter(w);
+	if (w->pending_goto) {
+		w->pending_goto = 0;
+		wiz_switch(w, w->goto_screen);
 	}
-	wiz_redraw(&w);
-	/* doc/DESIGN.md, "Secrets", rule 2, for the command main() leaves it to (cli.h, CLI_SECMEM_OWN): the
-	 * secure heap starts with the first secret, whose secmem_alloc starts it before the secret exists
-	 * (secmem.h). Until then libcrypto stays unloaded: the start screen and the countdown need neither,
-	 * and at the countdown it would be a third of the wizard's memory (doc/PERFORMANCE.md, "rss"). After
-	 * each key, the wizard says once what that start gave. */
-	struct diag sec_diag;
-	diag_clear(&sec_diag);
-	enum secmem_init_result sec = SECMEM_OK;
-	int sec_seen = 0, quit = 0;
-	while (!quit) {
-		if (!sec_seen && secmem_started()) {
-			sec_seen = 1;
-			sec = secmem_init(&sec_diag);
-			if (sec == SECMEM_NO_LIBRARY) {
-				wiz_save(&w);
-				w.rc = sec_diag.code;
-				break;
-			}
-			if (secmem_warning(sec)) {
-				wiz_status(&w, TUI_WARN, "%s", secmem_warning(sec));
-				wiz_redraw(&w);
-			}
-		}
-		int want_tick = 0, soon = 0;
-		struct screen_area a = wiz_area(&w);
-		if (!w.tui.too_small) {
-			want_tick = wiz_countdown_running(&w);
-			int t = wiz_screens[w.cur]->tick ? wiz_screens[w.cur]->tick(&w, &a) : 0;
-			if (t)
-				want_tick = 1;
-			soon = t == SCREEN_TICK_SOON;
-		}
-		/* A screen with work in hand (the start screen reading a desk's profiles) only looks for a
-		 * key between two slices of it. */
-		int k = tui_getkey(&w.tui, soon ? 0 : want_tick ? wiz_ms_to_next_second() : -1);
-		if (k == TUI_KEY_TIMEOUT) {
-			if (w.tui.too_small)
-				continue;
-			/* Only the live fields: no erase, so a second costs a few bytes on the link. */
-			wiz_draw_countdown_field(&w);
-			if (wiz_screens[w.cur]->tick)
-				wiz_screens[w.cur]->tick(&w, &a);
-			refresh();
-			continue;
-		}
-		if (k == TUI_KEY_HANGUP) {
-			wiz_save(&w);
-			w.rc = EX_TEMPFAIL;
-			break;
-		}
-		if (k == KEY_RESIZE || k == TUI_CTRL('l')) {
-			if (k == TUI_CTRL('l'))
-				clearok(curscr, TRUE);
-			wiz_redraw(&w);
-			continue;
-		}
-		if (w.tui.too_small) {
-			if (k == KEY_F(10))
-				quit = 1;
-			continue;
-		}
-		if (k == KEY_F(1) || k == '?') {
-			wiz_help(&w);
-			wiz_redraw(&w);
-			continue;
-		}
-		if (k == KEY_F(10)) {
-			wiz_save(&w);
-			break;
-		}
-		if (k == TUI_CTRL('c')) {
-			if (wiz_confirm(
-			        &w, _("Quit the wizard? Your progress is saved; 'hsm-onboard wizard' resumes it."), 0)) {
-				wiz_save(&w);
-				break;
-			}
-			wiz_redraw(&w);
-			continue;
-		}
-		int r = wiz_screens[w.cur]->key(&w, k);
-		if (r == SCR_IGNORED) {
-			if (k == '\r' || k == '\n' || k == KEY_ENTER)
-				r = SCR_NEXT;
-			else if (k == TUI_KEY_ESC || k == KEY_LEFT)
-				r = SCR_BACK;
-		}
-		if (r & SCR_QUIT) {
-			wiz_save(&w);
-			break;
-		}
-		if (r & SCR_GOTO) {
-			wiz_switch(&w, w.goto_screen);
-			r |= SCR_REDRAW;
-		} else if (r & SCR_NEXT) {
-			if (w.cur == SCREEN_DONE || w.cur == SCREEN_TICKET) {
-				wiz_save(&w);
-				break;
-			}
-			wiz_switch(&w, w.cur + 1);
-			r |= SCR_REDRAW;
-		} else if (r & SCR_BACK) {
-			if (w.cur == SCREEN_TICKET)
-				wiz_switch(&w, w.ticket_from);
-			else if (w.cur > SCREEN_START)
-				wiz_switch(&w, w.cur - 1);
-			r |= SCR_REDRAW;
-		}
-		if (r & (SCR_REDRAW | SCR_HANDLED))
-			wiz_redraw(&w);
-	}
-	if (wiz_screens[w.cur]->leave)
-		wiz_screens[w.cur]->leave(&w);
+	wiz_redraw(w);
+	return EX_OK;
+}
+
+/* Leaves the screen, closes the profile and the terminal, and says how to resume. */
+static int wiz_end(struct wiz *w, struct wiz_secmem *sec, int *finished_out)
+{
+	if (wiz_screens[w->cur]->leave)
+		wiz_screens[w->cur]->leave(w);
 	char name[80] = "";
 	enum state_step step = STEP_START;
-	if (w.have_prof) {
-		snprintf(name, sizeof name, "%s", w.prof.name);
-		step = w.prof.st.step;
+	if (w->have_prof) {
+		snprintf(name, sizeof name, "%s", w->prof.name);
+		step = w->prof.st.step;
 	}
-	if (!sec_seen && secmem_started())
-		sec = secmem_init(&sec_diag);
-	int finished = w.finished;
-	wiz_close_profile(&w);
-	tui_stop(&w.tui);
-	secmem_free(w.session_pass);
-	if (sec == SECMEM_NO_LIBRARY)
-		fprintf(stderr, "%s: %s\n", PACKAGE, sec_diag.msg);
+	if (!sec->seen && secmem_started())
+		sec->res = secmem_init(&sec->diag);
+	int finished = w->finished;
+	wiz_close_profile(w);
+	tui_stop(&w->tui);
+	secmem_free(w->session_pass);
+	if (sec->res == SECMEM_NO_LIBRARY)
+		fprintf(stderr, "%s: %s\n", PACKAGE, sec->diag.msg);
 	if (finished_out)
 		*finished_out = finished;
-	if (name[0] && !finished && !opts->demo) {
+	if (name[0] && !finished && !w->opts.demo) {
 		printf(_("Progress saved: profile %s is at step '%s'.\n"), name, state_step_name(step));
 		printf(_("Resume with: hsm-onboard wizard --profile %s\n"), name);
 	}
-	return w.rc;
+	return w->rc;
+}
+
+int wizard_run(const struct wizard_opts *opts, int *finished_out)
+{
+	struct wiz w;
+	int rc = wiz_begin(&w, opts);
+	if (rc != EX_OK)
+		return rc;
+	struct wiz_secmem sec;
+	memset(&sec, 0, sizeof sec);
+	diag_clear(&sec.diag);
+	sec.res = SECMEM_OK;
+	while (!wiz_secmem_check(&w, &sec)) {
+		int k = wiz_next_key(&w);
+		if (k != TUI_KEY_TIMEOUT && wiz_apply(&w, wiz_key_dispatch(&w, k)))
+			break;
+	}
+	return wiz_end(&w, &sec, finished_out);
 }

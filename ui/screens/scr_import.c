@@ -66,6 +66,16 @@ static void scr_imp_clear(int folder_only)
 	scr_imp.n = out;
 }
 
+/* One item, parsed as `inspect` parses a file (with --accept-setup-format's flags): a path, or the
+ * pasted contents from the secure heap. */
+static int scr_imp_parse(const struct scr_import_item *i, struct credfile *cf, struct diag_warnings *wr,
+                         struct diag *d)
+{
+	return i->pasted ? credfile_parse_buffer_flags(i->path, i->pasted, i->pasted_len, scr_imp.parse_flags, cf,
+	                                               wr, d)
+	                 : credfile_parse_file_flags(i->path, scr_imp.parse_flags, cf, wr, d);
+}
+
 /* Validates one item with the same parser as `inspect`; keeps only the verdict, never a secret. */
 static void scr_imp_validate(struct scr_import_item *i)
 {
@@ -75,9 +85,7 @@ static void scr_imp_validate(struct scr_import_item *i)
 	memset(&cf, 0, sizeof cf);
 	memset(&wr, 0, sizeof wr);
 	diag_clear(&d);
-	int rc = i->pasted ? credfile_parse_buffer_flags(i->path, i->pasted, i->pasted_len, scr_imp.parse_flags,
-	                                                 &cf, &wr, &d)
-	                   : credfile_parse_file_flags(i->path, scr_imp.parse_flags, &cf, &wr, &d);
+	int rc = scr_imp_parse(i, &cf, &wr, &d);
 	i->ok = rc == 0;
 	if (rc == 0) {
 		snprintf(i->kind, sizeof i->kind, "%s", credfile_kind_name(cf.kind));
@@ -293,70 +301,114 @@ static int scr_imp_confirm_cb(void *ctx, const char *question)
 	return wiz_confirm(ctx, question, 0);
 }
 
+/* The valid items parsed again for the import: the list keeps only their verdicts, never a secret.
+ * Returns 0 with *nf files, or the parser's error in d (the files before it are in files[0..*nf)). */
+static int scr_imp_parse_all(struct credfile *files, size_t *nf, struct diag *d)
+{
+	for (size_t i = 0; i < scr_imp.n; i++) {
+		const struct scr_import_item *it = &scr_imp.it[i];
+		if (!it->ok)
+			continue;
+		struct diag_warnings wr;
+		memset(&wr, 0, sizeof wr);
+		memset(&files[*nf], 0, sizeof files[*nf]);
+		int rc = scr_imp_parse(it, &files[*nf], &wr, d);
+		diag_warnings_free(&wr);
+		if (rc != 0)
+			return rc;
+		(*nf)++;
+	}
+	return 0;
+}
+
+/* import_credfiles, the function behind `import`, with the profile's lock released for the call (it
+ * takes the lock itself), and the choices of step 1 it does not know about kept. */
+static int scr_imp_import(struct wiz *w, struct credfile *files, size_t nf, struct diag *d)
+{
+	char name[128];
+	snprintf(name, sizeof name, "%s", w->prof.name);
+	struct import_opts o = {
+	    .profile = name,
+	    .tier = w->prof.st.tier,
+	    .service_type = w->prof.st.service_type,
+	    .kdf_ms = w->opts.kdf_ms,
+	    .accept_setup_format = w->opts.accept_setup_format,
+	    .passphrase = scr_imp_passphrase_cb,
+	    .passphrase_ctx = w,
+	    .confirm = scr_imp_confirm_cb,
+	    .confirm_ctx = w,
+	};
+	struct import_result res;
+	memset(&res, 0, sizeof res);
+	enum state_api api = w->prof.st.api;
+	char *cluster = w->prof.st.cluster ? strdup(w->prof.st.cluster) : NULL;
+	wiz_close_profile(w);
+	int rc = import_credfiles(files, nf, &o, &res, d);
+	int rc2 = wiz_open_profile(w, name, 0);
+	if (rc == 0 && rc2 == 0) {
+		if (w->prof.st.api == API_UNKNOWN)
+			w->prof.st.api = api;
+		if (!w->prof.st.cluster && cluster)
+			w->prof.st.cluster = strdup(cluster);
+		state_reach_step(&w->prof.st, STEP_IMPORT); /* import reached STEP_REVIEW: never back */
+		wiz_save(w);
+	}
+	free(cluster);
+	if (res.warnings.n)
+		wiz_status(w, TUI_WARN, "%s", res.warnings.msg[0]);
+	import_result_free(&res);
+	return rc == 0 ? rc2 : rc;
+}
+
+/* The new vault, opened with the passphrase given at the import, so that it is typed only once. */
+static void scr_imp_open_vault(struct wiz *w)
+{
+	if (!w->session_pass)
+		return;
+	struct diag d;
+	diag_clear(&d);
+	if (vault_open(w->prof.vault_path, w->session_pass, &w->vault, &d) != 0)
+		wiz_status(w, TUI_ERROR, "%s", d.msg);
+	secmem_free(w->session_pass);
+	w->session_pass = NULL;
+}
+
+/* The plaintext files are no longer needed: offer to shred them (not pasted contents). */
+static void scr_imp_offer_shred(struct wiz *w)
+{
+	size_t nfiles = 0;
+	for (size_t i = 0; i < scr_imp.n; i++)
+		if (scr_imp.it[i].ok && !scr_imp.it[i].pasted)
+			nfiles++;
+	if (!nfiles ||
+	    !wiz_confirm(w,
+	                 _("Imported. Shred the plaintext credential files now (overwrite, then delete)? "
+	                   "On SSDs and copy-on-write filesystems this is best effort."),
+	                 0))
+		return;
+	for (size_t i = 0; i < scr_imp.n; i++) {
+		if (!scr_imp.it[i].ok || scr_imp.it[i].pasted)
+			continue;
+		struct diag d;
+		diag_clear(&d);
+		if (fsutil_shred(scr_imp.it[i].path, &d) != 0)
+			wiz_status(w, TUI_ERROR, "%s", d.msg);
+	}
+}
+
 static int scr_imp_run(struct wiz *w)
 {
 	struct credfile files[SCR_IMPORT_MAX];
 	size_t nf = 0;
 	struct diag d;
 	diag_clear(&d);
-	int rc = 0;
-	for (size_t i = 0; i < scr_imp.n; i++) {
-		struct scr_import_item *it = &scr_imp.it[i];
-		if (!it->ok)
-			continue;
-		struct diag_warnings wr;
-		memset(&wr, 0, sizeof wr);
-		memset(&files[nf], 0, sizeof files[nf]);
-		rc = it->pasted ? credfile_parse_buffer_flags(it->path, it->pasted, it->pasted_len,
-		                                              scr_imp.parse_flags, &files[nf], &wr, &d)
-		                : credfile_parse_file_flags(it->path, scr_imp.parse_flags, &files[nf], &wr, &d);
-		diag_warnings_free(&wr);
-		if (rc != 0)
-			break;
-		nf++;
-	}
+	int rc = scr_imp_parse_all(files, &nf, &d);
 	if (rc == 0 && nf == 0) {
 		wiz_status(w, TUI_WARN, "%s", _("No valid credential file yet: download them, or use P, V or U."));
 		return -1;
 	}
-	if (rc == 0) {
-		char name[128];
-		snprintf(name, sizeof name, "%s", w->prof.name);
-		struct import_opts o = {
-		    .profile = name,
-		    .tier = w->prof.st.tier,
-		    .service_type = w->prof.st.service_type,
-		    .kdf_ms = w->opts.kdf_ms,
-		    .accept_setup_format = w->opts.accept_setup_format,
-		    .passphrase = scr_imp_passphrase_cb,
-		    .passphrase_ctx = w,
-		    .confirm = scr_imp_confirm_cb,
-		    .confirm_ctx = w,
-		};
-		struct import_result res;
-		memset(&res, 0, sizeof res);
-		/* import takes the profile's lock itself: release ours for the call. */
-		enum state_api api = w->prof.st.api;
-		char *cluster = w->prof.st.cluster ? strdup(w->prof.st.cluster) : NULL;
-		wiz_close_profile(w);
-		rc = import_credfiles(files, nf, &o, &res, &d);
-		int rc2 = wiz_open_profile(w, name, 0);
-		if (rc == 0 && rc2 == 0) {
-			/* Keep the choices of step 1 the import does not know about. */
-			if (w->prof.st.api == API_UNKNOWN)
-				w->prof.st.api = api;
-			if (!w->prof.st.cluster && cluster)
-				w->prof.st.cluster = strdup(cluster);
-			state_reach_step(&w->prof.st, STEP_IMPORT); /* import reached STEP_REVIEW: never back */
-			wiz_save(w);
-		}
-		free(cluster);
-		if (res.warnings.n)
-			wiz_status(w, TUI_WARN, "%s", res.warnings.msg[0]);
-		import_result_free(&res);
-		if (rc == 0 && rc2 != 0)
-			rc = rc2;
-	}
+	if (rc == 0)
+		rc = scr_imp_import(w, files, nf, &d);
 	for (size_t i = 0; i < nf; i++)
 		credfile_free(&files[i]);
 	if (rc != 0) {
@@ -366,33 +418,10 @@ static int scr_imp_run(struct wiz *w)
 		w->session_pass = NULL;
 		return -1;
 	}
-	if (w->session_pass) {
-		diag_clear(&d);
-		if (vault_open(w->prof.vault_path, w->session_pass, &w->vault, &d) != 0)
-			wiz_status(w, TUI_ERROR, "%s", d.msg);
-		secmem_free(w->session_pass);
-		w->session_pass = NULL;
-	}
+	scr_imp_open_vault(w);
 	scr_imp.imported = 1;
 	wiz_redraw(w);
-	/* The plaintext files are no longer needed: offer to shred them (not pasted contents). */
-	size_t nfiles = 0;
-	for (size_t i = 0; i < scr_imp.n; i++)
-		if (scr_imp.it[i].ok && !scr_imp.it[i].pasted)
-			nfiles++;
-	if (nfiles &&
-	    wiz_confirm(w,
-	                _("Imported. Shred the plaintext credential files now (overwrite, then delete)? "
-	                  "On SSDs and copy-on-write filesystems this is best effort."),
-	                0)) {
-		for (size_t i = 0; i < scr_imp.n; i++) {
-			if (!scr_imp.it[i].ok || scr_imp.it[i].pasted)
-				continue;
-			diag_clear(&d);
-			if (fsutil_shred(scr_imp.it[i].path, &d) != 0)
-				wiz_status(w, TUI_ERROR, "%s", d.msg);
-		}
-	}
+	scr_imp_offer_shred(w);
 	return 0;
 }
 
