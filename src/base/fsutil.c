@@ -240,15 +240,25 @@ static char *fsutil_buf_grow(char *buf, size_t len, size_t cap, int secret)
 	return bigger;
 }
 
-int fsutil_write_atomic_group(const char *path, const void *data, size_t len, mode_t mode, gid_t gid,
-                              const char *fp_prefix, struct diag *d)
+/* The checks before either writer's temp file: no link at path, and without replace nothing at all. */
+static int fsutil_write_checked(const char *path, const void *data, size_t len, mode_t mode, gid_t gid,
+                                int replace, const char *fp_prefix, struct diag *d)
 {
 	/* rename() would replace the link itself, so this is about intent: a link where our file should
 	 * be was put there by someone, and either silently dropping it or following it is wrong. */
 	int rc = fsutil_refuse_symlink(path, d);
 	if (rc != EX_OK)
 		return rc;
-	return fsutil_write_tmp(path, data, len, mode, gid, 1, fp_prefix, d);
+	struct stat st;
+	if (!replace && lstat(path, &st) == 0)
+		return diag_set(d, EX_CANTCREAT, _("%s exists; it is not overwritten without --force"), path);
+	return fsutil_write_tmp(path, data, len, mode, gid, replace, fp_prefix, d);
+}
+
+int fsutil_write_atomic_group(const char *path, const void *data, size_t len, mode_t mode, gid_t gid,
+                              const char *fp_prefix, struct diag *d)
+{
+	return fsutil_write_checked(path, data, len, mode, gid, 1, fp_prefix, d);
 }
 
 int fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode, const char *fp_prefix,
@@ -304,13 +314,7 @@ int fsutil_read_fd_bounded(int fd, const char *name, size_t max, int flags, char
 int fsutil_write_new(const char *path, const void *data, size_t len, mode_t mode, int replace,
                      const char *fp_prefix, struct diag *d)
 {
-	int rc = fsutil_refuse_symlink(path, d);
-	if (rc != EX_OK)
-		return rc;
-	struct stat st;
-	if (!replace && lstat(path, &st) == 0)
-		return diag_set(d, EX_CANTCREAT, _("%s exists; it is not overwritten without --force"), path);
-	return fsutil_write_tmp(path, data, len, mode, (gid_t)-1, replace, fp_prefix, d);
+	return fsutil_write_checked(path, data, len, mode, (gid_t)-1, replace, fp_prefix, d);
 }
 
 int fsutil_read_bounded(const char *path, size_t max, int flags, char **out, size_t *out_len, struct diag *d)
@@ -437,4 +441,13 @@ int fsutil_shred(const char *path, struct diag *d)
 	if (unlink(path) != 0)
 		return diag_set_errno(d, EX_IOERR, _("%s: unlink failed"), path);
 	return fsutil_sync_parent(path, d);
+}
+
+char *fsutil_join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, name);
+	return p;
 }

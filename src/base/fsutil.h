@@ -68,6 +68,9 @@ int fsutil_secret_dir(const char *dir, int force, struct diag_warnings *w, struc
  * filesystems. EX_NOINPUT when path does not exist (nothing to shred), EX_IOERR on any other failure. */
 int fsutil_shred(const char *path, struct diag *d);
 
+/* "dir/name" in a new string (free it), or NULL when out of memory. */
+char *fsutil_join(const char *dir, const char *name);
+
 /* fsync of the directory that holds path (after an unlink or rename). */
 int fsutil_sync_parent(const char *path, struct diag *d);
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "ptyrun.h"
+#include "spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -88,14 +89,9 @@ static void ptyrun_child(const struct ptyrun_opts *o, const char *slave_name)
 static int ptyrun_take(const struct ptyrun_opts *o, struct ptyrun_result *r, int fd)
 {
 	char tmp[4096];
-	ssize_t n;
-	do
-		n = read(fd, tmp, sizeof tmp);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return 1;
+	ssize_t n = spawn_read_ready(fd, tmp, sizeof tmp);
 	if (n <= 0)
-		return 0;
+		return n < 0;
 	for (ssize_t i = 0; i < n; i++) {
 		if (tmp[i] == '\r')
 			continue;

@@ -86,18 +86,24 @@ static void spawn_child(const struct spawn_opts *o, int in, int out)
 	_exit(127);
 }
 
+ssize_t spawn_read_ready(int fd, char *buf, size_t size)
+{
+	ssize_t n;
+	do
+		n = read(fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return -1;
+	return n < 0 ? 0 : n;
+}
+
 /* Takes one read's worth of output; beyond output_max it is dropped. 0 at EOF or an error. */
 static int spawn_take_output(const struct spawn_opts *o, struct spawn_result *r, int fd)
 {
 	char tmp[4096];
-	ssize_t n;
-	do
-		n = read(fd, tmp, sizeof tmp);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && errno == EAGAIN)
-		return 1;
+	ssize_t n = spawn_read_ready(fd, tmp, sizeof tmp);
 	if (n <= 0)
-		return 0;
+		return n < 0;
 	size_t take = (size_t)n;
 	if (r->out_len + take > o->output_max) {
 		take = o->output_max - r->out_len;

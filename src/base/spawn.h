@@ -16,6 +16,7 @@
 #define HSMO_SPAWN_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 enum spawn_flags {
 	SPAWN_PATH = 1,        /* argv[0] is looked up in PATH (execvp); otherwise it is a path */
@@ -60,5 +61,10 @@ struct spawn_result {
  * r with spawn_result_free in both cases. */
 int spawn_run(const struct spawn_opts *o, struct spawn_result *r);
 void spawn_result_free(struct spawn_result *r);
+
+/* One read(2) from a non-blocking descriptor, retried on EINTR: the count read (> 0); 0 at end of
+ * file or on an error (EIO from a pty whose every slave closed); -1 when nothing is there yet. For
+ * the output loops of spawn and ptyrun. */
+ssize_t spawn_read_ready(int fd, char *buf, size_t size);
 
 #endif

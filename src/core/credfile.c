@@ -479,25 +479,24 @@ static void cf_trim(const char **s, const char **e)
 		(*e)--;
 }
 
-static int cf_parse(const char *name, const char *buf, size_t len, int flags, struct credfile *out,
-                    struct diag_warnings *w, struct diag *d)
-{
-	const char *p = buf, *end = buf + len;
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	size_t body_len = (size_t)(end - p);
-	int rc = cf_check_text(name, p, (size_t)(end - p), d);
-	if (rc != EX_OK)
-		return rc;
-
+/* What the line scan found: one slot per field, whether an online-only key was seen, and how many
+ * "Key: value" lines there were (zero means this is not a credential file at all). */
+struct cf_scan {
 	struct credfile_slot slot[CF_NFIELDS];
-	memset(slot, 0, sizeof slot);
-	int online = 0;
+	int online;
+	size_t key_lines;
+};
+
+/* Reads the "Key: value" lines into sc's slots. Refuses a line without ':' or without a key, and a
+ * duplicate key; warns about unknown keys without ever quoting what may be part of a secret. */
+static int cf_scan_lines(const char *name, const char *p, const char *end, struct cf_scan *sc,
+                         struct diag_warnings *w, struct diag *d)
+{
 	/* 1 while the lines just read may still belong to a secret's value: the line after a secret
 	 * key's line, and any unrecognised line that follows it (a mail client may wrap a long value over
 	 * several lines). Nothing from such a line is ever quoted in a message. */
 	int near_secret = 0;
-	size_t key_lines = 0, lineno = 0;
+	size_t lineno = 0;
 	while (p < end) {
 		lineno++;
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
@@ -518,7 +517,7 @@ static int cf_parse(const char *name, const char *buf, size_t len, int flags, st
 		if (ks == ke)
 			return diag_set(d, EX_DATAERR, _("%s:%zu: no key before the ':' (expected 'Key: value')"), name,
 			                lineno);
-		key_lines++;
+		sc->key_lines++;
 		int k = cf_lookup(ks, (size_t)(ke - ks));
 		if (k < 0) {
 			/* A key is quoted when it looks like one; next to a secret only when it looks like a
@@ -537,7 +536,8 @@ static int cf_parse(const char *name, const char *buf, size_t len, int flags, st
 		if (f == CF_IGNORED)
 			continue;
 		if (credfile_keys[k].flags & CF_KEY_ONLINE)
-			online = 1;
+			sc->online = 1;
+		struct credfile_slot *slot = sc->slot;
 		if (slot[f].line)
 			return diag_set(d, EX_DATAERR, _("%s:%zu: duplicate key '%s' (first on line %zu)"), name, lineno,
 			                credfile_field_names[f], slot[f].line);
@@ -545,19 +545,14 @@ static int cf_parse(const char *name, const char *buf, size_t len, int flags, st
 		slot[f].val = vs;
 		slot[f].len = (size_t)(ve - vs);
 	}
+	return EX_OK;
+}
 
-	if (key_lines == 0) {
-		if (body_len == 0)
-			return diag_set(d, EX_DATAERR, _("%s: the file is empty"), name);
-		return diag_set(d, EX_DATAERR, _("%s: no 'Key: value' line: this is not a Securosys credential file"),
-		                name);
-	}
-	enum credfile_kind kind = cf_content_kind(slot, online, out->name.kind);
-	if (kind == CREDFILE_UNKNOWN)
-		return diag_set(
-		    d, EX_DATAERR,
-		    _("%s: none of the Securosys credential keys (such as 'HSM User Name') is in this file"), name);
-
+/* Checks that every key the kind of file requires is there and not empty; an optional key with an
+ * empty value is dropped with a warning. */
+static int cf_check_required(const char *name, enum credfile_kind kind, struct credfile_slot *slot,
+                             struct diag_warnings *w, struct diag *d)
+{
 	/* Empty values first: they have a line number, the most precise thing we can tell. */
 	for (int f = 0; f < CF_NFIELDS; f++) {
 		if (!slot[f].line || slot[f].len > 0)
@@ -589,12 +584,13 @@ static int cf_parse(const char *name, const char *buf, size_t len, int flags, st
 		return diag_set(
 		    d, EX_DATAERR,
 		    _("%s: missing key 'HSM User Setup Password' or 'JWT-TOKEN' (this is a credentials file)"), name);
+	return EX_OK;
+}
 
-	out->kind = kind;
-	if (out->name.kind != CREDFILE_UNKNOWN && out->name.kind != kind)
-		diag_warn(w, _("%s: the file name says '%s' but the content is a '%s' file; the content wins"), name,
-		          credfile_kind_name(out->name.kind), credfile_kind_name(kind));
-
+/* Copies the values found into out; a secret goes into the secure heap (doc/DESIGN.md, "Secrets", rule 3). */
+static int cf_copy_values(const char *name, const struct credfile_slot *slot, struct credfile *out,
+                          struct diag *d)
+{
 	char **dest[CF_NFIELDS] = {
 	    &out->service_user,    &out->service_password, &out->hsm_user, &out->setup_password,
 	    &out->pkcs11_password, &out->api_endpoint,     &out->jwt,
@@ -607,7 +603,14 @@ static int cf_parse(const char *name, const char *buf, size_t len, int flags, st
 		if (!*dest[f])
 			return diag_set(d, EX_OSERR, _("%s: out of memory"), name);
 	}
+	return EX_OK;
+}
 
+/* The checks of the values' shapes, made once they are copied: the setup password, the API endpoint
+ * and the JWT's claims. */
+static int cf_check_values(const char *name, int flags, const struct credfile_slot *slot,
+                           struct credfile *out, struct diag_warnings *w, struct diag *d)
+{
 	/* A setup password cut when copied (or wrapped by a mail client) would be sent to the HSM and
 	 * refused, and every refusal uses up the partition's lock-out counter (doc/securosys-facts.md, ppin):
 	 * so a value that is not the documented shape is refused here, before anything is stored. The
@@ -645,6 +648,47 @@ static int cf_parse(const char *name, const char *buf, size_t len, int flags, st
 		out->jwt_iat = claims.iat;
 	}
 	return EX_OK;
+}
+
+static int cf_parse(const char *name, const char *buf, size_t len, int flags, struct credfile *out,
+                    struct diag_warnings *w, struct diag *d)
+{
+	const char *p = buf, *end = buf + len;
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	size_t body_len = (size_t)(end - p);
+	int rc = cf_check_text(name, p, (size_t)(end - p), d);
+	if (rc != EX_OK)
+		return rc;
+
+	struct cf_scan sc;
+	memset(&sc, 0, sizeof sc);
+	rc = cf_scan_lines(name, p, end, &sc, w, d);
+	if (rc != EX_OK)
+		return rc;
+	if (sc.key_lines == 0) {
+		if (body_len == 0)
+			return diag_set(d, EX_DATAERR, _("%s: the file is empty"), name);
+		return diag_set(d, EX_DATAERR, _("%s: no 'Key: value' line: this is not a Securosys credential file"),
+		                name);
+	}
+	enum credfile_kind kind = cf_content_kind(sc.slot, sc.online, out->name.kind);
+	if (kind == CREDFILE_UNKNOWN)
+		return diag_set(
+		    d, EX_DATAERR,
+		    _("%s: none of the Securosys credential keys (such as 'HSM User Name') is in this file"), name);
+	rc = cf_check_required(name, kind, sc.slot, w, d);
+	if (rc != EX_OK)
+		return rc;
+
+	out->kind = kind;
+	if (out->name.kind != CREDFILE_UNKNOWN && out->name.kind != kind)
+		diag_warn(w, _("%s: the file name says '%s' but the content is a '%s' file; the content wins"), name,
+		          credfile_kind_name(out->name.kind), credfile_kind_name(kind));
+	rc = cf_copy_values(name, sc.slot, out, d);
+	if (rc != EX_OK)
+		return rc;
+	return cf_check_values(name, flags, sc.slot, out, w, d);
 }
 
 int credfile_parse_buffer_flags(const char *display_name, const char *buf, size_t len, int flags,

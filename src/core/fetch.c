@@ -256,6 +256,94 @@ static int fetch_report(CURL *c, CURLcode res, const struct fetch_xfer *x, const
 	}
 }
 
+/* Sets where an attempt starts: at the end of the .part, which a previous run may have left. A .part
+ * at or over the cap cannot become a valid file: it starts again from zero. */
+static int fetch_part_base(int fd, const char *part, struct fetch_xfer *x, struct diag *d)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return diag_set_errno(d, EX_IOERR, _("%s: cannot stat"), part);
+	x->base = x->written = (long long)st.st_size;
+	if ((size_t)x->base >= x->max) {
+		if (ftruncate(fd, 0) != 0)
+			return diag_set_errno(d, EX_IOERR, _("%s: cannot truncate"), part);
+		x->base = x->written = 0;
+	}
+	return EX_OK;
+}
+
+/* Downloads url into the .part open on *fd, resuming where it ends. A second attempt is made only
+ * from zero, when the first one's resume failed. A .part over the cap is closed (*fd = -1) and
+ * removed. */
+static int fetch_download(const char *url, const struct fetch_opts *o, const char *part, const char *shown,
+                          int *fd, struct fetch_result *r, struct diag *d)
+{
+	int rc = EX_OK;
+	CURL *c = NULL;
+	struct fetch_xfer x = {.fd = *fd, .max = o->max_size ? o->max_size : FETCH_MAX_SIZE, .o = o};
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if ((rc = fetch_part_base(*fd, part, &x, d)) != EX_OK)
+			goto out;
+		if (attempt == 0)
+			r->resumed_from = x.base;
+		x.oversize = x.write_error = x.cancelled = 0;
+		char errbuf[CURL_ERROR_SIZE] = "";
+		if (c)
+			netlib_easy_cleanup(c);
+		c = netlib_easy_init();
+		if (!c) {
+			rc = diag_set(d, EX_SOFTWARE, "%s", _("libcurl could not be initialised"));
+			goto out;
+		}
+		fetch_setup(c, url, o, &x, errbuf);
+		CURLcode res = netlib_easy_perform(c);
+		netlib_getinfo_long(c, CURLINFO_RESPONSE_CODE, &r->http_status);
+		/* The server ignored the Range (libcurl refuses a 200 to a resumed request) or the .part no
+		 * longer fits the file (416): restart once from zero. */
+		if (x.base > 0 && attempt == 0 && !x.cancelled &&
+		    (res == CURLE_RANGE_ERROR || (res == CURLE_HTTP_RETURNED_ERROR && r->http_status == 416))) {
+			if (ftruncate(*fd, 0) != 0) {
+				rc = diag_set_errno(d, EX_IOERR, _("%s: cannot truncate"), part);
+				goto out;
+			}
+			r->restarted = 1;
+			r->resumed_from = 0;
+			continue;
+		}
+		if (res != CURLE_OK) {
+			rc = fetch_report(c, res, &x, shown, errbuf, d);
+			/* Garbage over the cap is never worth resuming. */
+			if (x.oversize || res == CURLE_FILESIZE_EXCEEDED) {
+				close(*fd);
+				*fd = -1;
+				unlink(part);
+			}
+			goto out;
+		}
+		break;
+	}
+out:
+	if (c)
+		netlib_easy_cleanup(c);
+	return rc;
+}
+
+/* Makes the complete download durable under its final name: fsync, rename, then the folder's fsync. */
+static int fetch_commit(int fd, const char *part, const char *final, struct fetch_result *r, struct diag *d)
+{
+	int rc;
+	if (fsync(fd) != 0)
+		return diag_set_errno(d, EX_IOERR, _("%s: fsync failed"), part);
+	if (rename(part, final) != 0)
+		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot rename to %s"), part, final);
+	if ((rc = fsutil_sync_parent(final, d)) != EX_OK)
+		return rc;
+	r->path = strdup(final);
+	if (!r->path)
+		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
+	return EX_OK;
+}
+
 int fetch_url(const char *url, const char *dir, const struct fetch_opts *o, struct fetch_result *r,
               struct diag *d)
 {
@@ -283,77 +371,9 @@ int fetch_url(const char *url, const char *dir, const struct fetch_opts *o, stru
 	int rc = fetch_open_part(part, &fd, d);
 	if (rc != EX_OK)
 		return rc;
-	CURL *c = NULL;
-	struct fetch_xfer x = {.fd = fd, .max = o->max_size ? o->max_size : FETCH_MAX_SIZE, .o = o};
-	for (int attempt = 0; attempt < 2; attempt++) {
-		struct stat st;
-		if (fstat(fd, &st) != 0) {
-			rc = diag_set_errno(d, EX_IOERR, _("%s: cannot stat"), part);
-			goto out;
-		}
-		x.base = x.written = (long long)st.st_size;
-		/* A .part at or over the cap cannot become a valid file: start again. */
-		if ((size_t)x.base >= x.max) {
-			if (ftruncate(fd, 0) != 0) {
-				rc = diag_set_errno(d, EX_IOERR, _("%s: cannot truncate"), part);
-				goto out;
-			}
-			x.base = x.written = 0;
-		}
-		if (attempt == 0)
-			r->resumed_from = x.base;
-		x.oversize = x.write_error = x.cancelled = 0;
-		char errbuf[CURL_ERROR_SIZE] = "";
-		if (c)
-			netlib_easy_cleanup(c);
-		c = netlib_easy_init();
-		if (!c) {
-			rc = diag_set(d, EX_SOFTWARE, "%s", _("libcurl could not be initialised"));
-			goto out;
-		}
-		fetch_setup(c, url, o, &x, errbuf);
-		CURLcode res = netlib_easy_perform(c);
-		netlib_getinfo_long(c, CURLINFO_RESPONSE_CODE, &r->http_status);
-		/* The server ignored the Range (libcurl refuses a 200 to a resumed request) or the .part no
-		 * longer fits the file (416): restart once from zero. */
-		if (x.base > 0 && attempt == 0 && !x.cancelled &&
-		    (res == CURLE_RANGE_ERROR || (res == CURLE_HTTP_RETURNED_ERROR && r->http_status == 416))) {
-			if (ftruncate(fd, 0) != 0) {
-				rc = diag_set_errno(d, EX_IOERR, _("%s: cannot truncate"), part);
-				goto out;
-			}
-			r->restarted = 1;
-			r->resumed_from = 0;
-			continue;
-		}
-		if (res != CURLE_OK) {
-			rc = fetch_report(c, res, &x, shown, errbuf, d);
-			/* Garbage over the cap is never worth resuming. */
-			if (x.oversize || res == CURLE_FILESIZE_EXCEEDED) {
-				close(fd);
-				fd = -1;
-				unlink(part);
-			}
-			goto out;
-		}
-		break;
-	}
-	if (fsync(fd) != 0) {
-		rc = diag_set_errno(d, EX_IOERR, _("%s: fsync failed"), part);
-		goto out;
-	}
-	if (rename(part, final) != 0) {
-		rc = diag_set_errno(d, EX_CANTCREAT, _("%s: cannot rename to %s"), part, final);
-		goto out;
-	}
-	if ((rc = fsutil_sync_parent(final, d)) != EX_OK)
-		goto out;
-	r->path = strdup(final);
-	if (!r->path)
-		rc = diag_set(d, EX_OSERR, "%s", _("out of memory"));
-out:
-	if (c)
-		netlib_easy_cleanup(c);
+	rc = fetch_download(url, o, part, shown, &fd, r, d);
+	if (rc == EX_OK)
+		rc = fetch_commit(fd, part, final, r, d);
 	if (fd >= 0) {
 		/* A failure before the first byte leaves nothing worth resuming. */
 		struct stat st;

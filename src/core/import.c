@@ -242,9 +242,8 @@ static void import_replace(char **dst, const char *src)
 	}
 }
 
-/* Phase 2 for one group: everything but the writes. */
-static int import_prepare(struct import_group *g, const char *name, const struct import_opts *o,
-                          struct import_result *r, struct diag *d)
+/* Opens the group's profile, or creates it, locked; refuses one that belongs to another HSM user. */
+static int import_open_profile(struct import_group *g, const char *name, struct diag *d)
 {
 	int rc = profile_open(name, PROFILE_LOCK, &g->prof, d);
 	if (rc == EX_NOINPUT) {
@@ -264,7 +263,22 @@ static int import_prepare(struct import_group *g, const char *name, const struct
 		                _("profile %s belongs to HSM user %s, but the files are for HSM user %s; nothing was "
 		                  "imported"),
 		                name, st->hsm_user, g->hsm_user);
+	return EX_OK;
+}
 
+/* The profile's facts the import decides: tier, service type, API and issue date. Written to m, not
+ * to g, so that a group whose import fails later keeps what it had. */
+struct import_meta {
+	enum state_tier tier;
+	enum state_service_type stype;
+	enum state_api api;
+	time_t issued;
+};
+
+static int import_choose_meta(const struct import_group *g, const char *name, const struct import_opts *o,
+                              struct import_result *r, struct import_meta *m, struct diag *d)
+{
+	const struct state *st = &g->prof.st;
 	/* The tier: --tier, else the file names, else what the profile already knows, else ask. */
 	enum state_tier tier = o->tier ? o->tier : g->name_tier ? g->name_tier : st->tier;
 	if (o->tier && g->name_tier && o->tier != g->name_tier)
@@ -279,27 +293,35 @@ static int import_prepare(struct import_group *g, const char *name, const struct
 		                _("profile %s: the file names do not tell the tier; give --tier SBX, ECO, ECO-CC or "
 		                  "PLATINUM (nothing was imported)"),
 		                name);
-	enum state_service_type stype = o->service_type    ? o->service_type
-	                                : g->has_jwt       ? SERVICE_TYPE_TSBAAS_MULTI
-	                                : st->service_type ? st->service_type
-	                                                   : SERVICE_TYPE_STANDARD;
+	m->tier = tier;
+	m->stype = o->service_type    ? o->service_type
+	           : g->has_jwt       ? SERVICE_TYPE_TSBAAS_MULTI
+	           : st->service_type ? st->service_type
+	                              : SERVICE_TYPE_STANDARD;
 	/* The API decides the path of the exchange (orders_path_of): once the exchange has begun with one
 	 * path, another would send the setup password a second way. */
-	enum state_api api = o->api ? o->api : st->api;
+	m->api = o->api ? o->api : st->api;
 	if (o->api && st->api && o->api != st->api && st->rotation >= ROTATION_FIRST_USE)
 		return diag_set(d, EX_USAGE,
 		                _("profile %s: its exchange began with API %s; --api %s cannot change it now "
 		                  "(nothing was imported)"),
 		                name, state_api_name(st->api), state_api_name(o->api));
-	time_t issued = 0;
+	m->issued = 0;
 	if (o->issued)
-		issued = import_parse_date(o->issued);
+		m->issued = import_parse_date(o->issued);
 	else if (g->date)
-		issued = import_parse_date(g->date);
-	if (issued < 0)
-		issued = 0;
+		m->issued = import_parse_date(g->date);
+	if (m->issued < 0)
+		m->issued = 0;
+	return EX_OK;
+}
 
-	/* The vault: the passphrase is asked only now, when everything before it is known to be fine. */
+/* Opens the vault, or creates it. The passphrase is asked only now, when everything before it is
+ * known to be fine. */
+static int import_open_vault(struct import_group *g, const char *name, const struct import_opts *o,
+                             struct import_result *r, struct diag *d)
+{
+	int rc;
 	char *pass = NULL;
 	if (access(g->prof.vault_path, F_OK) == 0) {
 		/* A loose mode is refused before the passphrase is typed in vain. */
@@ -323,21 +345,26 @@ static int import_prepare(struct import_group *g, const char *name, const struct
 			          VAULT_KDF_FLOOR_R);
 	}
 	secmem_free(pass);
-	if (rc != EX_OK)
-		return rc;
+	return rc;
+}
 
-	/* Which secrets are new; a different setup password is a renewal. */
-	int renewal = 0;
+/* Puts the files' secrets into the open vault (in memory). A different setup password is a renewal,
+ * which needs --renew or the user's confirmation; *renewal says it is one. */
+static int import_merge_secrets(struct import_group *g, const char *name, const struct import_opts *o,
+                                int *renewal, struct diag *d)
+{
+	int rc;
+	*renewal = 0;
 	for (int s = 0; s < SLOT_SECRETS; s++) {
 		const char *nv = g->f[s].value;
 		const char *old = vault_get(g->vault, (enum vault_label)s);
 		if (!nv || (old && secmem_equal(old, nv)))
 			continue;
 		if (s == SLOT_SETUP_PASSWORD && old)
-			renewal = 1;
+			*renewal = 1;
 		g->secrets_changed = 1;
 	}
-	if (renewal) {
+	if (*renewal) {
 		char question[DIAG_MSG_MAX];
 		snprintf(question, sizeof question,
 		         _("Profile %s already holds a different setup password. Replace it with the one from %s "
@@ -354,21 +381,40 @@ static int import_prepare(struct import_group *g, const char *name, const struct
 	for (int s = 0; s < SLOT_SECRETS; s++)
 		if (g->f[s].value && (rc = vault_set(g->vault, (enum vault_label)s, g->f[s].value, d)) != EX_OK)
 			return rc;
+	return EX_OK;
+}
+
+/* Phase 2 for one group: everything but the writes. */
+static int import_prepare(struct import_group *g, const char *name, const struct import_opts *o,
+                          struct import_result *r, struct diag *d)
+{
+	int rc = import_open_profile(g, name, d);
+	if (rc != EX_OK)
+		return rc;
+	struct state *st = &g->prof.st;
+	struct import_meta m = {0};
+	if ((rc = import_choose_meta(g, name, o, r, &m, d)) != EX_OK)
+		return rc;
+	if ((rc = import_open_vault(g, name, o, r, d)) != EX_OK)
+		return rc;
+	int renewal = 0;
+	if ((rc = import_merge_secrets(g, name, o, &renewal, d)) != EX_OK)
+		return rc;
 
 	/* An earlier run confirmed a renewal, wrote its marker and maybe the vault, then died: the
 	 * vault now holds the new setup password, so this run completes the state part. */
 	if (!renewal && st->renewal_pending && g->f[SLOT_SETUP_PASSWORD].value)
 		g->renewed = 1;
-	g->tier = tier;
-	g->stype = stype;
-	g->api = api;
-	g->issued = issued;
-	int meta = !g->prof.has_state || tier != st->tier || stype != st->service_type || api != st->api ||
+	g->tier = m.tier;
+	g->stype = m.stype;
+	g->api = m.api;
+	g->issued = m.issued;
+	int meta = !g->prof.has_state || m.tier != st->tier || m.stype != st->service_type || m.api != st->api ||
 	           import_str_differs(st->hsm_user, g->hsm_user) ||
 	           import_str_differs(st->service_user, g->f[SLOT_SERVICE_USER].value) ||
 	           import_str_differs(st->company, g->company) || import_str_differs(st->service, g->service) ||
 	           import_str_differs(st->api_endpoint, g->f[SLOT_API_ENDPOINT].value) ||
-	           (issued && issued != st->issued) || (g->jwt_exp && g->jwt_exp != st->jwt_exp);
+	           (m.issued && m.issued != st->issued) || (g->jwt_exp && g->jwt_exp != st->jwt_exp);
 	g->changed = meta || g->secrets_changed || g->new_vault || g->renewed;
 	return EX_OK;
 }

@@ -69,15 +69,6 @@ int profile_name_valid(const char *name)
 	return n <= 64;
 }
 
-static char *profile_join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(n);
-	if (p)
-		snprintf(p, n, "%s/%s", dir, name);
-	return p;
-}
-
 /* Reads who holds the lock ("PID since TIME"), for the message of the second instance. */
 static int profile_lock_busy(const struct profile *p, int fd, struct diag *d)
 {
@@ -98,7 +89,7 @@ static int profile_lock_busy(const struct profile *p, int fd, struct diag *d)
 
 static int profile_lock(struct profile *p, struct diag *d)
 {
-	char *path = profile_join(p->dir, "lock");
+	char *path = fsutil_join(p->dir, "lock");
 	if (!path)
 		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
 	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -147,9 +138,9 @@ int profile_open(const char *name, int flags, struct profile *p, struct diag *d)
 	if (rc != EX_OK)
 		return rc;
 	p->name = strdup(name);
-	p->dir = profile_join(base, name);
-	p->state_path = p->dir ? profile_join(p->dir, "state.json") : NULL;
-	p->vault_path = p->dir ? profile_join(p->dir, "vault") : NULL;
+	p->dir = fsutil_join(base, name);
+	p->state_path = p->dir ? fsutil_join(p->dir, "state.json") : NULL;
+	p->vault_path = p->dir ? fsutil_join(p->dir, "vault") : NULL;
 	if (!p->name || !p->dir || !p->state_path || !p->vault_path) {
 		profile_close(p);
 		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
@@ -274,6 +265,16 @@ static int profile_open_base(char *base, size_t size, DIR **dir, struct diag *d)
 	return EX_OK;
 }
 
+/* The next entry of the profile directory whose name a profile may have, or NULL at its end. */
+static struct dirent *profile_next_entry(DIR *dir)
+{
+	struct dirent *e;
+	while ((e = readdir(dir)))
+		if (profile_name_valid(e->d_name))
+			return e;
+	return NULL;
+}
+
 int profile_count(size_t *n, struct diag *d)
 {
 	*n = 0;
@@ -282,10 +283,8 @@ int profile_count(size_t *n, struct diag *d)
 	int rc = profile_open_base(base, sizeof base, &dir, d);
 	if (rc != EX_OK || !dir)
 		return rc;
-	struct dirent *e;
-	while ((e = readdir(dir)))
-		if (profile_name_valid(e->d_name))
-			(*n)++;
+	while (profile_next_entry(dir))
+		(*n)++;
 	closedir(dir);
 	return EX_OK;
 }
@@ -301,9 +300,7 @@ int profile_list(char ***names, size_t *n, struct diag *d)
 		return rc;
 	struct dirent *e;
 	size_t cap = 0;
-	while ((e = readdir(dir))) {
-		if (!profile_name_valid(e->d_name))
-			continue;
+	while ((e = profile_next_entry(dir))) {
 		char path[PATH_MAX];
 		struct stat st;
 		/* d_type, where the filesystem gives it, spares a desk one lstat per profile; like lstat it
@@ -452,7 +449,7 @@ int profile_remove(struct profile *p, struct diag *d)
 	if (rc != EX_OK && rc != EX_NOINPUT)
 		return rc;
 	diag_clear(d);
-	char *lock = profile_join(p->dir, "lock");
+	char *lock = fsutil_join(p->dir, "lock");
 	if (!lock || unlink(lock) != 0) {
 		rc = diag_set_errno(d, EX_IOERR, _("%s: cannot remove the lock file"), p->dir);
 		free(lock);

@@ -413,19 +413,176 @@ static int rotation_step_promote(struct profile *p, struct vault *v, struct diag
 	                          _("the setup password was replaced by the user secret"), d);
 }
 
+/* What a step of the exchange returns when the run goes on to the next step. Any other value is the
+ * run's result, returned as it is: a failure's code comes from d (rotation_fail), so it is not used
+ * to tell "go on" from "stop". */
+#define ROTATION_NEXT (-1)
+
+/* The vault is written before the state at every step, so it may be one step ahead after a crash: a
+ * CURRENT in the vault means the HSM accepted it (doc/DESIGN.md, "Steps"). Not after a renewal:
+ * CURRENT is then the secret of the exchange before, which a primus PENDING (the PKCS#11 password)
+ * may equal; the resume probe decides instead. */
+static int rotation_vault_ahead(const struct state *st, struct vault *v)
+{
+	return st->rotation < ROTATION_PROMOTED && !rotation_renewing(st) && vault_get(v, VAULT_CURRENT) &&
+	       vault_get(v, VAULT_PENDING) &&
+	       secmem_equal(vault_get(v, VAULT_CURRENT), vault_get(v, VAULT_PENDING));
+}
+
+/* Step 2: PENDING, saved before it is sent, and never regenerated once saved. *fresh says it was
+ * made by this run, so the HSM cannot have seen it. ROTATION_NEXT, or the run's result. */
+static int rotation_step_pending(struct profile *p, struct vault *v, struct engine_ctx *e, int *fresh,
+                                 struct diag *d)
+{
+	struct state *st = &p->st;
+	int rc;
+	*fresh = 0;
+	if (!vault_get(v, VAULT_PENDING)) {
+		char *pending = NULL;
+		rc = e->ops->new_secret(e, &pending, d);
+		if (rc != EX_OK) {
+			/* The JCE exchange sends the setup password here: a refusal is recorded like one
+			 * at the change, so it is never sent again unasked. */
+			if (e->err.rejected)
+				rotation_record_refusal(st, e);
+			return rotation_fail(p, e, d);
+		}
+		rc = vault_set(v, VAULT_PENDING, pending, d);
+		secmem_free(pending);
+		if (rc == EX_OK)
+			rc = vault_save(v, d);
+		if (rc != EX_OK)
+			return rc;
+		*fresh = 1;
+	}
+	FAILPOINT("rotate.after-pending-saved");
+	if (st->rotation < ROTATION_PENDING) {
+		if (st->step < STEP_ROTATION)
+			st->step = STEP_ROTATION;
+		rc = rotation_set_state(p, ROTATION_PENDING, NULL, NULL, d);
+		if (rc != EX_OK)
+			return rc;
+	}
+	return ROTATION_NEXT;
+}
+
+/* Step 3a: the resume probe (doc/DESIGN.md, "Resume"). A fresh PENDING was never sent, so probing it
+ * would only cost a wrong attempt; nor is one the HSM refused since it was last sent. Sets *probed
+ * when PENDING was tried, *promoted when it opened the token. ROTATION_NEXT, or the run's result. */
+static int rotation_step_probe(struct profile *p, struct engine_ctx *e, const char *pending, int fresh,
+                               struct rotation_report *r, int *probed, int *promoted, struct diag *d)
+{
+	*probed = *promoted = 0;
+	if (fresh || rotation_pending_known_bad(&p->st))
+		return ROTATION_NEXT;
+	*probed = 1;
+	int rc = e->ops->login_probe(e, pending, d);
+	if (rc == EX_OK) {
+		r->pending_worked = 1;
+		*promoted = 1;
+	} else if (!e->err.rejected) {
+		return rotation_fail(p, e, d);
+	}
+	diag_clear(d);
+	return ROTATION_NEXT;
+}
+
+/* Step 3b: the change itself, which sends the setup password. ROTATION_NEXT, or the run's result. */
+static int rotation_step_change(struct profile *p, struct engine_ctx *e, const char *setup,
+                                const char *pending, int probed, struct diag *d)
+{
+	struct state *st = &p->st;
+	int rc;
+	/* Durably noted before the change is sent, so a later run knows whether PENDING may have
+	 * reached the HSM since the last refusal (doc/DESIGN.md, "Refused setup password"). */
+	const char *last = rotation_last_change_event(st);
+	if (!last || strcmp(last, "change-sent") != 0) {
+		state_add_event(st, "change-sent", e->ops->name);
+		rc = profile_save_state(p, d);
+		if (rc != EX_OK)
+			return rc;
+	}
+	rc = e->ops->first_connect(e, setup, pending, d);
+	if (rc != EX_OK) {
+		/* The one place where an engine's refusal becomes durable: whatever the engine, a
+		 * rejected first_connect means the HSM refused the setup password. */
+		if (e->err.rejected) {
+			rotation_record_refusal(st, e);
+			size_t len = strlen(d->msg);
+			snprintf(d->msg + len, sizeof d->msg - len, "; %s",
+			         _("the refusal is recorded and this setup password will not be sent again. "
+			           "Next: import the renewed hsm credential file ('hsm-onboard import --renew "
+			           "FILE'), or run 'hsm-onboard ticket' for the support ticket that asks for one"));
+		}
+		if (e->err.rejected && probed && !e->err.locked) {
+			/* Neither PENDING nor the setup password opens the token. */
+			size_t len = strlen(d->msg);
+			snprintf(d->msg + len, sizeof d->msg - len, "; %s",
+			         _("the stored new secret did not open the token either. Every file is "
+			           "kept. Run 'hsm-onboard ticket' and open a support ticket"));
+		}
+		return rotation_fail(p, e, d);
+	}
+	FAILPOINT("rotate.after-change");
+	return ROTATION_NEXT;
+}
+
+/* Steps 1 to 4, up to the promotion of PENDING to CURRENT: the part that sends the setup password.
+ * ROTATION_NEXT, or the run's result. */
+static int rotation_exchange(struct profile *p, struct vault *v, struct engine_ctx *e,
+                             struct rotation_report *r, struct diag *d)
+{
+	struct state *st = &p->st;
+	int rc;
+	const char *setup = vault_get(v, VAULT_SETUP_PASSWORD);
+	if (!setup)
+		return diag_set(d, EX_DATAERR, "%s",
+		                _("the profile holds no setup password: import the hsm credential file first"));
+	/* A refused setup password is never sent again, and nothing else is tried either. */
+	if ((rc = rotation_check_refused(st, d)) != EX_OK)
+		return rc;
+	if (st->rotation > ROTATION_FIRST_USE || vault_get(v, VAULT_PENDING))
+		r->resumed = 1;
+
+	/* 1. First use: recorded by the engine's before_setup call, immediately before the setup
+	 * password is sent (rotation_first_use), so a run that stops earlier (a wrong secrets file,
+	 * no network at ppin -p) leaves the 7-day clock untouched. */
+
+	/* 2. PENDING. */
+	int fresh = 0;
+	rc = rotation_step_pending(p, v, e, &fresh, d);
+	if (rc != ROTATION_NEXT)
+		return rc;
+
+	/* 3. The resume probe, then the change. */
+	const char *pending = vault_get(v, VAULT_PENDING);
+	int promoted = 0, probed = 0;
+	rc = rotation_step_probe(p, e, pending, fresh, r, &probed, &promoted, d);
+	if (rc != ROTATION_NEXT)
+		return rc;
+	if (!promoted) {
+		rc = rotation_step_change(p, e, setup, pending, probed, d);
+		if (rc != ROTATION_NEXT)
+			return rc;
+	}
+	rc = rotation_keep_files(p, v, e, !r->pending_worked, d);
+	if (rc != EX_OK)
+		return rc;
+
+	/* 4. Promote. */
+	rc = rotation_step_promote(p, v, d);
+	if (rc != EX_OK)
+		return rotation_note_kept(d);
+	return ROTATION_NEXT;
+}
+
 static int rotation_run_steps(struct profile *p, struct vault *v, struct engine_ctx *e,
                               const char *config_dir, struct rotation_report *r, struct diag *d)
 {
 	struct state *st = &p->st;
 	int rc;
 
-	/* The vault is written before the state at every step, so it may be one step ahead after a
-	 * crash: a CURRENT in the vault means the HSM accepted it. Not after a renewal: CURRENT is then
-	 * the secret of the exchange before, which a primus PENDING (the PKCS#11 password) may equal;
-	 * the resume probe decides instead. */
-	if (st->rotation < ROTATION_PROMOTED && !rotation_renewing(st) && vault_get(v, VAULT_CURRENT) &&
-	    vault_get(v, VAULT_PENDING) &&
-	    secmem_equal(vault_get(v, VAULT_CURRENT), vault_get(v, VAULT_PENDING))) {
+	if (rotation_vault_ahead(st, v)) {
 		r->resumed = 1;
 		rc = rotation_set_state(p, ROTATION_PROMOTED, "rotated", _("promotion completed on resume"), d);
 		if (rc != EX_OK)
@@ -442,106 +599,9 @@ static int rotation_run_steps(struct profile *p, struct vault *v, struct engine_
 	}
 
 	if (st->rotation < ROTATION_PROMOTED) {
-		const char *setup = vault_get(v, VAULT_SETUP_PASSWORD);
-		if (!setup)
-			return diag_set(d, EX_DATAERR, "%s",
-			                _("the profile holds no setup password: import the hsm credential file first"));
-		/* A refused setup password is never sent again, and nothing else is tried either. */
-		if ((rc = rotation_check_refused(st, d)) != EX_OK)
+		rc = rotation_exchange(p, v, e, r, d);
+		if (rc != ROTATION_NEXT)
 			return rc;
-		if (st->rotation > ROTATION_FIRST_USE || vault_get(v, VAULT_PENDING))
-			r->resumed = 1;
-
-		/* 1. First use: recorded by the engine's before_setup call, immediately before the setup
-		 * password is sent (rotation_first_use), so a run that stops earlier (a wrong secrets file,
-		 * no network at ppin -p) leaves the 7-day clock untouched. */
-
-		/* 2. PENDING, saved before it is sent, and never regenerated once saved. */
-		int fresh = 0;
-		if (!vault_get(v, VAULT_PENDING)) {
-			char *pending = NULL;
-			rc = e->ops->new_secret(e, &pending, d);
-			if (rc != EX_OK) {
-				/* The JCE exchange sends the setup password here: a refusal is recorded like one
-				 * at the change, so it is never sent again unasked. */
-				if (e->err.rejected)
-					rotation_record_refusal(st, e);
-				return rotation_fail(p, e, d);
-			}
-			rc = vault_set(v, VAULT_PENDING, pending, d);
-			secmem_free(pending);
-			if (rc == EX_OK)
-				rc = vault_save(v, d);
-			if (rc != EX_OK)
-				return rc;
-			fresh = 1;
-		}
-		FAILPOINT("rotate.after-pending-saved");
-		if (st->rotation < ROTATION_PENDING) {
-			if (st->step < STEP_ROTATION)
-				st->step = STEP_ROTATION;
-			rc = rotation_set_state(p, ROTATION_PENDING, NULL, NULL, d);
-			if (rc != EX_OK)
-				return rc;
-		}
-
-		/* 3. The resume probe, then the change. A fresh PENDING was never sent, so probing it would
-		 * only cost a wrong attempt. */
-		const char *pending = vault_get(v, VAULT_PENDING);
-		int promoted = 0, probed = 0;
-		if (!fresh && !rotation_pending_known_bad(st)) {
-			probed = 1;
-			rc = e->ops->login_probe(e, pending, d);
-			if (rc == EX_OK) {
-				r->pending_worked = 1;
-				promoted = 1;
-			} else if (!e->err.rejected) {
-				return rotation_fail(p, e, d);
-			}
-			diag_clear(d);
-		}
-		if (!promoted) {
-			/* Durably noted before the change is sent, so a later run knows whether PENDING may
-			 * have reached the HSM since the last refusal. */
-			const char *last = rotation_last_change_event(st);
-			if (!last || strcmp(last, "change-sent") != 0) {
-				state_add_event(st, "change-sent", e->ops->name);
-				rc = profile_save_state(p, d);
-				if (rc != EX_OK)
-					return rc;
-			}
-			rc = e->ops->first_connect(e, setup, pending, d);
-			if (rc != EX_OK) {
-				/* The one place where an engine's refusal becomes durable: whatever the engine, a
-				 * rejected first_connect means the HSM refused the setup password. */
-				if (e->err.rejected) {
-					rotation_record_refusal(st, e);
-					size_t len = strlen(d->msg);
-					snprintf(
-					    d->msg + len, sizeof d->msg - len, "; %s",
-					    _("the refusal is recorded and this setup password will not be sent again. "
-					      "Next: import the renewed hsm credential file ('hsm-onboard import --renew "
-					      "FILE'), or run 'hsm-onboard ticket' for the support ticket that asks for one"));
-				}
-				if (e->err.rejected && probed && !e->err.locked) {
-					/* Neither PENDING nor the setup password opens the token. */
-					size_t len = strlen(d->msg);
-					snprintf(d->msg + len, sizeof d->msg - len, "; %s",
-					         _("the stored new secret did not open the token either. Every file is "
-					           "kept. Run 'hsm-onboard ticket' and open a support ticket"));
-				}
-				return rotation_fail(p, e, d);
-			}
-			FAILPOINT("rotate.after-change");
-		}
-		rc = rotation_keep_files(p, v, e, !r->pending_worked, d);
-		if (rc != EX_OK)
-			return rc;
-
-		/* 4. Promote. */
-		rc = rotation_step_promote(p, v, d);
-		if (rc != EX_OK)
-			return rotation_note_kept(d);
 	}
 
 	/* 5. Verify, then the configuration. */

@@ -638,6 +638,99 @@ static json_t *state_get_array(struct state_reader *r, json_t *o, const char *ke
 	return v;
 }
 
+/* The "engine" object: how the profile reaches its HSM (doc/DESIGN.md, "State format"). */
+static void state_engine_from_json(struct state_reader *r, json_t *e, struct state *st)
+{
+	state_get_str(r, e, "engine", "engine.engine", &st->engine.engine);
+	state_get_str(r, e, "module", "engine.module", &st->engine.module);
+	state_get_str(r, e, "token_label", "engine.token_label", &st->engine.token_label);
+	state_get_long(r, e, "slot", "engine.slot", -1, &st->engine.slot);
+	state_get_str(r, e, "ppin", "engine.ppin", &st->engine.ppin);
+	state_get_str(r, e, "client_id", "engine.client_id", &st->engine.client_id);
+	state_get_str(r, e, "config_dir", "engine.config_dir", &st->engine.config_dir);
+	json_t *hosts = json_object_get(e, "hosts");
+	size_t n = json_is_array(hosts) ? json_array_size(hosts) : 0;
+	if ((hosts && !json_is_null(hosts) && !json_is_array(hosts)) || n > STATE_MAX_HOSTS)
+		state_bad(r, "engine.hosts", _("an array of at most 8 host names, or null"));
+	for (size_t i = 0; i < n && !r->failed; i++) {
+		char field[40];
+		snprintf(field, sizeof field, "engine.hosts[%zu]", i);
+		if (!json_is_string(json_array_get(hosts, i))) {
+			state_bad(r, field, _("a string"));
+			break;
+		}
+		state_get_strv(r, json_array_get(hosts, i), field, &st->engine.hosts[i]);
+		if (!st->engine.hosts[i])
+			break;
+		st->engine.n_hosts = i + 1;
+	}
+}
+
+/* The last check's results. -1 when out of memory: the caller then stops reading. */
+static int state_checks_from_json(struct state_reader *r, json_t *o, struct state *st)
+{
+	json_t *checks = state_get_array(r, o, "checks");
+	size_t n = checks ? json_array_size(checks) : 0;
+	if (n && !r->failed) {
+		st->checks = calloc(n, sizeof *st->checks);
+		if (!st->checks) {
+			diag_set(r->d, EX_OSERR, _("%s: out of memory"), r->file);
+			r->failed = 1;
+			return -1;
+		}
+		for (size_t i = 0; i < n && !r->failed; i++) {
+			json_t *c = json_array_get(checks, i);
+			char field[64];
+			st->n_checks = i + 1;
+			snprintf(field, sizeof field, "checks[%zu]", i);
+			if (!json_is_object(c)) {
+				state_bad(r, field, _("an object"));
+				break;
+			}
+			snprintf(field, sizeof field, "checks[%zu].endpoint", i);
+			state_get_str(r, c, "endpoint", field, &st->checks[i].endpoint);
+			snprintf(field, sizeof field, "checks[%zu].category", i);
+			state_get_str(r, c, "category", field, &st->checks[i].category);
+			snprintf(field, sizeof field, "checks[%zu].latency_ms", i);
+			state_get_long(r, c, "latency_ms", field, -1, &st->checks[i].latency_ms);
+		}
+	}
+	return 0;
+}
+
+/* The history of events. */
+static void state_events_from_json(struct state_reader *r, json_t *o, struct state *st)
+{
+	json_t *events = state_get_array(r, o, "events");
+	size_t n = events ? json_array_size(events) : 0;
+	if (n && !r->failed) {
+		st->events = calloc(n, sizeof *st->events);
+		if (!st->events) {
+			diag_set(r->d, EX_OSERR, _("%s: out of memory"), r->file);
+			r->failed = 1;
+			return;
+		}
+		for (size_t i = 0; i < n && !r->failed; i++) {
+			json_t *ev = json_array_get(events, i);
+			char field[64];
+			st->n_events = i + 1;
+			snprintf(field, sizeof field, "events[%zu]", i);
+			if (!json_is_object(ev)) {
+				state_bad(r, field, _("an object"));
+				break;
+			}
+			snprintf(field, sizeof field, "events[%zu].at", i);
+			state_get_time(r, ev, "at", field, &st->events[i].at);
+			snprintf(field, sizeof field, "events[%zu].kind", i);
+			state_get_str(r, ev, "kind", field, &st->events[i].kind);
+			if (!r->failed && !st->events[i].kind)
+				state_bad(r, field, _("a string"));
+			snprintf(field, sizeof field, "events[%zu].detail", i);
+			state_get_str(r, ev, "detail", field, &st->events[i].detail);
+		}
+	}
+}
+
 static void state_from_json(struct state_reader *r, json_t *o, struct state *st)
 {
 	st->tier = (enum state_tier)state_get_enum(r, o, "tier", state_tier_names, STATE_COUNT(state_tier_names),
@@ -669,31 +762,8 @@ static void state_from_json(struct state_reader *r, json_t *o, struct state *st)
 	    N_("\"none\", \"first-use\", \"pending\", \"promoted\", \"verified\" or \"configured\""));
 
 	json_t *e = state_get_object(r, o, "engine");
-	if (e) {
-		state_get_str(r, e, "engine", "engine.engine", &st->engine.engine);
-		state_get_str(r, e, "module", "engine.module", &st->engine.module);
-		state_get_str(r, e, "token_label", "engine.token_label", &st->engine.token_label);
-		state_get_long(r, e, "slot", "engine.slot", -1, &st->engine.slot);
-		state_get_str(r, e, "ppin", "engine.ppin", &st->engine.ppin);
-		state_get_str(r, e, "client_id", "engine.client_id", &st->engine.client_id);
-		state_get_str(r, e, "config_dir", "engine.config_dir", &st->engine.config_dir);
-		json_t *hosts = json_object_get(e, "hosts");
-		size_t n = json_is_array(hosts) ? json_array_size(hosts) : 0;
-		if ((hosts && !json_is_null(hosts) && !json_is_array(hosts)) || n > STATE_MAX_HOSTS)
-			state_bad(r, "engine.hosts", _("an array of at most 8 host names, or null"));
-		for (size_t i = 0; i < n && !r->failed; i++) {
-			char field[40];
-			snprintf(field, sizeof field, "engine.hosts[%zu]", i);
-			if (!json_is_string(json_array_get(hosts, i))) {
-				state_bad(r, field, _("a string"));
-				break;
-			}
-			state_get_strv(r, json_array_get(hosts, i), field, &st->engine.hosts[i]);
-			if (!st->engine.hosts[i])
-				break;
-			st->engine.n_hosts = i + 1;
-		}
-	}
+	if (e)
+		state_engine_from_json(r, e, st);
 	state_get_str(r, o, "api_endpoint", "api_endpoint", &st->api_endpoint);
 	state_get_time(r, o, "jwt_exp", "jwt_exp", &st->jwt_exp);
 	json_t *le = state_get_object(r, o, "last_error");
@@ -710,61 +780,9 @@ static void state_from_json(struct state_reader *r, json_t *o, struct state *st)
 	}
 	state_get_time(r, o, "checked_at", "checked_at", &st->checked_at);
 
-	json_t *checks = state_get_array(r, o, "checks");
-	size_t n = checks ? json_array_size(checks) : 0;
-	if (n && !r->failed) {
-		st->checks = calloc(n, sizeof *st->checks);
-		if (!st->checks) {
-			diag_set(r->d, EX_OSERR, _("%s: out of memory"), r->file);
-			r->failed = 1;
-			return;
-		}
-		for (size_t i = 0; i < n && !r->failed; i++) {
-			json_t *c = json_array_get(checks, i);
-			char field[64];
-			st->n_checks = i + 1;
-			snprintf(field, sizeof field, "checks[%zu]", i);
-			if (!json_is_object(c)) {
-				state_bad(r, field, _("an object"));
-				break;
-			}
-			snprintf(field, sizeof field, "checks[%zu].endpoint", i);
-			state_get_str(r, c, "endpoint", field, &st->checks[i].endpoint);
-			snprintf(field, sizeof field, "checks[%zu].category", i);
-			state_get_str(r, c, "category", field, &st->checks[i].category);
-			snprintf(field, sizeof field, "checks[%zu].latency_ms", i);
-			state_get_long(r, c, "latency_ms", field, -1, &st->checks[i].latency_ms);
-		}
-	}
-
-	json_t *events = state_get_array(r, o, "events");
-	n = events ? json_array_size(events) : 0;
-	if (n && !r->failed) {
-		st->events = calloc(n, sizeof *st->events);
-		if (!st->events) {
-			diag_set(r->d, EX_OSERR, _("%s: out of memory"), r->file);
-			r->failed = 1;
-			return;
-		}
-		for (size_t i = 0; i < n && !r->failed; i++) {
-			json_t *ev = json_array_get(events, i);
-			char field[64];
-			st->n_events = i + 1;
-			snprintf(field, sizeof field, "events[%zu]", i);
-			if (!json_is_object(ev)) {
-				state_bad(r, field, _("an object"));
-				break;
-			}
-			snprintf(field, sizeof field, "events[%zu].at", i);
-			state_get_time(r, ev, "at", field, &st->events[i].at);
-			snprintf(field, sizeof field, "events[%zu].kind", i);
-			state_get_str(r, ev, "kind", field, &st->events[i].kind);
-			if (!r->failed && !st->events[i].kind)
-				state_bad(r, field, _("a string"));
-			snprintf(field, sizeof field, "events[%zu].detail", i);
-			state_get_str(r, ev, "detail", field, &st->events[i].detail);
-		}
-	}
+	if (state_checks_from_json(r, o, st) != 0)
+		return;
+	state_events_from_json(r, o, st);
 }
 
 int state_parse(const char *json, size_t len, const char *display_name, struct state *st, struct diag *d)

@@ -44,15 +44,6 @@ static int demo_random_alnum(char *out, size_t n)
 	return 0;
 }
 
-static char *demo_join(const char *a, const char *b)
-{
-	size_t n = strlen(a) + strlen(b) + 2;
-	char *s = malloc(n);
-	if (s)
-		snprintf(s, n, "%s/%s", a, b);
-	return s;
-}
-
 /* Writes a file that holds secrets: O_EXCL|O_NOFOLLOW, mode 0600, from a secmem buffer. */
 static int demo_write_secret_file(const char *path, const char *data, struct diag *d)
 {
@@ -85,9 +76,9 @@ int demo_write_credfiles(const char *dir, const char *user, char **setup_pw, str
 	strftime(day, sizeof day, "%Y%m%d", &tm);
 	char name[256];
 	snprintf(name, sizeof name, "ACME_Corp_eco_service_%s_%s.txt", user, day);
-	out->service_file = demo_join(dir, name);
+	out->service_file = fsutil_join(dir, name);
 	snprintf(name, sizeof name, "ACME_Corp_eco_hsm_%s_%s.txt", user, day);
-	out->hsm_file = demo_join(dir, name);
+	out->hsm_file = fsutil_join(dir, name);
 	if (!out->service_file || !out->hsm_file)
 		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
 
@@ -209,7 +200,7 @@ done:
  * the binary in a build tree (paths_libexecdir; HSM_ONBOARD_LIBEXECDIR overrides it). malloc'd. */
 static char *demo_ppin_sim(void)
 {
-	return demo_join(paths_libexecdir(), "hsm-onboard-ppin-sim");
+	return fsutil_join(paths_libexecdir(), "hsm-onboard-ppin-sim");
 }
 
 /* The demo's primus.cfg, in the documented layout, for the engine to reuse (it needs no cluster
@@ -226,8 +217,8 @@ static int demo_write_primus_cfg(const struct profile *p, struct diag *d)
 	    .user_name = DEMO_PROFILE,
 	    .proxy_user = DEMO_PROXY_USER,
 	};
-	char *work = demo_join(p->dir, "primus");
-	char *path = work ? demo_join(work, "primus.cfg") : NULL;
+	char *work = fsutil_join(p->dir, "primus");
+	char *path = work ? fsutil_join(work, "primus.cfg") : NULL;
 	char *text = NULL;
 	size_t len = 0;
 	int rc = path ? EX_OK : diag_set(d, EX_OSERR, "%s", _("out of memory"));
@@ -245,12 +236,44 @@ static int demo_write_primus_cfg(const struct profile *p, struct diag *d)
 
 static int demo_setenv(const char *name, const char *dir, const char *sub, struct diag *d)
 {
-	char *v = sub ? demo_join(dir, sub) : strdup(dir);
+	char *v = sub ? fsutil_join(dir, sub) : strdup(dir);
 	if (!v || setenv(name, v, 1) != 0) {
 		free(v);
 		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
 	}
 	free(v);
+	return EX_OK;
+}
+
+/* The demo's world: a new folder below tmpdir (else $TMPDIR, else /tmp), its path in templ and
+ * out->dir, and out->downloads the path of its Downloads folder. Either may be NULL when memory ran
+ * out: the caller checks them with its own allocations. */
+static int demo_make_world(const char *tmpdir, char *templ, size_t size, struct demo *out, struct diag *d)
+{
+	if (!tmpdir)
+		tmpdir = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
+	snprintf(templ, size, "%s/hsm-onboard-demo.XXXXXX", tmpdir);
+	if (!mkdtemp(templ))
+		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the demo directory"), templ);
+	out->dir = strdup(templ);
+	out->downloads = fsutil_join(templ, "Downloads");
+	return EX_OK;
+}
+
+/* The demo profile, new and locked, with what a support user would choose on step 1 and the given
+ * API (which picks the engine, as for a customer). */
+static int demo_open_profile(struct profile *p, enum state_api api, struct diag *d)
+{
+	int rc = profile_open(DEMO_PROFILE, PROFILE_CREATE | PROFILE_LOCK, p, d);
+	if (rc != EX_OK)
+		return rc;
+	p->st.tier = TIER_ECO;
+	p->st.service_type = SERVICE_TYPE_STANDARD;
+	p->st.api = api;
+	/* Named in the state like any cluster, so that every screen and `status` show the same one. */
+	p->st.cluster = strdup(DEMO_CLUSTER);
+	p->st.step = STEP_SUBSCRIPTION;
+	p->st.created = time(NULL);
 	return EX_OK;
 }
 
@@ -288,19 +311,14 @@ int demo_create(const char *tmpdir, const char *module, struct demo *out, struct
 		free(sim);
 		return rc;
 	}
-	if (!tmpdir)
-		tmpdir = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
 	char templ[4096];
-	snprintf(templ, sizeof templ, "%s/hsm-onboard-demo.XXXXXX", tmpdir);
-	if (!mkdtemp(templ))
-		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the demo directory"), templ);
-	out->dir = strdup(templ);
-	out->downloads = demo_join(templ, "Downloads");
+	int rc = demo_make_world(tmpdir, templ, sizeof templ, out, d);
+	if (rc != EX_OK)
+		return rc;
 	if (!out->dir || !out->downloads || !out->module)
 		return diag_set(d, EX_OSERR, "%s", _("out of memory"));
-	int rc;
-	char *home = demo_join(out->dir, "home"), *tokens = demo_join(out->dir, "tokens");
-	char *conf = demo_join(out->dir, "softhsm2.conf");
+	char *home = fsutil_join(out->dir, "home"), *tokens = fsutil_join(out->dir, "tokens");
+	char *conf = fsutil_join(out->dir, "softhsm2.conf");
 	if (!home || !tokens || !conf) {
 		rc = diag_set(d, EX_OSERR, "%s", _("out of memory"));
 		goto done;
@@ -331,16 +349,9 @@ int demo_create(const char *tmpdir, const char *module, struct demo *out, struct
 
 	/* The demo profile: what a support user would choose on step 1, and the engine of the token. */
 	struct profile p;
-	rc = profile_open(DEMO_PROFILE, PROFILE_CREATE | PROFILE_LOCK, &p, d);
+	rc = demo_open_profile(&p, API_PKCS11, d);
 	if (rc != EX_OK)
 		goto done;
-	p.st.tier = TIER_ECO;
-	p.st.service_type = SERVICE_TYPE_STANDARD;
-	p.st.api = API_PKCS11;
-	/* Named in the state like any cluster, so that every screen and `status` show the same one. */
-	p.st.cluster = strdup(DEMO_CLUSTER);
-	p.st.step = STEP_SUBSCRIPTION;
-	p.st.created = time(NULL);
 	/* The engine of a Securosys PKCS#11 customer, driving the ppin simulator over the demo token; verify
 	 * logs in to that token with the PKCS#11 password, as an application does with libprimusP11. */
 	p.st.engine.engine = strdup("primus");
@@ -380,28 +391,24 @@ int demo_create_jce(const char *tmpdir, struct demo *out, struct diag *d)
 {
 	memset(out, 0, sizeof *out);
 	const char *dir = getenv("HSM_ONBOARD_LIBEXECDIR");
-	char *standin = demo_join(dir && dir[0] ? dir : LIBEXECDIR, "hsm-onboard-jce-standin");
+	char *standin = fsutil_join(dir && dir[0] ? dir : LIBEXECDIR, "hsm-onboard-jce-standin");
 	if (!standin || access(standin, X_OK) != 0) {
 		int rc = diag_set(d, EX_UNAVAILABLE, _("the demo's Primus Tools stand-in %s is not installed"),
 		                  standin ? standin : "?");
 		free(standin);
 		return rc;
 	}
-	if (!tmpdir)
-		tmpdir = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
 	char templ[4096];
-	snprintf(templ, sizeof templ, "%s/hsm-onboard-demo.XXXXXX", tmpdir);
-	if (!mkdtemp(templ)) {
+	int rc = demo_make_world(tmpdir, templ, sizeof templ, out, d);
+	if (rc != EX_OK) {
 		free(standin);
-		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot create the demo directory"), templ);
+		return rc;
 	}
-	out->dir = strdup(templ);
-	out->downloads = demo_join(templ, "Downloads");
-	char *home = demo_join(templ, "home"), *bin = demo_join(templ, "bin"), *hsm = demo_join(templ, "hsm");
-	char *java = bin ? demo_join(bin, "java") : NULL, *jar = demo_join(templ, "primus-tools.jar");
-	char *user = hsm ? demo_join(hsm, "user") : NULL, *sha = hsm ? demo_join(hsm, "setup.sha256") : NULL;
+	char *home = fsutil_join(templ, "home"), *bin = fsutil_join(templ, "bin"),
+	     *hsm = fsutil_join(templ, "hsm");
+	char *java = bin ? fsutil_join(bin, "java") : NULL, *jar = fsutil_join(templ, "primus-tools.jar");
+	char *user = hsm ? fsutil_join(hsm, "user") : NULL, *sha = hsm ? fsutil_join(hsm, "setup.sha256") : NULL;
 	char *setup = NULL, *path = NULL;
-	int rc = EX_OK;
 	if (!out->dir || !out->downloads || !home || !bin || !hsm || !java || !jar || !user || !sha) {
 		rc = diag_set(d, EX_OSERR, "%s", _("out of memory"));
 		goto done;
@@ -438,16 +445,10 @@ int demo_create_jce(const char *tmpdir, struct demo *out, struct diag *d)
 	/* The demo profile: a JCE order (ECO with API jce is also what a BYOK order is). No engine is
 	 * chosen: the profile's path picks jce, as for a customer. */
 	struct profile p;
-	rc = profile_open(DEMO_PROFILE, PROFILE_CREATE | PROFILE_LOCK, &p, d);
+	rc = demo_open_profile(&p, API_JCE, d);
 	if (rc != EX_OK)
 		goto done;
 	static const char *const hosts[] = {"ch01-api.cloudshsm.com", "ch02-api.cloudshsm.com"};
-	p.st.tier = TIER_ECO;
-	p.st.service_type = SERVICE_TYPE_STANDARD;
-	p.st.api = API_JCE;
-	p.st.cluster = strdup(DEMO_CLUSTER);
-	p.st.step = STEP_SUBSCRIPTION;
-	p.st.created = time(NULL);
 	p.st.engine.module = strdup(jar);
 	p.st.engine.slot = -1;
 	state_set_hosts(&p.st, hosts, 2);
