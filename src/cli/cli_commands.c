@@ -178,7 +178,7 @@ const struct cli_command cli_commands[] = {
 	    "watches the download folder (XDG_DOWNLOAD_DIR, else ~/Downloads).\n"
 	    "It needs a terminal.\n"),
 	 CLI_SECMEM_OWN},
-	{"demo", cli_demo, N_("[--keep]"), N_("the whole onboarding on a throwaway SoftHSM2 token, in the wizard"),
+	{"demo", cli_demo, N_("[OPTION]..."), N_("the whole onboarding on a throwaway SoftHSM2 token, in the wizard"),
 	 N_("      --keep               keep the demo directory afterwards\n"
 	    "      --api API            pkcs11 (default) or jce: the JCE path, with a\n"
 	    "                           stand-in for Primus Tools\n"
