@@ -33,7 +33,7 @@ first_use() {
 connect_until_question() {
 	w_start SOFTHSM2_CONF="$SOFTHSM2_CONF" -- --profile tty connect --engine pkcs11 --module "$SOFTHSM2_MODULE"
 	w_wait "Type 'yes' to go on:" 30
-	t_grep "$W_SCREEN" "Point of no return" "connect explains the point of no return before it asks"
+	t_grep "$W_SCREEN" "This is the point of no return" "connect explains the point of no return (in the engine's words) before it asks"
 }
 
 # Anything but "yes" stops it.

@@ -49,6 +49,9 @@ extern const struct cli_command cli_commands[];
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "hsm-onboard: warning: <message>" to stderr. */
 void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* text as a paragraph on f, folded between words at 78 columns (a word longer than that stands
+ * alone on its line), with a newline at the end. */
+void cli_print_wrapped(FILE *f, const char *text);
 /* Prints d's message as an error and returns d->code. */
 int cli_report(const struct diag *d);
 /* Prints each warning, then frees them. */

@@ -161,25 +161,16 @@ static int connect_confirm_retry(const struct cli_ctx *ctx, const struct cli_eng
 	return EX_OK;
 }
 
-/* What is sent and what is lost, in the terms of the engine that sends it. */
+/* What is sent and what is lost, in the words of the engine that sends it (engine_text, so the CLI
+ * says what the wizard's rotation screen says and never asks which engine it is: doc/DESIGN.md,
+ * "Architecture", rule 3). */
 static void connect_explain(const char *engine)
 {
-	if (strcmp(engine, "jce") == 0)
-		fputs(_("Point of no return: connect sends the setup password to the HSM once, to\n"
-		        "exchange it (jce: Primus Tools' GetUserSecret returns the permanent user\n"
-		        "secret, blinded, which is saved in this profile's vault and checked with a\n"
-		        "Login). After that the setup password is disposed of. If the vault is lost,\n"
-		        "a new setup password needs a paid support ticket. An interrupted connect is\n"
-		        "resumed by running it again.\n"),
-		      stderr);
-	else
-		fputs(_("Point of no return: connect sends the setup password to the HSM once, to\n"
-		        "exchange it (primus: ppin -p, ppin -a, ppin -t; the provider keeps the\n"
-		        "permanent secret in .secrets.cfg, which is copied into this profile's vault).\n"
-		        "After that the setup password is disposed of. If the files and the vault are\n"
-		        "lost, a new setup password needs a paid support ticket. An interrupted connect\n"
-		        "is resumed by running it again.\n"),
-		      stderr);
+	char text[1024];
+	if (engine_text(engine_find(engine), ENGINE_TEXT_NO_RETURN, NULL, text, sizeof text) == 0)
+		cli_print_wrapped(stderr, text);
+	cli_print_wrapped(stderr, _("If the vault is lost, a new setup password needs a paid support ticket. An "
+	                            "interrupted connect is resumed by running it again."));
 }
 
 /* The exchange replaces the setup password for good: a typed "yes" on a terminal, or --yes. The

@@ -55,6 +55,32 @@ void cli_warning(const char *fmt, ...)
 	va_end(ap);
 }
 
+void cli_print_wrapped(FILE *f, const char *text)
+{
+	/* Columns are counted in bytes: a UTF-8 paragraph folds a little early, never late. */
+	enum { WIDTH = 78 };
+	size_t col = 0;
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		size_t n = strcspn(p, " ");
+		if (n == 0)
+			break;
+		if (col && col + 1 + n > WIDTH) {
+			fputc('\n', f);
+			col = 0;
+		} else if (col) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(p, 1, n, f);
+		col += n;
+		p += n;
+	}
+	fputc('\n', f);
+}
+
 int cli_report(const struct diag *d)
 {
 	cli_error("%s", d->msg);
