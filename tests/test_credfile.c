@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "credfile.h"
+#include "quote.h"
 #include "secmem.h"
 #include "testutil.h"
 
@@ -325,8 +326,8 @@ static void test_utf8_value_and_length(void **state)
 	assert_int_equal(parse("x", "Service User Name: Zürich-Ops\nService User Password: pässwörd€\nHSM User Name: U\n"),
 	                 EX_OK);
 	assert_string_equal(cf.service_user, "Zürich-Ops");
-	assert_int_equal(credfile_utf8_chars(cf.service_password), 9);
-	assert_int_equal(credfile_utf8_chars(""), 0);
+	assert_int_equal(quote_utf8_chars(cf.service_password, strlen(cf.service_password)), 9);
+	assert_int_equal(quote_utf8_chars("", 0), 0);
 }
 
 /* ---- errors ---- */

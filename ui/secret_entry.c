@@ -5,20 +5,12 @@
 
 #include "i18n.h"
 #include "secmem.h"
+#include "quote.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #define SECRET_ENTRY_DEFAULT_MAX 1024
-
-static size_t se_chars(const char *buf, size_t len)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)buf[i] & 0xC0) != 0x80)
-			n++;
-	return n;
-}
 
 static size_t se_lines(const char *buf, size_t len)
 {
@@ -65,7 +57,7 @@ static void se_draw(struct tui *t, struct tui_modal *m, const struct secret_entr
 		         P_("%zu line received (%zu bytes)", "%zu lines received (%zu bytes)", se_lines(buf, len)),
 		         se_lines(buf, len), len);
 	} else {
-		size_t n = se_chars(buf, len), shown = 0;
+		size_t n = quote_utf8_chars(buf, len), shown = 0;
 		const char *g = tui_glyph_secret(t);
 		size_t gl = strlen(g), off = 0;
 		while (shown < n && (int)shown < fw - 1 && off + gl < sizeof line) {

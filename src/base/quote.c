@@ -7,6 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+size_t quote_utf8_chars(const char *s, size_t n)
+{
+	size_t chars = 0;
+	for (size_t i = 0; s && i < n; i++)
+		if (((unsigned char)s[i] & 0xc0U) != 0x80U)
+			chars++;
+	return chars;
+}
+
 size_t quote_utf8_seq(const unsigned char *p, size_t n, unsigned long *cp)
 {
 	unsigned char c = p[0];

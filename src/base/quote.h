@@ -31,4 +31,8 @@ int quote_needed(const char *s);
 #include <stddef.h>
 size_t quote_utf8_seq(const unsigned char *p, size_t n, unsigned long *cp);
 
+/* How many characters the first n bytes of s hold, counting every byte that does not continue a UTF-8
+ * sequence: one column each for the fixed-width text of tickets and masks (0 for a NULL s). */
+size_t quote_utf8_chars(const char *s, size_t n);
+
 #endif

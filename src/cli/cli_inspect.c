@@ -55,7 +55,7 @@ static void inspect_print_secret(const char *label, const char *secret)
 {
 	if (!secret)
 		return;
-	size_t n = credfile_utf8_chars(secret);
+	size_t n = quote_utf8_chars(secret, secret ? strlen(secret) : 0);
 	printf("  %-24s ", label);
 	printf(P_("present, %zu character\n", "present, %zu characters\n", n), n);
 }
@@ -125,7 +125,8 @@ static void inspect_print_text(const struct inspect_item *it, time_t now)
 static json_t *inspect_secret_json(const char *secret)
 {
 	return json_pack("{s:b,s:o}", "present", secret != NULL, "length",
-	                 secret ? json_integer((json_int_t)credfile_utf8_chars(secret)) : json_null());
+	                 secret ? json_integer((json_int_t)quote_utf8_chars(secret, strlen(secret)))
+	                        : json_null());
 }
 
 /* jansson escapes what JSON requires, but refuses a string that is not UTF-8 (a file name may be

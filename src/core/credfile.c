@@ -179,15 +179,6 @@ static int cf_check_text(const char *name, const char *buf, size_t len, struct d
 	return EX_OK;
 }
 
-size_t credfile_utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
-		if ((*p & 0xc0U) != 0x80U)
-			n++;
-	return n;
-}
-
 /* ---- the file name ---- */
 
 static int cf_strip_ext(const char *s, size_t *n)
@@ -616,7 +607,7 @@ static int cf_check_values(const char *name, int flags, const struct credfile_sl
 	 * so a value that is not the documented shape is refused here, before anything is stored. The
 	 * override exists for the day Securosys changes the format. */
 	if (out->setup_password && !credfile_setup_password_well_formed(out->setup_password)) {
-		size_t chars = credfile_utf8_chars(out->setup_password), groups = 1;
+		size_t chars = quote_utf8_chars(out->setup_password, strlen(out->setup_password)), groups = 1;
 		for (const char *c = out->setup_password; *c; c++)
 			groups += *c == '-';
 		if (!(flags & CREDFILE_ACCEPT_SETUP_FORMAT))

@@ -96,8 +96,4 @@ void credfile_name_free(struct credfile_name *n);
  * joined by '-'. */
 int credfile_setup_password_well_formed(const char *pw);
 
-/* The number of characters (UTF-8 code points) of a valid UTF-8 string: what inspect and the wizard
- * show instead of a secret. */
-size_t credfile_utf8_chars(const char *s);
-
 #endif

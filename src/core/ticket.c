@@ -5,6 +5,7 @@
 #include "ticket.h"
 #include "fsutil.h"
 #include "i18n.h"
+#include "quote.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -387,22 +388,12 @@ static char *ticket_log_missing(const char *reason)
 	return s;
 }
 
-/* Display width in columns, counting each UTF-8 character as one. */
-static size_t ticket_width(const char *s, size_t n)
-{
-	size_t w = 0;
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			w++;
-	return w;
-}
-
 /* Byte length of the longest prefix of s at most cols wide, preferring to break after a space. */
 static size_t ticket_break(const char *s, size_t cols, size_t *skip)
 {
 	size_t len = strlen(s), bytes = 0, w = 0, last_space = 0;
 	*skip = 0;
-	if (ticket_width(s, len) <= cols)
+	if (quote_utf8_chars(s, len) <= cols)
 		return len;
 	while (bytes < len) {
 		size_t n = 1;
@@ -425,7 +416,7 @@ static size_t ticket_break(const char *s, size_t cols, size_t *skip)
 /* "label       value" lines, the value wrapped under itself so no line exceeds TICKET_WIDTH. */
 static void ticket_text_line(struct sbuf *b, const char *label, const char *value)
 {
-	size_t lw = ticket_width(label, strlen(label));
+	size_t lw = quote_utf8_chars(label, strlen(label));
 	size_t indent = lw + 1 > TICKET_LABEL_WIDTH ? lw + 1 : TICKET_LABEL_WIDTH;
 	size_t cols = TICKET_WIDTH - indent;
 	sb_puts(b, label);
@@ -461,7 +452,7 @@ static void ticket_text(struct sbuf *b, struct ticket_rows *rows, const char *no
 {
 	const char *title = _("HSM SETUP PASSWORD RENEWAL REQUEST");
 	sb_printf(b, "%s\n", title);
-	for (size_t i = ticket_width(title, strlen(title)); i > 0; i--)
+	for (size_t i = quote_utf8_chars(title, strlen(title)); i > 0; i--)
 		sb_puts(b, "=");
 	sb_puts(b, "\n");
 	if (notice) {
@@ -529,7 +520,7 @@ static int ticket_log_section(struct sbuf *b, const struct ticket_options *o, in
 		sb_puts(b, "\n\n");
 	} else {
 		sb_printf(b, "\n%s\n", title);
-		for (size_t i = ticket_width(title, strlen(title)); i > 0; i--)
+		for (size_t i = quote_utf8_chars(title, strlen(title)); i > 0; i--)
 			sb_puts(b, "-");
 		sb_puts(b, "\n");
 	}
