@@ -175,13 +175,20 @@ run_packaging() {
 }
 
 # The unit tests and corpus replays under valgrind memcheck, in a build without sanitizers.
-run_valgrind() {
-	local dir=$1 rc=0
-	say "Running the unit tests under valgrind: $dir"
-	make -C "$dir" check-valgrind >"$dir/check-valgrind.out" 2>&1 || rc=$?
-	grep -E '^(PASS|FAIL|SKIP): |^check-valgrind:' "$dir/check-valgrind.out" || true
-	[ "$rc" -eq 0 ] || tail -n 80 "$dir/check-valgrind.out"
+# run_logged LOG LINES PATTERN CMD...: runs CMD with its output in LOG, shows LOG's lines that match
+# PATTERN, and its last LINES lines when CMD failed; returns CMD's status.
+run_logged() {
+	local log=$1 lines=$2 pattern=$3 rc=0
+	shift 3
+	"$@" >"$log" 2>&1 || rc=$?
+	grep -E "$pattern" "$log" || true
+	[ "$rc" -eq 0 ] || tail -n "$lines" "$log"
 	return "$rc"
+}
+
+run_valgrind() {
+	say "Running the unit tests under valgrind: $1"
+	run_logged "$1/check-valgrind.out" 80 '^(PASS|FAIL|SKIP): |^check-valgrind:' make -C "$1" check-valgrind
 }
 
 cmd_test() {
@@ -245,12 +252,9 @@ cmd_demo() {
 # It installs into the system, so it needs root, and it removes the package again whatever happens.
 # run_package LOG: the Debian package test (below), its output kept in LOG.
 run_package() {
-	local rc=0
 	say "Building, linting, installing, testing and removing the Debian package (tests/deb-package.sh)"
-	$SUDO bash tests/deb-package.sh >"$1" 2>&1 || rc=$?
-	grep -E '^(ok [0-9]+|FAIL:|[EW]: )' "$1" || true
-	[ "$rc" -eq 0 ] || tail -n 60 "$1"
-	return "$rc"
+	# shellcheck disable=SC2086 # $SUDO is empty or one word
+	run_logged "$1" 60 '^(ok [0-9]+|FAIL:|[EW]: )' $SUDO bash tests/deb-package.sh
 }
 
 cmd_package() {

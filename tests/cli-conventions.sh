@@ -43,7 +43,7 @@ t_grep "$T_OUT" "Profile CONVUSER: imported." "import - imports the file from st
 t_ok "--shred shreds the named files, and nothing for -"
 : > "$T_DIR/-"
 t_run_in 0 "import - again, with a file named '-' in the current directory" "$T_HSM_FILE" \
-	sh -c 'cd "$1" && shift && "$@"' sh "$T_DIR" "$HSMO" --kdf-ms 20 --passphrase-fd 3 import --shred - 3<"$T_DIR/pass"
+	sh -c 'cd "$1" && shift && "$@"' sh "$T_DIR" "$T_HSMO_FROM" "$T_DIR/pass" import --shred -
 [ -f "$T_DIR/-" ] || t_fail "--shred with - shredded a file named '-'"
 t_ok "a file named '-' is not standard input's stand-in for --shred"
 

@@ -7,9 +7,8 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/net-lib.sh"
 net_require
-[ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
-command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
-[ -w /dev/full ] || t_skip "/dev/full is not there"
+t_need_softhsm
+[ -w /dev/full ] || t_skip_machine "/dev/full is not there"
 
 t_softhsm_private
 t_passphrase "json pass $(t_rand_alnum 10)"
@@ -74,7 +73,7 @@ full() {
 	want=$1 name=$2
 	shift 2
 	set +e
-	"$@" >/dev/full 2>"$T_ERR" 3<"$T_DIR/pass"
+	"$@" >/dev/full 2>"$T_ERR"
 	got=$?
 	set -e
 	cat "$T_ERR" >> "$T_DIR/all-output"

@@ -12,9 +12,7 @@
 . "$top_srcdir/tests/hardening-lib.sh"
 
 
-PASS="concurrency passphrase $(t_rand_alnum 6)"
-t_secret "$PASS"
-printf '%s\n' "$PASS" > "$T_DIR/pass"
+t_passphrase "concurrency passphrase $(t_rand_alnum 6)"
 chmod 600 "$T_DIR/pass"
 t_make_credfiles "$T_DIR/files/x" acme eco hsmo_cx 20260315 pkcs11
 X_S=$T_SERVICE_FILE X_H=$T_HSM_FILE
@@ -30,7 +28,7 @@ trap 'rc=$?; for p in $pids; do kill -KILL "$p" 2>/dev/null || true; done; (exit
 start_import() { # FIFO OUT FILES...: a background import reading its passphrase from FIFO
 	fifo=$1 out=$2
 	shift 2
-	"$HSMO" --kdf-ms 20 --passphrase-fd 3 import --tier ECO "$@" 3<"$fifo" >"$out.out" 2>"$out.err" &
+	"$T_HSMO_FROM" "$fifo" import --tier ECO "$@" >"$out.out" 2>"$out.err" &
 	bg=$!
 	pids="$pids $bg"
 }
@@ -53,9 +51,9 @@ t_ok "import of hsmo_cx ($p1) holds the profile and waits for its passphrase"
 for second in "secrets" "import"; do
 	set +e
 	if [ "$second" = secrets ]; then
-		timeout 20 "$HSMO" --profile hsmo_cx --passphrase-fd 3 secrets 3<"$T_DIR/pass" >"$T_OUT" 2>"$T_ERR"
+		timeout 20 "$T_HSMO_FROM" "$T_DIR/pass" --profile hsmo_cx secrets >"$T_OUT" 2>"$T_ERR"
 	else
-		timeout 20 "$HSMO" --kdf-ms 20 --passphrase-fd 3 import --tier ECO "$X_S" "$X_H" 3<"$T_DIR/pass" >"$T_OUT" 2>"$T_ERR"
+		timeout 20 "$T_HSMO_FROM" "$T_DIR/pass" import --tier ECO "$X_S" "$X_H" >"$T_OUT" 2>"$T_ERR"
 	fi
 	rc=$?
 	set -e
@@ -84,7 +82,7 @@ printf '%s\n' "$PASS" >&5
 finish "$py" "$T_DIR/y1" "import of hsmo_cy, concurrent"
 finish "$px" "$T_DIR/x2" "import of hsmo_cx, concurrent"
 for p in hsmo_cx hsmo_cy; do
-	t_run 0 "profile $p opens" sh -c '"$HSMO" --profile "$1" --passphrase-fd 3 secrets 3<"$2"' x "$p" "$T_DIR/pass"
+	t_run 0 "profile $p opens" t_hsmo --profile "$p" secrets
 done
 t_scan_leaks
 t_done

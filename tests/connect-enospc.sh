@@ -12,8 +12,7 @@ t_need_pkcs11_tool
 FI_SO=$top_builddir/tests/faultinject.so
 [ -f "$FI_SO" ] || t_fail "$FI_SO is not built (it is in check_DATA)"
 t_softhsm_private
-PASS="enospc pass $(t_rand_alnum 10)"
-t_secret "$PASS"
+t_passphrase "enospc pass $(t_rand_alnum 10)"
 T_SCAN_EXCLUDE="$T_DIR/creds"
 KEPT="the HSM already holds the new user secret"
 p11_ok() { pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label "$1" --login --pin "$2" --list-objects >/dev/null 2>&1; }
@@ -32,8 +31,7 @@ for file in vault state.json; do
 		: > "$log"
 		set +e
 		FI_FUNCS=write FI_PATH="$P/$file" FI_AFTER=$after FI_ERRNO=ENOSPC FI_LOG=$log LD_PRELOAD=$FI_SO \
-			"$HSMO" --profile "$prof" --passphrase-fd 3 --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE" \
-			3<<<"$PASS" >"$T_OUT" 2>"$T_ERR"
+			t_hsmo --profile "$prof" --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE" >"$T_OUT" 2>"$T_ERR"
 		rc=$?
 		set -e
 		cat "$T_OUT" "$T_ERR" >> "$T_DIR/all-output"
@@ -52,8 +50,8 @@ for file in vault state.json; do
 			t_grep "$T_ERR" "hsm-onboard connect" "$file write $after: the message says connect finishes"
 		fi
 		t_run 0 "$file write $after: connect once the disk is healthy" \
-			"$HSMO" --profile "$prof" --passphrase-fd 3 --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE" \
-			--output "$T_DIR/cfg-$n" 3<<<"$PASS"
+			t_hsmo --profile "$prof" --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE" \
+			--output "$T_DIR/cfg-$n"
 		secret=$(cat "$T_DIR/cfg-$n/pkcs11.pin")
 		t_secret "$secret"
 		p11_ok "$label" "$secret" || t_fail "$file write $after: the stored secret does not open the token"

@@ -26,8 +26,7 @@ new_profile() {
 	rm -f "$JCE_STANDIN_DIR/secret"
 	t_import "$prof" "$PASS" --tier ECO
 }
-J() { p=$1; shift; t_hsmo --profile "$p" "$@"; }
-connect_jce() { J "$1" --yes connect --engine jce --module "$JAR" --endpoint jce-a.example.test --output "$T_DIR/cfg-$1"; }
+connect_jce() { t_jce_connect "$1" --output "$T_DIR/cfg-$1"; }
 
 # ---- The exchange ----
 new_profile
@@ -48,9 +47,9 @@ t_grep "$st" '"engine": "jce"' "state: engine jce"
 f="$T_DIR/cfg-$prof/jce-user-secret.secret"
 [ "$(stat -c %a "$f")" = 600 ] && [ "$(cat "$f")" = "$SECRET" ] || t_fail "the blinded user secret file"
 t_ok "config wrote the blinded user secret into a 0600 file"
-t_run 0 "secrets" J "$prof" secrets
+t_run 0 "secrets" t_hsmo --profile "$prof" secrets
 t_grep "$T_OUT" "current" "the vault holds the user secret as CURRENT"
-t_run 0 "verify (Login with the stored secret)" J "$prof" verify --endpoint jce-a.example.test
+t_run 0 "verify (Login with the stored secret)" t_hsmo --profile "$prof" verify --endpoint jce-a.example.test
 ls -d "$XDG_STATE_HOME/hsm-onboard/$prof"/*.jce.* 2>/dev/null && t_fail "a private folder was left behind"
 t_ok "every private folder was removed"
 for s in "$T_SETUP_PW" "$T_SERVICE_PW" "$SECRET"; do
@@ -80,18 +79,14 @@ if "$HSMO" --list-failpoints > "$T_DIR/fps" 2>/dev/null; then
 		config.before-rename config.after-rename config.before-dirsync config.after-dirsync; do
 		grep -qx "$fp" "$T_DIR/fps" || t_fail "failpoint $fp is not in this build's table"
 		new_profile
-		set +e
-		HSM_ONBOARD_FAILPOINT=$fp connect_jce "$prof" >>"$T_DIR/all-output" 2>&1
-		rc=$?
-		set -e
-		[ "$rc" -eq 137 ] || t_fail "$fp: connect was not killed at the failpoint (exit $rc)"
+		t_killed_at "$fp" connect_jce "$prof"
 		t_run 0 "$fp: the re-run" connect_jce "$prof"
 		st="$XDG_STATE_HOME/hsm-onboard/$prof/state.json"
 		grep -q '"rotation": "configured"' "$st" || t_fail "$fp: state is not configured"
 		[ "$(cat "$T_DIR/cfg-$prof/jce-user-secret.secret")" = "$(cat "$JCE_STANDIN_DIR/secret")" ] ||
 			t_fail "$fp: the stored secret is not the one the HSM gave (locked out)"
 		[ "$(grep -c '"kind": "first-use"' "$st")" -eq 1 ] || t_fail "$fp: first use recorded more than once"
-		t_run 0 "$fp: verify after the resume" J "$prof" verify --endpoint jce-a.example.test
+		t_run 0 "$fp: verify after the resume" t_hsmo --profile "$prof" verify --endpoint jce-a.example.test
 		for left in "$XDG_STATE_HOME/hsm-onboard/$prof"/*.jce.*; do
 			[ -e "$left" ] && echo "# $fp: a private folder of the killed run is left (the kill gives no chance to remove it)"
 			break

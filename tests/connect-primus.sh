@@ -18,16 +18,15 @@
 # when it does not; ppin -u is never used; the error codes' next steps; no leaks.
 . "$top_srcdir/tests/lib.sh"
 
-[ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
-command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
-command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
-t_need_tool python3 python3
+t_need_softhsm
+t_need_pkcs11_tool
+t_need_python3
 t_need_tool setsid util-linux
 SPY=
 for f in /usr/lib/*/pkcs11-spy.so /usr/lib/pkcs11-spy.so /usr/lib/*/pkcs11/pkcs11-spy.so; do
 	[ -f "$f" ] && { SPY=$f; break; }
 done
-[ -n "$SPY" ] || t_skip "OpenSC's pkcs11-spy.so not found"
+[ -n "$SPY" ] || t_skip_missing opensc "OpenSC's pkcs11-spy.so not found"
 
 SIM="$top_builddir/hsm-onboard-ppin-sim"
 [ -x "$SIM" ] || t_fail "$SIM was not built"
@@ -35,8 +34,7 @@ t_softhsm_private
 export HSM_ONBOARD_PPIN_SIM_DIR="$T_DIR/hsm" HSM_ONBOARD_PPIN_SIM_MODULE="$SOFTHSM2_MODULE"
 export PKCS11SPY="$SOFTHSM2_MODULE" PKCS11SPY_OUTPUT="$T_DIR/spy.log"
 mkdir -p "$HSM_ONBOARD_PPIN_SIM_DIR"
-PASS="vault pass $(t_rand_alnum 10)"
-t_secret "$PASS"
+t_passphrase
 sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
 hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
 calls="$HSM_ONBOARD_PPIN_SIM_DIR/calls.log"
@@ -48,10 +46,8 @@ new_partition() { t_primus_partition "$1" "$PASS"; }
 run_connect() {
 	prof=$1
 	shift
-	"$HSMO" --profile "$prof" --passphrase-fd 3 --yes connect --ppin "$SIM" --module "$SPY" \
-		--endpoint hsm-a.example.test --endpoint hsm-b.example.test "$@" 3<<EOF
-$PASS
-EOF
+	t_hsmo --profile "$prof" --yes connect --ppin "$SIM" --module "$SPY" \
+		--endpoint hsm-a.example.test --endpoint hsm-b.example.test "$@"
 }
 no_secret_in_calls() {
 	[ -s "$calls" ] || t_fail "$1: the simulator recorded nothing"
@@ -110,9 +106,7 @@ if grep -q "$(hex "$T_SETUP_PW")" "$T_DIR/pins"; then t_fail "the setup password
 grep -A6 'C_Login' "$T_DIR/spy.log" | grep -q 'CKR_OK' || t_fail "the C_Login did not return CKR_OK"
 t_ok "connect's verify: C_Login(CKU_USER, PKCS#11 password) through the module returned CKR_OK (pkcs11-spy)"
 : > "$T_DIR/spy.log"
-t_run 0 "verify" "$HSMO" --profile PRIMUSER --passphrase-fd 3 verify 3<<EOF
-$PASS
-EOF
+t_run 0 "verify" t_hsmo --profile PRIMUSER verify
 t_grep "$T_OUT" "PRIMUSER, serial" "verify names the token it opened"
 login_pins | grep -q "$(hex "$T_PKCS11_PW")" ||
 	t_fail "verify did not log in with the PKCS#11 password"
@@ -122,30 +116,20 @@ if p11_ok PRIMUSER "$T_SETUP_PW"; then t_fail "the setup password still opens th
 t_ok "pkcs11-tool opens the token with the PKCS#11 password, not with the setup password"
 
 # The vault holds .secrets.cfg and primus.cfg; restore writes them back.
-t_run 0 "secrets" "$HSMO" --profile PRIMUSER --passphrase-fd 3 secrets 3<<EOF
-$PASS
-EOF
+t_run 0 "secrets" t_hsmo --profile PRIMUSER secrets
 t_grep "$T_OUT" "primus-secrets-cfg" "the vault lists primus-secrets-cfg"
-t_run 0 "restore" "$HSMO" --profile PRIMUSER --passphrase-fd 3 restore --output "$T_DIR/restored" 3<<EOF
-$PASS
-EOF
+t_run 0 "restore" t_hsmo --profile PRIMUSER restore --output "$T_DIR/restored"
 cmp -s "$T_DIR/restored/.secrets.cfg" "$WORK/.secrets.cfg" || t_fail "restore: .secrets.cfg differs from ppin's"
 cmp -s "$T_DIR/restored/primus.cfg" "$WORK/primus.cfg" || t_fail "restore: primus.cfg differs"
 [ "$(stat -c %a "$T_DIR/restored/.secrets.cfg")" = 600 ] && [ "$(stat -c %a "$T_DIR/restored/primus.cfg")" = 600 ] ||
 	t_fail "restore: the files are not owner-only"
 t_ok "restore wrote ppin's .secrets.cfg and primus.cfg back, mode 0600"
 GROUP=$(id -gn)
-t_run 0 "restore --group" "$HSMO" --profile PRIMUSER --passphrase-fd 3 restore --output "$T_DIR/shared" --group "$GROUP" 3<<EOF
-$PASS
-EOF
+t_run 0 "restore --group" t_hsmo --profile PRIMUSER restore --output "$T_DIR/shared" --group "$GROUP"
 [ "$(stat -c '%a %G' "$T_DIR/shared/.secrets.cfg")" = "640 $GROUP" ] || t_fail "restore --group: $(stat -c '%a %G' "$T_DIR/shared/.secrets.cfg")"
 t_ok "restore --group: mode 0640, group $GROUP"
-t_run 67 "restore --group unknown" "$HSMO" --profile PRIMUSER --passphrase-fd 3 restore --output "$T_DIR/x" --group no-such-group-here 3<<EOF
-$PASS
-EOF
-t_run 0 "config --output --group" "$HSMO" --profile PRIMUSER --passphrase-fd 3 config --output "$T_DIR/pcfg" --group "$GROUP" 3<<EOF
-$PASS
-EOF
+t_run 67 "restore --group unknown" t_hsmo --profile PRIMUSER restore --output "$T_DIR/x" --group no-such-group-here
+t_run 0 "config --output --group" t_hsmo --profile PRIMUSER config --output "$T_DIR/pcfg" --group "$GROUP"
 [ "$(stat -c '%a %G' "$T_DIR/pcfg/primus.cfg")" = "640 $GROUP" ] || t_fail "config --group: primus.cfg is $(stat -c '%a %G' "$T_DIR/pcfg/primus.cfg")"
 t_grep "$T_OUT" "SECUROSYS_PKCS11_CONF=$T_DIR/pcfg/primus.cfg" "config says how to point the provider at the files"
 
@@ -154,17 +138,11 @@ if "$HSMO" --list-failpoints >/dev/null 2>&1; then
 	for fp in rotate.after-change rotate.after-files-kept; do
 		user=$(echo "R$fp" | tr -dc '[:alpha:]' | tr '[:lower:]' '[:upper:]' | cut -c1-20)
 		new_partition "$user"
-		set +e
-		HSM_ONBOARD_FAILPOINT=$fp run_connect "$user" >>"$T_DIR/all-output" 2>&1
-		rc=$?
-		set -e
-		[ "$rc" -eq 137 ] || t_fail "$fp: connect was not killed (exit $rc)"
+		t_killed_at "$fp" run_connect "$user"
 		t_run 0 "$fp: re-run" run_connect "$user"
 		[ "$(grep -c -- "-a -e $user" "$calls")" -eq 1 ] || t_fail "$fp: ppin -a ran again on resume"
 		grep -q -- " -l" "$calls" || t_fail "$fp: the resume did not ask ppin -l"
-		t_run 0 "$fp: restore" "$HSMO" --profile "$user" --passphrase-fd 3 restore --output "$T_DIR/r-$user" 3<<EOF
-$PASS
-EOF
+		t_run 0 "$fp: restore" t_hsmo --profile "$user" restore --output "$T_DIR/r-$user"
 		cmp -s "$T_DIR/r-$user/.secrets.cfg" "$XDG_STATE_HOME/hsm-onboard/$user/primus/.secrets.cfg" ||
 			t_fail "$fp: the vault's .secrets.cfg differs"
 		p11_ok "$user" "$T_PKCS11_PW" || t_fail "$fp: the PKCS#11 password does not open the token"
@@ -214,9 +192,7 @@ t_grep "$DSTATE" '"setup_refused": null' "0x80005002 is not recorded as a refusa
 t_grep "$DSTATE" '"kind": "files-kept"' "the hand-made .secrets.cfg was kept in the vault"
 t_grep "$T_OUT" "Connected (engine primus)" "connect reports success"
 p11_ok DUPUSER "$T_PKCS11_PW" || t_fail "0x80005002: the PKCS#11 password does not open the token"
-t_run 0 "0x80005002: restore" "$HSMO" --profile DUPUSER --passphrase-fd 3 restore --output "$T_DIR/r-dup" 3<<EOF
-$PASS
-EOF
+t_run 0 "0x80005002: restore" t_hsmo --profile DUPUSER restore --output "$T_DIR/r-dup"
 cmp -s "$T_DIR/r-dup/.secrets.cfg" "$DWORK/.secrets.cfg" || t_fail "0x80005002: the vault's .secrets.cfg differs"
 t_ok "0x80005002: the vault holds the hand-made .secrets.cfg"
 
@@ -270,10 +246,8 @@ t_grep "$T_ERR" "IP allow-list (set through the Service Order Form or by support
 rm -f "$HSM_ONBOARD_PPIN_SIM_DIR/network-down"
 no_secret_in_calls "errors"
 
-t_run 69 "ppin missing" "$HSMO" --profile ERRUSER --passphrase-fd 3 --yes connect --engine primus \
-	--ppin "$T_DIR/no/ppin" --endpoint hsm-a.example.test 3<<EOF
-$PASS
-EOF
+t_run 69 "ppin missing" t_hsmo --profile ERRUSER --yes connect --engine primus \
+	--ppin "$T_DIR/no/ppin" --endpoint hsm-a.example.test
 t_grep "$T_ERR" "--ppin" "the error says how to give ppin"
 
 # ---- ppin on a terminal (doc/DESIGN.md, "Driving ppin") ----
@@ -325,9 +299,7 @@ renew() { # renew NEW_SETUP: support resets the token's user PIN; the renewed fi
 		--init-pin --new-pin "$1" >/dev/null 2>&1 || t_fail "cannot reset the token's user PIN"
 	printf 'HSM User Name: RENUSER\nHSM User Setup Password: %s\nPKCS#11 password : %s\n' "$1" "$REN_P11" > "$RENEWED"
 	chmod 600 "$RENEWED"
-	"$HSMO" --profile RENUSER --passphrase-fd 3 --kdf-ms 20 import --renew "$RENEWED" 3<<EOF >>"$T_DIR/all-output" 2>&1
-$PASS
-EOF
+	t_hsmo --profile RENUSER import --renew "$RENEWED" >>"$T_DIR/all-output" 2>&1
 }
 mkdir -p "$T_DIR/creds-ren"
 RENEWED="$T_DIR/creds-ren/acme_hsm_hsm_RENUSER_20261125.txt"
@@ -347,9 +319,7 @@ t_grep "$RSTATE" '"rotation": "verified"' "the renewal's exchange is verified"
 p11_ok RENUSER "$REN_P11" || t_fail "the PKCS#11 password does not open the token after the renewal"
 if p11_ok RENUSER "$NEW_SETUP"; then t_fail "the new setup password still opens the token"; fi
 t_ok "after ppin -u the PKCS#11 password opens the token, the new setup password does not"
-t_run 0 "secrets after the renewal" "$HSMO" --profile RENUSER --passphrase-fd 3 secrets 3<<EOF
-$PASS
-EOF
+t_run 0 "secrets after the renewal" t_hsmo --profile RENUSER secrets
 t_grep "$T_OUT" "primus-secrets-cfg-before-renewal missing" "the backup of the old .secrets.cfg is wiped once the new secret is verified"
 
 # A refused update removes the entry (the docs); the refusal is recorded and never re-sent, and the

@@ -16,18 +16,14 @@ t_need_python3
 HAVE_STATUS=0
 "$HSMO" status --help >/dev/null 2>&1 && HAVE_STATUS=1
 
-PASS="corruption passphrase $(t_rand_alnum 6)"
-t_secret "$PASS"
+t_passphrase "corruption passphrase $(t_rand_alnum 6)"
 t_make_credfiles "$T_DIR/files" acme eco hsmo_bad 20260315 pkcs11
 T_SCAN_EXCLUDE=$T_DIR/files
-printf '%s\n' "$PASS" > "$T_DIR/pass"
-chmod 600 "$T_DIR/pass"
 P=$XDG_STATE_HOME/hsm-onboard/hsmo_bad
-t_run 0 "import" sh -c '"$HSMO" --kdf-ms 20 --passphrase-fd 3 import --tier ECO "$1" "$2" 3<"$3"' x \
-	"$T_SERVICE_FILE" "$T_HSM_FILE" "$T_DIR/pass"
+t_run 0 "import" t_hsmo import --tier ECO "$T_SERVICE_FILE" "$T_HSM_FILE"
 cp "$P/vault" "$T_DIR/vault.good"
 cp "$P/state.json" "$T_DIR/state.good"
-t_run 0 "the intact profile opens" sh -c '"$HSMO" --profile hsmo_bad --passphrase-fd 3 secrets 3<"$1"' x "$T_DIR/pass"
+t_run 0 "the intact profile opens" t_hsmo --profile hsmo_bad secrets
 
 # try NAME FILE ALLOW0: runs the readers on the damaged profile; FILE names the damaged file.
 RUNS=0
@@ -35,7 +31,7 @@ try() {
 	for cmd in secrets status; do
 		[ "$cmd" = status ] && { [ "$HAVE_STATUS" = 1 ] || continue; [ "$2" = state.json ] || continue; }
 		set +e
-		"$HSMO" --profile hsmo_bad --passphrase-fd 3 "$cmd" 3<"$T_DIR/pass" >"$T_OUT" 2>"$T_ERR"
+		t_hsmo --profile hsmo_bad "$cmd" >"$T_OUT" 2>"$T_ERR"
 		rc=$?
 		set -e
 		RUNS=$((RUNS + 1))
@@ -98,7 +94,7 @@ for f in vault state.json; do
 	t_ok "$f cut at each of its $cuts byte offsets and $flips random single-byte flips: a clear error every time ($accepted still-valid JSON variants accepted)"
 done
 restore
-t_run 0 "the restored profile opens" sh -c '"$HSMO" --profile hsmo_bad --passphrase-fd 3 secrets 3<"$1"' x "$T_DIR/pass"
+t_run 0 "the restored profile opens" t_hsmo --profile hsmo_bad secrets
 echo "# $RUNS runs on damaged files"
 t_scan_leaks
 t_done

@@ -22,8 +22,7 @@ t_need_softhsm
 t_need_pkcs11_tool
 "$HSMO" --list-failpoints > "$T_DIR/fps"
 
-PASS="crash all passphrase $(t_rand_alnum 8)"
-t_secret "$PASS"
+t_passphrase "crash all passphrase $(t_rand_alnum 8)"
 t_make_credfiles "$T_DIR/creds" acme sbx CRASHALL 20261120 pkcs11
 T_SCAN_EXCLUDE=$T_DIR/creds
 SETUP=$T_SETUP_PW
@@ -39,9 +38,9 @@ t_softhsm_token CRASHALL "$SETUP"
 STEPS="import connect config ticket status"
 step_cmd() { # STEP: runs one step of the flow (stdin closed, passphrase on fd 3)
 	case $1 in
-		import) "$HSMO" --kdf-ms 20 --passphrase-fd 3 import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" 3<"$T_DIR/pass" ;;
-		connect) "$HSMO" --profile CRASHALL --passphrase-fd 3 --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE" 3<"$T_DIR/pass" ;;
-		config) "$HSMO" --profile CRASHALL --passphrase-fd 3 config --output "$RUN/cfg" 3<"$T_DIR/pass" ;;
+		import) t_hsmo import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE" ;;
+		connect) t_hsmo --profile CRASHALL --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE" ;;
+		config) t_hsmo --profile CRASHALL config --output "$RUN/cfg" ;;
 		ticket) "$HSMO" --profile CRASHALL ticket --force --output "$RUN/ticket.txt" ;;
 		status) "$HSMO" status --format openmetrics --output "$RUN/metrics.prom" ;;
 	esac
@@ -86,7 +85,7 @@ check_end() { # NAME: the end state after a crash and a recovery
 	p11_ok "$secret" || t_fail "$1: the stored secret does not open the token (locked out)"
 	if p11_ok "$SETUP"; then t_fail "$1: the setup password still opens the token"; fi
 	set +e
-	"$HSMO" --profile CRASHALL --passphrase-fd 3 verify 3<"$T_DIR/pass" </dev/null >>"$T_DIR/all-output" 2>&1
+	t_hsmo --profile CRASHALL verify </dev/null >>"$T_DIR/all-output" 2>&1
 	vrc=$?
 	set -e
 	[ "$vrc" -eq 0 ] || t_fail "$1: verify failed ($vrc)"

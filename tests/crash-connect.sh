@@ -14,18 +14,15 @@ t_need_failpoints
 "$HSMO" --list-failpoints > "$T_DIR/fps"
 
 t_softhsm_private
-PASS="vault pass $(t_rand_alnum 10)"
-t_secret "$PASS"
+t_passphrase
 
 p11_ok() { pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label "$1" --login --pin "$2" --list-objects >/dev/null 2>&1; }
 
 # connect_as PROFILE [FAILPOINT]: one connect run; prints its exit code.
 connect_as() {
 	set +e
-	HSM_ONBOARD_FAILPOINT=${2:-} "$HSMO" --profile "$1" --passphrase-fd 3 --yes connect --engine pkcs11 \
-		--module "$SOFTHSM2_MODULE" --output "$T_DIR/cfg-$1" >>"$T_DIR/all-output" 2>&1 3<<EOF
-$PASS
-EOF
+	HSM_ONBOARD_FAILPOINT=${2:-} t_hsmo --profile "$1" --yes connect --engine pkcs11 \
+		--module "$SOFTHSM2_MODULE" --output "$T_DIR/cfg-$1" >>"$T_DIR/all-output" 2>&1
 	echo $?
 	set -e
 }
@@ -42,9 +39,7 @@ check_end_state() {
 	if p11_ok "$label" "$setup"; then t_fail "$fp: the setup password still opens the token"; fi
 	[ "$(grep -c '"kind": "first-use"' "$st")" -eq 1 ] || t_fail "$fp: first use recorded more than once"
 	set +e
-	"$HSMO" --profile "$prof" --passphrase-fd 3 verify >>"$T_DIR/all-output" 2>&1 3<<EOF
-$PASS
-EOF
+	t_hsmo --profile "$prof" verify >>"$T_DIR/all-output" 2>&1
 	rc=$?
 	set -e
 	[ "$rc" -eq 0 ] || t_fail "$fp: verify failed after the resume ($rc)"

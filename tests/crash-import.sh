@@ -13,11 +13,9 @@ t_ok "$n_fp failpoints touched by import"
 
 IN="$T_DIR/in"
 T_SCAN_EXCLUDE=$IN
-PASS="crash test passphrase $(t_rand_alnum 10)"
-t_secret "$PASS"
+t_passphrase "crash test passphrase $(t_rand_alnum 10)"
 state_dir="$XDG_STATE_HOME/hsm-onboard"
 P="$state_dir/CRASH01"
-hsmo() { "$HSMO" --kdf-ms 20 --passphrase-fd 3 "$@" 3<<<"$PASS"; }
 
 t_make_credfiles "$IN" ACME_Corp sbx CRASH01 20261120 pkcs11
 NEW_SETUP=$(t_setup_password)
@@ -30,7 +28,7 @@ chmod 600 "$RENEW"
 
 # check_consistent WHAT: every label stored, state.json loads and names the user, no temp file.
 check_consistent() {
-	t_run 0 "$1: secrets opens the vault and loads state.json" hsmo --profile CRASH01 secrets
+	t_run 0 "$1: secrets opens the vault and loads state.json" t_hsmo --profile CRASH01 secrets
 	for label in service-password setup-password pkcs11-password; do
 		grep -qE "^ +$label +stored\$" "$T_OUT" || t_fail "$1: $label is not stored"
 	done
@@ -42,17 +40,17 @@ check_consistent() {
 while read -r fp; do
 	# A first import dies at fp; running it again completes it.
 	rm -rf "$state_dir"
-	t_run 137 "first import killed at $fp" env HSM_ONBOARD_FAILPOINT="$fp" "$HSMO" --kdf-ms 20 \
-		--passphrase-fd 3 import "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<<"$PASS"
-	t_run 0 "import again after $fp" hsmo import "$T_SERVICE_FILE" "$T_HSM_FILE"
+	t_run 137 "first import killed at $fp" env HSM_ONBOARD_FAILPOINT="$fp" "$T_HSMO_FROM" "$T_DIR/pass" \
+		import "$T_SERVICE_FILE" "$T_HSM_FILE"
+	t_run 0 "import again after $fp" t_hsmo import "$T_SERVICE_FILE" "$T_HSM_FILE"
 	check_consistent "after a crash at $fp"
 	t_grep "$P/state.json" '"kind": "imported"' "after $fp: imported event"
 
 	# A renewal dies at fp; running it again completes it, first-use reset included.
 	sed -i 's/"first_use": null/"first_use": "2026-11-21T09:00:00Z"/' "$P/state.json"
-	t_run 137 "renewal killed at $fp" env HSM_ONBOARD_FAILPOINT="$fp" "$HSMO" --kdf-ms 20 \
-		--passphrase-fd 3 import --renew "$RENEW" 3<<<"$PASS"
-	t_run 0 "renewal again after $fp" hsmo import --renew "$RENEW"
+	t_run 137 "renewal killed at $fp" env HSM_ONBOARD_FAILPOINT="$fp" "$T_HSMO_FROM" "$T_DIR/pass" \
+		import --renew "$RENEW"
+	t_run 0 "renewal again after $fp" t_hsmo import --renew "$RENEW"
 	check_consistent "after a renewal crash at $fp"
 	t_grep "$P/state.json" '"first_use": null' "after $fp: renewal reset the first use"
 	t_grep "$P/state.json" '"kind": "renewed"' "after $fp: renewed event"

@@ -12,18 +12,15 @@ t_need_pkcs11_tool
 t_need_failpoints
 "$HSMO" --list-failpoints > "$T_DIR/fps"
 t_ppin_sim
-PASS="vault pass $(t_rand_alnum 10)"
-t_secret "$PASS"
+t_passphrase
 sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
 p11_ok() { pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label "$1" -l -p "$2" -O >/dev/null 2>&1; }
 
 # connect_as PROFILE [FAILPOINT]: one connect run; prints its exit code.
 connect_as() {
 	set +e
-	HSM_ONBOARD_FAILPOINT=${2:-} "$HSMO" --profile "$1" --passphrase-fd 3 --yes connect --ppin "$SIM" \
-		--module "$SOFTHSM2_MODULE" --endpoint hsm-a.example.test >>"$T_DIR/all-output" 2>&1 3<<EOF
-$PASS
-EOF
+	HSM_ONBOARD_FAILPOINT=${2:-} t_hsmo --profile "$1" --yes connect --ppin "$SIM" \
+		--module "$SOFTHSM2_MODULE" --endpoint hsm-a.example.test >>"$T_DIR/all-output" 2>&1
 	echo $?
 	set -e
 }
@@ -48,10 +45,8 @@ for fp in rotate.after-renewal-backup rotate.before-first-use rotate.after-first
 	printf 'HSM User Name: %s\nHSM User Setup Password: %s\nPKCS#11 password : %s\n' "$user" "$NEW" "$T_PKCS11_PW" \
 		> "$T_DIR/creds$n/co${n}_hsm_hsm_${user}_20261125.txt"
 	chmod 600 "$T_DIR/creds$n/co${n}_hsm_hsm_${user}_20261125.txt"
-	"$HSMO" --profile "$user" --passphrase-fd 3 --kdf-ms 20 import --renew \
-		"$T_DIR/creds$n/co${n}_hsm_hsm_${user}_20261125.txt" 3<<EOF >>"$T_DIR/all-output" 2>&1
-$PASS
-EOF
+	t_hsmo --profile "$user" import --renew \
+		"$T_DIR/creds$n/co${n}_hsm_hsm_${user}_20261125.txt" >>"$T_DIR/all-output" 2>&1
 	: > "$calls"
 	rc=$(connect_as "$user" "$fp")
 	[ "$rc" -eq 137 ] || { tail -5 "$T_DIR/all-output" >&2; t_fail "$fp: connect was not killed at the failpoint ($rc)"; }

@@ -11,8 +11,7 @@
 t_need_softhsm
 t_need_python3
 t_ppin_sim
-PASS="vault pass $(t_rand_alnum 10)"
-t_secret "$PASS"
+t_passphrase
 STATE="$XDG_STATE_HOME/hsm-onboard/DOCUSER/state.json"
 # t_re FILE ERE NAME: like t_grep, with an extended regular expression.
 t_re() {
@@ -20,10 +19,8 @@ t_re() {
 	t_ok "$3"
 }
 run_connect() {
-	"$HSMO" --profile DOCUSER --passphrase-fd 3 --yes connect --module "$SOFTHSM2_MODULE" \
-		--endpoint hsm-a.example.test "$@" 3<<EOF
-$PASS
-EOF
+	t_hsmo --profile DOCUSER --yes connect --module "$SOFTHSM2_MODULE" \
+		--endpoint hsm-a.example.test "$@"
 }
 
 # ---- doctor on its own ----
@@ -86,10 +83,8 @@ chmod 777 "$EVIL"
 t_make_credfiles "$T_DIR/creds2" acme hsm EVILUSER 20261120 pkcs11
 t_import EVILUSER "$PASS" --tier SBX
 PATH="$EVIL:$PATH" t_run 77 "connect with a ppin planted in a folder others can write" \
-	"$HSMO" --profile EVILUSER --passphrase-fd 3 --yes connect --module "$SOFTHSM2_MODULE" \
-	--endpoint hsm-a.example.test 3<<EOF
-$PASS
-EOF
+	t_hsmo --profile EVILUSER --yes connect --module "$SOFTHSM2_MODULE" \
+	--endpoint hsm-a.example.test
 t_grep "$T_ERR" "ppin was found on PATH, but $EVIL is writable by other users" "the planted ppin is refused, and why"
 t_grep "$XDG_STATE_HOME/hsm-onboard/EVILUSER/state.json" '"first_use": null' "nothing was recorded"
 [ ! -e "$T_DIR/planted-ran" ] || t_fail "the planted ppin ran"

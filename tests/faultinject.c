@@ -180,32 +180,27 @@ static int fi_open_fails(const char *path, int flags)
 	return 1;
 }
 
+/* The body of open() and open64(), which differ only in the symbol they forward to: the mode
+ * argument exists only with O_CREAT or O_TMPFILE (va_start needs the caller's frame, hence a macro). */
+#define FI_OPEN_BODY(sym) \
+	FI_NEXT(int, sym, (const char *, int, ...)); \
+	mode_t mode = 0; \
+	if (flags & (O_CREAT | O_TMPFILE)) { \
+		va_list ap; \
+		va_start(ap, flags); \
+		mode = (mode_t)va_arg(ap, int); \
+		va_end(ap); \
+	} \
+	if (fi_enabled("open") && fi_open_fails(path, flags)) \
+		return -1; \
+	return next(path, flags, mode)
+
 int open(const char *path, int flags, ...)
 {
-	FI_NEXT(int, "open", (const char *, int, ...));
-	mode_t mode = 0;
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_list ap;
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	if (fi_enabled("open") && fi_open_fails(path, flags))
-		return -1;
-	return next(path, flags, mode);
+	FI_OPEN_BODY("open");
 }
 
 int open64(const char *path, int flags, ...)
 {
-	FI_NEXT(int, "open64", (const char *, int, ...));
-	mode_t mode = 0;
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_list ap;
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	if (fi_enabled("open") && fi_open_fails(path, flags))
-		return -1;
-	return next(path, flags, mode);
+	FI_OPEN_BODY("open64");
 }

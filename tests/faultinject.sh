@@ -22,8 +22,7 @@ FI_SO=$top_builddir/tests/faultinject.so
 [ -f "$FI_SO" ] || t_fail "$FI_SO is not built (it is in check_DATA)"
 trap 'rc=$?; h_world_cleanup; (exit $rc); t_cleanup' EXIT
 
-PASS="fault injection passphrase $(t_rand_alnum 6)"
-t_secret "$PASS"
+t_passphrase "fault injection passphrase $(t_rand_alnum 6)"
 USER_NAME=hsmo_fi
 t_make_credfiles "$T_DIR/files/a" acme eco "$USER_NAME" 20260315 pkcs11
 A_SERVICE=$T_SERVICE_FILE A_HSM=$T_HSM_FILE
@@ -32,18 +31,9 @@ B_SERVICE=$T_SERVICE_FILE B_HSM=$T_HSM_FILE
 T_SCAN_EXCLUDE=$T_DIR/files
 PROFILE=$XDG_STATE_HOME/hsm-onboard/$USER_NAME
 
-hsmo_import() { "$HSMO" --kdf-ms 20 --passphrase-fd 3 import --tier ECO "$@" 3<<EOF_PASS
-$PASS
-EOF_PASS
-}
-hsmo_secrets() { "$HSMO" --profile "$USER_NAME" --passphrase-fd 3 secrets 3<<EOF_PASS
-$PASS
-EOF_PASS
-}
-
 fresh_profile() {
 	rm -rf "$XDG_STATE_HOME/hsm-onboard"
-	t_run 0 "$1: import of the first files" hsmo_import "$A_SERVICE" "$A_HSM"
+	t_run 0 "$1: import of the first files" t_hsmo import --tier ECO "$A_SERVICE" "$A_HSM"
 	SUM_STATE=$(h_sum "$PROFILE/state.json")
 	SUM_VAULT=$(h_sum "$PROFILE/vault")
 }
@@ -56,7 +46,7 @@ fault_case() {
 	rm -f "$log"
 	set +e
 	FI_FUNCS=$funcs FI_PATH="$PROFILE/$file" FI_ERRNO=$err FI_LOG=$log FI_SHORT=$short LD_PRELOAD=$FI_SO \
-		hsmo_import --renew "$B_SERVICE" "$B_HSM" >"$T_OUT" 2>"$T_ERR"
+		t_hsmo import --tier ECO --renew "$B_SERVICE" "$B_HSM" >"$T_OUT" 2>"$T_ERR"
 	rc=$?
 	set -e
 	cat "$T_OUT" "$T_ERR" >> "$T_DIR/all-output"
@@ -72,11 +62,11 @@ fault_case() {
 	left=$(find "$PROFILE" -name "$file.*.tmp")
 	[ -z "$left" ] || t_fail "$fc: a temp file was left behind: $left"
 	t_ok "$fc: $file is byte-for-byte the previous one, no temporary file left"
-	t_run 0 "$fc: the profile still opens" hsmo_secrets
-	t_run 0 "$fc: the same renewal, rerun on a healthy disk, succeeds" hsmo_import --renew "$B_SERVICE" "$B_HSM"
+	t_run 0 "$fc: the profile still opens" t_hsmo --profile "$USER_NAME" secrets
+	t_run 0 "$fc: the same renewal, rerun on a healthy disk, succeeds" t_hsmo import --tier ECO --renew "$B_SERVICE" "$B_HSM"
 	[ "$(h_sum "$PROFILE/state.json")" != "$SUM_STATE" ] && [ "$(h_sum "$PROFILE/vault")" != "$SUM_VAULT" ] ||
 		t_fail "$fc: after the rerun, the vault and state.json do not hold the renewal"
-	t_run 0 "$fc: the renewed profile opens" hsmo_secrets
+	t_run 0 "$fc: the renewed profile opens" t_hsmo --profile "$USER_NAME" secrets
 }
 
 for file in vault state.json; do
@@ -88,13 +78,13 @@ for file in vault state.json; do
 done
 
 # ---- A real full disk: a small tmpfs over the state directory, in a private mount namespace ----
-if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
 	rm -rf "$XDG_STATE_HOME/hsm-onboard"
 	mkdir -p "$XDG_STATE_HOME"
 	cat > "$T_DIR/fulldisk.sh" <<'EOF_INNER'
 set -u
 mount -t tmpfs -o size=512k,mode=0700 hsmo-fulldisk "$XDG_STATE_HOME" || exit 90
-imp() { "$HSMO" --kdf-ms 20 --passphrase-fd 3 import --tier ECO "$@" 3<"$PASSFILE"; }
+imp() { "$HSMO_FROM" "$PASSFILE" import --tier ECO "$@"; }
 imp "$A_SERVICE" "$A_HSM" >/dev/null 2>&1 || exit 91
 p=$XDG_STATE_HOME/hsm-onboard/$USER_NAME
 sha256sum "$p/vault" "$p/state.json" > "$OUT.before"
@@ -109,14 +99,11 @@ imp --renew "$B_SERVICE" "$B_HSM" > "$OUT.rerun.out" 2> "$OUT.rerun.err"
 echo $? > "$OUT.rerun.rc"
 sha256sum "$p/vault" "$p/state.json" > "$OUT.final"
 EOF_INNER
-	printf '%s\n' "$PASS" > "$T_DIR/passfile"
-	chmod 600 "$T_DIR/passfile"
 	set +e
-	PASSFILE=$T_DIR/passfile OUT=$T_DIR/fd A_SERVICE=$A_SERVICE A_HSM=$A_HSM B_SERVICE=$B_SERVICE B_HSM=$B_HSM \
+	HSMO_FROM=$T_HSMO_FROM PASSFILE=$T_DIR/pass OUT=$T_DIR/fd A_SERVICE=$A_SERVICE A_HSM=$A_HSM B_SERVICE=$B_SERVICE B_HSM=$B_HSM \
 		USER_NAME=$USER_NAME unshare -m sh "$T_DIR/fulldisk.sh"
 	urc=$?
 	set -e
-	rm -f "$T_DIR/passfile"
 	[ "$urc" -eq 0 ] || t_fail "full disk: the tmpfs scenario could not run (exit $urc)"
 	rc=$(cat "$T_DIR/fd.full.rc")
 	cat "$T_DIR/fd.full.out" "$T_DIR/fd.full.err" "$T_DIR/fd.rerun.out" "$T_DIR/fd.rerun.err" >> "$T_DIR/all-output"
@@ -131,7 +118,7 @@ EOF_INNER
 	! cmp -s "$T_DIR/fd.before" "$T_DIR/fd.final" || t_fail "full disk: the rerun did not write the renewal"
 	t_ok "full disk (tmpfs): once space is freed, the same renewal succeeds"
 else
-	echo "# full disk on a real tmpfs skipped: needs root and mount namespaces (unshare -m); the shim cases above ran"
+	t_part_skipped "full disk on a real tmpfs: needs root and mount namespaces (unshare -m)"
 fi
 
 # ---- A read-only state directory (kernel-enforced: as nobody when root) ----

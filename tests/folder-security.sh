@@ -15,20 +15,15 @@ t_need_pkcs11_tool
 t_ppin_sim
 SWAP_SO=$top_builddir/tests/swapinject.so
 [ -f "$SWAP_SO" ] || t_fail "$SWAP_SO is not built (it is in check_DATA)"
-PASS="shared folder pass $(t_rand_alnum 10)"
-t_secret "$PASS"
+t_passphrase "shared folder pass $(t_rand_alnum 10)"
 T_SCAN_EXCLUDE="$T_DIR/creds"
 S="$XDG_STATE_HOME/hsm-onboard"
-H() { "$HSMO" --passphrase-fd 3 --kdf-ms 20 "$@" 3<<EOF_PASS
-$PASS
-EOF_PASS
-}
 
 t_make_credfiles "$T_DIR/creds" acme hsm SHAREUSER 20261120 pkcs11
 t_import SHAREUSER "$PASS" --tier SBX
 t_softhsm_token SHAREUSER
 printf '%s' "$T_SERVICE_PW" | sha256sum | cut -d' ' -f1 > "$HSM_ONBOARD_PPIN_SIM_DIR/proxy.sha256"
-t_run 0 "connect (primus)" H --profile SHAREUSER --yes connect --ppin "$SIM" --module "$SOFTHSM2_MODULE" \
+t_run 0 "connect (primus)" t_hsmo --profile SHAREUSER --yes connect --ppin "$SIM" --module "$SOFTHSM2_MODULE" \
 	--endpoint hsm-a.example.test
 [ -d "$S/SHAREUSER/primus" ] || t_fail "connect left no primus/ work folder: the forget case below would prove nothing"
 
@@ -52,15 +47,13 @@ swap_case() {
 	[ "$(victim_id)" = "$BEFORE" ] || t_fail "$sw_what: the file outside the folder changed: $(victim_id) (was $BEFORE)"
 	t_ok "$sw_what: the swap happened and the file outside the folder kept bytes, mode and group"
 }
-# H_SWAP NAME ARGS...: H with the swapping shim preloaded (the preload may follow ASan's runtime).
+# H_SWAP NAME ARGS...: t_hsmo with the swapping shim preloaded (the preload may follow ASan's runtime).
 H_SWAP() {
 	_n=$1
 	shift
 	LD_PRELOAD="$SWAP_SO" SWAP_PATH="$T_DIR/shared/$_n" SWAP_TARGET="$VICTIM" SWAP_LOG="$T_DIR/swap.log" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
-		"$HSMO" --passphrase-fd 3 --kdf-ms 20 "$@" 3<<EOF_PASS
-$PASS
-EOF_PASS
+		t_hsmo "$@"
 }
 mkdir -p "$T_DIR/shared"
 for f in .secrets.cfg primus.cfg; do
@@ -69,7 +62,7 @@ for f in .secrets.cfg primus.cfg; do
 	swap_case "config --group" "$f" --profile SHAREUSER config --output "$T_DIR/shared" --group "$GROUP"
 	rm -f "$T_DIR/shared/$f"
 done
-t_run 0 "restore --group without the swap" H --profile SHAREUSER restore --output "$T_DIR/shared" --group "$GROUP"
+t_run 0 "restore --group without the swap" t_hsmo --profile SHAREUSER restore --output "$T_DIR/shared" --group "$GROUP"
 [ "$(stat -c '%a %G' "$T_DIR/shared/.secrets.cfg")" = "640 $GROUP" ] || t_fail "restore --group: $(stat -c '%a %G' "$T_DIR/shared/.secrets.cfg")"
 t_ok "restore --group: the file is 0640 and the group's"
 left=$(find "$T_DIR/shared" -name '*.tmp')
@@ -82,18 +75,18 @@ folder_case() { # folder_case MODE OWNER WANT-RC WORDS: restore into a fresh fol
 	mkdir "$T_DIR/f"
 	chmod "$1" "$T_DIR/f"
 	[ "$2" = me ] || chown "$2" "$T_DIR/f"
-	t_run "$3" "restore into a folder $1 owned by $2" H --profile SHAREUSER restore --output "$T_DIR/f"
+	t_run "$3" "restore into a folder $1 owned by $2" t_hsmo --profile SHAREUSER restore --output "$T_DIR/f"
 	t_grep "$T_ERR" "$4" "folder $1 of $2: the reason is given"
 	[ "$3" -eq 0 ] || [ -z "$(ls -A "$T_DIR/f")" ] || t_fail "the refused restore wrote: $(ls -A "$T_DIR/f")"
 }
 folder_case 777 me 77 "can be written by every user without the sticky bit"
 folder_case 770 me 77 "can be written by its group without the sticky bit"
 folder_case 1777 me 0 "can be listed by every user"
-t_run 0 "--force writes into the folder others may write" H --profile SHAREUSER restore --output "$T_DIR/f" --force
+t_run 0 "--force writes into the folder others may write" t_hsmo --profile SHAREUSER restore --output "$T_DIR/f" --force
 chmod 1777 "$T_DIR/f"
 if [ "$(id -u)" -eq 0 ]; then
 	folder_case 700 nobody 77 "belongs to another user"
-	t_run 0 "--force writes into another user's folder" H --profile SHAREUSER restore --output "$T_DIR/f" --force
+	t_run 0 "--force writes into another user's folder" t_hsmo --profile SHAREUSER restore --output "$T_DIR/f" --force
 	[ -f "$T_DIR/f/.secrets.cfg" ] || t_fail "--force wrote nothing"
 	t_ok "--force overrides the refusal"
 fi

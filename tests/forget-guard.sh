@@ -10,17 +10,15 @@ t_need_softhsm
 t_need_pkcs11_tool
 t_need_python3
 t_softhsm_private
-PASS="forget guard pass $(t_rand_alnum 10)"
-t_secret "$PASS"
+t_passphrase "forget guard pass $(t_rand_alnum 10)"
 T_SCAN_EXCLUDE="$T_DIR/creds"
 S="$XDG_STATE_HOME/hsm-onboard"
-H() { "$HSMO" --passphrase-fd 3 --kdf-ms 20 "$@" 3<<<"$PASS"; }
 
 # ---- a connected profile: the vault holds the only copy of the user secret ----
 t_make_credfiles "$T_DIR/creds" acme hsm ACMEUSER 20261120 pkcs11
 t_softhsm_token ACMEUSER
-t_run 0 "import" H --profile acme import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE"
-t_run 0 "connect" H --profile acme --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE"
+t_run 0 "import" t_hsmo --profile acme import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE"
+t_run 0 "connect" t_hsmo --profile acme --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE"
 t_run 77 "forget --yes refuses a rotated profile" "$HSMO" --profile acme forget --yes
 t_grep "$T_ERR" "only copy of the user secret" "the refusal says why"
 t_grep "$T_ERR" "config --output DIR" "the refusal says how to keep the secret"
@@ -28,7 +26,7 @@ t_grep "$T_ERR" "--discard-user-secret" "the refusal names the explicit discard"
 [ -f "$S/acme/vault" ] && [ -f "$S/acme/state.json" ] || t_fail "the refused forget removed a file"
 t_ok "every file of the profile is kept"
 t_run 77 "forget without --yes refuses too" "$HSMO" --profile acme forget
-t_run 0 "config --output keeps the secret" H --profile acme config --output "$T_DIR/cfg"
+t_run 0 "config --output keeps the secret" t_hsmo --profile acme config --output "$T_DIR/cfg"
 SECRET=$(cat "$T_DIR/cfg/pkcs11.pin")
 t_secret "$SECRET"
 pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label ACMEUSER --login --pin "$SECRET" --list-objects >/dev/null 2>&1 \
@@ -44,12 +42,12 @@ t_ok "the profile is gone"
 # ---- a rotation stopped after PENDING was saved: PENDING is at stake as well ----
 t_make_credfiles "$T_DIR/creds2" beta hsm BETAUSER 20261120 pkcs11
 t_softhsm_token BETAUSER
-t_run 0 "import beta" H --profile beta import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE"
+t_run 0 "import beta" t_hsmo --profile beta import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE"
 # The crash needs a failpoints build (the sanitize build of quickstart.sh test is one); a release build
 # proves the rest with a plain connect.
 if "$HSMO" --list-failpoints >/dev/null 2>&1; then
 	set +e
-	HSM_ONBOARD_FAILPOINT=rotate.after-change H --profile beta --yes connect --engine pkcs11 \
+	HSM_ONBOARD_FAILPOINT=rotate.after-change t_hsmo --profile beta --yes connect --engine pkcs11 \
 		--module "$SOFTHSM2_MODULE" >>"$T_DIR/all-output" 2>&1
 	set -e
 	python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["rotation"] == "pending"' "$S/beta/state.json" \
@@ -58,9 +56,9 @@ if "$HSMO" --list-failpoints >/dev/null 2>&1; then
 	t_run 77 "forget --yes refuses a pending rotation" "$HSMO" --profile beta forget --yes
 	t_grep "$T_ERR" "pending" "the refusal names the rotation's state"
 	t_grep "$T_ERR" "connect" "the refusal says to finish the connection first"
-	t_run 0 "connect resumes" H --profile beta --yes connect
+	t_run 0 "connect resumes" t_hsmo --profile beta --yes connect
 else
-	t_run 0 "connect beta" H --profile beta --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE"
+	t_run 0 "connect beta" t_hsmo --profile beta --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE"
 fi
 t_run 77 "forget --yes refuses the resumed profile" "$HSMO" --profile beta forget --yes
 
@@ -74,7 +72,7 @@ t_ok "on a terminal, the typed profile name deletes it"
 
 # ---- a profile that was only imported is forgotten as before ----
 t_make_credfiles "$T_DIR/creds3" gamma hsm GAMMAUSER 20261120 pkcs11
-t_run 0 "import gamma" H --profile gamma import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE"
+t_run 0 "import gamma" t_hsmo --profile gamma import --tier SBX "$T_SERVICE_FILE" "$T_HSM_FILE"
 # Downloads of gamma's HSM user that were never imported (a failed fetch keeps them) go with it.
 mkdir -p "$S/.downloads" && chmod 700 "$S/.downloads"
 cp "$T_HSM_FILE" "$S/.downloads/acme_hsm_hsm_GAMMAUSER_20261120.txt"

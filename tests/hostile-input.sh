@@ -6,15 +6,13 @@
 
 IN="$T_DIR/in"
 T_SCAN_EXCLUDE=$IN
-PASS="hostile input passphrase $(t_rand_alnum 10)"
-t_secret "$PASS"
+t_passphrase "hostile input passphrase $(t_rand_alnum 10)"
 state_dir="$XDG_STATE_HOME/hsm-onboard"
-hsmo() { "$HSMO" --kdf-ms 20 --passphrase-fd 3 "$@" 3<<<"$PASS"; }
 
 # ---- a credential file others can read: one warning, one remedy ----
 t_make_credfiles "$IN" ACME_Corp eco LOOSE01 20261120
 chmod 644 "$T_SERVICE_FILE"
-t_run 0 "import of a 0644 file" hsmo import "$T_SERVICE_FILE" "$T_HSM_FILE"
+t_run 0 "import of a 0644 file" t_hsmo import "$T_SERVICE_FILE" "$T_HSM_FILE"
 n=$(grep -c "mode 0644" "$T_ERR" || true)
 [ "$n" = 1 ] || { cat "$T_ERR" >&2; t_fail "the loose mode was reported $n times, expected once"; }
 t_ok "the loose mode is reported once"
@@ -29,12 +27,12 @@ t_make_credfiles "$IN/cut" ACME_Corp eco CUT01 20261120
 cut_pw=${T_SETUP_PW%-*-*-*}
 t_secret "$cut_pw"
 printf 'HSM User Name: CUT01\nHSM User Setup Password: %s\n' "$cut_pw" > "$T_HSM_FILE"
-t_run 65 "import of a truncated setup password" hsmo import "$T_SERVICE_FILE" "$T_HSM_FILE"
+t_run 65 "import of a truncated setup password" t_hsmo import "$T_SERVICE_FILE" "$T_HSM_FILE"
 t_grep "$T_ERR" "hsm-onboard: $T_HSM_FILE:2: the HSM User Setup Password is not in the documented format" "FILE:LINE of the setup password"
 t_grep "$T_ERR" "this one has 11 characters in 2 groups. Was it cut when copied?" "the likely cause"
 [ ! -e "$state_dir/CUT01" ] || t_fail "a refused import created the profile"
 t_ok "nothing was written"
-t_run 0 "--accept-setup-format overrides" hsmo --accept-setup-format import "$T_SERVICE_FILE" "$T_HSM_FILE"
+t_run 0 "--accept-setup-format overrides" t_hsmo --accept-setup-format import "$T_SERVICE_FILE" "$T_HSM_FILE"
 t_grep "$T_ERR" "accepted because of --accept-setup-format" "the override is said"
 [ -f "$state_dir/CUT01/vault" ] || t_fail "the accepted import wrote no vault"
 t_ok "the accepted import wrote the vault"
@@ -42,8 +40,8 @@ t_ok "the accepted import wrote the vault"
 # ---- weak vault passphrases: refused on the fd as on the terminal, nothing created ----
 t_make_credfiles "$IN/weak" ACME_Corp eco WEAK01 20261120
 weak() { # weak NAME PASSPHRASE WORDS: the passphrase on fd 3 is refused with WORDS
-	printf '%s\n' "$2" > "$T_DIR/weakpass"
-	t_run 64 "$1" "$HSMO" --kdf-ms 20 --passphrase-fd 3 import "$T_SERVICE_FILE" "$T_HSM_FILE" 3<"$T_DIR/weakpass"
+	t_passfile "$T_DIR/weakpass" "$2"
+	t_run 64 "$1" t_hsmo_from "$T_DIR/weakpass" import "$T_SERVICE_FILE" "$T_HSM_FILE"
 	t_grep "$T_ERR" "$3" "$1: the reason is given"
 	[ ! -e "$state_dir/WEAK01/vault" ] || t_fail "$1: a vault was created"
 }
@@ -55,8 +53,8 @@ weak "one character repeated" "aaaaaaaaaaaa" "one character repeated"
 weak "a short pattern repeated" "abcabcabcabc" "repeats a pattern of 3 characters"
 weak "little more than the profile name" "weak01-WEAK01" "little more than the name 'WEAK01'"
 weak "little more than the login name" "$(id -un)$(id -un)$(id -un)$(id -un)!" "little more than the name '$(id -un)'"
-printf '\n' > "$T_DIR/weakpass"
-t_run 64 "an empty line" "$HSMO" --kdf-ms 20 --passphrase-fd 3 import "$T_SERVICE_FILE" "$T_HSM_FILE" 3<"$T_DIR/weakpass"
+t_passfile "$T_DIR/weakpass" ""
+t_run 64 "an empty line" t_hsmo_from "$T_DIR/weakpass" import "$T_SERVICE_FILE" "$T_HSM_FILE"
 [ ! -e "$state_dir/WEAK01/vault" ] || t_fail "an empty passphrase created a vault"
 t_ok "an empty passphrase created nothing"
 
@@ -64,21 +62,21 @@ t_ok "an empty passphrase created nothing"
 # The suite runs with HSM_ONBOARD_TEST_KDF_LOG2N (honoured by test builds only): without it, the
 # calibration and its floor are what a user gets.
 t_make_credfiles "$IN/floor" ACME_Corp eco FLOOR01 20261120
-t_run 0 "import with --kdf-ms 1" env -u HSM_ONBOARD_TEST_KDF_LOG2N "$HSMO" --kdf-ms 1 --passphrase-fd 3 \
-	import "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<<"$PASS"
+t_run 0 "import with --kdf-ms 1" env -u HSM_ONBOARD_TEST_KDF_LOG2N "$T_HSMO_FROM" "$T_DIR/pass" --kdf-ms 1 \
+	import "$T_SERVICE_FILE" "$T_HSM_FILE"
 # The vault header: byte 9 is log2 N, bytes 10..13 are r (big-endian).
 log2n=$(od -An -tu1 -j9 -N1 "$state_dir/FLOOR01/vault" | tr -d ' ')
 r=$(od -An -tu1 -j13 -N1 "$state_dir/FLOOR01/vault" | tr -d ' ')
 [ "$log2n" -ge 15 ] && [ "$r" -ge 8 ] || t_fail "--kdf-ms 1 sealed the vault with N=2^$log2n r=$r, below the floor"
 t_ok "the vault's cost is at least N=2^15, r=8 (N=2^$log2n)"
 t_grep "$T_ERR" "profile FLOOR01: the scrypt cost calibrated for 1 ms is below the floor; the vault uses the floor instead, N=2^15, r=8" "the floor is said"
-t_run 0 "the floored vault opens" "$HSMO" --profile FLOOR01 --passphrase-fd 3 secrets 3<<<"$PASS"
+t_run 0 "the floored vault opens" t_hsmo --profile FLOOR01 secrets
 t_run 0 "--help names the floor" "$HSMO" --help
 t_grep "$T_OUT" "never below the floor N=2^15, r=8 (OWASP)" "the floor in --help"
 # The test-only cost: honoured by a test build, ignored by a release build.
 t_make_credfiles "$IN/fast" ACME_Corp eco FAST01 20261120
-t_run 0 "import with HSM_ONBOARD_TEST_KDF_LOG2N=11" env HSM_ONBOARD_TEST_KDF_LOG2N=11 "$HSMO" --kdf-ms 1 \
-	--passphrase-fd 3 import "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<<"$PASS"
+t_run 0 "import with HSM_ONBOARD_TEST_KDF_LOG2N=11" env HSM_ONBOARD_TEST_KDF_LOG2N=11 "$T_HSMO_FROM" "$T_DIR/pass" --kdf-ms 1 \
+	import "$T_SERVICE_FILE" "$T_HSM_FILE"
 log2n=$(od -An -tu1 -j9 -N1 "$state_dir/FAST01/vault" | tr -d ' ')
 if "$HSMO" --list-failpoints >/dev/null 2>&1; then
 	[ "$log2n" = 11 ] || t_fail "a test build ignored HSM_ONBOARD_TEST_KDF_LOG2N (N=2^$log2n)"
@@ -120,9 +118,9 @@ sum_of() { sha256sum "$1" | cut -d' ' -f1; }
 cp -p "$P/vault" "$T_DIR/elsewhere-vault"
 before=$(sum_of "$T_DIR/elsewhere-vault")
 rm "$P/vault" && ln -s "$T_DIR/elsewhere-vault" "$P/vault"
-t_run 77 "secrets through a vault link" hsmo --profile LOOSE01 secrets
+t_run 77 "secrets through a vault link" t_hsmo --profile LOOSE01 secrets
 t_grep "$T_ERR" "$P/vault is a symbolic link: refused" "the vault link is named"
-t_run 77 "import into a profile whose vault is a link" hsmo import "$IN/ACME_Corp_eco_service_LOOSE01_20261120.txt" "$IN/ACME_Corp_eco_hsm_LOOSE01_20261120.txt"
+t_run 77 "import into a profile whose vault is a link" t_hsmo import "$IN/ACME_Corp_eco_service_LOOSE01_20261120.txt" "$IN/ACME_Corp_eco_hsm_LOOSE01_20261120.txt"
 [ -L "$P/vault" ] && [ "$(sum_of "$T_DIR/elsewhere-vault")" = "$before" ] || t_fail "the vault link or its target changed"
 t_ok "the link and its target are unchanged"
 cp -p "$P/state.json" "$T_DIR/elsewhere-state.json"
@@ -141,10 +139,10 @@ t_run 0 "forget with a vault link" "$HSMO" --profile LOOSE01 forget --yes
 t_ok "forget removed the links, never their targets"
 # The lock file as a link: refused, the target untouched.
 t_make_credfiles "$IN/lock" ACME_Corp eco LOCK01 20261120
-t_run 0 "import LOCK01" hsmo import "$T_SERVICE_FILE" "$T_HSM_FILE"
+t_run 0 "import LOCK01" t_hsmo import "$T_SERVICE_FILE" "$T_HSM_FILE"
 echo "someone else's file" > "$T_DIR/elsewhere-lock"
 rm -f "$state_dir/LOCK01/lock" && ln -s "$T_DIR/elsewhere-lock" "$state_dir/LOCK01/lock"
-t_run 77 "a lock file that is a link" hsmo --profile LOCK01 secrets
+t_run 77 "a lock file that is a link" t_hsmo --profile LOCK01 secrets
 t_grep "$T_ERR" "$state_dir/LOCK01/lock is a symbolic link: refused" "the lock link is named"
 [ "$(cat "$T_DIR/elsewhere-lock")" = "someone else's file" ] || t_fail "the lock's target was written"
 t_ok "the lock's target is unchanged"
@@ -187,7 +185,7 @@ assert paths[3].endswith('caf\\xE9_eco_hsm_ESC01_20261120.txt"'), paths[3]  # no
 EOPY
 t_ok "JSON: names escaped as JSON requires, a name that is not UTF-8 quoted"
 printf 'HSM User Name: ESC01\nHSM User Setup Password: abcde\n' > "$EVIL_HSM"
-t_run 65 "import of a bad file with ESC in its name" hsmo import "$EVIL_SVC" "$EVIL_HSM"
+t_run 65 "import of a bad file with ESC in its name" t_hsmo import "$EVIL_SVC" "$EVIL_HSM"
 no_raw "$T_ERR" "import's error"
 t_grep "$T_ERR" '\033]0;pwned\033[31mACME_eco_hsm_ESC01_20261120.txt":2: the HSM User Setup Password is not in the documented format' "import's error quotes the name"
 chmod 600 "$EVIL_SVC"

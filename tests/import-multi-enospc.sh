@@ -9,8 +9,7 @@ FI_SO=$top_builddir/tests/faultinject.so
 [ -f "$FI_SO" ] || t_fail "$FI_SO is not built (it is in check_DATA)"
 IN="$T_DIR/in"
 T_SCAN_EXCLUDE=$IN
-PASS="multi import pass $(t_rand_alnum 10)"
-t_secret "$PASS"
+t_passphrase "multi import pass $(t_rand_alnum 10)"
 S="$XDG_STATE_HOME/hsm-onboard"
 t_make_credfiles "$IN/a" ACME eco AAAUSER01 20261120 pkcs11
 A_SVC=$T_SERVICE_FILE A_HSM=$T_HSM_FILE
@@ -23,7 +22,7 @@ fail_import() {
 	shift
 	: > "$T_DIR/fi.log"
 	FI_FUNCS=write FI_PATH="$file" FI_ERRNO=ENOSPC FI_LOG="$T_DIR/fi.log" LD_PRELOAD=$FI_SO \
-		"$HSMO" --kdf-ms 20 --passphrase-fd 3 import "$@" 3<<<"$PASS"
+		t_hsmo import "$@"
 }
 
 for f in vault state.json; do
@@ -38,7 +37,7 @@ done
 
 # An existing first profile comes back byte for byte.
 rm -rf "$S"
-t_run 0 "import the first profile alone" "$HSMO" --kdf-ms 20 --passphrase-fd 3 import "$A_SVC" 3<<<"$PASS"
+t_run 0 "import the first profile alone" t_hsmo import "$A_SVC"
 sum_before=$(cat "$S/AAAUSER01/vault" "$S/AAAUSER01/state.json" | sha256sum)
 t_run 74 "adding the hsm file and a second profile, the second's vault write fails" \
 	fail_import "$S/BBBUSER02/vault" "$A_HSM" "$B_SVC" "$B_HSM"
@@ -47,7 +46,7 @@ t_run 74 "adding the hsm file and a second profile, the second's vault write fai
 t_ok "the first profile is byte for byte what it was"
 compgen -G "$S/AAAUSER01/*prev*" >/dev/null && t_fail "a .prev file was left in the first profile"
 t_ok "no .prev file is left"
-t_run 0 "the same import on a healthy disk" "$HSMO" --kdf-ms 20 --passphrase-fd 3 import "$A_HSM" "$B_SVC" "$B_HSM" 3<<<"$PASS"
+t_run 0 "the same import on a healthy disk" t_hsmo import "$A_HSM" "$B_SVC" "$B_HSM"
 t_run 0 "both profiles are there" "$HSMO" status
 t_grep "$T_OUT" "AAAUSER01" "status shows the first profile"
 t_grep "$T_OUT" "BBBUSER02" "status shows the second profile"

@@ -5,6 +5,7 @@
 # JSON, and that no secret reaches stdout or stderr.
 # Committed fixtures hold invented secrets; big, binary and CRLF files are generated here.
 . "$top_srcdir/tests/lib.sh"
+t_need_python3
 
 FIX="$top_srcdir/tests/fixtures/credfiles"
 F="$T_DIR/files"
@@ -83,8 +84,7 @@ t_ok "no warning for ECO-CC on CCMUS01"
 t_run 64 "an unknown cluster" "$HSMO" inspect --cluster NOPE01 "$SBXF"
 t_grep "$T_ERR" "unknown cluster 'NOPE01'" "the unknown cluster is named"
 t_run 0 "--cluster in JSON" "$HSMO" --json inspect --cluster ECO01 "$SBXF" "$CMB" "$JWT"
-if command -v python3 >/dev/null 2>&1; then
-	python3 - "$T_OUT" <<'EOF' || t_fail "the JSON channels and tier warning are wrong"
+python3 - "$T_OUT" <<'EOF' || t_fail "the JSON channels and tier warning are wrong"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["cluster"] == "ECO01", d["cluster"]
@@ -99,8 +99,7 @@ facts = {c["channel"]: c["fact"] for c in d["channels"]}
 assert "6-character PIN" in facts["online"] and "not through SecureSafe" in facts["online"], facts
 assert "mutual TLS" in facts["tsbaas-dedicated"] and "JCE" in facts["byok"], facts
 EOF
-	t_ok "JSON: each file's channels, tier and tier warning; the cluster; every channel's fact once"
-fi
+t_ok "JSON: each file's channels, tier and tier warning; the cluster; every channel's fact once"
 
 # A mismatched pair is bad data as a set, as import says: scripts see it in the exit code.
 t_run 65 "service and foreign technical file" "$HSMO" inspect "$SVC" "$OTHER"
@@ -147,11 +146,9 @@ t_run 0 "JSON output" "$HSMO" --json inspect "$SVC" "$HSM"
 t_grep "$T_OUT" '"kind": "service"' "JSON kind"
 t_grep "$T_OUT" '"length": 29' "JSON secret length"
 t_grep "$T_OUT" '"pair": true' "JSON pairing"
-if command -v python3 >/dev/null 2>&1; then
-	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["files"]) == 2 and d["files"][0]["valid"]' "$T_OUT" ||
-		t_fail "JSON output does not parse"
-	t_ok "JSON parses"
-fi
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["files"]) == 2 and d["files"][0]["valid"]' "$T_OUT" ||
+	t_fail "JSON output does not parse"
+t_ok "JSON parses"
 
 # ---- generated variants: CRLF+BOM, browser suffix, world-readable ----
 CRLF="$F/ACME_Corp_eco_hsm_ACMEHSM01_2026-11-20 (1).txt"

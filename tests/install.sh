@@ -38,10 +38,8 @@ check_installed() {
 
 	man="$d$man1dir/hsm-onboard.1"
 	[ -f "$man" ] || fail "$man is missing"
-	if command -v groff >/dev/null; then
-		! LC_ALL=C groff -man -Tascii -ww -z "$man" 2>&1 | grep . || fail "$man renders with warnings"
-		LC_ALL=C groff -man -Tascii -P-cbou "$man" 2>/dev/null | grep -q 'EXIT STATUS' || fail "$man does not render"
-	fi
+	! LC_ALL=C groff -man -Tascii -ww -z "$man" 2>&1 | grep . || fail "$man renders with warnings"
+	LC_ALL=C groff -man -Tascii -P-cbou "$man" 2>/dev/null | grep -q 'EXIT STATUS' || fail "$man does not render"
 	ok "man page $man"
 
 	for f in ${dist_pkgdata_DATA:-}; do
@@ -88,10 +86,8 @@ check_installed() {
 	if [ -n "${bashcompletiondir:-}" ]; then
 		comp="$d$bashcompletiondir/hsm-onboard"
 		[ -f "$comp" ] || fail "bash completion $comp is missing"
-		if command -v bash >/dev/null; then
-			bash --norc --noprofile -c ". '$comp' && complete -p hsm-onboard" >/dev/null 2>&1 \
-				|| fail "$comp does not register a completion for hsm-onboard"
-		fi
+		bash --norc --noprofile -c ". '$comp' && complete -p hsm-onboard" >/dev/null 2>&1 \
+			|| fail "$comp does not register a completion for hsm-onboard"
 		ok "bash completion $comp"
 	fi
 }

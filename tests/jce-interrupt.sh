@@ -36,8 +36,8 @@ hung_run() {
 	rm -f "$D/hang.pid"
 	: > "$D/hang"
 	# env: a background job of a script starts with SIGINT ignored, which the program keeps.
-	env --default-signal=INT,TERM "$HSMO" --profile jh --passphrase-fd 3 --yes connect --engine jce \
-		--module "$JAR" --endpoint jce-a.example.test --output "$T_DIR/cfg" 3<"$T_DIR/pass" >"$T_OUT" 2>"$T_ERR" &
+	env --default-signal=INT,TERM "$T_HSMO_FROM" "$T_DIR/pass" --profile jh --yes connect --engine jce \
+		--module "$JAR" --endpoint jce-a.example.test --output "$T_DIR/cfg" >"$T_OUT" 2>"$T_ERR" &
 	pid=$!
 	wait_for "$D/hang.pid"
 	TOOL=$(cat "$D/hang.pid")
@@ -77,8 +77,8 @@ t_run 0 "a second profile" t_jce_profile jk JCEHANG 20261121
 rm -f "$D/hang.pid"
 : > "$D/hang"
 # Not through a function: $! must be hsm-onboard itself, not a subshell.
-"$HSMO" --profile jk --passphrase-fd 3 --yes connect --engine jce --module "$JAR" --endpoint jce-a.example.test \
-	3<"$T_DIR/pass" >>"$T_DIR/all-output" 2>&1 &
+"$T_HSMO_FROM" "$T_DIR/pass" --profile jk --yes connect --engine jce --module "$JAR" --endpoint jce-a.example.test \
+	>>"$T_DIR/all-output" 2>&1 &
 pid=$!
 wait_for "$D/hang.pid"
 kill -KILL "$pid" "$(cat "$D/hang.pid")"

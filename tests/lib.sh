@@ -16,15 +16,17 @@ T_SECRETS="$T_DIR/.secrets-under-test"   # one secret value per line, for t_scan
 : > "$T_SECRETS"
 T_CHECKS=0
 
-t_cleanup() {
-	rc=$?
-	if [ "$rc" -ne 0 ] && [ -n "${T_KEEP:-}" ]; then
+# t_finish RC: removes the test's dir (kept for inspection when the test failed and T_KEEP is set),
+# then exits RC. The EXIT trap; a library with more to stop (wizard-lib.sh) calls it last.
+t_finish() {
+	if [ "$1" -ne 0 ] && [ -n "${T_KEEP:-}" ]; then
 		echo "# kept $T_DIR for inspection"
 	else
 		rm -rf "$T_DIR"
 	fi
-	exit "$rc"
+	exit "$1"
 }
+t_cleanup() { t_finish $?; }
 trap t_cleanup EXIT
 
 export HOME="$T_DIR/home"
@@ -88,8 +90,7 @@ t_softhsm_private() {
 t_import() {
 	_p=$1 _pass=$2
 	shift 2
-	"$HSMO" --profile "$_p" --passphrase-fd 3 --kdf-ms 20 import "$@" "$T_SERVICE_FILE" "$T_HSM_FILE" \
-		3<<EOF >>"$T_DIR/all-output" 2>&1
+	t_hsmo_from /dev/stdin --profile "$_p" import "$@" "$T_SERVICE_FILE" "$T_HSM_FILE" >>"$T_DIR/all-output" 2>&1 <<EOF
 $_pass
 EOF
 }
@@ -154,7 +155,37 @@ t_need_failpoints() {
 	"$HSMO" --list-failpoints >/dev/null 2>&1 || t_skip_build failpoints "not a --enable-failpoints build"
 }
 t_ok() { T_CHECKS=$((T_CHECKS + 1)); echo "ok $T_CHECKS - $*"; }
-t_done() { echo "# $T_NAME: $T_CHECKS checks passed"; }
+# t_killed_at FAILPOINT CMD...: CMD (a command or a function) run with HSM_ONBOARD_FAILPOINT set must
+# die there (SIGKILL, exit 137): the crash a test then recovers from. Its output goes to the leak scan.
+t_killed_at() {
+	_fp=$1
+	shift
+	set +e
+	HSM_ONBOARD_FAILPOINT=$_fp "$@" >>"$T_DIR/all-output" 2>&1 </dev/null
+	_rc=$?
+	set -e
+	[ "$_rc" -eq 137 ] || t_fail "$_fp: the command was not killed at the failpoint (exit $_rc)"
+	t_ok "$_fp: killed at the failpoint"
+}
+# t_part_skipped REASON [TAG]: a part of the test could not run on this machine (TAG as for t_skip:
+# "[missing PKG]", "[machine]"); the rest goes on, and t_done then ends the test as a skip that names
+# every such part, so that tests/skips.sh judges it. A test passes only when every part ran.
+T_PARTS_SKIPPED=
+t_part_skipped() {
+	T_PARTS_SKIPPED="$T_PARTS_SKIPPED; $1 ${2:-[machine]}"
+	echo "# not run: $1 ${2:-[machine]}"
+}
+# t_have_tool COMMAND PKG WHAT: true when COMMAND is on PATH; otherwise WHAT is a part skipped for
+# the missing Debian package PKG (see t_part_skipped).
+t_have_tool() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	t_part_skipped "$3 ($1 is not installed)" "[missing $2]"
+	return 1
+}
+t_done() {
+	echo "# $T_NAME: $T_CHECKS checks passed"
+	[ -z "$T_PARTS_SKIPPED" ] || t_skip "parts not run${T_PARTS_SKIPPED}"
+}
 
 # t_run EXPECTED_RC NAME CMD...: runs CMD, keeps stdout/stderr in $T_OUT/$T_ERR, checks the exit code.
 T_OUT="$T_DIR/out" T_ERR="$T_DIR/err"
@@ -218,16 +249,41 @@ t_make_credfiles() {
 	t_secret "$T_SETUP_PW"
 }
 
+# t_make_jwtfile DIR COMPANY USER DATE [ENDPOINT]: writes an invented TSBaaS jwt file (0600) for USER
+# whose API-Endpoint is ENDPOINT (https://tenant.example.test by default); sets T_JWT (registered for
+# the leak scan) and T_JWT_FILE.
+t_make_jwtfile() {
+	mkdir -p "$1"
+	_b64u() { printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '='; }
+	T_JWT="$(_b64u '{"alg":"RS256","typ":"JWT"}').$(_b64u "{\"sub\":\"$3\",\"iat\":1795740720,\"exp\":1798332720}")"
+	T_JWT="$T_JWT.$(t_rand_alnum 43)"
+	t_secret "$T_JWT"
+	T_JWT_FILE="$1/${2}_tsbaas_jwt_${3}_$4.txt"
+	(umask 077 && printf 'API-Endpoint: %s\nJWT-TOKEN: %s\n' "${5:-https://tenant.example.test}" "$T_JWT" > "$T_JWT_FILE")
+}
+
+# t_passfile FILE VALUE: writes VALUE as a passphrase file (0600) for t_hsmo_from: a second vault's
+# passphrase, or a wrong or weak one that the test expects refused (register a real one with t_secret).
+t_passfile() { (umask 077 && printf '%s\n' "$2" > "$1"); }
 # t_passphrase [PASSPHRASE]: the test's vault passphrase, PASSPHRASE or a fresh one: in $PASS, registered
 # for the leak scan, and in $T_DIR/pass (0600), which t_hsmo hands over on fd 3.
 t_passphrase() {
 	PASS=${1:-"vault pass $(t_rand_alnum 10)"}
 	t_secret "$PASS"
-	(umask 077 && printf '%s\n' "$PASS" > "$T_DIR/pass")
+	t_passfile "$T_DIR/pass" "$PASS"
 }
-# t_hsmo ARG...: hsm-onboard with the fast test KDF and the passphrase of t_passphrase on fd 3 (never
-# in argv or the environment). The one way a test runs a command that opens a vault.
-t_hsmo() { "$HSMO" --kdf-ms 20 --passphrase-fd 3 "$@" 3<"$T_DIR/pass"; }
+# T_HSMO_FROM FILE ARG...: a program that runs hsm-onboard with the fast test KDF and the passphrase
+# read from FILE on fd 3 (never in argv or the environment). It is a program, not a function, so that
+# env, timeout, t_at, strace or a background job that the test signals can run it (it execs: $! is
+# hsm-onboard's PID). Written once here: the one place a test hands a passphrase over.
+T_HSMO_FROM="$T_DIR/.hsmo-from"
+printf '#!/bin/sh\nf=$1\nshift\nexec "%s" --kdf-ms 20 --passphrase-fd 3 "$@" 3<"$f"\n' "$HSMO" > "$T_HSMO_FROM"
+chmod 700 "$T_HSMO_FROM"
+# t_hsmo_from FILE ARG...: the same as a shell function.
+t_hsmo_from() { "$T_HSMO_FROM" "$@"; }
+# t_hsmo ARG...: hsm-onboard with the passphrase of t_passphrase. The way a test runs a command that
+# opens a vault.
+t_hsmo() { "$T_HSMO_FROM" "$T_DIR/pass" "$@"; }
 
 # t_jce_standin: tests/jce-standin as `java` on PATH, its state in JCE_STANDIN_DIR=$T_DIR/hsm, an empty
 # Primus Tools jar at JAR, and a vault passphrase (t_passphrase).
@@ -258,8 +314,7 @@ t_jce_profile() {
 t_jce_connect() {
 	_p=$1
 	shift
-	"$HSMO" --profile "$_p" --passphrase-fd 3 --yes connect --engine jce --module "$JAR" \
-		--endpoint jce-a.example.test "$@" 3<"$T_DIR/pass"
+	t_hsmo --profile "$_p" --yes connect --engine jce --module "$JAR" --endpoint jce-a.example.test "$@"
 }
 
 # t_state_profile NAME JSON-FIELDS: a profile directory (0700) with a state.json (0600) holding the

@@ -8,23 +8,14 @@
 . "${top_srcdir:?}/tests/lib.sh"
 
 . "$top_srcdir/tests/metrics-lib.sh"
-FAKETIME_LIB=
-for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
-	[ -f "$f" ] && { FAKETIME_LIB=$f; break; }
-done
-[ -n "$FAKETIME_LIB" ] || t_skip_missing faketime "libfaketime is not installed"
-at() {
-	when=$(date -d "$1 UTC" '+%Y-%m-%d %H:%M:%S')
-	shift
-	env LD_PRELOAD="$FAKETIME_LIB${LD_PRELOAD:+:$LD_PRELOAD}" FAKETIME="$when" "$@"
-}
+t_need_faketime
 
 UNIT="$top_builddir/data/systemd/hsm-onboard-metrics.service"
 TIMER="$top_srcdir/data/systemd/hsm-onboard-metrics.timer"
 [ -f "$UNIT" ] || t_fail "$UNIT was not built"
 
 # ---- the units, as systemd reads them ----
-if command -v systemd-analyze >/dev/null 2>&1; then
+if t_have_tool systemd-analyze systemd "systemd-analyze verify of the units"; then
 	mkdir -p "$T_DIR/units"
 	# The ExecStart binary must exist for verify: the built one stands in for the installed one.
 	sed "s|^ExecStart=[^ ]*|ExecStart=$HSMO|" "$UNIT" > "$T_DIR/units/hsm-onboard-metrics.service"
@@ -42,8 +33,6 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	t_ok "systemd-analyze verify reports a broken timer (the judge can fail)"
 	grep -qx 'OnUnitActiveSec=5min' "$TIMER" || t_fail "the timer does not refresh every 5 minutes"
 	t_ok "the timer refreshes every 5 minutes (OnUnitActiveSec=5min)"
-else
-	echo "# systemd-analyze is not installed: the units are not verified here"
 fi
 
 # ---- profiles: running, expired, replaced, a rotation stuck in PENDING, an awkward cluster name ----
@@ -69,11 +58,11 @@ case $envfile in /var/lib/prometheus/node-exporter/hsm-onboard-%u.prom) ;;
 # directory is the test's, and the binary the build's.
 metrics_file="$TEXTDIR/hsm-onboard-$(id -un).prom"
 cmd="$HSMO${cmd#"$bin"}"
-t_run 0 "the service's command: $cmd" at "$NOW" env HSM_ONBOARD_METRICS_FILE="$metrics_file" sh -c "$cmd"
+t_run 0 "the service's command: $cmd" t_at "$NOW" env HSM_ONBOARD_METRICS_FILE="$metrics_file" sh -c "$cmd"
 [ -s "$metrics_file" ] || t_fail "the service's command wrote no $metrics_file"
 [ "$(ls -A "$TEXTDIR")" = "$(basename "$metrics_file")" ] || t_fail "temp files left in the textfile directory: $(ls -A "$TEXTDIR")"
 t_ok "the service's command wrote $(basename "$metrics_file") (and nothing else) into the textfile directory"
-at "$NOW" "$HSMO" status --json > "$T_DIR/status.json"
+t_at "$NOW" "$HSMO" status --json > "$T_DIR/status.json"
 
 # ---- node_exporter, on 127.0.0.1 and a free port, textfile collector only ----
 trap 'rc0=$?; m_stop_exporter; (exit $rc0); t_cleanup' EXIT

@@ -65,8 +65,7 @@ t_grep "$T_ERR" "HOST:PORT" "a bad --endpoint is a usage error"
 
 # ---- TLS and TSBaaS against nginx ----
 net_make_ca
-PASS="check-$(t_rand_alnum 16)"
-t_secret "$PASS"
+t_passphrase "check-$(t_rand_alnum 16)"
 JWT=$(net_jwt TSB01 $(( $(date +%s) + 30 * 86400 )))
 WRONG_JWT=$(net_jwt TSB02 $(( $(date +%s) + 30 * 86400 )))
 t_secret "$JWT"
@@ -101,19 +100,13 @@ grep -Eq "^127\.0\.0\.1:$NET_PORT +tls " "$T_OUT" || t_fail "the throwaway CA wa
 t_ok "the throwaway CA is not trusted without --cacert"
 
 # Profiles for both tokens, through fetch (imported exactly like import).
-t_run 0 "fetch the JWT file" "$HSMO" fetch --kdf-ms 20 --passphrase-fd 3 --cacert "$NET_DIR/ca.pem" \
-	"$URL/files/ACME_sbx_jwt_TSB01_20261120.txt" 3<<EOF
-$PASS
-EOF
-t_run 0 "fetch the wrong JWT file" "$HSMO" fetch --kdf-ms 20 --passphrase-fd 3 --cacert "$NET_DIR/ca.pem" \
-	"$URL/files/ACME_sbx_jwt_TSB02_20261120.txt" 3<<EOF
-$PASS
-EOF
+t_run 0 "fetch the JWT file" t_hsmo fetch --cacert "$NET_DIR/ca.pem" \
+	"$URL/files/ACME_sbx_jwt_TSB01_20261120.txt"
+t_run 0 "fetch the wrong JWT file" t_hsmo fetch --cacert "$NET_DIR/ca.pem" \
+	"$URL/files/ACME_sbx_jwt_TSB02_20261120.txt"
 
-t_run 0 "versionInfo with the right JWT" "$HSMO" check --profile TSB01 --passphrase-fd 3 \
-	--cacert "$NET_DIR/ca.pem" --api-endpoint "$URL" 3<<EOF
-$PASS
-EOF
+t_run 0 "versionInfo with the right JWT" t_hsmo check --profile TSB01 \
+	--cacert "$NET_DIR/ca.pem" --api-endpoint "$URL"
 grep -Eq "^$URL/v1/versionInfo +ok " "$T_OUT" || t_fail "versionInfo with the right JWT: not ok"
 t_grep "$T_OUT" "JWT expires" "the JWT's expiry countdown is shown"
 grep -q 'GET /v1/versionInfo 200' "$NET_DIR/access.log" ||
@@ -128,17 +121,14 @@ assert [(c["endpoint"], c["category"]) for c in st["checks"]] == [(sys.argv[2], 
 EOF
 t_ok "the last check is stored in state.json for the ticket"
 
-t_run 69 "versionInfo with a wrong JWT" "$HSMO" check --profile TSB02 --passphrase-fd 3 \
-	--cacert "$NET_DIR/ca.pem" --api-endpoint "$URL" 3<<EOF
-$PASS
-EOF
+t_run 69 "versionInfo with a wrong JWT" t_hsmo check --profile TSB02 \
+	--cacert "$NET_DIR/ca.pem" --api-endpoint "$URL"
 grep -Eq "^$URL/v1/versionInfo +auth " "$T_OUT" || t_fail "versionInfo with a wrong JWT: not auth"
 t_grep "$T_OUT" "HTTP 401" "the status is named"
 
-t_run 77 "wrong vault passphrase" "$HSMO" check --profile TSB01 --passphrase-fd 3 \
-	--cacert "$NET_DIR/ca.pem" --api-endpoint "$URL" 3<<EOF
-not-the-passphrase
-EOF
+t_passfile "$T_DIR/wrong" not-the-passphrase
+t_run 77 "wrong vault passphrase" t_hsmo_from "$T_DIR/wrong" check --profile TSB01 --cacert "$NET_DIR/ca.pem" \
+	--api-endpoint "$URL"
 
 # A cluster from the table (a test table of loopback hosts, through HSM_ONBOARD_DATADIR): its master
 # and clone are probed on the API's port, and the choice is stored in the profile.
@@ -149,10 +139,8 @@ ports = { pkcs11 = $OPEN; };
 clusters = ( { name = "LOCAL01"; description = "loopback"; master = "127.0.0.1";
                clones = [ "localhost" ]; rest = "https://127.0.0.1/v1"; } );
 EOF
-t_run 0 "the cluster's hosts" env HSM_ONBOARD_DATADIR="$T_DIR/data" "$HSMO" check --profile TSB01 \
-	--passphrase-fd 3 --cacert "$NET_DIR/ca.pem" --api-endpoint "$URL" --cluster local01 --api pkcs11 3<<EOF
-$PASS
-EOF
+t_run 0 "the cluster's hosts" env HSM_ONBOARD_DATADIR="$T_DIR/data" "$T_HSMO_FROM" "$T_DIR/pass" check --profile TSB01 \
+	--cacert "$NET_DIR/ca.pem" --api-endpoint "$URL" --cluster local01 --api pkcs11
 grep -Eq "^127\.0\.0\.1:$OPEN +ok " "$T_OUT" || t_fail "the cluster's master was not probed on its API port"
 grep -Eq "^localhost:$OPEN +ok " "$T_OUT" || t_fail "the cluster's clone was not probed on its API port"
 t_ok "the master and the clone were probed on the PKCS#11 port of the table"

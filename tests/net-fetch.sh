@@ -8,8 +8,7 @@
 net_require
 net_make_ca
 
-PASS="fetch-$(t_rand_alnum 16)"
-t_secret "$PASS"
+t_passphrase "fetch-$(t_rand_alnum 16)"
 WWW="$NET_DIR/www"
 mkdir -p "$WWW/files" "$WWW/big" "$WWW/slow" "$WWW/norange"
 t_make_credfiles "$WWW/files" ACME sbx U1 20261120
@@ -39,13 +38,9 @@ EOF
 net_start_nginx "$NET_DIR/server.block"
 URL="https://127.0.0.1:$NET_PORT"
 DL="$XDG_STATE_HOME/hsm-onboard/.downloads"
-fetch() { "$HSMO" fetch --kdf-ms 20 --passphrase-fd 3 "$@" 3<<EOF
-$PASS
-EOF
-}
 
 # ---- a good download: two files (one through an https redirect), imported together ----
-t_run 0 "good download" fetch --cacert "$NET_DIR/ca.pem" "$URL/files/$U1_SERVICE" "$URL/r/$U1_HSM"
+t_run 0 "good download" t_hsmo fetch --cacert "$NET_DIR/ca.pem" "$URL/files/$U1_SERVICE" "$URL/r/$U1_HSM"
 t_grep "$T_OUT" "Profile U1: imported." "the downloads were imported"
 [ -f "$XDG_STATE_HOME/hsm-onboard/U1/vault" ] || t_fail "no vault for U1"
 t_ok "the profile has its vault"
@@ -59,21 +54,21 @@ t_ok "the plaintext downloads were shredded after the import"
 # ---- refusals ----
 lines() { wc -l < "$NET_DIR/access.log"; }
 before=$(lines)
-t_run 64 "http:// refused" fetch "http://127.0.0.1:$NET_PORT/files/$U1_SERVICE"
+t_run 64 "http:// refused" t_hsmo fetch "http://127.0.0.1:$NET_PORT/files/$U1_SERVICE"
 t_grep "$T_ERR" "only https:// URLs" "http:// is refused with a reason"
 [ "$(lines)" = "$before" ] || t_fail "an http:// URL reached the server"
 t_ok "an http:// URL never leaves the machine"
 
-t_run 69 "redirect to http refused" fetch --cacert "$NET_DIR/ca.pem" "$URL/to-http/$U1_SERVICE"
+t_run 69 "redirect to http refused" t_hsmo fetch --cacert "$NET_DIR/ca.pem" "$URL/to-http/$U1_SERVICE"
 t_grep "$T_ERR" "redirected to a URL that is not https://" "the redirect to http is named"
 
-t_run 65 "oversize refused" fetch --cacert "$NET_DIR/ca.pem" "$URL/big/ACME_sbx_service_BIG_20261120.txt"
+t_run 65 "oversize refused" t_hsmo fetch --cacert "$NET_DIR/ca.pem" "$URL/big/ACME_sbx_service_BIG_20261120.txt"
 t_grep "$T_ERR" "larger than 64 KiB" "the cap is named"
 [ ! -e "$DL/ACME_sbx_service_BIG_20261120.txt" ] && [ ! -e "$DL/ACME_sbx_service_BIG_20261120.txt.part" ] ||
 	t_fail "an oversize download was kept"
 t_ok "nothing of the oversize body is kept"
 
-t_run 65 "oversize refused without a Content-Length" fetch --cacert "$NET_DIR/ca.pem" \
+t_run 65 "oversize refused without a Content-Length" t_hsmo fetch --cacert "$NET_DIR/ca.pem" \
 	"$URL/chunked/ACME_sbx_service_BIG_20261120.txt"
 t_grep "$T_ERR" "larger than 64 KiB" "the cap holds for a body of unannounced size"
 grep -q "GET /chunked/ACME_sbx_service_BIG_20261120.txt 200 .* len=-" "$NET_DIR/access.log" ||
@@ -82,14 +77,14 @@ t_ok "that response had no Content-Length (the write callback enforced the cap)"
 [ ! -e "$DL/ACME_sbx_service_BIG_20261120.txt.part" ] || t_fail "the capped body was kept"
 t_ok "nothing of the capped body is kept"
 
-t_run 69 "untrusted CA refused" fetch --cacert "$NET_DIR/other-ca.pem" "$URL/files/$U1_SERVICE"
+t_run 69 "untrusted CA refused" t_hsmo fetch --cacert "$NET_DIR/other-ca.pem" "$URL/files/$U1_SERVICE"
 t_grep "$T_ERR" "TLS failed" "a CA problem is reported as TLS"
-t_run 69 "throwaway CA not trusted without --cacert" fetch "$URL/files/$U1_SERVICE"
+t_run 69 "throwaway CA not trusted without --cacert" t_hsmo fetch "$URL/files/$U1_SERVICE"
 t_grep "$T_ERR" "certificate" "the certificate problem is named"
 
-t_run 69 "404 reported" fetch --cacert "$NET_DIR/ca.pem" "$URL/files/ACME_sbx_service_NOPE_20261120.txt"
+t_run 69 "404 reported" t_hsmo fetch --cacert "$NET_DIR/ca.pem" "$URL/files/ACME_sbx_service_NOPE_20261120.txt"
 t_grep "$T_ERR" "HTTP 404" "404 is named"
-t_run 69 "500 reported" fetch --cacert "$NET_DIR/ca.pem" "$URL/fail/ACME_sbx_service_NOPE_20261120.txt"
+t_run 69 "500 reported" t_hsmo fetch --cacert "$NET_DIR/ca.pem" "$URL/fail/ACME_sbx_service_NOPE_20261120.txt"
 t_grep "$T_ERR" "HTTP 500" "500 is named"
 [ ! -e "$XDG_STATE_HOME/hsm-onboard/NOPE" ] || t_fail "a failed download created a profile"
 t_ok "failed downloads import nothing"
@@ -97,7 +92,7 @@ t_ok "failed downloads import nothing"
 # ---- resume of a .part with a Range request ----
 head -c 40 "$WWW/files/$U2_SERVICE" > "$DL/$U2_SERVICE.part"
 chmod 600 "$DL/$U2_SERVICE.part"
-t_run 0 "resume a partial .part" fetch --cacert "$NET_DIR/ca.pem" "$URL/files/$U2_SERVICE"
+t_run 0 "resume a partial .part" t_hsmo fetch --cacert "$NET_DIR/ca.pem" "$URL/files/$U2_SERVICE"
 t_grep "$T_ERR" "resumed after 40 bytes" "the resume is reported"
 grep -q "GET /files/$U2_SERVICE 206 range=bytes=40-" "$NET_DIR/access.log" ||
 	{ cat "$NET_DIR/access.log" >&2; t_fail "nginx saw no Range request from byte 40"; }
@@ -109,17 +104,14 @@ t_ok "the resumed file was imported whole"
 # A server that ignores ranges: one restart from zero, and the file is still right.
 head -c 40 "$WWW/norange/$U3_SERVICE" > "$DL/$U3_SERVICE.part"
 chmod 600 "$DL/$U3_SERVICE.part"
-t_run 0 "restart when the range is ignored" fetch --cacert "$NET_DIR/ca.pem" "$URL/norange/$U3_SERVICE"
+t_run 0 "restart when the range is ignored" t_hsmo fetch --cacert "$NET_DIR/ca.pem" "$URL/norange/$U3_SERVICE"
 t_grep "$T_ERR" "ignored the resume request" "the restart is reported"
 grep -q '"service_user": "svc-U3"' "$XDG_STATE_HOME/hsm-onboard/U3/state.json" ||
 	t_fail "the restarted file was not imported"
 t_ok "the restarted download was imported"
 
 # ---- an interrupted transfer leaves no imported half file ----
-"$HSMO" fetch --kdf-ms 20 --passphrase-fd 3 --cacert "$NET_DIR/ca.pem" "$URL/slow/$U4_SERVICE" \
-	>"$T_DIR/slow.out" 2>"$T_DIR/slow.err" 3<<EOF &
-$PASS
-EOF
+"$T_HSMO_FROM" "$T_DIR/pass" fetch --cacert "$NET_DIR/ca.pem" "$URL/slow/$U4_SERVICE" >"$T_DIR/slow.out" 2>"$T_DIR/slow.err" &
 slow_pid=$!
 NET_BG_PIDS="$NET_BG_PIDS $slow_pid"
 net_wait_file "$DL/$U4_SERVICE.part" 10 || t_fail "the slow download did not start"
@@ -138,7 +130,7 @@ t_ok "the .part holds $size of $full bytes"
 [ ! -e "$DL/$U4_SERVICE" ] || t_fail "a half file was put in place"
 [ ! -e "$XDG_STATE_HOME/hsm-onboard/U4" ] || t_fail "a half file was imported"
 t_ok "nothing of the interrupted transfer was imported"
-t_run 0 "the interrupted download resumes" fetch --cacert "$NET_DIR/ca.pem" "$URL/slow/$U4_SERVICE"
+t_run 0 "the interrupted download resumes" t_hsmo fetch --cacert "$NET_DIR/ca.pem" "$URL/slow/$U4_SERVICE"
 grep -q "GET /slow/$U4_SERVICE 206 range=bytes=$size-" "$NET_DIR/access.log" ||
 	{ cat "$NET_DIR/access.log" >&2; t_fail "the second fetch did not resume from byte $size"; }
 grep -q '"service_user": "svc-U4"' "$XDG_STATE_HOME/hsm-onboard/U4/state.json" ||

@@ -68,19 +68,11 @@ t_run 64 "--api-endpoint without a profile or a certificate" "$HSMO" check --api
 t_grep "$T_ERR" "mutual TLS (--cert FILE --key FILE)" "the usage error names mutual TLS"
 JWT=$(net_jwt TSB01 $(( $(date +%s) + 30 * 86400 )))
 t_secret "$JWT"
-PASS="mtls-$(t_rand_alnum 16)"
-t_secret "$PASS"
+t_passphrase "mtls-$(t_rand_alnum 16)"
 mkdir -p "$T_DIR/files"
 ( umask 077; printf 'API-Endpoint: %s\nJWT-TOKEN: %s\n' "$URL" "$JWT" > "$T_DIR/files/ACME_sbx_jwt_TSB01_20261120.txt" )
-# t_run with the vault passphrase on descriptor 3.
-run_pass() {
-	t_run "$@" 3<<EOF
-$PASS
-EOF
-}
-run_pass 0 "import a multi-tenant JWT file" "$HSMO" --kdf-ms 20 --passphrase-fd 3 import \
-	"$T_DIR/files/ACME_sbx_jwt_TSB01_20261120.txt"
-run_pass 69 "a JWT against a server that requires mutual TLS" "$HSMO" check --profile TSB01 --passphrase-fd 3 \
+t_run 0 "import a multi-tenant JWT file" t_hsmo import "$T_DIR/files/ACME_sbx_jwt_TSB01_20261120.txt"
+t_run 69 "a JWT against a server that requires mutual TLS" t_hsmo check --profile TSB01 \
 	--cacert "$NET_DIR/ca.pem" --api-endpoint "$URL"
 grep -Eq "^$URL/v1/versionInfo +auth " "$T_OUT" || t_fail "no client certificate: not reported auth"
 t_grep "$T_OUT" "requires a client certificate (mutual TLS" "the hint names mutual TLS"
@@ -136,7 +128,7 @@ t_run 64 "--key without --cert" "$HSMO" check --api-endpoint "$URL" --key "$C/go
 t_run 64 "--cert without --api-endpoint" "$HSMO" check --cert "$C/good.pem" --key "$C/good.key" \
 	--endpoint "127.0.0.1:$NET_PORT"
 t_make_credfiles "$T_DIR/ded" ACME eco DED01 20261120
-run_pass 0 "import a dedicated TSBaaS order" "$HSMO" --kdf-ms 20 --passphrase-fd 3 import \
+t_run 0 "import a dedicated TSBaaS order" t_hsmo import \
 	--service-type tsbaas-dedicated "$T_SERVICE_FILE" "$T_HSM_FILE"
 t_run 64 "a dedicated TSBaaS profile without a certificate" "$HSMO" check --profile DED01 --api-endpoint "$URL"
 t_grep "$T_ERR" "profile DED01 is a dedicated TSBaaS: its REST API authenticates by mutual TLS, not by a JWT" \

@@ -7,8 +7,7 @@
 . "$top_srcdir/tests/net-lib.sh"
 t_need_python3
 
-PASS="watch-$(t_rand_alnum 16)"
-t_secret "$PASS"
+t_passphrase "watch-$(t_rand_alnum 16)"
 SRC="$T_DIR/src"      # where the invented files are made (outside the scanned home)
 WATCHED="$T_DIR/downloads"
 mkdir -p "$WATCHED"
@@ -16,9 +15,7 @@ t_make_credfiles "$SRC" ACME sbx W1 20261120
 SERVICE=$(basename "$T_SERVICE_FILE") HSM=$(basename "$T_HSM_FILE")
 STATE="$XDG_STATE_HOME/hsm-onboard/W1/state.json"
 
-"$HSMO" watch --kdf-ms 20 --passphrase-fd 3 --timeout 30 "$WATCHED" >"$T_DIR/watch.out" 2>"$T_DIR/watch.err" 3<<EOF &
-$PASS
-EOF
+"$T_HSMO_FROM" "$T_DIR/pass" watch --timeout 30 "$WATCHED" >"$T_DIR/watch.out" 2>"$T_DIR/watch.err" &
 watch_pid=$!
 NET_BG_PIDS="$NET_BG_PIDS $watch_pid"
 net_wait_grep "$T_DIR/watch.err" "watching $WATCHED" 10 || t_fail "watch did not start"

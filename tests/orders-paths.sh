@@ -9,7 +9,6 @@
 
 t_jce_standin
 export HSM_ONBOARD_PRIMUS_TOOLS="$JAR"
-J() { p=$1; shift; "$HSMO" --profile "$p" --passphrase-fd 3 "$@" 3<"$T_DIR/pass"; }
 n=0
 # new_profile API TIER: a profile whose setup password the stand-in accepts.
 new_profile() {
@@ -36,19 +35,19 @@ t_run 0 "status --json" "$HSMO" --profile "$prof" --json status
 t_grep "$T_OUT" '"path": "jce"' "status --json shows the jce path"
 
 # ---- JCE: connect with no --engine ----
-t_run 0 "connect a JCE profile, no --engine" J "$prof" --yes connect --endpoint jce-a.example.test --output "$T_DIR/cfg-$prof"
+t_run 0 "connect a JCE profile, no --engine" t_hsmo --profile "$prof" --yes connect --endpoint jce-a.example.test --output "$T_DIR/cfg-$prof"
 t_grep "$T_OUT" "Connected (engine jce)" "the jce engine made the exchange"
 t_grep "$st" '"rotation": "configured"' "JCE profile: configured"
 [ "$(cat "$T_DIR/cfg-$prof/jce-user-secret.secret")" = "$(cat "$JCE_STANDIN_DIR/secret")" ] || t_fail "JCE: the user secret file"
 t_ok "JCE: the blinded user secret in its 0600 file"
 t_secret "$(cat "$JCE_STANDIN_DIR/secret")"
-t_run 0 "config --list on a JCE profile" J "$prof" config --list
+t_run 0 "config --list on a JCE profile" t_hsmo --profile "$prof" config --list
 t_grep "$T_OUT" "tsb" "config --list offers TSB"
 t_nogrep "$T_OUT" "ksp" "config --list offers no KSP to a JCE profile"
 
 # ---- BYOK: an ECO partition, JCE only ----
 new_profile jce ECO
-t_run 0 "connect a BYOK (ECO, JCE) profile, no --engine" J "$prof" --yes connect --endpoint jce-a.example.test --output "$T_DIR/cfg-$prof"
+t_run 0 "connect a BYOK (ECO, JCE) profile, no --engine" t_hsmo --profile "$prof" --yes connect --endpoint jce-a.example.test --output "$T_DIR/cfg-$prof"
 t_grep "$st" '"rotation": "configured"' "BYOK profile: configured"
 t_grep "$st" '"engine": "jce"' "BYOK profile: engine jce"
 t_secret "$(cat "$JCE_STANDIN_DIR/secret")"
@@ -57,13 +56,13 @@ t_secret "$(cat "$JCE_STANDIN_DIR/secret")"
 new_profile jce SBX
 calls_before=$(grep -c '^ARGV:' "$JCE_STANDIN_DIR/calls.log")
 HSM_ONBOARD_PRIMUS_TOOLS="$T_DIR/no-such.jar" t_run 69 "connect without Primus Tools" \
-	J "$prof" --yes connect --endpoint jce-a.example.test
+	t_hsmo --profile "$prof" --yes connect --endpoint jce-a.example.test
 t_grep "$T_ERR" "Primus Tools" "the error names Primus Tools"
 [ "$(first_uses)" -eq 0 ] || t_fail "a first use was recorded without Primus Tools"
 t_ok "no first use recorded without Primus Tools"
 mkdir -p "$T_DIR/nojava"
 for tool in sh cat; do ln -sf "$(command -v $tool)" "$T_DIR/nojava/$tool"; done
-PATH="$T_DIR/nojava" t_run 69 "connect without java" J "$prof" --yes connect --endpoint jce-a.example.test
+PATH="$T_DIR/nojava" t_run 69 "connect without java" t_hsmo --profile "$prof" --yes connect --endpoint jce-a.example.test
 t_grep "$T_ERR" "java" "the error names java"
 t_grep "$T_ERR" "openjdk" "the error names what to install"
 [ "$(first_uses)" -eq 0 ] || t_fail "a first use was recorded without java"
@@ -73,13 +72,13 @@ t_ok "nothing was sent without java or Primus Tools"
 
 # ---- Access disabled is not a refusal ----
 : > "$JCE_STANDIN_DIR/disabled"
-t_run 69 "connect while client API access is disabled" J "$prof" --yes connect --endpoint jce-a.example.test
+t_run 69 "connect while client API access is disabled" t_hsmo --profile "$prof" --yes connect --endpoint jce-a.example.test
 t_grep "$T_ERR" "client API access is disabled" "0x80005019 reads as access disabled"
 t_grep "$T_ERR" "support portal" "it names the support portal"
 t_nogrep "$T_ERR" "rejected the setup password" "it is not called a refused setup password"
 t_nogrep "$st" '"kind": "setup-rejected"' "no refusal recorded"
 rm -f "$JCE_STANDIN_DIR/disabled"
-t_run 0 "connect once access is enabled" J "$prof" --yes connect --endpoint jce-a.example.test
+t_run 0 "connect once access is enabled" t_hsmo --profile "$prof" --yes connect --endpoint jce-a.example.test
 t_secret "$(cat "$JCE_STANDIN_DIR/secret")"
 
 # ---- CNG: the exchange happens on Windows ----
@@ -87,17 +86,17 @@ new_profile cng ECO
 t_run 0 "status --json of a CNG profile" "$HSMO" --profile "$prof" --json status
 t_grep "$T_OUT" '"path": "ksp"' "status --json shows the ksp path"
 calls_before=$(grep -c '^ARGV:' "$JCE_STANDIN_DIR/calls.log")
-t_run 78 "connect a CNG profile" J "$prof" --yes connect --endpoint cng-a.example.test
+t_run 78 "connect a CNG profile" t_hsmo --profile "$prof" --yes connect --endpoint cng-a.example.test
 t_grep "$T_ERR" "Test all Connections" "connect names Test all Connections"
 t_grep "$T_ERR" "SecurosysKspCfg" "connect names SecurosysKspCfg"
 t_grep "$T_ERR" "2320" "connect names port 2320"
 [ "$(first_uses)" -eq 0 ] || t_fail "connect recorded a first use on a CNG profile"
 t_ok "CNG connect recorded no first use"
-t_run 78 "connect --engine primus on a CNG profile is refused too" J "$prof" --yes connect --engine primus --endpoint cng-a.example.test
+t_run 78 "connect --engine primus on a CNG profile is refused too" t_hsmo --profile "$prof" --yes connect --engine primus --endpoint cng-a.example.test
 [ "$(first_uses)" -eq 0 ] || t_fail "connect --engine primus recorded a first use on a CNG profile"
-t_run 0 "config --list on a CNG profile" J "$prof" config --list
+t_run 0 "config --list on a CNG profile" t_hsmo --profile "$prof" config --list
 t_grep "$T_OUT" "ksp" "config --list offers the KSP"
-t_run 0 "config --for ksp" J "$prof" config --for ksp --endpoint cng-a.example.test --endpoint cng-b.example.test --output "$T_DIR/ksp"
+t_run 0 "config --for ksp" t_hsmo --profile "$prof" config --for ksp --endpoint cng-a.example.test --endpoint cng-b.example.test --output "$T_DIR/ksp"
 f="$T_DIR/ksp/ksp-connections.txt"
 t_grep "$f" "Hostname = cng-a.example.test" "the first host"
 t_grep "$f" "Hostname = cng-b.example.test" "the second host"
@@ -123,7 +122,7 @@ HSM_ONBOARD_DATADIR="$T_DIR/data" "$HSMO" check --cluster LOCAL01 --api cng --ti
 set -e
 t_grep "$T_DIR/check" "127.0.0.1:2320" "check on a CNG profile probes port 2320"
 t_grep "$T_DIR/check2" "127.0.0.1:2320" "check --api cng probes port 2320"
-t_run 64 "config --for tsb on a CNG profile does not fit" J "$prof" config --for tsb --output "$T_DIR/ksp"
+t_run 64 "config --for tsb on a CNG profile does not fit" t_hsmo --profile "$prof" config --for tsb --output "$T_DIR/ksp"
 
 T_SCAN_EXCLUDE=$T_DIR/creds t_scan_leaks "$JCE_STANDIN_DIR/calls.log" "$T_DIR/ksp"
 t_done

@@ -5,6 +5,7 @@
 # nothing, not even with --shred. Closed stdin, stdout and stderr get /dev/null (as OpenSSH's
 # sanitise_stdfd), so no profile file can land on them.
 . "$top_srcdir/tests/lib.sh"
+t_need_python3
 
 IN="$T_DIR/in"
 T_SCAN_EXCLUDE=$IN
@@ -53,18 +54,16 @@ grep -qE '^ +setup-password +stored$' "$T_OUT" || t_fail "setup-password not sto
 t_ok "the lock file holds no stray output"
 
 # ---- Ctrl-C at the first passphrase prompt on a terminal leaves no profile behind ----
-if command -v python3 >/dev/null 2>&1; then
-	t_make_credfiles "$IN/ctrlc" ACME_Corp eco CTRLC01 20261120 pkcs11
-	rc=$(t_on_tty assphrase "^C" "$HSMO" import --kdf-ms 20 "$T_SERVICE_FILE" "$T_HSM_FILE")
-	[ "$rc" = signal ] || [ "$rc" -ne 0 ] || t_fail "the import went on after Ctrl-C"
-	t_ok "Ctrl-C at the passphrase prompt stopped the import ($rc)"
-	t_run 0 "status after Ctrl-C lists no half-made profile" "$HSMO" status
-	t_nogrep "$T_OUT" "CTRLC01" "status does not show the interrupted profile"
-	t_nogrep "$T_ERR" "CTRLC01" "status does not complain about the interrupted profile"
-	t_run 0 "the interrupted profile is imported by the next try" "$HSMO" --kdf-ms 20 --passphrase-fd 3 import \
-		"$T_SERVICE_FILE" "$T_HSM_FILE" 3<<<"$PASS"
-	t_run 0 "status shows it then" "$HSMO" --profile CTRLC01 status
-fi
+t_make_credfiles "$IN/ctrlc" ACME_Corp eco CTRLC01 20261120 pkcs11
+rc=$(t_on_tty assphrase "^C" "$HSMO" import --kdf-ms 20 "$T_SERVICE_FILE" "$T_HSM_FILE")
+[ "$rc" = signal ] || [ "$rc" -ne 0 ] || t_fail "the import went on after Ctrl-C"
+t_ok "Ctrl-C at the passphrase prompt stopped the import ($rc)"
+t_run 0 "status after Ctrl-C lists no half-made profile" "$HSMO" status
+t_nogrep "$T_OUT" "CTRLC01" "status does not show the interrupted profile"
+t_nogrep "$T_ERR" "CTRLC01" "status does not complain about the interrupted profile"
+t_run 0 "the interrupted profile is imported by the next try" "$HSMO" --kdf-ms 20 --passphrase-fd 3 import \
+	"$T_SERVICE_FILE" "$T_HSM_FILE" 3<<<"$PASS"
+t_run 0 "status shows it then" "$HSMO" --profile CTRLC01 status
 
 # ---- the right descriptor still works ----
 t_run 0 "an open --passphrase-fd 3 works" "$HSMO" --passphrase-fd 3 --profile ACMEHSM01 secrets 3<<<"$PASS"

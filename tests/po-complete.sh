@@ -45,7 +45,6 @@ t_ok "xgettext extracted $((n_msgs - 1)) messages"
 # texts, or is an option line) whose translation has a line wider than 80 columns: --help must fit a
 # terminal in every language. One-line messages are left alone: the terminal wraps them anyway.
 too_wide() {
-	command -v msgexec >/dev/null || return 0
 	msgexec -i "$1" sh -c 'case $MSGEXEC_MSGID in *"
 "?* | "  "*) w=$(LC_ALL=C.UTF-8 wc -L); [ "$w" -le 80 ] || printf "%s columns: %.60s; " "$w" "$(printf %s "$MSGEXEC_MSGID" | sed "/^\$/d" | head -n 1)" ;; esac'
 }

@@ -174,19 +174,24 @@ V_EDGES = '\u2502|'
 CORNERS_TL = '\u250c+'
 
 
-def find_box(lines):
-    """(top, left, right, bottom) of the first popup frame, or Nones."""
+def find_top(lines):
+    """(top, left, right) of the first popup frame's top edge, or Nones."""
     for top, line in enumerate(lines):
         x0 = next((i for i, ch in enumerate(line) if ch in CORNERS_TL and i + 1 < len(line)
                    and line[i + 1] in '\u2500-'), -1)
-        if x0 < 0:
-            continue
         x1 = max(line.rfind('\u2510'), line.rfind('+'))
-        if x1 <= x0:
-            continue
-        bottom = next((y for y in range(top + 1, len(lines)) if lines[y][x0:x0 + 1] in ('\u2514', '+')), None)
-        return top, x0, x1, bottom
-    return None, None, None, None
+        if x0 >= 0 and x1 > x0:
+            return top, x0, x1
+    return None, None, None
+
+
+def find_box(lines):
+    """(top, left, right, bottom) of the first popup frame, or Nones."""
+    top, x0, x1 = find_top(lines)
+    if top is None:
+        return None, None, None, None
+    bottom = next((y for y in range(top + 1, len(lines)) if lines[y][x0:x0 + 1] in ('\u2514', '+')), None)
+    return top, x0, x1, bottom
 
 
 def check_indent(s):
@@ -223,29 +228,23 @@ def check_paths(s):
 
 def check_box(s):
     """One popup frame, its edges on every row, the padding inside them blank."""
-    for top, line in enumerate(s.raw):
-        x0 = next((i for i, ch in enumerate(line) if ch in CORNERS_TL and i + 1 < len(line)
-                   and line[i + 1] in '\u2500-'), -1)
-        if x0 < 0:
-            continue
-        x1 = max(line.rfind('\u2510'), line.rfind('+'))
-        if x1 <= x0:
-            continue
-        problems = []
-        bottom = None
-        for y in range(top + 1, len(s.raw)):
-            row = s.raw[y].ljust(x1 + 1)
-            if row[x0] in '\u2514+':
-                bottom = y
-                break
-            if row[x0] not in V_EDGES or row[x1] not in V_EDGES:
-                problems.append(f'box: row {y + 1} lacks an edge of the popup')
-            elif row[x0 + 1] != ' ' or row[x1 - 1] != ' ':
-                problems.append(f'box: row {y + 1} has text in the popup\'s padding: "{row[x0:x1 + 1]}"')
-        if bottom is None:
-            problems.append('box: the popup has no bottom edge')
-        return problems
-    return ['box: no popup frame on screen']
+    top, x0, x1 = find_top(s.raw)
+    if top is None:
+        return ['box: no popup frame on screen']
+    problems = []
+    bottom = None
+    for y in range(top + 1, len(s.raw)):
+        row = s.raw[y].ljust(x1 + 1)
+        if row[x0] in '\u2514+':
+            bottom = y
+            break
+        if row[x0] not in V_EDGES or row[x1] not in V_EDGES:
+            problems.append(f'box: row {y + 1} lacks an edge of the popup')
+        elif row[x0 + 1] != ' ' or row[x1 - 1] != ' ':
+            problems.append(f'box: row {y + 1} has text in the popup\'s padding: "{row[x0:x1 + 1]}"')
+    if bottom is None:
+        problems.append('box: the popup has no bottom edge')
+    return problems
 
 
 def main():

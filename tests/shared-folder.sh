@@ -16,16 +16,10 @@
 t_need_tool softhsm2-util softhsm2
 
 t_ppin_sim
-PASS="vault pass $(t_rand_alnum 10)"
-t_secret "$PASS"
+t_passphrase
 HOST=$(uname -n)
 
-# cmd PROFILE ARGS...: hsm-onboard for PROFILE, the passphrase on descriptor 3.
-cmd() { p=$1; shift; "$HSMO" --profile "$p" --passphrase-fd 3 "$@" 3<<EOF
-$PASS
-EOF
-}
-connect() { p=$1; shift; cmd "$p" --yes connect --ppin "$SIM" --module "$SOFTHSM2_MODULE" --endpoint hsm-a.example.test --endpoint hsm-b.example.test "$@"; }
+connect() { p=$1; shift; t_hsmo --profile "$p" --yes connect --ppin "$SIM" --module "$SOFTHSM2_MODULE" --endpoint hsm-a.example.test --endpoint hsm-b.example.test "$@"; }
 # slot_block FILE USER: every slotN block of USER, one per host entry, as text.
 slot_block() { awk -v u="user_name = \"$2\";" '/slot[0-9]+ :/{b=""; on=1} on{b=b $0 "\n"} on && index($0,u){hit=1} on && /^ *};$/{if(hit) printf "%s", b; on=0; hit=0}' "$1"; }
 
@@ -70,7 +64,7 @@ t_ok "one .secrets.cfg holds both users, PARTB added by ppin"
 
 # config of PARTB again: nothing changes (its entries replaced, not added twice).
 cp "$SHARED/primus.cfg" "$T_DIR/ab.cfg"
-t_run 0 "config PARTB again" cmd PARTB config --output "$SHARED"
+t_run 0 "config PARTB again" t_hsmo --profile PARTB config --output "$SHARED"
 cmp -s "$T_DIR/ab.cfg" "$SHARED/primus.cfg" || { diff "$T_DIR/ab.cfg" "$SHARED/primus.cfg" >&2; t_fail "config again changed primus.cfg"; }
 t_ok "config into the shared folder again leaves primus.cfg as it was"
 
@@ -84,10 +78,10 @@ t_json '[p["shares_config_dir_with"] for p in j["profiles"] if p["name"]=="PARTB
 # it goes back as it is; PARTA's vault copy predates PARTB, and writing it would take PARTB's secret
 # away: refused, nothing changed.
 cp "$SHARED/.secrets.cfg" "$T_DIR/ab.sec"
-t_run 0 "restore PARTB into the shared folder" cmd PARTB restore --output "$SHARED"
+t_run 0 "restore PARTB into the shared folder" t_hsmo --profile PARTB restore --output "$SHARED"
 cmp -s "$T_DIR/ab.sec" "$SHARED/.secrets.cfg" && cmp -s "$T_DIR/ab.cfg" "$SHARED/primus.cfg" ||
 	t_fail "restore of PARTB changed the shared files"
-t_run 73 "restore PARTA (older copy) into the shared folder" cmd PARTA restore --output "$SHARED"
+t_run 73 "restore PARTA (older copy) into the shared folder" t_hsmo --profile PARTA restore --output "$SHARED"
 t_grep "$T_ERR" "PARTB (slot 1)" "the refusal names PARTB and its slot"
 cmp -s "$T_DIR/ab.sec" "$SHARED/.secrets.cfg" && cmp -s "$T_DIR/ab.cfg" "$SHARED/primus.cfg" ||
 	t_fail "the refused restore of PARTA changed the shared files"
@@ -95,7 +89,7 @@ t_ok "restore into the shared folder keeps the other partition's entries (or ref
 
 # ---- Every client file of a primus profile names the provider's two files ----
 T6="$T_DIR/clients"
-t_run 0 "config --for vault --for libp11 --for openssl3 --for env" cmd PARTA config --output "$T6" --for vault --for libp11 --for openssl3 --for env
+t_run 0 "config --for vault --for libp11 --for openssl3 --for env" t_hsmo --profile PARTA config --output "$T6" --for vault --for libp11 --for openssl3 --for env
 t_grep "$T6/vault-hsm-pin.secret.env" "SECUROSYS_PKCS11_CONF=\"$T6/primus.cfg\"" "the Vault env file sets SECUROSYS_PKCS11_CONF"
 t_grep "$T6/vault-hsm-pin.secret.env" "SECUROSYS_SECRETS_CONF=\"$T6/.secrets.cfg\"" "the Vault env file sets SECUROSYS_SECRETS_CONF"
 t_grep "$T6/openssl.cnf" "#   SECUROSYS_PKCS11_CONF=$T6/primus.cfg" "openssl.cnf names primus.cfg"
@@ -119,9 +113,9 @@ t_grep "$XDG_STATE_HOME/hsm-onboard/PARTD/state.json" '"first_use": null' "the r
 
 # config --system writes only /etc/primus for group primus: it takes no folder of its own. (Writing
 # /etc/primus itself is not tried here: the test must not change the machine.)
-t_run 64 "config --system --output" cmd PARTA config --system --output "$T_DIR/x"
+t_run 64 "config --system --output" t_hsmo --profile PARTA config --system --output "$T_DIR/x"
 t_grep "$T_ERR" "it takes no --output or --group" "--system refuses another folder"
-t_run 64 "--system outside config" cmd PARTA restore --system --output "$T_DIR/x"
+t_run 64 "--system outside config" t_hsmo --profile PARTA restore --system --output "$T_DIR/x"
 t_run 64 "--client-id with a quote" connect PARTA --client-id 'a"b'
 
 # ---- The guard: another partition's files are never replaced silently ----
@@ -133,7 +127,7 @@ chmod 600 "$FOREIGN/.secrets.cfg"
 cp "$FOREIGN/.secrets.cfg" "$T_DIR/foreign.sec"
 cp "$FOREIGN/primus.cfg" "$T_DIR/foreign.cfg"
 for what in config restore; do
-	t_run 73 "$what into a folder with another partition's files" cmd PARTA "$what" --output "$FOREIGN"
+	t_run 73 "$what into a folder with another partition's files" t_hsmo --profile PARTA "$what" --output "$FOREIGN"
 	t_grep "$T_ERR" "OTHER (slot 0)" "$what: the refusal names the partition and its slot"
 	cmp -s "$T_DIR/foreign.sec" "$FOREIGN/.secrets.cfg" && cmp -s "$T_DIR/foreign.cfg" "$FOREIGN/primus.cfg" ||
 		t_fail "$what changed the foreign files"
@@ -156,7 +150,7 @@ t_grep "$T_ERR" "OTHER (slot 0)" "connect --output: the refusal names the partit
 cmp -s "$T_DIR/foreign.sec" "$FOREIGN/.secrets.cfg" || t_fail "connect --output changed the foreign .secrets.cfg"
 t_ok "connect --output refuses another partition's .secrets.cfg"
 TE="$T_DIR/escapes"
-t_run 0 "config PARTC --for vault --for libp11" cmd PARTC config --output "$TE" --for vault --for libp11
+t_run 0 "config PARTC --for vault --for libp11" t_hsmo --profile PARTC config --output "$TE" --for vault --for libp11
 # systemd: backslash before '"' and '\'; '${' stays (no expansion in an EnvironmentFile).
 want_env=$(printf '%s' "$HARD" | sed -e 's/[\\"]/\\&/g')
 t_grep "$TE/vault-hsm-pin.secret.env" "VAULT_HSM_PIN=\"$want_env\"" "systemd env file: the PIN with backslash escapes only"
@@ -170,7 +164,7 @@ for what in config restore; do
 	mkdir -p "$dir"
 	cp -p "$T_DIR/foreign.sec" "$dir/.secrets.cfg"
 	cp "$T_DIR/foreign.cfg" "$dir/primus.cfg"
-	t_run 0 "$what --force" cmd PARTA "$what" --output "$dir" --force
+	t_run 0 "$what --force" t_hsmo --profile PARTA "$what" --output "$dir" --force
 	bak=$(find "$dir" -name '.secrets.cfg.*.bak')
 	[ -n "$bak" ] && [ "$(stat -c %a "$bak")" = 600 ] || t_fail "$what --force: no 0600 backup of .secrets.cfg"
 	cmp -s "$bak" "$T_DIR/foreign.sec" || t_fail "$what --force: the backup differs from the replaced file"

@@ -3,7 +3,7 @@
 # when it is one) and the bash completion pass shellcheck at its default severity, with the settings of
 # .shellcheckrc (each disable there says why) and the narrow disable comments in the scripts.
 . "$top_srcdir/tests/lib.sh"
-command -v shellcheck >/dev/null 2>&1 || t_skip "shellcheck is not installed (apt-get install shellcheck)"
+t_need_tool shellcheck shellcheck
 [ -f "$top_srcdir/.shellcheckrc" ] || t_fail ".shellcheckrc is missing from the tree"
 
 : > "$T_DIR/scripts"

@@ -8,11 +8,9 @@
 t_need_python3
 IN="$T_DIR/in"
 T_SCAN_EXCLUDE=$IN
-PASS="state growth test $(t_rand_alnum 10)"
-t_secret "$PASS"
-hsmo() { "$HSMO" --kdf-ms 20 --passphrase-fd 3 "$@" 3<<<"$PASS"; }
+t_passphrase "state growth test $(t_rand_alnum 10)"
 t_make_credfiles "$IN" ACME_Corp eco ACMEHSM01 20261120 pkcs11
-t_run 0 "import" hsmo import "$T_SERVICE_FILE" "$T_HSM_FILE"
+t_run 0 "import" t_hsmo import "$T_SERVICE_FILE" "$T_HSM_FILE"
 S="$XDG_STATE_HOME/hsm-onboard/ACMEHSM01/state.json"
 
 # An older version appended about 100 bytes per check, for ever: 3 MiB is about four months of a
@@ -32,7 +30,7 @@ t_ok "an older version's state.json of $size bytes"
 
 t_run 0 "status reads the oversized state.json" "$HSMO" --profile ACMEHSM01 status
 t_run 0 "status --json reads it too" "$HSMO" --profile ACMEHSM01 --json status
-t_run 0 "secrets opens the profile" hsmo --profile ACMEHSM01 secrets
+t_run 0 "secrets opens the profile" t_hsmo --profile ACMEHSM01 secrets
 t_run 0 "ticket reads it" "$HSMO" --profile ACMEHSM01 ticket
 # A check from cron writes the state (port 1 on loopback refuses at once): that write compacts it.
 t_run 69 "a check writes the state" "$HSMO" --profile ACMEHSM01 check --timeout 2 --endpoint 127.0.0.1:1

@@ -11,20 +11,10 @@
 #   - promtool checks the shipped alerting rules, and unit-tests them (promtool test rules).
 . "${top_srcdir:?}/tests/lib.sh"
 
-FAKETIME_LIB=
-for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
-	[ -f "$f" ] && { FAKETIME_LIB=$f; break; }
-done
-[ -n "$FAKETIME_LIB" ] || t_skip_missing faketime "libfaketime is not installed"
+t_need_faketime
 t_need_python3
 t_need_tool promtool prometheus
 
-# at TIME CMD...: CMD with the clock stopped at TIME (UTC); see tests/lib.sh, t_at.
-at() {
-	when=$(date -d "$1 UTC" '+%Y-%m-%d %H:%M:%S')
-	shift
-	env LD_PRELOAD="$FAKETIME_LIB${LD_PRELOAD:+:$LD_PRELOAD}" FAKETIME="$when" "$@"
-}
 
 # The guidelines' range expressions: [@][start:][end]; start omitted = 0, end omitted = +inf, "~" =
 # -inf; without "@" the value alerts OUTSIDE start..end (endpoints included), with "@" INSIDE.
@@ -76,7 +66,7 @@ EOPY
 # level the perfdata thresholds give must all be EXPECTED-RC's level.
 nagios() {
 	name=$1 want=$2 perf=$3 when=$4
-	t_run "$want" "$name" at "$when" "$HSMO" status --check
+	t_run "$want" "$name" t_at "$when" "$HSMO" status --check
 	verdict=$(python3 "$T_DIR/nagios.py" "$T_OUT") || { cat "$T_OUT" >&2; t_fail "$name: the guidelines' parser refused the line"; }
 	# shellcheck disable=SC2086 # split the verdict into its words on purpose
 	set -- $verdict
@@ -102,19 +92,19 @@ nagios "expired" 2 perfdata "2026-11-28 09:00:01"
 t_grep "$T_OUT" "'ACMEHSM01_seconds_left'=0s;172800:;43200:;0" "expired: 0 s left, the minimum"
 
 # The same line in every locale: English words and C-locale dates, the host's time zone.
-at "2026-11-26 09:00:01" "$HSMO" status --check > "$T_DIR/C.line" || true
-at "2026-11-26 09:00:01" "$HSMO" status > "$T_DIR/C.text" 2>&1 || true
+t_at "2026-11-26 09:00:01" "$HSMO" status --check > "$T_DIR/C.line" || true
+t_at "2026-11-26 09:00:01" "$HSMO" status > "$T_DIR/C.text" 2>&1 || true
 for loc in de_DE.UTF-8 fr_FR.UTF-8; do
 	if ! locale -a 2>/dev/null | grep -qix "$(echo "$loc" | sed 's/UTF-8/utf8/')"; then
 		echo "# locale $loc is not generated here (quickstart.sh generates it): not compared"
 		continue
 	fi
 	set +e
-	at "2026-11-26 09:00:01" env LC_ALL="$loc" LANG="$loc" LANGUAGE="${loc%%_*}" "$HSMO" status --check > "$T_DIR/loc.line"
+	t_at "2026-11-26 09:00:01" env LC_ALL="$loc" LANG="$loc" LANGUAGE="${loc%%_*}" "$HSMO" status --check > "$T_DIR/loc.line"
 	set -e
 	cmp -s "$T_DIR/C.line" "$T_DIR/loc.line" || { diff "$T_DIR/C.line" "$T_DIR/loc.line" >&2; t_fail "status --check under $loc differs from C"; }
 	# The human status is translated all the same: only the plugin line is pinned.
-	at "2026-11-26 09:00:01" env LC_ALL="$loc" LANGUAGE= "$HSMO" status > "$T_DIR/loc.text" 2>&1 || true
+	t_at "2026-11-26 09:00:01" env LC_ALL="$loc" LANGUAGE= "$HSMO" status > "$T_DIR/loc.text" 2>&1 || true
 	! cmp -s "$T_DIR/C.text" "$T_DIR/loc.text" || t_fail "status under $loc is not localised: the comparison would prove nothing"
 	t_ok "status --check under $loc is the C line: $(cat "$T_DIR/loc.line")"
 done
@@ -142,7 +132,7 @@ chmod 700 "$XDG_STATE_HOME/hsm-onboard/NOSTATE"
 : > "$XDG_STATE_HOME/hsm-onboard/NOSTATE/vault"
 chmod 600 "$XDG_STATE_HOME/hsm-onboard/NOSTATE/vault"
 NOW="2026-11-26 09:00:01"
-t_run 66 "openmetrics with an unreadable profile: written, exit 66" at "$NOW" "$HSMO" status --format openmetrics
+t_run 66 "openmetrics with an unreadable profile: written, exit 66" t_at "$NOW" "$HSMO" status --format openmetrics
 cp "$T_OUT" "$T_DIR/m.prom"
 t_grep "$T_ERR" "NOSTATE has no state.json" "the unreadable profile is named on stderr"
 promtool check metrics < "$T_DIR/m.prom" > "$T_DIR/lint" 2>&1 || { cat "$T_DIR/lint" >&2; t_fail "promtool check metrics refused the output"; }
@@ -163,7 +153,7 @@ t_ok "promtool refuses the same text with the label unescaped"
 t_ok "ends with # EOF (OpenMetrics)"
 
 # The values agree with status --json (same clock), read by an independent parser (metrics-check.py).
-at "$NOW" "$HSMO" status --json > "$T_DIR/s.json" 2>/dev/null || true
+t_at "$NOW" "$HSMO" status --json > "$T_DIR/s.json" 2>/dev/null || true
 python3 "$top_srcdir/tests/metrics-check.py" "$T_DIR/m.prom" "$T_DIR/s.json" "$NOW" \
 	'hsm_onboard_rotation_state:profile~WEIRD,state~pending=1' \
 	'hsm_onboard_rotation_state:profile~ROTATED,state~verified=1' \
@@ -176,7 +166,7 @@ t_ok "every value agrees with status --json (remaining, expiry, state, in use, t
 
 # --output: atomic, 0644, no temp file left; a crash before the rename keeps the previous file.
 mkdir -p "$HOME/tf"
-t_run 66 "--output FILE" at "$NOW" "$HSMO" status --format openmetrics --output "$HOME/tf/hsm-onboard.prom"
+t_run 66 "--output FILE" t_at "$NOW" "$HSMO" status --format openmetrics --output "$HOME/tf/hsm-onboard.prom"
 cmp -s "$HOME/tf/hsm-onboard.prom" "$T_DIR/m.prom" || t_fail "--output differs from stdout"
 [ "$(stat -c %a "$HOME/tf/hsm-onboard.prom")" = 644 ] || t_fail "--output mode is not 0644"
 [ "$(ls -A "$HOME/tf")" = hsm-onboard.prom ] || t_fail "--output left other files: $(ls -A "$HOME/tf")"
@@ -195,13 +185,10 @@ t_run 64 "--format with --check" "$HSMO" status --format openmetrics --check
 
 # ---- no secret: a real import, then every format ----
 rm -rf "$XDG_STATE_HOME/hsm-onboard/NOSTATE"
-PASS="status formats passphrase $(t_rand_alnum 6)"
-t_secret "$PASS"
+t_passphrase "status formats passphrase $(t_rand_alnum 6)"
 t_make_credfiles "$T_DIR/creds" ACME_Corp eco SECRETS01 20261120 pkcs11
 T_SCAN_EXCLUDE=$T_DIR/creds
-t_run 0 "import" "$HSMO" --kdf-ms 20 --passphrase-fd 3 import "$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOP
-$PASS
-EOP
+t_run 0 "import" t_hsmo import "$T_SERVICE_FILE" "$T_HSM_FILE"
 for f in text json nagios openmetrics; do
 	set +e
 	"$HSMO" status --format $f --output "$HOME/tf/all.$f" >/dev/null 2>&1

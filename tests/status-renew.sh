@@ -10,42 +10,36 @@
 t_need_faketime
 t_need_python3
 
-PASS="correct horse battery staple"
+t_passphrase "correct horse battery staple"
 CRED="$T_DIR/cred" # the plaintext credential files: outside HOME, so the leak scan skips them
 BIN="$T_DIR/bin"   # the stand-in lp
 mkdir -p "$CRED" "$BIN"
 
-# at TIME CMD... and json EXPR: tests/lib.sh's t_at and t_json.
-at() { t_at "$@"; }
-json() { t_json "$@"; }
 
 t_make_credfiles "$CRED/first" ACME_Corp eco ACMEHSM01 20261120 pkcs11
 OLD_SETUP_PW=$T_SETUP_PW
-t_run 0 "import ECO" at "2026-11-20 09:00:00" "$HSMO" --kdf-ms 20 --passphrase-fd 3 import \
-	"$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF
-$PASS
-EOF
+t_run 0 "import ECO" t_at "2026-11-20 09:00:00" "$T_HSMO_FROM" "$T_DIR/pass" import "$T_SERVICE_FILE" "$T_HSM_FILE"
 
 # ECO without a first use: no deadline, however late.
-t_run 0 "status --json: imported, unused" at "2026-12-20 09:00:00" "$HSMO" status --json
-json 'j["profiles"][0]["name"] == "ACMEHSM01" and j["profiles"][0]["tier"] == "ECO"'
-json 'j["profiles"][0]["service_user"] == "svc-ACMEHSM01"'
-json 'j["profiles"][0]["setup_password"]["state"] == "unused" and j["profiles"][0]["setup_password"]["expires_at"] is None'
-json 'j["profiles"][0]["setup_password"]["issued"] == "2026-11-20T00:00:00Z"'
-t_run 0 "status --check: unused is OK" at "2026-12-20 09:00:00" "$HSMO" status --check
+t_run 0 "status --json: imported, unused" t_at "2026-12-20 09:00:00" "$HSMO" status --json
+t_json 'j["profiles"][0]["name"] == "ACMEHSM01" and j["profiles"][0]["tier"] == "ECO"'
+t_json 'j["profiles"][0]["service_user"] == "svc-ACMEHSM01"'
+t_json 'j["profiles"][0]["setup_password"]["state"] == "unused" and j["profiles"][0]["setup_password"]["expires_at"] is None'
+t_json 'j["profiles"][0]["setup_password"]["issued"] == "2026-11-20T00:00:00Z"'
+t_run 0 "status --check: unused is OK" t_at "2026-12-20 09:00:00" "$HSMO" status --check
 
 # With a first use: 7 x 24 h from it.
-t_run 0 "mark-used" at "2026-11-22 09:00:00" "$HSMO" mark-used --at 2026-11-21T09:00:00Z
-t_run 0 "status: running" at "2026-11-26 04:46:30" "$HSMO" status
+t_run 0 "mark-used" t_at "2026-11-22 09:00:00" "$HSMO" mark-used --at 2026-11-21T09:00:00Z
+t_run 0 "status: running" t_at "2026-11-26 04:46:30" "$HSMO" status
 t_grep "$T_OUT" "2 d 04 h 13 min left: expires Sat 28 Nov 2026 10:00 CET" "countdown from the declared first use"
-t_run 1 "check: WARNING under 48 h" at "2026-11-26 09:00:01" "$HSMO" status --check
-t_run 2 "check: CRITICAL under 12 h" at "2026-11-27 21:00:01" "$HSMO" status --check
-t_run 2 "check: CRITICAL when expired" at "2026-11-28 09:00:01" "$HSMO" status --check
+t_run 1 "check: WARNING under 48 h" t_at "2026-11-26 09:00:01" "$HSMO" status --check
+t_run 2 "check: CRITICAL under 12 h" t_at "2026-11-27 21:00:01" "$HSMO" status --check
+t_run 2 "check: CRITICAL when expired" t_at "2026-11-28 09:00:01" "$HSMO" status --check
 t_grep "$T_OUT" "EXPIRED since Sat 28 Nov 2026 10:00 CET" "expired"
 
 # Every ticket format, each with every required field.
 for fmt in text markdown json; do
-	t_run 0 "ticket --format $fmt" at "2026-11-29 08:00:00" "$HSMO" ticket --format "$fmt" \
+	t_run 0 "ticket --format $fmt" t_at "2026-11-29 08:00:00" "$HSMO" ticket --format "$fmt" \
 		--contract OFFER-2026-0042 --contact "Jane Doe"
 	cp "$T_OUT" "$T_DIR/ticket.$fmt"
 	for field in "Renewal of the HSM setup password for HSM user ACMEHSM01" ACME_Corp eco ECO standard \
@@ -55,7 +49,7 @@ for fmt in text markdown json; do
 		t_grep "$T_OUT" "$field" "$fmt: has $field"
 	done
 done
-t_run 0 "ticket --qr" at "2026-11-29 08:00:00" "$HSMO" ticket --qr --format markdown
+t_run 0 "ticket --qr" t_at "2026-11-29 08:00:00" "$HSMO" ticket --qr --format markdown
 cp "$T_OUT" "$T_DIR/ticket.qr"
 cat > "$BIN/lp" <<'EOS'
 #!/bin/sh
@@ -71,20 +65,18 @@ t_run 0 "ticket --output" "$HSMO" ticket --format json --output "$HOME/ticket.js
 # The renewal: new files after the renewal ticket; the clock starts again.
 t_make_credfiles "$CRED/renewed" ACME_Corp eco ACMEHSM01 20261130 pkcs11
 [ "$T_SETUP_PW" != "$OLD_SETUP_PW" ] || t_fail "the renewal fixture reused the old setup password"
-t_run 0 "import --renew" at "2026-11-30 10:00:00" "$HSMO" --kdf-ms 20 --passphrase-fd 3 import --renew \
-	"$T_SERVICE_FILE" "$T_HSM_FILE" 3<<EOF
-$PASS
-EOF
+t_run 0 "import --renew" t_at "2026-11-30 10:00:00" "$T_HSMO_FROM" "$T_DIR/pass" import --renew \
+	"$T_SERVICE_FILE" "$T_HSM_FILE"
 t_grep "$XDG_STATE_HOME/hsm-onboard/ACMEHSM01/state.json" '"renewed"' "the renewal is an event"
-t_run 0 "status after the renewal" at "2026-11-30 10:05:00" "$HSMO" status --json
-json 'j["profiles"][0]["setup_password"]["state"] == "unused" and j["profiles"][0]["setup_password"]["first_use"] is None'
-json 'j["profiles"][0]["setup_password"]["issued"] == "2026-11-30T00:00:00Z"'
-t_run 0 "check after the renewal: OK" at "2026-11-30 10:05:00" "$HSMO" status --check
-t_run 0 "ticket after the renewal" at "2026-11-30 10:05:00" "$HSMO" ticket
+t_run 0 "status after the renewal" t_at "2026-11-30 10:05:00" "$HSMO" status --json
+t_json 'j["profiles"][0]["setup_password"]["state"] == "unused" and j["profiles"][0]["setup_password"]["first_use"] is None'
+t_json 'j["profiles"][0]["setup_password"]["issued"] == "2026-11-30T00:00:00Z"'
+t_run 0 "check after the renewal: OK" t_at "2026-11-30 10:05:00" "$HSMO" status --check
+t_run 0 "ticket after the renewal" t_at "2026-11-30 10:05:00" "$HSMO" ticket
 head -n 5 "$T_OUT" | grep -q "NOTE: the setup password has NOT expired" || { cat "$T_OUT" >&2; t_fail "no notice"; }
 t_ok "after the renewal the ticket says at the top that the password has not expired"
-t_run 0 "mark-used on the new password" at "2026-11-30 11:00:00" "$HSMO" mark-used
-t_run 0 "status: the new password runs" at "2026-11-30 11:00:00" "$HSMO" status
+t_run 0 "mark-used on the new password" t_at "2026-11-30 11:00:00" "$HSMO" mark-used
+t_run 0 "status: the new password runs" t_at "2026-11-30 11:00:00" "$HSMO" status
 t_grep "$T_OUT" "7 d 00 h 00 min left: expires Mon 07 Dec 2026 12:00 CET" "a fresh 7 days"
 
 t_scan_leaks "$T_DIR/ticket.text" "$T_DIR/ticket.markdown" "$T_DIR/ticket.json" "$T_DIR/ticket.qr" "$LP_STDIN"

@@ -17,7 +17,6 @@ t_need_python3
 python3 -c 'import yaml' 2>/dev/null || t_skip_missing python3-yaml "the YAML parser for Python is not installed"
 
 t_jce_standin
-J() { p=$1; shift; "$HSMO" --profile "$p" --passphrase-fd 3 "$@" 3<"$T_DIR/pass"; }
 mode() { stat -c %a "$1"; }
 
 user=JCETGT
@@ -25,13 +24,12 @@ t_make_credfiles "$T_DIR/creds" acme eco "$user" 20261120
 printf '%s' "$T_SETUP_PW" | sha256sum | cut -d' ' -f1 > "$JCE_STANDIN_DIR/setup.sha256"
 printf '%s' "$T_SERVICE_PW" | sha256sum | cut -d' ' -f1 > "$JCE_STANDIN_DIR/proxy.sha256"
 printf '%s' "$user" > "$JCE_STANDIN_DIR/user"
-"$HSMO" --profile jt --passphrase-fd 3 --kdf-ms 20 import --tier ECO "$T_SERVICE_FILE" "$T_HSM_FILE" \
-	3<"$T_DIR/pass" >>"$T_DIR/all-output" 2>&1 || t_fail "import"
+t_hsmo --profile jt import --tier ECO "$T_SERVICE_FILE" "$T_HSM_FILE" >>"$T_DIR/all-output" 2>&1 || t_fail "import"
 st="$XDG_STATE_HOME/hsm-onboard/jt/state.json"
 
 # Before connect: the API alone (the wizard's subscription step records it) makes it a JCE profile.
 python3 -c 'import json,sys; p=sys.argv[1]; d=json.load(open(p)); d["api"]="jce"; json.dump(d, open(p, "w"))' "$st"
-t_run 0 "config --list on a JCE profile before connect" J jt config --list
+t_run 0 "config --list on a JCE profile before connect" t_hsmo --profile jt config --list
 t_grep "$T_OUT" "tsb " "--list offers tsb"
 t_grep "$T_OUT" "xks " "--list offers xks"
 t_grep "$T_OUT" "tsb/Installation/On-Premise-Installation" "--list names the TSB docs page"
@@ -39,7 +37,7 @@ t_grep "$T_OUT" "xks/Installation/Installation" "--list names the XKS docs page"
 grep -q '^libp11 ' "$T_OUT" && t_fail "--list offers libp11 to a JCE profile"
 t_ok "--list offers no PKCS#11 target to a JCE profile"
 
-t_run 0 "connect --engine jce with two hosts" J jt --yes connect --engine jce --module "$JAR" \
+t_run 0 "connect --engine jce with two hosts" t_hsmo --profile jt --yes connect --engine jce --module "$JAR" \
 	--endpoint jce-m.example.test --endpoint jce-c.example.test --output "$T_DIR/base"
 SECRET=$(cat "$JCE_STANDIN_DIR/secret")
 t_secret "$SECRET"
@@ -48,16 +46,16 @@ python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["engine"]["hosts"]; 
 t_ok "state.json records the hosts connect was given, the master first"
 
 # ---- verify and config without --endpoint ----
-t_run 0 "verify without --endpoint" J jt verify
+t_run 0 "verify without --endpoint" t_hsmo --profile jt verify
 grep '^ARGV:' "$JCE_STANDIN_DIR/calls.log" | tail -n 1 | grep -q ' Login -host jce-m.example.test -port 2300 ' ||
 	t_fail "verify did not log in at the stored master host"
 t_ok "verify logs in at the stored master host, port 2300"
 
 CFG="$T_DIR/cfg"
-t_run 64 "config --for tsb after connect, without --blinded-secret" J jt config --for tsb --output "$CFG"
+t_run 64 "config --for tsb after connect, without --blinded-secret" t_hsmo --profile jt config --for tsb --output "$CFG"
 t_grep "$T_ERR" "--blinded-secret" "the refusal names the explicit option"
 t_grep "$T_ERR" "do not describe" "the refusal says the route is not in the docs"
-t_run 0 "config --for tsb --for xks --blinded-secret without --endpoint" J jt config --for tsb --for xks --blinded-secret --output "$CFG"
+t_run 0 "config --for tsb --for xks --blinded-secret without --endpoint" t_hsmo --profile jt config --for tsb --for xks --blinded-secret --output "$CFG"
 for f in jce-user-secret.secret tsb-application-local.secret.yml xks-application.secret.yaml README.txt; do
 	[ -f "$CFG/$f" ] || t_fail "config did not write $f"
 	t_grep "$T_OUT" "$CFG/$f" "config prints $f"
@@ -107,12 +105,12 @@ t_grep "$CFG/README.txt" "tsb-application-local.secret.yml" "README names the TS
 t_grep "$CFG/README.txt" "the lines setupPassword, encryptionPassword and proxyPassword" "README says what in it is secret"
 t_grep "$CFG/README.txt" "xks-application.secret.yaml" "README names the XKS file"
 
-t_run 0 "config --for tsb again" J jt config --blinded-secret --for tsb --output "$CFG"
+t_run 0 "config --for tsb again" t_hsmo --profile jt config --blinded-secret --for tsb --output "$CFG"
 ENC2=$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["hsm"]["encryptionPassword"])' \
 	"$CFG/tsb-application-local.secret.yml")
 [ "$ENC2" = "$ENC" ] || t_fail "a rewrite changed encryptionPassword (TSB could not read its stored secret)"
 t_ok "a rewrite keeps encryptionPassword"
-t_run 0 "config --for tsb into a new folder" J jt config --blinded-secret --for tsb --output "$T_DIR/cfg2"
+t_run 0 "config --for tsb into a new folder" t_hsmo --profile jt config --blinded-secret --for tsb --output "$T_DIR/cfg2"
 ENC3=$(python3 -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["hsm"]["encryptionPassword"])' \
 	"$T_DIR/cfg2/tsb-application-local.secret.yml")
 t_secret "$ENC3"
@@ -121,37 +119,35 @@ t_ok "a new folder gets a new random encryptionPassword"
 
 
 # --endpoint still wins over the stored hosts.
-t_run 0 "config --for xks --endpoint other" J jt config --blinded-secret --for xks --endpoint jce-x.example.test --output "$T_DIR/cfg3"
+t_run 0 "config --for xks --endpoint other" t_hsmo --profile jt config --blinded-secret --for xks --endpoint jce-x.example.test --output "$T_DIR/cfg3"
 python3 -c 'import sys,yaml; assert yaml.safe_load(open(sys.argv[1]))["hsm"]["host"] == ["jce-x.example.test"]' \
 	"$T_DIR/cfg3/xks-application.secret.yaml" || t_fail "--endpoint did not win over the stored hosts"
 t_ok "--endpoint wins over the stored hosts"
 # A second run into the same folder: README.txt names the files of both runs, once each.
-t_run 0 "config --for tsb into the xks folder" J jt config --blinded-secret --for tsb --output "$T_DIR/cfg3"
+t_run 0 "config --for tsb into the xks folder" t_hsmo --profile jt config --blinded-secret --for tsb --output "$T_DIR/cfg3"
 for f in xks-application.secret.yaml tsb-application-local.secret.yml jce-user-secret.secret; do
 	[ "$(grep -cx "$f" "$T_DIR/cfg3/README.txt")" = 1 ] || { cat "$T_DIR/cfg3/README.txt" >&2; t_fail "README.txt does not name $f once"; }
 done
 t_ok "README.txt keeps the entries of an earlier run whose files are still there"
 rm "$T_DIR/cfg3/xks-application.secret.yaml"
-t_run 0 "config --for tsb again, the xks file removed" J jt config --blinded-secret --for tsb --output "$T_DIR/cfg3"
+t_run 0 "config --for tsb again, the xks file removed" t_hsmo --profile jt config --blinded-secret --for tsb --output "$T_DIR/cfg3"
 t_nogrep "$T_DIR/cfg3/README.txt" "xks-application" "README.txt drops the entry of a file that is gone"
 
 # ---- A PKCS#11 profile is not offered tsb or xks ----
 t_make_credfiles "$T_DIR/creds2" acme eco P11TGT 20261120 pkcs11
-"$HSMO" --profile p11 --passphrase-fd 3 --kdf-ms 20 import --tier ECO "$T_SERVICE_FILE" "$T_HSM_FILE" \
-	3<"$T_DIR/pass" >>"$T_DIR/all-output" 2>&1 || t_fail "import of the PKCS#11 profile"
-t_run 0 "config --list on a PKCS#11 profile" J p11 config --list
+t_hsmo --profile p11 import --tier ECO "$T_SERVICE_FILE" "$T_HSM_FILE" >>"$T_DIR/all-output" 2>&1 || t_fail "import of the PKCS#11 profile"
+t_run 0 "config --list on a PKCS#11 profile" t_hsmo --profile p11 config --list
 grep -q '^tsb \|^xks ' "$T_OUT" && t_fail "--list offers tsb or xks to a PKCS#11 profile"
 t_ok "--list offers neither tsb nor xks to a PKCS#11 profile"
-t_run 64 "--for tsb on a PKCS#11 profile" J p11 config --for tsb --output "$T_DIR/x"
+t_run 64 "--for tsb on a PKCS#11 profile" t_hsmo --profile p11 config --for tsb --output "$T_DIR/x"
 t_grep "$T_ERR" "does not fit" "the error says tsb does not fit"
 
 # ---- TSB and XKS by their docs: before any exchange, the setup password is handed over ----
 t_make_credfiles "$T_DIR/creds/h" acme eco JCEHAND 20261120
-"$HSMO" --profile jh --passphrase-fd 3 --kdf-ms 20 import --tier ECO --api jce "$T_SERVICE_FILE" "$T_HSM_FILE" \
-	3<"$T_DIR/pass" >>"$T_DIR/all-output" 2>&1 || t_fail "import of the hand-over profile"
+t_hsmo --profile jh import --tier ECO --api jce "$T_SERVICE_FILE" "$T_HSM_FILE" >>"$T_DIR/all-output" 2>&1 || t_fail "import of the hand-over profile"
 sth="$XDG_STATE_HOME/hsm-onboard/jh/state.json"
 calls=$(grep -c '^ARGV:' "$JCE_STANDIN_DIR/calls.log")
-t_run 0 "config --for tsb --for xks before any exchange" J jh config --for tsb --for xks \
+t_run 0 "config --for tsb --for xks before any exchange" t_hsmo --profile jh config --for tsb --for xks \
 	--endpoint jce-m.example.test --endpoint jce-c.example.test --output "$T_DIR/hand"
 t_grep "$T_OUT" "handed over" "config says the setup password is handed over"
 ENC4=$(check_yaml tsb "$T_DIR/hand/tsb-application-local.secret.yml" JCEHAND "$T_SETUP_PW" "svc-JCEHAND" "$T_SERVICE_PW") ||
@@ -174,7 +170,7 @@ assert "first-use" not in [e["kind"] for e in s["events"]]
 assert "handed-over" in [e["kind"] for e in s["events"]]
 EOF
 t_ok "no first use recorded, the rotation not begun, the hand-over noted"
-t_run 64 "--blinded-secret before any exchange is not possible" J jh config --for tsb --blinded-secret --output "$T_DIR/hand2"
+t_run 64 "--blinded-secret before any exchange is not possible" t_hsmo --profile jh config --for tsb --blinded-secret --output "$T_DIR/hand2"
 
 # ---- Secrets only in files named as holding them, each 0600 ----
 for d in "$T_DIR/base" "$CFG" "$T_DIR/cfg2" "$T_DIR/cfg3" "$T_DIR/hand"; do

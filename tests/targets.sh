@@ -12,15 +12,11 @@
 #   - --pin-length, unknown and unfitting targets; README.txt; modes; the leak scan.
 . "$top_srcdir/tests/lib.sh"
 
-[ -n "${SOFTHSM2_MODULE:-}" ] && [ -f "$SOFTHSM2_MODULE" ] || t_skip "SoftHSM2 module not found"
-command -v softhsm2-util >/dev/null 2>&1 || t_skip "softhsm2-util not found"
-command -v pkcs11-tool >/dev/null 2>&1 || t_skip "pkcs11-tool (OpenSC) not found"
+t_need_softhsm
+t_need_pkcs11_tool
 
 t_softhsm_private
-PASS="vault pass $(t_rand_alnum 10)"
-t_secret "$PASS"
-printf '%s\n' "$PASS" > "$T_DIR/pass"
-HP() { p=$1; shift; "$HSMO" --profile "$p" --passphrase-fd 3 "$@" 3<"$T_DIR/pass"; }
+t_passphrase
 mode() { stat -c %a "$1"; }
 GOLD="$top_srcdir/tests/golden"
 
@@ -29,30 +25,30 @@ t_make_credfiles "$T_DIR/creds" acme eco TGTUSER 20261120 pkcs11
 t_softhsm_token TGTUSER
 t_import acme "$PASS" --tier SBX
 
-t_run 0 "config --list before connect" HP acme config --list
+t_run 0 "config --list before connect" t_hsmo --profile acme config --list
 t_grep "$T_OUT" "libp11" "--list offers libp11 to a PKCS#11 profile"
 t_grep "$T_OUT" "openssl/libp11/Installation/configuration" "--list names the docs page"
 t_nogrep "$T_OUT" "vault-secrets" "no TSBaaS wording for a PKCS#11 profile"
 
-t_run 64 "--pin-length below the minimum" HP acme --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE" --pin-length 8
+t_run 64 "--pin-length below the minimum" t_hsmo --profile acme --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE" --pin-length 8
 t_grep "$T_ERR" "--pin-length" "the error names the option"
-t_run 0 "connect (generic engine, default PIN length)" HP acme --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE"
+t_run 0 "connect (generic engine, default PIN length)" t_hsmo --profile acme --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE"
 
-t_run 0 "config --list after connect" HP acme config --list
+t_run 0 "config --list after connect" t_hsmo --profile acme config --list
 for t in libp11 openssl3 vault; do t_grep "$T_OUT" "$t " "--list offers $t"; done
 grep -q '^env ' "$T_OUT" && t_fail "--list offers env (Primus only) to a generic pkcs11 profile"
 t_ok "--list does not offer env to a generic pkcs11 profile"
-t_run 64 "--for env on a generic profile" HP acme config --for env --output "$T_DIR/x"
+t_run 64 "--for env on a generic profile" t_hsmo --profile acme config --for env --output "$T_DIR/x"
 t_grep "$T_ERR" "does not fit" "the error says the target does not fit"
-t_run 64 "--for an unknown target" HP acme config --for nosuch --output "$T_DIR/x"
+t_run 64 "--for an unknown target" t_hsmo --profile acme config --for nosuch --output "$T_DIR/x"
 t_grep "$T_ERR" "libp11" "the error lists the targets that fit"
 [ ! -e "$T_DIR/x" ] || t_fail "a refused config created its output folder"
 t_ok "a refused config writes nothing"
-t_run 64 "--for on connect" HP acme --yes connect --for libp11
+t_run 64 "--for on connect" t_hsmo --profile acme --yes connect --for libp11
 
 # ---- libp11: OpenSSL signs with the key on the token, using only the generated file ----
 CFG="$T_DIR/ssl"
-t_run 0 "config --for libp11" HP acme config --for libp11 --output "$CFG"
+t_run 0 "config --for libp11" t_hsmo --profile acme config --for libp11 --output "$CFG"
 for f in pkcs11.pin pkcs11.uri openssl.cnf openssl-pin.secret.cnf README.txt; do
 	[ -f "$CFG/$f" ] || t_fail "config --for libp11 did not write $f"
 	t_grep "$T_OUT" "$CFG/$f" "config prints $f"
@@ -113,12 +109,10 @@ fi
 URI=$(cat "$CFG/pkcs11.uri")
 case $URI in *pin-source=file:*) t_fail "pin-source has file: (p11tool ignores it and prompts)" ;; esac
 t_grep "$CFG/pkcs11.uri" "pin-source=$CFG/pkcs11.pin" "pin-source is a plain absolute path"
-if command -v p11tool >/dev/null 2>&1; then
+if t_have_tool p11tool gnutls-bin "p11tool's login with the URI only"; then
 	t_run 0 "p11tool --login --list-all with the URI only" p11tool --login --list-all "$URI"
 	t_grep "$T_OUT" "Private key" "p11tool logged in (a private key is listed)"
 	t_grep "$T_OUT" "appkey" "p11tool lists the application's key"
-else
-	echo "# p11tool (gnutls-bin) is not installed: its login is not tried"
 fi
 # pkcs11-tool takes no URI: the module, the token and the PIN come from the URI's fields.
 pct_decode() { printf '%b' "$(printf '%s' "$1" | sed 's/%/\\x/g')"; }
@@ -133,7 +127,7 @@ t_run 0 "pkcs11-tool logs in with the URI's fields and PIN file" pkcs11-tool --m
 
 # ---- openssl3: golden file (Debian 12 has no pkcs11-provider package to run it) ----
 CFG3="$T_DIR/ossl3"
-t_run 0 "config --for openssl3" HP acme config --for openssl3 --output "$CFG3"
+t_run 0 "config --for openssl3" t_hsmo --profile acme config --for openssl3 --output "$CFG3"
 MODDIR=$(openssl version -m | sed 's/^MODULESDIR: "\(.*\)"/\1/')
 sed -e "s|$CFG3|@DIR@|g" -e "s|$SOFTHSM2_MODULE|@MODULE@|g" -e "s|$MODDIR/pkcs11.so|@PROVIDER@|g" \
 	"$CFG3/openssl-provider.cnf" > "$T_DIR/ossl3.got"
@@ -144,7 +138,7 @@ t_ok "pkcs11-module-token-pin's file is 0600 and holds the PIN"
 
 # ---- vault on a PKCS#11 profile: the Vault Enterprise pkcs11 seal (golden; no HCL parser in Debian) ----
 CFGV="$T_DIR/vault"
-t_run 0 "config --for vault (pkcs11 seal)" HP acme config --for vault --output "$CFGV"
+t_run 0 "config --for vault (pkcs11 seal)" t_hsmo --profile acme config --for vault --output "$CFGV"
 sed -e "s|$CFGV|@DIR@|g" -e "s|$SOFTHSM2_MODULE|@MODULE@|g" "$CFGV/vault-seal-pkcs11.hcl" > "$T_DIR/seal.got"
 diff -u "$GOLD/targets-vault-pkcs11.hcl" "$T_DIR/seal.got" || t_fail "vault-seal-pkcs11.hcl differs from the golden file"
 t_ok "the pkcs11 seal stanza matches the golden file; it holds no PIN"
@@ -156,35 +150,31 @@ t_ok "VAULT_HSM_PIN is in a 0600 EnvironmentFile"
 t_make_credfiles "$T_DIR/creds2" acme eco TGTLONG 20261120 pkcs11
 t_softhsm_token TGTLONG
 t_import long "$PASS" --tier SBX
-t_run 0 "connect --pin-length 48" HP long --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE" --pin-length 48 --output "$T_DIR/long"
+t_run 0 "connect --pin-length 48" t_hsmo --profile long --yes connect --engine pkcs11 --module "$SOFTHSM2_MODULE" --pin-length 48 --output "$T_DIR/long"
 LONG=$(cat "$T_DIR/long/pkcs11.pin")
 t_secret "$LONG"
 [ "${#LONG}" -eq 48 ] || t_fail "--pin-length 48 gave ${#LONG} characters"
 t_ok "--pin-length 48 gives a 48-character secret"
 # pkcs11-provider reads at most 31 characters of a PIN file: openssl3 refuses the 48, naming why.
-t_run 65 "config --for openssl3 with a 48-character PIN" HP long config --for openssl3 --output "$T_DIR/long3"
+t_run 65 "config --for openssl3 with a 48-character PIN" t_hsmo --profile long config --for openssl3 --output "$T_DIR/long3"
 t_grep "$T_ERR" "at most 31 characters" "the refusal names the provider's limit"
 [ ! -e "$T_DIR/long3/openssl-provider.cnf" ] || t_fail "openssl3 wrote a file it refused"
 # OpenSSL reads .include and file: paths unquoted: a folder with '#' or '%' is refused, not written.
 for c in '#' '%'; do
-	t_run 65 "config --for openssl3 into a folder with $c" HP acme config --for openssl3 --output "$T_DIR/ossl${c}x"
+	t_run 65 "config --for openssl3 into a folder with $c" t_hsmo --profile acme config --for openssl3 --output "$T_DIR/ossl${c}x"
 	t_grep "$T_ERR" "cannot take in an unquoted path" "the folder with $c is refused, naming why"
 done
 
 # ---- vault on a TSBaaS profile ----
-b64u() { printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '='; }
-JWT="$(b64u '{"alg":"RS256","typ":"JWT"}').$(b64u '{"sub":"TGTC","iat":1795740720,"exp":1798332720}').$(t_rand_alnum 43)"
-t_secret "$JWT"
-mkdir -p "$T_DIR/creds3"
-printf 'API-Endpoint: https://tenant.example.test\nJWT-TOKEN: %s\n' "$JWT" > "$T_DIR/creds3/acme_tsbaas_jwt_TGTC_20261120.txt"
-chmod 600 "$T_DIR/creds3/acme_tsbaas_jwt_TGTC_20261120.txt"
-"$HSMO" --passphrase-fd 3 --kdf-ms 20 import "$T_DIR/creds3/acme_tsbaas_jwt_TGTC_20261120.txt" 3<"$T_DIR/pass" >>"$T_DIR/all-output" 2>&1
-t_run 0 "config --list on a TSBaaS profile" HP TGTC config --list
+t_make_jwtfile "$T_DIR/creds3" acme TGTC 20261120
+JWT=$T_JWT
+t_hsmo import "$T_JWT_FILE" >>"$T_DIR/all-output" 2>&1
+t_run 0 "config --list on a TSBaaS profile" t_hsmo --profile TGTC config --list
 t_grep "$T_OUT" "vault " "--list offers vault to TSBaaS"
 grep -q '^libp11 ' "$T_OUT" && t_fail "--list offers libp11 to a TSBaaS profile"
 t_ok "--list offers no PKCS#11 target to TSBaaS"
 CFGT="$T_DIR/tsb"
-t_run 0 "config --for vault (TSBaaS)" HP TGTC config --for vault --output "$CFGT"
+t_run 0 "config --for vault (TSBaaS)" t_hsmo --profile TGTC config --for vault --output "$CFGT"
 [ "$(mode "$CFGT/vault-bearer-token.secret")" = 600 ] && [ "$(cat "$CFGT/vault-bearer-token.secret")" = "$JWT" ] ||
 	t_fail "the bearer token file"
 [ "$(mode "$CFGT/vault-seal-securosys.secret.hcl")" = 600 ] || t_fail "the seal stanza is not 0600"
@@ -195,7 +185,7 @@ t_secret "$KP"
 sed -e "s|$CFGT|@DIR@|g" -e "s|$JWT|@JWT@|g" -e "s|$KP|@KEYPASSWORD@|g" "$CFGT/vault-seal-securosys.secret.hcl" > "$T_DIR/sseal.got"
 diff -u "$GOLD/targets-vault-securosys.hcl" "$T_DIR/sseal.got" || t_fail "the securosys-hsm seal differs from the golden file"
 t_ok "the securosys-hsm seal stanza matches the golden file"
-t_run 0 "config --for vault again" HP TGTC config --for vault --output "$CFGT"
+t_run 0 "config --for vault again" t_hsmo --profile TGTC config --for vault --output "$CFGT"
 t_grep "$CFGT/vault-seal-securosys.secret.hcl" "key_password     = \"$KP\"" "a rewrite keeps key_password (Vault's unseal key uses it)"
 # The script, run with a stand-in for vault that records its argv and reads the @file as vault does.
 mkdir -p "$T_DIR/bin"
@@ -217,13 +207,10 @@ rm -f "$T_DIR/vault.token"
 
 # ---- The REST endpoint in one form, and OpenBao's own seal ----
 # The connectivity page writes https://HOST/v1/; Vault and OpenBao add /v1/ themselves.
-JWT2="$(b64u '{"alg":"RS256","typ":"JWT"}').$(b64u '{"sub":"TGTD","iat":1795740720,"exp":1798332720}').$(t_rand_alnum 43)"
-t_secret "$JWT2"
-printf 'API-Endpoint: https://tenant.example.test/v1/\nJWT-TOKEN: %s\n' "$JWT2" > "$T_DIR/creds3/acme_tsbaas_jwt_TGTD_20261120.txt"
-chmod 600 "$T_DIR/creds3/acme_tsbaas_jwt_TGTD_20261120.txt"
-"$HSMO" --passphrase-fd 3 --kdf-ms 20 import "$T_DIR/creds3/acme_tsbaas_jwt_TGTD_20261120.txt" 3<"$T_DIR/pass" >>"$T_DIR/all-output" 2>&1
+t_make_jwtfile "$T_DIR/creds3" acme TGTD 20261120 https://tenant.example.test/v1/
+t_hsmo import "$T_JWT_FILE" >>"$T_DIR/all-output" 2>&1
 CFGB="$T_DIR/bao"
-t_run 0 "config --for vault --for openbao (endpoint .../v1/)" HP TGTD config --for vault --for openbao --output "$CFGB"
+t_run 0 "config --for vault --for openbao (endpoint .../v1/)" t_hsmo --profile TGTD config --for vault --for openbao --output "$CFGB"
 t_grep "$CFGB/vault-seal-securosys.secret.hcl" 'tsb_api_endpoint = "https://tenant.example.test"' "the Vault stanza has the endpoint without /v1/"
 t_grep "$CFGB/vault-secrets-engine.sh" "restapi='https://tenant.example.test'" "the secrets engine script has it without /v1/"
 t_grep "$CFGB/openbao-seal-securosys.secret.hcl" 'seal "securosys" {' "openbao: OpenBao's seal \"securosys\""

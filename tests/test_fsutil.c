@@ -30,6 +30,14 @@ static void path_in(char *buf, size_t n, const char *name)
 	snprintf(buf, n, "%s/%s", testutil_dir, name);
 }
 
+/* P (PATH_MAX) names NAME in the test folder, written atomically with CONTENT, mode 0600. */
+static void write_in(char *p, const char *name, const char *content)
+{
+	path_in(p, PATH_MAX, name);
+	struct diag d;
+	assert_int_equal(fsutil_write_atomic(p, content, strlen(content), 0600, "state", &d), EX_OK);
+}
+
 /* How many temp files of NAME ("NAME.*.tmp") are in the test folder. */
 static int temps_of(const char *name)
 {
@@ -65,9 +73,8 @@ static void test_write_atomic_replaces(void **state)
 {
 	(void)state;
 	char p[PATH_MAX];
-	path_in(p, sizeof p, "b.json");
+	write_in(p, "b.json", "old");
 	struct diag d;
-	assert_int_equal(fsutil_write_atomic(p, "old", 3, 0600, "state", &d), EX_OK);
 	assert_int_equal(fsutil_write_atomic(p, "newer", 5, 0600, "state", &d), EX_OK);
 	char *buf;
 	size_t len;
@@ -193,11 +200,11 @@ static void test_read_bounded_limits(void **state)
 static void test_read_bounded_small_file_small_buffer(void **state)
 {
 	(void)state;
-	char p[PATH_MAX], data[783];
-	filled_file(p, sizeof p, "small.json", data, sizeof data, 'x');
-	struct diag d;
 	char *buf = NULL;
 	size_t len = 0;
+	struct diag d;
+	char p[PATH_MAX], data[783];
+	filled_file(p, sizeof p, "small.json", data, sizeof data, 'x');
 	assert_int_equal(fsutil_read_bounded(p, 16 * 1024 * 1024, 0, &buf, &len, &d), EX_OK);
 	assert_int_equal(len, sizeof data);
 	assert_int_equal(buf[len], '\0');
@@ -292,9 +299,8 @@ static void test_shred_removes(void **state)
 {
 	(void)state;
 	char p[PATH_MAX];
-	path_in(p, sizeof p, "plain.txt");
+	write_in(p, "plain.txt", "secret-ish");
 	struct diag d;
-	assert_int_equal(fsutil_write_atomic(p, "secret-ish", 10, 0600, "state", &d), EX_OK);
 	/* A second name for the same inode shows what the shredder left in the blocks. */
 	char link_path[PATH_MAX];
 	path_in(link_path, sizeof link_path, "plain.link");

@@ -279,19 +279,21 @@ static void test_probe_cancel(void **state)
 static void test_fetch_names_and_refusals(void **state)
 {
 	(void)state;
-	char name[256];
-	fetch_file_name("https://h/x/ACME_eco_hsm_U_20261120.txt?token=abc#f", name, sizeof name);
-	assert_string_equal(name, "ACME_eco_hsm_U_20261120.txt");
-	fetch_file_name("https://h/", name, sizeof name);
-	assert_string_equal(name, "download.txt");
-	fetch_file_name("https://h", name, sizeof name);
-	assert_string_equal(name, "download.txt");
-	fetch_file_name("https://h/.hidden", name, sizeof name);
-	assert_string_equal(name, "download.txt");
-	fetch_file_name("https://h/a%2F..%2Fb", name, sizeof name);
-	assert_string_equal(name, "download.txt");
-	fetch_file_name("https://h/x.txt.part", name, sizeof name);
-	assert_string_equal(name, "download.txt");
+	static const struct {
+		const char *url, *want;
+	} names[] = {
+	    {"https://h/x/ACME_eco_hsm_U_20261120.txt?token=abc#f", "ACME_eco_hsm_U_20261120.txt"},
+	    {"https://h/", "download.txt"},
+	    {"https://h", "download.txt"},
+	    {"https://h/.hidden", "download.txt"},
+	    {"https://h/a%2F..%2Fb", "download.txt"},
+	    {"https://h/x.txt.part", "download.txt"},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char name[256];
+		fetch_file_name(names[i].url, name, sizeof name);
+		assert_string_equal(name, names[i].want);
+	}
 
 	struct fetch_result r;
 	struct diag d;

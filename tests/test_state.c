@@ -68,6 +68,23 @@ static void assert_str(const char *a, const char *b)
 		assert_string_equal(a, b);
 }
 
+/* PATH (PATH_MAX) names NAME in the test folder, where ST is saved. */
+static void save_in(char *path, const char *name, const struct state *st)
+{
+	snprintf(path, PATH_MAX, "%s/%s", testutil_dir, name);
+	struct diag d;
+	assert_int_equal(state_save(path, st, &d), EX_OK);
+}
+
+/* The text of the file at PATH (freed by the caller); its length in *len. */
+static char *read_text(const char *path, size_t *len)
+{
+	char *text;
+	struct diag d;
+	assert_int_equal(fsutil_read_bounded(path, 1 << 20, 0, &text, len, &d), EX_OK);
+	return text;
+}
+
 static void test_roundtrip_every_field(void **state)
 {
 	(void)state;
@@ -126,9 +143,8 @@ static void test_roundtrip_every_field(void **state)
 	assert_null(b.events[1].detail);
 
 	/* Times are ISO 8601 UTC on disk; the issued date reads back as its calendar date. */
-	char *text;
 	size_t len;
-	assert_int_equal(fsutil_read_bounded(path, 1 << 20, 0, &text, &len, &d), EX_OK);
+	char *text = read_text(path, &len);
 	assert_non_null(strstr(text, "\"issued\": \"2026-11-27T00:00:00Z\""));
 	assert_non_null(strstr(text, "\"tier\": \"ECO-CC\""));
 	assert_non_null(strstr(text, "\"step\": \"provider\""));
@@ -144,11 +160,9 @@ static void test_defaults_are_null(void **state)
 	struct diag d;
 	state_init(&a);
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/empty.json", testutil_dir);
-	assert_int_equal(state_save(path, &a, &d), EX_OK);
-	char *text;
+	save_in(path, "empty.json", &a);
 	size_t len;
-	assert_int_equal(fsutil_read_bounded(path, 1 << 20, 0, &text, &len, &d), EX_OK);
+	char *text = read_text(path, &len);
 	assert_non_null(strstr(text, "\"tier\": null"));
 	assert_non_null(strstr(text, "\"first_use\": null"));
 	assert_non_null(strstr(text, "\"slot\": null"));
@@ -226,12 +240,10 @@ static void test_truncated_everywhere(void **state)
 	struct diag d;
 	fill(&a);
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/full.json", testutil_dir);
-	assert_int_equal(state_save(path, &a, &d), EX_OK);
+	save_in(path, "full.json", &a);
 	state_free(&a);
-	char *text;
 	size_t len;
-	assert_int_equal(fsutil_read_bounded(path, 1 << 20, 0, &text, &len, &d), EX_OK);
+	char *text = read_text(path, &len);
 	size_t refused = 0;
 	for (size_t cut = 0; cut < len; cut++) {
 		diag_clear(&d);

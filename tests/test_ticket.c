@@ -266,8 +266,8 @@ static void test_notice_when_not_expired(void **state)
 static void test_markdown(void **state)
 {
 	(void)state;
-	fill();
 	char pipe_company[] = "ACME | Holding_AG";
+	fill();
 	st.company = pipe_company;
 	char *t = render(TICKET_FORMAT_MARKDOWN, opt.generated);
 	assert_true(strncmp(t, "# HSM setup password renewal request\n", 37) == 0);
@@ -319,19 +319,27 @@ static const char *jstr(json_t *o, const char *key)
 	return json_string_value(v);
 }
 
+/* The ticket of the current st and opt in JSON, parsed; *text keeps the rendered text. */
+static json_t *render_json(char **text)
+{
+	*text = render(TICKET_FORMAT_JSON, opt.generated);
+	json_error_t e;
+	json_t *j = json_loads(*text, 0, &e);
+	if (!j)
+		fail_msg("JSON: %s at line %d", e.text, e.line);
+	return j;
+}
+
 static void test_json_schema(void **state)
 {
 	(void)state;
 	fill();
-	char *t = render(TICKET_FORMAT_JSON, opt.generated);
-	json_error_t e;
-	json_t *j = json_loads(t, 0, &e);
-	if (!j)
-		fail_msg("JSON: %s at line %d", e.text, e.line);
-	const char *keys[] = {"schema",    "notice",  "request",        "profile",      "company",
-	                      "service",   "tier",    "service_type",   "hsm_user",     "service_user",
-	                      "cluster",   "hosts",   "setup_password", "last_error",   "preflight",
-	                      "contract",  "contact", "generated_at",   "tool_version", "os",
+	char *t;
+	json_t *j = render_json(&t);
+	const char *keys[] = {"schema",     "notice",       "request",        "profile",      "company",
+	                      "service",    "tier",         "service_type",   "hsm_user",     "service_user",
+	                      "cluster",    "hosts",        "setup_password", "last_error",   "preflight",
+	                      "contract",   "contact",      "generated_at",   "tool_version", "os",
 	                      "statements", "partition_log"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (!json_object_get(j, keys[i]))
@@ -390,8 +398,13 @@ static void test_json_schema(void **state)
 	assert_no_secret(t);
 	json_decref(j);
 	free(t);
+}
 
-	/* Running: seconds_left is the integer; unknown fields are null, not "unknown". */
+/* Running: seconds_left is the integer; unknown fields are null, not "unknown". */
+static void test_json_running(void **state)
+{
+	(void)state;
+	fill();
 	st.first_use = 0;
 	st.issued = 0;
 	st.company = NULL;
@@ -404,10 +417,9 @@ static void test_json_schema(void **state)
 	opt.n_hosts = 0;
 	st.tier = TIER_PLATINUM;
 	st.first_use = opt.generated - 100;
-	t = render(TICKET_FORMAT_JSON, opt.generated);
-	j = json_loads(t, 0, &e);
-	assert_non_null(j);
-	sp = json_object_get(j, "setup_password");
+	char *t;
+	json_t *j = render_json(&t);
+	json_t *sp = json_object_get(j, "setup_password");
 	assert_string_equal(jstr(sp, "state"), "running");
 	assert_int_equal(json_integer_value(json_object_get(sp, "seconds_left")), EXPIRY_LIFETIME_SECONDS - 100);
 	assert_true(json_is_null(json_object_get(sp, "issued")));
@@ -434,10 +446,9 @@ static void test_hostile_strings(void **state)
 		assert_has(t, "AC [2J ME");
 		free(t);
 	}
-	char *t = render(TICKET_FORMAT_JSON, opt.generated);
+	char *t;
+	json_t *j = render_json(&t);
 	assert_null(strchr(t, '\x1b'));
-	json_t *j = json_loads(t, 0, NULL);
-	assert_non_null(j);
 	assert_string_equal(jstr(j, "company"), evil); /* JSON keeps the exact value, escaped */
 	json_decref(j);
 	free(t);
@@ -459,10 +470,9 @@ static void test_partition_log(void **state)
 	t = render(TICKET_FORMAT_MARKDOWN, opt.generated);
 	assert_has(t, "```text\nDump log starting from 2026-11-20 00:00 UTC\nUser: X?[2J \'\'\'? end\n```\n");
 	free(t);
-	t = render(TICKET_FORMAT_JSON, opt.generated);
-	json_t *j = json_loads(t, 0, NULL);
-	assert_non_null(j);
-	assert_string_equal(jstr(j, "partition_log"), "Dump log starting from 2026-11-20 00:00 UTC\nUser: X?[2J ```? end");
+	json_t *j = render_json(&t);
+	assert_string_equal(jstr(j, "partition_log"),
+	                    "Dump log starting from 2026-11-20 00:00 UTC\nUser: X?[2J ```? end");
 	json_decref(j);
 	free(t);
 	/* Asked for but not available: the ticket says why. */
@@ -525,6 +535,7 @@ int main(void)
 	    cmocka_unit_test(test_notice_when_not_expired),
 	    cmocka_unit_test(test_markdown),
 	    cmocka_unit_test(test_json_schema),
+	    cmocka_unit_test(test_json_running),
 	    cmocka_unit_test(test_hostile_strings),
 	    cmocka_unit_test(test_partition_log),
 	    cmocka_unit_test(test_qr_summary),

@@ -53,10 +53,12 @@ static void read_file(const char *path, unsigned char **buf, size_t *len)
 }
 
 /* A fresh vault named name (its path in p) and its bytes, for the tests that damage it. */
-static size_t vault_bytes(const char *name, char *p, size_t n, unsigned char **buf)
+/* A fresh vault file NAME, read into *buf; returns its length. */
+static size_t vault_bytes(const char *name, unsigned char **buf)
 {
+	char p[PATH_MAX];
 	size_t len;
-	vault_path(p, n, name);
+	vault_path(p, sizeof p, name);
 	make_vault(p);
 	read_file(p, buf, &len);
 	return len;
@@ -189,9 +191,8 @@ static void test_wrong_passphrase(void **state)
 static void test_every_byte_flipped(void **state)
 {
 	(void)state;
-	char p[PATH_MAX];
 	unsigned char *buf;
-	size_t len = vault_bytes("flip.vault", p, sizeof p, &buf);
+	size_t len = vault_bytes("flip.vault", &buf);
 	assert_true(len > 70 + 16);
 	for (size_t i = 0; i < len; i++) {
 		static const unsigned char masks[] = {0x01, 0x80, 0xff};
@@ -221,9 +222,8 @@ static void test_every_byte_flipped(void **state)
 static void test_every_truncation(void **state)
 {
 	(void)state;
-	char p[PATH_MAX];
 	unsigned char *buf;
-	size_t len = vault_bytes("trunc.vault", p, sizeof p, &buf);
+	size_t len = vault_bytes("trunc.vault", &buf);
 	for (size_t cut = 0; cut < len; cut++) {
 		unsigned char *copy = malloc(cut + 1);
 		memcpy(copy, buf, cut);
@@ -256,9 +256,8 @@ static void test_every_truncation(void **state)
 static void test_unknown_version(void **state)
 {
 	(void)state;
-	char p[PATH_MAX];
 	unsigned char *buf;
-	size_t len = vault_bytes("ver.vault", p, sizeof p, &buf);
+	size_t len = vault_bytes("ver.vault", &buf);
 	buf[8] = 2;
 	struct vault *v;
 	struct diag d;

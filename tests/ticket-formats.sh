@@ -13,9 +13,6 @@ t_need_python3
 BIN="$T_DIR/bin" # the stand-in lp
 mkdir -p "$BIN"
 
-# at TIME CMD... and json EXPR: tests/lib.sh's t_at and t_json.
-at() { t_at "$@"; }
-json() { t_json "$@"; }
 
 
 # ECO, first used on 21 Nov 09:00 UTC: the deadline is 28 Nov 09:00 UTC (status-countdown.sh).
@@ -30,7 +27,7 @@ t_state_profile ACMEHSM01 '"tier": "ECO", "service_type": "standard", "hsm_user"
 CONTRACT="OFFER-2026-0042"
 CONTACT="Jane Doe, +41 00 000 00 00"
 for fmt in text markdown json; do
-	t_run 0 "ticket --format $fmt (expired)" at "2026-11-29 08:00:00" "$HSMO" ticket --format "$fmt" \
+	t_run 0 "ticket --format $fmt (expired)" t_at "2026-11-29 08:00:00" "$HSMO" ticket --format "$fmt" \
 		--contract "$CONTRACT" --contact "$CONTACT"
 	cp "$T_OUT" "$T_DIR/ticket.$fmt"
 	t_grep "$T_OUT" "Renewal of the HSM setup password for HSM user ACMEHSM01" "$fmt: request line"
@@ -60,30 +57,30 @@ t_grep "$T_DIR/ticket.markdown" "# HSM setup password renewal request" "markdown
 t_grep "$T_DIR/ticket.markdown" "| Field | Value |" "markdown table"
 t_grep "$T_DIR/ticket.markdown" "| Expiry | 2026-11-28 09:00 UTC (Sat 28 Nov 2026 10:00 CET) |" "markdown expiry row"
 cp "$T_DIR/ticket.json" "$T_OUT"
-json 'j["schema"] == "hsm-onboard-ticket/1" and j["notice"] is None'
-json 'j["hsm_user"] == "ACMEHSM01" and j["tier"] == "ECO" and j["company"] == "ACME_Corp" and j["service"] == "eco"'
-json 'j["service_user"] == "svc-ACMEHSM01" and j["service_type"] == "standard" and j["cluster"] == "ECO01"'
-json 'j["setup_password"]["state"] == "expired" and j["setup_password"]["expires_at"] == "2026-11-28T09:00:00Z"'
-json 'j["setup_password"]["first_use"] == "2026-11-21T09:00:00Z" and j["setup_password"]["issued"] == "2026-11-20T00:00:00Z"'
-json 'j["setup_password"]["since"] == "2026-11-28T09:00:00Z" and j["setup_password"]["expires_at_local"] == "2026-11-28T10:00:00+01:00"'
-json 'j["last_error"] == {"at": "2026-11-28T09:30:00Z", "code": "CKR_PIN_INCORRECT", "message": "the PIN is incorrect"}'
-json 'j["preflight"]["checks"][0] == {"endpoint": "eco01.example.invalid:2310", "category": "ok", "latency_ms": 12}'
-json 'j["contract"] == "OFFER-2026-0042" and j["contact"].startswith("Jane Doe") and j["generated_at"] == "2026-11-29T08:00:00Z"'
-json 'len(j["statements"]) == 4 and j["os"].startswith("Linux")'
-json 'j["hosts"] == ["ch01-api.cloudshsm.com", "ch02-api.cloudshsm.com"]'
+t_json 'j["schema"] == "hsm-onboard-ticket/1" and j["notice"] is None'
+t_json 'j["hsm_user"] == "ACMEHSM01" and j["tier"] == "ECO" and j["company"] == "ACME_Corp" and j["service"] == "eco"'
+t_json 'j["service_user"] == "svc-ACMEHSM01" and j["service_type"] == "standard" and j["cluster"] == "ECO01"'
+t_json 'j["setup_password"]["state"] == "expired" and j["setup_password"]["expires_at"] == "2026-11-28T09:00:00Z"'
+t_json 'j["setup_password"]["first_use"] == "2026-11-21T09:00:00Z" and j["setup_password"]["issued"] == "2026-11-20T00:00:00Z"'
+t_json 'j["setup_password"]["since"] == "2026-11-28T09:00:00Z" and j["setup_password"]["expires_at_local"] == "2026-11-28T10:00:00+01:00"'
+t_json 'j["last_error"] == {"at": "2026-11-28T09:30:00Z", "code": "CKR_PIN_INCORRECT", "message": "the PIN is incorrect"}'
+t_json 'j["preflight"]["checks"][0] == {"endpoint": "eco01.example.invalid:2310", "category": "ok", "latency_ms": 12}'
+t_json 'j["contract"] == "OFFER-2026-0042" and j["contact"].startswith("Jane Doe") and j["generated_at"] == "2026-11-29T08:00:00Z"'
+t_json 'len(j["statements"]) == 4 and j["os"].startswith("Linux")'
+t_json 'j["hosts"] == ["ch01-api.cloudshsm.com", "ch02-api.cloudshsm.com"]'
 
 # --qr, both drawings.
-t_run 0 "ticket --qr" at "2026-11-29 08:00:00" "$HSMO" ticket --qr
+t_run 0 "ticket --qr" t_at "2026-11-29 08:00:00" "$HSMO" ticket --qr
 t_grep "$T_OUT" "QR code of a summary" "QR heading"
 t_grep "$T_OUT" "█" "half blocks in UTF-8"
-t_run 0 "ticket --qr --ascii" at "2026-11-29 08:00:00" "$HSMO" ticket --qr --ascii
+t_run 0 "ticket --qr --ascii" t_at "2026-11-29 08:00:00" "$HSMO" ticket --qr --ascii
 t_grep "$T_OUT" "##############" "ASCII modules (a finder pattern's edge)"
 t_nogrep "$T_OUT" "█" "no half block in ASCII mode"
 t_run 0 "ticket --qr in a non-UTF-8 locale draws ASCII" env LC_ALL=C LANG=C "$HSMO" ticket --qr
 t_grep "$T_OUT" "##############" "ASCII in the C locale"
 # The drawn codes must scan: each is turned back into a bitmap (dark module = black pixel, as a phone
 # sees it on a light background) and decoded by zbarimg, an independent reader.
-if command -v zbarimg >/dev/null 2>&1; then
+if t_have_tool zbarimg zbar-tools "the QR codes read back by zbarimg"; then
 	cat > "$T_DIR/qr2pbm.py" <<'EOS'
 import sys
 lines = open(sys.argv[1], encoding='utf-8').read().split('\n')
@@ -106,7 +103,7 @@ with open(sys.argv[3], 'w') as f:
 EOS
 	for mode in utf8 ascii; do
 		opt=; [ "$mode" = ascii ] && opt=--ascii
-		t_run 0 "ticket --qr $opt --format markdown for decoding" at "2026-11-29 08:00:00" "$HSMO" ticket --qr $opt \
+		t_run 0 "ticket --qr $opt --format markdown for decoding" t_at "2026-11-29 08:00:00" "$HSMO" ticket --qr $opt \
 			--format markdown --contract "$CONTRACT"
 		python3 "$T_DIR/qr2pbm.py" "$T_OUT" "$mode" "$T_DIR/qr.pbm"
 		zbarimg --raw -q "$T_DIR/qr.pbm" > "$T_DIR/qr.decoded" 2>/dev/null || t_fail "zbarimg could not read the $mode QR code"
@@ -115,15 +112,13 @@ EOS
 			t_grep "$T_DIR/qr.decoded" "$want" "$mode QR code decodes to '$want'"
 		done
 	done
-else
-	echo "# zbarimg (zbar-tools) is missing: the QR codes are checked against libqrencode's matrix only (test_qr)"
 fi
 t_run 64 "ticket --qr with json is refused" "$HSMO" ticket --qr --format json
 t_run 64 "ticket --format pdf is refused" "$HSMO" ticket --format pdf
 
 # --output: atomic, complete, the same as stdout; no temp file left.
 mkdir -p "$HOME/out"
-t_run 0 "ticket --output" at "2026-11-29 08:00:00" "$HSMO" ticket --output "$HOME/out/ticket.txt" \
+t_run 0 "ticket --output" t_at "2026-11-29 08:00:00" "$HSMO" ticket --output "$HOME/out/ticket.txt" \
 	--contract "$CONTRACT" --contact "$CONTACT"
 t_grep "$T_ERR" "Ticket written to $HOME/out/ticket.txt" "--output says where"
 cmp -s "$HOME/out/ticket.txt" "$T_DIR/ticket.text" || t_fail "--output differs from the stdout ticket"
@@ -150,7 +145,7 @@ echo "request id is stand-in-1 (1 file(s))"
 EOS
 chmod 755 "$BIN/lp"
 export LP_ARGS="$T_DIR/lp.args" LP_STDIN="$T_DIR/lp.stdin"
-t_run 0 "ticket --print via the stand-in lp" at "2026-11-29 08:00:00" env PATH="$BIN:$PATH" \
+t_run 0 "ticket --print via the stand-in lp" t_at "2026-11-29 08:00:00" env PATH="$BIN:$PATH" \
 	"$HSMO" ticket --print --contract "$CONTRACT" --contact "$CONTACT"
 cmp -s "$LP_STDIN" "$T_DIR/ticket.text" || t_fail "lp did not get the ticket on stdin"
 t_ok "lp got the whole ticket on stdin"
@@ -171,7 +166,7 @@ t_grep "$T_ERR" "'lp' (the CUPS client) was not found in PATH" "a missing lp is 
 
 # A ticket while the password is still running says so at the top, in every format.
 for fmt in text markdown json; do
-	t_run 0 "ticket --format $fmt (running)" at "2026-11-26 04:46:30" "$HSMO" ticket --format "$fmt"
+	t_run 0 "ticket --format $fmt (running)" t_at "2026-11-26 04:46:30" "$HSMO" ticket --format "$fmt"
 	head -n 5 "$T_OUT" | grep -q "NOTE: the setup password has NOT expired: 2 d 04 h 13 min left" ||
 		{ cat "$T_OUT" >&2; t_fail "$fmt: no not-expired notice at the top"; }
 	t_ok "$fmt: the not-expired notice is at the top"
@@ -185,15 +180,13 @@ t_run 0 "ticket with missing data says so at the top" "$HSMO" --profile NODATE t
 head -n 5 "$T_OUT" | tr '\n' ' ' | grep -q "NOTE: it is not known whether the setup password has expired: the date" ||
 	{ cat "$T_OUT" >&2; t_fail "no notice for missing data"; }
 t_ok "missing-data notice at the top"
-t_run 0 "ticket after the rotation says not expired" at "2026-11-21 09:00:00" "$HSMO" --profile ROTATED ticket
+t_run 0 "ticket after the rotation says not expired" t_at "2026-11-21 09:00:00" "$HSMO" --profile ROTATED ticket
 head -n 5 "$T_OUT" | grep -q "NOTE: the setup password has NOT expired" || { cat "$T_OUT" >&2; t_fail "no notice"; }
 t_ok "replaced: notice at the top"
 
 # The ticket code is not linked with the vault: its object file references no vault function.
 obj="$top_builddir/src/core/libhsmonboard_a-ticket.o"
-if command -v nm >/dev/null 2>&1; then
-	[ -f "$obj" ] || t_fail "$obj is missing: the build moved it, update this test"
-	! nm "$obj" | grep -q 'vault_' || t_fail "ticket.o references the vault"
-	t_ok "ticket.o references no vault function"
-fi
+[ -f "$obj" ] || t_fail "$obj is missing: the build moved it, update this test"
+! nm "$obj" | grep -q 'vault_' || t_fail "ticket.o references the vault"
+t_ok "ticket.o references no vault function"
 t_done

@@ -14,13 +14,10 @@
 t_need_softhsm
 t_need_tool python3 python3
 t_ppin_sim
-PASS="vault pass $(t_rand_alnum 10)"
-t_secret "$PASS"
+t_passphrase
 t_primus_partition LOGUSER "$PASS"
-t_run 0 "connect through the simulator" "$HSMO" --profile LOGUSER --passphrase-fd 3 --yes connect --ppin "$SIM" \
-	--module "$SOFTHSM2_MODULE" --endpoint hsm-a.example.test 3<<EOF
-$PASS
-EOF
+t_run 0 "connect through the simulator" t_hsmo --profile LOGUSER --yes connect --ppin "$SIM" \
+	--module "$SOFTHSM2_MODULE" --endpoint hsm-a.example.test
 WORK="$XDG_STATE_HOME/hsm-onboard/LOGUSER/primus"
 
 : > "$calls"

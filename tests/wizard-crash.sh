@@ -7,14 +7,9 @@
 # token opens with the PKCS#11 password, never again with the setup password.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/wizard-lib.sh"
-[ -n "${SOFTHSM2_MODULE:-}" ] || t_skip "SoftHSM2 is not installed"
-"$HSMO" --list-failpoints >/dev/null 2>&1 || t_skip "not a --enable-failpoints build [build failpoints]"
-set +e
-"$HSMO" demo </dev/null >/dev/null 2>"$T_DIR/probe"
-probe=$?
-set -e
-[ "$probe" -ne 69 ] || t_skip "$(cat "$T_DIR/probe")"
-command -v pkcs11-tool >/dev/null || t_skip "pkcs11-tool is not installed (opensc)"
+t_need_failpoints
+w_need_demo
+t_need_pkcs11_tool
 
 pass="crash walk $(t_rand_alnum 12)"
 t_secret "$pass"

@@ -7,14 +7,7 @@
 # the token afterwards and the setup password does not.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/wizard-lib.sh"
-[ -n "${SOFTHSM2_MODULE:-}" ] || t_skip "SoftHSM2 is not installed"
-set +e
-"$HSMO" demo </dev/null >/dev/null 2>"$T_DIR/probe"
-probe=$?
-set -e
-[ "$probe" -ne 69 ] || t_skip "$(cat "$T_DIR/probe")"
-[ "$probe" -eq 64 ] || t_fail "demo off a terminal: exit $probe, expected 64"
-t_ok "demo refuses to start off a terminal"
+w_need_demo
 
 W_FAKETIME="@2026-11-24 15:30:00"   # a running clock: the vault's scrypt calibration measures time
 pass="demo walk $(t_rand_alnum 12)"
@@ -77,7 +70,7 @@ w_wait "Remove them with: rm -rf"
 t_grep "$W_SCREEN" "Demo files kept (--keep) in:" "the demo says where its files are"
 
 export SOFTHSM2_CONF="$demo/softhsm2.conf"
-if command -v pkcs11-tool >/dev/null; then
+if t_have_tool pkcs11-tool opensc "pkcs11-tool's view of the demo token"; then
 	! pkcs11-tool --module "$SOFTHSM2_MODULE" --token-label hsm-onboard-demo --login --pin "$setup" -O \
 		>/dev/null 2>&1 || t_fail "the setup password still opens the token"
 	t_ok "the setup password no longer opens the token"

@@ -9,7 +9,7 @@
 # F10, typed ahead, ends the wizard before any profile row is drawn.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/wizard-lib.sh"
-command -v python3 >/dev/null || t_skip "python3 is not installed"
+t_need_python3
 
 N=1000
 base="$XDG_STATE_HOME/hsm-onboard"

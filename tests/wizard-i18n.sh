@@ -99,6 +99,26 @@ wait_tr() {
 	t=$(tr_ "$1" | sed -e 's/%.*//' -e '1!d' | cut -c1-12 | sed 's/[[:space:]]*$//')
 	w_wait "$t" "${2:-15}"
 }
+# popup KEY NAME SHOWN GONE TEXT...: KEY opens a popup; once SHOWN is on screen it must fit 80 columns
+# (fit, as screen NAME, with TEXT...), then Escape closes it and GONE leaves the screen.
+popup() {
+	_key=$1 _name=$2 _shown=$3 _gone=$4
+	shift 4
+	w_key "$_key"
+	wait_tr "$_shown"
+	G=$_name FIT_BOX=1 fit 80 "$@"
+	w_key Escape
+	gone_tr "$_gone"
+}
+# passphrase_twice: types $passphrase at the wizard's two prompts, then waits for the shred question.
+passphrase_twice() {
+	w_type "$passphrase"
+	w_key Enter
+	wait_tr "Type the passphrase again:"
+	w_type "$passphrase"
+	w_key Enter
+	wait_tr "Imported. Shred the plaintext credential files now (overwrite, then delete)? On SSDs and copy-on-write filesystems this is best effort." 30
+}
 
 # gone_tr MSGID: waits until the beginning of MSGID's translation has left the screen (after Esc, so
 # that the next key is not read as part of an escape sequence).
@@ -124,12 +144,7 @@ demo_walk_to_preflight() {
 	w_wait "DEMOHSM01"
 	w_key Enter
 	wait_tr "Choose a passphrase (at least 12 characters). It encrypts the secrets on this machine; it is not sent anywhere."
-	w_type "$passphrase"
-	w_key Enter
-	wait_tr "Type the passphrase again:"
-	w_type "$passphrase"
-	w_key Enter
-	wait_tr "Imported. Shred the plaintext credential files now (overwrite, then delete)? On SSDs and copy-on-write filesystems this is best effort." 30
+	passphrase_twice
 	w_key Enter
 	wait_tr "Review"
 	w_key Enter
@@ -166,11 +181,7 @@ for run in $runs; do
 	wait_tr "New onboarding"
 	[ "$lang" = C ] || t_nogrep "$W_SCREEN" "New onboarding" "$lang: the start screen is translated"
 	G=start fit 80
-	w_key F1
-	wait_tr "Help"
-	G=help FIT_BOX=1 fit 80 "Help" "${help_keys[@]}" "Choose a profile and press Enter to resume it at the step it reached, N for a new onboarding, or T for a support ticket (when the setup password has expired). A profile lives in ~/.local/state/hsm-onboard; 'hsm-onboard status' lists the same."
-	w_key Escape
-	gone_tr "${help_keys[0]}"
+	popup F1 help "Help" "${help_keys[0]}" "Help" "${help_keys[@]}" "Choose a profile and press Enter to resume it at the step it reached, N for a new onboarding, or T for a support ticket (when the setup password has expired). A profile lives in ~/.local/state/hsm-onboard; 'hsm-onboard status' lists the same."
 	w_key Enter
 	wait_tr "A name for the profile (letters, digits, '.', '_', '-'); the HSM user name is a good choice:"
 	G=new-profile FIT_BOX=1 fit 80 "New onboarding" "A name for the profile (letters, digits, '.', '_', '-'); the HSM user name is a good choice:" \
@@ -181,11 +192,8 @@ for run in $runs; do
 	w_key Enter
 	wait_tr "Emails"
 	G=emails fit 80
-	w_key L
-	wait_tr "Paste the link from the email:"
-	G=link FIT_BOX=1 fit 80 "SecureSafe link" "Paste the link from the email:" "Enter accept  Esc cancel  Ctrl-U clear"
-	w_key Escape
-	gone_tr "Paste the link from the email:"
+	popup L link "Paste the link from the email:" "Paste the link from the email:" \
+		"SecureSafe link" "Paste the link from the email:" "Enter accept  Esc cancel  Ctrl-U clear"
 	w_key Enter
 	wait_tr "SecureCode"
 	G=securecode fit 80
@@ -198,12 +206,7 @@ for run in $runs; do
 	G=passphrase FIT_BOX=1 fit 80 "New vault passphrase for %s" \
 		"Choose a passphrase (at least 12 characters). It encrypts the secrets on this machine; it is not sent anywhere." \
 		"Enter accept  Esc cancel  Ctrl-U clear"
-	w_type "$passphrase"
-	w_key Enter
-	wait_tr "Type the passphrase again:"
-	w_type "$passphrase"
-	w_key Enter
-	wait_tr "Imported. Shred the plaintext credential files now (overwrite, then delete)? On SSDs and copy-on-write filesystems this is best effort." 30
+	passphrase_twice
 	G=shred FIT_BOX=1 fit 80 "Imported. Shred the plaintext credential files now (overwrite, then delete)? On SSDs and copy-on-write filesystems this is best effort."
 	w_key Enter                              # the default answer: keep the files
 	wait_tr "Review"

@@ -41,14 +41,22 @@ w_cleanup() {
 	# shellcheck disable=SC2086 # $p is a list of process ids
 	[ -z "$p" ] || kill -KILL $p 2>/dev/null || true
 	w_tmux kill-server >/dev/null 2>&1 || true
-	if [ "$rc" -ne 0 ] && [ -n "${T_KEEP:-}" ]; then
-		echo "# kept $T_DIR for inspection"
-	else
-		rm -rf "$T_DIR"
-	fi
-	exit "$rc"
+	t_finish "$rc"
 }
 trap w_cleanup EXIT
+
+# w_need_demo: what the demo needs is here (SoftHSM2), and `demo` off a terminal refuses with a usage
+# error (64). A missing part of the build (69, e.g. the ppin simulator) fails the test: never a skip.
+w_need_demo() {
+	t_need_softhsm
+	set +e
+	"$HSMO" demo </dev/null >/dev/null 2>"$T_DIR/probe"
+	_probe=$?
+	set -e
+	[ "$_probe" -ne 69 ] || t_fail "demo: $(cat "$T_DIR/probe")"
+	[ "$_probe" -eq 64 ] || t_fail "demo off a terminal: exit $_probe, expected 64"
+	t_ok "demo refuses to start off a terminal"
+}
 
 # w_pause: a short wait between two polls, without sleep(1): a read on an idle fifo that times out.
 w_pause() { read -r -t "${1:-0.05}" -u 9 _ || true; }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sysexits.h>
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -33,5 +34,20 @@ static inline void fuzz_note(int rc, const char *msg)
 	if (verbose)
 		fprintf(stderr, "result %d: %s\n", rc, msg && *msg ? msg : "(no message)");
 }
+
+/* The contract every parser under test shares: EX_OK or EX_DATAERR, and a failure says why. FN names
+ * the function under test in the report. */
+static inline void fuzz_check_result(const char *fn, int rc, const char *msg)
+{
+	fuzz_note(rc, msg);
+	if (rc != EX_OK && rc != EX_DATAERR)
+		fuzz_fail("%s returned %d, not EX_OK or EX_DATAERR", fn, rc);
+	if (rc != EX_OK && (!msg || msg[0] == '\0'))
+		fuzz_fail("%s failed with an empty message", fn);
+}
+
+/* The LLVMFuzzerInitialize of a harness whose module needs only the secure heap (secrets live there);
+ * a macro, so that the harness's own include of secmem.h serves. */
+#define fuzz_init_secmem(argc, argv) ((void)(argc), (void)(argv), secmem_init(NULL), 0)
 
 #endif

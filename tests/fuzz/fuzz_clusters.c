@@ -16,10 +16,7 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	(void)argc;
-	(void)argv;
-	secmem_init(NULL);
-	return 0;
+	return fuzz_init_secmem(argc, argv);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -29,11 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct diag d;
 	diag_clear(&d);
 	int rc = clusters_parse((const char *)data, size, "clusters.conf", &t, &d);
-	fuzz_note(rc, d.msg);
-	if (rc != EX_OK && rc != EX_DATAERR)
-		fuzz_fail("clusters_parse returned %d, not EX_OK or EX_DATAERR", rc);
-	if (rc != EX_OK && d.msg[0] == '\0')
-		fuzz_fail("clusters_parse failed with an empty message");
+	fuzz_check_result("clusters_parse", rc, d.msg);
 	if (rc == EX_OK) {
 		if (t.n && !t.clusters)
 			fuzz_fail("a count without its array");

@@ -20,10 +20,7 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	(void)argc;
-	(void)argv;
-	secmem_init(NULL);
-	return 0;
+	return fuzz_init_secmem(argc, argv);
 }
 
 /* A secret of this length or more must not appear in a message; shorter ones could match by chance
@@ -102,11 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct diag d;
 	diag_clear(&d);
 	int rc = credfile_parse_buffer(name, buf, len, &cf, &w, &d);
-	fuzz_note(rc, d.msg);
-	if (rc != EX_OK && rc != EX_DATAERR)
-		fuzz_fail("credfile_parse_buffer returned %d, not EX_OK or EX_DATAERR", rc);
-	if (rc != EX_OK && d.msg[0] == '\0')
-		fuzz_fail("credfile_parse_buffer failed with an empty message");
+	fuzz_check_result("credfile_parse_buffer", rc, d.msg);
 	if (w.n > DIAG_MAX_WARNINGS)
 		fuzz_fail("%zu warnings, more than DIAG_MAX_WARNINGS", w.n);
 	if (rc == EX_OK) {
