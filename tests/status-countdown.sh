@@ -40,7 +40,7 @@ t_grep "$T_OUT" "not used yet" "ECO without a first use is unused"
 t_grep "$T_OUT" "  cluster ECO01, API -" "status shows the cluster step 1 chose, as the wizard's Review and Done do"
 t_run 0 "status --json: unused" at "2026-11-21 09:00:00" "$HSMO" status --json
 json 'set(j["profiles"][0]) == {"name","hsm_user","service_user","tier","service_type","api","path","cluster","step","setup_password","config_dir","shares_config_dir_with"}'
-json 'set(j["profiles"][0]["setup_password"]) == {"state","issued","first_use","expires_at","seconds_left"}'
+json 'set(j["profiles"][0]["setup_password"]) == {"state","issued","first_use","expires_at","seconds_left","worst_case"}'
 json 'j["profiles"][0]["name"] == "ACMEHSM01" and j["profiles"][0]["hsm_user"] == "ACMEHSM01"'
 json 'j["profiles"][0]["service_user"] == "svc-ACMEHSM01" and j["profiles"][0]["tier"] == "ECO"'
 json 'j["profiles"][0]["service_type"] == "standard" and j["profiles"][0]["step"] == "import"'
