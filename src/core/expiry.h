@@ -36,7 +36,7 @@ struct expiry {
 	const char *missing;    /* for UNKNOWN: a translated phrase naming the missing data */
 	/* 1 when deadline is the worst case, not a known one: the setup password was handed over to TSB or
 	 * XKS, which log in at their first start, a moment we cannot see; until that first use is recorded
-	 * (mark-used), the hand-over itself is taken as it (doc/securosys-facts.md, "JCE, TSB and XKS"). */
+	 * (mark-used), the hand-over itself is taken as it (doc/securosys-facts.md, "What must persist"). */
 	int worst_case;
 };
 

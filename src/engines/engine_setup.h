@@ -48,7 +48,7 @@ size_t engine_setup_hosts(struct engine_setup *s, const struct state *st, const 
                           const char **hosts, size_t max);
 /* A CNG profile's KSP settings (target ksp, and whatever else ts names) into dir: the hosts as
  * engine_setup_hosts gives them, the port of the profile's path, the user names and no secret (the
- * exchange happens on the Windows machine; doc/securosys-facts.md, "CNG on Windows"). config --for ksp
+ * exchange happens on the Windows machine; doc/securosys-facts.md, "CNG"). config --for ksp
  * and the wizard's CNG step both write them this way. o may be NULL. */
 struct target;
 int engine_setup_write_ksp(const struct target *const *ts, size_t n, const char *profile,

@@ -67,7 +67,8 @@ static void scr_countdown_big(struct wiz *w, int y, int x, long long left)
 	}
 }
 
-/* Why a handed-over profile's countdown is the worst case (expiry.h, worst_case). */
+/* Why a handed-over profile's countdown is the worst case (expiry.h, worst_case; doc/securosys-facts.md,
+ * "What must persist"). */
 static const char *scr_countdown_why(void)
 {
 	return _("TSB/XKS make the exchange themselves; we cannot see when they log in. So the countdown runs "
