@@ -96,7 +96,7 @@ static void scr_countdown_draw(struct wiz *w, const struct screen_area *a)
 		snprintf(buf, sizeof buf, e.worst_case ? _("Deadline at the earliest: %s") : _("Deadline: %s"), when);
 		tui_put(y++, a->x, a->cols, buf, A_BOLD, 0);
 		if (e.worst_case)
-			y += tui_wrap(y, a->x, a->cols, 3, scr_countdown_why(), tui_attr(&w->tui, TUI_WARN));
+			y += tui_wrap(y, a->x, a->cols, 4, scr_countdown_why(), tui_attr(&w->tui, TUI_WARN));
 		break;
 	case EXPIRY_UNUSED:
 		tui_put(y, a->x, a->cols, _("The setup password has not been used yet."), A_BOLD, 0);

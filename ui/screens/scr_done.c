@@ -65,6 +65,13 @@ static void scr_done_countdown(const struct state *st, char *buf, size_t size)
 	}
 }
 
+/* A blank row before the last lines (rows of them), when the area has room for it: the longer
+ * translations of the texts above take it. */
+static int scr_done_gap(int y, const struct screen_area *a, int rows)
+{
+	return y + rows < a->y + a->rows ? y + 1 : y;
+}
+
 /* The rest of the screen for a route whose exchange is not ours: where it happened, the countdown,
  * and what must persist there. */
 static void scr_done_route_draw(struct wiz *w, int y, const struct screen_area *a, enum scr_done_route route)
@@ -88,7 +95,7 @@ static void scr_done_route_draw(struct wiz *w, int y, const struct screen_area *
 		                "We cannot see when they log in: until their first start is recorded, the countdown "
 		                "shows the worst case."),
 		              A_NORMAL);
-		y++;
+		y = scr_done_gap(y, a, 2);
 		tui_wrap(y, a->x, a->cols, 2,
 		         _("S records when TSB/XKS started (or 'hsm-onboard mark-used'). Enter leaves the wizard."),
 		         tui_attr(&w->tui, TUI_DIM));
@@ -98,13 +105,13 @@ static void scr_done_route_draw(struct wiz *w, int y, const struct screen_area *
 	scr_done_row(w, &y, a, _("KSP steps in"), cfg);
 	y++;
 	/* mscng/Installation/Configuring: the connection secrets are specific to each machine. */
-	y += tui_wrap(y, a->x, a->cols, 5,
+	y += tui_wrap(y, a->x, a->cols, 6,
 	              _("The Windows machine's KSP made the exchange and keeps the permanent secret, encrypted "
 	                "for that machine only. What must persist: that machine and its KSP configuration; a "
 	                "backup restored on another machine needs a new setup password (a paid renewal after "
 	                "day 7). Nothing of the secret is on this machine."),
 	              A_NORMAL);
-	y++;
+	y = scr_done_gap(y, a, 1);
 	tui_wrap(y, a->x, a->cols, 2, _("Press Enter to leave the wizard."), tui_attr(&w->tui, TUI_DIM));
 }
 
