@@ -80,39 +80,35 @@ static void scr_done_route_draw(struct wiz *w, int y, const struct screen_area *
 	char dir[1024], cfg[1024], cd[128];
 	wiz_engine_config_dir(w, dir, sizeof dir);
 	tui_path_fit(dir, a->cols - 26, cfg, sizeof cfg);
-	if (route == SCR_DONE_HANDOVER) {
-		scr_done_row(w, &y, a, _("Exchange"), _("handed over to TSB/XKS"));
-		scr_done_row(w, &y, a, _("Files in"), cfg);
+	int handover = route == SCR_DONE_HANDOVER;
+	/* tsb/Installation/On-Premise-Installation: encryptionPassword encrypts the user secret TSB keeps
+	 * in its database; xks/Installation: the hidden encrypted .secret file; mscng/Installation/
+	 * Configuring: the KSP's connection secrets are specific to each machine. */
+	const char *keep =
+	    handover
+	        ? _("TSB and XKS make the exchange themselves and keep the permanent secret. What must persist: "
+	            "TSB's database together with its encryptionPassword, and XKS's hidden .secret file. Losing "
+	            "them after day 7 means a paid renewal of the setup password. We cannot see when they log "
+	            "in: until their first start is recorded, the countdown shows the worst case.")
+	        : _("The Windows machine's KSP made the exchange and keeps the permanent secret, encrypted for "
+	            "that machine only. What must persist: that machine and its KSP configuration; a backup "
+	            "restored on another machine needs a new setup password (a paid renewal after day 7). "
+	            "Nothing of the secret is on this machine.");
+	const char *hint =
+	    handover ? _("S records when TSB/XKS started (or 'hsm-onboard mark-used'). Enter leaves the "
+	                 "wizard.")
+	             : _("Press Enter to leave the wizard.");
+	scr_done_row(w, &y, a, _("Exchange"),
+	             handover ? _("handed over to TSB/XKS") : _("on the Windows machine (KSP)"));
+	scr_done_row(w, &y, a, handover ? _("Files in") : _("KSP steps in"), cfg);
+	if (handover) {
 		scr_done_countdown(st, cd, sizeof cd);
 		scr_done_row(w, &y, a, _("Setup password"), cd);
-		y++;
-		/* tsb/Installation/On-Premise-Installation: encryptionPassword encrypts the user secret TSB
-		 * keeps in its database; xks/Installation: the hidden encrypted .secret file. */
-		y += tui_wrap(y, a->x, a->cols, 6,
-		              _("TSB and XKS make the exchange themselves and keep the permanent secret. What must "
-		                "persist: TSB's database together with its encryptionPassword, and XKS's hidden "
-		                ".secret file. Losing them after day 7 means a paid renewal of the setup password. "
-		                "We cannot see when they log in: until their first start is recorded, the countdown "
-		                "shows the worst case."),
-		              A_NORMAL);
-		y = scr_done_gap(y, a, 2);
-		tui_wrap(y, a->x, a->cols, 2,
-		         _("S records when TSB/XKS started (or 'hsm-onboard mark-used'). Enter leaves the wizard."),
-		         tui_attr(&w->tui, TUI_DIM));
-		return;
 	}
-	scr_done_row(w, &y, a, _("Exchange"), _("on the Windows machine (KSP)"));
-	scr_done_row(w, &y, a, _("KSP steps in"), cfg);
 	y++;
-	/* mscng/Installation/Configuring: the connection secrets are specific to each machine. */
-	y += tui_wrap(y, a->x, a->cols, 6,
-	              _("The Windows machine's KSP made the exchange and keeps the permanent secret, encrypted "
-	                "for that machine only. What must persist: that machine and its KSP configuration; a "
-	                "backup restored on another machine needs a new setup password (a paid renewal after "
-	                "day 7). Nothing of the secret is on this machine."),
-	              A_NORMAL);
-	y = scr_done_gap(y, a, 1);
-	tui_wrap(y, a->x, a->cols, 2, _("Press Enter to leave the wizard."), tui_attr(&w->tui, TUI_DIM));
+	y += tui_wrap(y, a->x, a->cols, 6, keep, A_NORMAL);
+	y = scr_done_gap(y, a, 2);
+	tui_wrap(y, a->x, a->cols, 2, hint, tui_attr(&w->tui, TUI_DIM));
 }
 
 /* S after a hand-over: when TSB/XKS started, recorded as mark-used does (expiry_mark_used). */
