@@ -134,6 +134,27 @@ t_state_profile ROTATED '"tier": "ECO", "hsm_user": "ROTATED", "first_use": "202
 t_run 0 "check after the rotation: OK" at "2026-11-21 09:00:00" "$HSMO" --profile ROTATED status --check
 t_grep "$T_OUT" "ROTATED: replaced by the rotation" "replaced state"
 t_run 64 "mark-used after the rotation is refused" "$HSMO" --profile ROTATED mark-used
+# ---- a hand-over to TSB/XKS: the worst case, from the hand-over, until mark-used ----
+t_state_profile HANDED '"tier": "ECO", "hsm_user": "HANDED", "api": "jce", "issued": "2026-11-20T00:00:00Z",
+	"created": "2026-11-20T09:00:00Z",
+	"events": [{"at": "2026-11-20T09:00:00Z", "kind": "imported", "detail": "service hsm"},
+	           {"at": "2026-11-21T09:00:00Z", "kind": "handed-over", "detail": "tsb"}]'
+t_run 0 "status after a hand-over: the worst case" at "2026-11-22 09:00:00" "$HSMO" --profile HANDED status
+t_grep "$T_OUT" "at most 6 d 00 h 00 min left, worst case" "the worst case runs from the hand-over"
+t_grep "$T_OUT" "TSB/XKS make the exchange themselves; we cannot see when they log in" "and says why"
+t_run 0 "status --json after a hand-over" at "2026-11-22 09:00:00" "$HSMO" --profile HANDED status --json
+json 'j["profiles"][0]["setup_password"]["worst_case"] is True and j["profiles"][0]["setup_password"]["seconds_left"] == 6 * 86400'
+t_run 2 "the worst case past day 7: CRITICAL" at "2026-11-29 09:00:00" "$HSMO" --profile HANDED status --check
+t_grep "$T_OUT" "may have EXPIRED since" "past the worst-case deadline it may have expired"
+t_run 0 "mark-used: TSB started a day after the hand-over" at "2026-11-29 09:00:00" "$HSMO" --profile HANDED mark-used --at 2026-11-22T09:00:00Z
+t_run 0 "status after mark-used: the real countdown" at "2026-11-29 08:00:00" "$HSMO" --profile HANDED status --json
+json 'j["profiles"][0]["setup_password"]["worst_case"] is False and j["profiles"][0]["setup_password"]["seconds_left"] == 3600'
+t_state_profile RENEWED '"tier": "ECO", "hsm_user": "RENEWED", "api": "jce",
+	"events": [{"at": "2026-11-20T09:00:00Z", "kind": "handed-over", "detail": "tsb"},
+	           {"at": "2026-11-21T09:00:00Z", "kind": "renewed", "detail": null}]'
+t_run 0 "a renewal after the hand-over: a new password, unused" at "2026-11-22 09:00:00" "$HSMO" --profile RENEWED status --json
+json 'j["profiles"][0]["setup_password"]["state"] == "unused" and j["profiles"][0]["setup_password"]["worst_case"] is False'
+
 # A profile without state.json cannot be shown, and says why.
 mkdir -p "$XDG_STATE_HOME/hsm-onboard/EMPTY"
 t_run 66 "status of a profile without state" "$HSMO" --profile EMPTY status
