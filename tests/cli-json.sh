@@ -83,8 +83,8 @@ full() {
 }
 
 
-SP=setup_password=state,issued,first_use,expires_at,seconds_left
-FILE_KEYS=path,valid,error,exit_code,warnings,kind,name,service_user,hsm_user,api_endpoint,secrets,jwt,channels,tier,tier_warning
+SP=setup_password=state,issued,first_use,expires_at,seconds_left,worst_case
+FILE_KEYS=path,valid,error,exit_code,warnings,kind,name,service_user,hsm_user,api_endpoint,secrets,jwt,channels,tier,tier_warning,api,api_profile
 ENGINE_KEYS=profile,engine,connected,config_written,files
 
 # ---- inspect: valid and invalid files share one schema ----

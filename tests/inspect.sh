@@ -222,6 +222,20 @@ t_run 66 "unreadable wins over invalid, valid files still shown" "$HSMO" inspect
 t_grep "$T_OUT" "Service User Name:       ACME-PROXY-01" "valid file still inspected"
 t_grep "$T_ERR" "2 of 3 files are not valid" "summary counts both"
 
+# ---- the API: no credential file carries it; a profile of the file's HSM user may ----
+t_run 0 "the profile import made above records no API" "$HSMO" inspect "$HSM"
+t_grep "$T_OUT" "API:                     not in the files, nor in profile ACMEHSM01 (pass import --api)" "a profile without an API: unknown, honestly"
+t_run 0 "--json, a profile without an API" "$HSMO" --json inspect "$HSM"
+t_json 'j["files"][0]["api"] is None and j["files"][0]["api_profile"] == "ACMEHSM01"'
+PASS=$(t_rand_alnum 16); t_secret "$PASS"
+T_SERVICE_FILE=$SVC T_HSM_FILE=$HSM t_import acme "$PASS" --tier ECO --api jce
+t_run 0 "a profile of that HSM user, imported with --api jce" "$HSMO" inspect "$HSM"
+t_grep "$T_OUT" "API:                     jce (profile acme; the files do not say it)" "the profile's API, named as the profile's"
+t_run 0 "--json, the profile's API" "$HSMO" --json inspect "$HSM"
+t_json 'j["files"][0]["api"] == "jce" and j["files"][0]["api_profile"] == "acme"'
+t_run 0 "another HSM user's file" "$HSMO" inspect "$OTHER"
+t_grep "$T_OUT" "API:                     not in the files (pass import --api)" "another user's profile lends no API"
+
 # ---- usage ----
 t_run 64 "no file" "$HSMO" inspect
 t_grep "$T_ERR" "no file given" "usage message"

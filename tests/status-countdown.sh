@@ -13,8 +13,6 @@
 t_need_faketime
 t_need_python3
 
-
-
 # ---- no profile yet ----
 t_run 0 "status without profiles" "$HSMO" status
 t_grep "$T_OUT" "No profile yet" "status says there is no profile"
@@ -37,7 +35,7 @@ t_grep "$T_OUT" "not used yet" "ECO without a first use is unused"
 t_grep "$T_OUT" "  cluster ECO01, API -" "status shows the cluster step 1 chose, as the wizard's Review and Done do"
 t_run 0 "status --json: unused" t_at "2026-11-21 09:00:00" "$HSMO" status --json
 t_json 'set(j["profiles"][0]) == {"name","hsm_user","service_user","tier","service_type","api","path","cluster","step","setup_password","config_dir","shares_config_dir_with"}'
-t_json 'set(j["profiles"][0]["setup_password"]) == {"state","issued","first_use","expires_at","seconds_left"}'
+t_json 'set(j["profiles"][0]["setup_password"]) == {"state","issued","first_use","expires_at","seconds_left","worst_case"}'
 t_json 'j["profiles"][0]["name"] == "ACMEHSM01" and j["profiles"][0]["hsm_user"] == "ACMEHSM01"'
 t_json 'j["profiles"][0]["service_user"] == "svc-ACMEHSM01" and j["profiles"][0]["tier"] == "ECO"'
 t_json 'j["profiles"][0]["service_type"] == "standard" and j["profiles"][0]["step"] == "import"'
@@ -131,6 +129,27 @@ t_state_profile ROTATED '"tier": "ECO", "hsm_user": "ROTATED", "first_use": "202
 t_run 0 "check after the rotation: OK" t_at "2026-11-21 09:00:00" "$HSMO" --profile ROTATED status --check
 t_grep "$T_OUT" "ROTATED: replaced by the rotation" "replaced state"
 t_run 64 "mark-used after the rotation is refused" "$HSMO" --profile ROTATED mark-used
+# ---- a hand-over to TSB/XKS: the worst case, from the hand-over, until mark-used ----
+t_state_profile HANDED '"tier": "ECO", "hsm_user": "HANDED", "api": "jce", "issued": "2026-11-20T00:00:00Z",
+	"created": "2026-11-20T09:00:00Z",
+	"events": [{"at": "2026-11-20T09:00:00Z", "kind": "imported", "detail": "service hsm"},
+	           {"at": "2026-11-21T09:00:00Z", "kind": "handed-over", "detail": "tsb"}]'
+t_run 0 "status after a hand-over: the worst case" t_at "2026-11-22 09:00:00" "$HSMO" --profile HANDED status
+t_grep "$T_OUT" "at most 6 d 00 h 00 min left, worst case" "the worst case runs from the hand-over"
+t_grep "$T_OUT" "TSB/XKS make the exchange themselves; we cannot see when they log in" "and says why"
+t_run 0 "status --json after a hand-over" t_at "2026-11-22 09:00:00" "$HSMO" --profile HANDED status --json
+t_json 'j["profiles"][0]["setup_password"]["worst_case"] is True and j["profiles"][0]["setup_password"]["seconds_left"] == 6 * 86400'
+t_run 2 "the worst case past day 7: CRITICAL" t_at "2026-11-29 09:00:00" "$HSMO" --profile HANDED status --check
+t_grep "$T_OUT" "may have EXPIRED since" "past the worst-case deadline it may have expired"
+t_run 0 "mark-used: TSB started a day after the hand-over" t_at "2026-11-29 09:00:00" "$HSMO" --profile HANDED mark-used --at 2026-11-22T09:00:00Z
+t_run 0 "status after mark-used: the real countdown" t_at "2026-11-29 08:00:00" "$HSMO" --profile HANDED status --json
+t_json 'j["profiles"][0]["setup_password"]["worst_case"] is False and j["profiles"][0]["setup_password"]["seconds_left"] == 3600'
+t_state_profile RENEWED '"tier": "ECO", "hsm_user": "RENEWED", "api": "jce",
+	"events": [{"at": "2026-11-20T09:00:00Z", "kind": "handed-over", "detail": "tsb"},
+	           {"at": "2026-11-21T09:00:00Z", "kind": "renewed", "detail": null}]'
+t_run 0 "a renewal after the hand-over: a new password, unused" t_at "2026-11-22 09:00:00" "$HSMO" --profile RENEWED status --json
+t_json 'j["profiles"][0]["setup_password"]["state"] == "unused" and j["profiles"][0]["setup_password"]["worst_case"] is False'
+
 # A profile without state.json cannot be shown, and says why.
 mkdir -p "$XDG_STATE_HOME/hsm-onboard/EMPTY"
 t_run 66 "status of a profile without state" "$HSMO" --profile EMPTY status

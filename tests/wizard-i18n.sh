@@ -259,6 +259,23 @@ for run in $runs; do
 	rm -f "$T_DIR"/hsm-onboard-demo.*/hsm/secret "$T_DIR"/hsm-onboard-demo.*/home/.config/hsm-onboard/DEMOHSM01/jce-user-secret.secret
 	t_ok "$lang: the JCE demo walked to the end (point of no return with GetUserSecret, done)"
 
+	# The hand-over to TSB/XKS (H on the JCE point of no return) reaches Done, whose texts on what
+	# must persist and on the worst case fit in every language (no golden: the countdown moves).
+	w_tmux kill-server >/dev/null 2>&1 || true
+	W_SOCK="$T_DIR/tmux-handover-$lang.sock"
+	w_start TMPDIR="$T_DIR" LANG="$loc" LC_ALL="$loc" LANGUAGE= -- demo --api jce --kdf-ms "$W_KDF_MS"
+	demo_walk_to_preflight
+	w_key Enter
+	wait_tr "Type yes and press Enter to connect: %s_"
+	w_key h
+	wait_tr "handed over to TSB/XKS"
+	fit 80
+	t_grep "$W_SCREEN" "encryptionPassword" "$lang: the hand-over's Done names encryptionPassword"
+	w_key F10
+	st=$(w_exit_status 30)
+	[ "$st" = 0 ] || t_fail "$lang: hand-over demo exit status $st"
+	t_ok "$lang: the hand-over reached Done"
+
 	# The demo, to the end: the preflight, the point of no return, the rotation (real, on SoftHSM2),
 	# the provider configuration and the done screen.
 	if [ -z "${SOFTHSM2_MODULE:-}" ]; then

@@ -2,8 +2,10 @@
 # wizard-jce.sh: a JCE profile (import --api jce, tier ECO: also a BYOK order) walks the wizard from
 # the review to "Onboarding complete" with no engine chosen: the rotation screen describes
 # GetUserSecret and the blinded secret, the jce engine makes the exchange against tests/jce-standin,
-# and no screen shows a secret. A CNG profile's rotation screen shows the KSP steps and its "yes"
-# records the first use and nothing else.
+# and no screen shows a secret. A CNG profile's rotation screen shows the KSP steps, W writes the KSP
+# files (port 2320, no secret), and its "yes" records the first use and nothing else and reaches Done.
+# H hands the setup password over to TSB/XKS and reaches Done, which says what must persist; until S
+# records when the product started, the countdown (screen, header, status) shows the worst case.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/wizard-lib.sh"
 
@@ -93,8 +95,24 @@ t_grep "$W_SCREEN" "SecurosysKspCfg" "the CNG rotation screen names SecurosysKsp
 t_grep "$W_SCREEN" '"Test' "the CNG rotation screen names Test all Connections"
 t_grep "$W_SCREEN" "config --for ksp" "the CNG rotation screen names config --for ksp"
 grep -q "\"first_use\": null" "$st" || t_fail "a first use before the confirmation"
+w_key w
+w_wait "KSP settings and steps written"
+ksp="$XDG_CONFIG_HOME/hsm-onboard/wc"
+for f in ksp-connections.txt ksp-steps.txt; do
+	[ -s "$ksp/$f" ] || t_fail "W did not write $f"
+	t_nogrep "$ksp/$f" "$T_SETUP_PW" "$f holds no setup password"
+	t_nogrep "$ksp/$f" "$T_SERVICE_PW" "$f holds no service password"
+done
+[ "$(grep -c '^Port = 2320$' "$ksp/ksp-connections.txt")" -eq 2 ] || t_fail "the KSP connections are not on port 2320"
+t_grep "$ksp/ksp-connections.txt" "Hostname = jce-a.invalid" "the master host first"
+t_grep "$ksp/ksp-connections.txt" "HSM Username = USERwc" "the HSM user"
+t_grep "$ksp/ksp-steps.txt" "Test all Connections" "the steps name Test all Connections"
+grep -q "\"first_use\": null" "$st" || t_fail "W recorded a first use"
 w_type yes; w_key Enter
-w_wait "First use recorded"
+w_wait "Step 10 of 10: Done"
+w_wait "on the Windows machine (KSP)"
+t_grep "$W_SCREEN" "encrypted for that machine only" "Done says the secret stays on the Windows machine"
+t_ok "the CNG confirmation reached Done"
 python3 - "$st" <<'PY' || t_fail "the confirmation did not record the first use"
 import json, sys
 s = json.load(open(sys.argv[1]))
@@ -105,6 +123,11 @@ t_ok "the confirmation recorded the first use"
 t_ok "nothing was sent for the CNG profile"
 w_key F10
 w_exit_status >/dev/null
+"$HSMO" --profile wc config --for ksp --output "$T_DIR/ksp-cli" >/dev/null
+for f in ksp-connections.txt ksp-steps.txt; do
+	diff -u "$T_DIR/ksp-cli/$f" "$ksp/$f" || t_fail "W and config --for ksp differ in $f"
+done
+t_ok "W wrote the KSP files as config --for ksp does: port 2320, no secret"
 # ---- JCE: "H" hands the setup password over to TSB/XKS, with no exchange of ours ----
 profile wt jce
 calls=$(grep -c '^ARGV:' "$JCE_STANDIN_DIR/calls.log")
@@ -115,9 +138,33 @@ w_wait "H hands the setup password over to TSB/XKS"
 w_key h
 w_wait "passphrase"
 w_type "$PASS"; w_key Enter
-w_wait "Handed over to TSB/XKS"
+w_wait "Step 10 of 10: Done"
+w_wait "handed over to TSB/XKS"
+t_grep "$W_SCREEN" "encryptionPassword" "Done: TSB's encryptionPassword must persist"
+t_grep "$W_SCREEN" ".secret file" "Done: XKS's hidden .secret file must persist"
+t_grep "$W_SCREEN" "paid renewal" "Done: losing them after day 7 means a paid renewal"
+grep -qE "at most (6 d 23|7 d 00) h .* \(worst case\)" "$W_SCREEN" || t_fail "Done: the countdown is not the worst case from the hand-over"
+grep -qE "wt │ (6 d 23|7 d 00) h" "$W_SCREEN" || t_fail "the header does not count down from the hand-over"
+t_ok "Done and the header count down from the hand-over, the worst case"
+t_ok "the hand-over reached Done"
+# Back to the countdown (Esc: rotation, preflight, countdown): the worst case, and why.
+w_key Escape
+w_wait "Step 8 of 10: First connection"
+w_key Escape
+w_wait "Step 7 of 10: Preflight"
+w_key Escape
+w_wait "Step 6 of 10: Countdown"
+w_wait "Time left to start TSB/XKS, worst case:"
+t_grep "$W_SCREEN" "TSB/XKS make the exchange themselves; we cannot see when they log in" "the countdown says why"
+t_grep "$W_SCREEN" "Deadline at the earliest:" "the deadline is the earliest one"
+t_ok "the countdown screen shows the worst case and why"
 w_key F10
 w_exit_status >/dev/null
+t_run 0 "status after the hand-over" "$HSMO" --profile wt status
+grep -qE "at most (6 d 23|7 d 00) h" "$T_OUT" || t_fail "status: not the worst case"
+t_grep "$T_OUT" "we cannot see when they log in" "status says why"
+t_run 0 "status --json after the hand-over" "$HSMO" --profile wt --json status
+t_json 'j["profiles"][0]["setup_password"]["worst_case"] is True and j["profiles"][0]["setup_password"]["state"] == "running"'
 hand="$XDG_CONFIG_HOME/hsm-onboard/wt"
 for f in tsb-application-local.secret.yml xks-application.secret.yaml; do
 	[ "$(stat -c %a "$hand/$f")" = 600 ] || t_fail "$f is not 0600"
@@ -132,6 +179,25 @@ assert "handed-over" in [e["kind"] for e in s["events"]]
 PY
 [ "$(grep -c '^ARGV:' "$JCE_STANDIN_DIR/calls.log")" -eq "$calls" ] || t_fail "Primus Tools ran during the hand-over"
 t_ok "the hand-over sent nothing and recorded no first use"
+# The wizard resumes at Done; S records when TSB/XKS started, as mark-used does.
+w_start -- --profile wt --kdf-ms "$W_KDF_MS" wizard
+w_wait "Step 10 of 10: Done"
+w_key s
+w_wait "When did TSB/XKS start?"
+w_key C-u
+w_type "$(date -d '-2 hours' '+%Y-%m-%d %H:%M')"; w_key Enter
+w_wait "First start recorded"
+t_nogrep "$W_SCREEN" "(worst case)" "once the start is recorded, no worst case"
+grep -qE "Setup password +6 d 2[12] h [0-9]{2} min left" "$W_SCREEN" || t_fail "the countdown does not run from the recorded start"
+python3 - "$st" <<'PY' || t_fail "S did not record the first use as mark-used does"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["first_use"], s["first_use"]
+assert any(e["kind"] == "first-use" and e["detail"].startswith("declared with mark-used") for e in s["events"]), s["events"]
+PY
+t_ok "S recorded the product's first start"
+w_key F10
+w_exit_status >/dev/null
 rm -f "$hand/tsb-application-local.secret.yml" "$hand/xks-application.secret.yaml"
 
 # The one copy outside the vault is the 0600 file whose name says it holds the secret.

@@ -180,19 +180,9 @@ int cli_config(struct cli_ctx *ctx, int argc, char **argv)
 			cli_error("%s", _("a CNG profile is configured on the Windows machine: use --for ksp"));
 			return EX_USAGE;
 		}
-		struct engine_setup es = {0};
 		struct engine_overrides ov = o.ov;
 		ov.endpoints = o.endpoints;
-		const char *hosts[ENGINE_MAX_HOSTS];
-		struct orders_path op;
-		orders_path_of(&ce.p.st, &op);
-		struct targets_input in;
-		targets_input_from(&in, ce.p.name, &ce.p.st, NULL, NULL);
-		in.hosts = hosts;
-		in.n_hosts = engine_setup_hosts(&es, &ce.p.st, &ov, hosts, ENGINE_MAX_HOSTS);
-		in.port = op.port;
-		rc = targets_write_list(targets, o.n_targets, &in, o.output, &files, &d);
-		clusters_free(&es.clusters);
+		rc = engine_setup_write_ksp(targets, o.n_targets, ce.p.name, &ce.p.st, &ov, o.output, &files, &d);
 		if (rc == EX_OK && !ctx->json)
 			for (size_t i = 0; i < files.n; i++)
 				printf("%s: %s\n", files.what[i], files.path[i]);

@@ -16,6 +16,7 @@
 #include "import.h"
 #include "i18n.h"
 #include "orders.h"
+#include "profile.h"
 #include "quote.h"
 
 #include <getopt.h>
@@ -36,7 +37,49 @@ struct inspect_item {
 	size_t n_channels;
 	enum state_tier tier;     /* from the file name's <svc>, TIER_UNKNOWN when it does not tell */
 	const char *tier_warning; /* clusters_tier_warning against --cluster, or NULL */
+	/* No credential file names the API (doc/securosys-facts.md, "APIs and their exchange"): it comes
+	 * from the profile of the file's HSM user, when one was imported with it, else it is unknown. */
+	char api_profile[80]; /* that profile's name, "" when there is none */
+	enum state_api api;   /* its API, API_UNKNOWN when not recorded */
 };
+
+/* The profile whose HSM user is the file's, and its API, into it (read only, no lock); one that
+ * records an API wins over one that does not. */
+static void inspect_profile_api(struct inspect_item *it)
+{
+	char **names = NULL;
+	size_t n = 0;
+	struct diag d;
+	diag_clear(&d);
+	if (!it->cf.hsm_user || profile_list(&names, &n, &d) != EX_OK)
+		return;
+	for (size_t i = 0; i < n && it->api == API_UNKNOWN; i++) {
+		struct profile p;
+		diag_clear(&d);
+		if (profile_open(names[i], PROFILE_NEED_STATE, &p, &d) != EX_OK)
+			continue;
+		if (p.st.hsm_user && strcmp(p.st.hsm_user, it->cf.hsm_user) == 0) {
+			snprintf(it->api_profile, sizeof it->api_profile, "%s", p.name);
+			it->api = p.st.api;
+		}
+		profile_close(&p);
+	}
+	profile_list_free(names, n);
+}
+
+static void inspect_print_api(const struct inspect_item *it)
+{
+	char line[256];
+	if (!it->api_profile[0])
+		snprintf(line, sizeof line, "%s", _("not in the files (pass import --api)"));
+	else if (it->api == API_UNKNOWN)
+		snprintf(line, sizeof line, _("not in the files, nor in profile %s (pass import --api)"),
+		         it->api_profile);
+	else
+		snprintf(line, sizeof line, _("%s (profile %s; the files do not say it)"), state_api_name(it->api),
+		         it->api_profile);
+	printf("  %-24s %s\n", _("API:"), line);
+}
 
 static const char *inspect_basename(const char *path)
 {
@@ -109,6 +152,7 @@ static void inspect_print_text(const struct inspect_item *it, time_t now)
 	}
 	if (it->tier)
 		printf("  %-24s %s\n", _("tier (file name):"), state_tier_name(it->tier));
+	inspect_print_api(it);
 	inspect_print_plain("Service User Name:", cf->service_user);
 	inspect_print_secret("Service User Password:", cf->service_password);
 	inspect_print_plain("HSM User Name:", cf->hsm_user);
@@ -168,7 +212,9 @@ static json_t *inspect_item_json(const struct inspect_item *it)
 		for (size_t i = 0; i < it->n_channels; i++)
 			json_array_append_new(channels, json_string(orders_channel_name(it->channels[i])));
 	}
-	return json_pack(
+	json_t *api = ok && it->api_profile[0] && it->api != API_UNKNOWN ? json_string(state_api_name(it->api))
+	                                                                 : json_null();
+	json_t *j = json_pack(
 	    "{s:o,s:b,s:o,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "path", inspect_str(it->arg),
 	    "valid", ok, "error", ok ? json_null() : inspect_str(it->d.msg), "exit_code", it->rc, "warnings",
 	    warnings, "kind", ok ? json_string(credfile_kind_name(cf->kind)) : json_null(), "name", name,
@@ -177,6 +223,11 @@ static json_t *inspect_item_json(const struct inspect_item *it)
 	    inspect_str_or_null(ok ? cf->api_endpoint : NULL), "secrets", secrets, "jwt", jwt, "channels",
 	    channels, "tier", it->tier ? json_string(state_tier_name(it->tier)) : json_null(), "tier_warning",
 	    cli_json_str(it->tier_warning));
+	/* "api" is the profile's (null when no profile of this HSM user records it), "api_profile" names
+	 * that profile: the files never carry the API. */
+	json_object_set_new(j, "api", api);
+	json_object_set_new(j, "api_profile", cli_json_str(ok && it->api_profile[0] ? it->api_profile : NULL));
+	return j;
 }
 
 static void inspect_pair_text(const struct inspect_item *svc, const struct inspect_item *hsm, int same)
@@ -324,6 +375,7 @@ int cli_inspect(struct cli_ctx *ctx, int argc, char **argv)
 		if (it->cf.name.service && state_tier_parse(it->cf.name.service, &it->tier) != 0)
 			it->tier = TIER_UNKNOWN;
 		it->tier_warning = cluster[0] ? clusters_tier_warning((int)it->tier, cluster) : NULL;
+		inspect_profile_api(it);
 		if (it->tier_warning)
 			cli_warning(_("%s: the file name says tier %s, the cluster is %s: %s"), quote_c(it->arg),
 			            state_tier_name(it->tier), cluster, it->tier_warning);

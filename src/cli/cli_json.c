@@ -51,10 +51,11 @@ json_t *cli_json_import_profiles(json_t *arr, const struct import_result *r)
 
 json_t *cli_json_setup_password(const struct state *st, const struct expiry *ex)
 {
-	return json_pack("{s:s,s:o,s:o,s:o,s:o}", "state", expiry_state_name(ex->state), "issued",
+	return json_pack("{s:s,s:o,s:o,s:o,s:o,s:b}", "state", expiry_state_name(ex->state), "issued",
 	                 cli_json_time(st->issued), "first_use", cli_json_time(st->first_use), "expires_at",
 	                 cli_json_time(ex->deadline), "seconds_left",
-	                 ex->state == EXPIRY_RUNNING ? json_integer(ex->seconds_left) : json_null());
+	                 ex->state == EXPIRY_RUNNING ? json_integer(ex->seconds_left) : json_null(), "worst_case",
+	                 ex->worst_case);
 }
 
 int cli_json_refuse(const struct cli_ctx *ctx, const char *command)

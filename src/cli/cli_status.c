@@ -137,10 +137,24 @@ void cli_status_words(const struct expiry *ex, char *buf, size_t size)
 	case EXPIRY_RUNNING:
 		expiry_format_left(ex->seconds_left, left, sizeof left);
 		expiry_format_local(ex->deadline, when, sizeof when);
-		snprintf(buf, size, _("%s left: expires %s"), left, when);
+		if (ex->worst_case)
+			snprintf(buf, size,
+			         _("at most %s left, worst case: expires by %s. TSB/XKS make the exchange themselves; we "
+			           "cannot see when they log in: record their first start with 'hsm-onboard mark-used'"),
+			         left, when);
+		else
+			snprintf(buf, size, _("%s left: expires %s"), left, when);
 		return;
 	case EXPIRY_EXPIRED:
 		expiry_format_local(ex->deadline, when, sizeof when);
+		if (ex->worst_case) {
+			snprintf(
+			    buf, size,
+			    _("may have EXPIRED since %s, worst case: TSB/XKS make the exchange themselves; we cannot "
+			      "see when they log in: record their first start with 'hsm-onboard mark-used --at'"),
+			    when);
+			return;
+		}
 		snprintf(buf, size, _("EXPIRED since %s: a renewal needs a support ticket ('hsm-onboard ticket')"),
 		         when);
 		return;

@@ -99,6 +99,17 @@ static time_t expiry_arrived(const struct state *st)
 	return at ? at : st->created;
 }
 
+time_t expiry_handed_over(const struct state *st)
+{
+	time_t arrived = expiry_arrived(st), at = 0;
+	for (size_t i = 0; i < st->n_events; i++) {
+		const char *k = st->events[i].kind;
+		if (k && strcmp(k, "handed-over") == 0 && st->events[i].at >= arrived)
+			at = st->events[i].at;
+	}
+	return at;
+}
+
 void expiry_compute(const struct state *st, time_t now, struct expiry *out)
 {
 	memset(out, 0, sizeof *out);
@@ -116,6 +127,10 @@ void expiry_compute(const struct state *st, time_t now, struct expiry *out)
 		}
 	} else if (st->tier != TIER_UNKNOWN) {
 		start = st->first_use;
+		/* Handed over to TSB or XKS and no first use recorded: the product may have logged in at
+		 * once, so the countdown never shows more time than the customer may have. */
+		if (start == 0 && st->rotation == ROTATION_NONE && (start = expiry_handed_over(st)) > 0)
+			out->worst_case = 1;
 	}
 	if (start > 0)
 		out->deadline = start + EXPIRY_LIFETIME_SECONDS;

@@ -34,6 +34,10 @@ struct expiry {
 	long long seconds_left; /* deadline - now, only for RUNNING */
 	time_t since;           /* when the state began (first use, deadline, rotation), 0 unknown */
 	const char *missing;    /* for UNKNOWN: a translated phrase naming the missing data */
+	/* 1 when deadline is the worst case, not a known one: the setup password was handed over to TSB or
+	 * XKS, which log in at their first start, a moment we cannot see; until that first use is recorded
+	 * (mark-used), the hand-over itself is taken as it (doc/securosys-facts.md, "What must persist"). */
+	int worst_case;
 };
 
 enum expiry_urgency {
@@ -43,6 +47,9 @@ enum expiry_urgency {
 };
 
 void expiry_compute(const struct state *st, time_t now, struct expiry *out);
+/* When the current setup password was handed over to TSB or XKS (the last "handed-over" event since
+ * it arrived), 0 when it was not. */
+time_t expiry_handed_over(const struct state *st);
 /* How urgent ex is, by the thresholds above (EXPIRY_UNKNOWN counts as calm: the caller says
  * "unknown" itself). */
 enum expiry_urgency expiry_urgency(const struct expiry *ex);

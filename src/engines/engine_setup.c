@@ -4,6 +4,7 @@
 #include "engine_setup.h"
 #include "i18n.h"
 #include "orders.h"
+#include "targets.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,4 +118,22 @@ void engine_setup_close(struct engine_setup *s, struct engine_ctx *e)
 	free(s->work_dir);
 	s->work_dir = NULL;
 	clusters_free(&s->clusters);
+}
+
+int engine_setup_write_ksp(const struct target *const *ts, size_t n, const char *profile,
+                           const struct state *st, const struct engine_overrides *o, const char *dir,
+                           struct engine_files *out, struct diag *d)
+{
+	struct engine_setup es = {0};
+	const char *hosts[ENGINE_MAX_HOSTS];
+	struct orders_path op;
+	orders_path_of(st, &op);
+	struct targets_input in;
+	targets_input_from(&in, profile, st, NULL, NULL);
+	in.hosts = hosts;
+	in.n_hosts = engine_setup_hosts(&es, st, o, hosts, ENGINE_MAX_HOSTS);
+	in.port = op.port;
+	int rc = targets_write_list(ts, n, &in, dir, out, d);
+	clusters_free(&es.clusters);
+	return rc;
 }

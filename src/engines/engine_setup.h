@@ -46,6 +46,14 @@ int engine_setup_no_engine(const struct state *st, struct diag *d);
  * profile's cluster in the cluster table (loaded into s). Strings are borrowed; returns how many. */
 size_t engine_setup_hosts(struct engine_setup *s, const struct state *st, const struct engine_overrides *o,
                           const char **hosts, size_t max);
+/* A CNG profile's KSP settings (target ksp, and whatever else ts names) into dir: the hosts as
+ * engine_setup_hosts gives them, the port of the profile's path, the user names and no secret (the
+ * exchange happens on the Windows machine; doc/securosys-facts.md, "CNG"). config --for ksp
+ * and the wizard's CNG step both write them this way. o may be NULL. */
+struct target;
+int engine_setup_write_ksp(const struct target *const *ts, size_t n, const char *profile,
+                           const struct state *st, const struct engine_overrides *o, const char *dir,
+                           struct engine_files *out, struct diag *d);
 /* Fills e (engine_ctx_init first) and opens the engine. o may be NULL. v may be NULL when no secret
  * is needed. EX_USAGE when no engine is chosen; otherwise what the engine's open returns. */
 int engine_setup_open(struct engine_setup *s, struct engine_ctx *e, const struct state *st,

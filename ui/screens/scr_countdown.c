@@ -67,6 +67,15 @@ static void scr_countdown_big(struct wiz *w, int y, int x, long long left)
 	}
 }
 
+/* Why a handed-over profile's countdown is the worst case (expiry.h, worst_case; doc/securosys-facts.md,
+ * "What must persist"). */
+static const char *scr_countdown_why(void)
+{
+	return _("TSB/XKS make the exchange themselves; we cannot see when they log in. So the countdown runs "
+	         "from the hand-over until their first start is recorded (Done screen, or 'hsm-onboard "
+	         "mark-used').");
+}
+
 static void scr_countdown_draw(struct wiz *w, const struct screen_area *a)
 {
 	if (!w->have_prof)
@@ -77,12 +86,17 @@ static void scr_countdown_draw(struct wiz *w, const struct screen_area *a)
 	int y = a->y;
 	switch (e.state) {
 	case EXPIRY_RUNNING:
-		tui_put(y, a->x, a->cols, _("The setup password expires in:"), A_BOLD, 0);
+		tui_put(y, a->x, a->cols,
+		        e.worst_case ? _("Time left to start TSB/XKS, worst case:")
+		                     : _("The setup password expires in:"),
+		        A_BOLD, 0);
 		scr_countdown_big(w, y + 2, a->x + 2, e.seconds_left);
 		y += 8;
 		expiry_format_local(e.deadline, when, sizeof when);
-		snprintf(buf, sizeof buf, _("Deadline: %s"), when);
+		snprintf(buf, sizeof buf, e.worst_case ? _("Deadline at the earliest: %s") : _("Deadline: %s"), when);
 		tui_put(y++, a->x, a->cols, buf, A_BOLD, 0);
+		if (e.worst_case)
+			y += tui_wrap(y, a->x, a->cols, 4, scr_countdown_why(), tui_attr(&w->tui, TUI_WARN));
 		break;
 	case EXPIRY_UNUSED:
 		tui_put(y, a->x, a->cols, _("The setup password has not been used yet."), A_BOLD, 0);
@@ -95,9 +109,14 @@ static void scr_countdown_draw(struct wiz *w, const struct screen_area *a)
 		break;
 	case EXPIRY_EXPIRED:
 		expiry_format_local(e.deadline, when, sizeof when);
-		snprintf(buf, sizeof buf, _("The setup password EXPIRED on %s."), when);
+		snprintf(buf, sizeof buf,
+		         e.worst_case ? _("The setup password may have EXPIRED on %s (worst case).")
+		                      : _("The setup password EXPIRED on %s."),
+		         when);
 		tui_put(y, a->x, a->cols, buf, tui_attr(&w->tui, TUI_ERROR), 0);
 		y += 2;
+		if (e.worst_case)
+			y += tui_wrap(y, a->x, a->cols, 3, scr_countdown_why(), tui_attr(&w->tui, TUI_WARN)) + 1;
 		y += tui_wrap(y, a->x, a->cols, 4,
 		              _("Only Securosys can issue a new one, through a support ticket (a paid service). "
 		                "Press Enter to prepare the ticket; then import the new file with "

@@ -63,7 +63,25 @@ static int scr_rot_is_ksp(const struct wiz *w)
 	return w->have_prof && !w->prof.st.engine.engine && orders_path_is(&w->prof.st, ORDERS_PATH_KSP);
 }
 
-static void scr_rot_ksp_confirm(struct wiz *w)
+/* W: the KSP settings and steps, as 'config --for ksp' writes them (engine_setup_write_ksp), into the
+ * profile's configuration folder. They hold no secret, so the vault stays closed. */
+static void scr_rot_ksp_write(struct wiz *w)
+{
+	const struct target *ts[] = {targets_find("ksp")};
+	char dir[1024];
+	wiz_engine_config_dir(w, dir, sizeof dir);
+	struct engine_files files = {0};
+	struct diag d;
+	diag_clear(&d);
+	if (engine_setup_write_ksp(ts, 1, w->prof.name, &w->prof.st, NULL, dir, &files, &d) != 0)
+		wiz_status(w, TUI_ERROR, "%s", d.msg);
+	else
+		wiz_status(w, TUI_OK, _("KSP settings and steps written to %s (no secret in them)."), dir);
+	engine_files_free(&files);
+}
+
+/* 0 once the first use is recorded and saved. */
+static int scr_rot_ksp_confirm(struct wiz *w)
 {
 	struct diag d;
 	diag_clear(&d);
@@ -74,11 +92,7 @@ static void scr_rot_ksp_confirm(struct wiz *w)
 		rc = profile_save_state(&w->prof, &d);
 	if (rc != 0)
 		wiz_status(w, TUI_ERROR, "%s", d.msg);
-	else
-		wiz_status(
-		    w, TUI_OK, "%s",
-		    _("First use recorded: the Windows machine has the permanent secret. Its backup is tied to "
-		      "that machine."));
+	return rc;
 }
 
 /* A JCE profile whose exchange has not begun can hand the setup password over to TSB or XKS, which
@@ -89,10 +103,11 @@ static int scr_rot_can_hand_over(const struct wiz *w)
 	       !w->prof.st.first_use;
 }
 
-static void scr_rot_hand_over(struct wiz *w)
+/* 0 once the files are written and the hand-over saved. */
+static int scr_rot_hand_over(struct wiz *w)
 {
 	if (wiz_unlock(w) != 0)
-		return;
+		return -1;
 	const struct target *ts[] = {targets_find("tsb"), targets_find("xks")};
 	struct engine_setup es = {0};
 	const char *hosts[ENGINE_MAX_HOSTS];
@@ -109,11 +124,7 @@ static void scr_rot_hand_over(struct wiz *w)
 		rc = profile_save_state(&w->prof, &d);
 	if (rc != 0)
 		wiz_status(w, TUI_ERROR, "%s", d.msg);
-	else
-		wiz_status(w, TUI_OK,
-		           _("Handed over to TSB/XKS in %s: they make the exchange at their first start. Record that "
-		             "moment with 'hsm-onboard mark-used'."),
-		           dir);
+	return rc;
 }
 
 static void scr_rot_run(struct wiz *w)
@@ -243,6 +254,13 @@ static void scr_rotation_draw(struct wiz *w, const struct screen_area *a)
 		    A_NORMAL);
 	else
 		y += tui_wrap(y, a->x, a->cols, 7, scr_rot_text(w, ENGINE_TEXT_NO_RETURN), A_NORMAL);
+	if (scr_rot_is_ksp(w)) {
+		char dir[1024], fit[1024], line[1200];
+		wiz_engine_config_dir(w, dir, sizeof dir);
+		tui_path_fit(dir, a->cols / 2, fit, sizeof fit);
+		snprintf(line, sizeof line, _("W writes the KSP settings and steps into %s now."), fit);
+		y += tui_wrap(y, a->x, a->cols, 2, line, tui_attr(&w->tui, TUI_DIM));
+	}
 	y++;
 	if (w->have_prof && !scr_rot_is_ksp(w)) {
 		char line[512];
@@ -285,8 +303,16 @@ static int scr_rotation_key(struct wiz *w, int key)
 		}
 		return enter ? SCR_HANDLED : SCR_IGNORED;
 	}
+	/* After the hand-over, or the Windows machine's connection, there is nothing left to configure
+	 * here: the Done screen says what must persist (scr_done.c). */
 	if ((key == 'H' || key == 'h') && scr_rot.typed[0] == '\0' && scr_rot_can_hand_over(w)) {
-		scr_rot_hand_over(w);
+		if (scr_rot_hand_over(w) != 0)
+			return SCR_REDRAW;
+		w->goto_screen = SCREEN_DONE;
+		return SCR_GOTO;
+	}
+	if ((key == 'W' || key == 'w') && scr_rot.typed[0] == '\0' && scr_rot_is_ksp(w)) {
+		scr_rot_ksp_write(w);
 		return SCR_REDRAW;
 	}
 	if (enter) {
@@ -296,11 +322,14 @@ static int scr_rotation_key(struct wiz *w, int key)
 			return SCR_REDRAW;
 		}
 		scr_rot.typed[0] = '\0';
-		if (scr_rot_is_ksp(w))
-			scr_rot_ksp_confirm(w);
-		else
+		if (!scr_rot_is_ksp(w)) {
 			scr_rot_run(w);
-		return SCR_REDRAW;
+			return SCR_REDRAW;
+		}
+		if (scr_rot_ksp_confirm(w) != 0)
+			return SCR_REDRAW;
+		w->goto_screen = SCREEN_DONE;
+		return SCR_GOTO;
 	}
 	size_t n = strlen(scr_rot.typed);
 	if ((key == KEY_BACKSPACE || key == 127 || key == 8) && n > 0) {

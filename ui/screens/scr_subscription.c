@@ -142,7 +142,12 @@ static void scr_sub_draw(struct wiz *w, const struct screen_area *a)
 		snprintf(rule, sizeof rule, "%s", mismatch);
 	else
 		snprintf(rule, sizeof rule, _("Setup password: %s"), expiry_rule_text(scr_sub_tiers[scr_sub.tier].v));
-	tui_wrap(y, a->x, a->cols, 2, rule, tui_attr(&w->tui, TUI_WARN));
+	y += tui_wrap(y, a->x, a->cols, 2, rule, tui_attr(&w->tui, TUI_WARN));
+	/* BYOK has no service type of its own: it is told by tier and API (orders_path_of;
+	 * doc/securosys-facts.md, "Order channels and tiers", cloudhsm/Packages/byok). */
+	tui_wrap(y, a->x, a->cols, 2,
+	         _("BYOK is tier ECO with API JCE: its partition has PKCS#11, CNG and REST disabled."),
+	         tui_attr(&w->tui, TUI_DIM));
 }
 
 static size_t scr_sub_count(size_t field)
