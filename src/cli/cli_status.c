@@ -11,6 +11,7 @@
 #include "fsutil.h"
 #include "i18n.h"
 #include "profile.h"
+#include "ticket.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -132,12 +133,12 @@ int cli_status_report_errors(const struct status_report *r)
 /* "2 d 04 h 13 min left: expires Fri 27 Nov 2026 00:00 CET" and the other states, in words. */
 void cli_status_words(const struct expiry *ex, char *buf, size_t size)
 {
-	char left[64], when[96];
+	char when[96];
+	struct ticket_countdown c;
 	switch (ex->state) {
 	case EXPIRY_RUNNING:
-		expiry_format_left(ex->seconds_left, left, sizeof left);
-		expiry_format_local(ex->deadline, when, sizeof when);
-		snprintf(buf, size, _("%s left: expires %s"), left, when);
+		ticket_countdown_of(ex, &c);
+		snprintf(buf, size, _("%s left: expires %s"), c.left, c.until);
 		return;
 	case EXPIRY_EXPIRED:
 		expiry_format_local(ex->deadline, when, sizeof when);
@@ -152,7 +153,7 @@ void cli_status_words(const struct expiry *ex, char *buf, size_t size)
 		return;
 	case EXPIRY_UNKNOWN: break;
 	}
-	snprintf(buf, size, _("unknown: %s is missing"), ex->missing ? ex->missing : _("data"));
+	ticket_unknown_text(ex, buf, size);
 }
 
 static int status_format_parse(const char *s, enum status_format *out)

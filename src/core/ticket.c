@@ -120,16 +120,27 @@ static const char *ticket_service_type(const struct state *st)
 	return st->service_type == SERVICE_TYPE_UNKNOWN ? NULL : state_service_type_name(st->service_type);
 }
 
+void ticket_countdown_of(const struct expiry *ex, struct ticket_countdown *c)
+{
+	expiry_format_left(ex->seconds_left, c->left, sizeof c->left);
+	expiry_format_local(ex->deadline, c->until, sizeof c->until);
+}
+
+void ticket_unknown_text(const struct expiry *ex, char *buf, size_t size)
+{
+	snprintf(buf, size, _("unknown: %s is missing"), ex->missing ? ex->missing : _("data"));
+}
+
 /* The translated state in words, with its start: "expired since ...". */
 static void ticket_state_text(const struct expiry *ex, char *buf, size_t size)
 {
-	char since[160], left[64], until[96];
+	char since[160];
+	struct ticket_countdown c;
 	ticket_when(ex->since, "", since, sizeof since);
 	switch (ex->state) {
 	case EXPIRY_RUNNING:
-		expiry_format_left(ex->seconds_left, left, sizeof left);
-		expiry_format_local(ex->deadline, until, sizeof until);
-		snprintf(buf, size, _("running: %s left, until %s"), left, until);
+		ticket_countdown_of(ex, &c);
+		snprintf(buf, size, _("running: %s left, until %s"), c.left, c.until);
 		return;
 	case EXPIRY_EXPIRED: snprintf(buf, size, _("expired since %s"), since); return;
 	case EXPIRY_UNUSED:
@@ -146,23 +157,23 @@ static void ticket_state_text(const struct expiry *ex, char *buf, size_t size)
 		return;
 	case EXPIRY_UNKNOWN: break;
 	}
-	snprintf(buf, size, _("unknown: %s is missing"), ex->missing ? ex->missing : _("data"));
+	ticket_unknown_text(ex, buf, size);
 }
 
 /* The line at the top of a ticket for a password that is not known to be expired; NULL otherwise. */
 static char *ticket_notice(const struct expiry *ex)
 {
-	char left[64], until[96], *s = NULL;
+	struct ticket_countdown c;
+	char *s = NULL;
 	int n = 0;
 	switch (ex->state) {
 	case EXPIRY_EXPIRED: return NULL;
 	case EXPIRY_RUNNING:
-		expiry_format_left(ex->seconds_left, left, sizeof left);
-		expiry_format_local(ex->deadline, until, sizeof until);
+		ticket_countdown_of(ex, &c);
 		n = asprintf(&s,
 		             _("NOTE: the setup password has NOT expired: %s left, until %s. A renewal "
 		               "may not be needed."),
-		             left, until);
+		             c.left, c.until);
 		break;
 	case EXPIRY_UNUSED:
 		n = asprintf(&s, "%s",
