@@ -607,6 +607,41 @@ static json_t *j_local(time_t t)
 	return json_string(buf);
 }
 
+/* The "setup_password" object of the JSON schema (ticket.h). */
+static json_t *ticket_json_password(const struct state *st, const struct expiry *ex)
+{
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s}", "state",
+	                 expiry_state_name(ex->state), "since", j_time(ex->since), "missing",
+	                 ex->state == EXPIRY_UNKNOWN ? j_str(ex->missing) : json_null(), "issued",
+	                 j_time(st->issued), "first_use", j_time(st->first_use), "expires_at",
+	                 j_time(ex->deadline), "issued_local", j_local(st->issued), "first_use_local",
+	                 j_local(st->first_use), "expires_at_local", j_local(ex->deadline), "seconds_left",
+	                 ex->state == EXPIRY_RUNNING ? json_integer(ex->seconds_left) : json_null(), "rule",
+	                 expiry_rule_text(st->tier));
+}
+
+/* The "last_error" object, or null when none was recorded. */
+static json_t *ticket_json_error(const struct state *st)
+{
+	if (st->last_error.at > 0 || st->last_error.code || st->last_error.message)
+		return json_pack("{s:o, s:o, s:o}", "at", j_time(st->last_error.at), "code",
+		                 j_str(st->last_error.code), "message", j_str(st->last_error.message));
+	return json_null();
+}
+
+/* The "preflight" object, or null when no preflight ran. */
+static json_t *ticket_json_preflight(const struct state *st)
+{
+	if (st->checked_at <= 0 && st->n_checks == 0)
+		return json_null();
+	json_t *checks = json_array();
+	for (size_t i = 0; i < st->n_checks; i++)
+		json_array_append_new(checks, json_pack("{s:o, s:o, s:I}", "endpoint", j_str(st->checks[i].endpoint),
+		                                        "category", j_str(st->checks[i].category), "latency_ms",
+		                                        (json_int_t)st->checks[i].latency_ms));
+	return json_pack("{s:o, s:o}", "checked_at", j_time(st->checked_at), "checks", checks);
+}
+
 static char *ticket_json(const struct state *st, const struct expiry *ex, const struct ticket_options *o,
                          const char *notice)
 {
@@ -620,30 +655,9 @@ static char *ticket_json(const struct state *st, const struct expiry *ex, const 
 	for (size_t i = 0; i < o->n_hosts; i++)
 		json_array_append_new(hosts, j_str(o->hosts[i]));
 
-	json_t *sp = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s}", "state",
-	                       expiry_state_name(ex->state), "since", j_time(ex->since), "missing",
-	                       ex->state == EXPIRY_UNKNOWN ? j_str(ex->missing) : json_null(), "issued",
-	                       j_time(st->issued), "first_use", j_time(st->first_use), "expires_at",
-	                       j_time(ex->deadline), "issued_local", j_local(st->issued), "first_use_local",
-	                       j_local(st->first_use), "expires_at_local", j_local(ex->deadline), "seconds_left",
-	                       ex->state == EXPIRY_RUNNING ? json_integer(ex->seconds_left) : json_null(), "rule",
-	                       expiry_rule_text(st->tier));
-
-	json_t *err = json_null();
-	if (st->last_error.at > 0 || st->last_error.code || st->last_error.message)
-		err = json_pack("{s:o, s:o, s:o}", "at", j_time(st->last_error.at), "code",
-		                j_str(st->last_error.code), "message", j_str(st->last_error.message));
-
-	json_t *pre = json_null();
-	if (st->checked_at > 0 || st->n_checks > 0) {
-		json_t *checks = json_array();
-		for (size_t i = 0; i < st->n_checks; i++)
-			json_array_append_new(checks,
-			                      json_pack("{s:o, s:o, s:I}", "endpoint", j_str(st->checks[i].endpoint),
-			                                "category", j_str(st->checks[i].category), "latency_ms",
-			                                (json_int_t)st->checks[i].latency_ms));
-		pre = json_pack("{s:o, s:o}", "checked_at", j_time(st->checked_at), "checks", checks);
-	}
+	json_t *sp = ticket_json_password(st, ex);
+	json_t *err = ticket_json_error(st);
+	json_t *pre = ticket_json_preflight(st);
 
 	json_t *statements = json_pack("[s, s, s, s]", ticket_statement_costs(), ticket_statement_who(),
 	                               ticket_statement_p1(), ticket_statement_pso());
