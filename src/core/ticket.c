@@ -271,6 +271,55 @@ static void rows_free(struct ticket_rows *rows)
 	rows->n = 0;
 }
 
+/* A last error was recorded, for the ticket's row and its JSON object alike. */
+static int ticket_has_error(const struct state *st)
+{
+	return st->last_error.at > 0 || st->last_error.code || st->last_error.message;
+}
+
+/* A preflight ran, for the ticket's row and its JSON object alike. */
+static int ticket_has_preflight(const struct state *st)
+{
+	return st->checked_at > 0 || st->n_checks > 0;
+}
+
+static void rows_add_hosts(struct ticket_rows *rows, const struct ticket_options *o)
+{
+	if (o->n_hosts > 0) {
+		struct sbuf b = {0};
+		for (size_t i = 0; i < o->n_hosts; i++)
+			sb_printf(&b, "%s%s", i ? ", " : "", o->hosts[i]);
+		char *h = sb_take(&b);
+		row_add(rows, _("Hosts:"), "%s", h ? h : "");
+		free(h);
+	} else {
+		row_add(rows, _("Hosts:"), "%s", _("unknown"));
+	}
+}
+
+static void rows_add_preflight(struct ticket_rows *rows, const struct state *st)
+{
+	if (ticket_has_preflight(st)) {
+		struct sbuf b = {0};
+		char when[160];
+		ticket_when(st->checked_at, _("unknown"), when, sizeof when);
+		sb_puts(&b, when);
+		sb_puts(&b, ":");
+		for (size_t i = 0; i < st->n_checks; i++) {
+			const struct state_check *c = &st->checks[i];
+			sb_printf(&b, _(" %s %s (%ld ms)%s"), or_unknown(c->endpoint), or_unknown(c->category),
+			          c->latency_ms, i + 1 < st->n_checks ? ";" : "");
+		}
+		if (st->n_checks == 0)
+			sb_printf(&b, " %s", _("no endpoint checked"));
+		char *p = sb_take(&b);
+		row_add(rows, _("Preflight:"), "%s", p ? p : "");
+		free(p);
+	} else {
+		row_add(rows, _("Preflight:"), "%s", _("none recorded"));
+	}
+}
+
 static void ticket_rows_build(const struct state *st, const struct expiry *ex, const struct ticket_options *o,
                               struct ticket_rows *rows)
 {
@@ -291,16 +340,7 @@ static void ticket_rows_build(const struct state *st, const struct expiry *ex, c
 	row_add(rows, _("Service user:"), "%s", or_unknown(st->service_user));
 	row_add(rows, _("Profile:"), "%s", or_unknown(o->profile));
 	row_add(rows, _("Cluster:"), "%s", or_unknown(st->cluster));
-	if (o->n_hosts > 0) {
-		struct sbuf b = {0};
-		for (size_t i = 0; i < o->n_hosts; i++)
-			sb_printf(&b, "%s%s", i ? ", " : "", o->hosts[i]);
-		char *h = sb_take(&b);
-		row_add(rows, _("Hosts:"), "%s", h ? h : "");
-		free(h);
-	} else {
-		row_add(rows, _("Hosts:"), "%s", _("unknown"));
-	}
+	rows_add_hosts(rows, o);
 	ticket_date(st->issued, buf, sizeof buf);
 	row_add(rows, _("Date of issue:"), "%s", buf);
 	ticket_when(st->first_use, _("none recorded"), buf, sizeof buf);
@@ -311,7 +351,7 @@ static void ticket_rows_build(const struct state *st, const struct expiry *ex, c
 	ticket_state_text(ex, buf, sizeof buf);
 	row_add(rows, _("State:"), "%s", buf);
 
-	if (st->last_error.at > 0 || st->last_error.code || st->last_error.message) {
+	if (ticket_has_error(st)) {
 		char when[160];
 		ticket_when(st->last_error.at, _("unknown"), when, sizeof when);
 		row_add(rows, _("Last error:"), _("%s: %s; recorded %s"), or_unknown(st->last_error.code),
@@ -320,25 +360,7 @@ static void ticket_rows_build(const struct state *st, const struct expiry *ex, c
 		row_add(rows, _("Last error:"), "%s", _("none recorded"));
 	}
 
-	if (st->checked_at > 0 || st->n_checks > 0) {
-		struct sbuf b = {0};
-		char when[160];
-		ticket_when(st->checked_at, _("unknown"), when, sizeof when);
-		sb_puts(&b, when);
-		sb_puts(&b, ":");
-		for (size_t i = 0; i < st->n_checks; i++) {
-			const struct state_check *c = &st->checks[i];
-			sb_printf(&b, _(" %s %s (%ld ms)%s"), or_unknown(c->endpoint), or_unknown(c->category),
-			          c->latency_ms, i + 1 < st->n_checks ? ";" : "");
-		}
-		if (st->n_checks == 0)
-			sb_printf(&b, " %s", _("no endpoint checked"));
-		char *p = sb_take(&b);
-		row_add(rows, _("Preflight:"), "%s", p ? p : "");
-		free(p);
-	} else {
-		row_add(rows, _("Preflight:"), "%s", _("none recorded"));
-	}
+	rows_add_preflight(rows, st);
 
 	row_add(rows, _("Contract/offer:"), "%s",
 	        o->contract ? o->contract
@@ -623,7 +645,7 @@ static json_t *ticket_json_password(const struct state *st, const struct expiry 
 /* The "last_error" object, or null when none was recorded. */
 static json_t *ticket_json_error(const struct state *st)
 {
-	if (st->last_error.at > 0 || st->last_error.code || st->last_error.message)
+	if (ticket_has_error(st))
 		return json_pack("{s:o, s:o, s:o}", "at", j_time(st->last_error.at), "code",
 		                 j_str(st->last_error.code), "message", j_str(st->last_error.message));
 	return json_null();
@@ -632,7 +654,7 @@ static json_t *ticket_json_error(const struct state *st)
 /* The "preflight" object, or null when no preflight ran. */
 static json_t *ticket_json_preflight(const struct state *st)
 {
-	if (st->checked_at <= 0 && st->n_checks == 0)
+	if (!ticket_has_preflight(st))
 		return json_null();
 	json_t *checks = json_array();
 	for (size_t i = 0; i < st->n_checks; i++)
