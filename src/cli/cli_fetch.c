@@ -21,14 +21,6 @@
 
 #define FETCH_CLI_MAX_URLS 16
 
-static volatile sig_atomic_t cli_fetch_interrupted;
-
-static void cli_fetch_on_signal(int sig)
-{
-	(void)sig;
-	cli_fetch_interrupted = 1;
-}
-
 struct cli_fetch_progress {
 	const char *name;
 	int tty;
@@ -39,7 +31,7 @@ struct cli_fetch_progress {
 static int cli_fetch_progress(void *ctx, long long now, long long total)
 {
 	struct cli_fetch_progress *p = ctx;
-	if (cli_fetch_interrupted)
+	if (cli_net_interrupted())
 		return 1;
 	if (p->tty && now != p->last) {
 		p->last = now;
@@ -53,69 +45,29 @@ static int cli_fetch_progress(void *ctx, long long now, long long total)
 	return 0;
 }
 
-int cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
+/* Downloads every URL into dir, in order, stopping at the first failure; paths[i] gets the i-th file's
+ * path (free them). */
+static int cli_fetch_download_all(struct cli_ctx *ctx, char *const *urls, int n, const char *dir,
+                                  long timeout_ms, char **paths)
 {
-	enum { OPT_TIMEOUT = 1, OPT_TIER, OPT_STYPE };
-	static const struct option opts[] = {
-	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-	    {"tier", required_argument, NULL, OPT_TIER},
-	    {"service-type", required_argument, NULL, OPT_STYPE},
-	    {NULL, 0, NULL, 0},
-	};
-	struct cli_net_import im = {.ctx = ctx, .shred = 1};
-	long timeout_ms = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		int bad = EX_OK;
-		if (c == OPT_TIMEOUT) {
-			bad = cli_net_parse_timeout(argv[0], optarg, 3600.0, &timeout_ms);
-		} else if (c == OPT_TIER) {
-			bad = cli_net_parse_tier(argv[0], optarg, &im);
-		} else if (c == OPT_STYPE) {
-			bad = cli_net_parse_service_type(argv[0], optarg, &im);
-		} else {
-			return cli_usage_error(argv[0], "%s", _("unknown option"));
-		}
-		if (bad != EX_OK)
-			return bad;
-	}
-	int n = argc - optind;
-	if (n <= 0)
-		return cli_usage_error(argv[0], "%s", _("no URL given"));
-	if (n > FETCH_CLI_MAX_URLS)
-		return cli_usage_error(argv[0], _("at most %d URLs"), FETCH_CLI_MAX_URLS);
-
 	struct diag d;
 	diag_clear(&d);
-	char dir[4096];
-	if (fetch_download_dir(dir, sizeof dir, &d) != EX_OK)
-		return cli_report(&d);
-
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = cli_fetch_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
-	char *paths[FETCH_CLI_MAX_URLS] = {0};
-	int rc = EX_OK;
 	int tty = isatty(STDERR_FILENO);
-	for (int i = 0; i < n && rc == EX_OK; i++) {
+	for (int i = 0; i < n; i++) {
 		char name[256];
-		fetch_file_name(argv[optind + i], name, sizeof name);
+		fetch_file_name(urls[i], name, sizeof name);
 		struct cli_fetch_progress prog = {.name = name, .tty = tty, .last = -1};
 		struct fetch_opts o = {.cacert = ctx->cacert,
 		                       .timeout_ms = timeout_ms,
 		                       .progress = cli_fetch_progress,
 		                       .progress_ctx = &prog};
 		struct fetch_result r;
-		rc = fetch_url(argv[optind + i], dir, &o, &r, &d);
+		int rc = fetch_url(urls[i], dir, &o, &r, &d);
 		if (tty && prog.last >= 0)
 			fputc('\n', stderr);
 		if (rc != EX_OK) {
 			cli_report(&d);
-			break;
+			return rc;
 		}
 		if (r.restarted)
 			cli_warning(_("%s: the server ignored the resume request; downloaded again from the start"),
@@ -125,26 +77,58 @@ int cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, _("downloaded %s\n"), quote_c(name));
 		paths[i] = r.path;
 	}
-	if (rc == EX_OK) {
-		/* Ctrl-C at a passphrase prompt ends the program (the prompt restores the terminal). */
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		rc = cli_net_import_paths(&im, (const char *const *)paths, (size_t)n);
-		if (rc == EX_OK && ctx->json) {
-			json_t *files = json_array();
-			for (int i = 0; i < n; i++) {
-				char name[256];
-				fetch_file_name(argv[optind + i], name, sizeof name);
-				json_array_append_new(files, json_string(name));
-			}
-			rc = cli_json_print(json_pack("{s:o,s:o}", "files", files, "profiles",
-			                              im.profiles ? json_incref(im.profiles) : json_array()));
+	return EX_OK;
+}
+
+/* Imports the downloads together, as `import` would; on a failure they stay in dir for a retry. */
+static int cli_fetch_import(struct cli_ctx *ctx, struct cli_net_import *im, char *const *urls, int n,
+                            const char *dir, char **paths)
+{
+	/* Ctrl-C at a passphrase prompt ends the program (the prompt restores the terminal). */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	int rc = cli_net_import_paths(im, (const char *const *)paths, (size_t)n);
+	if (rc == EX_OK && ctx->json) {
+		json_t *files = json_array();
+		for (int i = 0; i < n; i++) {
+			char name[256];
+			fetch_file_name(urls[i], name, sizeof name);
+			json_array_append_new(files, json_string(name));
 		}
-		cli_net_import_done(&im);
-		if (rc != EX_OK)
-			cli_error(_("the downloaded files are kept in %s (mode 0600) for another try: "
-			            "'hsm-onboard import FILE...' or fetch again"),
-			          dir);
+		rc = cli_json_print(json_pack("{s:o,s:o}", "files", files, "profiles", cli_net_profiles_json(im)));
+	}
+	cli_net_import_done(im);
+	if (rc != EX_OK)
+		cli_error(_("the downloaded files are kept in %s (mode 0600) for another try: "
+		            "'hsm-onboard import FILE...' or fetch again"),
+		          dir);
+	return rc;
+}
+
+int cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct cli_net_import im = {.ctx = ctx, .shred = 1};
+	long timeout_ms = 0;
+	int rc = cli_net_parse_options(argc, argv, 3600.0, 0, &timeout_ms, &im);
+	if (rc != EX_OK)
+		return rc;
+	int n = argc - optind;
+	if (n <= 0)
+		return cli_usage_error(argv[0], "%s", _("no URL given"));
+	if (n > FETCH_CLI_MAX_URLS)
+		return cli_usage_error(argv[0], _("at most %d URLs"), FETCH_CLI_MAX_URLS);
+	char *const *urls = argv + optind;
+
+	struct diag d;
+	diag_clear(&d);
+	char dir[4096];
+	if (fetch_download_dir(dir, sizeof dir, &d) != EX_OK)
+		return cli_report(&d);
+	cli_net_catch_signals();
+	char *paths[FETCH_CLI_MAX_URLS] = {0};
+	rc = cli_fetch_download_all(ctx, urls, n, dir, timeout_ms, paths);
+	if (rc == EX_OK) {
+		rc = cli_fetch_import(ctx, &im, urls, n, dir, paths);
 	} else {
 		/* All or nothing: what did arrive is not imported alone, and stays private for a retry. */
 		for (int i = 0; i < n; i++)

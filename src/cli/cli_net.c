@@ -7,6 +7,8 @@
 #include "i18n.h"
 #include "secmem.h"
 
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +55,72 @@ int cli_net_parse_service_type(const char *cmd, const char *arg, struct cli_net_
 		return cli_usage_error(
 		    cmd, _("--service-type: '%s' is not one of standard, tsbaas-multi, tsbaas-dedicated"), arg);
 	return EX_OK;
+}
+
+int cli_net_parse_options(int argc, char **argv, double max_s, int shred_option, long *timeout_ms,
+                          struct cli_net_import *im)
+{
+	enum { OPT_TIMEOUT = 1, OPT_TIER, OPT_STYPE, OPT_SHRED };
+	/* Two tables, not one with a flag: --shred must stay unknown to fetch, for getopt's own message
+	 * and its abbreviations ("--s" is --service-type there, ambiguous in watch). */
+	static const struct option fetch_opts[] = {
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"tier", required_argument, NULL, OPT_TIER},
+	    {"service-type", required_argument, NULL, OPT_STYPE},
+	    {NULL, 0, NULL, 0},
+	};
+	static const struct option watch_opts[] = {
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"shred", no_argument, NULL, OPT_SHRED},
+	    {"tier", required_argument, NULL, OPT_TIER},
+	    {"service-type", required_argument, NULL, OPT_STYPE},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "", shred_option ? watch_opts : fetch_opts, NULL)) != -1) {
+		int bad = EX_OK;
+		if (c == OPT_TIMEOUT)
+			bad = cli_net_parse_timeout(argv[0], optarg, max_s, timeout_ms);
+		else if (c == OPT_SHRED)
+			im->shred = 1;
+		else if (c == OPT_TIER)
+			bad = cli_net_parse_tier(argv[0], optarg, im);
+		else if (c == OPT_STYPE)
+			bad = cli_net_parse_service_type(argv[0], optarg, im);
+		else
+			return cli_usage_error(argv[0], "%s", _("unknown option"));
+		if (bad != EX_OK)
+			return bad;
+	}
+	return EX_OK;
+}
+
+static volatile sig_atomic_t cli_net_signalled;
+
+static void cli_net_on_signal(int sig)
+{
+	(void)sig;
+	cli_net_signalled = 1;
+}
+
+void cli_net_catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cli_net_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int cli_net_interrupted(void)
+{
+	return cli_net_signalled;
+}
+
+json_t *cli_net_profiles_json(const struct cli_net_import *im)
+{
+	return im->profiles ? json_incref(im->profiles) : json_array();
 }
 
 int cli_net_import_paths(struct cli_net_import *im, const char *const *paths, size_t n)

@@ -21,6 +21,17 @@ struct cli_net_import {
 	json_t *profiles; /* --json: the profiles imported so far, as import prints them */
 };
 
+/* Parses the options fetch and watch share: --timeout (seconds from 0.1 to max_s, into *timeout_ms),
+ * --tier, --service-type and, with shred_option (watch; fetch always shreds), --shred. EX_OK with
+ * optind at the first argument, or a reported EX_USAGE. */
+int cli_net_parse_options(int argc, char **argv, double max_s, int shred_option, long *timeout_ms,
+                          struct cli_net_import *im);
+/* SIGINT and SIGTERM only set a flag, so that fetch keeps its .part for a resume and watch still
+ * prints what it imported; cli_net_interrupted() reads the flag. */
+void cli_net_catch_signals(void);
+int cli_net_interrupted(void);
+/* The --json "profiles" array: a new reference to what was imported, or an empty array. */
+json_t *cli_net_profiles_json(const struct cli_net_import *im);
 /* Parses the --tier and --service-type values of fetch and watch; EX_OK or a reported EX_USAGE. */
 int cli_net_parse_tier(const char *cmd, const char *arg, struct cli_net_import *im);
 int cli_net_parse_service_type(const char *cmd, const char *arg, struct cli_net_import *im);

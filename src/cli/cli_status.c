@@ -11,6 +11,7 @@
 #include "fsutil.h"
 #include "i18n.h"
 #include "profile.h"
+#include "ticket.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -132,18 +133,18 @@ int cli_status_report_errors(const struct status_report *r)
 /* "2 d 04 h 13 min left: expires Fri 27 Nov 2026 00:00 CET" and the other states, in words. */
 void cli_status_words(const struct expiry *ex, char *buf, size_t size)
 {
-	char left[64], when[96];
+	char when[96];
+	struct ticket_countdown c;
 	switch (ex->state) {
 	case EXPIRY_RUNNING:
-		expiry_format_left(ex->seconds_left, left, sizeof left);
-		expiry_format_local(ex->deadline, when, sizeof when);
+		ticket_countdown_of(ex, &c);
 		if (ex->worst_case)
 			snprintf(buf, size,
 			         _("at most %s left, worst case: expires by %s. TSB/XKS make the exchange themselves; we "
 			           "cannot see when they log in: record their first start with 'hsm-onboard mark-used'"),
-			         left, when);
+			         c.left, c.until);
 		else
-			snprintf(buf, size, _("%s left: expires %s"), left, when);
+			snprintf(buf, size, _("%s left: expires %s"), c.left, c.until);
 		return;
 	case EXPIRY_EXPIRED:
 		expiry_format_local(ex->deadline, when, sizeof when);
@@ -166,7 +167,7 @@ void cli_status_words(const struct expiry *ex, char *buf, size_t size)
 		return;
 	case EXPIRY_UNKNOWN: break;
 	}
-	snprintf(buf, size, _("unknown: %s is missing"), ex->missing ? ex->missing : _("data"));
+	ticket_unknown_text(ex, buf, size);
 }
 
 static int status_format_parse(const char *s, enum status_format *out)
@@ -201,7 +202,9 @@ static int status_write(enum status_format format, FILE *out, const struct statu
 	return cli_status_write_text(out, r);
 }
 
-int cli_status(struct cli_ctx *ctx, int argc, char **argv)
+/* EX_OK with *format and *output set, or a reported EX_USAGE. */
+static int status_parse(struct cli_ctx *ctx, int argc, char **argv, enum status_format *format,
+                        const char **output)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
@@ -210,20 +213,20 @@ int cli_status(struct cli_ctx *ctx, int argc, char **argv)
 	    {"output", required_argument, NULL, 'o'},
 	    {NULL, 0, NULL, 0},
 	};
-	enum status_format format = FORMAT_TEXT;
 	int json = ctx->json, check = 0, formats = 0, c;
-	const char *output = NULL;
+	*format = FORMAT_TEXT;
+	*output = NULL;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'c': check = 1; break;
 		case 'f':
-			if (status_format_parse(optarg, &format) != 0)
+			if (status_format_parse(optarg, format) != 0)
 				return cli_usage_error(
 				    "status", _("unknown format '%s': use text, json, nagios or openmetrics"), optarg);
 			formats++;
 			break;
-		case 'o': output = optarg; break;
+		case 'o': *output = optarg; break;
 		default: return cli_usage_error("status", "%s", _("unknown option"));
 		}
 	}
@@ -231,12 +234,54 @@ int cli_status(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("status", _("unexpected argument '%s'"), argv[optind]);
 	if (json && check)
 		return cli_usage_error("status", "%s", _("--json and --check exclude each other"));
-	if (formats && (check || (json && format != FORMAT_JSON)))
+	if (formats && (check || (json && *format != FORMAT_JSON)))
 		return cli_usage_error("status", "%s", _("--format excludes --check and a different --json"));
 	if (check)
-		format = FORMAT_NAGIOS;
+		*format = FORMAT_NAGIOS;
 	else if (json && !formats)
-		format = FORMAT_JSON;
+		*format = FORMAT_JSON;
+	return EX_OK;
+}
+
+/* Writes the report in format to standard output, or with output to that file; returns the writer's
+ * exit code, or the failure's (reported). */
+static int status_output(enum status_format format, const char *output, const struct status_report *r,
+                         const char *list_error)
+{
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *out = output ? open_memstream(&text, &text_len) : stdout;
+	if (!out) {
+		cli_error("%s", _("out of memory"));
+		return EX_OSERR;
+	}
+	int rc = status_write(format, out, r, list_error);
+	if (!output)
+		return fflush(stdout) == 0 ? rc : EX_IOERR;
+	if (fclose(out) != 0 || !text) {
+		free(text);
+		cli_error("%s", _("out of memory"));
+		return EX_OSERR;
+	}
+	/* Atomic (a random temp name per writer, fsync, rename): node_exporter's textfile collector
+	 * reads only "*.prom", so it never sees a half-written file, and two writers never share a temp.
+	 * 0644: the metrics hold no secret, and the collector runs as another user. */
+	struct diag d;
+	diag_clear(&d);
+	int wrc = fsutil_write_atomic(output, text, text_len, 0644, "status", &d);
+	free(text);
+	if (wrc != EX_OK)
+		return cli_report(&d);
+	return rc;
+}
+
+int cli_status(struct cli_ctx *ctx, int argc, char **argv)
+{
+	enum status_format format;
+	const char *output;
+	int rc = status_parse(ctx, argc, argv, &format, &output);
+	if (rc != EX_OK)
+		return rc;
 	if (format == FORMAT_NAGIOS) {
 		/* The Monitoring Plugins Interface (monitoring-plugin-guidelines, "Output of a Monitoring
 		 * Plugin") makes this line a contract: the monitoring system parses it, its UI shows it next
@@ -252,35 +297,12 @@ int cli_status(struct cli_ctx *ctx, int argc, char **argv)
 	struct status_report r;
 	struct diag d;
 	diag_clear(&d);
-	int rc = cli_status_gather(ctx->profile, time(NULL), &r, &d);
+	rc = cli_status_gather(ctx->profile, time(NULL), &r, &d);
 	if (rc != EX_OK && format != FORMAT_NAGIOS) {
 		cli_status_report_free(&r);
 		return cli_report(&d);
 	}
-
-	char *text = NULL;
-	size_t text_len = 0;
-	FILE *out = output ? open_memstream(&text, &text_len) : stdout;
-	if (!out) {
-		cli_status_report_free(&r);
-		cli_error("%s", _("out of memory"));
-		return EX_OSERR;
-	}
-	rc = status_write(format, out, &r, rc != EX_OK ? d.msg : NULL);
+	rc = status_output(format, output, &r, rc != EX_OK ? d.msg : NULL);
 	cli_status_report_free(&r);
-	if (!output)
-		return fflush(stdout) == 0 ? rc : EX_IOERR;
-	if (fclose(out) != 0 || !text) {
-		free(text);
-		cli_error("%s", _("out of memory"));
-		return EX_OSERR;
-	}
-	/* Atomic (a random temp name per writer, fsync, rename): node_exporter's textfile collector
-	 * reads only "*.prom", so it never sees a half-written file, and two writers never share a temp. 0644: the metrics hold no secret, and the
-	 * collector runs as another user. */
-	int wrc = fsutil_write_atomic(output, text, text_len, 0644, "status", &d);
-	free(text);
-	if (wrc != EX_OK)
-		return cli_report(&d);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "expiry.h"
 #include "i18n.h"
+#include "orders.h"
 #include "profile.h"
 #include "qr.h"
 #include "spawn.h"
@@ -99,7 +100,17 @@ static int ticket_add_qr(FILE *f, const struct state *st, const struct expiry *e
 	return EX_OK;
 }
 
-int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
+/* What the command line asks for. */
+struct ticket_args {
+	enum ticket_format format;
+	int want_qr, want_print, force, ascii, want_log;
+	int to_stdout; /* --output -: standard output, besides --print */
+	const char *output, *ppin;
+	struct ticket_options o;
+};
+
+/* EX_OK, or a reported EX_USAGE. */
+static int ticket_parse(struct cli_ctx *ctx, int argc, char **argv, struct ticket_args *a)
 {
 	static const struct option opts[] = {
 	    {"format", required_argument, NULL, 'f'},
@@ -114,51 +125,160 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 	    {"ppin", required_argument, NULL, 'P'},
 	    {NULL, 0, NULL, 0},
 	};
-	enum ticket_format format = TICKET_FORMAT_TEXT;
-	int want_qr = 0, want_print = 0, force = 0, ascii = ctx->ascii, format_given = 0, want_log = 0, c;
-	const char *output = NULL, *ppin = NULL;
-	struct ticket_options o;
-	memset(&o, 0, sizeof o);
+	memset(a, 0, sizeof *a);
+	a->format = TICKET_FORMAT_TEXT;
+	a->ascii = ctx->ascii;
+	int format_given = 0, c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (ticket_format_parse(optarg, &format) != 0)
+			if (ticket_format_parse(optarg, &a->format) != 0)
 				return cli_usage_error("ticket", _("--format: '%s' is not text, markdown or json"), optarg);
 			format_given = 1;
 			break;
-		case 'q': want_qr = 1; break;
-		case 'a': ascii = 1; break;
-		case 'o': output = optarg; break;
-		case 'p': want_print = 1; break;
-		case 'r': o.contract = optarg; break;
-		case 'n': o.contact = optarg; break;
-		case 'F': force = 1; break;
-		case 'L': want_log = 1; break;
-		case 'P': ppin = optarg; break;
+		case 'q': a->want_qr = 1; break;
+		case 'a': a->ascii = 1; break;
+		case 'o': a->output = optarg; break;
+		case 'p': a->want_print = 1; break;
+		case 'r': a->o.contract = optarg; break;
+		case 'n': a->o.contact = optarg; break;
+		case 'F': a->force = 1; break;
+		case 'L': a->want_log = 1; break;
+		case 'P': a->ppin = optarg; break;
 		default: return cli_usage_error("ticket", "%s", _("unknown option"));
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("ticket", _("unexpected argument '%s'"), argv[optind]);
 	/* --output - is standard output, as for every tool that writes files. */
-	int to_stdout = output && strcmp(output, "-") == 0;
-	if (to_stdout)
-		output = NULL;
+	a->to_stdout = a->output && strcmp(a->output, "-") == 0;
+	if (a->to_stdout)
+		a->output = NULL;
 	/* --json asks for the json format; another explicit format is a contradiction, not a choice. */
-	if (ctx->json && format_given && format != TICKET_FORMAT_JSON)
+	if (ctx->json && format_given && a->format != TICKET_FORMAT_JSON)
 		return cli_usage_error("ticket", "%s", _("--json conflicts with --format text or markdown"));
 	if (ctx->json)
-		format = TICKET_FORMAT_JSON;
-	if (want_qr && format == TICKET_FORMAT_JSON)
+		a->format = TICKET_FORMAT_JSON;
+	if (a->want_qr && a->format == TICKET_FORMAT_JSON)
 		return cli_usage_error("ticket", "%s", _("--qr applies to the text and markdown formats"));
+	return EX_OK;
+}
 
+/* The hosts come from the installed cluster table (freed by the caller); without it the ticket says
+ * "unknown". */
+static void ticket_hosts(const struct state *st, struct cluster_table *table, struct ticket_options *o)
+{
+	if (!st->cluster)
+		return;
+	struct diag cd;
+	diag_clear(&cd);
+	if (clusters_load(NULL, table, &cd) != EX_OK) {
+		cli_warning(_("the ticket names no hosts: %s"), cd.msg);
+		return;
+	}
+	const struct cluster *cl = clusters_find(table, st->cluster);
+	if (cl) {
+		o->hosts = (const char *const *)cl->hosts;
+		o->n_hosts = cl->n_hosts;
+	}
+}
+
+/* The log since the setup password's date of issue (the partition's first days are in it), else of the
+ * last 8 days; a failure is said in the ticket (through ld, which must outlive o) and here, and the
+ * ticket is still made. Returns the log to free, or NULL. */
+static char *ticket_partition_log(const struct profile *p, const char *ppin, struct ticket_options *o,
+                                  struct diag *ld)
+{
+	char *log = NULL;
+	char work[PATH_MAX];
+	snprintf(work, sizeof work, "%s/primus", p->dir);
+	time_t since = p->st.issued ? p->st.issued : time(NULL) - 8 * 86400;
+	int lrc;
+	if (!orders_has_ppin(&p->st))
+		lrc = diag_set(ld, EX_UNAVAILABLE, _("the profile uses the %s engine; ppin needs the primus engine"),
+		               p->st.engine.engine);
+	else
+		lrc = engine_primus_fetch_log(ppin ? ppin : p->st.engine.ppin, work, p->st.hsm_user, since, &log, ld);
+	if (lrc != EX_OK) {
+		o->partition_log_error = ld->msg;
+		cli_warning(_("partition log not available: %s"), ld->msg);
+	}
+	o->partition_log = log;
+	return log;
+}
+
+/* The whole ticket as the user will see it, QR code included, into *text (malloc'd). */
+static int ticket_compose(const struct ticket_args *a, const struct state *st, const struct expiry *ex,
+                          char **text, size_t *text_len)
+{
+	struct diag d;
+	diag_clear(&d);
+	char *doc = NULL;
+	int rc = ticket_render(st, ex, &a->o, a->format, &doc, &d);
+	if (rc != EX_OK)
+		return cli_report(&d);
+	/* Draw colours only for a ticket that goes to the terminal and nowhere else. */
+	int tty = !a->output && !a->want_print && isatty(STDOUT_FILENO);
+	FILE *f = open_memstream(text, text_len);
+	if (!f) {
+		free(doc);
+		return EX_OSERR;
+	}
+	fputs(doc, f);
+	free(doc);
+	if (a->want_qr && (rc = ticket_add_qr(f, st, ex, &a->o, a->format, a->ascii, tty)) != EX_OK) {
+		fclose(f);
+		return rc;
+	}
+	return fclose(f) == 0 ? EX_OK : EX_OSERR;
+}
+
+/* To --output, to lp (--print), and to standard output when neither or --output - is asked for. */
+static int ticket_deliver(const struct ticket_args *a, const char *text, size_t text_len)
+{
+	int rc = EX_OK;
+	if (a->output) {
+		/* The user names this file, maybe in a shared directory: a random temp name, and an existing
+		 * file (perhaps an earlier ticket to compare with) is kept unless --force says otherwise. */
+		struct diag d;
+		diag_clear(&d);
+		rc = ticket_save(a->output, text, text_len, a->force, &d);
+		if (rc != EX_OK) {
+			cli_report(&d);
+			return rc;
+		}
+		fprintf(stderr, _("Ticket written to %s"), a->output);
+		fputc('\n', stderr);
+	}
+	if (a->want_print) {
+		rc = ticket_print(text, text_len);
+		if (rc != EX_OK)
+			return rc;
+		fprintf(stderr, "%s\n", _("Ticket sent to lp"));
+	}
+	if ((!a->output && !a->want_print) || a->to_stdout) {
+		fwrite(text, 1, text_len, stdout);
+		if (fflush(stdout) != 0) {
+			cli_error(_("writing the ticket: %s"), strerror(errno));
+			rc = EX_IOERR;
+		}
+	}
+	return rc;
+}
+
+int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct ticket_args a;
+	int rc = ticket_parse(ctx, argc, argv, &a);
+	if (rc != EX_OK)
+		return rc;
 	char *name = NULL;
 	struct profile p;
 	struct diag d;
 	memset(&p, 0, sizeof p);
 	p.lock_fd = -1;
 	diag_clear(&d);
-	int rc = cli_profile_name(ctx, &name, &d);
+	rc = cli_profile_name(ctx, &name, &d);
 	if (rc != EX_OK)
 		return cli_report(&d);
 	rc = profile_open(name, PROFILE_NEED_STATE, &p, &d);
@@ -168,104 +288,25 @@ int cli_ticket(struct cli_ctx *ctx, int argc, char **argv)
 			profile_close(&p);
 		return cli_report(&d);
 	}
-
-	/* The hosts come from the installed cluster table; without it the ticket says "unknown". */
 	struct cluster_table table = {0};
-	if (p.st.cluster) {
-		struct diag cd;
-		diag_clear(&cd);
-		if (clusters_load(NULL, &table, &cd) == EX_OK) {
-			const struct cluster *cl = clusters_find(&table, p.st.cluster);
-			if (cl) {
-				o.hosts = (const char *const *)cl->hosts;
-				o.n_hosts = cl->n_hosts;
-			}
-		} else {
-			cli_warning(_("the ticket names no hosts: %s"), cd.msg);
-		}
-	}
-
-	/* The log since the setup password's date of issue (the partition's first days are in it), else
-	 * of the last 8 days; a failure is said in the ticket and here, and the ticket is still made. */
+	ticket_hosts(&p.st, &table, &a.o);
 	char *log = NULL;
 	struct diag ld;
 	diag_clear(&ld);
-	if (want_log) {
-		char work[PATH_MAX];
-		snprintf(work, sizeof work, "%s/primus", p.dir);
-		time_t since = p.st.issued ? p.st.issued : time(NULL) - 8 * 86400;
-		int lrc;
-		if (p.st.engine.engine && strcmp(p.st.engine.engine, "primus") != 0)
-			lrc = diag_set(&ld, EX_UNAVAILABLE,
-			               _("the profile uses the %s engine; ppin needs the primus engine"),
-			               p.st.engine.engine);
-		else
-			lrc = engine_primus_fetch_log(ppin ? ppin : p.st.engine.ppin, work, p.st.hsm_user, since, &log,
-			                              &ld);
-		if (lrc != EX_OK) {
-			o.partition_log_error = ld.msg;
-			cli_warning(_("partition log not available: %s"), ld.msg);
-		}
-		o.partition_log = log;
-	}
+	if (a.want_log)
+		log = ticket_partition_log(&p, a.ppin, &a.o, &ld);
 
 	struct expiry ex;
-	o.profile = name;
-	o.generated = time(NULL);
-	expiry_compute(&p.st, o.generated, &ex);
-
-	char *doc = NULL, *text = NULL;
+	a.o.profile = name;
+	a.o.generated = time(NULL);
+	expiry_compute(&p.st, a.o.generated, &ex);
+	char *text = NULL;
 	size_t text_len = 0;
-	rc = ticket_render(&p.st, &ex, &o, format, &doc, &d);
-	if (rc != EX_OK) {
-		cli_report(&d);
-		goto out;
-	}
-	/* Draw colours only for a ticket that goes to the terminal and nowhere else. */
-	int tty = !output && !want_print && isatty(STDOUT_FILENO);
-	FILE *f = open_memstream(&text, &text_len);
-	if (!f) {
-		rc = EX_OSERR;
-		goto out;
-	}
-	fputs(doc, f);
-	if (want_qr && (rc = ticket_add_qr(f, &p.st, &ex, &o, format, ascii, tty)) != EX_OK) {
-		fclose(f);
-		goto out;
-	}
-	if (fclose(f) != 0) {
-		rc = EX_OSERR;
-		goto out;
-	}
-
-	if (output) {
-		/* The user names this file, maybe in a shared directory: a random temp name, and an existing
-		 * file (perhaps an earlier ticket to compare with) is kept unless --force says otherwise. */
-		rc = ticket_save(output, text, text_len, force, &d);
-		if (rc != EX_OK) {
-			cli_report(&d);
-			goto out;
-		}
-		fprintf(stderr, _("Ticket written to %s"), output);
-		fputc('\n', stderr);
-	}
-	if (want_print) {
-		rc = ticket_print(text, text_len);
-		if (rc != EX_OK)
-			goto out;
-		fprintf(stderr, "%s\n", _("Ticket sent to lp"));
-	}
-	if ((!output && !want_print) || to_stdout) {
-		fwrite(text, 1, text_len, stdout);
-		if (fflush(stdout) != 0) {
-			cli_error(_("writing the ticket: %s"), strerror(errno));
-			rc = EX_IOERR;
-		}
-	}
-out:
+	rc = ticket_compose(&a, &p.st, &ex, &text, &text_len);
+	if (rc == EX_OK)
+		rc = ticket_deliver(&a, text, text_len);
 	free(log);
 	clusters_free(&table);
-	free(doc);
 	free(text);
 	profile_close(&p);
 	free(name);

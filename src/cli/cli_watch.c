@@ -20,14 +20,6 @@
 #include <sysexits.h>
 #include <time.h>
 
-static volatile sig_atomic_t cli_watch_interrupted;
-
-static void cli_watch_on_signal(int sig)
-{
-	(void)sig;
-	cli_watch_interrupted = 1;
-}
-
 static long cli_watch_now_ms(void)
 {
 	struct timespec ts;
@@ -35,35 +27,64 @@ static long cli_watch_now_ms(void)
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Imports path, and on success adds its kind to *kinds. A file that fails to import is reported; the
+ * watch goes on, so a new download can fix it. */
+static void cli_watch_import(struct cli_net_import *im, const char *path, unsigned *kinds)
+{
+	fprintf(stderr, _("found %s\n"), quote_c(path));
+	const char *one[1] = {path};
+	if (cli_net_import_paths(im, one, 1) != EX_OK)
+		return;
+	struct credfile_name cn;
+	memset(&cn, 0, sizeof cn);
+	if (credfile_parse_name(path, &cn) == 0)
+		*kinds |= WATCH_KIND_BIT(cn.kind);
+	credfile_name_free(&cn);
+}
+
+/* Polls w until every expected kind was imported (EX_OK), Ctrl-C (130), the deadline (EX_NOINPUT)
+ * or a failure of the watch itself (reported). */
+static int cli_watch_loop(struct watch *w, struct cli_net_import *im, long timeout_ms)
+{
+	struct diag d;
+	diag_clear(&d);
+	unsigned kinds = 0;
+	long deadline = timeout_ms > 0 ? cli_watch_now_ms() + timeout_ms : 0;
+	while (!watch_kinds_complete(kinds)) {
+		if (cli_net_interrupted()) {
+			fprintf(stderr, "%s\n", _("interrupted"));
+			return 130;
+		}
+		long wait = 250;
+		if (deadline) {
+			long left = deadline - cli_watch_now_ms();
+			if (left <= 0) {
+				cli_error("%s", _("timed out before every expected credential file arrived"));
+				return EX_NOINPUT;
+			}
+			if (left < wait)
+				wait = left;
+		}
+		char *path = NULL;
+		int rc = watch_poll(w, (int)wait, &path, &d);
+		if (rc != EX_OK) {
+			cli_report(&d);
+			return rc;
+		}
+		if (path)
+			cli_watch_import(im, path, &kinds);
+		free(path);
+	}
+	return EX_OK;
+}
+
 int cli_watch(struct cli_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_TIMEOUT = 1, OPT_SHRED, OPT_TIER, OPT_STYPE };
-	static const struct option opts[] = {
-	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-	    {"shred", no_argument, NULL, OPT_SHRED},
-	    {"tier", required_argument, NULL, OPT_TIER},
-	    {"service-type", required_argument, NULL, OPT_STYPE},
-	    {NULL, 0, NULL, 0},
-	};
 	struct cli_net_import im = {.ctx = ctx};
 	long timeout_ms = -1;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		int bad = EX_OK;
-		if (c == OPT_TIMEOUT) {
-			bad = cli_net_parse_timeout(argv[0], optarg, 86400.0, &timeout_ms);
-		} else if (c == OPT_SHRED) {
-			im.shred = 1;
-		} else if (c == OPT_TIER) {
-			bad = cli_net_parse_tier(argv[0], optarg, &im);
-		} else if (c == OPT_STYPE) {
-			bad = cli_net_parse_service_type(argv[0], optarg, &im);
-		} else {
-			return cli_usage_error(argv[0], "%s", _("unknown option"));
-		}
-		if (bad != EX_OK)
-			return bad;
-	}
+	int rc = cli_net_parse_options(argc, argv, 86400.0, 1, &timeout_ms, &im);
+	if (rc != EX_OK)
+		return rc;
 	if (argc - optind > 1)
 		return cli_usage_error(argv[0], _("unexpected argument '%s'"), argv[optind + 1]);
 
@@ -78,59 +99,14 @@ int cli_watch(struct cli_ctx *ctx, int argc, char **argv)
 	struct watch *w;
 	if (watch_open(dir, &w, &d) != EX_OK)
 		return cli_report(&d);
-
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = cli_watch_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
+	cli_net_catch_signals();
 	fprintf(stderr, _("watching %s for credential files (Ctrl-C to stop)\n"), quote_c(dir));
 	fflush(stderr);
-	unsigned kinds = 0;
-	int rc = EX_OK;
-	long deadline = timeout_ms > 0 ? cli_watch_now_ms() + timeout_ms : 0;
-	while (!watch_kinds_complete(kinds)) {
-		if (cli_watch_interrupted) {
-			fprintf(stderr, "%s\n", _("interrupted"));
-			rc = 130;
-			break;
-		}
-		long wait = 250;
-		if (deadline) {
-			long left = deadline - cli_watch_now_ms();
-			if (left <= 0) {
-				cli_error("%s", _("timed out before every expected credential file arrived"));
-				rc = EX_NOINPUT;
-				break;
-			}
-			if (left < wait)
-				wait = left;
-		}
-		char *path = NULL;
-		if ((rc = watch_poll(w, (int)wait, &path, &d)) != EX_OK) {
-			cli_report(&d);
-			break;
-		}
-		if (!path)
-			continue;
-		fprintf(stderr, _("found %s\n"), quote_c(path));
-		const char *one[1] = {path};
-		/* A file that fails to import is reported; the watch goes on, so a new download can fix it. */
-		if (cli_net_import_paths(&im, one, 1) == EX_OK) {
-			struct credfile_name cn;
-			memset(&cn, 0, sizeof cn);
-			if (credfile_parse_name(path, &cn) == 0)
-				kinds |= WATCH_KIND_BIT(cn.kind);
-			credfile_name_free(&cn);
-		}
-		free(path);
-	}
+	rc = cli_watch_loop(w, &im, timeout_ms);
 	/* Under --json the document is printed however the watch ended: what was imported counts. */
 	if (ctx->json)
 		cli_json_print(json_pack("{s:s,s:b,s:o}", "dir", dir, "complete", rc == EX_OK, "profiles",
-		                         im.profiles ? json_incref(im.profiles) : json_array()));
+		                         cli_net_profiles_json(&im)));
 	else if (rc == EX_OK)
 		printf("%s\n", _("every expected credential file was imported"));
 	cli_net_import_done(&im);

@@ -7,6 +7,8 @@
 #include "clusters.h"
 #include "i18n.h"
 
+#include <string.h>
+
 static const struct {
 	const char *name, *summary, *fact;
 } orders_channels[ORDERS_CHANNEL_COUNT] = {
@@ -78,6 +80,9 @@ enum orders_channel orders_channel_of_service_type(enum state_service_type t)
 	return ORDERS_SALES;
 }
 
+/* The engine of the PKCS#11 path, whose provider brings ppin. */
+#define ORDERS_PRIMUS_ENGINE "primus"
+
 void orders_path_of(const struct state *st, struct orders_path *out)
 {
 	/* doc/securosys-facts.md, "Order channels and tiers" and "APIs and their exchange": a multi-tenant
@@ -98,7 +103,7 @@ void orders_path_of(const struct state *st, struct orders_path *out)
 		out->kind = ORDERS_PATH_KSP;
 	} else {
 		out->kind = ORDERS_PATH_PRIMUS;
-		out->engine = "primus";
+		out->engine = ORDERS_PRIMUS_ENGINE;
 	}
 	out->port = clusters_api_port(out->api);
 }
@@ -110,6 +115,11 @@ const char *orders_path_engine(const struct state *st)
 	struct orders_path op;
 	orders_path_of(st, &op);
 	return op.engine;
+}
+
+int orders_has_ppin(const struct state *st)
+{
+	return !st->engine.engine || strcmp(st->engine.engine, ORDERS_PRIMUS_ENGINE) == 0;
 }
 
 int orders_path_is(const struct state *st, enum orders_path_kind kind)

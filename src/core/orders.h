@@ -60,6 +60,10 @@ void orders_path_of(const struct state *st, struct orders_path *out);
 /* The engine that makes the exchange on this machine (engine_find), the engine the profile chose
  * first; NULL when the exchange does not happen here (CNG, REST, TSBaaS). */
 const char *orders_path_engine(const struct state *st);
+/* 1 unless the profile chose an engine other than the one of ORDERS_PATH_PRIMUS: ppin (which fetches
+ * the partition log for `ticket --partition-log`) comes with that engine's provider. A profile that
+ * chose no engine yet may still have the provider installed, so it counts as having ppin. */
+int orders_has_ppin(const struct state *st);
 /* 1 when the profile's path is kind. */
 int orders_path_is(const struct state *st, enum orders_path_kind kind);
 /* "primus", "jce", "ksp", "none": stable names for JSON and inspect (never translated). */

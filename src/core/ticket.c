@@ -121,16 +121,27 @@ static const char *ticket_service_type(const struct state *st)
 	return st->service_type == SERVICE_TYPE_UNKNOWN ? NULL : state_service_type_name(st->service_type);
 }
 
+void ticket_countdown_of(const struct expiry *ex, struct ticket_countdown *c)
+{
+	expiry_format_left(ex->seconds_left, c->left, sizeof c->left);
+	expiry_format_local(ex->deadline, c->until, sizeof c->until);
+}
+
+void ticket_unknown_text(const struct expiry *ex, char *buf, size_t size)
+{
+	snprintf(buf, size, _("unknown: %s is missing"), ex->missing ? ex->missing : _("data"));
+}
+
 /* The translated state in words, with its start: "expired since ...". */
 static void ticket_state_text(const struct expiry *ex, char *buf, size_t size)
 {
-	char since[160], left[64], until[96];
+	char since[160];
+	struct ticket_countdown c;
 	ticket_when(ex->since, "", since, sizeof since);
 	switch (ex->state) {
 	case EXPIRY_RUNNING:
-		expiry_format_left(ex->seconds_left, left, sizeof left);
-		expiry_format_local(ex->deadline, until, sizeof until);
-		snprintf(buf, size, _("running: %s left, until %s"), left, until);
+		ticket_countdown_of(ex, &c);
+		snprintf(buf, size, _("running: %s left, until %s"), c.left, c.until);
 		return;
 	case EXPIRY_EXPIRED: snprintf(buf, size, _("expired since %s"), since); return;
 	case EXPIRY_UNUSED:
@@ -147,23 +158,23 @@ static void ticket_state_text(const struct expiry *ex, char *buf, size_t size)
 		return;
 	case EXPIRY_UNKNOWN: break;
 	}
-	snprintf(buf, size, _("unknown: %s is missing"), ex->missing ? ex->missing : _("data"));
+	ticket_unknown_text(ex, buf, size);
 }
 
 /* The line at the top of a ticket for a password that is not known to be expired; NULL otherwise. */
 static char *ticket_notice(const struct expiry *ex)
 {
-	char left[64], until[96], *s = NULL;
+	struct ticket_countdown c;
+	char *s = NULL;
 	int n = 0;
 	switch (ex->state) {
 	case EXPIRY_EXPIRED: return NULL;
 	case EXPIRY_RUNNING:
-		expiry_format_left(ex->seconds_left, left, sizeof left);
-		expiry_format_local(ex->deadline, until, sizeof until);
+		ticket_countdown_of(ex, &c);
 		n = asprintf(&s,
 		             _("NOTE: the setup password has NOT expired: %s left, until %s. A renewal "
 		               "may not be needed."),
-		             left, until);
+		             c.left, c.until);
 		break;
 	case EXPIRY_UNUSED:
 		n = asprintf(&s, "%s",
@@ -261,6 +272,55 @@ static void rows_free(struct ticket_rows *rows)
 	rows->n = 0;
 }
 
+/* A last error was recorded, for the ticket's row and its JSON object alike. */
+static int ticket_has_error(const struct state *st)
+{
+	return st->last_error.at > 0 || st->last_error.code || st->last_error.message;
+}
+
+/* A preflight ran, for the ticket's row and its JSON object alike. */
+static int ticket_has_preflight(const struct state *st)
+{
+	return st->checked_at > 0 || st->n_checks > 0;
+}
+
+static void rows_add_hosts(struct ticket_rows *rows, const struct ticket_options *o)
+{
+	if (o->n_hosts > 0) {
+		struct sbuf b = {0};
+		for (size_t i = 0; i < o->n_hosts; i++)
+			sb_printf(&b, "%s%s", i ? ", " : "", o->hosts[i]);
+		char *h = sb_take(&b);
+		row_add(rows, _("Hosts:"), "%s", h ? h : "");
+		free(h);
+	} else {
+		row_add(rows, _("Hosts:"), "%s", _("unknown"));
+	}
+}
+
+static void rows_add_preflight(struct ticket_rows *rows, const struct state *st)
+{
+	if (ticket_has_preflight(st)) {
+		struct sbuf b = {0};
+		char when[160];
+		ticket_when(st->checked_at, _("unknown"), when, sizeof when);
+		sb_puts(&b, when);
+		sb_puts(&b, ":");
+		for (size_t i = 0; i < st->n_checks; i++) {
+			const struct state_check *c = &st->checks[i];
+			sb_printf(&b, _(" %s %s (%ld ms)%s"), or_unknown(c->endpoint), or_unknown(c->category),
+			          c->latency_ms, i + 1 < st->n_checks ? ";" : "");
+		}
+		if (st->n_checks == 0)
+			sb_printf(&b, " %s", _("no endpoint checked"));
+		char *p = sb_take(&b);
+		row_add(rows, _("Preflight:"), "%s", p ? p : "");
+		free(p);
+	} else {
+		row_add(rows, _("Preflight:"), "%s", _("none recorded"));
+	}
+}
+
 static void ticket_rows_build(const struct state *st, const struct expiry *ex, const struct ticket_options *o,
                               struct ticket_rows *rows)
 {
@@ -281,16 +341,7 @@ static void ticket_rows_build(const struct state *st, const struct expiry *ex, c
 	row_add(rows, _("Service user:"), "%s", or_unknown(st->service_user));
 	row_add(rows, _("Profile:"), "%s", or_unknown(o->profile));
 	row_add(rows, _("Cluster:"), "%s", or_unknown(st->cluster));
-	if (o->n_hosts > 0) {
-		struct sbuf b = {0};
-		for (size_t i = 0; i < o->n_hosts; i++)
-			sb_printf(&b, "%s%s", i ? ", " : "", o->hosts[i]);
-		char *h = sb_take(&b);
-		row_add(rows, _("Hosts:"), "%s", h ? h : "");
-		free(h);
-	} else {
-		row_add(rows, _("Hosts:"), "%s", _("unknown"));
-	}
+	rows_add_hosts(rows, o);
 	ticket_date(st->issued, buf, sizeof buf);
 	row_add(rows, _("Date of issue:"), "%s", buf);
 	ticket_when(st->first_use, _("none recorded"), buf, sizeof buf);
@@ -301,7 +352,7 @@ static void ticket_rows_build(const struct state *st, const struct expiry *ex, c
 	ticket_state_text(ex, buf, sizeof buf);
 	row_add(rows, _("State:"), "%s", buf);
 
-	if (st->last_error.at > 0 || st->last_error.code || st->last_error.message) {
+	if (ticket_has_error(st)) {
 		char when[160];
 		ticket_when(st->last_error.at, _("unknown"), when, sizeof when);
 		row_add(rows, _("Last error:"), _("%s: %s; recorded %s"), or_unknown(st->last_error.code),
@@ -310,25 +361,7 @@ static void ticket_rows_build(const struct state *st, const struct expiry *ex, c
 		row_add(rows, _("Last error:"), "%s", _("none recorded"));
 	}
 
-	if (st->checked_at > 0 || st->n_checks > 0) {
-		struct sbuf b = {0};
-		char when[160];
-		ticket_when(st->checked_at, _("unknown"), when, sizeof when);
-		sb_puts(&b, when);
-		sb_puts(&b, ":");
-		for (size_t i = 0; i < st->n_checks; i++) {
-			const struct state_check *c = &st->checks[i];
-			sb_printf(&b, _(" %s %s (%ld ms)%s"), or_unknown(c->endpoint), or_unknown(c->category),
-			          c->latency_ms, i + 1 < st->n_checks ? ";" : "");
-		}
-		if (st->n_checks == 0)
-			sb_printf(&b, " %s", _("no endpoint checked"));
-		char *p = sb_take(&b);
-		row_add(rows, _("Preflight:"), "%s", p ? p : "");
-		free(p);
-	} else {
-		row_add(rows, _("Preflight:"), "%s", _("none recorded"));
-	}
+	rows_add_preflight(rows, st);
 
 	row_add(rows, _("Contract/offer:"), "%s",
 	        o->contract ? o->contract
@@ -587,6 +620,41 @@ static json_t *j_local(time_t t)
 	return json_string(buf);
 }
 
+/* The "setup_password" object of the JSON schema (ticket.h). */
+static json_t *ticket_json_password(const struct state *st, const struct expiry *ex)
+{
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s}", "state",
+	                 expiry_state_name(ex->state), "since", j_time(ex->since), "missing",
+	                 ex->state == EXPIRY_UNKNOWN ? j_str(ex->missing) : json_null(), "issued",
+	                 j_time(st->issued), "first_use", j_time(st->first_use), "expires_at",
+	                 j_time(ex->deadline), "issued_local", j_local(st->issued), "first_use_local",
+	                 j_local(st->first_use), "expires_at_local", j_local(ex->deadline), "seconds_left",
+	                 ex->state == EXPIRY_RUNNING ? json_integer(ex->seconds_left) : json_null(), "rule",
+	                 expiry_rule_text(st->tier));
+}
+
+/* The "last_error" object, or null when none was recorded. */
+static json_t *ticket_json_error(const struct state *st)
+{
+	if (ticket_has_error(st))
+		return json_pack("{s:o, s:o, s:o}", "at", j_time(st->last_error.at), "code",
+		                 j_str(st->last_error.code), "message", j_str(st->last_error.message));
+	return json_null();
+}
+
+/* The "preflight" object, or null when no preflight ran. */
+static json_t *ticket_json_preflight(const struct state *st)
+{
+	if (!ticket_has_preflight(st))
+		return json_null();
+	json_t *checks = json_array();
+	for (size_t i = 0; i < st->n_checks; i++)
+		json_array_append_new(checks, json_pack("{s:o, s:o, s:I}", "endpoint", j_str(st->checks[i].endpoint),
+		                                        "category", j_str(st->checks[i].category), "latency_ms",
+		                                        (json_int_t)st->checks[i].latency_ms));
+	return json_pack("{s:o, s:o}", "checked_at", j_time(st->checked_at), "checks", checks);
+}
+
 static char *ticket_json(const struct state *st, const struct expiry *ex, const struct ticket_options *o,
                          const char *notice)
 {
@@ -600,30 +668,9 @@ static char *ticket_json(const struct state *st, const struct expiry *ex, const 
 	for (size_t i = 0; i < o->n_hosts; i++)
 		json_array_append_new(hosts, j_str(o->hosts[i]));
 
-	json_t *sp = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s}", "state",
-	                       expiry_state_name(ex->state), "since", j_time(ex->since), "missing",
-	                       ex->state == EXPIRY_UNKNOWN ? j_str(ex->missing) : json_null(), "issued",
-	                       j_time(st->issued), "first_use", j_time(st->first_use), "expires_at",
-	                       j_time(ex->deadline), "issued_local", j_local(st->issued), "first_use_local",
-	                       j_local(st->first_use), "expires_at_local", j_local(ex->deadline), "seconds_left",
-	                       ex->state == EXPIRY_RUNNING ? json_integer(ex->seconds_left) : json_null(), "rule",
-	                       expiry_rule_text(st->tier));
-
-	json_t *err = json_null();
-	if (st->last_error.at > 0 || st->last_error.code || st->last_error.message)
-		err = json_pack("{s:o, s:o, s:o}", "at", j_time(st->last_error.at), "code",
-		                j_str(st->last_error.code), "message", j_str(st->last_error.message));
-
-	json_t *pre = json_null();
-	if (st->checked_at > 0 || st->n_checks > 0) {
-		json_t *checks = json_array();
-		for (size_t i = 0; i < st->n_checks; i++)
-			json_array_append_new(checks,
-			                      json_pack("{s:o, s:o, s:I}", "endpoint", j_str(st->checks[i].endpoint),
-			                                "category", j_str(st->checks[i].category), "latency_ms",
-			                                (json_int_t)st->checks[i].latency_ms));
-		pre = json_pack("{s:o, s:o}", "checked_at", j_time(st->checked_at), "checks", checks);
-	}
+	json_t *sp = ticket_json_password(st, ex);
+	json_t *err = ticket_json_error(st);
+	json_t *pre = ticket_json_preflight(st);
 
 	json_t *statements = json_pack("[s, s, s, s]", ticket_statement_costs(), ticket_statement_who(),
 	                               ticket_statement_p1(), ticket_statement_pso());

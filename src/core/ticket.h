@@ -77,6 +77,16 @@ int ticket_save(const char *path, const char *text, size_t len, int force, struc
 /* The file name extension of a format, ".txt", ".md" or ".json", for a default file name. */
 const char *ticket_format_extension(enum ticket_format f);
 
+/* The parts every sentence about a running countdown names, the ticket's and `status`'s alike: the
+ * time left ("2 d 04 h 13 min") and the deadline in local time ("Fri 27 Nov 2026 00:00 CET"). */
+struct ticket_countdown {
+	char left[64];
+	char until[96];
+};
+void ticket_countdown_of(const struct expiry *ex, struct ticket_countdown *c);
+/* "unknown: DATA is missing", the words for EXPIRY_UNKNOWN in the ticket and in `status`. */
+void ticket_unknown_text(const struct expiry *ex, char *buf, size_t size);
+
 /* "text", "markdown" (or "md"), "json"; 0 on success, -1 otherwise. */
 int ticket_format_parse(const char *s, enum ticket_format *out);
 /* The ticket in the given format, a malloc'd NUL-terminated string ending with a newline. */

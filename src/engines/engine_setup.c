@@ -122,7 +122,7 @@ void engine_setup_close(struct engine_setup *s, struct engine_ctx *e)
 
 int engine_setup_write_ksp(const struct target *const *ts, size_t n, const char *profile,
                            const struct state *st, const struct engine_overrides *o, const char *dir,
-                           struct engine_files *out, struct diag *d)
+                           struct filelist *out, struct diag *d)
 {
 	struct engine_setup es = {0};
 	const char *hosts[ENGINE_MAX_HOSTS];

@@ -53,7 +53,7 @@ size_t engine_setup_hosts(struct engine_setup *s, const struct state *st, const 
 struct target;
 int engine_setup_write_ksp(const struct target *const *ts, size_t n, const char *profile,
                            const struct state *st, const struct engine_overrides *o, const char *dir,
-                           struct engine_files *out, struct diag *d);
+                           struct filelist *out, struct diag *d);
 /* Fills e (engine_ctx_init first) and opens the engine. o may be NULL. v may be NULL when no secret
  * is needed. EX_USAGE when no engine is chosen; otherwise what the engine's open returns. */
 int engine_setup_open(struct engine_setup *s, struct engine_ctx *e, const struct state *st,
