@@ -4,6 +4,7 @@
 
 #include "orders.h"
 
+#include "engine_port.h"
 #include "clusters.h"
 #include "i18n.h"
 
@@ -119,7 +120,7 @@ const char *orders_path_engine(const struct state *st)
 
 int orders_has_ppin(const struct state *st)
 {
-	return !st->engine.engine || strcmp(st->engine.engine, ORDERS_PRIMUS_ENGINE) == 0;
+	return !st->engine.engine || engine_uses_provider_files(st->engine.engine);
 }
 
 int orders_path_is(const struct state *st, enum orders_path_kind kind)

@@ -60,8 +60,9 @@ void orders_path_of(const struct state *st, struct orders_path *out);
 /* The engine that makes the exchange on this machine (engine_find), the engine the profile chose
  * first; NULL when the exchange does not happen here (CNG, REST, TSBaaS). */
 const char *orders_path_engine(const struct state *st);
-/* 1 unless the profile chose an engine other than the one of ORDERS_PATH_PRIMUS: ppin (which fetches
- * the partition log for `ticket --partition-log`) comes with that engine's provider. A profile that
+/* 1 unless the profile chose an engine that does not keep the Primus provider's files
+ * (engine_uses_provider_files): ppin (which fetches the partition log for `ticket --partition-log`)
+ * comes with that provider. A profile that
  * chose no engine yet may still have the provider installed, so it counts as having ppin. */
 int orders_has_ppin(const struct state *st);
 /* 1 when the profile's path is kind. */

@@ -70,14 +70,14 @@ static void scr_rot_ksp_write(struct wiz *w)
 	const struct target *ts[] = {targets_find("ksp")};
 	char dir[1024];
 	wiz_engine_config_dir(w, dir, sizeof dir);
-	struct engine_files files = {0};
+	struct filelist files = {0};
 	struct diag d;
 	diag_clear(&d);
 	if (engine_setup_write_ksp(ts, 1, w->prof.name, &w->prof.st, NULL, dir, &files, &d) != 0)
 		wiz_status(w, TUI_ERROR, "%s", d.msg);
 	else
 		wiz_status(w, TUI_OK, _("KSP settings and steps written to %s (no secret in them)."), dir);
-	engine_files_free(&files);
+	filelist_free(&files);
 }
 
 /* 0 once the first use is recorded and saved. */
