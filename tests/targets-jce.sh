@@ -171,6 +171,13 @@ assert "handed-over" in [e["kind"] for e in s["events"]]
 EOF
 t_ok "no first use recorded, the rotation not begun, the hand-over noted"
 t_run 64 "--blinded-secret before any exchange is not possible" t_hsmo --profile jh config --for tsb --blinded-secret --output "$T_DIR/hand2"
+# After the hand-over the exchange is TSB's or XKS's: connect refuses before it asks or sends anything.
+t_run 64 "connect after the hand-over is refused" t_hsmo --profile jh --yes connect --endpoint jce-m.example.test
+t_grep "$T_ERR" "handed over to TSB/XKS" "connect says the password was handed over"
+[ "$(grep -c '^ARGV:' "$JCE_STANDIN_DIR/calls.log")" -eq "$calls" ] || t_fail "connect after the hand-over ran Primus Tools"
+[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["first_use"])' "$sth")" = None ] ||
+	t_fail "connect after the hand-over recorded a first use"
+t_ok "connect after the hand-over sent nothing and recorded no first use"
 
 # ---- Secrets only in files named as holding them, each 0600 ----
 for d in "$T_DIR/base" "$CFG" "$T_DIR/cfg2" "$T_DIR/cfg3" "$T_DIR/hand"; do

@@ -348,6 +348,23 @@ static void test_refusal_guard_sends_nothing(void **unused)
 	world_close(&w);
 }
 
+/* After a hand-over to TSB/XKS the exchange is theirs: rotation_run sends nothing and records no
+ * first use. */
+static void test_handed_over_sends_nothing(void **unused)
+{
+	(void)unused;
+	struct world w;
+	world_open(&w, &fake_ops);
+	state_add_event(&w.p.st, "handed-over", "tsb");
+	assert_int_equal(rotation_check_handed_over(&w.p.st, &w.d), EX_USAGE);
+	assert_int_equal(rotation_run(&w.p, w.v, &w.e, NULL, &w.r, &w.d), EX_USAGE);
+	assert_non_null(strstr(w.d.msg, "handed over"));
+	assert_int_equal(hsm.n_new + hsm.n_probe + hsm.n_change + hsm.n_verify, 0);
+	assert_int_equal(w.p.st.first_use, 0);
+	assert_int_equal(w.p.st.rotation, ROTATION_NONE);
+	world_close(&w);
+}
+
 /* The HSM refuses the setup password at the change: the refusal is recorded durably, PENDING is
  * kept, and the next run sends nothing. */
 static void test_setup_refused_is_recorded(void **unused)
@@ -592,6 +609,7 @@ int main(void)
 	    cmocka_unit_test(test_already_done),
 	    cmocka_unit_test(test_no_setup_password),
 	    cmocka_unit_test(test_refusal_guard_sends_nothing),
+	    cmocka_unit_test(test_handed_over_sends_nothing),
 	    cmocka_unit_test(test_setup_refused_is_recorded),
 	    cmocka_unit_test(test_resume_probe_finds_change_done),
 	    cmocka_unit_test(test_resume_probe_refused_retries_same_pending),

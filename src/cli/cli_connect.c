@@ -289,6 +289,10 @@ int cli_connect(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if ((rc = connect_choose_engine(&ce, &o, &d)) != EX_OK)
 		goto out;
+	if (rotation_check_handed_over(st, &d) != EX_OK) {
+		rc = cli_report(&d);
+		goto out;
+	}
 	int needs_change = !rotation_has_secret(st);
 	int retry = rotation_refusal_blocks(st);
 	if (retry && (rc = connect_confirm_retry(ctx, &o, st, &d)) != EX_OK)

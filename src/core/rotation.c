@@ -3,6 +3,7 @@
 
 #include "rotation.h"
 #include "b64.h"
+#include "expiry.h"
 #include "failpoint.h"
 #include "i18n.h"
 #include "secmem.h"
@@ -64,6 +65,16 @@ int rotation_config_allowed(const struct state *st)
 int rotation_refusal_blocks(const struct state *st)
 {
 	return !rotation_has_secret(st) && rotation_setup_refused(st);
+}
+
+int rotation_check_handed_over(const struct state *st, struct diag *d)
+{
+	if (st->rotation != ROTATION_NONE || !expiry_handed_over(st))
+		return EX_OK;
+	return diag_set(d, EX_USAGE, "%s",
+	                _("the setup password was handed over to TSB/XKS ('config --for tsb|xks'): they make the "
+	                  "exchange themselves, and an exchange of ours would use it up under them. If they "
+	                  "never started, forget this profile and import the credential files again"));
 }
 
 int rotation_in_flight(const struct state *st)
@@ -622,8 +633,8 @@ int rotation_run(struct profile *p, struct vault *v, struct engine_ctx *e, const
 	e->before_setup = rotation_first_use;
 	e->before_setup_arg = &fu;
 	char *before = NULL;
-	int rc = EX_OK;
-	if (p->st.rotation < ROTATION_PROMOTED)
+	int rc = rotation_check_handed_over(&p->st, d);
+	if (rc == EX_OK && p->st.rotation < ROTATION_PROMOTED)
 		rc = rotation_renewal_setup(p, v, e, &before, d);
 	if (rc == EX_OK)
 		rc = rotation_run_steps(p, v, e, config_dir, r, d);

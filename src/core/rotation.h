@@ -63,6 +63,11 @@ int rotation_config_allowed(const struct state *st);
  * (rotation_setup_refused below) and no user secret replaced it yet. A front end then sends nothing
  * and says why (rotation_check_refused), unless the user asked for one more, confirmed attempt. */
 int rotation_refusal_blocks(const struct state *st);
+/* EX_OK, or EX_USAGE with the reason in d when the setup password was handed over to TSB or XKS
+ * (targets_handover) and not exchanged by us: they make the exchange themselves, and one of ours
+ * would use the password up under them (doc/securosys-facts.md, "JCE, TSB and XKS"). connect and the
+ * wizard ask before their confirmation; rotation_run refuses too. */
+int rotation_check_handed_over(const struct state *st, struct diag *d);
 
 /* A new setup password was imported (a renewal after a support ticket; doc/DESIGN.md, "Renewal"): it
  * starts a new 7-day life, so its first use is still to come. Clears first_use and renewal_pending,
