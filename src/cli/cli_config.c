@@ -283,7 +283,7 @@ static int config_run(struct cli_ctx *ctx, struct cli_engine *ce, struct cli_eng
 		                  "it, TSB and XKS take the setup password, as their docs say"));
 		return EX_USAGE;
 	}
-	if (jce_only && ce->p.st.rotation == ROTATION_NONE && !ce->p.st.first_use)
+	if (jce_only && targets_can_hand_over(&ce->p.st))
 		return config_handover(ctx, ce, o, targets);
 	if (jce_only && !o->blinded_secret && rotation_is_done(&ce->p.st)) {
 		cli_error("%s",

@@ -89,6 +89,10 @@ void targets_input_from(struct targets_input *in, const char *profile, const str
  * profile's hosts (the master first) on the JCE port, and the proxy credentials; sends nothing and
  * records no first use (the product's first start is it), only a "handed-over" event in st, which
  * the caller saves. EX_USAGE once the exchange has begun. */
+/* 1 when st may still hand its setup password over to TSB or XKS: a JCE profile (orders_path_of)
+ * whose exchange has not begun and whose first use is not recorded. The one rule for config and the
+ * wizard's rotation screen. */
+int targets_can_hand_over(const struct state *st);
 int targets_handover(const struct target *const *ts, size_t n, const char *profile, struct state *st,
                      const struct vault *v, const char *const *hosts, size_t n_hosts, const char *dir,
                      struct filelist *out, struct diag *d);

@@ -50,12 +50,6 @@ static const char *scr_rot_text(const struct wiz *w, enum engine_text what)
 	return buf;
 }
 
-static int scr_rot_is(const struct wiz *w, const char *engine)
-{
-	const char *e = scr_rot_engine_name(w);
-	return e && strcmp(e, engine) == 0;
-}
-
 /* A CNG profile: the exchange happens on the Windows machine, so "yes" here only records that it
  * happened, the first use (mscng/Installation/Configuring, "Test all Connections"). */
 static int scr_rot_is_ksp(const struct wiz *w)
@@ -99,8 +93,7 @@ static int scr_rot_ksp_confirm(struct wiz *w)
  * make the exchange themselves (targets_handover; doc/securosys-facts.md, "JCE, TSB and XKS"). */
 static int scr_rot_can_hand_over(const struct wiz *w)
 {
-	return w->have_prof && scr_rot_is(w, "jce") && w->prof.st.rotation == ROTATION_NONE &&
-	       !w->prof.st.first_use;
+	return w->have_prof && targets_can_hand_over(&w->prof.st);
 }
 
 /* 0 once the files are written and the hand-over saved. */

@@ -462,11 +462,16 @@ void targets_input_from(struct targets_input *in, const char *profile, const str
 	in->service_password = e->service_password;
 }
 
+int targets_can_hand_over(const struct state *st)
+{
+	return orders_path_is(st, ORDERS_PATH_JCE) && st->rotation == ROTATION_NONE && !st->first_use;
+}
+
 int targets_handover(const struct target *const *ts, size_t n, const char *profile, struct state *st,
                      const struct vault *v, const char *const *hosts, size_t n_hosts, const char *dir,
                      struct filelist *out, struct diag *d)
 {
-	if (st->rotation != ROTATION_NONE || st->first_use)
+	if (!targets_can_hand_over(st))
 		return diag_set(d, EX_USAGE, "%s",
 		                _("the exchange of this profile has begun: TSB and XKS can no longer take the setup "
 		                  "password"));
