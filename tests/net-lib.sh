@@ -127,9 +127,10 @@ net_stop_nginx() {
 	fi
 }
 
-# net_wait_file FILE [SECONDS]: waits until FILE exists and is not empty.
+# net_wait_file FILE [SECONDS]: waits until FILE exists and is not empty; SECONDS (default 10) is for a
+# release build, and t_secs scales it for the slow builds.
 net_wait_file() {
-	python3 - "$1" "${2:-10}" <<'EOF'
+	python3 - "$1" "$(t_secs "${2:-10}")" <<'EOF'
 import os, sys, time
 end = time.monotonic() + float(sys.argv[2])
 while time.monotonic() < end:
@@ -142,7 +143,7 @@ EOF
 
 # net_wait_grep FILE STRING [SECONDS]: waits until FILE contains STRING.
 net_wait_grep() {
-	python3 - "$1" "$2" "${3:-10}" <<'EOF'
+	python3 - "$1" "$2" "$(t_secs "${3:-10}")" <<'EOF'
 import sys, time
 end = time.monotonic() + float(sys.argv[3])
 while time.monotonic() < end:

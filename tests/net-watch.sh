@@ -15,7 +15,7 @@ t_make_credfiles "$SRC" ACME sbx W1 20261120
 SERVICE=$(basename "$T_SERVICE_FILE") HSM=$(basename "$T_HSM_FILE")
 STATE="$XDG_STATE_HOME/hsm-onboard/W1/state.json"
 
-"$T_HSMO_FROM" "$T_DIR/pass" watch --timeout 30 "$WATCHED" >"$T_DIR/watch.out" 2>"$T_DIR/watch.err" &
+"$T_HSMO_FROM" "$T_DIR/pass" watch --timeout "$(t_secs 30)" "$WATCHED" >"$T_DIR/watch.out" 2>"$T_DIR/watch.err" &
 watch_pid=$!
 NET_BG_PIDS="$NET_BG_PIDS $watch_pid"
 net_wait_grep "$T_DIR/watch.err" "watching $WATCHED" 10 || t_fail "watch did not start"
