@@ -390,8 +390,8 @@ static int demo_sha256_file(const char *path, const char *secret, struct diag *d
 int demo_create_jce(const char *tmpdir, struct demo *out, struct diag *d)
 {
 	memset(out, 0, sizeof *out);
-	const char *dir = getenv("HSM_ONBOARD_LIBEXECDIR");
-	char *standin = fsutil_join(dir && dir[0] ? dir : LIBEXECDIR, "hsm-onboard-jce-standin");
+	/* Found as the ppin simulator is: beside the binary in a build tree (paths_libexecdir). */
+	char *standin = fsutil_join(paths_libexecdir(), "hsm-onboard-jce-standin");
 	if (!standin || access(standin, X_OK) != 0) {
 		int rc = diag_set(d, EX_UNAVAILABLE, _("the demo's Primus Tools stand-in %s is not installed"),
 		                  standin ? standin : "?");
