@@ -178,6 +178,16 @@ t_grep "$T_ERR" "handed over to TSB/XKS" "connect says the password was handed o
 [ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["first_use"])' "$sth")" = None ] ||
 	t_fail "connect after the hand-over recorded a first use"
 t_ok "connect after the hand-over sent nothing and recorded no first use"
+# Once TSB has started (mark-used), its files can still be written again from the vault, and connect
+# still refuses.
+t_run 0 "mark-used after the hand-over" t_hsmo --profile jh mark-used
+t_run 0 "config --for tsb again after mark-used" t_hsmo --profile jh config --for tsb \
+	--endpoint jce-m.example.test --endpoint jce-c.example.test --output "$T_DIR/hand"
+check_yaml tsb "$T_DIR/hand/tsb-application-local.secret.yml" JCEHAND "$T_SETUP_PW" "svc-JCEHAND" "$T_SERVICE_PW" >/dev/null ||
+	t_fail "TSB: setupPassword is not the setup password after mark-used"
+t_run 64 "connect after mark-used on a handed-over profile is still refused" t_hsmo --profile jh --yes connect --endpoint jce-m.example.test
+[ "$(grep -c '^ARGV:' "$JCE_STANDIN_DIR/calls.log")" -eq "$calls" ] || t_fail "Primus Tools ran after the hand-over"
+t_ok "after mark-used the TSB file is written again with the setup password, and nothing of ours ran"
 
 # ---- Secrets only in files named as holding them, each 0600 ----
 for d in "$T_DIR/base" "$CFG" "$T_DIR/cfg2" "$T_DIR/cfg3" "$T_DIR/hand"; do

@@ -90,7 +90,8 @@ void targets_input_from(struct targets_input *in, const char *profile, const str
  * records no first use (the product's first start is it), only a "handed-over" event in st, which
  * the caller saves. EX_USAGE once the exchange has begun. */
 /* 1 when st may still hand its setup password over to TSB or XKS: a JCE profile (orders_path_of)
- * whose exchange has not begun and whose first use is not recorded. The one rule for config and the
+ * whose exchange has not begun and whose first use is not recorded, or was recorded after a hand-over
+ * (the product's start, mark-used: the files may be written again). The one rule for config and the
  * wizard's rotation screen. */
 int targets_can_hand_over(const struct state *st);
 int targets_handover(const struct target *const *ts, size_t n, const char *profile, struct state *st,

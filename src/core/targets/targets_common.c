@@ -7,6 +7,7 @@
 #include "fsutil.h"
 #include "i18n.h"
 #include "netcheck.h"
+#include "expiry.h"
 #include "orders.h"
 #include "randsecret.h"
 #include "secmem.h"
@@ -464,7 +465,10 @@ void targets_input_from(struct targets_input *in, const char *profile, const str
 
 int targets_can_hand_over(const struct state *st)
 {
-	return orders_path_is(st, ORDERS_PATH_JCE) && st->rotation == ROTATION_NONE && !st->first_use;
+	/* After a hand-over the first use recorded is the product's start (mark-used): its files may still
+	 * be written again, from the setup password in the vault. */
+	return orders_path_is(st, ORDERS_PATH_JCE) && st->rotation == ROTATION_NONE &&
+	       (!st->first_use || expiry_handed_over(st));
 }
 
 int targets_handover(const struct target *const *ts, size_t n, const char *profile, struct state *st,
