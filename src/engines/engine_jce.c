@@ -255,10 +255,14 @@ static void jce_sweep_stale(const char *base)
 static int jce_call_begin(struct engine_ctx *e, struct jce_call *c, struct diag *d)
 {
 	memset(c, 0, sizeof *c);
-	const char *base = e->work_dir ? e->work_dir : "/tmp/hsm-onboard";
-	if (e->work_dir)
-		jce_sweep_stale(e->work_dir);
-	snprintf(c->dir, sizeof c->dir, "%s.jce.XXXXXX", base);
+	/* The setup password goes into a file here: only ever inside the profile (doc/DESIGN.md,
+	 * "Secrets", rule 1), never a shared temp folder. engine_setup always sets the folder. */
+	if (!e->work_dir)
+		return diag_set(d, EX_SOFTWARE, "%s",
+		                _("the jce engine has no private folder in the profile for its password files: "
+		                  "refused, because they never go to a shared temp folder"));
+	jce_sweep_stale(e->work_dir);
+	snprintf(c->dir, sizeof c->dir, "%s.jce.XXXXXX", e->work_dir);
 	if (!mkdtemp(c->dir))
 		return diag_set_errno(d, EX_CANTCREAT, _("%s: cannot make a private folder"), c->dir);
 	snprintf(c->setup, sizeof c->setup, "%s/setup", c->dir);
