@@ -105,8 +105,7 @@ static int config_check_targets(const struct cli_engine_opts *o, const struct st
 static size_t config_hosts(const struct cli_engine_opts *o, const struct state *st, struct engine_setup *es,
                            const char **hosts)
 {
-	struct engine_overrides ov = o->ov;
-	ov.endpoints = o->endpoints;
+	struct engine_overrides ov = cli_engine_overrides(o);
 	return engine_setup_hosts(es, st, &ov, hosts, ENGINE_MAX_HOSTS);
 }
 
@@ -161,8 +160,7 @@ static int config_ksp(struct cli_ctx *ctx, struct cli_engine *ce, const struct c
 	}
 	struct diag d;
 	diag_clear(&d);
-	struct engine_overrides ov = o->ov;
-	ov.endpoints = o->endpoints;
+	struct engine_overrides ov = cli_engine_overrides(o);
 	struct filelist files = {0};
 	int rc = engine_setup_write_ksp(targets, o->n_targets, ce->p.name, &ce->p.st, &ov, o->output, &files, &d);
 	if (rc == EX_OK && !ctx->json)

@@ -165,11 +165,17 @@ int cli_engine_begin(struct cli_ctx *ctx, const char *cmd, int argc, char **argv
 	return rc == EX_OK ? EX_OK : cli_report(d);
 }
 
-int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,
-                         struct diag *d)
+struct engine_overrides cli_engine_overrides(const struct cli_engine_opts *o)
 {
 	struct engine_overrides ov = o->ov;
 	ov.endpoints = o->endpoints;
+	return ov;
+}
+
+int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,
+                         struct diag *d)
+{
+	struct engine_overrides ov = cli_engine_overrides(o);
 	/* Fail on a missing engine before asking for the passphrase. */
 	if (!engine_find(o->ov.engine ? o->ov.engine : orders_path_engine(&ce->p.st)))
 		return engine_setup_no_engine(&ce->p.st, d);

@@ -68,6 +68,8 @@ struct cli_engine {
 int cli_engine_begin(struct cli_ctx *ctx, const char *cmd, int argc, char **argv,
                      int (*check)(const struct cli_engine_opts *o), struct cli_engine_opts *o,
                      struct cli_engine *ce, struct diag *d);
+/* The engine overrides of the options, with --endpoint's hosts in them. */
+struct engine_overrides cli_engine_overrides(const struct cli_engine_opts *o);
 /* Asks for the passphrase, opens the vault, fills and opens the engine (options over the state). */
 int cli_engine_open_rest(struct cli_ctx *ctx, struct cli_engine *ce, const struct cli_engine_opts *o,
                          struct diag *d);
